@@ -1,0 +1,91 @@
+package io.rollingmigration.connect.common.dialect;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * MariaDB and MySQL: {@code INSERT ... ON DUPLICATE KEY UPDATE} with every assignment guarded by the version,
+ * byte order through {@code BINARY} comparison.
+ */
+public final class MariaDbDialect implements SqlDialect {
+
+    @Override
+    public String name() {
+        return "mariadb";
+    }
+
+    @Override
+    public boolean accepts(String jdbcUrl) {
+        return jdbcUrl != null && (jdbcUrl.startsWith("jdbc:mariadb:") || jdbcUrl.startsWith("jdbc:mysql:"));
+    }
+
+    @Override
+    public Driver driver() {
+        return new org.mariadb.jdbc.Driver();
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return '`' + identifier.replace("`", "``") + '`';
+    }
+
+    @Override
+    public String catalogFor(Connection connection, TableId table) throws SQLException {
+        return table.schema() == null ? connection.getCatalog() : table.schema();
+    }
+
+    @Override
+    public String schemaFor(Connection connection, TableId table) {
+        return null;
+    }
+
+    @Override
+    public String versionGuardedUpsert(TableId table, List<String> keyColumns, List<String> columns,
+                                       String versionColumn) {
+        String version = quote(versionColumn);
+        String newer = "(" + version + " IS NULL OR " + version + " < VALUES(" + version + "))";
+        // MariaDB applies assignments left to right and later ones see earlier results, so the version column,
+        // which every guard reads, is assigned last.
+        String updates = columns.stream()
+                .filter(c -> !keyColumns.contains(c) && !c.equals(versionColumn))
+                .map(c -> quote(c) + " = IF(" + newer + ", VALUES(" + quote(c) + "), " + quote(c) + ")")
+                .collect(Collectors.joining(", "));
+        String versionUpdate = version + " = IF(" + newer + ", VALUES(" + version + "), " + version + ")";
+        return "INSERT INTO " + quote(table) + " (" + quotedList(columns) + ") VALUES ("
+                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?"))
+                + ") ON DUPLICATE KEY UPDATE " + (updates.isEmpty() ? "" : updates + ", ") + versionUpdate;
+    }
+
+    @Override
+    public String versionGuardedDelete(TableId table, List<String> keyColumns, String versionColumn) {
+        return "DELETE FROM " + quote(table) + " WHERE "
+                + keyColumns.stream().map(c -> quote(c) + " = ?").collect(Collectors.joining(" AND "))
+                + " AND (" + quote(versionColumn) + " IS NULL OR " + quote(versionColumn) + " < ?)";
+    }
+
+    @Override
+    public String keyOrderedScan(TableId table, List<ColumnDescription> keyColumns, List<String> columns,
+                                 boolean afterKey, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(quotedList(columns)).append(" FROM ")
+                .append(quote(table));
+        if (afterKey) {
+            sql.append(" WHERE (").append(keyColumns.stream().map(this::ordered).collect(Collectors.joining(", ")))
+                    .append(") > (").append(keyColumns.stream().map(c -> c.isText() ? "BINARY ?" : "?")
+                            .collect(Collectors.joining(", "))).append(')');
+        }
+        sql.append(" ORDER BY ").append(keyColumns.stream().map(this::ordered).collect(Collectors.joining(", ")));
+        sql.append(" LIMIT ").append(limit);
+        return sql.toString();
+    }
+
+    private String ordered(ColumnDescription column) {
+        return column.isText() ? "BINARY " + quote(column.name()) : quote(column.name());
+    }
+
+    private String quotedList(List<String> columns) {
+        return columns.stream().map(this::quote).collect(Collectors.joining(", "));
+    }
+}

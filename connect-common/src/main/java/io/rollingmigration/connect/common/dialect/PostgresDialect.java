@@ -1,0 +1,92 @@
+package io.rollingmigration.connect.common.dialect;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** PostgreSQL: {@code INSERT ... ON CONFLICT ... DO UPDATE ... WHERE}, byte order through {@code COLLATE "C"}. */
+public final class PostgresDialect implements SqlDialect {
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public boolean accepts(String jdbcUrl) {
+        return jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:");
+    }
+
+    @Override
+    public Driver driver() {
+        return new org.postgresql.Driver();
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    @Override
+    public String catalogFor(Connection connection, TableId table) {
+        return null;
+    }
+
+    @Override
+    public String schemaFor(Connection connection, TableId table) {
+        return table.schema() == null ? "public" : table.schema();
+    }
+
+    @Override
+    public String versionGuardedUpsert(TableId table, List<String> keyColumns, List<String> columns,
+                                       String versionColumn) {
+        String target = quote(table);
+        String updates = columns.stream()
+                .filter(c -> !keyColumns.contains(c))
+                .map(c -> quote(c) + " = EXCLUDED." + quote(c))
+                .collect(Collectors.joining(", "));
+        return "INSERT INTO " + target + " AS t (" + quotedList(columns) + ") VALUES ("
+                + placeholders(columns.size()) + ") ON CONFLICT (" + quotedList(keyColumns) + ") DO UPDATE SET "
+                + updates + " WHERE t." + quote(versionColumn) + " IS NULL OR t." + quote(versionColumn)
+                + " < EXCLUDED." + quote(versionColumn);
+    }
+
+    @Override
+    public String versionGuardedDelete(TableId table, List<String> keyColumns, String versionColumn) {
+        return "DELETE FROM " + quote(table) + " WHERE " + keyPredicate(keyColumns) + " AND ("
+                + quote(versionColumn) + " IS NULL OR " + quote(versionColumn) + " < ?)";
+    }
+
+    @Override
+    public String keyOrderedScan(TableId table, List<ColumnDescription> keyColumns, List<String> columns,
+                                 boolean afterKey, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(quotedList(columns)).append(" FROM ")
+                .append(quote(table));
+        if (afterKey) {
+            // Row comparison keeps a composite key's order identical to ORDER BY below.
+            sql.append(" WHERE (").append(keyColumns.stream().map(this::ordered).collect(Collectors.joining(", ")))
+                    .append(") > (").append(keyColumns.stream().map(c -> c.isText() ? "? COLLATE \"C\"" : "?")
+                            .collect(Collectors.joining(", "))).append(')');
+        }
+        sql.append(" ORDER BY ").append(keyColumns.stream().map(this::ordered).collect(Collectors.joining(", ")));
+        sql.append(" LIMIT ").append(limit);
+        return sql.toString();
+    }
+
+    private String ordered(ColumnDescription column) {
+        return column.isText() ? quote(column.name()) + " COLLATE \"C\"" : quote(column.name());
+    }
+
+    private String quotedList(List<String> columns) {
+        return columns.stream().map(this::quote).collect(Collectors.joining(", "));
+    }
+
+    private String keyPredicate(List<String> keyColumns) {
+        return keyColumns.stream().map(c -> quote(c) + " = ?").collect(Collectors.joining(" AND "));
+    }
+
+    private static String placeholders(int count) {
+        return String.join(", ", java.util.Collections.nCopies(count, "?"));
+    }
+}

@@ -1,0 +1,68 @@
+package io.rollingmigration.connect.common.dialect;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Everything database-specific, in one place per database. Generic code never concatenates SQL: it asks the dialect
+ * for statement text, in which every identifier is quoted and every value is a {@code ?} parameter.
+ */
+public interface SqlDialect {
+
+    /** A short name for messages and metrics, e.g. {@code postgresql}. */
+    String name();
+
+    /** True if this dialect serves the JDBC URL. */
+    boolean accepts(String jdbcUrl);
+
+    /**
+     * The JDBC driver, used directly rather than through {@code DriverManager}: inside a Connect plugin class loader
+     * {@code DriverManager} may not see drivers that the plugin itself ships.
+     */
+    Driver driver();
+
+    /** Quotes one identifier, escaping any quote character inside it. */
+    String quote(String identifier);
+
+    /** The quoted, qualified table name. */
+    default String quote(TableId table) {
+        return table.schema() == null ? quote(table.table()) : quote(table.schema()) + "." + quote(table.table());
+    }
+
+    /** The JDBC metadata catalog to look a table up in. */
+    String catalogFor(Connection connection, TableId table) throws SQLException;
+
+    /** The JDBC metadata schema pattern to look a table up in. */
+    String schemaFor(Connection connection, TableId table) throws SQLException;
+
+    /**
+     * An upsert that only takes effect when the incoming version is newer than the stored one, so that replays and
+     * late, older changes leave the row as it is. Parameters: {@code columns} in order (keys included), each once.
+     *
+     * @param keyColumns    the conflict target
+     * @param columns       every column written, in parameter order; must contain the key and version columns
+     * @param versionColumn the column holding the version
+     */
+    String versionGuardedUpsert(TableId table, List<String> keyColumns, List<String> columns, String versionColumn);
+
+    /**
+     * Deletes a row only if the delete's version is newer than the stored one. Parameters: the key columns in order,
+     * then the version.
+     */
+    String versionGuardedDelete(TableId table, List<String> keyColumns, String versionColumn);
+
+    /**
+     * Selects {@code columns} ordered by the key in byte order, so that two databases with different default
+     * collations produce the same sequence of keys. Keys strictly after the given key are returned when
+     * {@code afterKey} is true (parameters: the key columns in order), otherwise from the start.
+     */
+    String keyOrderedScan(TableId table, List<ColumnDescription> keyColumns, List<String> columns, boolean afterKey,
+                          int limit);
+
+    /** {@code SELECT count(*)} of the table. */
+    default String rowCount(TableId table) {
+        return "SELECT count(*) FROM " + quote(table);
+    }
+}

@@ -1,0 +1,85 @@
+package io.rollingmigration.connect.common.lineage;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The canonical JSON form of a legacy key: an object with fields sorted by name and no white space, so the same key
+ * always yields the same text whether it came from a change event or from a JDBC row.
+ */
+public final class SourceKey {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private SourceKey() {
+    }
+
+    /** Canonical JSON of the named key fields of a row struct. */
+    public static String of(Struct row, Iterable<String> keyFields) {
+        Map<String, Object> values = new TreeMap<>();
+        for (String name : keyFields) {
+            Field field = row.schema().field(name);
+            if (field == null) {
+                throw new org.apache.kafka.connect.errors.DataException(
+                        "Key field '" + name + "' is not in the row schema " + row.schema().fields());
+            }
+            values.put(name, row.get(field));
+        }
+        return of(values);
+    }
+
+    /** Canonical JSON of every field of a key struct. */
+    public static String of(Struct key) {
+        Map<String, Object> values = new TreeMap<>();
+        for (Field field : key.schema().fields()) {
+            values.put(field.name(), key.get(field));
+        }
+        return of(values);
+    }
+
+    /** Canonical JSON of a map of key column to value (JDBC rows). */
+    public static String of(Map<String, ?> keyValues) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        new TreeMap<>(keyValues).forEach((name, value) -> put(node, name, value));
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write key as JSON", e);
+        }
+    }
+
+    private static void put(ObjectNode node, String name, Object value) {
+        if (value == null) {
+            node.putNull(name);
+        } else if (value instanceof BigDecimal) {
+            node.put(name, ((BigDecimal) value).stripTrailingZeros().toPlainString());
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            node.put(name, ((Number) value).longValue());
+        } else if (value instanceof Boolean) {
+            node.put(name, (Boolean) value);
+        } else if (value instanceof byte[]) {
+            node.put(name, Base64.getEncoder().encodeToString((byte[]) value));
+        } else if (value instanceof ByteBuffer) {
+            ByteBuffer buffer = ((ByteBuffer) value).duplicate();
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            node.put(name, Base64.getEncoder().encodeToString(bytes));
+        } else if (value instanceof Date) {
+            node.put(name, ((Date) value).getTime());
+        } else {
+            node.put(name, value.toString());
+        }
+    }
+}
