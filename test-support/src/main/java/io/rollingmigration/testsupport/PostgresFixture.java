@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  *   {@code /usr/lib/postgresql/<version>/bin}.</li>
  * </ul>
  */
-public final class PostgresFixture {
+public final class PostgresFixture implements AutoCloseable {
 
     public static final String LEGACY = "legacy";
     public static final String TARGET = "target";
@@ -67,7 +67,22 @@ public final class PostgresFixture {
         return shared;
     }
 
+    /**
+     * A server owned by the caller, who must {@link #close()} it; for programs (the sandbox) that stop their parts
+     * in order. A cluster left behind by a crash is swept by the next fixture that starts.
+     */
+    public static PostgresFixture startOwned() {
+        PostgresFixture fixture = start(false);
+        fixture.createDatabase(LEGACY);
+        fixture.createDatabase(TARGET);
+        return fixture;
+    }
+
     private static PostgresFixture start() {
+        return start(true);
+    }
+
+    private static PostgresFixture start(boolean removeOnExit) {
         String existing = System.getenv("MIGRATION_TEST_PG_HOST");
         if (existing != null && !existing.isBlank()) {
             return new PostgresFixture(existing,
@@ -75,7 +90,7 @@ public final class PostgresFixture {
                     envOr("MIGRATION_TEST_PG_USER", "postgres"),
                     envOr("MIGRATION_TEST_PG_PASSWORD", ""), null);
         }
-        PrivateCluster cluster = PrivateCluster.start();
+        PrivateCluster cluster = PrivateCluster.start(removeOnExit);
         return new PostgresFixture("127.0.0.1", cluster.port, "postgres", "", cluster);
     }
 
@@ -160,6 +175,14 @@ public final class PostgresFixture {
         requirePrivate().startServer();
     }
 
+    /** Stops and deletes a private cluster; an existing server is left alone. */
+    @Override
+    public void close() {
+        if (cluster != null) {
+            cluster.destroy();
+        }
+    }
+
     private PrivateCluster requirePrivate() {
         if (cluster == null) {
             throw new IllegalStateException("This test needs a private PostgreSQL cluster; unset MIGRATION_TEST_PG_HOST");
@@ -186,7 +209,7 @@ public final class PostgresFixture {
             this.port = port;
         }
 
-        static PrivateCluster start() {
+        static PrivateCluster start(boolean removeOnExit) {
             Path bin = binDir();
             sweepAbandoned(bin);
             try {
@@ -197,7 +220,9 @@ public final class PostgresFixture {
                 Files.writeString(base.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
                 PrivateCluster cluster = new PrivateCluster(base, bin, freePort());
                 ProcessRunner.giveToServiceUser(base);
-                Runtime.getRuntime().addShutdownHook(new Thread(cluster::destroy, "postgres-fixture-cleanup"));
+                if (removeOnExit) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(cluster::destroy, "postgres-fixture-cleanup"));
+                }
                 cluster.initdb();
                 cluster.startServer();
                 return cluster;
@@ -236,7 +261,7 @@ public final class PostgresFixture {
                     "-m", mode, "-w", "-t", "60", "stop"), base);
         }
 
-        void destroy() {
+        synchronized void destroy() {
             try {
                 if (Files.exists(data.resolve("postmaster.pid"))) {
                     stop("immediate");

@@ -1,0 +1,219 @@
+package io.rollingmigration.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rollingmigration.testsupport.ConfigExample;
+import io.rollingmigration.testsupport.ConnectClusterFixture;
+import io.rollingmigration.testsupport.PostgresFixture;
+import io.rollingmigration.testsupport.TopicReader.TopicRecord;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The main job: a whole rolling migration on one machine. It starts a private PostgreSQL with {@code legacy} and
+ * {@code target} databases, a KRaft broker and a Connect worker in this JVM that loads the packaged plugins, fills
+ * the legacy {@code customer} table, registers the connectors through the REST API, keeps the legacy application
+ * writing, and prints what the migration is doing until stopped with Ctrl-C.
+ */
+public final class Sandbox {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final SandboxOptions options;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch cleanedUp = new CountDownLatch(1);
+    private final long startedAt = System.nanoTime();
+
+    private Sandbox(SandboxOptions options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        SandboxOptions options = SandboxOptions.parse(args);
+        if (options.help()) {
+            System.out.println(SandboxOptions.usage());
+            return;
+        }
+        new Sandbox(options).run();
+    }
+
+    private void run() throws Exception {
+        say("starting PostgreSQL (legacy and target databases)");
+        PostgresFixture postgres = PostgresFixture.startOwned();
+        ConnectClusterFixture connect = null;
+        LegacyTraffic traffic = null;
+        Thread trafficThread = null;
+        // Ctrl-C: the JVM exits once its shutdown hooks return, so the hook waits for the ordered clean-up below.
+        Thread shutdown = new Thread(() -> {
+            stopRequested.countDown();
+            awaitQuietly(cleanedUp, 90);
+        }, "sandbox-stop");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        try {
+            CustomerScenario scenario = new CustomerScenario(postgres);
+            scenario.createSchemas();
+            scenario.insertLegacyCustomers(1, options.customers());
+            say("legacy database holds " + scenario.legacyCount() + " customers (" + postgres.jdbcUrl("legacy")
+                    + ")");
+
+            say("starting Kafka (KRaft) and a Connect worker with plugin.path " + options.pluginsDir() + ", "
+                    + options.peerPluginsDir());
+            Path secrets = Files.createTempDirectory("sandbox-secrets");
+            connect = SkeletonPipeline.withSecretsProvider(ConnectClusterFixture.builder()
+                            .name("sandbox")
+                            .pluginPath(options.pluginsDir())
+                            .pluginPath(options.peerPluginsDir())
+                            .workerProperty("listeners", "http://localhost:" + options.restPort()))
+                    .start();
+            say("Connect REST API at " + connect.rest().base() + " (try: curl " + connect.rest().base()
+                    + "connectors?expand=status)");
+
+            SkeletonPipeline pipeline = SkeletonPipeline.pointedAt(postgres, secrets);
+            ConfigExample source = pipeline.debeziumSource(postgres.port());
+            ConfigExample sink = pipeline.sink();
+            ConfigExample reconcile = pipeline.reconcile(options.reconcileIntervalMillis());
+            for (ConfigExample connector : List.of(source, sink, reconcile)) {
+                connect.rest().putConnector(connector.name(), connector.config());
+                say("registered connector " + connector.name() + " (" + connector.connectorClass() + ")");
+            }
+            for (ConfigExample connector : List.of(source, sink, reconcile)) {
+                connect.rest().awaitRunning(connector.name(), 1, Duration.ofSeconds(120));
+            }
+
+            traffic = new LegacyTraffic(postgres, options.customers() + 1L, options.changesPerSecond());
+            trafficThread = new Thread(traffic, "legacy-traffic");
+            trafficThread.setDaemon(true);
+            trafficThread.start();
+            say("legacy application writing " + options.changesPerSecond() + " changes/s; Ctrl-C stops everything");
+
+            String summaryTopic = reconcile.config().get("summary.topic");
+            while (true) {
+                report(scenario, traffic, connect, summaryTopic);
+                if (stopRequested.await(options.reportEverySeconds(), TimeUnit.SECONDS)) {
+                    break;
+                }
+                if (options.runSeconds() > 0 && elapsedSeconds() >= options.runSeconds()) {
+                    say("ran for " + options.runSeconds() + " s as asked");
+                    break;
+                }
+            }
+        } finally {
+            say("stopping");
+            if (traffic != null) {
+                traffic.stop();
+            }
+            if (trafficThread != null) {
+                trafficThread.join(5000);
+            }
+            if (connect != null) {
+                connect.close();
+            }
+            postgres.close();
+            say("stopped");
+            cleanedUp.countDown();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, int seconds) {
+        try {
+            latch.await(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private long elapsedSeconds() {
+        return (System.nanoTime() - startedAt) / 1_000_000_000L;
+    }
+
+    private void report(CustomerScenario scenario, LegacyTraffic traffic, ConnectClusterFixture connect,
+                        String summaryTopic) {
+        long legacy = scenario.legacyCount();
+        long target = scenario.targetCount();
+        String drift = "no reconcile run yet";
+        List<TopicRecord> summaries = connect.topics().readAll(summaryTopic);
+        if (!summaries.isEmpty()) {
+            JsonNode last = summaries.get(summaries.size() - 1).value();
+            long differences = last.path("missing_in_target").asLong() + last.path("unexpected_in_target").asLong()
+                    + last.path("field_mismatch").asLong();
+            drift = "last reconcile run " + last.path("run_id").asText() + ": compared "
+                    + last.path("compared").asLong() + ", matched " + last.path("matched").asLong()
+                    + ", differences " + differences + " (missing " + last.path("missing_in_target").asLong()
+                    + ", unexpected " + last.path("unexpected_in_target").asLong() + ", mismatched "
+                    + last.path("field_mismatch").asLong() + ")";
+        }
+        say(String.format("rows copied: target %d / legacy %d | legacy changes: +%d ~%d -%d | %s",
+                target, legacy, traffic.inserts(), traffic.updates(), traffic.deletes(), drift));
+    }
+
+    private static void say(String message) {
+        System.out.println("[sandbox " + LocalTime.now().format(CLOCK) + "] " + message);
+        System.out.flush();
+    }
+
+    /** Command-line options. */
+    record SandboxOptions(boolean help, int customers, int changesPerSecond, int restPort,
+                          long reconcileIntervalMillis, int reportEverySeconds, int runSeconds,
+                          Path pluginsDir, Path peerPluginsDir) {
+
+        static SandboxOptions parse(String[] args) {
+            boolean help = false;
+            int customers = 1000;
+            int rate = 20;
+            int port = 8083;
+            long interval = 10_000;
+            int every = 5;
+            int runFor = 0;
+            Path plugins = Paths.get(System.getProperty("migration.plugins.dir", "packaging/target/plugins"));
+            Path peers = Paths.get(System.getProperty("migration.peer-plugins.dir", "packaging/target/peer-plugins"));
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "-h":
+                    case "--help":
+                        help = true;
+                        break;
+                    case "--customers":
+                        customers = Integer.parseInt(args[++i]);
+                        break;
+                    case "--rate":
+                        rate = Integer.parseInt(args[++i]);
+                        break;
+                    case "--rest-port":
+                        port = Integer.parseInt(args[++i]);
+                        break;
+                    case "--reconcile-interval-ms":
+                        interval = Long.parseLong(args[++i]);
+                        break;
+                    case "--report-every":
+                        every = Integer.parseInt(args[++i]);
+                        break;
+                    case "--run-for":
+                        runFor = Integer.parseInt(args[++i]);
+                        break;
+                    default:
+                        throw new IllegalArgumentException("Unknown option " + arg + "\n" + usage());
+                }
+            }
+            return new SandboxOptions(help, customers, rate, port, interval, every, runFor, plugins, peers);
+        }
+
+        static String usage() {
+            return String.join("\n",
+                    "usage: ./sandbox [options]",
+                    "  --customers N              legacy customers before the migration starts (default 1000)",
+                    "  --rate N                   legacy changes per second while it runs (default 20)",
+                    "  --rest-port N              Connect REST port (default 8083)",
+                    "  --reconcile-interval-ms N  time between reconciliation sweeps (default 10000)",
+                    "  --report-every N           seconds between status lines (default 5)",
+                    "  --run-for N                stop after N seconds (default: run until Ctrl-C)");
+        }
+    }
+}

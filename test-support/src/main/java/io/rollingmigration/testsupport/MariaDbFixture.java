@@ -1,0 +1,104 @@
+package io.rollingmigration.testsupport;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The machine's MariaDB (127.0.0.1:3306, user root, empty password, unless {@code MIGRATION_TEST_MARIADB_HOST},
+ * {@code _PORT}, {@code _USER}, {@code _PASSWORD} say otherwise). If it is not running, it is started with
+ * {@code start-stop-daemon}; if the machine has no MariaDB server at all, {@link #availableOrSkip()} skips the test
+ * with a loud message instead of failing it.
+ */
+public final class MariaDbFixture {
+
+    private static final Path SERVER = Paths.get("/usr/sbin/mariadbd");
+    private static MariaDbFixture shared;
+
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+
+    private MariaDbFixture(String host, int port, String user, String password) {
+        this.host = host;
+        this.port = port;
+        this.user = user;
+        this.password = password;
+    }
+
+    /** The MariaDB server, started if needed; skips the calling test (JUnit assumption) if none can be had. */
+    public static synchronized MariaDbFixture availableOrSkip() {
+        if (shared == null) {
+            MariaDbFixture candidate = new MariaDbFixture(env("MIGRATION_TEST_MARIADB_HOST", "127.0.0.1"),
+                    Integer.parseInt(env("MIGRATION_TEST_MARIADB_PORT", "3306")),
+                    env("MIGRATION_TEST_MARIADB_USER", "root"), env("MIGRATION_TEST_MARIADB_PASSWORD", ""));
+            if (!candidate.reachable()) {
+                if (!Files.isExecutable(SERVER)) {
+                    String message = "SKIPPING MariaDB tests: no MariaDB server reachable at " + candidate.host + ":"
+                            + candidate.port + " and no " + SERVER + " to start one";
+                    System.err.println("*** " + message + " ***");
+                    org.junit.jupiter.api.Assumptions.abort(message);
+                }
+                ProcessRunner.run(List.of("start-stop-daemon", "--start", "--oknodo", "--background", "--exec",
+                        SERVER.toString()), Paths.get("/"));
+                Await.until(Duration.ofSeconds(60), "MariaDB to accept connections", candidate::reachable);
+            }
+            shared = candidate;
+        }
+        return shared;
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:mariadb://" + host + ":" + port + "/" + database;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public Connection connect(String database) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
+        return new org.mariadb.jdbc.Driver().connect(jdbcUrl(database), properties);
+    }
+
+    /** Creates the database unless it exists. */
+    public void createDatabase(String name) {
+        execute("", "CREATE DATABASE IF NOT EXISTS `" + name.replace("`", "``") + "` CHARACTER SET utf8mb4");
+    }
+
+    public void execute(String database, String... statements) {
+        try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("SQL failed on MariaDB " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean reachable() {
+        try (Connection connection = connect("")) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
