@@ -1,0 +1,122 @@
+package io.rollingmigration.connect.smt.lineage;
+
+import io.rollingmigration.connect.common.PluginVersion;
+import io.rollingmigration.connect.common.change.ChangeEvent;
+import io.rollingmigration.connect.common.lineage.Operation;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.components.Versioned;
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.Headers;
+import org.apache.kafka.connect.transforms.Transformation;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Turns a Debezium change event into the row it describes, stamped with lineage: the state after the change for
+ * snapshot reads, inserts and updates, and a tombstone for deletes, each carrying the {@code lineage.*} headers
+ * (among them the source position that the sink orders versions by).
+ */
+public class ExtractRowWithLineage<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
+
+    public static final String OVERVIEW_DOC = "Replaces a Debezium change event by the row state it describes (the "
+            + "'after' struct; a tombstone for deletes) and stamps lineage headers: source system, table, key, "
+            + "position, commit time, operation, snapshot marker, rule and translation time.";
+
+    interface ConfigName {
+        String RULE = "rule";
+        String KEY_FIELDS = "key.fields";
+        String SOURCE_TOMBSTONES = "source.tombstones";
+        String UNSUPPORTED_OPERATIONS = "unsupported.operations";
+    }
+
+    static final String DROP = "drop";
+    static final String KEEP = "keep";
+    static final String FAIL = "fail";
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(ConfigName.RULE, ConfigDef.Type.STRING, "identity@1", new ConfigDef.NonEmptyString(),
+                    ConfigDef.Importance.MEDIUM,
+                    "The rule that produced the records, as 'name@version'; stamped as the lineage.rule header and "
+                            + "kept in the target row's lineage_rule column.")
+            .define(ConfigName.KEY_FIELDS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.LOW,
+                    "Legacy key columns to read from the row when a record has no key (a table without primary "
+                            + "key captured with a message key of its own). Empty: the record key is required.")
+            .define(ConfigName.SOURCE_TOMBSTONES, ConfigDef.Type.STRING, DROP,
+                    ConfigDef.ValidString.in(DROP, KEEP), ConfigDef.Importance.LOW,
+                    "What to do with Debezium's own tombstones (the null value it emits after a delete for log "
+                            + "compaction): 'drop' (the delete event itself already became a versioned tombstone, "
+                            + "and these carry no source position) or 'keep' (pass them on unchanged).")
+            .define(ConfigName.UNSUPPORTED_OPERATIONS, ConfigDef.Type.STRING, FAIL,
+                    ConfigDef.ValidString.in(FAIL, DROP), ConfigDef.Importance.LOW,
+                    "What to do with truncate ('t') and message ('m') events, which describe no row: 'fail' (a "
+                            + "DataException, routed by errors.tolerance and the dead letter queue) or 'drop'.");
+
+    private final LongSupplier clock;
+    private LineageStamp stamp;
+    private boolean keepSourceTombstones;
+    private boolean dropUnsupported;
+
+    public ExtractRowWithLineage() {
+        this(System::currentTimeMillis);
+    }
+
+    ExtractRowWithLineage(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        AbstractConfig config = new AbstractConfig(CONFIG_DEF, configs);
+        stamp = new LineageStamp(config.getString(ConfigName.RULE), config.getList(ConfigName.KEY_FIELDS), clock);
+        keepSourceTombstones = KEEP.equals(config.getString(ConfigName.SOURCE_TOMBSTONES));
+        dropUnsupported = DROP.equals(config.getString(ConfigName.UNSUPPORTED_OPERATIONS));
+    }
+
+    @Override
+    public R apply(R record) {
+        if (record.value() == null) {
+            return keepSourceTombstones ? record : null;
+        }
+        ChangeEvent event = ChangeEvent.read(record.valueSchema(), record.value());
+        Operation operation = event.operation();
+        if (operation == Operation.TRUNCATE || operation == Operation.MESSAGE) {
+            if (dropUnsupported) {
+                return null;
+            }
+            throw new DataException("Debezium " + operation + " event from " + event.source().table()
+                    + " describes no row; set unsupported.operations=drop to skip such events on purpose");
+        }
+        R row;
+        if (operation.carriesRowState()) {
+            if (event.after() == null) {
+                throw new DataException(operation + " event from " + event.source().table() + " has no 'after' state");
+            }
+            row = record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
+                    event.after().schema(), event.after(), record.timestamp(), record.headers().duplicate());
+        } else {
+            row = record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
+                    null, null, record.timestamp(), record.headers().duplicate());
+        }
+        Headers headers = row.headers();
+        stamp.stamp(headers, event, record.key());
+        return row;
+    }
+
+    @Override
+    public ConfigDef config() {
+        return CONFIG_DEF;
+    }
+
+    @Override
+    public String version() {
+        return PluginVersion.get();
+    }
+
+    @Override
+    public void close() {
+    }
+}

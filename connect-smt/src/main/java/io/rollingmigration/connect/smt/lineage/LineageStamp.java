@@ -1,0 +1,79 @@
+package io.rollingmigration.connect.smt.lineage;
+
+import io.rollingmigration.connect.common.change.ChangeEvent;
+import io.rollingmigration.connect.common.change.SourceBlock;
+import io.rollingmigration.connect.common.lineage.Lineage.Field;
+import io.rollingmigration.connect.common.lineage.SourceKey;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.Headers;
+
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Writes the lineage headers of one change event onto a record's headers, replacing any earlier values, so every
+ * record tells which legacy row, under which rule, produced it and when.
+ */
+public final class LineageStamp {
+
+    private final String rule;
+    private final List<String> keyFields;
+    private final LongSupplier clock;
+
+    /**
+     * @param rule      the rule that produced the record, {@code spec-name@version}
+     * @param keyFields legacy key fields to read from the row when the record has no key; empty if none
+     * @param clock     the translation time in epoch milliseconds
+     */
+    public LineageStamp(String rule, List<String> keyFields, LongSupplier clock) {
+        this.rule = rule;
+        this.keyFields = List.copyOf(keyFields);
+        this.clock = clock;
+    }
+
+    /** Stamps {@code headers} for {@code event}, whose legacy key is {@code key} (a Struct, or null). */
+    public void stamp(Headers headers, ChangeEvent event, Object key) {
+        SourceBlock source = event.source();
+        OptionalLong position = source.position();
+        if (position.isEmpty()) {
+            throw new DataException("Change event from " + source.table() + " has no source position (no 'lsn', "
+                    + "no 'file'/'pos' in its source block); the sink cannot order its versions");
+        }
+        put(headers, Field.SOURCE_SYSTEM, source.system());
+        put(headers, Field.SOURCE_TABLE, source.table());
+        put(headers, Field.SOURCE_KEY, sourceKey(event, key));
+        headers.remove(Field.SOURCE_POSITION.header()).addLong(Field.SOURCE_POSITION.header(), position.getAsLong());
+        OptionalLong committed = source.commitTimeMillis();
+        headers.remove(Field.SOURCE_COMMIT_TIME.header());
+        if (committed.isPresent()) {
+            headers.addLong(Field.SOURCE_COMMIT_TIME.header(), committed.getAsLong());
+        }
+        put(headers, Field.OPERATION, event.operation().name());
+        put(headers, Field.SNAPSHOT, source.snapshotMarker());
+        put(headers, Field.RULE, rule);
+        headers.remove(Field.TRANSLATED_AT.header()).addLong(Field.TRANSLATED_AT.header(), clock.getAsLong());
+    }
+
+    private String sourceKey(ChangeEvent event, Object key) {
+        if (key instanceof Struct) {
+            return SourceKey.of((Struct) key);
+        }
+        if (key == null && !keyFields.isEmpty()) {
+            Struct row = event.rowState();
+            if (row == null) {
+                throw new DataException("Change event from " + event.source().table() + " has no key and no row "
+                        + "state to read key fields " + keyFields + " from");
+            }
+            return SourceKey.of(row, keyFields);
+        }
+        throw new DataException("Change event from " + event.source().table() + " has "
+                + (key == null ? "no key" : "a key of type " + key.getClass().getSimpleName() + ", not a Struct")
+                + "; set key.fields to name the legacy key columns in the row");
+    }
+
+    private static void put(Headers headers, Field field, String value) {
+        headers.remove(field.header()).addString(field.header(), value);
+    }
+}
