@@ -95,7 +95,10 @@ public final class JdbcConnectionConfig {
     static final class JdbcUrlValidator implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {
-            if (value == null || value.toString().isBlank()) {
+            if (value == null) {
+                return; // ConfigDef itself reports a missing required key
+            }
+            if (value.toString().isBlank()) {
                 throw new ConfigException(name, value, "A JDBC URL is required");
             }
             if (Dialects.forUrl(value.toString()).isEmpty()) {

@@ -1,0 +1,56 @@
+package io.rollingmigration.connect.sink.write;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The changes of one delivery, reduced to one change per row: the one with the highest version, and among equal
+ * versions the one delivered last. Whatever the order of an update, a delete and a re-insert of one key within the
+ * batch, the row ends in the state of its newest change, and each row is written once.
+ */
+public final class ChangeBatch {
+
+    private final Map<RowKey, TargetChange> newest = new LinkedHashMap<>();
+    private int received;
+
+    public void add(TargetChange change) {
+        received++;
+        newest.merge(change.key(), change, (held, incoming) -> incoming.version() >= held.version() ? incoming : held);
+    }
+
+    public Collection<TargetChange> changes() {
+        return newest.values();
+    }
+
+    public List<TargetChange> upserts() {
+        List<TargetChange> upserts = new ArrayList<>();
+        for (TargetChange change : newest.values()) {
+            if (!change.isDelete()) {
+                upserts.add(change);
+            }
+        }
+        return upserts;
+    }
+
+    public List<TargetChange> deletes() {
+        List<TargetChange> deletes = new ArrayList<>();
+        for (TargetChange change : newest.values()) {
+            if (change.isDelete()) {
+                deletes.add(change);
+            }
+        }
+        return deletes;
+    }
+
+    public boolean isEmpty() {
+        return newest.isEmpty();
+    }
+
+    /** How many records were added, before de-duplication. */
+    public int received() {
+        return received;
+    }
+}

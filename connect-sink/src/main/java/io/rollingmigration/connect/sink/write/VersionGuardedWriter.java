@@ -1,0 +1,249 @@
+package io.rollingmigration.connect.sink.write;
+
+import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
+import io.rollingmigration.connect.common.dialect.SqlDialect;
+import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.common.lineage.Lineage;
+import io.rollingmigration.connect.common.lineage.Lineage.Field;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * Writes batches of changes into the target table, one transaction per batch, every statement guarded by the
+ * version: an upsert or delete takes effect only if it is newer than what the row holds.
+ */
+public final class VersionGuardedWriter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(VersionGuardedWriter.class);
+    private static final String VERSION = Field.SOURCE_POSITION.column();
+    private static final String APPLIED_AT = Field.APPLIED_AT.column();
+
+    private final JdbcConnectionConfig connectionConfig;
+    private final TableId tableId;
+    private final SqlDialect dialect;
+    private final Map<List<String>, String> upsertSql = new HashMap<>();
+    private Connection connection;
+    private TargetTable table;
+
+    public VersionGuardedWriter(JdbcConnectionConfig connectionConfig, TableId tableId) {
+        this.connectionConfig = connectionConfig;
+        this.tableId = tableId;
+        this.dialect = connectionConfig.dialect();
+    }
+
+    /**
+     * Connects if needed and returns the checked target table.
+     *
+     * @throws TransientDatabaseException if the database cannot be reached now
+     * @throws ConnectException           if the table is missing or lacks lineage columns
+     */
+    public TargetTable table() throws TransientDatabaseException {
+        if (connection == null) {
+            try {
+                connection = connectionConfig.open();
+                connection.setAutoCommit(false);
+                if (table == null) {
+                    table = TargetTable.inspect(connection, dialect, tableId);
+                }
+            } catch (SQLException e) {
+                closeQuietly();
+                if (DatabaseErrors.isTransient(e)) {
+                    throw new TransientDatabaseException("Cannot reach " + connectionConfig + ": "
+                            + DatabaseErrors.describe(e), e);
+                }
+                throw new ConnectException("Cannot use " + connectionConfig + ": " + DatabaseErrors.describe(e), e);
+            }
+        }
+        return table;
+    }
+
+    /**
+     * Writes the batch in one transaction. If the database rejects it for bad data, the changes are retried one by
+     * one so that only the bad ones are handed to {@code rejected}, with the database's reason.
+     */
+    public void write(ChangeBatch batch, BiConsumer<TargetChange, Exception> rejected)
+            throws TransientDatabaseException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        table();
+        try {
+            apply(batch.changes());
+            connection.commit();
+        } catch (SQLException e) {
+            rollback(e);
+            if (!DatabaseErrors.isBadData(e)) {
+                throw failure(e);
+            }
+            log.warn("Batch of {} changes to {} rejected ({}); writing them one by one to find the bad ones",
+                    batch.changes().size(), tableId, DatabaseErrors.describe(e));
+            writeOneByOne(batch.changes(), rejected);
+        }
+    }
+
+    private void writeOneByOne(Collection<TargetChange> changes, BiConsumer<TargetChange, Exception> rejected)
+            throws TransientDatabaseException {
+        for (TargetChange change : changes) {
+            try {
+                apply(List.of(change));
+                connection.commit();
+            } catch (SQLException e) {
+                rollback(e);
+                if (!DatabaseErrors.isBadData(e)) {
+                    throw failure(e);
+                }
+                rejected.accept(change, new org.apache.kafka.connect.errors.DataException(change.origin()
+                        + " rejected by " + tableId + ": " + DatabaseErrors.describe(e), e));
+            }
+        }
+    }
+
+    private void apply(Collection<TargetChange> changes) throws SQLException {
+        java.sql.Timestamp appliedAt = new java.sql.Timestamp(System.currentTimeMillis());
+        Map<List<String>, List<TargetChange>> upsertsByShape = new LinkedHashMap<>();
+        List<TargetChange> deletes = new ArrayList<>();
+        for (TargetChange change : changes) {
+            if (change.isDelete()) {
+                deletes.add(change);
+            } else {
+                upsertsByShape.computeIfAbsent(new ArrayList<>(change.columns().keySet()), k -> new ArrayList<>())
+                        .add(change);
+            }
+        }
+        for (Map.Entry<List<String>, List<TargetChange>> shape : upsertsByShape.entrySet()) {
+            upsert(shape.getKey(), shape.getValue(), appliedAt);
+        }
+        if (!deletes.isEmpty()) {
+            delete(deletes);
+        }
+    }
+
+    private void upsert(List<String> dataColumns, List<TargetChange> changes, java.sql.Timestamp appliedAt)
+            throws SQLException {
+        List<String> lineageColumns = lineageColumns();
+        String sql = upsertSql.computeIfAbsent(dataColumns, columns -> {
+            List<String> all = new ArrayList<>(columns);
+            all.addAll(lineageColumns);
+            all.add(VERSION);
+            all.add(APPLIED_AT);
+            return dialect.versionGuardedUpsert(tableId, changes.get(0).keyColumns(), all, VERSION);
+        });
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (TargetChange change : changes) {
+                int index = 1;
+                for (String column : dataColumns) {
+                    change.columns().get(column).bind(statement, index++, table.sqlType(column));
+                }
+                for (String column : lineageColumns) {
+                    boolean time = Lineage.Kind.TIMESTAMP == kindOf(column);
+                    BoundValue.lineage(change.lineage().get(column), time)
+                            .bind(statement, index++, table.sqlType(column));
+                }
+                statement.setLong(index++, change.version());
+                statement.setTimestamp(index, appliedAt, java.util.Calendar.getInstance(
+                        java.util.TimeZone.getTimeZone("UTC")));
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    private void delete(List<TargetChange> deletes) throws SQLException {
+        List<String> keyColumns = deletes.get(0).keyColumns();
+        try (PreparedStatement statement = connection.prepareStatement(
+                dialect.versionGuardedDelete(tableId, keyColumns, VERSION))) {
+            for (TargetChange change : deletes) {
+                int index = 1;
+                for (int i = 0; i < keyColumns.size(); i++) {
+                    String column = keyColumns.get(i);
+                    int position = change.key().columns().indexOf(column);
+                    change.key().values().get(position).bind(statement, index++, table.sqlType(column));
+                }
+                statement.setLong(index, change.version());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    /** Lineage columns filled from headers: all but the version and applied-at, which the writer sets. */
+    private static List<String> lineageColumns() {
+        List<String> columns = new ArrayList<>();
+        for (Field field : Lineage.headerFields()) {
+            if (field != Field.SOURCE_POSITION) {
+                columns.add(field.column());
+            }
+        }
+        return columns;
+    }
+
+    private static Lineage.Kind kindOf(String column) {
+        for (Field field : Field.values()) {
+            if (field.column().equals(column)) {
+                return field.kind();
+            }
+        }
+        throw new IllegalArgumentException(column);
+    }
+
+    private TransientDatabaseException transientFailure(SQLException e) {
+        closeQuietly();
+        return new TransientDatabaseException("Writing to " + tableId + " failed for now: "
+                + DatabaseErrors.describe(e), e);
+    }
+
+    /** A transient error becomes a retry; anything else stops the task with the database's reason. */
+    private TransientDatabaseException failure(SQLException e) {
+        if (DatabaseErrors.isTransient(e) || isClosed()) {
+            return transientFailure(e);
+        }
+        throw new ConnectException("Writing to " + tableId + " failed: " + DatabaseErrors.describe(e), e);
+    }
+
+    private boolean isClosed() {
+        try {
+            return connection == null || connection.isClosed() || !connection.isValid(2);
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    private void rollback(SQLException cause) {
+        try {
+            if (connection != null && !connection.isClosed()) {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+            closeQuietly();
+        }
+    }
+
+    private void closeQuietly() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("Closing the connection to {} failed", tableId, e);
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+}

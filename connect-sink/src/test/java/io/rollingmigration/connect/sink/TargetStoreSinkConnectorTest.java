@@ -1,0 +1,80 @@
+package io.rollingmigration.connect.sink;
+
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TargetStoreSinkConnectorTest {
+
+    private static Map<String, String> valid() {
+        Map<String, String> config = new HashMap<>();
+        config.put("connection.url", "jdbc:postgresql://localhost:5432/target");
+        config.put("target.table", "public.customer");
+        return config;
+    }
+
+    private static List<String> errorsOn(Map<String, String> config, String key) {
+        Config result = new TargetStoreSinkConnector().validate(config);
+        return result.configValues().stream().filter(v -> v.name().equals(key)).findFirst()
+                .map(ConfigValue::errorMessages).orElseThrow();
+    }
+
+    @Test
+    void validConfigHasNoErrors() {
+        Config result = new TargetStoreSinkConnector().validate(valid());
+        result.configValues().forEach(v -> assertTrue(v.errorMessages().isEmpty(), v.name() + ": " + v.errorMessages()));
+    }
+
+    @Test
+    void missingConnectionUrlIsReportedOnThatKey() {
+        Map<String, String> config = valid();
+        config.remove("connection.url");
+        assertEquals(1, errorsOn(config, "connection.url").size());
+    }
+
+    @Test
+    void unsupportedDatabaseIsReportedOnTheUrl() {
+        Map<String, String> config = valid();
+        config.put("connection.url", "jdbc:oracle:thin:@host:1521:db");
+        assertTrue(errorsOn(config, "connection.url").get(0).contains("Unsupported JDBC URL"));
+    }
+
+    @Test
+    void malformedTableNameIsReportedOnTheTableKey() {
+        Map<String, String> config = valid();
+        config.put("target.table", "a.b.c");
+        assertTrue(errorsOn(config, "target.table").get(0).contains("not of the form"));
+    }
+
+    @Test
+    void negativeRetriesAreRejected() {
+        Map<String, String> config = valid();
+        config.put("max.retries", "-1");
+        assertEquals(1, errorsOn(config, "max.retries").size());
+    }
+
+    @Test
+    void passwordIsAPasswordTypeSoConnectMasksIt() {
+        assertEquals(org.apache.kafka.common.config.ConfigDef.Type.PASSWORD,
+                TargetStoreSinkConfig.CONFIG_DEF.configKeys().get("connection.password").type);
+    }
+
+    @Test
+    void everyConfigKeyIsDocumentedInTheOperatorGuide() throws Exception {
+        Path guide = Paths.get("").toAbsolutePath().getParent().resolve("docs/connect-sink.md");
+        String text = Files.readString(guide);
+        for (String key : TargetStoreSinkConfig.CONFIG_DEF.names()) {
+            assertTrue(text.contains("`" + key + "`"), "docs/connect-sink.md documents `" + key + "`");
+        }
+    }
+}
