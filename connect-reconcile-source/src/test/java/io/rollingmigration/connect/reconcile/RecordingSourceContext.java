@@ -1,0 +1,45 @@
+package io.rollingmigration.connect.reconcile;
+
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The worker's side of a source task, reduced to a stored offset that tests choose. */
+final class RecordingSourceContext implements SourceTaskContext {
+
+    private final Map<String, Object> storedOffset;
+
+    RecordingSourceContext(Map<String, Object> storedOffset) {
+        this.storedOffset = storedOffset;
+    }
+
+    @Override
+    public Map<String, String> configs() {
+        return Map.of();
+    }
+
+    @Override
+    public OffsetStorageReader offsetStorageReader() {
+        return new OffsetStorageReader() {
+            @Override
+            public <T> Map<String, Object> offset(Map<String, T> partition) {
+                return storedOffset;
+            }
+
+            @Override
+            public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+                Map<Map<String, T>, Map<String, Object>> all = new HashMap<>();
+                partitions.forEach(p -> all.put(p, storedOffset));
+                return all;
+            }
+        };
+    }
+
+    @Override
+    public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
+        return null;
+    }
+}
