@@ -50,6 +50,7 @@ public final class ConnectRest {
     public Validation validate(String connectorClass, Map<String, String> config) {
         Map<String, String> body = new LinkedHashMap<>(config);
         body.putIfAbsent("connector.class", connectorClass);
+        body.putIfAbsent("name", "validation-only");
         String simpleName = connectorClass.substring(connectorClass.lastIndexOf('.') + 1);
         return new Validation(send("PUT", "connector-plugins/" + encode(simpleName) + "/config/validate", body, 200));
     }
