@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -69,16 +70,20 @@ public final class Sandbox {
             connect = SkeletonPipeline.withSecretsProvider(ConnectClusterFixture.builder()
                             .name("sandbox")
                             .pluginPath(options.pluginsDir())
-                            .pluginPath(options.peerPluginsDir())
-                            .workerProperty("listeners", "http://localhost:" + options.restPort()))
+                            .pluginPath(options.peerPluginsDir()))
                     .start();
-            say("Connect REST API at " + connect.rest().base() + " (try: curl " + connect.rest().base()
-                    + "connectors?expand=status)");
+            Path urlFile = Paths.get(".sandbox", "connect-url");
+            Files.createDirectories(urlFile.getParent());
+            Files.writeString(urlFile, connect.rest().base() + "\n");
+            say("Connect REST API at " + connect.rest().base() + " (also in " + urlFile + "; try: curl "
+                    + connect.rest().base() + "connectors?expand=status)");
 
             SkeletonPipeline pipeline = SkeletonPipeline.pointedAt(postgres, secrets);
             ConfigExample source = pipeline.debeziumSource(postgres.port());
             ConfigExample sink = pipeline.sink();
             ConfigExample reconcile = pipeline.reconcile(options.reconcileIntervalMillis());
+            // Operators create the dead letter queue with the pipeline rather than on the first bad record.
+            connect.createTopic(sink.config().get("errors.deadletterqueue.topic.name"), 1, Map.of());
             for (ConfigExample connector : List.of(source, sink, reconcile)) {
                 connect.rest().putConnector(connector.name(), connector.config());
                 say("registered connector " + connector.name() + " (" + connector.connectorClass() + ")");
@@ -145,7 +150,7 @@ public final class Sandbox {
                     + last.path("field_mismatch").asLong();
             drift = "last reconcile run " + last.path("run_id").asText() + ": compared "
                     + last.path("compared").asLong() + ", matched " + last.path("matched").asLong()
-                    + ", differences " + differences + " (missing " + last.path("missing_in_target").asLong()
+                    + ", differences " + differences + " incl. changes in flight (missing " + last.path("missing_in_target").asLong()
                     + ", unexpected " + last.path("unexpected_in_target").asLong() + ", mismatched "
                     + last.path("field_mismatch").asLong() + ")";
         }
@@ -159,7 +164,7 @@ public final class Sandbox {
     }
 
     /** Command-line options. */
-    record SandboxOptions(boolean help, int customers, int changesPerSecond, int restPort,
+    record SandboxOptions(boolean help, int customers, int changesPerSecond,
                           long reconcileIntervalMillis, int reportEverySeconds, int runSeconds,
                           Path pluginsDir, Path peerPluginsDir) {
 
@@ -167,7 +172,6 @@ public final class Sandbox {
             boolean help = false;
             int customers = 1000;
             int rate = 20;
-            int port = 8083;
             long interval = 10_000;
             int every = 5;
             int runFor = 0;
@@ -186,9 +190,6 @@ public final class Sandbox {
                     case "--rate":
                         rate = Integer.parseInt(args[++i]);
                         break;
-                    case "--rest-port":
-                        port = Integer.parseInt(args[++i]);
-                        break;
                     case "--reconcile-interval-ms":
                         interval = Long.parseLong(args[++i]);
                         break;
@@ -202,7 +203,7 @@ public final class Sandbox {
                         throw new IllegalArgumentException("Unknown option " + arg + "\n" + usage());
                 }
             }
-            return new SandboxOptions(help, customers, rate, port, interval, every, runFor, plugins, peers);
+            return new SandboxOptions(help, customers, rate, interval, every, runFor, plugins, peers);
         }
 
         static String usage() {
@@ -210,7 +211,6 @@ public final class Sandbox {
                     "usage: ./sandbox [options]",
                     "  --customers N              legacy customers before the migration starts (default 1000)",
                     "  --rate N                   legacy changes per second while it runs (default 20)",
-                    "  --rest-port N              Connect REST port (default 8083)",
                     "  --reconcile-interval-ms N  time between reconciliation sweeps (default 10000)",
                     "  --report-every N           seconds between status lines (default 5)",
                     "  --run-for N                stop after N seconds (default: run until Ctrl-C)");
