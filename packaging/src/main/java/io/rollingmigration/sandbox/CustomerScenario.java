@@ -29,12 +29,13 @@ public final class CustomerScenario {
             + "updated_at timestamp(3) NOT NULL)";
 
     private static final String TARGET_DDL = "CREATE TABLE IF NOT EXISTS public.customer ("
+            // Business columns are nullable: a delete the target learns of first leaves only a marker.
             + "id bigint PRIMARY KEY, "
-            + "name text NOT NULL, "
+            + "name text, "
             + "email text, "
-            + "status char(1) NOT NULL, "
-            + "balance numeric(12,2) NOT NULL, "
-            + "updated_at timestamp(3) NOT NULL, "
+            + "status char(1), "
+            + "balance numeric(12,2), "
+            + "updated_at timestamp(3), "
             + "lineage_source_system text, "
             + "lineage_source_table text, "
             + "lineage_source_key text, "
@@ -44,7 +45,8 @@ public final class CustomerScenario {
             + "lineage_snapshot text, "
             + "lineage_rule text, "
             + "lineage_translated_at timestamptz, "
-            + "lineage_applied_at timestamptz)";
+            + "lineage_applied_at timestamptz, "
+            + "lineage_deleted_at timestamptz)";
 
     private final PostgresFixture postgres;
 
@@ -83,20 +85,24 @@ public final class CustomerScenario {
         return state(PostgresFixture.LEGACY, "");
     }
 
+    /** The live target rows: rows the sink marked deleted are not customers any more. */
     public List<String> targetState() {
-        return state(PostgresFixture.TARGET, "");
+        return state(PostgresFixture.TARGET, LIVE);
     }
 
     public long legacyCount() {
-        return count(PostgresFixture.LEGACY);
+        return count(PostgresFixture.LEGACY, "");
     }
 
     public long targetCount() {
-        return count(PostgresFixture.TARGET);
+        return count(PostgresFixture.TARGET, LIVE);
     }
 
-    private long count(String database) {
-        return ((Number) postgres.query(database, "SELECT count(*) FROM public.customer").get(0).get(0)).longValue();
+    private static final String LIVE = "WHERE lineage_deleted_at IS NULL";
+
+    private long count(String database, String where) {
+        return ((Number) postgres.query(database, "SELECT count(*) FROM public.customer " + where).get(0).get(0))
+                .longValue();
     }
 
     private List<String> state(String database, String where) {

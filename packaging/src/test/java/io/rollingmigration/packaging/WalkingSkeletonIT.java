@@ -125,6 +125,9 @@ class WalkingSkeletonIT {
                 "UPDATE public.customer SET name = 'Renamed three times' WHERE id = 6");
         awaitTargetMatchesLegacy("live inserts, updates and deletes");
         assertEquals(57, scenario.targetCount());
+        assertEquals(List.of(List.of(4L), List.of(5L), List.of(56L)), postgres.query(PostgresFixture.TARGET,
+                "SELECT id FROM public.customer WHERE lineage_deleted_at IS NOT NULL ORDER BY id"),
+                "deleted customers stay as versioned markers");
 
         // Each target row tells its story.
         List<List<Object>> lineage = postgres.query(PostgresFixture.TARGET, "SELECT lineage_source_system, "

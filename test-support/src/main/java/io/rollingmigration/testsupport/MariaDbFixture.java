@@ -89,6 +89,25 @@ public final class MariaDbFixture {
         }
     }
 
+    /** Runs a query and returns its rows, each as a list of column values. */
+    public java.util.List<java.util.List<Object>> query(String database, String sql) {
+        try (Connection connection = connect(database); Statement statement = connection.createStatement();
+             java.sql.ResultSet rs = statement.executeQuery(sql)) {
+            java.util.List<java.util.List<Object>> rows = new java.util.ArrayList<>();
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                java.util.List<Object> row = new java.util.ArrayList<>(columns);
+                for (int i = 1; i <= columns; i++) {
+                    row.add(rs.getObject(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Query failed on MariaDB " + database + ": " + e.getMessage(), e);
+        }
+    }
+
     private boolean reachable() {
         try (Connection connection = connect("")) {
             return connection.isValid(2);

@@ -152,6 +152,18 @@ class ReconcileSourceTaskTest {
     }
 
     @Test
+    void rowsTheSinkMarkedDeletedCountAsAbsentFromTheTarget() throws Exception {
+        postgres.execute(PostgresFixture.TARGET, "ALTER TABLE " + TABLE + " ADD COLUMN lineage_deleted_at timestamptz",
+                "UPDATE " + TABLE + " SET lineage_deleted_at = now() WHERE code = 'Zulu'");
+        postgres.execute(PostgresFixture.LEGACY, "DELETE FROM " + TABLE + " WHERE code = 'apple'");
+
+        List<SourceRecord> records = sweep(start(Map.of(), null));
+
+        assertEquals(List.of("MISSING_IN_TARGET {\"code\":\"Zulu\"}", "UNEXPECTED_IN_TARGET {\"code\":\"apple\"}"),
+                drift(records));
+    }
+
+    @Test
     void onlyTheDeclaredColumnsAreCompared() throws Exception {
         postgres.execute(PostgresFixture.TARGET, "UPDATE " + TABLE + " SET owner = 'someone else'");
 

@@ -3,6 +3,7 @@ package io.rollingmigration.connect.sink;
 import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lineage.Lineage;
+import io.rollingmigration.connect.sink.write.DeleteMode;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -14,6 +15,9 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
 
     public static final String TARGET_TABLE = "target.table";
     public static final String VERSION_HEADER = "version.header";
+    public static final String VERSION_FIELD = "version.field";
+    public static final String DELETE_MODE = "delete.mode";
+    public static final String DELETE_RETENTION_MS = "delete.retention.ms";
     public static final String MAX_RETRIES = "max.retries";
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
 
@@ -46,6 +50,24 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
                         "The record header holding the change's version (int64, or a string of digits). A change "
                                 + "is applied only if its version is newer than the row's stored version.",
                         WRITES_GROUP, ++order, ConfigDef.Width.MEDIUM, "Version header")
+                .define(VERSION_FIELD, ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW,
+                        "A value field that orders versions instead of the header (a number, or a Timestamp whose "
+                                + "epoch milliseconds are used), e.g. a legacy row-version column. Deletes carry no "
+                                + "fields, so their version still comes from the header. Empty: use the header.",
+                        WRITES_GROUP, ++order, ConfigDef.Width.MEDIUM, "Version field")
+                .define(DELETE_MODE, ConfigDef.Type.STRING, DeleteMode.SOFT.name().toLowerCase(),
+                        ConfigDef.CaseInsensitiveValidString.in("soft", "hard"), ConfigDef.Importance.MEDIUM,
+                        "'soft': a delete keeps the row as a versioned marker (lineage_deleted_at set), so a late, "
+                                + "older change cannot bring it back; readers skip rows with lineage_deleted_at set. "
+                                + "'hard': a delete removes the row; a late change older than the delete then "
+                                + "recreates it.",
+                        WRITES_GROUP, ++order, ConfigDef.Width.SHORT, "Delete mode")
+                .define(DELETE_RETENTION_MS, ConfigDef.Type.LONG, 7L * 24 * 60 * 60 * 1000, ConfigDef.Range.atLeast(0),
+                        ConfigDef.Importance.LOW,
+                        "How long soft-delete markers are kept before they are purged, in milliseconds; 0 keeps "
+                                + "them for ever. Keep it longer than any replay or backfill you may run: a change "
+                                + "older than a purged marker could recreate the row.",
+                        WRITES_GROUP, ++order, ConfigDef.Width.SHORT, "Delete marker retention (ms)")
                 .define(MAX_RETRIES, ConfigDef.Type.INT, 10, ConfigDef.Range.atLeast(0), ConfigDef.Importance.MEDIUM,
                         "How many times a batch is retried after a transient database error (connection lost, "
                                 + "serialisation failure, server shutting down) before the task fails.",
@@ -67,6 +89,20 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
 
     public String versionHeader() {
         return getString(VERSION_HEADER);
+    }
+
+    /** The value field holding the version, or empty to read the header. */
+    public java.util.Optional<String> versionField() {
+        String field = getString(VERSION_FIELD);
+        return field.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(field);
+    }
+
+    public DeleteMode deleteMode() {
+        return DeleteMode.valueOf(getString(DELETE_MODE).toUpperCase(java.util.Locale.ROOT));
+    }
+
+    public long deleteRetentionMillis() {
+        return getLong(DELETE_RETENTION_MS);
     }
 
     public int maxRetries() {

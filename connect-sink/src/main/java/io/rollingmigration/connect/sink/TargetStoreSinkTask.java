@@ -3,6 +3,7 @@ package io.rollingmigration.connect.sink;
 import io.rollingmigration.connect.common.PluginVersion;
 import io.rollingmigration.connect.sink.write.ChangeBatch;
 import io.rollingmigration.connect.sink.write.ChangeReader;
+import io.rollingmigration.connect.sink.write.DeleteMode;
 import io.rollingmigration.connect.sink.write.TargetChange;
 import io.rollingmigration.connect.sink.write.TransientDatabaseException;
 import io.rollingmigration.connect.sink.write.VersionGuardedWriter;
@@ -31,6 +32,7 @@ public class TargetStoreSinkTask extends SinkTask {
     private VersionGuardedWriter writer;
     private ChangeReader reader;
     private int retriesLeft;
+    private long nextPurgeAt;
 
     @Override
     public String version() {
@@ -40,10 +42,10 @@ public class TargetStoreSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new TargetStoreSinkConfig(props);
-        writer = new VersionGuardedWriter(config.connection(), config.table());
+        writer = new VersionGuardedWriter(config.connection(), config.table(), config.deleteMode());
         retriesLeft = config.maxRetries();
         try {
-            reader = new ChangeReader(writer.table(), config.versionHeader());
+            reader = newReader();
             log.info("Writing to {} in {}", config.table(), config.connection());
         } catch (TransientDatabaseException e) {
             // The first put() retries the connection; a sink that cannot start during an outage is no better.
@@ -58,7 +60,7 @@ public class TargetStoreSinkTask extends SinkTask {
         }
         try {
             if (reader == null) {
-                reader = new ChangeReader(writer.table(), config.versionHeader());
+                reader = newReader();
             }
             ChangeBatch batch = new ChangeBatch();
             for (SinkRecord record : records) {
@@ -69,6 +71,7 @@ public class TargetStoreSinkTask extends SinkTask {
                 }
             }
             writer.write(batch, (TargetChange change, Exception reason) -> reject(change.record(), reason));
+            purgeDeleteMarkersIfDue();
             retriesLeft = config.maxRetries();
         } catch (TransientDatabaseException e) {
             if (retriesLeft-- > 0) {
@@ -78,6 +81,26 @@ public class TargetStoreSinkTask extends SinkTask {
                 throw new RetriableException(e.getMessage(), e);
             }
             throw new ConnectException("Giving up after " + config.maxRetries() + " retries: " + e.getMessage(), e);
+        }
+    }
+
+    private ChangeReader newReader() throws TransientDatabaseException {
+        return new ChangeReader(writer.table(), config.versionHeader(), config.versionField().orElse(null));
+    }
+
+    /** Soft-delete markers older than the retention go, at most once per retention period or hour. */
+    private void purgeDeleteMarkersIfDue() throws TransientDatabaseException {
+        long retention = config.deleteRetentionMillis();
+        if (config.deleteMode() != DeleteMode.SOFT || retention == 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (now >= nextPurgeAt) {
+            int purged = writer.purgeDeleted(now - retention);
+            nextPurgeAt = now + Math.min(retention, 3_600_000L);
+            if (purged > 0) {
+                log.info("Purged {} delete markers older than {} ms from {}", purged, retention, config.table());
+            }
         }
     }
 

@@ -10,13 +10,16 @@ public final class ColumnDescription {
     private final String typeName;
     private final int size;
     private final boolean nullable;
+    private final boolean hasDefault;
 
-    public ColumnDescription(String name, int jdbcType, String typeName, int size, boolean nullable) {
+    public ColumnDescription(String name, int jdbcType, String typeName, int size, boolean nullable,
+                             boolean hasDefault) {
         this.name = name;
         this.jdbcType = jdbcType;
         this.typeName = typeName;
         this.size = size;
         this.nullable = nullable;
+        this.hasDefault = hasDefault;
     }
 
     public String name() {
@@ -39,6 +42,11 @@ public final class ColumnDescription {
 
     public boolean nullable() {
         return nullable;
+    }
+
+    /** True if an insert that omits the column still succeeds: it is nullable or has a default. */
+    public boolean canBeOmitted() {
+        return nullable || hasDefault;
     }
 
     /** True for character types, whose ordering depends on collation. */

@@ -33,6 +33,11 @@ public final class MariaDbDialect implements SqlDialect {
     }
 
     @Override
+    public boolean upsertMatchesAnyUniqueIndex() {
+        return true;
+    }
+
+    @Override
     public String catalogFor(Connection connection, TableId table) throws SQLException {
         return table.schema() == null ? connection.getCatalog() : table.schema();
     }
@@ -69,12 +74,26 @@ public final class MariaDbDialect implements SqlDialect {
     @Override
     public String keyOrderedScan(TableId table, List<ColumnDescription> keyColumns, List<String> columns,
                                  boolean afterKey, int limit) {
+        return keyOrderedScan(table, keyColumns, columns, afterKey, limit, null);
+    }
+
+    @Override
+    public String keyOrderedScan(TableId table, List<ColumnDescription> keyColumns, List<String> columns,
+                                 boolean afterKey, int limit, String deletedAtColumn) {
         StringBuilder sql = new StringBuilder("SELECT ").append(quotedList(columns)).append(" FROM ")
                 .append(quote(table));
+        List<String> conditions = new java.util.ArrayList<>();
         if (afterKey) {
-            sql.append(" WHERE (").append(keyColumns.stream().map(this::ordered).collect(Collectors.joining(", ")))
-                    .append(") > (").append(keyColumns.stream().map(c -> c.isText() ? "BINARY ?" : "?")
-                            .collect(Collectors.joining(", "))).append(')');
+            // Row comparison keeps a composite key's order identical to ORDER BY below.
+            conditions.add("(" + keyColumns.stream().map(this::ordered).collect(Collectors.joining(", ")) + ") > ("
+                    + keyColumns.stream().map(c -> c.isText() ? "BINARY ?" : "?").collect(Collectors.joining(", "))
+                    + ")");
+        }
+        if (deletedAtColumn != null) {
+            conditions.add(quote(deletedAtColumn) + " IS NULL");
+        }
+        if (!conditions.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", conditions));
         }
         sql.append(" ORDER BY ").append(keyColumns.stream().map(this::ordered).collect(Collectors.joining(", ")));
         sql.append(" LIMIT ").append(limit);

@@ -61,6 +61,49 @@ public interface SqlDialect {
     String keyOrderedScan(TableId table, List<ColumnDescription> keyColumns, List<String> columns, boolean afterKey,
                           int limit);
 
+    /**
+     * Like {@link #keyOrderedScan(TableId, List, List, boolean, int)}, skipping rows whose {@code deletedAtColumn}
+     * is set (the sink's delete markers); {@code null} skips nothing.
+     */
+    String keyOrderedScan(TableId table, List<ColumnDescription> keyColumns, List<String> columns, boolean afterKey,
+                          int limit, String deletedAtColumn);
+
+    /** Removes delete markers older than a cut-off. Parameter: the cut-off timestamp. */
+    default String purgeDeleted(TableId table, String deletedAtColumn) {
+        return "DELETE FROM " + quote(table) + " WHERE " + quote(deletedAtColumn) + " IS NOT NULL AND "
+                + quote(deletedAtColumn) + " < ?";
+    }
+
+    /**
+     * True if the dialect's upsert resolves a conflict on any unique index rather than on the key it names
+     * (MariaDB's {@code ON DUPLICATE KEY UPDATE}), so other unique indexes would make it update the wrong row.
+     */
+    default boolean upsertMatchesAnyUniqueIndex() {
+        return false;
+    }
+
+    /** Names of unique indexes other than the primary key, which an upsert could collide on unexpectedly. */
+    default java.util.List<String> otherUniqueIndexes(Connection connection, TableId table) throws SQLException {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        String primaryKeyName = null;
+        try (java.sql.ResultSet rs = connection.getMetaData().getPrimaryKeys(catalogFor(connection, table),
+                schemaFor(connection, table), table.table())) {
+            while (rs.next()) {
+                primaryKeyName = rs.getString("PK_NAME");
+            }
+        }
+        try (java.sql.ResultSet rs = connection.getMetaData().getIndexInfo(catalogFor(connection, table),
+                schemaFor(connection, table), table.table(), true, true)) {
+            while (rs.next()) {
+                String name = rs.getString("INDEX_NAME");
+                if (name != null && !name.equals(primaryKeyName) && !"PRIMARY".equals(name)) {
+                    names.add(name);
+                }
+            }
+        }
+        return new java.util.ArrayList<>(names);
+    }
+
     /** {@code SELECT count(*)} of the table. */
     default String rowCount(TableId table) {
         return "SELECT count(*) FROM " + quote(table);

@@ -39,7 +39,8 @@ public final class TableDescription {
                         rs.getInt("DATA_TYPE"),
                         rs.getString("TYPE_NAME"),
                         rs.getInt("COLUMN_SIZE"),
-                        rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls));
+                        rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls,
+                        rs.getString("COLUMN_DEF") != null || "YES".equals(rs.getString("IS_AUTOINCREMENT"))));
             }
         }
         if (columns.isEmpty()) {

@@ -37,7 +37,12 @@ public final class Lineage {
         /** When the translation ran, epoch milliseconds. Int64. */
         TRANSLATED_AT("lineage.translated.at", "lineage_translated_at", Kind.TIMESTAMP),
         /** When the sink applied the change to the target row. Column only, written by the sink. */
-        APPLIED_AT(null, "lineage_applied_at", Kind.TIMESTAMP);
+        APPLIED_AT(null, "lineage_applied_at", Kind.TIMESTAMP),
+        /**
+         * When the legacy row was deleted: set by the sink's soft delete, which keeps the row as a versioned marker
+         * so that a late, older change cannot bring it back; {@code null} while the row lives. Column only.
+         */
+        DELETED_AT(null, "lineage_deleted_at", Kind.TIMESTAMP);
 
         private final String header;
         private final String column;

@@ -56,9 +56,9 @@ public final class Sweep implements AutoCloseable {
             SweepPlan plan = SweepPlan.resolve(legacyConnection, legacyDb.dialect(), legacyTable, targetConnection,
                     targetDb.dialect(), targetTable, keyColumns, compareColumns);
             TableCursor legacy = new TableCursor(legacyConnection, legacyDb.dialect(), legacyTable, plan.legacyKey,
-                    plan.compared, chunkSize);
+                    plan.compared, chunkSize, null);
             TableCursor target = new TableCursor(targetConnection, targetDb.dialect(), targetTable, plan.targetKey,
-                    plan.compared, chunkSize);
+                    plan.compared, chunkSize, plan.targetDeletedAt);
             return new Sweep(runId, legacyConnection, targetConnection, plan, legacy, target, now);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(legacyConnection);

@@ -21,11 +21,15 @@ final class SweepPlan {
     final List<ColumnDescription> legacyKey;
     final List<ColumnDescription> targetKey;
     final List<String> compared;
+    /** The target's delete-marker column if it has one: marked rows are deleted rows, not target rows. */
+    final String targetDeletedAt;
 
-    private SweepPlan(List<ColumnDescription> legacyKey, List<ColumnDescription> targetKey, List<String> compared) {
+    private SweepPlan(List<ColumnDescription> legacyKey, List<ColumnDescription> targetKey, List<String> compared,
+                      String targetDeletedAt) {
         this.legacyKey = legacyKey;
         this.targetKey = targetKey;
         this.compared = compared;
+        this.targetDeletedAt = targetDeletedAt;
     }
 
     static SweepPlan resolve(Connection legacy, SqlDialect legacyDialect, TableId legacyTable,
@@ -68,7 +72,9 @@ final class SweepPlan {
                 compared.add(column);
             }
         }
-        return new SweepPlan(legacyKey, targetKey, compared);
+        String deletedAt = Lineage.Field.DELETED_AT.column();
+        return new SweepPlan(legacyKey, targetKey, compared,
+                targetDescription.column(deletedAt).isPresent() ? deletedAt : null);
     }
 
     List<String> keyNames() {

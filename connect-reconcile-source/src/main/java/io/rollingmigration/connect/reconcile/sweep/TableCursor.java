@@ -28,19 +28,21 @@ final class TableCursor {
     private final List<String> compareColumns;
     private final List<String> selected;
     private final int chunkSize;
+    private final String deletedAtColumn;
     private final Deque<Row> buffer = new ArrayDeque<>();
     private List<Object> lastKey;
     private boolean exhausted;
     private long rowsRead;
 
     TableCursor(Connection connection, SqlDialect dialect, TableId table, List<ColumnDescription> keyColumns,
-                List<String> compareColumns, int chunkSize) {
+                List<String> compareColumns, int chunkSize, String deletedAtColumn) {
         this.connection = connection;
         this.dialect = dialect;
         this.table = table;
         this.keyColumns = keyColumns;
         this.compareColumns = compareColumns;
         this.chunkSize = chunkSize;
+        this.deletedAtColumn = deletedAtColumn;
         this.selected = new ArrayList<>();
         keyColumns.forEach(c -> selected.add(c.name()));
         selected.addAll(compareColumns);
@@ -68,7 +70,8 @@ final class TableCursor {
     }
 
     private void fetch() throws SQLException {
-        String sql = dialect.keyOrderedScan(table, keyColumns, selected, lastKey != null, chunkSize);
+        String sql = dialect.keyOrderedScan(table, keyColumns, selected, lastKey != null, chunkSize,
+                deletedAtColumn);
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             if (lastKey != null) {
                 for (int i = 0; i < lastKey.size(); i++) {

@@ -20,10 +20,15 @@ public final class ChangeReader {
 
     private final TargetTable table;
     private final String versionHeader;
+    private final String versionField;
 
-    public ChangeReader(TargetTable table, String versionHeader) {
+    /**
+     * @param versionField a value field that holds the version, or {@code null} to use {@code versionHeader}
+     */
+    public ChangeReader(TargetTable table, String versionHeader, String versionField) {
         this.table = table;
         this.versionHeader = versionHeader;
+        this.versionField = versionField;
     }
 
     public TargetChange read(SinkRecord record) {
@@ -33,7 +38,8 @@ public final class ChangeReader {
                     + record.key().getClass().getSimpleName()));
         }
         RowKey key = key((Struct) record.key(), record);
-        long version = version(record);
+        long version = versionField != null && record.value() instanceof Struct
+                ? versionFromField((Struct) record.value(), record) : version(record);
         Map<String, BoundValue> columns = null;
         if (record.value() != null) {
             if (!(record.value() instanceof Struct)) {
@@ -107,6 +113,20 @@ public final class ChangeReader {
             throw new DataException(origin(record) + ": header '" + versionHeader + "' is '" + value
                     + "', not a whole number");
         }
+    }
+
+    private long versionFromField(Struct value, SinkRecord record) {
+        org.apache.kafka.connect.data.Field field = value.schema().field(versionField);
+        Object version = field == null ? null : value.get(field);
+        if (version instanceof Number) {
+            return ((Number) version).longValue();
+        }
+        if (version instanceof java.util.Date) {
+            return ((java.util.Date) version).getTime();
+        }
+        throw new DataException(origin(record) + ": version field '" + versionField + "' is "
+                + (field == null ? "not in the value" : version == null ? "null" : "a "
+                + version.getClass().getSimpleName() + ", not a number or timestamp"));
     }
 
     private static Map<String, Object> lineage(SinkRecord record) {

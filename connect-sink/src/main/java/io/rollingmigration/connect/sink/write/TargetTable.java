@@ -26,19 +26,51 @@ public final class TargetTable {
     }
 
     /** Reads and checks the table; fails with a message that names what is missing. */
-    public static TargetTable inspect(Connection connection, SqlDialect dialect, TableId table) throws SQLException {
+    public static TargetTable inspect(Connection connection, SqlDialect dialect, TableId table, DeleteMode deleteMode)
+            throws SQLException {
+        List<String> required = requiredLineageColumns(deleteMode);
         TableDescription description = TableDescription.read(connection, dialect, table).orElseThrow(() ->
                 new ConnectException("Target table " + table + " does not exist in " + dialect.name()
                         + ". The sink does not create tables: the target service owns its schema. Create it with "
-                        + "its business columns and the lineage columns " + Lineage.columns() + "."));
-        List<String> missing = Lineage.columns().stream()
+                        + "its business columns and the lineage columns " + required + "."));
+        List<String> missing = required.stream()
                 .filter(column -> description.column(column).isEmpty())
                 .collect(Collectors.toList());
         if (!missing.isEmpty()) {
             throw new ConnectException("Target table " + table + " lacks the lineage columns " + missing
                     + "; every target row keeps the lineage of its last change (see docs/lineage.md)");
         }
+        if (description.primaryKey().isEmpty()) {
+            throw new ConnectException("Target table " + table + " has no primary key; the sink upserts by it");
+        }
+        if (deleteMode == DeleteMode.SOFT) {
+            List<String> mandatory = description.columns().values().stream()
+                    .filter(c -> !description.primaryKey().contains(c.name()) && !c.canBeOmitted())
+                    .map(ColumnDescription::name)
+                    .collect(Collectors.toList());
+            if (!mandatory.isEmpty()) {
+                throw new ConnectException("Target table " + table + " has NOT NULL columns without default "
+                        + mandatory + ": a delete of a row the target never held could not leave its marker. "
+                        + "Make them nullable or give them defaults, or set delete.mode=hard.");
+            }
+        }
+        if (dialect.upsertMatchesAnyUniqueIndex()) {
+            List<String> unique = dialect.otherUniqueIndexes(connection, table);
+            if (!unique.isEmpty()) {
+                throw new ConnectException("Target table " + table + " has unique indexes besides its primary key "
+                        + unique + ". " + dialect.name() + "'s ON DUPLICATE KEY UPDATE resolves a conflict on any "
+                        + "of them, so a change could overwrite a different row than its key names. Drop them or "
+                        + "make them non-unique in the target.");
+            }
+        }
         return new TargetTable(description);
+    }
+
+    /** Lineage columns a table must have: all of them, but the delete marker only when deletes are soft. */
+    static List<String> requiredLineageColumns(DeleteMode deleteMode) {
+        return Lineage.columns().stream()
+                .filter(c -> deleteMode == DeleteMode.SOFT || !c.equals(Lineage.Field.DELETED_AT.column()))
+                .collect(Collectors.toList());
     }
 
     public TableId id() {

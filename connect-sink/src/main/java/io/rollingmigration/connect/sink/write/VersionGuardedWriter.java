@@ -29,18 +29,22 @@ public final class VersionGuardedWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VersionGuardedWriter.class);
     private static final String VERSION = Field.SOURCE_POSITION.column();
     private static final String APPLIED_AT = Field.APPLIED_AT.column();
+    private static final String DELETED_AT = Field.DELETED_AT.column();
 
     private final JdbcConnectionConfig connectionConfig;
     private final TableId tableId;
     private final SqlDialect dialect;
+    private final DeleteMode deleteMode;
+    private final java.util.Calendar utc = java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC"));
     private final Map<List<String>, String> upsertSql = new HashMap<>();
     private Connection connection;
     private TargetTable table;
 
-    public VersionGuardedWriter(JdbcConnectionConfig connectionConfig, TableId tableId) {
+    public VersionGuardedWriter(JdbcConnectionConfig connectionConfig, TableId tableId, DeleteMode deleteMode) {
         this.connectionConfig = connectionConfig;
         this.tableId = tableId;
         this.dialect = connectionConfig.dialect();
+        this.deleteMode = deleteMode;
     }
 
     /**
@@ -55,7 +59,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
                 connection = connectionConfig.open();
                 connection.setAutoCommit(false);
                 if (table == null) {
-                    table = TargetTable.inspect(connection, dialect, tableId);
+                    table = TargetTable.inspect(connection, dialect, tableId, deleteMode);
                 }
             } catch (SQLException e) {
                 closeQuietly();
@@ -115,11 +119,12 @@ public final class VersionGuardedWriter implements AutoCloseable {
         Map<List<String>, List<TargetChange>> upsertsByShape = new LinkedHashMap<>();
         List<TargetChange> deletes = new ArrayList<>();
         for (TargetChange change : changes) {
-            if (change.isDelete()) {
+            if (change.isDelete() && deleteMode == DeleteMode.HARD) {
                 deletes.add(change);
             } else {
-                upsertsByShape.computeIfAbsent(new ArrayList<>(change.columns().keySet()), k -> new ArrayList<>())
-                        .add(change);
+                List<String> shape = change.isDelete() ? change.keyColumns()
+                        : new ArrayList<>(change.columns().keySet());
+                upsertsByShape.computeIfAbsent(shape, k -> new ArrayList<>()).add(change);
             }
         }
         for (Map.Entry<List<String>, List<TargetChange>> shape : upsertsByShape.entrySet()) {
@@ -130,21 +135,30 @@ public final class VersionGuardedWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Upserts rows of one shape. A soft delete is an upsert too: of the key, the lineage and the delete marker,
+     * leaving the business columns as they were (or empty for a row the target never held), under the same
+     * version guard. A live change clears the marker.
+     */
     private void upsert(List<String> dataColumns, List<TargetChange> changes, java.sql.Timestamp appliedAt)
             throws SQLException {
         List<String> lineageColumns = lineageColumns();
+        boolean markers = deleteMode == DeleteMode.SOFT;
         String sql = upsertSql.computeIfAbsent(dataColumns, columns -> {
             List<String> all = new ArrayList<>(columns);
             all.addAll(lineageColumns);
             all.add(VERSION);
             all.add(APPLIED_AT);
+            if (markers) {
+                all.add(DELETED_AT);
+            }
             return dialect.versionGuardedUpsert(tableId, changes.get(0).keyColumns(), all, VERSION);
         });
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (TargetChange change : changes) {
                 int index = 1;
                 for (String column : dataColumns) {
-                    change.columns().get(column).bind(statement, index++, table.sqlType(column));
+                    value(change, column).bind(statement, index++, table.sqlType(column));
                 }
                 for (String column : lineageColumns) {
                     boolean time = Lineage.Kind.TIMESTAMP == kindOf(column);
@@ -152,12 +166,31 @@ public final class VersionGuardedWriter implements AutoCloseable {
                             .bind(statement, index++, table.sqlType(column));
                 }
                 statement.setLong(index++, change.version());
-                statement.setTimestamp(index, appliedAt, java.util.Calendar.getInstance(
-                        java.util.TimeZone.getTimeZone("UTC")));
+                statement.setTimestamp(index++, appliedAt, utc);
+                if (markers) {
+                    if (change.isDelete()) {
+                        statement.setTimestamp(index, deletedAt(change, appliedAt), utc);
+                    } else {
+                        statement.setNull(index, table.sqlType(DELETED_AT));
+                    }
+                }
                 statement.addBatch();
             }
             statement.executeBatch();
         }
+    }
+
+    private static BoundValue value(TargetChange change, String column) {
+        if (change.isDelete()) {
+            return change.key().values().get(change.key().columns().indexOf(column));
+        }
+        return change.columns().get(column);
+    }
+
+    /** When the legacy row was deleted: its commit time if the change carries it, else now. */
+    private static java.sql.Timestamp deletedAt(TargetChange change, java.sql.Timestamp appliedAt) {
+        Object committed = change.lineage().get(Field.SOURCE_COMMIT_TIME.column());
+        return committed instanceof Number ? new java.sql.Timestamp(((Number) committed).longValue()) : appliedAt;
     }
 
     private void delete(List<TargetChange> deletes) throws SQLException {
@@ -166,15 +199,31 @@ public final class VersionGuardedWriter implements AutoCloseable {
                 dialect.versionGuardedDelete(tableId, keyColumns, VERSION))) {
             for (TargetChange change : deletes) {
                 int index = 1;
-                for (int i = 0; i < keyColumns.size(); i++) {
-                    String column = keyColumns.get(i);
-                    int position = change.key().columns().indexOf(column);
-                    change.key().values().get(position).bind(statement, index++, table.sqlType(column));
+                for (String column : keyColumns) {
+                    value(change, column).bind(statement, index++, table.sqlType(column));
                 }
                 statement.setLong(index, change.version());
                 statement.addBatch();
             }
             statement.executeBatch();
+        }
+    }
+
+    /**
+     * Removes soft-delete markers older than {@code cutoffMillis}; returns how many.
+     *
+     * @throws TransientDatabaseException if the database cannot be reached now
+     */
+    public int purgeDeleted(long cutoffMillis) throws TransientDatabaseException {
+        table();
+        try (PreparedStatement statement = connection.prepareStatement(dialect.purgeDeleted(tableId, DELETED_AT))) {
+            statement.setTimestamp(1, new java.sql.Timestamp(cutoffMillis), utc);
+            int purged = statement.executeUpdate();
+            connection.commit();
+            return purged;
+        } catch (SQLException e) {
+            rollback(e);
+            throw failure(e);
         }
     }
 

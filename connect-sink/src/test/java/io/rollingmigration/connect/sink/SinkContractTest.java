@@ -1,0 +1,397 @@
+package io.rollingmigration.connect.sink;
+
+import io.rollingmigration.connect.common.lineage.Lineage.Field;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the sink promises, proved against a real database: each subclass runs every scenario on one database
+ * (PostgreSQL, MariaDB) through its dialect.
+ */
+abstract class SinkContractTest {
+
+    static final Schema KEY = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
+    static final Schema ROW = SchemaBuilder.struct()
+            .field("id", Schema.INT64_SCHEMA)
+            .field("name", Schema.STRING_SCHEMA)
+            .field("code", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("balance", Decimal.builder(2).optional().build())
+            .build();
+    static final String TABLE = "sink_customer";
+
+    TargetStoreSinkTask task;
+    RecordingSinkContext context;
+    private final List<TargetStoreSinkTask> started = new ArrayList<>();
+    private long offset;
+
+    /** The JDBC URL, user and password of the target database. */
+    abstract Map<String, String> connection();
+
+    abstract void execute(String... sql);
+
+    abstract List<List<Object>> query(String sql);
+
+    /** DDL for the test table with the given business columns' NOT NULL-ness and the lineage columns. */
+    abstract String createTable(String table, boolean nameNotNull);
+
+    @BeforeEach
+    void freshTableAndTask() {
+        execute("DROP TABLE IF EXISTS " + TABLE, createTable(TABLE, false));
+        context = new RecordingSinkContext(true);
+        task = startTask(context, Map.of());
+    }
+
+    @AfterEach
+    void stopTasks() {
+        started.forEach(TargetStoreSinkTask::stop);
+    }
+
+    TargetStoreSinkTask startTask(RecordingSinkContext taskContext, Map<String, String> overrides) {
+        Map<String, String> config = new HashMap<>(connection());
+        config.put("target.table", TABLE);
+        config.put("retry.backoff.ms", "10");
+        config.putAll(overrides);
+        TargetStoreSinkTask sinkTask = new TargetStoreSinkTask();
+        sinkTask.initialize(taskContext);
+        sinkTask.start(config);
+        started.add(sinkTask);
+        return sinkTask;
+    }
+
+    @Test
+    void insertsUpdatesAndDeletesRows() {
+        task.put(List.of(upsert(1, "Ada", 10), upsert(2, "Bo", 11)));
+        task.put(List.of(upsert(1, "Ada L.", 20)));
+        task.put(List.of(delete(2, 30)));
+
+        assertEquals(List.of("1|Ada L."), liveRows());
+        assertEquals(List.of(2L), markers(), "the delete left a versioned marker");
+    }
+
+    @Test
+    void olderChangeArrivingLateDoesNotOverwriteNewerRow() {
+        task.put(List.of(upsert(1, "newer", 200)));
+        task.put(List.of(upsert(1, "older", 100)));
+
+        assertEquals(List.of("1|newer"), liveRows());
+        assertEquals(200L, ((Number) single("SELECT lineage_source_position FROM " + TABLE)).longValue());
+    }
+
+    @Test
+    void olderDeleteArrivingLateDoesNotRemoveNewerRow() {
+        task.put(List.of(upsert(1, "newer", 200)));
+        task.put(List.of(delete(1, 100)));
+
+        assertEquals(List.of("1|newer"), liveRows());
+    }
+
+    @Test
+    void lateOlderUpdateDoesNotResurrectDeletedRow() {
+        task.put(List.of(upsert(1, "created", 100)));
+        task.put(List.of(delete(1, 300)));
+        task.put(List.of(upsert(1, "stale update", 200)));
+
+        assertEquals(List.of(), liveRows());
+        assertEquals(List.of(1L), markers());
+    }
+
+    @Test
+    void deleteOfARowNeverSeenLeavesAMarkerThatOlderChangesCannotPass() {
+        task.put(List.of(delete(9, 500)));
+        task.put(List.of(upsert(9, "snapshot read from before the delete", 400)));
+
+        assertEquals(List.of(), liveRows());
+        assertEquals(List.of(9L), markers());
+    }
+
+    @Test
+    void changeNewerThanTheDeleteBringsTheRowBack() {
+        task.put(List.of(upsert(1, "first life", 100), delete(1, 200)));
+        task.put(List.of(upsert(1, "second life", 300)));
+
+        assertEquals(List.of("1|second life"), liveRows());
+        assertEquals(List.of(), markers());
+    }
+
+    @Test
+    void replayingABatchChangesNothing() {
+        List<SinkRecord> batch = List.of(upsert(1, "Ada", 10), upsert(2, "Bo", 11), delete(2, 12));
+        task.put(batch);
+        Object appliedAt = single("SELECT lineage_applied_at FROM " + TABLE + " WHERE id = 1");
+
+        task.put(batch);
+        task.put(batch);
+
+        assertEquals(List.of("1|Ada"), liveRows());
+        assertEquals(appliedAt, single("SELECT lineage_applied_at FROM " + TABLE + " WHERE id = 1"),
+                "an equal version is a no-op, so the row is not even touched");
+    }
+
+    @Test
+    void updateDeleteAndReinsertOfOneKeyInOneBatchEndsReinserted() {
+        task.put(List.of(upsert(1, "first", 10)));
+
+        task.put(List.of(upsert(1, "updated", 20), delete(1, 30), upsert(1, "re-inserted", 40)));
+
+        assertEquals(List.of("1|re-inserted"), liveRows());
+    }
+
+    @Test
+    void anyInterleavingOfDuplicatedReplayedAndOverlappingDeliveriesConvergesToTheInOrderState() {
+        Random random = new Random(20261124);
+        for (int round = 0; round < 12; round++) {
+            execute("DELETE FROM " + TABLE);
+            List<SinkRecord> history = new ArrayList<>();
+            Map<Long, String> expected = new TreeMap<>();
+            long version = 1;
+            for (int step = 0; step < 120; step++) {
+                long id = 1 + random.nextInt(15);
+                version += 1 + random.nextInt(3);
+                if (random.nextInt(4) == 0) {
+                    history.add(delete(id, version));
+                    expected.remove(id);
+                } else {
+                    String name = "k" + id + "v" + version;
+                    history.add(upsert(id, name, version));
+                    expected.put(id, name);
+                }
+            }
+            // A backfill overlapping the stream: the first half again, then everything shuffled, some twice,
+            // delivered in batches of random size, then a replay from the start.
+            List<SinkRecord> deliveries = new ArrayList<>(history.subList(0, history.size() / 2));
+            List<SinkRecord> shuffled = new ArrayList<>(history);
+            for (int i = 0; i < 20; i++) {
+                shuffled.add(history.get(random.nextInt(history.size())));
+            }
+            Collections.shuffle(shuffled, random);
+            deliveries.addAll(shuffled);
+            deliveries.addAll(history);
+            for (int from = 0; from < deliveries.size(); ) {
+                int to = Math.min(deliveries.size(), from + 1 + random.nextInt(40));
+                task.put(deliveries.subList(from, to));
+                from = to;
+            }
+
+            List<String> want = new ArrayList<>();
+            expected.forEach((id, name) -> want.add(id + "|" + name));
+            assertEquals(want, liveRows(), "round " + round);
+        }
+        assertEquals(List.of(), context.errant);
+    }
+
+    @Test
+    void lineageOfTheLastAppliedChangeIsKeptInTheRow() {
+        SinkRecord record = upsert(5, "Lin", 4242);
+        record.headers().addString(Field.SOURCE_SYSTEM.header(), "legacy")
+                .addString(Field.SOURCE_TABLE.header(), "public.customer")
+                .addString(Field.SOURCE_KEY.header(), "{\"id\":5}")
+                .addLong(Field.SOURCE_COMMIT_TIME.header(), 1_700_000_000_000L)
+                .addString(Field.OPERATION.header(), "CREATE")
+                .addString(Field.SNAPSHOT.header(), "false")
+                .addString(Field.RULE.header(), "customer@2")
+                .addLong(Field.TRANSLATED_AT.header(), 1_700_000_000_500L);
+        task.put(List.of(record));
+
+        List<Object> row = query("SELECT lineage_source_system, lineage_source_table, lineage_source_key, "
+                + "lineage_source_position, lineage_operation, lineage_snapshot, lineage_rule, "
+                + "lineage_applied_at IS NOT NULL, lineage_deleted_at IS NULL FROM " + TABLE).get(0);
+        assertEquals(List.of("legacy", "public.customer", "{\"id\":5}", "4242", "CREATE", "false", "customer@2"),
+                row.subList(0, 7).stream().map(String::valueOf).collect(java.util.stream.Collectors.toList()));
+        assertTrue(truthy(row.get(7)) && truthy(row.get(8)), "applied_at set, not deleted: " + row);
+        assertEquals(List.of(1_700_000_000_000L, 1_700_000_000_500L), epochMillis("lineage_source_committed_at",
+                "lineage_translated_at"));
+    }
+
+    @Test
+    void versionCanComeFromAValueField() {
+        Schema versioned = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).field("name", Schema.STRING_SCHEMA)
+                .field("balance", Decimal.builder(2).optional().build()).build();
+        TargetStoreSinkTask byField = startTask(new RecordingSinkContext(true), Map.of("version.field", "balance"));
+
+        byField.put(List.of(new SinkRecord("t", 0, KEY, key(1), versioned, new Struct(versioned).put("id", 1L)
+                .put("name", "v7").put("balance", new BigDecimal("7")), offset++)));
+        byField.put(List.of(new SinkRecord("t", 0, KEY, key(1), versioned, new Struct(versioned).put("id", 1L)
+                .put("name", "v5").put("balance", new BigDecimal("5")), offset++)));
+
+        assertEquals(List.of("1|v7"), liveRows());
+    }
+
+    @Test
+    void hardDeleteModeRemovesRows() {
+        TargetStoreSinkTask hard = startTask(new RecordingSinkContext(true), Map.of("delete.mode", "hard"));
+        hard.put(List.of(upsert(1, "a", 1), upsert(2, "b", 2)));
+        hard.put(List.of(delete(2, 3)));
+
+        assertEquals(List.of("1|a"), liveRows());
+        assertEquals(1L, ((Number) single("SELECT count(*) FROM " + TABLE)).longValue());
+    }
+
+    @Test
+    void deleteMarkersOlderThanTheRetentionArePurged() {
+        SinkRecord oldDelete = delete(2, 30);
+        oldDelete.headers().addLong(Field.SOURCE_COMMIT_TIME.header(), 1_000L);
+        TargetStoreSinkTask keeping = startTask(new RecordingSinkContext(true), Map.of("delete.retention.ms", "0"));
+        keeping.put(List.of(upsert(1, "a", 10), upsert(2, "b", 20), oldDelete));
+        assertEquals(List.of(2L), markers(), "retention 0 keeps markers for ever");
+
+        TargetStoreSinkTask purging = startTask(new RecordingSinkContext(true),
+                Map.of("delete.retention.ms", "60000"));
+        purging.put(List.of(upsert(3, "c", 40)));
+
+        assertEquals(List.of(), markers(), "the marker of a delete committed long ago is gone");
+        assertEquals(List.of("1|a", "3|c"), liveRows());
+    }
+
+    @Test
+    void softDeletesNeedBusinessColumnsThatAMarkerCanLeaveEmpty() {
+        execute("DROP TABLE IF EXISTS " + TABLE, createTable(TABLE, true));
+
+        ConnectException error = assertThrows(ConnectException.class,
+                () -> startTask(new RecordingSinkContext(true), Map.of()));
+        assertTrue(error.getMessage().contains("NOT NULL columns without default [name]"), error.getMessage());
+        startTask(new RecordingSinkContext(true), Map.of("delete.mode", "hard"));
+    }
+
+    @Test
+    void recordsThatCannotBeReadAreReportedAndTheRestOfTheBatchIsWritten() {
+        SinkRecord noKey = new SinkRecord("t", 0, null, null, ROW, row(3, "x"), offset++);
+        noKey.headers().addLong(Field.SOURCE_POSITION.header(), 1L);
+        SinkRecord noVersion = new SinkRecord("t", 0, KEY, key(4), ROW, row(4, "y"), offset++);
+        Schema unknown = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).field("fax", Schema.STRING_SCHEMA)
+                .build();
+        SinkRecord unknownColumn = versioned(new SinkRecord("t", 0, KEY, key(6), unknown,
+                new Struct(unknown).put("id", 6L).put("fax", "555"), offset++), 5);
+
+        task.put(List.of(upsert(1, "good", 1), noKey, noVersion, unknownColumn, upsert(2, "also good", 2)));
+
+        assertEquals(List.of("1|good", "2|also good"), liveRows());
+        assertEquals(List.of(noKey, noVersion, unknownColumn), context.errant);
+        assertTrue(reason(0).contains("key must be a Struct"), reason(0));
+        assertTrue(reason(1).contains("no 'lineage.source.position' header"), reason(1));
+        assertTrue(reason(2).contains("field 'fax' has no column"), reason(2));
+    }
+
+    @Test
+    void valueTooLongForItsColumnIsReportedAndTheRestWritten() {
+        SinkRecord tooLong = versioned(new SinkRecord("t", 0, KEY, key(3), ROW,
+                row(3, "long").put("code", "ABCDEFGHIJ"), offset++), 3);
+
+        task.put(List.of(upsert(1, "one", 1), tooLong, upsert(2, "two", 2)));
+
+        assertEquals(List.of("1|one", "2|two"), liveRows());
+        assertEquals(List.of(tooLong), context.errant);
+        assertTrue(reason(0).contains("at most 5"), reason(0));
+    }
+
+    @Test
+    void valueTheDatabaseRefusesIsFoundByWritingOneByOne() {
+        execute("ALTER TABLE " + TABLE + " ADD CONSTRAINT positive CHECK (balance >= 0)");
+        SinkRecord negative = versioned(new SinkRecord("t", 0, KEY, key(3), ROW,
+                row(3, "neg").put("balance", new BigDecimal("-1.00")), offset++), 3);
+
+        task.put(List.of(upsert(1, "one", 1), negative, upsert(2, "two", 2)));
+
+        assertEquals(List.of("1|one", "2|two"), liveRows());
+        assertEquals(List.of(negative), context.errant);
+        assertTrue(reason(0).contains("positive"), reason(0));
+    }
+
+    @Test
+    void withoutAReporterABadRecordStopsTheTaskRatherThanBeingLost() {
+        TargetStoreSinkTask strict = startTask(new RecordingSinkContext(false), Map.of());
+        SinkRecord noVersion = new SinkRecord("t", 0, KEY, key(4), ROW, row(4, "y"), offset++);
+
+        assertThrows(DataException.class, () -> strict.put(List.of(noVersion)));
+    }
+
+    @Test
+    void missingTableFailsAtStartWithAPreciseMessage() {
+        ConnectException error = assertThrows(ConnectException.class,
+                () -> startTask(new RecordingSinkContext(true), Map.of("target.table", "no_such_table")));
+        assertTrue(error.getMessage().contains("no_such_table does not exist"), error.getMessage());
+    }
+
+    @Test
+    void tableWithoutLineageColumnsFailsAtStartNamingThem() {
+        execute("ALTER TABLE " + TABLE + " DROP COLUMN lineage_rule");
+
+        ConnectException error = assertThrows(ConnectException.class,
+                () -> startTask(new RecordingSinkContext(true), Map.of()));
+        assertTrue(error.getMessage().contains("[lineage_rule]"), error.getMessage());
+    }
+
+    String reason(int index) {
+        return context.reasons.get(index).getMessage();
+    }
+
+    SinkRecord upsert(long id, String name, long version) {
+        return versioned(new SinkRecord("legacy.public.customer", 0, KEY, key(id), ROW, row(id, name), offset++),
+                version);
+    }
+
+    SinkRecord delete(long id, long version) {
+        return versioned(new SinkRecord("legacy.public.customer", 0, KEY, key(id), null, null, offset++), version);
+    }
+
+    static SinkRecord versioned(SinkRecord record, long version) {
+        record.headers().addLong(Field.SOURCE_POSITION.header(), version);
+        return record;
+    }
+
+    static Struct key(long id) {
+        return new Struct(KEY).put("id", id);
+    }
+
+    static Struct row(long id, String name) {
+        return new Struct(ROW).put("id", id).put("name", name).put("balance", new BigDecimal("1.00"));
+    }
+
+    List<String> liveRows() {
+        List<String> rows = new ArrayList<>();
+        for (List<Object> row : query("SELECT id, name FROM " + TABLE
+                + " WHERE lineage_deleted_at IS NULL ORDER BY id")) {
+            rows.add(row.get(0) + "|" + row.get(1));
+        }
+        return rows;
+    }
+
+    List<Long> markers() {
+        List<Long> ids = new ArrayList<>();
+        for (List<Object> row : query("SELECT id FROM " + TABLE + " WHERE lineage_deleted_at IS NOT NULL ORDER BY id")) {
+            ids.add(((Number) row.get(0)).longValue());
+        }
+        return ids;
+    }
+
+    Object single(String sql) {
+        return query(sql).get(0).get(0);
+    }
+
+    /** Epoch milliseconds of timestamp columns of the only row, read through JDBC as instants. */
+    abstract List<Long> epochMillis(String... columns);
+
+    private static boolean truthy(Object value) {
+        return Boolean.TRUE.equals(value) || (value instanceof Number && ((Number) value).intValue() == 1);
+    }
+}
