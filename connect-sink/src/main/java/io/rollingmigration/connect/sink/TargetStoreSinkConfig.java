@@ -18,6 +18,8 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
     public static final String VERSION_FIELD = "version.field";
     public static final String DELETE_MODE = "delete.mode";
     public static final String DELETE_RETENTION_MS = "delete.retention.ms";
+    public static final String OFFSETS_STORAGE = "offsets.storage";
+    public static final String OFFSETS_TABLE = "offsets.table";
     public static final String MAX_RETRIES = "max.retries";
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
 
@@ -68,6 +70,18 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
                                 + "them for ever. Keep it longer than any replay or backfill you may run: a change "
                                 + "older than a purged marker could recreate the row.",
                         WRITES_GROUP, ++order, ConfigDef.Width.SHORT, "Delete marker retention (ms)")
+                .define(OFFSETS_STORAGE, ConfigDef.Type.STRING, "kafka",
+                        ConfigDef.CaseInsensitiveValidString.in("kafka", "target"), ConfigDef.Importance.MEDIUM,
+                        "Where consumed offsets are kept. 'kafka': Connect's consumer group, as for any sink. "
+                                + "'target': also in offsets.table in the target database, in the same transaction "
+                                + "as the rows; the task resumes from there, so a crash between the database "
+                                + "commit and Kafka's offset commit neither loses nor re-applies a change.",
+                        WRITES_GROUP, ++order, ConfigDef.Width.SHORT, "Offsets storage")
+                .define(OFFSETS_TABLE, ConfigDef.Type.STRING, "migration_sink_offsets", new TableNameValidator(),
+                        ConfigDef.Importance.LOW,
+                        "The table that holds consumed offsets when offsets.storage=target (created if missing; "
+                                + "one row per connector, topic and partition).",
+                        WRITES_GROUP, ++order, ConfigDef.Width.MEDIUM, "Offsets table")
                 .define(MAX_RETRIES, ConfigDef.Type.INT, 10, ConfigDef.Range.atLeast(0), ConfigDef.Importance.MEDIUM,
                         "How many times a batch is retried after a transient database error (connection lost, "
                                 + "serialisation failure, server shutting down) before the task fails.",
@@ -103,6 +117,14 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
 
     public long deleteRetentionMillis() {
         return getLong(DELETE_RETENTION_MS);
+    }
+
+    public boolean offsetsInTarget() {
+        return "target".equalsIgnoreCase(getString(OFFSETS_STORAGE));
+    }
+
+    public TableId offsetsTable() {
+        return TableId.parse(getString(OFFSETS_TABLE));
     }
 
     public int maxRetries() {

@@ -4,6 +4,8 @@ import io.rollingmigration.connect.common.PluginVersion;
 import io.rollingmigration.connect.sink.write.ChangeBatch;
 import io.rollingmigration.connect.sink.write.ChangeReader;
 import io.rollingmigration.connect.sink.write.DeleteMode;
+import io.rollingmigration.connect.sink.write.OffsetLedger;
+import org.apache.kafka.common.TopicPartition;
 import io.rollingmigration.connect.sink.write.TargetChange;
 import io.rollingmigration.connect.sink.write.TransientDatabaseException;
 import io.rollingmigration.connect.sink.write.VersionGuardedWriter;
@@ -17,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -42,7 +45,11 @@ public class TargetStoreSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new TargetStoreSinkConfig(props);
-        writer = new VersionGuardedWriter(config.connection(), config.table(), config.deleteMode());
+        OffsetLedger ledger = config.offsetsInTarget()
+                ? new OffsetLedger(config.connection().dialect(), config.offsetsTable(),
+                        props.getOrDefault("name", "unnamed"))
+                : null;
+        writer = new VersionGuardedWriter(config.connection(), config.table(), config.deleteMode(), ledger);
         retriesLeft = config.maxRetries();
         try {
             reader = newReader();
@@ -63,14 +70,18 @@ public class TargetStoreSinkTask extends SinkTask {
                 reader = newReader();
             }
             ChangeBatch batch = new ChangeBatch();
+            Map<TopicPartition, Long> nextOffsets = new HashMap<>();
             for (SinkRecord record : records) {
+                nextOffsets.merge(new TopicPartition(record.topic(), record.kafkaPartition()),
+                        record.kafkaOffset() + 1, Math::max);
                 try {
                     batch.add(reader.read(record));
                 } catch (DataException e) {
                     reject(record, e);
                 }
             }
-            writer.write(batch, (TargetChange change, Exception reason) -> reject(change.record(), reason));
+            writer.write(batch, (TargetChange change, Exception reason) -> reject(change.record(), reason),
+                    nextOffsets);
             purgeDeleteMarkersIfDue();
             retriesLeft = config.maxRetries();
         } catch (TransientDatabaseException e) {
@@ -112,7 +123,48 @@ public class TargetStoreSinkTask extends SinkTask {
                     : new DataException(reason.getMessage(), reason);
         }
         log.warn("Reporting {} as errant: {}", record.kafkaOffset(), reason.getMessage());
-        reporter.report(record, reason);
+        java.util.concurrent.Future<Void> reported = reporter.report(record, reason);
+        if (config.offsetsInTarget()) {
+            // The ledger is about to move past this record: it must be in the dead letter queue first.
+            try {
+                reported.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException("Interrupted while reporting an errant record", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new ConnectException("Could not report an errant record: " + e.getCause(), e.getCause());
+            }
+        }
+    }
+
+    /** With offsets kept in the target, each assigned partition resumes where the target's ledger says. */
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        if (!config.offsetsInTarget()) {
+            return;
+        }
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Map<TopicPartition, Long> stored = writer.storedOffsets(partitions);
+                if (!stored.isEmpty()) {
+                    log.info("Resuming from the offsets stored in {}: {}", config.offsetsTable(), stored);
+                    context.offset(stored);
+                }
+                return;
+            } catch (TransientDatabaseException e) {
+                if (attempt >= config.maxRetries()) {
+                    throw new ConnectException("Cannot read the stored offsets after " + attempt + " retries: "
+                            + e.getMessage(), e);
+                }
+                log.warn("{}; retrying in {} ms", e.getMessage(), config.retryBackoffMillis());
+                try {
+                    Thread.sleep(config.retryBackoffMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new ConnectException("Interrupted while reading stored offsets", interrupted);
+                }
+            }
+        }
     }
 
     @Override

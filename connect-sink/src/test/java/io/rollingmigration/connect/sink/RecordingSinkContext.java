@@ -17,6 +17,7 @@ final class RecordingSinkContext implements SinkTaskContext {
     final List<SinkRecord> errant = new ArrayList<>();
     final List<Throwable> reasons = new ArrayList<>();
     final List<Long> timeouts = new ArrayList<>();
+    final Map<TopicPartition, Long> seeks = new java.util.HashMap<>();
     private final boolean withReporter;
 
     RecordingSinkContext(boolean withReporter) {
@@ -30,10 +31,12 @@ final class RecordingSinkContext implements SinkTaskContext {
 
     @Override
     public void offset(Map<TopicPartition, Long> offsets) {
+        seeks.putAll(offsets);
     }
 
     @Override
     public void offset(TopicPartition tp, long offset) {
+        seeks.put(tp, offset);
     }
 
     @Override

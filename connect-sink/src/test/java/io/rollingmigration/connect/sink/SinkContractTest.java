@@ -1,6 +1,7 @@
 package io.rollingmigration.connect.sink;
 
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -198,6 +199,27 @@ abstract class SinkContractTest {
             assertEquals(want, liveRows(), "round " + round);
         }
         assertEquals(List.of(), context.errant);
+    }
+
+    @Test
+    void withOffsetsInTheTargetARestartedTaskResumesExactlyAfterTheWrittenRows() {
+        execute("DROP TABLE IF EXISTS migration_sink_offsets");
+        Map<String, String> exactlyOnce = Map.of("offsets.storage", "target", "name", "customer-sink");
+        TopicPartition partition = new TopicPartition("legacy.public.customer", 0);
+        TargetStoreSinkTask first = startTask(new RecordingSinkContext(true), exactlyOnce);
+        first.open(List.of(partition));
+        long firstOffset = offset;
+        first.put(List.of(upsert(1, "a", 10), upsert(2, "b", 11), delete(1, 12)));
+        // The worker dies here: the rows and the ledger are committed, Kafka's offset commit never happened.
+        first.stop();
+
+        RecordingSinkContext restarted = new RecordingSinkContext(true);
+        TargetStoreSinkTask second = startTask(restarted, exactlyOnce);
+        second.open(List.of(partition, new TopicPartition("legacy.public.customer", 1)));
+
+        assertEquals(Map.of(partition, firstOffset + 3), restarted.seeks,
+                "resumes after the last written record; a partition never written keeps Kafka's offset");
+        assertEquals(List.of("2|b"), liveRows());
     }
 
     @Test

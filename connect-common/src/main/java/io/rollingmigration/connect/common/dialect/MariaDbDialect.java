@@ -65,6 +65,14 @@ public final class MariaDbDialect implements SqlDialect {
     }
 
     @Override
+    public String upsert(TableId table, List<String> keyColumns, List<String> columns) {
+        return "INSERT INTO " + quote(table) + " (" + quotedList(columns) + ") VALUES ("
+                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ") ON DUPLICATE KEY UPDATE "
+                + columns.stream().filter(c -> !keyColumns.contains(c))
+                .map(c -> quote(c) + " = VALUES(" + quote(c) + ")").collect(Collectors.joining(", "));
+    }
+
+    @Override
     public String versionGuardedDelete(TableId table, List<String> keyColumns, String versionColumn) {
         return "DELETE FROM " + quote(table) + " WHERE "
                 + keyColumns.stream().map(c -> quote(c) + " = ?").collect(Collectors.joining(" AND "))

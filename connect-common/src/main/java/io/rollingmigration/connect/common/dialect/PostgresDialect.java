@@ -53,6 +53,14 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public String upsert(TableId table, List<String> keyColumns, List<String> columns) {
+        return "INSERT INTO " + quote(table) + " (" + quotedList(columns) + ") VALUES (" + placeholders(columns.size())
+                + ") ON CONFLICT (" + quotedList(keyColumns) + ") DO UPDATE SET " + columns.stream()
+                .filter(c -> !keyColumns.contains(c)).map(c -> quote(c) + " = EXCLUDED." + quote(c))
+                .collect(Collectors.joining(", "));
+    }
+
+    @Override
     public String versionGuardedDelete(TableId table, List<String> keyColumns, String versionColumn) {
         return "DELETE FROM " + quote(table) + " WHERE " + keyPredicate(keyColumns) + " AND ("
                 + quote(versionColumn) + " IS NULL OR " + quote(versionColumn) + " < ?)";

@@ -68,6 +68,22 @@ public interface SqlDialect {
     String keyOrderedScan(TableId table, List<ColumnDescription> keyColumns, List<String> columns, boolean afterKey,
                           int limit, String deletedAtColumn);
 
+    /**
+     * An unconditional upsert: insert, or overwrite the non-key columns of the row with the same key. Parameters:
+     * {@code columns} in order.
+     */
+    String upsert(TableId table, List<String> keyColumns, List<String> columns);
+
+    /** Creates, if missing, a table whose columns are all given with their portable SQL types. */
+    default String createTableIfMissing(TableId table, java.util.LinkedHashMap<String, String> columnTypes,
+                                        List<String> primaryKey) {
+        StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(quote(table)).append(" (");
+        columnTypes.forEach((column, type) -> sql.append(quote(column)).append(' ').append(type).append(", "));
+        sql.append("PRIMARY KEY (").append(primaryKey.stream().map(this::quote)
+                .collect(java.util.stream.Collectors.joining(", "))).append("))");
+        return sql.toString();
+    }
+
     /** Removes delete markers older than a cut-off. Parameter: the cut-off timestamp. */
     default String purgeDeleted(TableId table, String deletedAtColumn) {
         return "DELETE FROM " + quote(table) + " WHERE " + quote(deletedAtColumn) + " IS NOT NULL AND "

@@ -5,6 +5,7 @@ import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,16 +36,22 @@ public final class VersionGuardedWriter implements AutoCloseable {
     private final TableId tableId;
     private final SqlDialect dialect;
     private final DeleteMode deleteMode;
+    private final OffsetLedger ledger;
     private final java.util.Calendar utc = java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC"));
     private final Map<List<String>, String> upsertSql = new HashMap<>();
     private Connection connection;
     private TargetTable table;
 
-    public VersionGuardedWriter(JdbcConnectionConfig connectionConfig, TableId tableId, DeleteMode deleteMode) {
+    /**
+     * @param ledger where consumed offsets are kept with the rows, or {@code null} to leave offsets to Kafka
+     */
+    public VersionGuardedWriter(JdbcConnectionConfig connectionConfig, TableId tableId, DeleteMode deleteMode,
+                                OffsetLedger ledger) {
         this.connectionConfig = connectionConfig;
         this.tableId = tableId;
         this.dialect = connectionConfig.dialect();
         this.deleteMode = deleteMode;
+        this.ledger = ledger;
     }
 
     /**
@@ -60,6 +67,9 @@ public final class VersionGuardedWriter implements AutoCloseable {
                 connection.setAutoCommit(false);
                 if (table == null) {
                     table = TargetTable.inspect(connection, dialect, tableId, deleteMode);
+                    if (ledger != null) {
+                        ledger.ensureTable(connection);
+                    }
                 }
             } catch (SQLException e) {
                 closeQuietly();
@@ -77,14 +87,15 @@ public final class VersionGuardedWriter implements AutoCloseable {
      * Writes the batch in one transaction. If the database rejects it for bad data, the changes are retried one by
      * one so that only the bad ones are handed to {@code rejected}, with the database's reason.
      */
-    public void write(ChangeBatch batch, BiConsumer<TargetChange, Exception> rejected)
-            throws TransientDatabaseException {
-        if (batch.isEmpty()) {
+    public void write(ChangeBatch batch, BiConsumer<TargetChange, Exception> rejected,
+                      Map<TopicPartition, Long> nextOffsets) throws TransientDatabaseException {
+        if (batch.isEmpty() && (ledger == null || nextOffsets.isEmpty())) {
             return;
         }
         table();
         try {
             apply(batch.changes());
+            recordOffsets(nextOffsets);
             connection.commit();
         } catch (SQLException e) {
             rollback(e);
@@ -94,6 +105,38 @@ public final class VersionGuardedWriter implements AutoCloseable {
             log.warn("Batch of {} changes to {} rejected ({}); writing them one by one to find the bad ones",
                     batch.changes().size(), tableId, DatabaseErrors.describe(e));
             writeOneByOne(batch.changes(), rejected);
+            try {
+                recordOffsets(nextOffsets);
+                connection.commit();
+            } catch (SQLException offsetsFailure) {
+                rollback(offsetsFailure);
+                throw failure(offsetsFailure);
+            }
+        }
+    }
+
+    /**
+     * The next offsets the ledger holds for these partitions (none when offsets are left to Kafka).
+     *
+     * @throws TransientDatabaseException if the database cannot be reached now
+     */
+    public Map<TopicPartition, Long> storedOffsets(Collection<TopicPartition> partitions)
+            throws TransientDatabaseException {
+        if (ledger == null) {
+            return Map.of();
+        }
+        table();
+        try {
+            return ledger.read(connection, partitions);
+        } catch (SQLException e) {
+            rollback(e);
+            throw failure(e);
+        }
+    }
+
+    private void recordOffsets(Map<TopicPartition, Long> nextOffsets) throws SQLException {
+        if (ledger != null) {
+            ledger.record(connection, nextOffsets);
         }
     }
 

@@ -1,0 +1,92 @@
+package io.rollingmigration.connect.sink.write;
+
+import io.rollingmigration.connect.common.dialect.SqlDialect;
+import io.rollingmigration.connect.common.dialect.TableId;
+import org.apache.kafka.common.TopicPartition;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The consumed offsets kept in the target store itself, written in the same transaction as the rows they produced.
+ * After a crash between the database commit and Kafka's offset commit, the task resumes from here: nothing is lost
+ * and nothing is applied twice, whether or not the changes carry a usable version.
+ */
+public final class OffsetLedger {
+
+    static final String CONNECTOR = "connector";
+    static final String TOPIC = "topic";
+    static final String PARTITION = "kafka_partition";
+    static final String NEXT_OFFSET = "next_offset";
+
+    private final SqlDialect dialect;
+    private final TableId table;
+    private final String connector;
+
+    public OffsetLedger(SqlDialect dialect, TableId table, String connector) {
+        this.dialect = dialect;
+        this.table = table;
+        this.connector = connector;
+    }
+
+    /** Creates the ledger table if it is missing: it is the sink's own bookkeeping, not the target's schema. */
+    void ensureTable(Connection connection) throws SQLException {
+        LinkedHashMap<String, String> columns = new LinkedHashMap<>();
+        columns.put(CONNECTOR, "VARCHAR(255) NOT NULL");
+        columns.put(TOPIC, "VARCHAR(255) NOT NULL");
+        columns.put(PARTITION, "INT NOT NULL");
+        columns.put(NEXT_OFFSET, "BIGINT NOT NULL");
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(dialect.createTableIfMissing(table, columns, List.of(CONNECTOR, TOPIC, PARTITION)));
+        }
+        connection.commit();
+    }
+
+    /** The next offset to consume per partition, for those partitions the ledger knows. */
+    Map<TopicPartition, Long> read(Connection connection, Collection<TopicPartition> partitions) throws SQLException {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        String sql = "SELECT " + dialect.quote(NEXT_OFFSET) + " FROM " + dialect.quote(table) + " WHERE "
+                + dialect.quote(CONNECTOR) + " = ? AND " + dialect.quote(TOPIC) + " = ? AND "
+                + dialect.quote(PARTITION) + " = ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (TopicPartition partition : partitions) {
+                statement.setString(1, connector);
+                statement.setString(2, partition.topic());
+                statement.setInt(3, partition.partition());
+                try (ResultSet rs = statement.executeQuery()) {
+                    if (rs.next()) {
+                        offsets.put(partition, rs.getLong(1));
+                    }
+                }
+            }
+        }
+        connection.commit();
+        return offsets;
+    }
+
+    /** Records the next offsets inside the caller's transaction. */
+    void record(Connection connection, Map<TopicPartition, Long> nextOffsets) throws SQLException {
+        if (nextOffsets.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(dialect.upsert(table,
+                List.of(CONNECTOR, TOPIC, PARTITION), List.of(CONNECTOR, TOPIC, PARTITION, NEXT_OFFSET)))) {
+            for (Map.Entry<TopicPartition, Long> offset : nextOffsets.entrySet()) {
+                statement.setString(1, connector);
+                statement.setString(2, offset.getKey().topic());
+                statement.setInt(3, offset.getKey().partition());
+                statement.setLong(4, offset.getValue());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+}
