@@ -20,12 +20,17 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
     public static final String DELETE_RETENTION_MS = "delete.retention.ms";
     public static final String OFFSETS_STORAGE = "offsets.storage";
     public static final String OFFSETS_TABLE = "offsets.table";
+    public static final String OWNERSHIP_TABLE = "ownership.table";
+    public static final String OWNERSHIP_UNIT = "ownership.unit";
+    public static final String OWNERSHIP_PARTITION_FIELD = "ownership.partition.field";
+    public static final String OWNERSHIP_REFRESH_MS = "ownership.refresh.ms";
     public static final String MAX_RETRIES = "max.retries";
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
 
     private static final String CONNECTION_GROUP = "Connection";
     private static final String WRITES_GROUP = "Writes";
     private static final String RETRIES_GROUP = "Retries";
+    private static final String OWNERSHIP_GROUP = "Ownership";
 
     public static final ConfigDef CONFIG_DEF = definition();
 
@@ -82,6 +87,24 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
                         "The table that holds consumed offsets when offsets.storage=target (created if missing; "
                                 + "one row per connector, topic and partition).",
                         WRITES_GROUP, ++order, ConfigDef.Width.MEDIUM, "Offsets table")
+                .define(OWNERSHIP_TABLE, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+                        "The control table saying, per migration unit and partition value, who owns writes: "
+                                + "LEGACY (CDC changes are applied) or TARGET (they are not; each is reported to the "
+                                + "dead letter queue as LEGACY_WRITE_AFTER_CUTOVER). Created if missing. Empty: no "
+                                + "ownership gate, every change is applied.",
+                        OWNERSHIP_GROUP, 1, ConfigDef.Width.MEDIUM, "Ownership table")
+                .define(OWNERSHIP_UNIT, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+                        "The migration unit this sink writes, as named in the control table. Empty: the target "
+                                + "table's name.",
+                        OWNERSHIP_GROUP, 2, ConfigDef.Width.MEDIUM, "Migration unit")
+                .define(OWNERSHIP_PARTITION_FIELD, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+                        "The field whose value is the ownership partition (tenant, region...). Deletes carry no "
+                                + "value: theirs is read from the key, or else from the target row.",
+                        OWNERSHIP_GROUP, 3, ConfigDef.Width.MEDIUM, "Partition field")
+                .define(OWNERSHIP_REFRESH_MS, ConfigDef.Type.LONG, 5000L, ConfigDef.Range.atLeast(0),
+                        ConfigDef.Importance.LOW,
+                        "How long an ownership answer is cached before the control table is read again.",
+                        OWNERSHIP_GROUP, 4, ConfigDef.Width.SHORT, "Ownership refresh (ms)")
                 .define(MAX_RETRIES, ConfigDef.Type.INT, 10, ConfigDef.Range.atLeast(0), ConfigDef.Importance.MEDIUM,
                         "How many times a batch is retried after a transient database error (connection lost, "
                                 + "serialisation failure, server shutting down) before the task fails.",
@@ -125,6 +148,25 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
 
     public TableId offsetsTable() {
         return TableId.parse(getString(OFFSETS_TABLE));
+    }
+
+    /** The ownership control table, or empty when no gate is configured. */
+    public java.util.Optional<TableId> ownershipTable() {
+        String table = getString(OWNERSHIP_TABLE);
+        return table.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(TableId.parse(table));
+    }
+
+    public String ownershipUnit() {
+        String unit = getString(OWNERSHIP_UNIT);
+        return unit.isBlank() ? table().table() : unit;
+    }
+
+    public String ownershipPartitionField() {
+        return getString(OWNERSHIP_PARTITION_FIELD);
+    }
+
+    public java.time.Duration ownershipRefresh() {
+        return java.time.Duration.ofMillis(getLong(OWNERSHIP_REFRESH_MS));
     }
 
     public int maxRetries() {

@@ -1,6 +1,7 @@
 package io.rollingmigration.connect.sink;
 
 import io.rollingmigration.connect.common.PluginVersion;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
@@ -38,6 +39,34 @@ public class TargetStoreSinkConnector extends SinkConnector {
             configs.add(new HashMap<>(settings));
         }
         return configs;
+    }
+
+    /**
+     * Cross-field checks: a gate needs the field that names the partition, and somewhere to report blocked
+     * changes, so it is refused without a dead letter queue.
+     */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config config = super.validate(connectorConfigs);
+        String gate = connectorConfigs.getOrDefault(TargetStoreSinkConfig.OWNERSHIP_TABLE, "");
+        if (!gate.isBlank()) {
+            if (connectorConfigs.getOrDefault(TargetStoreSinkConfig.OWNERSHIP_PARTITION_FIELD, "").isBlank()) {
+                error(config, TargetStoreSinkConfig.OWNERSHIP_PARTITION_FIELD,
+                        "An ownership gate needs the field that names the partition (tenant, region...)");
+            }
+            if (!"all".equals(connectorConfigs.get("errors.tolerance"))
+                    || connectorConfigs.getOrDefault("errors.deadletterqueue.topic.name", "").isBlank()) {
+                error(config, TargetStoreSinkConfig.OWNERSHIP_TABLE, "Changes blocked by the ownership gate are "
+                        + "reported to the dead letter queue: set errors.tolerance=all and "
+                        + "errors.deadletterqueue.topic.name");
+            }
+        }
+        return config;
+    }
+
+    private static void error(Config config, String key, String message) {
+        config.configValues().stream().filter(v -> v.name().equals(key)).findFirst()
+                .ifPresent(v -> v.addErrorMessage(message));
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.rollingmigration.connect.common.PluginVersion;
 import io.rollingmigration.connect.sink.write.ChangeBatch;
 import io.rollingmigration.connect.sink.write.ChangeReader;
 import io.rollingmigration.connect.sink.write.DeleteMode;
+import io.rollingmigration.connect.sink.ownership.Owner;
+import io.rollingmigration.connect.sink.ownership.OwnershipGate;
 import io.rollingmigration.connect.sink.write.OffsetLedger;
 import org.apache.kafka.common.TopicPartition;
 import io.rollingmigration.connect.sink.write.TargetChange;
@@ -18,6 +20,7 @@ import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,6 +39,8 @@ public class TargetStoreSinkTask extends SinkTask {
     private ChangeReader reader;
     private int retriesLeft;
     private long nextPurgeAt;
+    private OwnershipGate gate;
+    private boolean gateReady;
 
     @Override
     public String version() {
@@ -51,6 +56,8 @@ public class TargetStoreSinkTask extends SinkTask {
                 : null;
         writer = new VersionGuardedWriter(config.connection(), config.table(), config.deleteMode(), ledger);
         retriesLeft = config.maxRetries();
+        config.ownershipTable().ifPresent(table -> gate = new OwnershipGate(config.connection().dialect(), table,
+                config.ownershipUnit(), config.ownershipRefresh(), this::gateConnection));
         try {
             reader = newReader();
             log.info("Writing to {} in {}", config.table(), config.connection());
@@ -69,13 +76,18 @@ public class TargetStoreSinkTask extends SinkTask {
             if (reader == null) {
                 reader = newReader();
             }
+            prepareGate();
             ChangeBatch batch = new ChangeBatch();
             Map<TopicPartition, Long> nextOffsets = new HashMap<>();
             for (SinkRecord record : records) {
                 nextOffsets.merge(new TopicPartition(record.topic(), record.kafkaPartition()),
                         record.kafkaOffset() + 1, Math::max);
                 try {
-                    batch.add(reader.read(record));
+                    TargetChange change = reader.read(record);
+                    if (gate != null && blockedByOwnership(change)) {
+                        continue;
+                    }
+                    batch.add(change);
                 } catch (DataException e) {
                     reject(record, e);
                 }
@@ -84,14 +96,60 @@ public class TargetStoreSinkTask extends SinkTask {
                     nextOffsets);
             purgeDeleteMarkersIfDue();
             retriesLeft = config.maxRetries();
-        } catch (TransientDatabaseException e) {
-            if (retriesLeft-- > 0) {
-                log.warn("{}; retrying the batch of {} records in {} ms ({} retries left)", e.getMessage(),
-                        records.size(), config.retryBackoffMillis(), retriesLeft);
-                context.timeout(config.retryBackoffMillis());
-                throw new RetriableException(e.getMessage(), e);
+        } catch (OwnershipGate.OwnershipLookupFailure e) {
+            if (!e.isTransient()) {
+                throw new ConnectException(e.getMessage(), e);
             }
-            throw new ConnectException("Giving up after " + config.maxRetries() + " retries: " + e.getMessage(), e);
+            retryOrFail(new TransientDatabaseException(e.getMessage(), e), records.size());
+        } catch (TransientDatabaseException e) {
+            retryOrFail(e, records.size());
+        }
+    }
+
+    private void retryOrFail(TransientDatabaseException e, int batchSize) {
+        if (retriesLeft-- > 0) {
+            log.warn("{}; retrying the batch of {} records in {} ms ({} retries left)", e.getMessage(),
+                    batchSize, config.retryBackoffMillis(), retriesLeft);
+            context.timeout(config.retryBackoffMillis());
+            throw new RetriableException(e.getMessage(), e);
+        }
+        throw new ConnectException("Giving up after " + config.maxRetries() + " retries: " + e.getMessage(), e);
+    }
+
+    /**
+     * True if the target owns writes for the change's partition: the change is not applied and is reported as a
+     * legacy write after cutover, so operators see the legacy system still being written.
+     */
+    private boolean blockedByOwnership(TargetChange change) throws TransientDatabaseException {
+        String field = config.ownershipPartitionField();
+        Object partition = change.hasField(field) ? change.fieldValue(field) : writer.currentValue(change, field);
+        if (gate.ownerOf(partition == null ? null : partition.toString()) != Owner.TARGET) {
+            return false;
+        }
+        reject(change.record(), new DataException("LEGACY_WRITE_AFTER_CUTOVER: " + change.origin() + " changes "
+                + gate.unit() + " partition " + field + "=" + partition + ", whose writes the target owns; the "
+                + "change was not applied"));
+        return true;
+    }
+
+    private void prepareGate() throws TransientDatabaseException {
+        if (gate == null || gateReady) {
+            return;
+        }
+        try {
+            gate.ensureTable(writer.connection());
+            gateReady = true;
+        } catch (java.sql.SQLException e) {
+            throw new TransientDatabaseException("Cannot prepare the ownership table " + config.ownershipTable()
+                    .orElseThrow() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Connection gateConnection() {
+        try {
+            return writer.connection();
+        } catch (TransientDatabaseException e) {
+            throw new OwnershipGate.OwnershipLookupFailure(e.getMessage(), (Exception) e.getCause());
         }
     }
 

@@ -223,6 +223,35 @@ abstract class SinkContractTest {
     }
 
     @Test
+    void switchingOnePartitionToTargetOwnershipStopsCdcWritesForItOnlyAndReportsEachBlockedChange() {
+        execute("DROP TABLE IF EXISTS migration_ownership");
+        TargetStoreSinkTask gated = startTask(context, Map.of("ownership.table", "migration_ownership",
+                "ownership.unit", "customer", "ownership.partition.field", "code", "ownership.refresh.ms", "0"));
+        gated.put(List.of(inRegion(1, "one", "EU", 10), inRegion(2, "two", "US", 11)));
+        assertEquals(List.of("1|one", "2|two"), liveRows());
+
+        execute("INSERT INTO migration_ownership (migration_unit, partition_value, owner) "
+                + "VALUES ('customer', 'EU', 'TARGET'), ('customer', 'US', 'LEGACY'), ('other', '*', 'TARGET')");
+        SinkRecord blockedUpdate = inRegion(1, "legacy wrote after cutover", "EU", 20);
+        SinkRecord blockedDelete = delete(1, 21);
+        gated.put(List.of(blockedUpdate, inRegion(2, "two, updated", "US", 22), blockedDelete));
+
+        assertEquals(List.of("1|one", "2|two, updated"), liveRows());
+        assertEquals(List.of(blockedUpdate, blockedDelete), context.errant);
+        assertTrue(reason(0).startsWith("LEGACY_WRITE_AFTER_CUTOVER"), reason(0));
+        assertTrue(reason(1).contains("code=EU"), "a delete's partition comes from the target row: " + reason(1));
+
+        execute("UPDATE migration_ownership SET owner = 'LEGACY' WHERE partition_value = 'EU'");
+        gated.put(List.of(inRegion(1, "rolled back to legacy", "EU", 30)));
+        assertEquals(List.of("1|rolled back to legacy", "2|two, updated"), liveRows());
+    }
+
+    private SinkRecord inRegion(long id, String name, String region, long version) {
+        return versioned(new SinkRecord("legacy.public.customer", 0, KEY, key(id), ROW,
+                row(id, name).put("code", region), offset++), version);
+    }
+
+    @Test
     void lineageOfTheLastAppliedChangeIsKeptInTheRow() {
         SinkRecord record = upsert(5, "Lin", 4242);
         record.headers().addString(Field.SOURCE_SYSTEM.header(), "legacy")

@@ -64,6 +64,20 @@ class TargetStoreSinkConnectorTest {
     }
 
     @Test
+    void ownershipGateWithoutADeadLetterQueueIsRefusedOnTheOwnershipTable() {
+        Map<String, String> config = valid();
+        config.put("ownership.table", "migration_ownership");
+        config.put("ownership.partition.field", "region");
+        assertTrue(errorsOn(config, "ownership.table").get(0).contains("dead letter queue"));
+
+        config.put("errors.tolerance", "all");
+        config.put("errors.deadletterqueue.topic.name", "dlq");
+        assertEquals(List.of(), errorsOn(config, "ownership.table"));
+        config.remove("ownership.partition.field");
+        assertEquals(1, errorsOn(config, "ownership.partition.field").size());
+    }
+
+    @Test
     void passwordIsAPasswordTypeSoConnectMasksIt() {
         assertEquals(org.apache.kafka.common.config.ConfigDef.Type.PASSWORD,
                 TargetStoreSinkConfig.CONFIG_DEF.configKeys().get("connection.password").type);

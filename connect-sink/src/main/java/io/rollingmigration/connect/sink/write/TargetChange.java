@@ -57,6 +57,20 @@ public final class TargetChange {
         return key.columns();
     }
 
+    /** The value of a field of the change (a key column or, for upserts, any column), or null. */
+    public Object fieldValue(String column) {
+        int keyIndex = key.columns().indexOf(column);
+        if (keyIndex >= 0) {
+            return key.values().get(keyIndex).value();
+        }
+        BoundValue value = columns == null ? null : columns.get(column);
+        return value == null ? null : value.value();
+    }
+
+    public boolean hasField(String column) {
+        return key.columns().contains(column) || (columns != null && columns.containsKey(column));
+    }
+
     /** Where the record came from, for messages. */
     public String origin() {
         return ChangeReader.origin(record);

@@ -5,7 +5,7 @@ public final class TransientDatabaseException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
-    TransientDatabaseException(String message, Throwable cause) {
+    public TransientDatabaseException(String message, Throwable cause) {
         super(message, cause);
     }
 }

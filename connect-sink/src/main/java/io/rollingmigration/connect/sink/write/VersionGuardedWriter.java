@@ -134,6 +134,37 @@ public final class VersionGuardedWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * The open connection, for collaborators that read the target on the task's thread (the ownership gate).
+     *
+     * @throws TransientDatabaseException if the database cannot be reached now
+     */
+    public Connection connection() throws TransientDatabaseException {
+        table();
+        return connection;
+    }
+
+    /** The value a column holds now in the target row of this change, or {@code null} if there is no row. */
+    public Object currentValue(TargetChange change, String column) throws TransientDatabaseException {
+        table();
+        List<String> keys = change.keyColumns();
+        String sql = "SELECT " + dialect.quote(column) + " FROM " + dialect.quote(tableId) + " WHERE "
+                + keys.stream().map(k -> dialect.quote(k) + " = ?").collect(java.util.stream.Collectors.joining(" AND "));
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < keys.size(); i++) {
+                change.key().values().get(i).bind(statement, i + 1, table.sqlType(keys.get(i)));
+            }
+            try (java.sql.ResultSet rs = statement.executeQuery()) {
+                Object value = rs.next() ? rs.getObject(1) : null;
+                connection.commit();
+                return value;
+            }
+        } catch (SQLException e) {
+            rollback(e);
+            throw failure(e);
+        }
+    }
+
     private void recordOffsets(Map<TopicPartition, Long> nextOffsets) throws SQLException {
         if (ledger != null) {
             ledger.record(connection, nextOffsets);

@@ -1,0 +1,9 @@
+package io.rollingmigration.connect.sink.ownership;
+
+/** Who owns writes for one partition (tenant, region...) of a migration unit. */
+public enum Owner {
+    /** The legacy system still owns writes: its changes captured by CDC are applied to the target. */
+    LEGACY,
+    /** The target service owns writes: CDC changes are not applied, and each one is reported as drift. */
+    TARGET
+}

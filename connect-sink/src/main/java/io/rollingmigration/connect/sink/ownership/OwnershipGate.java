@@ -1,0 +1,133 @@
+package io.rollingmigration.connect.sink.ownership;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.rollingmigration.connect.common.dialect.SqlDialect;
+import io.rollingmigration.connect.common.dialect.TableId;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * Decides, per partition value of a migration unit, whether CDC changes may still be applied. Operators move write
+ * ownership of one tenant or region by changing one row of the control table; the gate sees it within the refresh
+ * interval. A partition without a row falls back to the unit's {@code *} row, and without that to LEGACY.
+ */
+public final class OwnershipGate {
+
+    public static final String UNIT = "migration_unit";
+    public static final String PARTITION = "partition_value";
+    public static final String OWNER = "owner";
+    public static final String SINCE = "since";
+    static final String ANY_PARTITION = "*";
+
+    private final SqlDialect dialect;
+    private final TableId table;
+    private final String unit;
+    private final Supplier<Connection> connection;
+    private final LoadingCache<String, Owner> owners;
+
+    /**
+     * @param connection the connection to read the control table with; lookups happen on the calling thread
+     */
+    public OwnershipGate(SqlDialect dialect, TableId table, String unit, Duration refresh,
+                         Supplier<Connection> connection) {
+        this.dialect = dialect;
+        this.table = table;
+        this.unit = unit;
+        this.connection = connection;
+        this.owners = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(refresh)
+                // Loads run on the task's own thread: the JDBC connection is not shared with a pool.
+                .executor(Runnable::run)
+                .recordStats()
+                .build(this::load);
+    }
+
+    /** Creates the control table if missing, so operators can start inserting ownership rows. */
+    public void ensureTable(Connection connection) throws SQLException {
+        LinkedHashMap<String, String> columns = new LinkedHashMap<>();
+        columns.put(UNIT, "VARCHAR(255) NOT NULL");
+        columns.put(PARTITION, "VARCHAR(255) NOT NULL");
+        columns.put(OWNER, "VARCHAR(16) NOT NULL");
+        columns.put(SINCE, "TIMESTAMP NULL");
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(dialect.createTableIfMissing(table, columns, List.of(UNIT, PARTITION)));
+        }
+        connection.commit();
+    }
+
+    /** The owner of writes for this partition value now (as of the last refresh). */
+    public Owner ownerOf(String partitionValue) {
+        return owners.get(partitionValue == null ? ANY_PARTITION : partitionValue);
+    }
+
+    public String unit() {
+        return unit;
+    }
+
+    /** Cache statistics, for metrics: lookups answered from the cache and from the table. */
+    public com.github.benmanes.caffeine.cache.stats.CacheStats stats() {
+        return owners.stats();
+    }
+
+    private Owner load(String partitionValue) {
+        String sql = "SELECT " + dialect.quote(PARTITION) + ", " + dialect.quote(OWNER) + " FROM "
+                + dialect.quote(table) + " WHERE " + dialect.quote(UNIT) + " = ? AND " + dialect.quote(PARTITION)
+                + " IN (?, ?)";
+        Connection db = connection.get();
+        try (PreparedStatement statement = db.prepareStatement(sql)) {
+            statement.setString(1, unit);
+            statement.setString(2, partitionValue);
+            statement.setString(3, ANY_PARTITION);
+            Owner specific = null;
+            Owner fallback = null;
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    Owner owner = parse(rs.getString(2), rs.getString(1));
+                    if (partitionValue.equals(rs.getString(1))) {
+                        specific = owner;
+                    } else {
+                        fallback = owner;
+                    }
+                }
+            }
+            db.commit();
+            return specific != null ? specific : fallback != null ? fallback : Owner.LEGACY;
+        } catch (SQLException e) {
+            throw new OwnershipLookupFailure("Cannot read write ownership of " + unit + "/" + partitionValue
+                    + " from " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Owner parse(String owner, String partitionValue) {
+        try {
+            return Owner.valueOf(owner.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new OwnershipLookupFailure("Ownership row " + unit + "/" + partitionValue + " in " + table
+                    + " names owner '" + owner + "'; expected LEGACY or TARGET", e);
+        }
+    }
+
+    /** The control table could not be read or holds a value that means nothing. */
+    public static final class OwnershipLookupFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public OwnershipLookupFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        public boolean isTransient() {
+            return getCause() instanceof SQLException;
+        }
+    }
+}
