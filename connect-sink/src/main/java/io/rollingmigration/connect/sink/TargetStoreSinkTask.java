@@ -6,7 +6,9 @@ import io.rollingmigration.connect.sink.write.ChangeReader;
 import io.rollingmigration.connect.sink.write.DeleteMode;
 import io.rollingmigration.connect.sink.ownership.Owner;
 import io.rollingmigration.connect.sink.ownership.OwnershipGate;
+import io.rollingmigration.connect.sink.metrics.SinkMetrics;
 import io.rollingmigration.connect.sink.write.OffsetLedger;
+import io.rollingmigration.connect.sink.write.WriteOutcome;
 import org.apache.kafka.common.TopicPartition;
 import io.rollingmigration.connect.sink.write.TargetChange;
 import io.rollingmigration.connect.sink.write.TransientDatabaseException;
@@ -41,6 +43,7 @@ public class TargetStoreSinkTask extends SinkTask {
     private long nextPurgeAt;
     private OwnershipGate gate;
     private boolean gateReady;
+    private SinkMetrics metrics;
 
     @Override
     public String version() {
@@ -56,6 +59,7 @@ public class TargetStoreSinkTask extends SinkTask {
                 : null;
         writer = new VersionGuardedWriter(config.connection(), config.table(), config.deleteMode(), ledger);
         retriesLeft = config.maxRetries();
+        metrics = SinkMetrics.of(context.pluginMetrics());
         config.ownershipTable().ifPresent(table -> gate = new OwnershipGate(config.connection().dialect(), table,
                 config.ownershipUnit(), config.ownershipRefresh(), this::gateConnection));
         try {
@@ -77,6 +81,7 @@ public class TargetStoreSinkTask extends SinkTask {
                 reader = newReader();
             }
             prepareGate();
+            long started = System.currentTimeMillis();
             ChangeBatch batch = new ChangeBatch();
             Map<TopicPartition, Long> nextOffsets = new HashMap<>();
             for (SinkRecord record : records) {
@@ -92,8 +97,13 @@ public class TargetStoreSinkTask extends SinkTask {
                     reject(record, e);
                 }
             }
-            writer.write(batch, (TargetChange change, Exception reason) -> reject(change.record(), reason),
-                    nextOffsets);
+            WriteOutcome outcome = writer.write(batch,
+                    (TargetChange change, Exception reason) -> reject(change.record(), reason), nextOffsets);
+            if (metrics != null) {
+                long now = System.currentTimeMillis();
+                metrics.batch(records.size(), now - started, outcome.applied(), outcome.stale(), outcome.deleted());
+                batch.latestCommitTime().ifPresent(committed -> metrics.lag(now - committed));
+            }
             purgeDeleteMarkersIfDue();
             retriesLeft = config.maxRetries();
         } catch (OwnershipGate.OwnershipLookupFailure e) {
@@ -125,6 +135,9 @@ public class TargetStoreSinkTask extends SinkTask {
         Object partition = change.hasField(field) ? change.fieldValue(field) : writer.currentValue(change, field);
         if (gate.ownerOf(partition == null ? null : partition.toString()) != Owner.TARGET) {
             return false;
+        }
+        if (metrics != null) {
+            metrics.blocked();
         }
         reject(change.record(), new DataException("LEGACY_WRITE_AFTER_CUTOVER: " + change.origin() + " changes "
                 + gate.unit() + " partition " + field + "=" + partition + ", whose writes the target owns; the "
@@ -181,6 +194,9 @@ public class TargetStoreSinkTask extends SinkTask {
                     : new DataException(reason.getMessage(), reason);
         }
         log.warn("Reporting {} as errant: {}", record.kafkaOffset(), reason.getMessage());
+        if (metrics != null) {
+            metrics.errant();
+        }
         java.util.concurrent.Future<Void> reported = reporter.report(record, reason);
         if (config.offsetsInTarget()) {
             // The ledger is about to move past this record: it must be in the dead letter queue first.

@@ -61,9 +61,21 @@ final class RecordingSinkContext implements SinkTaskContext {
     public void requestCommit() {
     }
 
+    /** A real metrics registry, as the worker's, so tests read what operators would see. */
+    final org.apache.kafka.common.metrics.Metrics metrics = new org.apache.kafka.common.metrics.Metrics();
+    private final org.apache.kafka.common.metrics.PluginMetrics pluginMetrics =
+            new org.apache.kafka.common.metrics.internals.PluginMetricsImpl(metrics, Map.of("connector", "test"));
+
     @Override
     public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-        return null;
+        return pluginMetrics;
+    }
+
+    /** The current value of one of the plugin's metrics, by name. */
+    double metric(String name) {
+        return metrics.metrics().entrySet().stream().filter(e -> e.getKey().name().equals(name)).findFirst()
+                .map(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .orElseThrow(() -> new AssertionError("no metric " + name + " in " + metrics.metrics().keySet()));
     }
 
     @Override

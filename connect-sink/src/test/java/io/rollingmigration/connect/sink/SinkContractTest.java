@@ -225,7 +225,8 @@ abstract class SinkContractTest {
     @Test
     void switchingOnePartitionToTargetOwnershipStopsCdcWritesForItOnlyAndReportsEachBlockedChange() {
         execute("DROP TABLE IF EXISTS migration_ownership");
-        TargetStoreSinkTask gated = startTask(context, Map.of("ownership.table", "migration_ownership",
+        RecordingSinkContext gatedContext = new RecordingSinkContext(true);
+        TargetStoreSinkTask gated = startTask(gatedContext, Map.of("ownership.table", "migration_ownership",
                 "ownership.unit", "customer", "ownership.partition.field", "code", "ownership.refresh.ms", "0"));
         gated.put(List.of(inRegion(1, "one", "EU", 10), inRegion(2, "two", "US", 11)));
         assertEquals(List.of("1|one", "2|two"), liveRows());
@@ -237,18 +238,35 @@ abstract class SinkContractTest {
         gated.put(List.of(blockedUpdate, inRegion(2, "two, updated", "US", 22), blockedDelete));
 
         assertEquals(List.of("1|one", "2|two, updated"), liveRows());
-        assertEquals(List.of(blockedUpdate, blockedDelete), context.errant);
-        assertTrue(reason(0).startsWith("LEGACY_WRITE_AFTER_CUTOVER"), reason(0));
-        assertTrue(reason(1).contains("code=EU"), "a delete's partition comes from the target row: " + reason(1));
+        assertEquals(List.of(blockedUpdate, blockedDelete), gatedContext.errant);
+        assertTrue(gatedContext.reasons.get(0).getMessage().startsWith("LEGACY_WRITE_AFTER_CUTOVER"), gatedContext.reasons.get(0).getMessage());
+        assertTrue(gatedContext.reasons.get(1).getMessage().contains("code=EU"), "a delete's partition comes from the target row: " + gatedContext.reasons.get(1).getMessage());
 
         execute("UPDATE migration_ownership SET owner = 'LEGACY' WHERE partition_value = 'EU'");
         gated.put(List.of(inRegion(1, "rolled back to legacy", "EU", 30)));
         assertEquals(List.of("1|rolled back to legacy", "2|two, updated"), liveRows());
+        assertEquals(2.0, gatedContext.metric("changes-blocked-by-ownership-total"));
     }
 
     private SinkRecord inRegion(long id, String name, String region, long version) {
         return versioned(new SinkRecord("legacy.public.customer", 0, KEY, key(id), ROW,
                 row(id, name).put("code", region), offset++), version);
+    }
+
+    @Test
+    void metricsCountAppliedStaleBlockedDeletedAndErrantChanges() {
+        SinkRecord withCommitTime = upsert(1, "a", 10);
+        withCommitTime.headers().addLong(Field.SOURCE_COMMIT_TIME.header(), System.currentTimeMillis() - 5_000);
+        task.put(List.of(withCommitTime, upsert(2, "b", 11)));
+        task.put(List.of(upsert(1, "stale", 5), delete(2, 12),
+                new SinkRecord("t", 0, KEY, key(3), ROW, row(3, "no version"), offset++)));
+
+        assertEquals(3.0, context.metric("changes-applied-total"));
+        assertEquals(1.0, context.metric("changes-skipped-stale-total"));
+        assertEquals(1.0, context.metric("rows-deleted-total"));
+        assertEquals(1.0, context.metric("records-errant-total"));
+        assertEquals(3.0, context.metric("batch-size-max"));
+        assertTrue(context.metric("replication-lag-max-ms") >= 5_000, "lag from the legacy commit time");
     }
 
     @Test

@@ -72,7 +72,7 @@ public final class JdbcConnectionConfig {
 
     /** Opens a connection through the dialect's driver. */
     public Connection open() throws SQLException {
-        Properties properties = new Properties();
+        Properties properties = dialect.connectionProperties();
         if (user != null) {
             properties.setProperty("user", user);
         }

@@ -32,6 +32,14 @@ public final class MariaDbDialect implements SqlDialect {
         return '`' + identifier.replace("`", "``") + '`';
     }
 
+    /** Update counts say whether a row changed (0 for a guarded no-op), as PostgreSQL's do. */
+    @Override
+    public java.util.Properties connectionProperties() {
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("useAffectedRows", "true");
+        return properties;
+    }
+
     @Override
     public boolean upsertMatchesAnyUniqueIndex() {
         return true;

@@ -23,6 +23,11 @@ public interface SqlDialect {
      */
     Driver driver();
 
+    /** Driver settings the dialect relies on, added to the user's. */
+    default java.util.Properties connectionProperties() {
+        return new java.util.Properties();
+    }
+
     /** Quotes one identifier, escaping any quote character inside it. */
     String quote(String identifier);
 

@@ -31,7 +31,8 @@ public final class TableDescription {
         String catalog = dialect.catalogFor(connection, table);
         String schema = dialect.schemaFor(connection, table);
         Map<String, ColumnDescription> columns = new LinkedHashMap<>();
-        try (ResultSet rs = meta.getColumns(catalog, schema, table.table(), null)) {
+        // getColumns takes patterns: an unescaped '_' in 'a_b' would also match table 'axb'.
+        try (ResultSet rs = meta.getColumns(catalog, pattern(schema, meta), pattern(table.table(), meta), null)) {
             while (rs.next()) {
                 String name = rs.getString("COLUMN_NAME");
                 columns.put(name, new ColumnDescription(
@@ -54,6 +55,14 @@ public final class TableDescription {
         }
         return Optional.of(new TableDescription(table, Collections.unmodifiableMap(columns),
                 List.copyOf(new ArrayList<>(keyBySequence.values()))));
+    }
+
+    private static String pattern(String name, DatabaseMetaData meta) throws SQLException {
+        if (name == null) {
+            return null;
+        }
+        String escape = meta.getSearchStringEscape();
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
     public TableId table() {

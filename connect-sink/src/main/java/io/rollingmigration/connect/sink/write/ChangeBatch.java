@@ -49,6 +49,16 @@ public final class ChangeBatch {
         return newest.isEmpty();
     }
 
+    /** The latest legacy commit time among the changes, for the replication lag. */
+    public java.util.OptionalLong latestCommitTime() {
+        return newest.values().stream()
+                .map(c -> c.lineage().get(io.rollingmigration.connect.common.lineage.Lineage.Field.SOURCE_COMMIT_TIME
+                        .column()))
+                .filter(v -> v instanceof Number)
+                .mapToLong(v -> ((Number) v).longValue())
+                .max();
+    }
+
     /** How many records were added, before de-duplication. */
     public int received() {
         return received;

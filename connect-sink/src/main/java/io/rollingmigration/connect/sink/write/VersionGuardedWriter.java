@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -87,16 +88,17 @@ public final class VersionGuardedWriter implements AutoCloseable {
      * Writes the batch in one transaction. If the database rejects it for bad data, the changes are retried one by
      * one so that only the bad ones are handed to {@code rejected}, with the database's reason.
      */
-    public void write(ChangeBatch batch, BiConsumer<TargetChange, Exception> rejected,
-                      Map<TopicPartition, Long> nextOffsets) throws TransientDatabaseException {
+    public WriteOutcome write(ChangeBatch batch, BiConsumer<TargetChange, Exception> rejected,
+                              Map<TopicPartition, Long> nextOffsets) throws TransientDatabaseException {
         if (batch.isEmpty() && (ledger == null || nextOffsets.isEmpty())) {
-            return;
+            return new WriteOutcome();
         }
         table();
         try {
-            apply(batch.changes());
+            WriteOutcome outcome = apply(batch.changes());
             recordOffsets(nextOffsets);
             connection.commit();
+            return outcome;
         } catch (SQLException e) {
             rollback(e);
             if (!DatabaseErrors.isBadData(e)) {
@@ -104,7 +106,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
             }
             log.warn("Batch of {} changes to {} rejected ({}); writing them one by one to find the bad ones",
                     batch.changes().size(), tableId, DatabaseErrors.describe(e));
-            writeOneByOne(batch.changes(), rejected);
+            WriteOutcome outcome = writeOneByOne(batch.changes(), rejected);
             try {
                 recordOffsets(nextOffsets);
                 connection.commit();
@@ -112,6 +114,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
                 rollback(offsetsFailure);
                 throw failure(offsetsFailure);
             }
+            return outcome;
         }
     }
 
@@ -171,11 +174,13 @@ public final class VersionGuardedWriter implements AutoCloseable {
         }
     }
 
-    private void writeOneByOne(Collection<TargetChange> changes, BiConsumer<TargetChange, Exception> rejected)
+    private WriteOutcome writeOneByOne(Collection<TargetChange> changes,
+                                       BiConsumer<TargetChange, Exception> rejected)
             throws TransientDatabaseException {
+        WriteOutcome outcome = new WriteOutcome();
         for (TargetChange change : changes) {
             try {
-                apply(List.of(change));
+                outcome.add(apply(List.of(change)));
                 connection.commit();
             } catch (SQLException e) {
                 rollback(e);
@@ -186,9 +191,11 @@ public final class VersionGuardedWriter implements AutoCloseable {
                         + " rejected by " + tableId + ": " + DatabaseErrors.describe(e), e));
             }
         }
+        return outcome;
     }
 
-    private void apply(Collection<TargetChange> changes) throws SQLException {
+    private WriteOutcome apply(Collection<TargetChange> changes) throws SQLException {
+        WriteOutcome outcome = new WriteOutcome();
         java.sql.Timestamp appliedAt = new java.sql.Timestamp(System.currentTimeMillis());
         Map<List<String>, List<TargetChange>> upsertsByShape = new LinkedHashMap<>();
         List<TargetChange> deletes = new ArrayList<>();
@@ -202,11 +209,12 @@ public final class VersionGuardedWriter implements AutoCloseable {
             }
         }
         for (Map.Entry<List<String>, List<TargetChange>> shape : upsertsByShape.entrySet()) {
-            upsert(shape.getKey(), shape.getValue(), appliedAt);
+            upsert(shape.getKey(), shape.getValue(), appliedAt, outcome);
         }
         if (!deletes.isEmpty()) {
-            delete(deletes);
+            delete(deletes, outcome);
         }
+        return outcome;
     }
 
     /**
@@ -214,8 +222,8 @@ public final class VersionGuardedWriter implements AutoCloseable {
      * leaving the business columns as they were (or empty for a row the target never held), under the same
      * version guard. A live change clears the marker.
      */
-    private void upsert(List<String> dataColumns, List<TargetChange> changes, java.sql.Timestamp appliedAt)
-            throws SQLException {
+    private void upsert(List<String> dataColumns, List<TargetChange> changes, java.sql.Timestamp appliedAt,
+                        WriteOutcome outcome) throws SQLException {
         List<String> lineageColumns = lineageColumns();
         boolean markers = deleteMode == DeleteMode.SOFT;
         String sql = upsertSql.computeIfAbsent(dataColumns, columns -> {
@@ -250,7 +258,13 @@ public final class VersionGuardedWriter implements AutoCloseable {
                 }
                 statement.addBatch();
             }
-            statement.executeBatch();
+            count(statement.executeBatch(), changes, outcome);
+        }
+    }
+
+    private static void count(int[] updateCounts, List<TargetChange> changes, WriteOutcome outcome) {
+        for (int i = 0; i < changes.size(); i++) {
+            outcome.count(changes.get(i), i < updateCounts.length ? updateCounts[i] : Statement.SUCCESS_NO_INFO);
         }
     }
 
@@ -267,7 +281,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
         return committed instanceof Number ? new java.sql.Timestamp(((Number) committed).longValue()) : appliedAt;
     }
 
-    private void delete(List<TargetChange> deletes) throws SQLException {
+    private void delete(List<TargetChange> deletes, WriteOutcome outcome) throws SQLException {
         List<String> keyColumns = deletes.get(0).keyColumns();
         try (PreparedStatement statement = connection.prepareStatement(
                 dialect.versionGuardedDelete(tableId, keyColumns, VERSION))) {
@@ -279,7 +293,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
                 statement.setLong(index, change.version());
                 statement.addBatch();
             }
-            statement.executeBatch();
+            count(statement.executeBatch(), deletes, outcome);
         }
     }
 

@@ -1,0 +1,39 @@
+package io.rollingmigration.connect.sink.write;
+
+/** What a write did: changes that took effect, changes the version guard refused as stale, deletes among them. */
+public final class WriteOutcome {
+
+    private int applied;
+    private int stale;
+    private int deleted;
+
+    void count(TargetChange change, int updateCount) {
+        // Statement.SUCCESS_NO_INFO (-2) means the row was written, without a count.
+        if (updateCount > 0 || updateCount == java.sql.Statement.SUCCESS_NO_INFO) {
+            applied++;
+            if (change.isDelete()) {
+                deleted++;
+            }
+        } else {
+            stale++;
+        }
+    }
+
+    void add(WriteOutcome other) {
+        applied += other.applied;
+        stale += other.stale;
+        deleted += other.deleted;
+    }
+
+    public int applied() {
+        return applied;
+    }
+
+    public int stale() {
+        return stale;
+    }
+
+    public int deleted() {
+        return deleted;
+    }
+}
