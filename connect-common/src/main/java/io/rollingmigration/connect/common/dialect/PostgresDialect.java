@@ -38,16 +38,30 @@ public final class PostgresDialect implements SqlDialect {
         return table.schema() == null ? "public" : table.schema();
     }
 
+    /** PostgreSQL takes at most 65535 parameters per statement; more rows per statement stop paying off early. */
+    @Override
+    public int maxRowsPerUpsert(int columnsPerRow) {
+        return Math.max(1, Math.min(500, 60_000 / Math.max(1, columnsPerRow)));
+    }
+
     @Override
     public String versionGuardedUpsert(TableId table, List<String> keyColumns, List<String> columns,
                                        String versionColumn) {
+        return versionGuardedUpsert(table, keyColumns, columns, versionColumn, 1);
+    }
+
+    @Override
+    public String versionGuardedUpsert(TableId table, List<String> keyColumns, List<String> columns,
+                                       String versionColumn, int rows) {
         String target = quote(table);
         String updates = columns.stream()
                 .filter(c -> !keyColumns.contains(c))
                 .map(c -> quote(c) + " = EXCLUDED." + quote(c))
                 .collect(Collectors.joining(", "));
-        return "INSERT INTO " + target + " AS t (" + quotedList(columns) + ") VALUES ("
-                + placeholders(columns.size()) + ") ON CONFLICT (" + quotedList(keyColumns) + ") DO UPDATE SET "
+        String row = "(" + placeholders(columns.size()) + ")";
+        return "INSERT INTO " + target + " AS t (" + quotedList(columns) + ") VALUES "
+                + String.join(", ", java.util.Collections.nCopies(rows, row))
+                + " ON CONFLICT (" + quotedList(keyColumns) + ") DO UPDATE SET "
                 + updates + " WHERE t." + quote(versionColumn) + " IS NULL OR t." + quote(versionColumn)
                 + " < EXCLUDED." + quote(versionColumn);
     }

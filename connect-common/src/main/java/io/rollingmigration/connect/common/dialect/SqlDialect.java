@@ -52,6 +52,23 @@ public interface SqlDialect {
      */
     String versionGuardedUpsert(TableId table, List<String> keyColumns, List<String> columns, String versionColumn);
 
+    /** How many rows one upsert statement may carry, given its columns; 1 means one statement per row. */
+    default int maxRowsPerUpsert(int columnsPerRow) {
+        return 1;
+    }
+
+    /**
+     * {@link #versionGuardedUpsert(TableId, List, List, String)} for {@code rows} rows at once (parameters: each
+     * row's columns in order, row after row). Rows must have distinct keys.
+     */
+    default String versionGuardedUpsert(TableId table, List<String> keyColumns, List<String> columns,
+                                        String versionColumn, int rows) {
+        if (rows == 1) {
+            return versionGuardedUpsert(table, keyColumns, columns, versionColumn);
+        }
+        throw new UnsupportedOperationException(name() + " writes one row per upsert statement");
+    }
+
     /**
      * Deletes a row only if the delete's version is newer than the stored one. Parameters: the key columns in order,
      * then the version.

@@ -226,40 +226,69 @@ public final class VersionGuardedWriter implements AutoCloseable {
                         WriteOutcome outcome) throws SQLException {
         List<String> lineageColumns = lineageColumns();
         boolean markers = deleteMode == DeleteMode.SOFT;
-        String sql = upsertSql.computeIfAbsent(dataColumns, columns -> {
-            List<String> all = new ArrayList<>(columns);
-            all.addAll(lineageColumns);
-            all.add(VERSION);
-            all.add(APPLIED_AT);
-            if (markers) {
-                all.add(DELETED_AT);
-            }
-            return dialect.versionGuardedUpsert(tableId, changes.get(0).keyColumns(), all, VERSION);
-        });
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (TargetChange change : changes) {
-                int index = 1;
-                for (String column : dataColumns) {
-                    value(change, column).bind(statement, index++, table.sqlType(column));
-                }
-                for (String column : lineageColumns) {
-                    boolean time = Lineage.Kind.TIMESTAMP == kindOf(column);
-                    BoundValue.lineage(change.lineage().get(column), time)
-                            .bind(statement, index++, table.sqlType(column));
-                }
-                statement.setLong(index++, change.version());
-                statement.setTimestamp(index++, appliedAt, utc);
-                if (markers) {
-                    if (change.isDelete()) {
-                        statement.setTimestamp(index, deletedAt(change, appliedAt), utc);
-                    } else {
-                        statement.setNull(index, table.sqlType(DELETED_AT));
-                    }
-                }
-                statement.addBatch();
-            }
-            count(statement.executeBatch(), changes, outcome);
+        List<String> all = new ArrayList<>(dataColumns);
+        all.addAll(lineageColumns);
+        all.add(VERSION);
+        all.add(APPLIED_AT);
+        if (markers) {
+            all.add(DELETED_AT);
         }
+        List<String> keys = changes.get(0).keyColumns();
+        int rowsPerStatement = dialect.maxRowsPerUpsert(all.size());
+        if (rowsPerStatement <= 1) {
+            String sql = upsertSql.computeIfAbsent(shapeKey(dataColumns, 1),
+                    k -> dialect.versionGuardedUpsert(tableId, keys, all, VERSION));
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (TargetChange change : changes) {
+                    bindRow(statement, 1, change, dataColumns, lineageColumns, appliedAt, markers);
+                    statement.addBatch();
+                }
+                count(statement.executeBatch(), changes, outcome);
+            }
+            return;
+        }
+        // Rows are unique per key after de-duplication, so one statement may carry many of them.
+        for (int from = 0; from < changes.size(); from += rowsPerStatement) {
+            List<TargetChange> chunk = changes.subList(from, Math.min(changes.size(), from + rowsPerStatement));
+            String sql = upsertSql.computeIfAbsent(shapeKey(dataColumns, chunk.size()),
+                    k -> dialect.versionGuardedUpsert(tableId, keys, all, VERSION, chunk.size()));
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                int index = 1;
+                for (TargetChange change : chunk) {
+                    index = bindRow(statement, index, change, dataColumns, lineageColumns, appliedAt, markers);
+                }
+                outcome.countRows(chunk, statement.executeUpdate());
+            }
+        }
+    }
+
+    private static List<String> shapeKey(List<String> dataColumns, int rows) {
+        List<String> key = new ArrayList<>(dataColumns);
+        key.add("#rows=" + rows);
+        return key;
+    }
+
+    /** Binds one row's parameters from {@code index}; returns the index after them. */
+    private int bindRow(PreparedStatement statement, int index, TargetChange change, List<String> dataColumns,
+                        List<String> lineageColumns, java.sql.Timestamp appliedAt, boolean markers)
+            throws SQLException {
+        for (String column : dataColumns) {
+            value(change, column).bind(statement, index++, table.sqlType(column));
+        }
+        for (String column : lineageColumns) {
+            boolean time = Lineage.Kind.TIMESTAMP == kindOf(column);
+            BoundValue.lineage(change.lineage().get(column), time).bind(statement, index++, table.sqlType(column));
+        }
+        statement.setLong(index++, change.version());
+        statement.setTimestamp(index++, appliedAt, utc);
+        if (markers) {
+            if (change.isDelete()) {
+                statement.setTimestamp(index++, deletedAt(change, appliedAt), utc);
+            } else {
+                statement.setNull(index++, table.sqlType(DELETED_AT));
+            }
+        }
+        return index;
     }
 
     private static void count(int[] updateCounts, List<TargetChange> changes, WriteOutcome outcome) {

@@ -19,6 +19,18 @@ public final class WriteOutcome {
         }
     }
 
+    /**
+     * Counts a multi-row statement's rows: it reports how many rows it wrote, and the guard refused the rest. Rows
+     * of one statement are all deletes (soft-delete markers) or all upserts.
+     */
+    void countRows(java.util.List<TargetChange> rows, int written) {
+        applied += written;
+        stale += rows.size() - written;
+        if (!rows.isEmpty() && rows.get(0).isDelete()) {
+            deleted += written;
+        }
+    }
+
     void add(WriteOutcome other) {
         applied += other.applied;
         stale += other.stale;
