@@ -1,0 +1,212 @@
+package io.rollingmigration.benchmarks.sink;
+
+import io.debezium.connector.jdbc.JdbcSinkConnectorTask;
+import io.rollingmigration.connect.sink.TargetStoreSinkTask;
+import io.rollingmigration.testsupport.PostgresFixture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.sql.Connection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Our sink against the Debezium JDBC sink (upsert mode) and against the physical limit, a plain {@code COPY} of the
+ * same rows into an empty table, all into the same private PostgreSQL in one run. Both sinks get the same records
+ * in the same batches through {@link SinkTask#put}, as a worker would hand them over, so the figures compare what
+ * the sinks do with records, not Kafka. Prints, last, one RESULT line.
+ */
+public final class SinkBenchmark {
+
+    private static final int BATCH = 1000;
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        int records = quick ? 200_000 : 1_000_000;
+        say("sink benchmark: " + records + " records, batches of " + BATCH + (quick ? " (quick)" : ""));
+        try (PostgresFixture postgres = PostgresFixture.startOwned()) {
+            createTables(postgres);
+
+            double copy = copy(postgres, records);
+            say(String.format(Locale.ROOT, "COPY (physical limit): %.0f rows/s", copy));
+
+            resetPeakHeap();
+            double ours = run("ours", oursTask(postgres), records, "bench_ours");
+            long oursPeakHeap = peakHeapBytes();
+            say(String.format(Locale.ROOT, "ours: %.0f rows/s, peak heap %d MB", ours, oursPeakHeap >> 20));
+
+            resetPeakHeap();
+            double peer = run("debezium-jdbc", peerTask(postgres), records, "bench_peer");
+            say(String.format(Locale.ROOT, "Debezium JDBC sink 3.4.0.Final: %.0f rows/s, peak heap %d MB", peer,
+                    peakHeapBytes() >> 20));
+
+            List<List<Object>> differences = postgres.query(PostgresFixture.TARGET, "SELECT count(*) FROM ("
+                    + "(SELECT " + ChangeStream.COLUMNS + " FROM bench_ours EXCEPT SELECT " + ChangeStream.COLUMNS
+                    + " FROM bench_peer) UNION ALL (SELECT " + ChangeStream.COLUMNS + " FROM bench_peer EXCEPT SELECT "
+                    + ChangeStream.COLUMNS + " FROM bench_ours)) d");
+            say("rows differing between ours and the peer (should be 0: in-order delivery, same final state): "
+                    + differences.get(0).get(0));
+
+            System.out.printf(Locale.ROOT, "RESULT bench=sink ours_rows_s=%.0f peer_rows_s=%.0f ratio=%.2f "
+                            + "copy_rows_s=%.0f of_limit=%.2f ours_peak_heap_mb=%d%n", ours, peer, ours / peer, copy,
+                    ours / copy, oursPeakHeap >> 20);
+        }
+    }
+
+    private static void createTables(PostgresFixture postgres) {
+        String business = "id bigint, name text, email text, status text, balance numeric(12,2), created date, "
+                + "updated_at timestamp(3), score double precision, active boolean, note text";
+        postgres.execute(PostgresFixture.TARGET,
+                "DROP TABLE IF EXISTS bench_ours", "DROP TABLE IF EXISTS bench_peer",
+                "DROP TABLE IF EXISTS bench_copy",
+                "CREATE TABLE bench_ours (" + business + ", lineage_source_system text, lineage_source_table text, "
+                        + "lineage_source_key text, lineage_source_position bigint, "
+                        + "lineage_source_committed_at timestamptz, lineage_operation text, lineage_snapshot text, "
+                        + "lineage_rule text, lineage_translated_at timestamptz, lineage_applied_at timestamptz, "
+                        + "lineage_deleted_at timestamptz, PRIMARY KEY (id))",
+                "CREATE INDEX bench_ours_source_key ON bench_ours (lineage_source_key)",
+                "CREATE TABLE bench_peer (" + business + ", PRIMARY KEY (id))",
+                "CREATE TABLE bench_copy (" + business + ")");
+    }
+
+    private static Map<String, String> oursConfig(PostgresFixture postgres) {
+        Map<String, String> config = new HashMap<>();
+        config.put("name", "bench-ours");
+        config.put("connection.url", postgres.jdbcUrl(PostgresFixture.TARGET));
+        config.put("connection.user", postgres.user());
+        config.put("connection.password", postgres.password());
+        config.put("target.table", "bench_ours");
+        return config;
+    }
+
+    private static SinkTask oursTask(PostgresFixture postgres) {
+        Map<String, String> config = oursConfig(postgres);
+        TargetStoreSinkTask task = new TargetStoreSinkTask();
+        task.initialize(new BenchSinkContext(config));
+        task.start(config);
+        return task;
+    }
+
+    private static SinkTask peerTask(PostgresFixture postgres) {
+        Map<String, String> config = new HashMap<>();
+        config.put("name", "bench-peer");
+        config.put("connection.url", postgres.jdbcUrl(PostgresFixture.TARGET));
+        config.put("connection.username", postgres.user());
+        config.put("connection.password", postgres.password());
+        config.put("insert.mode", "upsert");
+        config.put("primary.key.mode", "record_key");
+        config.put("schema.evolution", "none");
+        config.put("collection.name.format", "bench_peer");
+        config.put("batch.size", Integer.toString(BATCH));
+        // Its own per-batch de-duplication by key: the peer's best configuration.
+        config.put("use.reduction.buffer", "true");
+        JdbcSinkConnectorTask task = new JdbcSinkConnectorTask();
+        task.initialize(new BenchSinkContext(config));
+        task.start(config);
+        return task;
+    }
+
+    private static double run(String name, SinkTask task, int records, String table) {
+        ChangeStream stream = new ChangeStream(records, "bench");
+        TopicPartition partition = new TopicPartition("bench", 0);
+        task.open(List.of(partition));
+        long started = System.nanoTime();
+        long lastReport = started;
+        long done = 0;
+        while (stream.hasNext()) {
+            List<SinkRecord> batch = stream.nextBatch(BATCH);
+            task.put(batch);
+            done += batch.size();
+            if (System.nanoTime() - lastReport > 10_000_000_000L) {
+                lastReport = System.nanoTime();
+                say(String.format(Locale.ROOT, "  %s: %d records, %.0f rows/s so far", name, done,
+                        done / ((lastReport - started) / 1e9)));
+            }
+        }
+        task.flush(Map.of());
+        double seconds = (System.nanoTime() - started) / 1e9;
+        task.stop();
+        say(String.format(Locale.ROOT, "  %s: %d records (%d updates, %d duplicates) in %.1f s", name, records,
+                stream.updates(), stream.duplicates(), seconds));
+        return records / seconds;
+    }
+
+    private static double copy(PostgresFixture postgres, int records) throws Exception {
+        ChangeStream stream = new ChangeStream(records, "bench");
+        try (Connection connection = postgres.connect(PostgresFixture.TARGET)) {
+            CopyManager copy = new CopyManager(connection.unwrap(BaseConnection.class));
+            long started = System.nanoTime();
+            long rows = copy.copyIn("COPY bench_copy (" + ChangeStream.COLUMNS + ") FROM STDIN (FORMAT csv)",
+                    new StreamReader(stream));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            if (rows != records) {
+                throw new IllegalStateException("COPY wrote " + rows + " rows, expected " + records);
+            }
+            return records / seconds;
+        }
+    }
+
+    private static void resetPeakHeap() {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long peakHeapBytes() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak;
+    }
+
+    private static void say(String line) {
+        System.out.println("[bench] " + line);
+        System.out.flush();
+    }
+
+    /** Feeds COPY from the generator, one CSV row at a time. */
+    private static final class StreamReader extends Reader {
+        private final ChangeStream stream;
+        private String row = "";
+        private int position;
+
+        StreamReader(ChangeStream stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) throws IOException {
+            if (position == row.length()) {
+                if (!stream.hasNext()) {
+                    return -1;
+                }
+                row = stream.nextCsvRow();
+                position = 0;
+            }
+            int n = Math.min(length, row.length() - position);
+            row.getChars(position, position + n, buffer, offset);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
