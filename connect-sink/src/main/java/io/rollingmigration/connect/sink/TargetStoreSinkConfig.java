@@ -20,6 +20,8 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
     public static final String DELETE_RETENTION_MS = "delete.retention.ms";
     public static final String OFFSETS_STORAGE = "offsets.storage";
     public static final String OFFSETS_TABLE = "offsets.table";
+    public static final String FRAGMENT_COLUMNS = "fragment.columns";
+    public static final String FRAGMENT_VERSION_COLUMN = "fragment.version.column";
     public static final String OWNERSHIP_TABLE = "ownership.table";
     public static final String OWNERSHIP_UNIT = "ownership.unit";
     public static final String OWNERSHIP_PARTITION_FIELD = "ownership.partition.field";
@@ -87,6 +89,15 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
                         "The table that holds consumed offsets when offsets.storage=target (created if missing; "
                                 + "one row per connector, topic and partition).",
                         WRITES_GROUP, ++order, ConfigDef.Width.MEDIUM, "Offsets table")
+                .define(FRAGMENT_COLUMNS, ConfigDef.Type.LIST, java.util.List.of(), ConfigDef.Importance.MEDIUM,
+                        "When several sources feed one target row, the columns this connector owns (its fragment). "
+                                + "It writes only these, guarded by fragment.version.column, and a delete empties "
+                                + "them and leaves the rest of the row. Empty: the connector writes whole rows.",
+                        WRITES_GROUP, ++order, ConfigDef.Width.LONG, "Fragment columns")
+                .define(FRAGMENT_VERSION_COLUMN, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+                        "The column holding the version of this connector's fragment (a bigint). Required with "
+                                + "fragment.columns.",
+                        WRITES_GROUP, ++order, ConfigDef.Width.MEDIUM, "Fragment version column")
                 .define(OWNERSHIP_TABLE, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
                         "The control table saying, per migration unit and partition value, who owns writes: "
                                 + "LEGACY (CDC changes are applied) or TARGET (they are not; each is reported to the "
@@ -148,6 +159,16 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
 
     public TableId offsetsTable() {
         return TableId.parse(getString(OFFSETS_TABLE));
+    }
+
+    /** The fragment this connector writes, or empty when it writes whole rows. */
+    public java.util.Optional<io.rollingmigration.connect.sink.write.Fragment> fragment() {
+        java.util.List<String> columns = getList(FRAGMENT_COLUMNS);
+        if (columns.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new io.rollingmigration.connect.sink.write.Fragment(columns,
+                getString(FRAGMENT_VERSION_COLUMN)));
     }
 
     /** The ownership control table, or empty when no gate is configured. */

@@ -48,6 +48,14 @@ public class TargetStoreSinkConnector extends SinkConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
+        boolean fragment = !connectorConfigs.getOrDefault(TargetStoreSinkConfig.FRAGMENT_COLUMNS, "").isBlank();
+        boolean fragmentVersion = !connectorConfigs.getOrDefault(TargetStoreSinkConfig.FRAGMENT_VERSION_COLUMN, "")
+                .isBlank();
+        if (fragment != fragmentVersion) {
+            error(config, fragment ? TargetStoreSinkConfig.FRAGMENT_VERSION_COLUMN
+                    : TargetStoreSinkConfig.FRAGMENT_COLUMNS, "fragment.columns and fragment.version.column go "
+                    + "together: a fragment is guarded by its own version column");
+        }
         String gate = connectorConfigs.getOrDefault(TargetStoreSinkConfig.OWNERSHIP_TABLE, "");
         if (!gate.isBlank()) {
             if (connectorConfigs.getOrDefault(TargetStoreSinkConfig.OWNERSHIP_PARTITION_FIELD, "").isBlank()) {

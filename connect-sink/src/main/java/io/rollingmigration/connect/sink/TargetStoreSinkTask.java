@@ -57,7 +57,8 @@ public class TargetStoreSinkTask extends SinkTask {
                 ? new OffsetLedger(config.connection().dialect(), config.offsetsTable(),
                         props.getOrDefault("name", "unnamed"))
                 : null;
-        writer = new VersionGuardedWriter(config.connection(), config.table(), config.deleteMode(), ledger);
+        writer = new VersionGuardedWriter(config.connection(), config.table(), config.deleteMode(), ledger,
+                config.fragment().orElse(null));
         retriesLeft = config.maxRetries();
         metrics = SinkMetrics.of(context.pluginMetrics());
         config.ownershipTable().ifPresent(table -> gate = new OwnershipGate(config.connection().dialect(), table,
@@ -167,7 +168,8 @@ public class TargetStoreSinkTask extends SinkTask {
     }
 
     private ChangeReader newReader() throws TransientDatabaseException {
-        return new ChangeReader(writer.table(), config.versionHeader(), config.versionField().orElse(null));
+        return new ChangeReader(writer.table(), config.versionHeader(), config.versionField().orElse(null),
+                config.fragment().orElse(null));
     }
 
     /** Soft-delete markers older than the retention go, at most once per retention period or hour. */

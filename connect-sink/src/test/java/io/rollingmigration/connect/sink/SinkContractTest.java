@@ -254,6 +254,77 @@ abstract class SinkContractTest {
     }
 
     @Test
+    void fragmentsFromTwoSourcesConvergeInAnyOrderWithoutOverwritingEachOther() {
+        execute("ALTER TABLE " + TABLE + " ADD COLUMN core_version bigint",
+                "ALTER TABLE " + TABLE + " ADD COLUMN premium_version bigint");
+        Schema coreSchema = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).field("name", Schema.STRING_SCHEMA)
+                .field("code", Schema.OPTIONAL_STRING_SCHEMA).build();
+        Schema premiumSchema = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA)
+                .field("balance", Decimal.builder(2).optional().build()).build();
+        List<SinkRecord> core = List.of(
+                versioned(new SinkRecord("policy", 0, KEY, key(1), coreSchema, new Struct(coreSchema).put("id", 1L)
+                        .put("name", "policy v1").put("code", "P1"), offset++), 10),
+                versioned(new SinkRecord("policy", 0, KEY, key(1), coreSchema, new Struct(coreSchema).put("id", 1L)
+                        .put("name", "policy v2").put("code", "P2"), offset++), 30));
+        List<SinkRecord> premium = List.of(
+                versioned(new SinkRecord("premium", 0, KEY, key(1), premiumSchema, new Struct(premiumSchema)
+                        .put("id", 1L).put("balance", new BigDecimal("100.00")), offset++), 20),
+                versioned(new SinkRecord("premium", 0, KEY, key(1), premiumSchema, new Struct(premiumSchema)
+                        .put("id", 1L).put("balance", new BigDecimal("250.00")), offset++), 40));
+
+        for (int order = 0; order < 4; order++) {
+            execute("DELETE FROM " + TABLE);
+            TargetStoreSinkTask coreSink = startTask(new RecordingSinkContext(true), Map.of(
+                    "fragment.columns", "name,code", "fragment.version.column", "core_version"));
+            TargetStoreSinkTask premiumSink = startTask(new RecordingSinkContext(true), Map.of(
+                    "fragment.columns", "balance", "fragment.version.column", "premium_version"));
+            // Premium before core, interleaved, newest first and replayed: always the same row.
+            switch (order) {
+                case 0:
+                    premiumSink.put(premium);
+                    coreSink.put(core);
+                    break;
+                case 1:
+                    coreSink.put(List.of(core.get(1)));
+                    premiumSink.put(List.of(premium.get(1)));
+                    coreSink.put(List.of(core.get(0)));
+                    premiumSink.put(List.of(premium.get(0)));
+                    break;
+                case 2:
+                    premiumSink.put(List.of(premium.get(0)));
+                    coreSink.put(List.of(core.get(0)));
+                    premiumSink.put(List.of(premium.get(1)));
+                    coreSink.put(List.of(core.get(1)));
+                    break;
+                default:
+                    coreSink.put(core);
+                    premiumSink.put(premium);
+                    coreSink.put(core);
+                    premiumSink.put(premium);
+            }
+            List<Object> row = query("SELECT name, code, balance, core_version, premium_version FROM " + TABLE)
+                    .get(0);
+            assertEquals("policy v2|P2|250.00|30|40", row.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining("|")), "order " + order);
+        }
+
+        TargetStoreSinkTask premiumSink = startTask(new RecordingSinkContext(true), Map.of(
+                "fragment.columns", "balance", "fragment.version.column", "premium_version"));
+        premiumSink.put(List.of(delete(1, 50)));
+        assertEquals("policy v2|null", query("SELECT name, balance FROM " + TABLE).get(0).stream()
+                .map(String::valueOf).collect(java.util.stream.Collectors.joining("|")),
+                "a fragment's delete empties only that fragment");
+
+        RecordingSinkContext strict = new RecordingSinkContext(true);
+        TargetStoreSinkTask coreSink = startTask(strict, Map.of(
+                "fragment.columns", "name,code", "fragment.version.column", "core_version"));
+        coreSink.put(List.of(versioned(new SinkRecord("policy", 0, KEY, key(1), premiumSchema,
+                new Struct(premiumSchema).put("id", 1L).put("balance", BigDecimal.ONE), offset++), 60)));
+        assertTrue(strict.reasons.get(0).getMessage().contains("not in this sink's fragment"),
+                strict.reasons.get(0).getMessage());
+    }
+
+    @Test
     void metricsCountAppliedStaleBlockedDeletedAndErrantChanges() {
         SinkRecord withCommitTime = upsert(1, "a", 10);
         withCommitTime.headers().addLong(Field.SOURCE_COMMIT_TIME.header(), System.currentTimeMillis() - 5_000);

@@ -25,6 +25,9 @@ public final class BoundValue {
     private static final ThreadLocal<Calendar> UTC =
             ThreadLocal.withInitial(() -> Calendar.getInstance(TimeZone.getTimeZone("UTC")));
 
+    /** The absent value: binds as SQL NULL of the column's type. */
+    static final BoundValue NULL = new BoundValue(Kind.NULL, null);
+
     private final Kind kind;
     private final Object value;
 

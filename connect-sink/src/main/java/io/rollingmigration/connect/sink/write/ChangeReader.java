@@ -21,14 +21,21 @@ public final class ChangeReader {
     private final TargetTable table;
     private final String versionHeader;
     private final String versionField;
+    private final Fragment fragment;
 
     /**
      * @param versionField a value field that holds the version, or {@code null} to use {@code versionHeader}
      */
     public ChangeReader(TargetTable table, String versionHeader, String versionField) {
+        this(table, versionHeader, versionField, null);
+    }
+
+    /** A reader for the writer of one fragment: records may only carry the fragment's columns. */
+    public ChangeReader(TargetTable table, String versionHeader, String versionField, Fragment fragment) {
         this.table = table;
         this.versionHeader = versionHeader;
         this.versionField = versionField;
+        this.fragment = fragment;
     }
 
     public TargetChange read(SinkRecord record) {
@@ -78,6 +85,10 @@ public final class ChangeReader {
         for (org.apache.kafka.connect.data.Field field : value.schema().fields()) {
             String column = field.name();
             requireColumn(column, record);
+            if (fragment != null && !fragment.owns(column) && !key.columns().contains(column)) {
+                throw new DataException(origin(record) + ": field '" + column + "' is not in this sink's fragment "
+                        + fragment.columns() + "; another source owns it");
+            }
             if (Lineage.isLineageColumn(column)) {
                 throw new DataException(origin(record) + ": field '" + column + "' is a lineage column, which only "
                         + "the sink writes");

@@ -28,6 +28,12 @@ public final class TargetTable {
     /** Reads and checks the table; fails with a message that names what is missing. */
     public static TargetTable inspect(Connection connection, SqlDialect dialect, TableId table, DeleteMode deleteMode)
             throws SQLException {
+        return inspect(connection, dialect, table, deleteMode, null);
+    }
+
+    /** As {@link #inspect(Connection, SqlDialect, TableId, DeleteMode)}, for a writer of one fragment (or null). */
+    public static TargetTable inspect(Connection connection, SqlDialect dialect, TableId table, DeleteMode deleteMode,
+                                      Fragment fragment) throws SQLException {
         List<String> required = requiredLineageColumns(deleteMode);
         TableDescription description = TableDescription.read(connection, dialect, table).orElseThrow(() ->
                 new ConnectException("Target table " + table + " does not exist in " + dialect.name()
@@ -42,6 +48,25 @@ public final class TargetTable {
         }
         if (description.primaryKey().isEmpty()) {
             throw new ConnectException("Target table " + table + " has no primary key; the sink upserts by it");
+        }
+        if (fragment != null) {
+            List<String> fragmentProblems = new java.util.ArrayList<>();
+            if (description.column(fragment.versionColumn()).isEmpty()) {
+                fragmentProblems.add("no version column '" + fragment.versionColumn() + "'");
+            }
+            for (String column : fragment.columns()) {
+                java.util.Optional<ColumnDescription> found = description.column(column);
+                if (found.isEmpty()) {
+                    fragmentProblems.add("no column '" + column + "'");
+                } else if (!found.get().canBeOmitted()) {
+                    fragmentProblems.add("column '" + column + "' is NOT NULL without default, so the row cannot "
+                            + "exist before this fragment arrives");
+                }
+            }
+            if (!fragmentProblems.isEmpty()) {
+                throw new ConnectException("Target table " + table + " cannot hold fragment " + fragment.columns()
+                        + ": " + String.join("; ", fragmentProblems));
+            }
         }
         if (deleteMode == DeleteMode.SOFT) {
             List<String> mandatory = description.columns().values().stream()

@@ -38,6 +38,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
     private final SqlDialect dialect;
     private final DeleteMode deleteMode;
     private final OffsetLedger ledger;
+    private final Fragment fragment;
     private final java.util.Calendar utc = java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC"));
     private final Map<List<String>, String> upsertSql = new HashMap<>();
     private Connection connection;
@@ -48,11 +49,20 @@ public final class VersionGuardedWriter implements AutoCloseable {
      */
     public VersionGuardedWriter(JdbcConnectionConfig connectionConfig, TableId tableId, DeleteMode deleteMode,
                                 OffsetLedger ledger) {
+        this(connectionConfig, tableId, deleteMode, ledger, null);
+    }
+
+    /**
+     * @param fragment the column group this writer owns, or {@code null} to write whole rows
+     */
+    public VersionGuardedWriter(JdbcConnectionConfig connectionConfig, TableId tableId, DeleteMode deleteMode,
+                                OffsetLedger ledger, Fragment fragment) {
         this.connectionConfig = connectionConfig;
         this.tableId = tableId;
         this.dialect = connectionConfig.dialect();
         this.deleteMode = deleteMode;
         this.ledger = ledger;
+        this.fragment = fragment;
     }
 
     /**
@@ -67,7 +77,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
                 connection = connectionConfig.open();
                 connection.setAutoCommit(false);
                 if (table == null) {
-                    table = TargetTable.inspect(connection, dialect, tableId, deleteMode);
+                    table = TargetTable.inspect(connection, dialect, tableId, deleteMode, fragment);
                     if (ledger != null) {
                         ledger.ensureTable(connection);
                     }
@@ -200,10 +210,10 @@ public final class VersionGuardedWriter implements AutoCloseable {
         Map<List<String>, List<TargetChange>> upsertsByShape = new LinkedHashMap<>();
         List<TargetChange> deletes = new ArrayList<>();
         for (TargetChange change : changes) {
-            if (change.isDelete() && deleteMode == DeleteMode.HARD) {
+            if (change.isDelete() && deleteMode == DeleteMode.HARD && fragment == null) {
                 deletes.add(change);
             } else {
-                List<String> shape = change.isDelete() ? change.keyColumns()
+                List<String> shape = change.isDelete() ? deleteShape(change)
                         : new ArrayList<>(change.columns().keySet());
                 upsertsByShape.computeIfAbsent(shape, k -> new ArrayList<>()).add(change);
             }
@@ -225,7 +235,8 @@ public final class VersionGuardedWriter implements AutoCloseable {
     private void upsert(List<String> dataColumns, List<TargetChange> changes, java.sql.Timestamp appliedAt,
                         WriteOutcome outcome) throws SQLException {
         List<String> lineageColumns = lineageColumns();
-        boolean markers = deleteMode == DeleteMode.SOFT;
+        // A fragment's deletes empty the fragment; only whole-row deletes leave a marker.
+        boolean markers = deleteMode == DeleteMode.SOFT && fragment == null;
         List<String> all = new ArrayList<>(dataColumns);
         all.addAll(lineageColumns);
         all.add(VERSION);
@@ -233,11 +244,15 @@ public final class VersionGuardedWriter implements AutoCloseable {
         if (markers) {
             all.add(DELETED_AT);
         }
+        if (fragment != null) {
+            all.add(fragment.versionColumn());
+        }
+        String guard = fragment != null ? fragment.versionColumn() : VERSION;
         List<String> keys = changes.get(0).keyColumns();
         int rowsPerStatement = dialect.maxRowsPerUpsert(all.size());
         if (rowsPerStatement <= 1) {
             String sql = upsertSql.computeIfAbsent(shapeKey(dataColumns, 1),
-                    k -> dialect.versionGuardedUpsert(tableId, keys, all, VERSION));
+                    k -> dialect.versionGuardedUpsert(tableId, keys, all, guard));
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 for (TargetChange change : changes) {
                     bindRow(statement, 1, change, dataColumns, lineageColumns, appliedAt, markers);
@@ -251,7 +266,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
         for (int from = 0; from < changes.size(); from += rowsPerStatement) {
             List<TargetChange> chunk = changes.subList(from, Math.min(changes.size(), from + rowsPerStatement));
             String sql = upsertSql.computeIfAbsent(shapeKey(dataColumns, chunk.size()),
-                    k -> dialect.versionGuardedUpsert(tableId, keys, all, VERSION, chunk.size()));
+                    k -> dialect.versionGuardedUpsert(tableId, keys, all, guard, chunk.size()));
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 int index = 1;
                 for (TargetChange change : chunk) {
@@ -260,6 +275,15 @@ public final class VersionGuardedWriter implements AutoCloseable {
                 outcome.countRows(chunk, statement.executeUpdate());
             }
         }
+    }
+
+    /** What a delete writes: the key, plus in a fragment the fragment's columns, which it empties. */
+    private List<String> deleteShape(TargetChange change) {
+        List<String> shape = new ArrayList<>(change.keyColumns());
+        if (fragment != null) {
+            shape.addAll(fragment.columns());
+        }
+        return shape;
     }
 
     private static List<String> shapeKey(List<String> dataColumns, int rows) {
@@ -288,6 +312,9 @@ public final class VersionGuardedWriter implements AutoCloseable {
                 statement.setNull(index++, table.sqlType(DELETED_AT));
             }
         }
+        if (fragment != null) {
+            statement.setLong(index++, change.version());
+        }
         return index;
     }
 
@@ -299,7 +326,9 @@ public final class VersionGuardedWriter implements AutoCloseable {
 
     private static BoundValue value(TargetChange change, String column) {
         if (change.isDelete()) {
-            return change.key().values().get(change.key().columns().indexOf(column));
+            int keyIndex = change.key().columns().indexOf(column);
+            // A fragment's delete empties the fragment's columns.
+            return keyIndex >= 0 ? change.key().values().get(keyIndex) : BoundValue.NULL;
         }
         return change.columns().get(column);
     }
