@@ -20,6 +20,7 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
     public static final String DELETE_RETENTION_MS = "delete.retention.ms";
     public static final String OFFSETS_STORAGE = "offsets.storage";
     public static final String OFFSETS_TABLE = "offsets.table";
+    public static final String TABLE_AUTO_CREATE = "table.auto.create";
     public static final String FRAGMENT_COLUMNS = "fragment.columns";
     public static final String FRAGMENT_VERSION_COLUMN = "fragment.version.column";
     public static final String OWNERSHIP_TABLE = "ownership.table";
@@ -89,6 +90,12 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
                         "The table that holds consumed offsets when offsets.storage=target (created if missing; "
                                 + "one row per connector, topic and partition).",
                         WRITES_GROUP, ++order, ConfigDef.Width.MEDIUM, "Offsets table")
+                .define(TABLE_AUTO_CREATE, ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.LOW,
+                        "Create the target table from the first record's schema if it does not exist: key "
+                                + "fields as primary key, value fields as nullable columns, every lineage column, "
+                                + "an index on lineage_source_key. For sandboxes and tests; in production the target "
+                                + "service owns its schema.",
+                        WRITES_GROUP, ++order, ConfigDef.Width.SHORT, "Create table")
                 .define(FRAGMENT_COLUMNS, ConfigDef.Type.LIST, java.util.List.of(), ConfigDef.Importance.MEDIUM,
                         "When several sources feed one target row, the columns this connector owns (its fragment). "
                                 + "It writes only these, guarded by fragment.version.column, and a delete empties "
@@ -159,6 +166,10 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
 
     public TableId offsetsTable() {
         return TableId.parse(getString(OFFSETS_TABLE));
+    }
+
+    public boolean autoCreateTable() {
+        return getBoolean(TABLE_AUTO_CREATE);
     }
 
     /** The fragment this connector writes, or empty when it writes whole rows. */

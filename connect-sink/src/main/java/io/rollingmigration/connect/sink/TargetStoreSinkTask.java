@@ -64,7 +64,9 @@ public class TargetStoreSinkTask extends SinkTask {
         config.ownershipTable().ifPresent(table -> gate = new OwnershipGate(config.connection().dialect(), table,
                 config.ownershipUnit(), config.ownershipRefresh(), this::gateConnection));
         try {
-            reader = newReader();
+            if (!config.autoCreateTable()) {
+                reader = newReader();
+            }
             log.info("Writing to {} in {}", config.table(), config.connection());
         } catch (TransientDatabaseException e) {
             // The first put() retries the connection; a sink that cannot start during an outage is no better.
@@ -79,6 +81,9 @@ public class TargetStoreSinkTask extends SinkTask {
         }
         try {
             if (reader == null) {
+                if (config.autoCreateTable()) {
+                    writer.createTableIfMissing(records.iterator().next());
+                }
                 reader = newReader();
             }
             prepareGate();

@@ -325,6 +325,22 @@ abstract class SinkContractTest {
     }
 
     @Test
+    void optInTableCreationMakesATableFromTheFirstRecordWithLineageColumns() {
+        execute("DROP TABLE IF EXISTS created_by_sink");
+        TargetStoreSinkTask creating = startTask(new RecordingSinkContext(true),
+                Map.of("target.table", "created_by_sink", "table.auto.create", "true"));
+
+        creating.put(List.of(upsert(1, "Ada", 10), upsert(2, "Bo", 11), delete(2, 12)));
+        creating.put(List.of(upsert(1, "older", 5)));
+
+        List<List<Object>> rows = query("SELECT id, name, code, lineage_source_position FROM created_by_sink "
+                + "WHERE lineage_deleted_at IS NULL ORDER BY id");
+        assertEquals(1, rows.size());
+        assertEquals("1|Ada|null|10", rows.get(0).stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining("|")));
+    }
+
+    @Test
     void metricsCountAppliedStaleBlockedDeletedAndErrantChanges() {
         SinkRecord withCommitTime = upsert(1, "a", 10);
         withCommitTime.headers().addLong(Field.SOURCE_COMMIT_TIME.header(), System.currentTimeMillis() - 5_000);

@@ -46,6 +46,60 @@ public final class MariaDbDialect implements SqlDialect {
     }
 
     @Override
+    public String columnType(org.apache.kafka.connect.data.Schema schema, boolean keyColumn) {
+        String logical = schema.name();
+        if (org.apache.kafka.connect.data.Decimal.LOGICAL_NAME.equals(logical)) {
+            String scale = schema.parameters() == null ? null
+                    : schema.parameters().get(org.apache.kafka.connect.data.Decimal.SCALE_FIELD);
+            return "DECIMAL(65," + (scale == null ? "10" : scale) + ")";
+        }
+        if (org.apache.kafka.connect.data.Date.LOGICAL_NAME.equals(logical)) {
+            return "DATE";
+        }
+        if (org.apache.kafka.connect.data.Time.LOGICAL_NAME.equals(logical)) {
+            return "TIME(3)";
+        }
+        if (org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME.equals(logical)) {
+            return "DATETIME(3)";
+        }
+        switch (schema.type()) {
+            case INT8:
+                return "TINYINT";
+            case INT16:
+                return "SMALLINT";
+            case INT32:
+                return "INT";
+            case INT64:
+                return "BIGINT";
+            case FLOAT32:
+                return "FLOAT";
+            case FLOAT64:
+                return "DOUBLE";
+            case BOOLEAN:
+                return "BOOLEAN";
+            case STRING:
+                // Key columns must be bounded to be indexed.
+                return keyColumn ? "VARCHAR(255)" : "LONGTEXT";
+            case BYTES:
+                return keyColumn ? "VARBINARY(255)" : "LONGBLOB";
+            default:
+                throw new IllegalArgumentException("No MariaDB column type for Connect type " + schema.type());
+        }
+    }
+
+    @Override
+    public String lineageColumnType(io.rollingmigration.connect.common.lineage.Lineage.Kind kind, boolean indexed) {
+        switch (kind) {
+            case INT64:
+                return "BIGINT";
+            case TIMESTAMP:
+                return "DATETIME(3)";
+            default:
+                return indexed ? "VARCHAR(768)" : "VARCHAR(255)";
+        }
+    }
+
+    @Override
     public String catalogFor(Connection connection, TableId table) throws SQLException {
         return table.schema() == null ? connection.getCatalog() : table.schema();
     }

@@ -29,6 +29,56 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public String columnType(org.apache.kafka.connect.data.Schema schema, boolean keyColumn) {
+        String logical = schema.name();
+        if (org.apache.kafka.connect.data.Decimal.LOGICAL_NAME.equals(logical)) {
+            return "numeric";
+        }
+        if (org.apache.kafka.connect.data.Date.LOGICAL_NAME.equals(logical)) {
+            return "date";
+        }
+        if (org.apache.kafka.connect.data.Time.LOGICAL_NAME.equals(logical)) {
+            return "time(3)";
+        }
+        if (org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME.equals(logical)) {
+            return "timestamp(3)";
+        }
+        switch (schema.type()) {
+            case INT8:
+            case INT16:
+                return "smallint";
+            case INT32:
+                return "integer";
+            case INT64:
+                return "bigint";
+            case FLOAT32:
+                return "real";
+            case FLOAT64:
+                return "double precision";
+            case BOOLEAN:
+                return "boolean";
+            case STRING:
+                return "text";
+            case BYTES:
+                return "bytea";
+            default:
+                throw new IllegalArgumentException("No PostgreSQL column type for Connect type " + schema.type());
+        }
+    }
+
+    @Override
+    public String lineageColumnType(io.rollingmigration.connect.common.lineage.Lineage.Kind kind, boolean indexed) {
+        switch (kind) {
+            case INT64:
+                return "bigint";
+            case TIMESTAMP:
+                return "timestamptz";
+            default:
+                return "text";
+        }
+    }
+
+    @Override
     public String catalogFor(Connection connection, TableId table) {
         return null;
     }

@@ -106,6 +106,16 @@ public interface SqlDialect {
         return sql.toString();
     }
 
+    /**
+     * The column type for values of a Connect schema, for tables the sink creates when asked to.
+     *
+     * @param keyColumn true for primary-key columns, which some databases need bounded
+     */
+    String columnType(org.apache.kafka.connect.data.Schema schema, boolean keyColumn);
+
+    /** The column type of a lineage column of this kind; {@code indexed} for the source key column. */
+    String lineageColumnType(io.rollingmigration.connect.common.lineage.Lineage.Kind kind, boolean indexed);
+
     /** Removes delete markers older than a cut-off. Parameter: the cut-off timestamp. */
     default String purgeDeleted(TableId table, String deletedAtColumn) {
         return "DELETE FROM " + quote(table) + " WHERE " + quote(deletedAtColumn) + " IS NOT NULL AND "

@@ -72,10 +72,12 @@ public final class VersionGuardedWriter implements AutoCloseable {
      * @throws ConnectException           if the table is missing or lacks lineage columns
      */
     public TargetTable table() throws TransientDatabaseException {
-        if (connection == null) {
+        if (connection == null || table == null) {
             try {
-                connection = connectionConfig.open();
-                connection.setAutoCommit(false);
+                if (connection == null) {
+                    connection = connectionConfig.open();
+                    connection.setAutoCommit(false);
+                }
                 if (table == null) {
                     table = TargetTable.inspect(connection, dialect, tableId, deleteMode, fragment);
                     if (ledger != null) {
@@ -92,6 +94,37 @@ public final class VersionGuardedWriter implements AutoCloseable {
             }
         }
         return table;
+    }
+
+    /**
+     * Creates the target table from a record's schemas if it does not exist (opt-in, for sandboxes and tests).
+     *
+     * @throws TransientDatabaseException if the database cannot be reached now
+     */
+    public void createTableIfMissing(org.apache.kafka.connect.sink.SinkRecord sample)
+            throws TransientDatabaseException {
+        try {
+            if (connection == null) {
+                connection = connectionConfig.open();
+                connection.setAutoCommit(false);
+            }
+            if (io.rollingmigration.connect.common.dialect.TableDescription.read(connection, dialect, tableId)
+                    .isPresent()) {
+                connection.commit();
+                return;
+            }
+            try (Statement statement = connection.createStatement()) {
+                for (String sql : TargetTableDesign.statements(dialect, tableId, sample.keySchema(),
+                        sample.valueSchema(), fragment)) {
+                    statement.execute(sql);
+                }
+            }
+            connection.commit();
+            log.info("Created target table {} from the schema of {}", tableId, ChangeReader.origin(sample));
+        } catch (SQLException e) {
+            rollback(e);
+            throw failure(e);
+        }
     }
 
     /**
