@@ -41,12 +41,22 @@ public final class SinkBenchmark {
             say(String.format(Locale.ROOT, "COPY (physical limit): %.0f rows/s", copy));
 
             resetPeakHeap();
-            double ours = run("ours", oursTask(postgres), records, "bench_ours");
-            long oursPeakHeap = peakHeapBytes();
-            say(String.format(Locale.ROOT, "ours: %.0f rows/s, peak heap %d MB", ours, oursPeakHeap >> 20));
+            double statements = run("ours, write.method=statements", oursTask(postgres, "statements"), records);
+            long statementsPeakHeap = peakHeapBytes();
+            say(String.format(Locale.ROOT, "ours (statements): %.0f rows/s, peak heap %d MB", statements,
+                    statementsPeakHeap >> 20));
+            postgres.execute(PostgresFixture.TARGET, "TRUNCATE bench_ours");
 
             resetPeakHeap();
-            double peer = run("debezium-jdbc", peerTask(postgres), records, "bench_peer");
+            double copied = run("ours, write.method=copy", oursTask(postgres, "copy"), records);
+            long copiedPeakHeap = peakHeapBytes();
+            say(String.format(Locale.ROOT, "ours (copy): %.0f rows/s, peak heap %d MB", copied, copiedPeakHeap >> 20));
+            boolean copyWins = copied > statements;
+            double ours = Math.max(statements, copied);
+            long oursPeakHeap = copyWins ? copiedPeakHeap : statementsPeakHeap;
+
+            resetPeakHeap();
+            double peer = run("debezium-jdbc", peerTask(postgres), records);
             say(String.format(Locale.ROOT, "Debezium JDBC sink 3.4.0.Final: %.0f rows/s, peak heap %d MB", peer,
                     peakHeapBytes() >> 20));
 
@@ -58,8 +68,9 @@ public final class SinkBenchmark {
                     + differences.get(0).get(0));
 
             System.out.printf(Locale.ROOT, "RESULT bench=sink ours_rows_s=%.0f peer_rows_s=%.0f ratio=%.2f "
-                            + "copy_rows_s=%.0f of_limit=%.2f ours_peak_heap_mb=%d%n", ours, peer, ours / peer, copy,
-                    ours / copy, oursPeakHeap >> 20);
+                            + "copy_rows_s=%.0f of_limit=%.2f ours_method=%s ours_peak_heap_mb=%d "
+                            + "statements_rows_s=%.0f copy_method_rows_s=%.0f%n", ours, peer, ours / peer, copy,
+                    ours / copy, copyWins ? "copy" : "statements", oursPeakHeap >> 20, statements, copied);
         }
     }
 
@@ -79,18 +90,19 @@ public final class SinkBenchmark {
                 "CREATE TABLE bench_copy (" + business + ")");
     }
 
-    private static Map<String, String> oursConfig(PostgresFixture postgres) {
+    private static Map<String, String> oursConfig(PostgresFixture postgres, String method) {
         Map<String, String> config = new HashMap<>();
         config.put("name", "bench-ours");
         config.put("connection.url", postgres.jdbcUrl(PostgresFixture.TARGET));
         config.put("connection.user", postgres.user());
         config.put("connection.password", postgres.password());
         config.put("target.table", "bench_ours");
+        config.put("write.method", method);
         return config;
     }
 
-    private static SinkTask oursTask(PostgresFixture postgres) {
-        Map<String, String> config = oursConfig(postgres);
+    private static SinkTask oursTask(PostgresFixture postgres, String method) {
+        Map<String, String> config = oursConfig(postgres, method);
         TargetStoreSinkTask task = new TargetStoreSinkTask();
         task.initialize(new BenchSinkContext(config));
         task.start(config);
@@ -116,7 +128,7 @@ public final class SinkBenchmark {
         return task;
     }
 
-    private static double run(String name, SinkTask task, int records, String table) {
+    private static double run(String name, SinkTask task, int records) {
         ChangeStream stream = new ChangeStream(records, "bench");
         TopicPartition partition = new TopicPartition("bench", 0);
         task.open(List.of(partition));

@@ -21,6 +21,7 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
     public static final String OFFSETS_STORAGE = "offsets.storage";
     public static final String OFFSETS_TABLE = "offsets.table";
     public static final String TABLE_AUTO_CREATE = "table.auto.create";
+    public static final String WRITE_METHOD = "write.method";
     public static final String FRAGMENT_COLUMNS = "fragment.columns";
     public static final String FRAGMENT_VERSION_COLUMN = "fragment.version.column";
     public static final String OWNERSHIP_TABLE = "ownership.table";
@@ -90,6 +91,13 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
                         "The table that holds consumed offsets when offsets.storage=target (created if missing; "
                                 + "one row per connector, topic and partition).",
                         WRITES_GROUP, ++order, ConfigDef.Width.MEDIUM, "Offsets table")
+                .define(WRITE_METHOD, ConfigDef.Type.STRING, "auto",
+                        ConfigDef.CaseInsensitiveValidString.in("auto", "statements", "copy"), ConfigDef.Importance.LOW,
+                        "How rows reach the table: 'statements' (version-guarded upserts; multi-row on PostgreSQL), "
+                                + "'copy' (PostgreSQL only: COPY into a temporary staging table, then one guarded "
+                                + "INSERT ... SELECT ... ON CONFLICT per batch), or 'auto': copy where the database "
+                                + "has it (it measured faster), statements elsewhere.",
+                        WRITES_GROUP, ++order, ConfigDef.Width.SHORT, "Write method")
                 .define(TABLE_AUTO_CREATE, ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.LOW,
                         "Create the target table from the first record's schema if it does not exist: key "
                                 + "fields as primary key, value fields as nullable columns, every lineage column, "
@@ -166,6 +174,16 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
 
     public TableId offsetsTable() {
         return TableId.parse(getString(OFFSETS_TABLE));
+    }
+
+    public io.rollingmigration.connect.sink.write.WriteMethod writeMethod() {
+        String method = getString(WRITE_METHOD).toUpperCase(java.util.Locale.ROOT);
+        if (method.equals("AUTO")) {
+            return connection().dialect().stagedWrites().isPresent()
+                    ? io.rollingmigration.connect.sink.write.WriteMethod.COPY
+                    : io.rollingmigration.connect.sink.write.WriteMethod.STATEMENTS;
+        }
+        return io.rollingmigration.connect.sink.write.WriteMethod.valueOf(method);
     }
 
     public boolean autoCreateTable() {

@@ -58,7 +58,7 @@ public class TargetStoreSinkTask extends SinkTask {
                         props.getOrDefault("name", "unnamed"))
                 : null;
         writer = new VersionGuardedWriter(config.connection(), config.table(), config.deleteMode(), ledger,
-                config.fragment().orElse(null));
+                config.fragment().orElse(null), config.writeMethod());
         retriesLeft = config.maxRetries();
         metrics = SinkMetrics.of(context.pluginMetrics());
         config.ownershipTable().ifPresent(table -> gate = new OwnershipGate(config.connection().dialect(), table,

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The sink's contract on PostgreSQL, and what a PostgreSQL outage does to it. */
+/** The sink's contract on PostgreSQL with upsert statements, and what a PostgreSQL outage does to it. */
 class PostgresSinkTest extends SinkContractTest {
 
     private static PostgresFixture postgres;
@@ -30,7 +30,8 @@ class PostgresSinkTest extends SinkContractTest {
     @Override
     Map<String, String> connection() {
         return Map.of("connection.url", postgres.jdbcUrl(PostgresFixture.TARGET),
-                "connection.user", postgres.user(), "connection.password", postgres.password());
+                "connection.user", postgres.user(), "connection.password", postgres.password(),
+                "write.method", "statements");
     }
 
     @Override

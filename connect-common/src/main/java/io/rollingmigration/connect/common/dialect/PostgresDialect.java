@@ -8,6 +8,14 @@ import java.util.stream.Collectors;
 /** PostgreSQL: {@code INSERT ... ON CONFLICT ... DO UPDATE ... WHERE}, byte order through {@code COLLATE "C"}. */
 public final class PostgresDialect implements SqlDialect {
 
+    private final StagedWrites copy = new PostgresCopy(this);
+
+    /** {@code COPY} into a temporary table, then {@code INSERT ... SELECT ... ON CONFLICT ... WHERE}. */
+    @Override
+    public java.util.Optional<StagedWrites> stagedWrites() {
+        return java.util.Optional.of(copy);
+    }
+
     @Override
     public String name() {
         return "postgresql";

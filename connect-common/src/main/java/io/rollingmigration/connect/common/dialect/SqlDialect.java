@@ -116,6 +116,14 @@ public interface SqlDialect {
     /** The column type of a lineage column of this kind; {@code indexed} for the source key column. */
     String lineageColumnType(io.rollingmigration.connect.common.lineage.Lineage.Kind kind, boolean indexed);
 
+    /**
+     * A bulk write path, if the dialect has one: rows are streamed into a per-connection staging table and merged
+     * into the target by one version-guarded statement. Empty: write with upsert statements.
+     */
+    default java.util.Optional<StagedWrites> stagedWrites() {
+        return java.util.Optional.empty();
+    }
+
     /** Removes delete markers older than a cut-off. Parameter: the cut-off timestamp. */
     default String purgeDeleted(TableId table, String deletedAtColumn) {
         return "DELETE FROM " + quote(table) + " WHERE " + quote(deletedAtColumn) + " IS NOT NULL AND "

@@ -102,6 +102,10 @@ public final class TargetTable {
         return description.table();
     }
 
+    public java.util.Optional<ColumnDescription> column(String name) {
+        return description.column(name);
+    }
+
     public boolean hasColumn(String name) {
         return description.column(name).isPresent();
     }

@@ -2,6 +2,7 @@ package io.rollingmigration.connect.sink.write;
 
 import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
+import io.rollingmigration.connect.common.dialect.StagedWrites;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
@@ -39,6 +40,8 @@ public final class VersionGuardedWriter implements AutoCloseable {
     private final DeleteMode deleteMode;
     private final OffsetLedger ledger;
     private final Fragment fragment;
+    private final StagedWrites staged;
+    private final java.util.Set<String> stagesOnConnection = new java.util.HashSet<>();
     private final java.util.Calendar utc = java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC"));
     private final Map<List<String>, String> upsertSql = new HashMap<>();
     private Connection connection;
@@ -57,12 +60,22 @@ public final class VersionGuardedWriter implements AutoCloseable {
      */
     public VersionGuardedWriter(JdbcConnectionConfig connectionConfig, TableId tableId, DeleteMode deleteMode,
                                 OffsetLedger ledger, Fragment fragment) {
+        this(connectionConfig, tableId, deleteMode, ledger, fragment, WriteMethod.STATEMENTS);
+    }
+
+    /**
+     * @param method how rows reach the table: upsert statements, or the dialect's bulk path when it has one
+     */
+    public VersionGuardedWriter(JdbcConnectionConfig connectionConfig, TableId tableId, DeleteMode deleteMode,
+                                OffsetLedger ledger, Fragment fragment, WriteMethod method) {
         this.connectionConfig = connectionConfig;
         this.tableId = tableId;
         this.dialect = connectionConfig.dialect();
         this.deleteMode = deleteMode;
         this.ledger = ledger;
         this.fragment = fragment;
+        this.staged = method == WriteMethod.COPY ? dialect.stagedWrites().orElseThrow(() ->
+                new ConnectException("write.method=copy is not available for " + dialect.name())) : null;
     }
 
     /**
@@ -282,6 +295,10 @@ public final class VersionGuardedWriter implements AutoCloseable {
         }
         String guard = fragment != null ? fragment.versionColumn() : VERSION;
         List<String> keys = changes.get(0).keyColumns();
+        if (staged != null) {
+            stagedUpsert(dataColumns, lineageColumns, all, keys, guard, changes, appliedAt, markers, outcome);
+            return;
+        }
         int rowsPerStatement = dialect.maxRowsPerUpsert(all.size());
         if (rowsPerStatement <= 1) {
             String sql = upsertSql.computeIfAbsent(shapeKey(dataColumns, 1),
@@ -307,6 +324,53 @@ public final class VersionGuardedWriter implements AutoCloseable {
                 }
                 outcome.countRows(chunk, statement.executeUpdate());
             }
+        }
+    }
+
+    /** Streams the rows into the connection's staging table and merges them with one guarded statement. */
+    private void stagedUpsert(List<String> dataColumns, List<String> lineageColumns, List<String> all,
+                              List<String> keys, String guard, List<TargetChange> changes,
+                              java.sql.Timestamp appliedAt, boolean markers, WriteOutcome outcome)
+            throws SQLException {
+        String stage = "migration_stage_" + Integer.toHexString(all.hashCode());
+        if (stagesOnConnection.add(stage)) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(staged.createStage(stage, tableId, all));
+            }
+        }
+        StagedWrites.Temporal[] temporal = new StagedWrites.Temporal[all.size()];
+        for (int i = 0; i < all.size(); i++) {
+            temporal[i] = table.column(all.get(i)).map(staged::temporalOf).orElse(StagedWrites.Temporal.NONE);
+        }
+        StringBuilder rows = new StringBuilder(changes.size() * all.size() * 16);
+        for (TargetChange change : changes) {
+            int column = 0;
+            for (String name : dataColumns) {
+                staged.appendValue(rows, value(change, name).value(), temporal[column++]);
+                rows.append(staged.valueSeparator());
+            }
+            for (String name : lineageColumns) {
+                boolean time = Lineage.Kind.TIMESTAMP == kindOf(name);
+                staged.appendValue(rows, BoundValue.lineage(change.lineage().get(name), time).value(),
+                        temporal[column++]);
+                rows.append(staged.valueSeparator());
+            }
+            staged.appendValue(rows, change.version(), temporal[column++]);
+            rows.append(staged.valueSeparator());
+            staged.appendValue(rows, appliedAt, temporal[column++]);
+            if (markers) {
+                rows.append(staged.valueSeparator());
+                staged.appendValue(rows, change.isDelete() ? deletedAt(change, appliedAt) : null, temporal[column++]);
+            }
+            if (fragment != null) {
+                rows.append(staged.valueSeparator());
+                staged.appendValue(rows, change.version(), temporal[column]);
+            }
+            rows.append(staged.rowSeparator());
+        }
+        staged.load(connection, stage, all, rows);
+        try (Statement statement = connection.createStatement()) {
+            outcome.countRows(changes, statement.executeUpdate(staged.mergeStage(stage, tableId, keys, all, guard)));
         }
     }
 
@@ -449,6 +513,8 @@ public final class VersionGuardedWriter implements AutoCloseable {
     }
 
     private void rollback(SQLException cause) {
+        // A staging table created in the rolled-back transaction is gone with it.
+        stagesOnConnection.clear();
         try {
             if (connection != null && !connection.isClosed()) {
                 connection.rollback();
@@ -460,6 +526,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        stagesOnConnection.clear();
         if (connection != null) {
             try {
                 connection.close();

@@ -1,0 +1,15 @@
+package io.rollingmigration.connect.sink;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The same contract on PostgreSQL through the COPY-and-merge write path (the default there: write.method=auto). */
+class PostgresCopySinkTest extends PostgresSinkTest {
+
+    @Override
+    Map<String, String> connection() {
+        Map<String, String> connection = new HashMap<>(super.connection());
+        connection.put("write.method", "auto");
+        return connection;
+    }
+}
