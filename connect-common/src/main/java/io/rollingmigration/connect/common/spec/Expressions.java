@@ -1,0 +1,206 @@
+package io.rollingmigration.connect.common.spec;
+
+import com.google.protobuf.ByteString;
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelOverloadDecl;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.OpaqueType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.runtime.CelRuntime;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The mapping spec's expression language: CEL (Common Expression Language), which is not Turing-complete, has no
+ * reflection, no I/O and no access to the JVM, and is compiled and type-checked once. Expressions see the legacy
+ * row as {@code after} and {@code before} (maps of column to value), the Debezium source block as {@code source},
+ * and the operation as {@code op}.
+ *
+ * <p>CEL has no decimal type, so money is a {@code decimal} type added here: {@code decimal(x)} makes one from a
+ * column, a string or an int, and {@code + - * /}, comparisons and {@code string()} are exact ({@link BigDecimal};
+ * division to 34 significant digits). Temporal values appear in expressions as ISO-8601 strings.
+ */
+public final class Expressions {
+
+    static final OpaqueType DECIMAL = OpaqueType.create("decimal");
+    private static final CelType ROW = MapType.create(SimpleType.STRING, SimpleType.DYN);
+
+    private final Cel cel;
+
+    public Expressions() {
+        cel = CelFactory.standardCelBuilder()
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .addVar("after", ROW)
+                .addVar("before", ROW)
+                .addVar("source", ROW)
+                .addVar("op", SimpleType.STRING)
+                .addFunctionDeclarations(
+                        CelFunctionDecl.newFunctionDeclaration("decimal",
+                                CelOverloadDecl.newGlobalOverload("decimal_of", DECIMAL, SimpleType.DYN)),
+                        binary("_+_", "add_decimal"), binary("_-_", "subtract_decimal"),
+                        binary("_*_", "multiply_decimal"), binary("_/_", "divide_decimal"),
+                        compare("_<_", "less_decimal"), compare("_<=_", "less_equals_decimal"),
+                        compare("_>_", "greater_decimal"), compare("_>=_", "greater_equals_decimal"),
+                        CelFunctionDecl.newFunctionDeclaration("string",
+                                CelOverloadDecl.newGlobalOverload("string_decimal", SimpleType.STRING, DECIMAL)))
+                .addFunctionBindings(
+                        CelFunctionBinding.from("decimal_of", Object.class, Expressions::decimal),
+                        CelFunctionBinding.from("add_decimal", BigDecimal.class, BigDecimal.class,
+                                (a, b) -> normal(a.add(b))),
+                        CelFunctionBinding.from("subtract_decimal", BigDecimal.class, BigDecimal.class,
+                                (a, b) -> normal(a.subtract(b))),
+                        CelFunctionBinding.from("multiply_decimal", BigDecimal.class, BigDecimal.class,
+                                (a, b) -> normal(a.multiply(b))),
+                        CelFunctionBinding.from("divide_decimal", BigDecimal.class, BigDecimal.class,
+                                (a, b) -> normal(a.divide(b, MathContext.DECIMAL128))),
+                        CelFunctionBinding.from("less_decimal", BigDecimal.class, BigDecimal.class,
+                                (a, b) -> a.compareTo(b) < 0),
+                        CelFunctionBinding.from("less_equals_decimal", BigDecimal.class, BigDecimal.class,
+                                (a, b) -> a.compareTo(b) <= 0),
+                        CelFunctionBinding.from("greater_decimal", BigDecimal.class, BigDecimal.class,
+                                (a, b) -> a.compareTo(b) > 0),
+                        CelFunctionBinding.from("greater_equals_decimal", BigDecimal.class, BigDecimal.class,
+                                (a, b) -> a.compareTo(b) >= 0),
+                        CelFunctionBinding.from("string_decimal", BigDecimal.class, BigDecimal::toPlainString))
+                .build();
+    }
+
+    /** Compiles and type-checks; a problem is a {@link SpecException} at {@code path} with CEL's message. */
+    public Compiled compile(String expression, String path) {
+        try {
+            CelAbstractSyntaxTree ast = cel.compile(expression).getAst();
+            return new Compiled(expression, cel.createProgram(ast), ast.getResultType(), path);
+        } catch (CelValidationException e) {
+            throw new SpecException(path, "invalid expression: " + e.getMessage());
+        } catch (dev.cel.common.CelException e) {
+            throw new SpecException(path, "cannot compile expression: " + e.getMessage());
+        }
+    }
+
+    /** The variables an expression is evaluated over, converted once per record into CEL's values. */
+    public static Map<String, Object> bindings(Map<String, Object> after, Map<String, Object> before,
+                                               Map<String, Object> source, String op) {
+        Map<String, Object> bindings = new HashMap<>(8);
+        bindings.put("after", celRow(after));
+        bindings.put("before", celRow(before));
+        bindings.put("source", celRow(source));
+        bindings.put("op", op);
+        return bindings;
+    }
+
+    private static Map<String, Object> celRow(Map<String, Object> row) {
+        Map<String, Object> values = new HashMap<>(row == null ? 1 : row.size() * 2);
+        if (row != null) {
+            row.forEach((column, value) -> values.put(column, celValue(value)));
+        }
+        return values;
+    }
+
+    static Object celValue(Object value) {
+        if (value instanceof BigDecimal) {
+            return normal((BigDecimal) value);
+        }
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof Float) {
+            return ((Float) value).doubleValue();
+        }
+        if (value instanceof byte[]) {
+            return ByteString.copyFrom((byte[]) value);
+        }
+        if (value instanceof TemporalAccessor) {
+            return value.toString();
+        }
+        if (value instanceof List) {
+            List<Object> items = new ArrayList<>();
+            ((List<?>) value).forEach(item -> items.add(celValue(item)));
+            return items;
+        }
+        return value;
+    }
+
+    /** Decimals are kept without trailing zeros inside expressions, so equal amounts compare equal. */
+    private static BigDecimal normal(BigDecimal value) {
+        return value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
+    }
+
+    private static BigDecimal decimal(Object value) {
+        if (value instanceof BigDecimal) {
+            return normal((BigDecimal) value);
+        }
+        if (value instanceof Long || value instanceof String) {
+            try {
+                return normal(new BigDecimal(value.toString().trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("decimal('" + value + "'): not a number");
+            }
+        }
+        throw new IllegalArgumentException("decimal() takes a decimal column, an int or a string, not "
+                + (value == null ? "null" : value.getClass().getSimpleName())
+                + (value instanceof Double ? " (a double would not be exact)" : ""));
+    }
+
+    private static CelFunctionDecl binary(String operator, String overload) {
+        return CelFunctionDecl.newFunctionDeclaration(operator,
+                CelOverloadDecl.newGlobalOverload(overload, DECIMAL, DECIMAL, DECIMAL));
+    }
+
+    private static CelFunctionDecl compare(String operator, String overload) {
+        return CelFunctionDecl.newFunctionDeclaration(operator,
+                CelOverloadDecl.newGlobalOverload(overload, SimpleType.BOOL, DECIMAL, DECIMAL));
+    }
+
+    /** A compiled expression, safe to evaluate from one thread at a time per record. */
+    public static final class Compiled {
+        private final String text;
+        private final CelRuntime.Program program;
+        private final CelType resultType;
+        private final String path;
+
+        Compiled(String text, CelRuntime.Program program, CelType resultType, String path) {
+            this.text = text;
+            this.program = program;
+            this.resultType = resultType;
+            this.path = path;
+        }
+
+        /** Evaluates; the result is in the normalised value model (decimals as {@link BigDecimal}). */
+        public Object evaluate(Map<String, Object> bindings) {
+            try {
+                Object result = program.eval(bindings);
+                if (result instanceof dev.cel.common.values.NullValue
+                        || result instanceof com.google.protobuf.NullValue) {
+                    return null;
+                }
+                return result instanceof ByteString ? ((ByteString) result).toByteArray() : result;
+            } catch (CelEvaluationException e) {
+                throw new org.apache.kafka.connect.errors.DataException(path + ": expression '" + text
+                        + "' failed: " + e.getMessage(), e);
+            }
+        }
+
+        /** CEL's static type of the result ({@code dyn} when it depends on row values). */
+        public String resultType() {
+            return resultType.name();
+        }
+
+        public String text() {
+            return text;
+        }
+    }
+}
