@@ -1,0 +1,200 @@
+package io.rollingmigration.connect.smt.translate;
+
+import io.rollingmigration.connect.common.PluginVersion;
+import io.rollingmigration.connect.common.change.ChangeEvent;
+import io.rollingmigration.connect.common.change.SourceBlock;
+import io.rollingmigration.connect.common.lineage.Operation;
+import io.rollingmigration.connect.common.normalize.ValueNormalizer;
+import io.rollingmigration.connect.common.spec.AggregateTranslator;
+import io.rollingmigration.connect.common.spec.SpecCompiler;
+import io.rollingmigration.connect.common.spec.SpecException;
+import io.rollingmigration.connect.smt.lineage.LineageStamp;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.metrics.Monitorable;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.components.Versioned;
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.transforms.Transformation;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The anti-corruption layer in one transform: a Debezium change event in, one target aggregate out, as the mapping
+ * spec says. The key becomes the target id, the value the aggregate struct (its schema built once from the spec),
+ * a delete becomes a tombstone, and every record carries the lineage headers with the spec's rule.
+ */
+public class TranslateAggregate<R extends ConnectRecord<R>> implements Transformation<R>, Versioned, Monitorable {
+
+    public static final String OVERVIEW_DOC = "Translates Debezium change events of a legacy table into one target "
+            + "aggregate of a mapping spec: target key, aggregate value, tombstones for deletes, lineage headers.";
+
+    interface ConfigName {
+        String SPEC = "spec";
+        String AGGREGATE = "aggregate";
+        String SOURCE_TOMBSTONES = "source.tombstones";
+        String UNSUPPORTED_OPERATIONS = "unsupported.operations";
+    }
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(ConfigName.SPEC, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new SpecValidator(),
+                    ConfigDef.Importance.HIGH, "The mapping spec, YAML or JSON, inline or through a "
+                            + "ConfigProvider such as ${file:/etc/migration/customer-spec.yaml:spec}. Validated and "
+                            + "compiled when the connector config is validated; errors name their path in the spec.")
+            .define(ConfigName.AGGREGATE, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyString(), ConfigDef.Importance.HIGH,
+                    "Which aggregate of the spec this transform emits; one legacy table can feed several aggregates "
+                            + "(one connector or transform chain each).")
+            .define(ConfigName.SOURCE_TOMBSTONES, ConfigDef.Type.STRING, "drop",
+                    ConfigDef.ValidString.in("drop", "keep"), ConfigDef.Importance.LOW,
+                    "Debezium's own tombstones after a delete: 'drop' (the delete already became a versioned "
+                            + "tombstone of the aggregate) or 'keep'.")
+            .define(ConfigName.UNSUPPORTED_OPERATIONS, ConfigDef.Type.STRING, "fail",
+                    ConfigDef.ValidString.in("fail", "drop"), ConfigDef.Importance.LOW,
+                    "Truncate and message events: 'fail' (DataException, to errors.tolerance and the dead letter "
+                            + "queue) or 'drop'.");
+
+    private final LongSupplier clock;
+    private AggregateTranslator translator;
+    private LineageStamp stamp;
+    private boolean keepSourceTombstones;
+    private boolean dropUnsupported;
+    private TranslationMetrics metrics;
+
+    public TranslateAggregate() {
+        this(System::currentTimeMillis);
+    }
+
+    TranslateAggregate(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        AbstractConfig config = new AbstractConfig(CONFIG_DEF, configs);
+        try {
+            translator = SpecCompiler.compile(config.getString(ConfigName.SPEC), config.getString(ConfigName.AGGREGATE));
+        } catch (SpecException e) {
+            String key = e.path().equals("aggregates") ? ConfigName.AGGREGATE : ConfigName.SPEC;
+            throw new ConfigException(key, key.equals(ConfigName.AGGREGATE) ? config.getString(key) : "(spec)",
+                    e.getMessage());
+        }
+        stamp = new LineageStamp(translator.rule(), List.of(), clock);
+        keepSourceTombstones = "keep".equals(config.getString(ConfigName.SOURCE_TOMBSTONES));
+        dropUnsupported = "drop".equals(config.getString(ConfigName.UNSUPPORTED_OPERATIONS));
+    }
+
+    @Override
+    public void withPluginMetrics(PluginMetrics pluginMetrics) {
+        this.metrics = new TranslationMetrics(pluginMetrics);
+    }
+
+    @Override
+    public R apply(R record) {
+        long started = System.nanoTime();
+        try {
+            R translated = translate(record);
+            if (metrics != null) {
+                if (translated == null) {
+                    metrics.dropped();
+                } else {
+                    metrics.translated(System.nanoTime() - started);
+                }
+            }
+            return translated;
+        } catch (DataException e) {
+            if (metrics != null) {
+                metrics.failed();
+            }
+            throw e;
+        }
+    }
+
+    private R translate(R record) {
+        if (record.value() == null) {
+            return keepSourceTombstones ? record : null;
+        }
+        ChangeEvent event = ChangeEvent.read(record.valueSchema(), record.value());
+        Operation operation = event.operation();
+        if (operation == Operation.TRUNCATE || operation == Operation.MESSAGE) {
+            if (dropUnsupported) {
+                return null;
+            }
+            throw new DataException("Debezium " + operation + " event from " + event.source().table() + " has no "
+                    + "row to translate with " + translator.rule() + "; set unsupported.operations=drop to skip it");
+        }
+        Map<String, Object> after = ValueNormalizer.row(event.after());
+        Map<String, Object> before = ValueNormalizer.row(event.before());
+        Map<String, Object> state = operation.carriesRowState() ? after : before;
+        if (state.isEmpty() && record.key() instanceof Struct) {
+            state = ValueNormalizer.row((Struct) record.key());
+        }
+        String targetId = translator.targetId(state);
+        Struct key = translator.key(targetId);
+        String topic = translator.topic() == null ? record.topic() : translator.topic();
+        R out;
+        if (operation.carriesRowState()) {
+            Struct value = translator.translate(targetId, after, before, source(event.source()), operation.code());
+            out = record.newRecord(topic, record.kafkaPartition(), translator.keySchema(), key,
+                    translator.valueSchema(), value, record.timestamp(), record.headers().duplicate());
+            if (metrics != null) {
+                translator.droppedValues(after).forEach(metrics::semanticLoss);
+            }
+        } else {
+            out = record.newRecord(topic, record.kafkaPartition(), translator.keySchema(), key, null, null,
+                    record.timestamp(), record.headers().duplicate());
+        }
+        stamp.stamp(out.headers(), event, record.key());
+        return out;
+    }
+
+    private static Map<String, Object> source(SourceBlock source) {
+        Map<String, Object> values = new HashMap<>(8);
+        values.put("system", source.system());
+        values.put("table", source.table());
+        values.put("snapshot", source.snapshotMarker());
+        source.position().ifPresent(p -> values.put("position", p));
+        source.commitTimeMillis().ifPresent(t -> values.put("committed_at", t));
+        return values;
+    }
+
+    @Override
+    public ConfigDef config() {
+        return CONFIG_DEF;
+    }
+
+    @Override
+    public String version() {
+        return PluginVersion.get();
+    }
+
+    @Override
+    public void close() {
+    }
+
+    /** Parses and compiles the spec at validation time, so the REST validate call shows its errors on 'spec'. */
+    static final class SpecValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return; // ConfigDef reports a missing required key itself
+            }
+            try {
+                SpecCompiler.compile(value.toString());
+            } catch (SpecException e) {
+                throw new ConfigException(name, "(mapping spec)", e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a mapping spec in YAML or JSON (see docs/mapping-spec.md)";
+        }
+    }
+}
