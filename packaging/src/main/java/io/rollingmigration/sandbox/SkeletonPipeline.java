@@ -50,11 +50,18 @@ public final class SkeletonPipeline {
         return new SkeletonPipeline(addresses);
     }
 
-    /** The worker settings the examples rely on: the file config provider for secrets. */
+    /** The worker settings the examples rely on: config providers for secrets (file) and mapping specs (dir). */
     public static ConnectClusterFixture.Builder withSecretsProvider(ConnectClusterFixture.Builder builder) {
-        return builder.workerProperty("config.providers", "file")
+        return builder.workerProperty("config.providers", "file,dir")
                 .workerProperty("config.providers.file.class",
-                        "org.apache.kafka.common.config.provider.FileConfigProvider");
+                        "org.apache.kafka.common.config.provider.FileConfigProvider")
+                .workerProperty("config.providers.dir.class",
+                        "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
+    }
+
+    /** Any example, pointed at the local databases and secrets. */
+    public ConfigExample relocate(ConfigExample example) {
+        return example.relocated(addresses);
     }
 
     public ConfigExample debeziumSource(int postgresPort) {

@@ -45,7 +45,7 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(ConfigName.SPEC, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new SpecValidator(),
                     ConfigDef.Importance.HIGH, "The mapping spec, YAML or JSON, inline or through a "
-                            + "ConfigProvider such as ${file:/etc/migration/customer-spec.yaml:spec}. Validated and "
+                            + "ConfigProvider such as ${dir:/etc/migration/specs:customer-spec.yaml} (Kafka's DirectoryConfigProvider). Validated and "
                             + "compiled when the connector config is validated; errors name their path in the spec.")
             .define(ConfigName.AGGREGATE, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
                     new ConfigDef.NonEmptyString(), ConfigDef.Importance.HIGH,
