@@ -51,6 +51,14 @@ public final class SourceKey {
 
     /** Canonical JSON of a map of key column to value (JDBC rows). */
     public static String of(Map<String, ?> keyValues) {
+        if (keyValues.size() == 1) {
+            // The common single-column integer key, written directly: the same text Jackson would write.
+            Map.Entry<String, ?> only = keyValues.entrySet().iterator().next();
+            Object value = only.getValue();
+            if ((value instanceof Long || value instanceof Integer) && isPlainName(only.getKey())) {
+                return "{\"" + only.getKey() + "\":" + value + "}";
+            }
+        }
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         new TreeMap<>(keyValues).forEach((name, value) -> put(node, name, value));
         try {
@@ -58,6 +66,16 @@ public final class SourceKey {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("Cannot write key as JSON", e);
         }
+    }
+
+    private static boolean isPlainName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '_') || c > 127) {
+                return false;
+            }
+        }
+        return !name.isEmpty();
     }
 
     private static void put(ObjectNode node, String name, Object value) {

@@ -1,0 +1,61 @@
+package io.rollingmigration.benchmarks.smt;
+
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs {@link TranslationBenchmarks} with JMH (one thread: one core) and its GC profiler, and prints, last, the
+ * RESULT line: our records per second, the stock chain's, the ratio, and our allocated bytes per record.
+ */
+public final class SmtBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        Options options = new OptionsBuilder()
+                .include(TranslationBenchmarks.class.getName())
+                .forks(1)
+                .threads(1)
+                .warmupIterations(quick ? 2 : 5)
+                .warmupTime(TimeValue.seconds(quick ? 2 : 3))
+                .measurementIterations(quick ? 3 : 5)
+                .measurementTime(TimeValue.seconds(quick ? 2 : 5))
+                .addProfiler(GCProfiler.class)
+                .jvmArgsAppend("-Xmx1g", "-Dlog4j2.configurationFile=benchmarks/src/main/resources/benchmark-log4j2.xml")
+                .build();
+        Collection<RunResult> results = new Runner(options).run();
+        double ours = score(results, "translateAggregate");
+        double peer = score(results, "stockTransformChain");
+        double oursAlloc = allocation(results, "translateAggregate");
+        double peerAlloc = allocation(results, "stockTransformChain");
+        System.out.printf(Locale.ROOT, "[bench] TranslateAggregate %.0f records/s, %.0f B/record; stock chain %.0f "
+                + "records/s, %.0f B/record%n", ours, oursAlloc, peer, peerAlloc);
+        System.out.printf(Locale.ROOT, "RESULT bench=smt ours_ops_s=%.0f peer_ops_s=%.0f ratio=%.2f "
+                + "alloc_bytes_op=%.0f peer_alloc_bytes_op=%.0f%n", ours, peer, ours / peer, oursAlloc, peerAlloc);
+    }
+
+    private static RunResult result(Collection<RunResult> results, String method) {
+        return results.stream().filter(r -> r.getParams().getBenchmark().endsWith("." + method)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no result for " + method));
+    }
+
+    private static double score(Collection<RunResult> results, String method) {
+        return result(results, method).getPrimaryResult().getScore();
+    }
+
+    private static double allocation(Collection<RunResult> results, String method) {
+        Result<?> alloc = result(results, method).getSecondaryResults().get("·gc.alloc.rate.norm");
+        if (alloc == null) {
+            alloc = result(results, method).getSecondaryResults().get("gc.alloc.rate.norm");
+        }
+        return alloc == null ? Double.NaN : alloc.getScore();
+    }
+}
