@@ -135,6 +135,31 @@ class SpecTranslationIT {
     }
 
     @Test
+    void theSameLegacyTableFeedsASecondAggregateWithExactMoney() {
+        Map<String, String> profile = new HashMap<>(sink.config());
+        profile.putAll(Map.of("transforms.party.aggregate", "customer_profile", "target.table",
+                "public.customer_profile", "table.auto.create", "true",
+                "errors.deadletterqueue.topic.name", "migration.dlq.customer_profile"));
+        postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS public.customer_profile");
+        connect.rest().putConnector("customer-profile-sink", profile);
+        connect.rest().awaitRunning("customer-profile-sink", 1, PATIENCE);
+
+        Await.until(PATIENCE, "customer profiles", () -> !postgres.query(PostgresFixture.TARGET,
+                "SELECT 1 FROM pg_tables WHERE tablename = 'customer_profile'").isEmpty()
+                && ((Number) postgres.query(PostgresFixture.TARGET, "SELECT count(*) FROM public.customer_profile "
+                + "WHERE lineage_source_key = '{\"id\":2}'").get(0).get(0)).longValue() == 1);
+        List<Object> org = postgres.query(PostgresFixture.TARGET, "SELECT balance, status, region, lineage_rule "
+                + "FROM public.customer_profile WHERE lineage_source_key = '{\"id\":2}'").get(0);
+        assertEquals(0, new java.math.BigDecimal("0.99").compareTo((java.math.BigDecimal) org.get(0)),
+                "99 cents are exactly 0.99: " + org);
+        assertEquals(List.of("SUSPENDED", "US", "crm-customer@1"), org.subList(1, 4));
+        String party = String.valueOf(postgres.query(PostgresFixture.TARGET, "SELECT count(*) FROM public.party "
+                + "WHERE party_id IN (SELECT profile_id FROM public.customer_profile)").get(0).get(0));
+        assertEquals("0", party, "each aggregate has its own stable ids");
+        connect.rest().deleteConnector("customer-profile-sink");
+    }
+
+    @Test
     void aLegacyRowReadOverJdbcTranslatesExactlyLikeItsDebeziumEvent() throws Exception {
         AggregateTranslator party = SpecCompiler.compile(Files.readString(SPEC), "party");
         Map<Long, Struct> fromJdbc = new TreeMap<>();
