@@ -1,10 +1,10 @@
 package io.rollingmigration.connect.reconcile;
 
 import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
+import io.rollingmigration.connect.common.config.TableNameValidator;
 import io.rollingmigration.connect.common.dialect.TableId;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
 
 import java.util.List;
 import java.util.Map;
@@ -138,24 +138,5 @@ public final class ReconcileConfig extends AbstractConfig {
 
     public long retryBackoffMillis() {
         return getLong(RETRY_BACKOFF_MS);
-    }
-
-    static final class TableNameValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            if (value == null) {
-                return; // ConfigDef itself reports a missing required key
-            }
-            try {
-                TableId.parse(value.toString());
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(name, value, e.getMessage());
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "table or schema.table";
-        }
     }
 }

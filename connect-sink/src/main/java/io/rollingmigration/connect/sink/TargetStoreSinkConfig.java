@@ -1,12 +1,12 @@
 package io.rollingmigration.connect.sink;
 
 import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
+import io.rollingmigration.connect.common.config.TableNameValidator;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.sink.write.DeleteMode;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
 
 import java.util.Map;
 
@@ -225,25 +225,5 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
 
     public long retryBackoffMillis() {
         return getLong(RETRY_BACKOFF_MS);
-    }
-
-    /** Rejects names that are not {@code table} or {@code schema.table}, with the reason on the key. */
-    static final class TableNameValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            if (value == null) {
-                return; // ConfigDef itself reports a missing required key
-            }
-            try {
-                TableId.parse(value.toString());
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(name, value, e.getMessage());
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "table or schema.table";
-        }
     }
 }

@@ -29,36 +29,21 @@ public class ExtractRowWithLineage<R extends ConnectRecord<R>> implements Transf
     interface ConfigName {
         String RULE = "rule";
         String KEY_FIELDS = "key.fields";
-        String SOURCE_TOMBSTONES = "source.tombstones";
-        String UNSUPPORTED_OPERATIONS = "unsupported.operations";
     }
 
-    static final String DROP = "drop";
-    static final String KEEP = "keep";
-    static final String FAIL = "fail";
-
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+    private static final ConfigDef ROW_CONFIG = new ConfigDef()
             .define(ConfigName.RULE, ConfigDef.Type.STRING, "identity@1", new ConfigDef.NonEmptyString(),
                     ConfigDef.Importance.MEDIUM,
                     "The rule that produced the records, as 'name@version'; stamped as the lineage.rule header and "
                             + "kept in the target row's lineage_rule column.")
             .define(ConfigName.KEY_FIELDS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.LOW,
                     "Legacy key columns to read from the row when a record has no key (a table without primary "
-                            + "key captured with a message key of its own). Empty: the record key is required.")
-            .define(ConfigName.SOURCE_TOMBSTONES, ConfigDef.Type.STRING, DROP,
-                    ConfigDef.ValidString.in(DROP, KEEP), ConfigDef.Importance.LOW,
-                    "What to do with Debezium's own tombstones (the null value it emits after a delete for log "
-                            + "compaction): 'drop' (the delete event itself already became a versioned tombstone, "
-                            + "and these carry no source position) or 'keep' (pass them on unchanged).")
-            .define(ConfigName.UNSUPPORTED_OPERATIONS, ConfigDef.Type.STRING, FAIL,
-                    ConfigDef.ValidString.in(FAIL, DROP), ConfigDef.Importance.LOW,
-                    "What to do with truncate ('t') and message ('m') events, which describe no row: 'fail' (a "
-                            + "DataException, routed by errors.tolerance and the dead letter queue) or 'drop'.");
+                            + "key captured with a message key of its own). Empty: the record key is required.");
+    public static final ConfigDef CONFIG_DEF = ChangeEventPolicy.define(ROW_CONFIG);
 
     private final LongSupplier clock;
     private LineageStamp stamp;
-    private boolean keepSourceTombstones;
-    private boolean dropUnsupported;
+    private ChangeEventPolicy policy;
 
     public ExtractRowWithLineage() {
         this(System::currentTimeMillis);
@@ -72,24 +57,19 @@ public class ExtractRowWithLineage<R extends ConnectRecord<R>> implements Transf
     public void configure(Map<String, ?> configs) {
         AbstractConfig config = new AbstractConfig(CONFIG_DEF, configs);
         stamp = new LineageStamp(config.getString(ConfigName.RULE), config.getList(ConfigName.KEY_FIELDS), clock);
-        keepSourceTombstones = KEEP.equals(config.getString(ConfigName.SOURCE_TOMBSTONES));
-        dropUnsupported = DROP.equals(config.getString(ConfigName.UNSUPPORTED_OPERATIONS));
+        policy = ChangeEventPolicy.from(config);
     }
 
     @Override
     public R apply(R record) {
         if (record.value() == null) {
-            return keepSourceTombstones ? record : null;
+            return policy.sourceTombstone(record);
         }
         ChangeEvent event = ChangeEvent.read(record.valueSchema(), record.value());
-        Operation operation = event.operation();
-        if (operation == Operation.TRUNCATE || operation == Operation.MESSAGE) {
-            if (dropUnsupported) {
-                return null;
-            }
-            throw new DataException("Debezium " + operation + " event from " + event.source().table()
-                    + " describes no row; set unsupported.operations=drop to skip such events on purpose");
+        if (policy.dropsRowlessEvent(event, "extract")) {
+            return null;
         }
+        Operation operation = event.operation();
         R row;
         if (operation.carriesRowState()) {
             if (event.after() == null) {

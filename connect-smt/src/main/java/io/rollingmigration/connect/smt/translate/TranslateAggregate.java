@@ -8,6 +8,7 @@ import io.rollingmigration.connect.common.normalize.ValueNormalizer;
 import io.rollingmigration.connect.common.spec.AggregateTranslator;
 import io.rollingmigration.connect.common.spec.SpecCompiler;
 import io.rollingmigration.connect.common.spec.SpecException;
+import io.rollingmigration.connect.smt.lineage.ChangeEventPolicy;
 import io.rollingmigration.connect.smt.lineage.LineageStamp;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -38,11 +39,9 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
     interface ConfigName {
         String SPEC = "spec";
         String AGGREGATE = "aggregate";
-        String SOURCE_TOMBSTONES = "source.tombstones";
-        String UNSUPPORTED_OPERATIONS = "unsupported.operations";
     }
 
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = ChangeEventPolicy.define(new ConfigDef()
             .define(ConfigName.SPEC, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new SpecValidator(),
                     ConfigDef.Importance.HIGH, "The mapping spec, YAML or JSON, inline or through a "
                             + "ConfigProvider such as ${dir:/etc/migration/specs:customer-spec.yaml} (Kafka's DirectoryConfigProvider). Validated and "
@@ -50,21 +49,12 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
             .define(ConfigName.AGGREGATE, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
                     new ConfigDef.NonEmptyString(), ConfigDef.Importance.HIGH,
                     "Which aggregate of the spec this transform emits; one legacy table can feed several aggregates "
-                            + "(one connector or transform chain each).")
-            .define(ConfigName.SOURCE_TOMBSTONES, ConfigDef.Type.STRING, "drop",
-                    ConfigDef.ValidString.in("drop", "keep"), ConfigDef.Importance.LOW,
-                    "Debezium's own tombstones after a delete: 'drop' (the delete already became a versioned "
-                            + "tombstone of the aggregate) or 'keep'.")
-            .define(ConfigName.UNSUPPORTED_OPERATIONS, ConfigDef.Type.STRING, "fail",
-                    ConfigDef.ValidString.in("fail", "drop"), ConfigDef.Importance.LOW,
-                    "Truncate and message events: 'fail' (DataException, to errors.tolerance and the dead letter "
-                            + "queue) or 'drop'.");
+                            + "(one connector or transform chain each)."));
 
     private final LongSupplier clock;
     private AggregateTranslator translator;
     private LineageStamp stamp;
-    private boolean keepSourceTombstones;
-    private boolean dropUnsupported;
+    private ChangeEventPolicy policy;
     private TranslationMetrics metrics;
 
     public TranslateAggregate() {
@@ -86,8 +76,7 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
                     e.getMessage());
         }
         stamp = new LineageStamp(translator.rule(), List.of(), clock);
-        keepSourceTombstones = "keep".equals(config.getString(ConfigName.SOURCE_TOMBSTONES));
-        dropUnsupported = "drop".equals(config.getString(ConfigName.UNSUPPORTED_OPERATIONS));
+        policy = ChangeEventPolicy.from(config);
     }
 
     @Override
@@ -118,17 +107,13 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
 
     private R translate(R record) {
         if (record.value() == null) {
-            return keepSourceTombstones ? record : null;
+            return policy.sourceTombstone(record);
         }
         ChangeEvent event = ChangeEvent.read(record.valueSchema(), record.value());
-        Operation operation = event.operation();
-        if (operation == Operation.TRUNCATE || operation == Operation.MESSAGE) {
-            if (dropUnsupported) {
-                return null;
-            }
-            throw new DataException("Debezium " + operation + " event from " + event.source().table() + " has no "
-                    + "row to translate with " + translator.rule() + "; set unsupported.operations=drop to skip it");
+        if (policy.dropsRowlessEvent(event, "translate with " + translator.rule())) {
+            return null;
         }
+        Operation operation = event.operation();
         Map<String, Object> after = ValueNormalizer.row(event.after());
         Map<String, Object> before = ValueNormalizer.row(event.before());
         Map<String, Object> state = operation.carriesRowState() ? after : before;
