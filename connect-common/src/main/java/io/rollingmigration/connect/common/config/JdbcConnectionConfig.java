@@ -40,9 +40,15 @@ public final class JdbcConnectionConfig {
      * @param database words for the docs, e.g. "the target database"
      */
     public static ConfigDef define(ConfigDef def, String prefix, String group, String database) {
+        return define(def, prefix, group, database, true);
+    }
+
+    /** As {@link #define(ConfigDef, String, String, String)}; an optional URL defaults to null (no database). */
+    public static ConfigDef define(ConfigDef def, String prefix, String group, String database, boolean required) {
         int order = 0;
         return def
-                .define(prefix + URL, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new JdbcUrlValidator(),
+                .define(prefix + URL, ConfigDef.Type.STRING, required ? ConfigDef.NO_DEFAULT_VALUE : null,
+                        new JdbcUrlValidator(),
                         ConfigDef.Importance.HIGH,
                         "JDBC URL of " + database + ". Supported: " + Dialects.supportedPrefixes()
                                 + " The dialect (SQL syntax, identifier quoting) follows from the URL.",

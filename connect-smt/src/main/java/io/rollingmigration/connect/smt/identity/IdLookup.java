@@ -1,0 +1,74 @@
+package io.rollingmigration.connect.smt.identity;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
+import io.rollingmigration.connect.common.dialect.TableId;
+import org.apache.kafka.connect.errors.ConnectException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Target ids kept in an id-mapping table of some database, read over JDBC and cached with Caffeine (bounded, with
+ * expiry and hit/miss statistics). A legacy id without a mapping is cached as absent for the same time, so a
+ * burst of unmapped records does not hammer the database.
+ */
+final class IdLookup implements AutoCloseable {
+
+    private final JdbcConnectionConfig database;
+    private final String sql;
+    private final Cache<Object, Optional<String>> cache;
+    private Connection connection;
+
+    IdLookup(JdbcConnectionConfig database, TableId table, String legacyColumn, String targetColumn, long maxEntries,
+             Duration expiry) {
+        this.database = database;
+        this.sql = "SELECT " + database.dialect().quote(targetColumn) + " FROM " + database.dialect().quote(table)
+                + " WHERE " + database.dialect().quote(legacyColumn) + " = ?";
+        this.cache = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(expiry).recordStats().build();
+    }
+
+    Optional<String> targetId(Object legacyId) {
+        return cache.get(legacyId, this::query);
+    }
+
+    CacheStats stats() {
+        return cache.stats();
+    }
+
+    private Optional<String> query(Object legacyId) {
+        try {
+            if (connection == null) {
+                connection = database.open();
+                connection.setReadOnly(true);
+            }
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setObject(1, legacyId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                }
+            }
+        } catch (SQLException e) {
+            close();
+            throw new ConnectException("Cannot look up target ids in " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // nothing left to tell about a connection being closed
+            }
+            connection = null;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.rollingmigration.connect.smt.identity;
+
+import io.rollingmigration.connect.common.spec.Uuid5;
+import io.rollingmigration.connect.smt.lineage.DebeziumEventsAccess;
+import io.rollingmigration.testsupport.PostgresFixture;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MapIdTest {
+
+    private static final String NAMESPACE = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
+    private static final Schema ROW = SchemaBuilder.struct().name("row").field("id", Schema.INT64_SCHEMA)
+            .field("name", Schema.STRING_SCHEMA).build();
+
+    private static MapId<SourceRecord> transform(Map<String, String> overrides) {
+        Map<String, String> config = new HashMap<>(Map.of("source.fields", "id", "target.field", "party_id",
+                "uuid.namespace", NAMESPACE));
+        config.putAll(overrides);
+        MapId<SourceRecord> transform = new MapId.Value<>();
+        transform.configure(config);
+        return transform;
+    }
+
+    private static SourceRecord row(long id) {
+        return new SourceRecord(Map.of(), Map.of(), "t", 0, null, null, ROW,
+                new Struct(ROW).put("id", id).put("name", "n" + id));
+    }
+
+    @Test
+    void deterministicIdsAreUuid5OfTheCanonicalLegacyKeyAndSchemasAreCached() {
+        MapId<SourceRecord> transform = transform(Map.of());
+        SourceRecord first = transform.apply(row(42));
+        SourceRecord second = transform.apply(row(43));
+
+        assertEquals(Uuid5.of(UUID.fromString(NAMESPACE), "{\"id\":42}").toString(),
+                ((Struct) first.value()).getString("party_id"));
+        assertEquals("n42", ((Struct) first.value()).getString("name"));
+        assertSame(first.valueSchema(), second.valueSchema(), "the derived schema is built once");
+    }
+
+    @Test
+    void inAChangeEventBothRowsGetTheTargetId() {
+        Struct envelope = (Struct) transform(Map.of()).apply(DebeziumEventsAccess.update(7, "a", "b")).value();
+
+        String expected = Uuid5.of(UUID.fromString(NAMESPACE), "{\"id\":7}").toString();
+        assertEquals(expected, envelope.getStruct("before").getString("party_id"));
+        assertEquals(expected, envelope.getStruct("after").getString("party_id"));
+        assertEquals("u", envelope.getString("op"));
+    }
+
+    @Test
+    void lookupsComeFromTheMappingTableAndAreCached() {
+        PostgresFixture postgres = PostgresFixture.shared();
+        postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS party_id_map",
+                "CREATE TABLE party_id_map (legacy_id bigint PRIMARY KEY, target_id text NOT NULL)",
+                "INSERT INTO party_id_map VALUES (42, 'P-00042')");
+        Map<String, String> lookup = new HashMap<>(Map.of("mode", "lookup", "lookup.table", "party_id_map",
+                "lookup.connection.url", postgres.jdbcUrl(PostgresFixture.TARGET),
+                "lookup.connection.user", postgres.user()));
+        MapId<SourceRecord> transform = transform(lookup);
+
+        assertEquals("P-00042", ((Struct) transform.apply(row(42)).value()).getString("party_id"));
+        postgres.execute(PostgresFixture.TARGET, "DROP TABLE party_id_map");
+        assertEquals("P-00042", ((Struct) transform.apply(row(42)).value()).getString("party_id"),
+                "answered from the cache");
+        assertEquals(1, transform.cacheStats().hitCount());
+        assertEquals(1, transform.cacheStats().missCount());
+        transform.close();
+    }
+
+    @Test
+    void aMissingMappingFailsOrFallsBackButIsNeverNull() {
+        PostgresFixture postgres = PostgresFixture.shared();
+        postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS party_id_map2",
+                "CREATE TABLE party_id_map2 (legacy_id bigint PRIMARY KEY, target_id text NOT NULL)");
+        Map<String, String> lookup = new HashMap<>(Map.of("mode", "lookup", "lookup.table", "party_id_map2",
+                "lookup.connection.url", postgres.jdbcUrl(PostgresFixture.TARGET),
+                "lookup.connection.user", postgres.user()));
+
+        DataException error = assertThrows(DataException.class, () -> transform(lookup).apply(row(9)));
+        assertTrue(error.getMessage().contains("{\"id\":9}"), error.getMessage());
+
+        lookup.put("missing", "fallback.uuid5");
+        assertEquals(Uuid5.of(UUID.fromString(NAMESPACE), "{\"id\":9}").toString(),
+                ((Struct) transform(lookup).apply(row(9)).value()).getString("party_id"));
+    }
+
+    @Test
+    void invalidSettingsAreRejectedOnTheirKeys() {
+        ConfigException namespace = assertThrows(ConfigException.class,
+                () -> transform(Map.of("uuid.namespace", "not-a-uuid")));
+        assertTrue(namespace.getMessage().contains("uuid.namespace"), namespace.getMessage());
+        ConfigException table = assertThrows(ConfigException.class, () -> transform(Map.of("mode", "lookup")));
+        assertTrue(table.getMessage().contains("lookup.table"), table.getMessage());
+    }
+
+    @Test
+    void everyConfigKeyIsDocumentedInTheOperatorGuide() throws Exception {
+        String guide = Files.readString(Paths.get("").toAbsolutePath().getParent().resolve("docs/connect-smt.md"));
+        for (String key : MapId.CONFIG_DEF.names()) {
+            assertTrue(guide.contains("`" + key + "`"), "docs/connect-smt.md documents `" + key + "`");
+        }
+    }
+}
