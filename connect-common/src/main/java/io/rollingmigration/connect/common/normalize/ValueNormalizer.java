@@ -46,10 +46,10 @@ public final class ValueNormalizer {
 
     /** The normalised columns of a row struct, by field name. */
     public static Map<String, Object> row(Struct row) {
-        Map<String, Object> values = new LinkedHashMap<>();
         if (row == null) {
-            return values;
+            return new LinkedHashMap<>();
         }
+        Map<String, Object> values = new java.util.HashMap<>(row.schema().fields().size() * 2);
         for (Field field : row.schema().fields()) {
             values.put(field.name(), value(field.schema(), row.get(field)));
         }

@@ -33,6 +33,7 @@ public final class AggregateTranslator {
     private final Map<String, String> dropped;
     private final boolean needsBindings;
     private final String ownershipField;
+    private final org.apache.kafka.connect.data.Field keyFieldInValue;
 
     AggregateTranslator(MappingSpec spec, AggregateSpec aggregate, Expressions expressions) {
         this.name = aggregate.name;
@@ -58,6 +59,10 @@ public final class AggregateTranslator {
         this.fields = compiled;
         this.needsBindings = bindings;
         this.valueSchema = value.build();
+        this.keyFieldInValue = valueSchema.field(keyField);
+        for (CompiledField field : compiled) {
+            field.target = valueSchema.field(field.name);
+        }
     }
 
     public String name() {
@@ -128,10 +133,10 @@ public final class AggregateTranslator {
     public Struct translate(String targetId, Map<String, Object> after, Map<String, Object> before,
                             Map<String, Object> source, String op) {
         Map<String, Object> bindings = needsBindings ? Expressions.bindings(after, before, source, op) : null;
-        Struct value = new Struct(valueSchema).put(keyField, targetId);
+        Struct value = new Struct(valueSchema).put(keyFieldInValue, targetId);
         for (CompiledField field : fields) {
             try {
-                value.put(field.name, field.evaluate(after, bindings));
+                value.put(field.target, field.evaluate(after, bindings));
             } catch (DataException | ArithmeticException | IllegalArgumentException e) {
                 throw new DataException(rule + " aggregate " + name + " field " + field.name + " for legacy key "
                         + legacyKeyText(after) + ": " + e.getMessage(), e);
@@ -168,6 +173,7 @@ public final class AggregateTranslator {
         final Expressions.Compiled expr;
         final Expressions.Compiled when;
         final Object constant;
+        org.apache.kafka.connect.data.Field target;
 
         CompiledField(String name, FieldSpec spec, Expressions expressions) {
             this.name = name;
