@@ -14,6 +14,9 @@ import org.apache.kafka.common.cache.SynchronizedCache;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.Monitorable;
+import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
@@ -35,7 +38,7 @@ import java.util.UUID;
  * mapping is an error or, if so configured, the deterministic id; never a silent null. In a Debezium change event
  * the id is added to both the before and after rows, so a later TranslateAggregate can key by it.
  */
-public abstract class MapId<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
+public abstract class MapId<R extends ConnectRecord<R>> implements Transformation<R>, Versioned, Monitorable {
 
     public static final String OVERVIEW_DOC = "Adds the target id of a legacy key to a record: a UUIDv5 or a value "
             + "looked up in an id-mapping table over JDBC (cached with Caffeine).";
@@ -197,6 +200,15 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
             builder.field(field.name(), row ? withTargetField(field.schema()) : field.schema());
         }
         return builder.build();
+    }
+
+    /** Publishes the lookup cache's hits, misses and size through Connect's plugin metrics. */
+    @Override
+    public void withPluginMetrics(PluginMetrics metrics) {
+        metrics.addMetric(metrics.metricName("id-cache-hit-total", "Target ids answered from the cache",
+                new LinkedHashMap<>()), (Gauge<Long>) (config, now) -> cacheStats().hitCount());
+        metrics.addMetric(metrics.metricName("id-cache-miss-total", "Target ids read from the id-mapping table",
+                new LinkedHashMap<>()), (Gauge<Long>) (config, now) -> cacheStats().missCount());
     }
 
     /** Hits and misses of the lookup cache (empty statistics in uuid5 mode). */

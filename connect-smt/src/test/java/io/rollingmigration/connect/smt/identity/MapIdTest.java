@@ -74,6 +74,9 @@ class MapIdTest {
                 "lookup.connection.url", postgres.jdbcUrl(PostgresFixture.TARGET),
                 "lookup.connection.user", postgres.user()));
         MapId<SourceRecord> transform = transform(lookup);
+        org.apache.kafka.common.metrics.Metrics registry = new org.apache.kafka.common.metrics.Metrics();
+        transform.withPluginMetrics(new org.apache.kafka.common.metrics.internals.PluginMetricsImpl(registry,
+                Map.of()));
 
         assertEquals("P-00042", ((Struct) transform.apply(row(42)).value()).getString("party_id"));
         postgres.execute(PostgresFixture.TARGET, "DROP TABLE party_id_map");
@@ -81,6 +84,9 @@ class MapIdTest {
                 "answered from the cache");
         assertEquals(1, transform.cacheStats().hitCount());
         assertEquals(1, transform.cacheStats().missCount());
+        assertEquals(1L, registry.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("id-cache-hit-total")).findFirst().orElseThrow()
+                .getValue().metricValue(), "hits are published as a plugin metric");
         transform.close();
     }
 
