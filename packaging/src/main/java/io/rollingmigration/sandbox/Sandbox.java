@@ -43,6 +43,8 @@ public final class Sandbox {
             return;
         }
         new Sandbox(options).run();
+        // Stray non-daemon threads of the embedded parts must not keep the JVM alive once everything has stopped.
+        System.exit(0);
     }
 
     private void run() throws Exception {
@@ -51,7 +53,12 @@ public final class Sandbox {
         ConnectClusterFixture connect = null;
         LegacyTraffic traffic = null;
         Thread trafficThread = null;
-        // Ctrl-C: the JVM exits once its shutdown hooks return, so the hook waits for the ordered clean-up below.
+        // Ctrl-C and kill stop the sandbox in order (traffic, Connect and Kafka, then PostgreSQL) before the JVM
+        // begins to exit: once it does, Kafka's own exit hooks delete the broker's directories under its feet.
+        for (String signal : new String[] {"INT", "TERM"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopRequested.countDown());
+        }
+        // Should the JVM exit some other way, its shutdown hook still waits for the clean-up below.
         Thread shutdown = new Thread(() -> {
             stopRequested.countDown();
             awaitQuietly(cleanedUp, 90);
