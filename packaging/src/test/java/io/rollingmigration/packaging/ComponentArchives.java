@@ -48,6 +48,19 @@ final class ComponentArchives {
         return pluginPath;
     }
 
+    /**
+     * A Connect cluster as an operator sets one up: the archives unzipped onto its plugin.path next to the Debezium
+     * connector, config providers for secrets and specs.
+     */
+    static io.rollingmigration.testsupport.ConnectClusterFixture startCluster(Path work) throws IOException {
+        Path pluginPath = installInto(Files.createDirectories(work.resolve("plugins")));
+        return io.rollingmigration.sandbox.SkeletonPipeline.withSecretsProvider(
+                        io.rollingmigration.testsupport.ConnectClusterFixture.builder()
+                                .pluginPath(pluginPath)
+                                .pluginPath(peerPluginsDir()))
+                .start();
+    }
+
     static void unzip(Path archive, Path destination) {
         try (InputStream in = Files.newInputStream(archive); ZipInputStream zip = new ZipInputStream(in)) {
             ZipEntry entry;

@@ -59,11 +59,7 @@ class MariaDbTargetIT {
                         + "lineage_operation VARCHAR(20), lineage_snapshot VARCHAR(40), lineage_rule VARCHAR(100), "
                         + "lineage_translated_at DATETIME(3), lineage_applied_at DATETIME(3), "
                         + "lineage_deleted_at DATETIME(3), INDEX (lineage_source_key)) CHARACTER SET utf8mb4");
-        Path pluginPath = ComponentArchives.installInto(Files.createDirectories(work.resolve("plugins")));
-        connect = SkeletonPipeline.withSecretsProvider(ConnectClusterFixture.builder()
-                        .pluginPath(pluginPath)
-                        .pluginPath(ComponentArchives.peerPluginsDir()))
-                .start();
+        connect = ComponentArchives.startCluster(work);
         pipeline = SkeletonPipeline.pointedAt(postgres, work.resolve("secrets"));
     }
 

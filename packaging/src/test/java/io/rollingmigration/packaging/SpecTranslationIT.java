@@ -78,11 +78,7 @@ class SpecTranslationIT {
                         + "lineage_source_committed_at timestamptz, lineage_operation text, lineage_snapshot text, "
                         + "lineage_rule text, lineage_translated_at timestamptz, lineage_applied_at timestamptz, "
                         + "lineage_deleted_at timestamptz)");
-        Path pluginPath = ComponentArchives.installInto(Files.createDirectories(work.resolve("plugins")));
-        connect = SkeletonPipeline.withSecretsProvider(ConnectClusterFixture.builder()
-                        .pluginPath(pluginPath)
-                        .pluginPath(ComponentArchives.peerPluginsDir()))
-                .start();
+        connect = ComponentArchives.startCluster(work);
         SkeletonPipeline pipeline = SkeletonPipeline.pointedAt(postgres, work.resolve("secrets"));
         Map<String, String> specDir = Map.of("/etc/migration/specs", SPEC.getParent().toAbsolutePath().toString());
         sink = pipeline.relocate(ConfigExample.load("connect-sink/party-sink.json")).relocated(specDir)

@@ -51,11 +51,7 @@ class WalkingSkeletonIT {
         postgres = PostgresFixture.shared();
         scenario = new CustomerScenario(postgres);
         scenario.createSchemas();
-        Path pluginPath = ComponentArchives.installInto(java.nio.file.Files.createDirectories(work.resolve("plugins")));
-        connect = SkeletonPipeline.withSecretsProvider(ConnectClusterFixture.builder()
-                        .pluginPath(pluginPath)
-                        .pluginPath(ComponentArchives.peerPluginsDir()))
-                .start();
+        connect = ComponentArchives.startCluster(work);
         pipeline = SkeletonPipeline.pointedAt(postgres, work.resolve("secrets"));
     }
 

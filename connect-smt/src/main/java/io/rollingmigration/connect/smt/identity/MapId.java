@@ -25,6 +25,7 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.transforms.Transformation;
+import io.rollingmigration.connect.smt.record.RecordPart;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -83,12 +84,17 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
                             + "the table, for errors.tolerance and the dead letter queue) or 'fallback.uuid5'."),
             "lookup.", "Lookup", "the id-mapping database", false);
 
+    private final RecordPart part;
     private List<String> sourceFields;
     private String targetField;
     private UUID namespace;
     private IdLookup lookup;
     private boolean fallback;
     private final Cache<Schema, Schema> schemas = new SynchronizedCache<>(new LRUCache<>(16));
+
+    protected MapId(RecordPart part) {
+        this.part = part;
+    }
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -117,7 +123,7 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
 
     @Override
     public R apply(R record) {
-        Object value = operatingValue(record);
+        Object value = part.value(record);
         if (value == null) {
             return record;
         }
@@ -138,14 +144,14 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
                 envelope.put(field.name(), row ? withTargetId((Struct) part, schema.field(field.name()).schema())
                         : part);
             }
-            return newRecord(record, schema, envelope);
+            return part.replace(record, schema, envelope);
         }
         Schema schema = schemas.get(struct.schema());
         if (schema == null) {
             schema = withTargetField(struct.schema());
             schemas.put(struct.schema(), schema);
         }
-        return newRecord(record, schema, withTargetId(struct, schema));
+        return part.replace(record, schema, withTargetId(struct, schema));
     }
 
     private Struct withTargetId(Struct row, Schema schema) {
@@ -216,9 +222,7 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
         return lookup == null ? com.github.benmanes.caffeine.cache.stats.CacheStats.empty() : lookup.stats();
     }
 
-    protected abstract Object operatingValue(R record);
 
-    protected abstract R newRecord(R record, Schema schema, Object value);
 
     @Override
     public ConfigDef config() {
@@ -258,31 +262,17 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
         }
     }
 
-    /** Maps a field of the record key. */
+    /** Works on the record key. */
     public static class Key<R extends ConnectRecord<R>> extends MapId<R> {
-        @Override
-        protected Object operatingValue(R record) {
-            return record.key();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema schema, Object value) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), schema, value, record.valueSchema(),
-                    record.value(), record.timestamp(), record.headers());
+        public Key() {
+            super(RecordPart.KEY);
         }
     }
 
-    /** Maps a field of the record value (or of a change event's rows). */
+    /** Works on the record value (or on a change event's before and after rows). */
     public static class Value<R extends ConnectRecord<R>> extends MapId<R> {
-        @Override
-        protected Object operatingValue(R record) {
-            return record.value();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema schema, Object value) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(), schema,
-                    value, record.timestamp(), record.headers());
+        public Value() {
+            super(RecordPart.VALUE);
         }
     }
 }

@@ -13,6 +13,7 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.transforms.Transformation;
+import io.rollingmigration.connect.smt.record.RecordPart;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -60,10 +61,15 @@ public abstract class Pseudonymize<R extends ConnectRecord<R>> implements Transf
             .define(ConfigName.TOKEN_LENGTH, ConfigDef.Type.INT, 64, ConfigDef.Range.between(8, 64),
                     ConfigDef.Importance.LOW, "How many hex characters of the HMAC to keep (64 = all 256 bits).");
 
+    private final RecordPart part;
     private List<String> fields;
     private Mac mac;
     private boolean email;
     private int length;
+
+    protected Pseudonymize(RecordPart part) {
+        this.part = part;
+    }
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -86,11 +92,11 @@ public abstract class Pseudonymize<R extends ConnectRecord<R>> implements Transf
 
     @Override
     public R apply(R record) {
-        Object value = operatingValue(record);
+        Object value = part.value(record);
         if (value == null) {
             return record;
         }
-        Schema schema = operatingSchema(record);
+        Schema schema = part.schema(record);
         if (schema != null && ChangeEvent.isEnvelope(schema)) {
             Struct envelope = (Struct) value;
             Struct copy = new Struct(schema);
@@ -99,10 +105,10 @@ public abstract class Pseudonymize<R extends ConnectRecord<R>> implements Transf
                 boolean row = (field.name().equals("before") || field.name().equals("after")) && part != null;
                 copy.put(field, row ? replaced((Struct) part) : part);
             }
-            return newRecord(record, schema, copy);
+            return part.replace(record, schema, copy);
         }
         if (value instanceof Struct) {
-            return newRecord(record, schema, replaced((Struct) value));
+            return part.replace(record, schema, replaced((Struct) value));
         }
         if (value instanceof Map) {
             Map<Object, Object> copy = new HashMap<>((Map<?, ?>) value);
@@ -112,7 +118,7 @@ public abstract class Pseudonymize<R extends ConnectRecord<R>> implements Transf
                 }
                 copy.put(name, token(name, copy.get(name)));
             }
-            return newRecord(record, null, copy);
+            return part.replace(record, null, copy);
         }
         throw new DataException("Pseudonymize: a struct, a map or a Debezium change event is required, not a "
                 + value.getClass().getSimpleName());
@@ -158,11 +164,8 @@ public abstract class Pseudonymize<R extends ConnectRecord<R>> implements Transf
         return hex.substring(0, length);
     }
 
-    protected abstract Schema operatingSchema(R record);
 
-    protected abstract Object operatingValue(R record);
 
-    protected abstract R newRecord(R record, Schema schema, Object value);
 
     @Override
     public ConfigDef config() {
@@ -178,41 +181,17 @@ public abstract class Pseudonymize<R extends ConnectRecord<R>> implements Transf
     public void close() {
     }
 
-    /** Replaces fields of the record key. */
+    /** Works on the record key. */
     public static class Key<R extends ConnectRecord<R>> extends Pseudonymize<R> {
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.keySchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.key();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema schema, Object value) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), schema, value, record.valueSchema(),
-                    record.value(), record.timestamp(), record.headers());
+        public Key() {
+            super(RecordPart.KEY);
         }
     }
 
-    /** Replaces fields of the record value (or of a change event's before and after rows). */
+    /** Works on the record value (or on a change event's before and after rows). */
     public static class Value<R extends ConnectRecord<R>> extends Pseudonymize<R> {
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.valueSchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.value();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema schema, Object value) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                    schema, value, record.timestamp(), record.headers());
+        public Value() {
+            super(RecordPart.VALUE);
         }
     }
 }
