@@ -2,7 +2,6 @@ package io.rollingmigration.packaging;
 
 import io.rollingmigration.sandbox.SkeletonPipeline;
 import io.rollingmigration.testsupport.Await;
-import io.rollingmigration.testsupport.ConfigExample;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.MariaDbFixture;
 import io.rollingmigration.testsupport.PostgresFixture;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
