@@ -2,7 +2,6 @@ package io.rollingmigration.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.net.URI;
@@ -192,9 +191,5 @@ public final class ConnectRest {
         public int status() {
             return status;
         }
-    }
-
-    static ObjectNode object() {
-        return JSON.createObjectNode();
     }
 }
