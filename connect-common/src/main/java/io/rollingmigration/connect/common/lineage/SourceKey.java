@@ -42,6 +42,10 @@ public final class SourceKey {
 
     /** Canonical JSON of every field of a key struct. */
     public static String of(Struct key) {
+        if (key.schema().fields().size() == 1 && key.get(key.schema().fields().get(0)) != null) {
+            Field only = key.schema().fields().get(0);
+            return of(Map.of(only.name(), key.get(only)));
+        }
         Map<String, Object> values = new TreeMap<>();
         for (Field field : key.schema().fields()) {
             values.put(field.name(), key.get(field));

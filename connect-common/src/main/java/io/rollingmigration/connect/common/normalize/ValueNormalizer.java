@@ -47,7 +47,7 @@ public final class ValueNormalizer {
     /** The normalised columns of a row struct, by field name. */
     public static Map<String, Object> row(Struct row) {
         if (row == null) {
-            return new LinkedHashMap<>();
+            return Map.of();
         }
         Map<String, Object> values = new java.util.HashMap<>(row.schema().fields().size() * 2);
         for (Field field : row.schema().fields()) {
@@ -103,13 +103,15 @@ public final class ValueNormalizer {
             }
         }
         switch (schema.type()) {
+            case INT64:
+                return value;
             case INT8:
             case INT16:
             case INT32:
-            case INT64:
                 return ((Number) value).longValue();
-            case FLOAT32:
             case FLOAT64:
+                return value;
+            case FLOAT32:
                 return ((Number) value).doubleValue();
             case BOOLEAN:
             case STRING:

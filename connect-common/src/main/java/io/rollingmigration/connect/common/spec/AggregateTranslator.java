@@ -96,6 +96,11 @@ public final class AggregateTranslator {
         return dropped;
     }
 
+    /** True if some field's expression or condition reads {@code before}, {@code source} or {@code op}. */
+    public boolean needsContext() {
+        return needsBindings;
+    }
+
     /** The field that partitions write ownership, or {@code null}. */
     public String ownershipField() {
         return ownershipField;

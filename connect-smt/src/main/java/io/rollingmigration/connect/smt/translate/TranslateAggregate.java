@@ -125,7 +125,9 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
         String topic = translator.topic() == null ? record.topic() : translator.topic();
         R out;
         if (operation.carriesRowState()) {
-            Struct value = translator.translate(targetId, after, before, source(event.source()), operation.code());
+            // The source block is only read by expressions; most records need none of it.
+            Map<String, Object> source = translator.needsContext() ? source(event.source()) : Map.of();
+            Struct value = translator.translate(targetId, after, before, source, operation.code());
             out = record.newRecord(topic, record.kafkaPartition(), translator.keySchema(), key,
                     translator.valueSchema(), value, record.timestamp(), record.headers().duplicate());
             if (metrics != null) {
