@@ -44,16 +44,9 @@ public final class ValueNormalizer {
     private ValueNormalizer() {
     }
 
-    /** The normalised columns of a row struct, by field name. */
+    /** The normalised columns of a row struct, by field name (a read-only view, normalising on read). */
     public static Map<String, Object> row(Struct row) {
-        if (row == null) {
-            return Map.of();
-        }
-        Map<String, Object> values = new java.util.HashMap<>(row.schema().fields().size() * 2);
-        for (Field field : row.schema().fields()) {
-            values.put(field.name(), value(field.schema(), row.get(field)));
-        }
-        return values;
+        return row == null ? Map.of() : new StructRow(row);
     }
 
     /** A Connect value, interpreted by its schema's logical name (Connect's and Debezium's). */

@@ -27,7 +27,7 @@ public final class AggregateTranslator {
     private final String keyField;
     private final Schema keySchema;
     private final Schema valueSchema;
-    private final java.util.UUID namespace;
+    private final byte[] namespace;
     private final List<String> keyColumns;
     private final List<CompiledField> fields;
     private final Map<String, String> dropped;
@@ -40,7 +40,7 @@ public final class AggregateTranslator {
         this.rule = spec.rule();
         this.topic = aggregate.topic;
         this.keyField = aggregate.key.field;
-        this.namespace = aggregate.key.namespace;
+        this.namespace = aggregate.key.namespace == null ? null : Uuid5.bytes(aggregate.key.namespace);
         this.keyColumns = aggregate.key.columns;
         this.dropped = aggregate.dropped;
         this.ownershipField = aggregate.ownershipField;

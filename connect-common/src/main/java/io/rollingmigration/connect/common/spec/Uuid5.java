@@ -22,14 +22,27 @@ public final class Uuid5 {
     }
 
     public static UUID of(UUID namespace, String name) {
+        return of(bytes(namespace), name);
+    }
+
+    /** The namespace as the 16 bytes the hash starts with; compute once per namespace. */
+    public static byte[] bytes(UUID namespace) {
+        return ByteBuffer.allocate(16).putLong(namespace.getMostSignificantBits())
+                .putLong(namespace.getLeastSignificantBits()).array();
+    }
+
+    public static UUID of(byte[] namespace, String name) {
         MessageDigest sha1 = SHA1.get();
-        ByteBuffer ns = ByteBuffer.allocate(16);
-        ns.putLong(namespace.getMostSignificantBits()).putLong(namespace.getLeastSignificantBits());
-        sha1.update(ns.array());
+        sha1.update(namespace);
         byte[] hash = sha1.digest(name.getBytes(StandardCharsets.UTF_8));
         hash[6] = (byte) ((hash[6] & 0x0f) | 0x50);
         hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
-        ByteBuffer bits = ByteBuffer.wrap(hash, 0, 16);
-        return new UUID(bits.getLong(), bits.getLong());
+        long most = 0;
+        long least = 0;
+        for (int i = 0; i < 8; i++) {
+            most = (most << 8) | (hash[i] & 0xff);
+            least = (least << 8) | (hash[8 + i] & 0xff);
+        }
+        return new UUID(most, least);
     }
 }

@@ -44,16 +44,18 @@ public final class LineageStamp {
         put(headers, Field.SOURCE_SYSTEM, source.system());
         put(headers, Field.SOURCE_TABLE, source.table());
         put(headers, Field.SOURCE_KEY, sourceKey(event, key));
-        headers.remove(Field.SOURCE_POSITION.header()).addLong(Field.SOURCE_POSITION.header(), position.getAsLong());
+        headers.remove(Field.SOURCE_POSITION.header())
+                .add(LineageHeader.number(Field.SOURCE_POSITION.header(), position.getAsLong()));
         OptionalLong committed = source.commitTimeMillis();
         headers.remove(Field.SOURCE_COMMIT_TIME.header());
         if (committed.isPresent()) {
-            headers.addLong(Field.SOURCE_COMMIT_TIME.header(), committed.getAsLong());
+            headers.add(LineageHeader.number(Field.SOURCE_COMMIT_TIME.header(), committed.getAsLong()));
         }
         put(headers, Field.OPERATION, event.operation().name());
         put(headers, Field.SNAPSHOT, source.snapshotMarker());
         put(headers, Field.RULE, rule);
-        headers.remove(Field.TRANSLATED_AT.header()).addLong(Field.TRANSLATED_AT.header(), clock.getAsLong());
+        headers.remove(Field.TRANSLATED_AT.header())
+                .add(LineageHeader.number(Field.TRANSLATED_AT.header(), clock.getAsLong()));
     }
 
     private String sourceKey(ChangeEvent event, Object key) {
@@ -74,6 +76,6 @@ public final class LineageStamp {
     }
 
     private static void put(Headers headers, Field field, String value) {
-        headers.remove(field.header()).addString(field.header(), value);
+        headers.remove(field.header()).add(LineageHeader.text(field.header(), value));
     }
 }
