@@ -2,7 +2,6 @@ package io.rollingmigration.connect.common.dialect;
 
 import org.postgresql.PGConnection;
 
-import java.io.StringReader;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -115,13 +114,51 @@ final class PostgresCopy implements StagedWrites {
     }
 
     @Override
-    public long load(Connection connection, String stage, List<String> columns, CharSequence rows)
-            throws SQLException {
+    public long load(Connection connection, String stage, List<String> columns,
+                     java.util.function.Supplier<CharSequence> rows) throws SQLException {
         try {
             return connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + dialect.quote(stage) + " ("
-                    + list(columns) + ") FROM STDIN", new StringReader(rows.toString()));
+                    + list(columns) + ") FROM STDIN", new RowReader(rows));
         } catch (IOException e) {
             throw new SQLException("COPY into " + stage + " failed: " + e.getMessage(), "08006", e);
+        }
+    }
+
+    /** Reads row after row from the supplier, so rows are encoded only as COPY consumes them. */
+    private static final class RowReader extends java.io.Reader {
+        private final java.util.function.Supplier<CharSequence> rows;
+        private CharSequence row = "";
+        private int position;
+
+        RowReader(java.util.function.Supplier<CharSequence> rows) {
+            this.rows = rows;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) {
+            int read = 0;
+            while (read < length) {
+                if (position == row.length()) {
+                    CharSequence next = rows.get();
+                    if (next == null) {
+                        return read == 0 ? -1 : read;
+                    }
+                    row = next;
+                    position = 0;
+                    continue;
+                }
+                int n = Math.min(length - read, row.length() - position);
+                for (int i = 0; i < n; i++) {
+                    buffer[offset + read + i] = row.charAt(position + i);
+                }
+                position += n;
+                read += n;
+            }
+            return read;
+        }
+
+        @Override
+        public void close() {
         }
     }
 

@@ -28,8 +28,13 @@ public interface StagedWrites {
 
     char rowSeparator();
 
-    /** Streams the rows (already encoded) into the staging table; returns how many arrived. */
-    long load(Connection connection, String stage, List<String> columns, CharSequence rows) throws SQLException;
+    /**
+     * Streams rows into the staging table as the database takes them; {@code rows} gives the next encoded row, or
+     * {@code null} at the end. Encoding on demand lets the database ingest while the next rows are prepared.
+     * Returns how many rows arrived.
+     */
+    long load(Connection connection, String stage, List<String> columns,
+              java.util.function.Supplier<CharSequence> rows) throws SQLException;
 
     /** How a column of this database type takes timestamps. */
     Temporal temporalOf(ColumnDescription column);

@@ -342,36 +342,48 @@ public final class VersionGuardedWriter implements AutoCloseable {
         for (int i = 0; i < all.size(); i++) {
             temporal[i] = table.column(all.get(i)).map(staged::temporalOf).orElse(StagedWrites.Temporal.NONE);
         }
-        StringBuilder rows = new StringBuilder(changes.size() * all.size() * 16);
-        for (TargetChange change : changes) {
-            int column = 0;
-            for (String name : dataColumns) {
-                staged.appendValue(rows, value(change, name).value(), temporal[column++]);
-                rows.append(staged.valueSeparator());
+        StringBuilder row = new StringBuilder(all.size() * 24);
+        java.util.Iterator<TargetChange> remaining = changes.iterator();
+        java.util.function.Supplier<CharSequence> rows = () -> {
+            if (!remaining.hasNext()) {
+                return null;
             }
-            for (String name : lineageColumns) {
-                boolean time = Lineage.Kind.TIMESTAMP == kindOf(name);
-                staged.appendValue(rows, BoundValue.lineage(change.lineage().get(name), time).value(),
-                        temporal[column++]);
-                rows.append(staged.valueSeparator());
-            }
-            staged.appendValue(rows, change.version(), temporal[column++]);
-            rows.append(staged.valueSeparator());
-            staged.appendValue(rows, appliedAt, temporal[column++]);
-            if (markers) {
-                rows.append(staged.valueSeparator());
-                staged.appendValue(rows, change.isDelete() ? deletedAt(change, appliedAt) : null, temporal[column++]);
-            }
-            if (fragment != null) {
-                rows.append(staged.valueSeparator());
-                staged.appendValue(rows, change.version(), temporal[column]);
-            }
-            rows.append(staged.rowSeparator());
-        }
+            row.setLength(0);
+            encode(row, remaining.next(), dataColumns, lineageColumns, temporal, appliedAt, markers);
+            return row;
+        };
         staged.load(connection, stage, all, rows);
         try (Statement statement = connection.createStatement()) {
             outcome.countRows(changes, statement.executeUpdate(staged.mergeStage(stage, tableId, keys, all, guard)));
         }
+    }
+
+    /** Encodes one change as a row of the bulk stream. */
+    private void encode(StringBuilder row, TargetChange change, List<String> dataColumns, List<String> lineageColumns,
+                        StagedWrites.Temporal[] temporal, java.sql.Timestamp appliedAt, boolean markers) {
+        int column = 0;
+        for (String name : dataColumns) {
+            staged.appendValue(row, value(change, name).value(), temporal[column++]);
+            row.append(staged.valueSeparator());
+        }
+        for (String name : lineageColumns) {
+            boolean time = Lineage.Kind.TIMESTAMP == kindOf(name);
+            staged.appendValue(row, BoundValue.lineage(change.lineage().get(name), time).value(),
+                    temporal[column++]);
+            row.append(staged.valueSeparator());
+        }
+        staged.appendValue(row, change.version(), temporal[column++]);
+        row.append(staged.valueSeparator());
+        staged.appendValue(row, appliedAt, temporal[column++]);
+        if (markers) {
+            row.append(staged.valueSeparator());
+            staged.appendValue(row, change.isDelete() ? deletedAt(change, appliedAt) : null, temporal[column++]);
+        }
+        if (fragment != null) {
+            row.append(staged.valueSeparator());
+            staged.appendValue(row, change.version(), temporal[column]);
+        }
+        row.append(staged.rowSeparator());
     }
 
     /** What a delete writes: the key, plus in a fragment the fragment's columns, which it empties. */
