@@ -11,7 +11,6 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.transforms.Transformation;
 
-import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -26,20 +25,7 @@ public class ExtractRowWithLineage<R extends ConnectRecord<R>> implements Transf
             + "'after' struct; a tombstone for deletes) and stamps lineage headers: source system, table, key, "
             + "position, commit time, operation, snapshot marker, rule and translation time.";
 
-    interface ConfigName {
-        String RULE = "rule";
-        String KEY_FIELDS = "key.fields";
-    }
-
-    private static final ConfigDef ROW_CONFIG = new ConfigDef()
-            .define(ConfigName.RULE, ConfigDef.Type.STRING, "identity@1", new ConfigDef.NonEmptyString(),
-                    ConfigDef.Importance.MEDIUM,
-                    "The rule that produced the records, as 'name@version'; stamped as the lineage.rule header and "
-                            + "kept in the target row's lineage_rule column.")
-            .define(ConfigName.KEY_FIELDS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.LOW,
-                    "Legacy key columns to read from the row when a record has no key (a table without primary "
-                            + "key captured with a message key of its own). Empty: the record key is required.");
-    public static final ConfigDef CONFIG_DEF = ChangeEventPolicy.define(ROW_CONFIG);
+    public static final ConfigDef CONFIG_DEF = ChangeEventPolicy.define(LineageStamp.define(new ConfigDef()));
 
     private final LongSupplier clock;
     private LineageStamp stamp;
@@ -56,7 +42,7 @@ public class ExtractRowWithLineage<R extends ConnectRecord<R>> implements Transf
     @Override
     public void configure(Map<String, ?> configs) {
         AbstractConfig config = new AbstractConfig(CONFIG_DEF, configs);
-        stamp = new LineageStamp(config.getString(ConfigName.RULE), config.getList(ConfigName.KEY_FIELDS), clock);
+        stamp = LineageStamp.from(config, clock);
         policy = ChangeEventPolicy.from(config);
     }
 

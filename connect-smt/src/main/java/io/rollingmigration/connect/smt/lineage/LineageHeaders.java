@@ -8,7 +8,6 @@ import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.transforms.Transformation;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,24 +20,14 @@ public class LineageHeaders<R extends ConnectRecord<R>> implements Transformatio
             + "time, operation, snapshot marker, rule, translation time) to Debezium change events; the key and "
             + "value are unchanged. Tombstones pass through unchanged.";
 
-    interface ConfigName {
-        String RULE = "rule";
-        String KEY_FIELDS = "key.fields";
-    }
-
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(ConfigName.RULE, ConfigDef.Type.STRING, "identity@1", new ConfigDef.NonEmptyString(),
-                    ConfigDef.Importance.MEDIUM, "The rule stamped as lineage.rule, 'name@version'.")
-            .define(ConfigName.KEY_FIELDS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.LOW,
-                    "Legacy key columns to read from the row when a record has no Struct key.");
+    public static final ConfigDef CONFIG_DEF = LineageStamp.define(new ConfigDef());
 
     private LineageStamp stamp;
 
     @Override
     public void configure(Map<String, ?> configs) {
         AbstractConfig config = new AbstractConfig(CONFIG_DEF, configs);
-        stamp = new LineageStamp(config.getString(ConfigName.RULE), config.getList(ConfigName.KEY_FIELDS),
-                System::currentTimeMillis);
+        stamp = LineageStamp.from(config, System::currentTimeMillis);
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.rollingmigration.connect.common.change.ChangeEvent;
 import io.rollingmigration.connect.common.change.SourceBlock;
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
 import io.rollingmigration.connect.common.lineage.SourceKey;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Headers;
@@ -31,6 +33,27 @@ public final class LineageStamp {
         this.rule = rule;
         this.keyFields = List.copyOf(keyFields);
         this.clock = clock;
+    }
+
+    public static final String RULE = "rule";
+    public static final String KEY_FIELDS = "key.fields";
+
+    /** Adds the settings of a transform that stamps lineage: the rule and, for keyless records, the key fields. */
+    public static ConfigDef define(ConfigDef def) {
+        return def
+                .define(RULE, ConfigDef.Type.STRING, "identity@1", new ConfigDef.NonEmptyString(),
+                        ConfigDef.Importance.MEDIUM,
+                        "The rule that produced the records, as 'name@version'; stamped as the lineage.rule header "
+                                + "and kept in the target row's lineage_rule column.")
+                .define(KEY_FIELDS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.LOW,
+                        "Legacy key columns to read from the row when a record has no key (a table without "
+                                + "primary key captured with a message key of its own). Empty: the record key is "
+                                + "required.");
+    }
+
+    /** A stamp from the settings {@link #define} added. */
+    public static LineageStamp from(AbstractConfig config, LongSupplier clock) {
+        return new LineageStamp(config.getString(RULE), config.getList(KEY_FIELDS), clock);
     }
 
     /** Stamps {@code headers} for {@code event}, whose legacy key is {@code key} (a Struct, or null). */
