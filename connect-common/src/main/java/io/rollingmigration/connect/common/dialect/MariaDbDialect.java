@@ -141,39 +141,6 @@ public final class MariaDbDialect implements SqlDialect {
                 + " AND (" + quote(versionColumn) + " IS NULL OR " + quote(versionColumn) + " < ?)";
     }
 
-    @Override
-    public String keyOrderedScan(TableId table, List<ColumnDescription> keyColumns, List<String> columns,
-                                 boolean afterKey, int limit) {
-        return keyOrderedScan(table, keyColumns, columns, afterKey, limit, null);
-    }
-
-    @Override
-    public String keyOrderedScan(TableId table, List<ColumnDescription> keyColumns, List<String> columns,
-                                 boolean afterKey, int limit, String deletedAtColumn) {
-        StringBuilder sql = new StringBuilder("SELECT ").append(quotedList(columns)).append(" FROM ")
-                .append(quote(table));
-        List<String> conditions = new java.util.ArrayList<>();
-        if (afterKey) {
-            // Row comparison keeps a composite key's order identical to ORDER BY below.
-            conditions.add("(" + keyColumns.stream().map(this::ordered).collect(Collectors.joining(", ")) + ") > ("
-                    + keyColumns.stream().map(c -> c.isText() ? "BINARY ?" : "?").collect(Collectors.joining(", "))
-                    + ")");
-        }
-        if (deletedAtColumn != null) {
-            conditions.add(quote(deletedAtColumn) + " IS NULL");
-        }
-        if (!conditions.isEmpty()) {
-            sql.append(" WHERE ").append(String.join(" AND ", conditions));
-        }
-        sql.append(" ORDER BY ").append(keyColumns.stream().map(this::ordered).collect(Collectors.joining(", ")));
-        sql.append(" LIMIT ").append(limit);
-        return sql.toString();
-    }
-
-    private String ordered(ColumnDescription column) {
-        return column.isText() ? "BINARY " + quote(column.name()) : quote(column.name());
-    }
-
     private String quotedList(List<String> columns) {
         return columns.stream().map(this::quote).collect(Collectors.joining(", "));
     }

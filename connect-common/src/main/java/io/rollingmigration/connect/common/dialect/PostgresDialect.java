@@ -139,36 +139,33 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public String keyOrderedScan(TableId table, List<ColumnDescription> keyColumns, List<String> columns,
-                                 boolean afterKey, int limit) {
-        return keyOrderedScan(table, keyColumns, columns, afterKey, limit, null);
+    public java.util.Optional<String> keyArrayType(ColumnDescription column) {
+        return java.util.Optional.of(column.typeName());
     }
 
     @Override
-    public String keyOrderedScan(TableId table, List<ColumnDescription> keyColumns, List<String> columns,
-                                 boolean afterKey, int limit, String deletedAtColumn) {
-        StringBuilder sql = new StringBuilder("SELECT ").append(quotedList(columns)).append(" FROM ")
-                .append(quote(table));
-        List<String> conditions = new java.util.ArrayList<>();
-        if (afterKey) {
-            // Row comparison keeps a composite key's order identical to ORDER BY below.
-            conditions.add("(" + keyColumns.stream().map(this::ordered).collect(Collectors.joining(", ")) + ") > ("
-                    + keyColumns.stream().map(c -> c.isText() ? "? COLLATE \"C\"" : "?").collect(Collectors.joining(", "))
-                    + ")");
-        }
-        if (deletedAtColumn != null) {
-            conditions.add(quote(deletedAtColumn) + " IS NULL");
-        }
-        if (!conditions.isEmpty()) {
-            sql.append(" WHERE ").append(String.join(" AND ", conditions));
-        }
-        sql.append(" ORDER BY ").append(keyColumns.stream().map(this::ordered).collect(Collectors.joining(", ")));
-        sql.append(" LIMIT ").append(limit);
-        return sql.toString();
+    public String selectByKeyArray(TableId table, String keyColumn, List<String> selected, String condition) {
+        return "SELECT " + quotedList(selected) + " FROM " + quote(table) + " WHERE " + quote(keyColumn)
+                + " = ANY (?)" + (condition == null ? "" : " AND (" + condition + ")");
     }
 
-    private String ordered(ColumnDescription column) {
-        return column.isText() ? quote(column.name()) + " COLLATE \"C\"" : quote(column.name());
+    /** A row comparison: PostgreSQL turns it into one index range, with each value bound once. */
+    @Override
+    public String tupleAfter(List<String> columns, boolean inclusive) {
+        if (columns.size() == 1) {
+            return quote(columns.get(0)) + (inclusive ? " >= ?" : " > ?");
+        }
+        return "(" + quotedList(columns) + ") " + (inclusive ? ">=" : ">") + " ("
+                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
+    }
+
+    @Override
+    public int[] tupleParameterOrder(int columns, boolean inclusive) {
+        int[] order = new int[columns];
+        for (int i = 0; i < columns; i++) {
+            order[i] = i;
+        }
+        return order;
     }
 
     private String quotedList(List<String> columns) {

@@ -76,19 +76,120 @@ public interface SqlDialect {
     String versionGuardedDelete(TableId table, List<String> keyColumns, String versionColumn);
 
     /**
-     * Selects {@code columns} ordered by the key in byte order, so that two databases with different default
-     * collations produce the same sequence of keys. Keys strictly after the given key are returned when
-     * {@code afterKey} is true (parameters: the key columns in order), otherwise from the start.
+     * A condition that holds for rows whose {@code columns} tuple sorts after (or, {@code inclusive}, at or after)
+     * the tuple of parameters, in the columns' own collation, written so that an index on the columns serves it.
+     * Parameters are bound in the order {@link #tupleParameterOrder(int, boolean)} gives.
      */
-    String keyOrderedScan(TableId table, List<ColumnDescription> keyColumns, List<String> columns, boolean afterKey,
-                          int limit);
+    default String tupleAfter(List<String> columns, boolean inclusive) {
+        // Expanded form for databases whose optimisers do not turn row comparisons into index ranges: the
+        // leading ">=" keeps an index range on the first column.
+        StringBuilder sql = new StringBuilder();
+        int open = 0;
+        for (int i = 0; i < columns.size(); i++) {
+            String column = quote(columns.get(i));
+            boolean last = i == columns.size() - 1;
+            if (last) {
+                sql.append(column).append(inclusive ? " >= ?" : " > ?");
+            } else {
+                sql.append(column).append(" >= ? AND (").append(column).append(" > ? OR ");
+                open++;
+            }
+        }
+        sql.append(")".repeat(open));
+        return "(" + sql + ")";
+    }
+
+    /** For each parameter of {@link #tupleAfter(List, boolean)}, the index of the tuple value it takes. */
+    default int[] tupleParameterOrder(int columns, boolean inclusive) {
+        int[] order = new int[columns * 2 - 1];
+        int next = 0;
+        for (int i = 0; i < columns - 1; i++) {
+            order[next++] = i;
+            order[next++] = i;
+        }
+        order[next] = columns - 1;
+        return order;
+    }
 
     /**
-     * Like {@link #keyOrderedScan(TableId, List, List, boolean, int)}, skipping rows whose {@code deletedAtColumn}
-     * is set (the sink's delete markers); {@code null} skips nothing.
+     * One chunk of a keyset scan: {@code selected} columns of rows in {@code orderColumns} order (a unique tuple),
+     * after a given tuple if {@code after}, within {@code [lower, upper)} if either bound is set, and matching
+     * {@code condition} (SQL with its own parameters, or {@code null}). Parameters: the after-tuple, the lower
+     * tuple, the upper tuple (each as {@link #tupleParameterOrder(int, boolean)} says), then the condition's.
      */
-    String keyOrderedScan(TableId table, List<ColumnDescription> keyColumns, List<String> columns, boolean afterKey,
-                          int limit, String deletedAtColumn);
+    default String keysetChunk(TableId table, List<String> orderColumns, List<String> selected, boolean after,
+                               boolean lower, boolean upper, String condition, int limit) {
+        List<String> conditions = new java.util.ArrayList<>();
+        if (after) {
+            conditions.add(tupleAfter(orderColumns, false));
+        }
+        if (lower) {
+            conditions.add(tupleAfter(orderColumns, true));
+        }
+        if (upper) {
+            conditions.add("NOT " + tupleAfter(orderColumns, true));
+        }
+        if (condition != null) {
+            conditions.add("(" + condition + ")");
+        }
+        StringBuilder sql = new StringBuilder("SELECT ").append(quoted(selected)).append(" FROM ").append(quote(table));
+        if (!conditions.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", conditions));
+        }
+        sql.append(" ORDER BY ").append(quoted(orderColumns)).append(" LIMIT ").append(limit);
+        return sql.toString();
+    }
+
+    /**
+     * The {@code selected} columns of the rows whose {@code keyColumns} equal one of {@code count} key tuples.
+     * Parameters: each tuple's values in key order, tuple after tuple, then the condition's.
+     */
+    default String selectByKeys(TableId table, List<String> keyColumns, List<String> selected, int count,
+                                String condition) {
+        String tuple = keyColumns.size() == 1 ? "?" : "(" + String.join(", ", java.util.Collections.nCopies(
+                keyColumns.size(), "?")) + ")";
+        String key = keyColumns.size() == 1 ? quote(keyColumns.get(0)) : "(" + quoted(keyColumns) + ")";
+        return "SELECT " + quoted(selected) + " FROM " + quote(table) + " WHERE " + key + " IN ("
+                + String.join(", ", java.util.Collections.nCopies(count, tuple)) + ")"
+                + (condition == null ? "" : " AND (" + condition + ")");
+    }
+
+    /**
+     * The element type name for an array of the column's values, if the dialect looks rows up by one array
+     * parameter ({@link #selectByKeyArray}); empty if it takes {@code IN} lists.
+     */
+    default java.util.Optional<String> keyArrayType(ColumnDescription column) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The {@code selected} columns of the rows whose {@code keyColumn} is in one array parameter: one statement
+     * text whatever the number of keys, planned once. Parameters: the array, then the condition's.
+     */
+    default String selectByKeyArray(TableId table, String keyColumn, List<String> selected, String condition) {
+        throw new UnsupportedOperationException(name() + " looks keys up with IN lists");
+    }
+
+    /**
+     * Every {@code step}-th key tuple in key order (the first excluded): the boundaries that split the table into
+     * ranges of about {@code step} rows. Parameters: the step, then the condition's.
+     */
+    default String keyBoundaries(TableId table, List<String> keyColumns, String condition) {
+        String keys = quoted(keyColumns);
+        return "SELECT " + keys + " FROM (SELECT " + keys + ", row_number() OVER (ORDER BY " + keys + ") AS rm_n "
+                + "FROM " + quote(table) + (condition == null ? "" : " WHERE " + condition) + ") numbered "
+                + "WHERE MOD(rm_n - 1, ?) = 0 AND rm_n > 1 ORDER BY " + keys;
+    }
+
+    /** The largest value of a column, optionally among rows matching a condition. */
+    default String maxOf(TableId table, String column, String condition) {
+        return "SELECT max(" + quote(column) + ") FROM " + quote(table)
+                + (condition == null ? "" : " WHERE " + condition);
+    }
+
+    private String quoted(List<String> columns) {
+        return columns.stream().map(this::quote).collect(java.util.stream.Collectors.joining(", "));
+    }
 
     /**
      * An unconditional upsert: insert, or overwrite the non-key columns of the row with the same key. Parameters:

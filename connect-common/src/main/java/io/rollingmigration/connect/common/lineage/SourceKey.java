@@ -35,20 +35,30 @@ public final class SourceKey {
                 throw new org.apache.kafka.connect.errors.DataException(
                         "Key field '" + name + "' is not in the row schema " + row.schema().fields());
             }
-            values.put(name, row.get(field));
+            values.put(name, normalised(field, row.get(field)));
         }
         return of(values);
+    }
+
+    /**
+     * A key value in the normalised model, so that a date or a decimal in a change event's key writes the same
+     * text as the same column read over JDBC: the lineage key must equal what the reconciler derives from the
+     * legacy row.
+     */
+    private static Object normalised(Field field, Object value) {
+        return value == null ? null
+                : io.rollingmigration.connect.common.normalize.ValueNormalizer.value(field.schema(), value);
     }
 
     /** Canonical JSON of every field of a key struct. */
     public static String of(Struct key) {
         if (key.schema().fields().size() == 1 && key.get(key.schema().fields().get(0)) != null) {
             Field only = key.schema().fields().get(0);
-            return of(Map.of(only.name(), key.get(only)));
+            return of(Map.of(only.name(), normalised(only, key.get(only))));
         }
         Map<String, Object> values = new TreeMap<>();
         for (Field field : key.schema().fields()) {
-            values.put(field.name(), key.get(field));
+            values.put(field.name(), normalised(field, key.get(field)));
         }
         return of(values);
     }

@@ -178,6 +178,8 @@ public final class AggregateTranslator {
         final Expressions.Compiled expr;
         final Expressions.Compiled when;
         final Object constant;
+        final byte[] refNamespace;
+        final Map<String, String> refKey;
         org.apache.kafka.connect.data.Field target;
 
         CompiledField(String name, FieldSpec spec, Expressions expressions) {
@@ -189,6 +191,8 @@ public final class AggregateTranslator {
             this.failOnUnmapped = spec.failOnUnmapped;
             this.expr = spec.expr == null ? null : expressions.compile(spec.expr, spec.path + ".expr");
             this.when = spec.when == null ? null : expressions.compile(spec.when, spec.path + ".when");
+            this.refNamespace = spec.refNamespace == null ? null : Uuid5.bytes(spec.refNamespace);
+            this.refKey = spec.refKey;
             if (when != null && !List.of("bool", "dyn").contains(when.resultType())) {
                 throw new SpecException(spec.path + ".when", "a condition must be a boolean, not "
                         + when.resultType());
@@ -210,6 +214,22 @@ public final class AggregateTranslator {
                     }
                 }
             }
+        }
+
+        /** The referenced aggregate's id, or {@code null} when this row references none. */
+        private String reference(Map<String, Object> after) {
+            Map<String, Object> key = new LinkedHashMap<>();
+            for (Map.Entry<String, String> part : refKey.entrySet()) {
+                if (!after.containsKey(part.getValue())) {
+                    throw new DataException("legacy column '" + part.getValue() + "' is missing from the row");
+                }
+                Object value = after.get(part.getValue());
+                if (value == null) {
+                    return null;
+                }
+                key.put(part.getKey(), value);
+            }
+            return Uuid5.of(refNamespace, SourceKey.of(key)).toString();
         }
 
         private void checkResultType(String result, String path) {
@@ -248,6 +268,9 @@ public final class AggregateTranslator {
             }
             if (expr != null) {
                 return type.toConnect(expr.evaluate(bindings));
+            }
+            if (refKey != null) {
+                return reference(after);
             }
             if (!after.containsKey(from)) {
                 throw new DataException("legacy column '" + from + "' is missing from the row (dropped or renamed "

@@ -32,7 +32,8 @@ import java.util.Map;
  *
  * <p>CEL has no decimal type, so money is a {@code decimal} type added here: {@code decimal(x)} makes one from a
  * column, a string or an int, and {@code + - * /}, comparisons and {@code string()} are exact ({@link BigDecimal};
- * division to 34 significant digits). Temporal values appear in expressions as ISO-8601 strings.
+ * division to 34 significant digits); {@code same(a, b)} says whether two amounts are equal ({@code ==} on decimals is
+ * refused). Temporal values appear in expressions as ISO-8601 strings; SQL NULL is {@code null}.
  */
 public final class Expressions {
 
@@ -41,13 +42,27 @@ public final class Expressions {
 
     private final Cel cel;
 
+    /** The mapping spec's variables: {@code after}, {@code before}, {@code source} and {@code op}. */
     public Expressions() {
-        cel = CelFactory.standardCelBuilder()
-                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-                .addVar("after", ROW)
-                .addVar("before", ROW)
-                .addVar("source", ROW)
-                .addVar("op", SimpleType.STRING)
+        this(List.of("after", "before", "source"), true);
+    }
+
+    /**
+     * The reconciler's rules: {@code legacy} (the normalised legacy row) and {@code target} (the normalised target
+     * row), so that one expression can state an invariant across both stores.
+     */
+    public static Expressions forComparison() {
+        return new Expressions(List.of("legacy", "target"), false);
+    }
+
+    private Expressions(List<String> rows, boolean withOperation) {
+        dev.cel.bundle.CelBuilder builder = CelFactory.standardCelBuilder()
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS);
+        rows.forEach(row -> builder.addVar(row, ROW));
+        if (withOperation) {
+            builder.addVar("op", SimpleType.STRING);
+        }
+        cel = builder
                 .addFunctionDeclarations(
                         CelFunctionDecl.newFunctionDeclaration("decimal",
                                 CelOverloadDecl.newGlobalOverload("decimal_of", DECIMAL, SimpleType.DYN)),
@@ -55,6 +70,8 @@ public final class Expressions {
                         binary("_*_", "multiply_decimal"), binary("_/_", "divide_decimal"),
                         compare("_<_", "less_decimal"), compare("_<=_", "less_equals_decimal"),
                         compare("_>_", "greater_decimal"), compare("_>=_", "greater_equals_decimal"),
+                        CelFunctionDecl.newFunctionDeclaration("same",
+                                CelOverloadDecl.newGlobalOverload("same_decimal", SimpleType.BOOL, DECIMAL, DECIMAL)),
                         CelFunctionDecl.newFunctionDeclaration("string",
                                 CelOverloadDecl.newGlobalOverload("string_decimal", SimpleType.STRING, DECIMAL)))
                 .addFunctionBindings(
@@ -66,7 +83,9 @@ public final class Expressions {
                         CelFunctionBinding.from("multiply_decimal", BigDecimal.class, BigDecimal.class,
                                 (a, b) -> normal(a.multiply(b))),
                         CelFunctionBinding.from("divide_decimal", BigDecimal.class, BigDecimal.class,
-                                (a, b) -> normal(a.divide(b, MathContext.DECIMAL128))),
+                                Expressions::divide),
+                        CelFunctionBinding.from("same_decimal", BigDecimal.class, BigDecimal.class,
+                                (a, b) -> a.compareTo(b) == 0),
                         CelFunctionBinding.from("less_decimal", BigDecimal.class, BigDecimal.class,
                                 (a, b) -> a.compareTo(b) < 0),
                         CelFunctionBinding.from("less_equals_decimal", BigDecimal.class, BigDecimal.class,
@@ -83,11 +102,30 @@ public final class Expressions {
     public Compiled compile(String expression, String path) {
         try {
             CelAbstractSyntaxTree ast = cel.compile(expression).getAst();
+            rejectDecimalEquality(ast, path);
             return new Compiled(expression, cel.createProgram(ast), ast.getResultType(), path);
         } catch (CelValidationException e) {
             throw new SpecException(path, "invalid expression: " + e.getMessage());
         } catch (dev.cel.common.CelException e) {
             throw new SpecException(path, "cannot compile expression: " + e.getMessage());
+        }
+    }
+
+    /**
+     * CEL's own == and != cannot be given a decimal overload, and on values they compare representations, not
+     * amounts: an expression that would silently be false is refused at compile time instead.
+     */
+    private static void rejectDecimalEquality(CelAbstractSyntaxTree ast, String path) {
+        boolean comparesDecimals = dev.cel.common.navigation.CelNavigableAst.fromAst(ast).getRoot().allNodes()
+                .map(node -> node.expr())
+                .filter(expr -> expr.getKind() == dev.cel.common.ast.CelExpr.ExprKind.Kind.CALL)
+                .map(expr -> expr.call())
+                .filter(call -> call.function().equals("_==_") || call.function().equals("_!=_"))
+                .anyMatch(call -> call.args().stream().anyMatch(arg -> ast.getType(arg.id())
+                        .map(DECIMAL::equals).orElse(false)));
+        if (comparesDecimals) {
+            throw new SpecException(path, "decimals are compared with same(a, b) (or <, <=, >, >=); == and != "
+                    + "would compare their representations, not their amounts");
         }
     }
 
@@ -102,10 +140,20 @@ public final class Expressions {
         return bindings;
     }
 
+    /** Bindings for {@link #forComparison()}: the legacy row and the target row. */
+    public static Map<String, Object> comparisonBindings(Map<String, Object> legacy, Map<String, Object> target) {
+        Map<String, Object> bindings = new HashMap<>(4);
+        bindings.put("legacy", celRow(legacy));
+        bindings.put("target", celRow(target));
+        return bindings;
+    }
+
     private static Map<String, Object> celRow(Map<String, Object> row) {
         Map<String, Object> values = new HashMap<>(row == null ? 1 : row.size() * 2);
         if (row != null) {
-            row.forEach((column, value) -> values.put(column, celValue(value)));
+            // A SQL NULL is CEL's null, so that 'after.x == null' holds instead of leaving the value unknown.
+            row.forEach((column, value) -> values.put(column, value == null
+                    ? com.google.protobuf.NullValue.NULL_VALUE : celValue(value)));
         }
         return values;
     }
@@ -132,6 +180,17 @@ public final class Expressions {
             return items;
         }
         return value;
+    }
+
+    /**
+     * Exact division to 34 significant digits. Dividing by a power of ten (cents to units, say) only moves the
+     * decimal point, which spares a long division per record.
+     */
+    private static BigDecimal divide(BigDecimal dividend, BigDecimal divisor) {
+        if (divisor.unscaledValue().equals(java.math.BigInteger.ONE)) {
+            return normal(dividend.scaleByPowerOfTen(divisor.scale()));
+        }
+        return normal(dividend.divide(divisor, MathContext.DECIMAL128));
     }
 
     /** Decimals are kept without trailing zeros inside expressions, so equal amounts compare equal. */

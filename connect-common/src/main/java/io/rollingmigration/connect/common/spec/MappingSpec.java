@@ -253,11 +253,18 @@ public final class MappingSpec {
         }
     }
 
-    /** One target field: from a column, a value map, an expression or a constant; optionally conditional. */
+    /**
+     * One target field: from a column, a value map, an expression, a constant or a reference to another aggregate;
+     * optionally conditional.
+     */
     public static final class FieldSpec {
         final String path;
         final FieldType type;
         final String from;
+        /** A reference: the referenced aggregate's UUIDv5 namespace, or {@code null}. */
+        UUID refNamespace;
+        /** A reference: the referenced legacy key's column name to the column of this row holding its value. */
+        Map<String, String> refKey;
         final Map<String, String> map;
         final String fallback;
         final boolean failOnUnmapped;
@@ -287,15 +294,20 @@ public final class MappingSpec {
             if (!node.isObject()) {
                 throw new SpecException(path, "a field is a column name or an object");
             }
-            known(node, path, Set.of("type", "from", "map", "default", "unmapped", "expr", "when", "const"));
+            known(node, path, Set.of("type", "from", "map", "default", "unmapped", "expr", "when", "const", "ref"));
             FieldType type = FieldType.parse(node.path("type").isMissingNode() ? "string"
                     : node.path("type").asText(), path + ".type");
             String from = optionalText(node, "from", path);
             String expr = optionalText(node, "expr", path);
             String constant = optionalText(node, "const", path);
-            int sources = (from != null ? 1 : 0) + (expr != null ? 1 : 0) + (constant != null ? 1 : 0);
+            JsonNode ref = node.path("ref");
+            int sources = (from != null ? 1 : 0) + (expr != null ? 1 : 0) + (constant != null ? 1 : 0)
+                    + (ref.isMissingNode() ? 0 : 1);
             if (sources != 1) {
-                throw new SpecException(path, "exactly one of from, expr or const is required");
+                throw new SpecException(path, "exactly one of from, expr, const or ref is required");
+            }
+            if (!ref.isMissingNode()) {
+                return reference(node, ref, type, path);
             }
             Map<String, String> map = null;
             String fallback = null;
@@ -327,6 +339,47 @@ public final class MappingSpec {
             }
             return new FieldSpec(path, type, from, map, fallback, fail, expr, optionalText(node, "when", path),
                     constant);
+        }
+
+        /**
+         * {@code ref: {uuid5: <namespace>, key: {<referenced key column>: <column of this row>}}}: the id of another
+         * aggregate, made as that aggregate's own key is, so references agree with the referenced rows' ids.
+         */
+        private static FieldSpec reference(JsonNode node, JsonNode ref, FieldType type, String path) {
+            String refPath = path + ".ref";
+            if (!ref.isObject()) {
+                throw new SpecException(refPath, "a reference is {uuid5: <namespace>, key: {<key column>: <column>}}");
+            }
+            known(ref, refPath, Set.of("uuid5", "key"));
+            if (!"string".equals(type.toString())) {
+                throw new SpecException(path + ".type", "a reference is a string id");
+            }
+            if (!node.path("map").isMissingNode()) {
+                throw new SpecException(path + ".map", "a value map applies to a column: set from");
+            }
+            UUID namespace;
+            try {
+                namespace = UUID.fromString(text(ref, "uuid5", refPath));
+            } catch (IllegalArgumentException e) {
+                throw new SpecException(refPath + ".uuid5", "not a UUID: " + ref.path("uuid5").asText());
+            }
+            JsonNode keyNode = ref.path("key");
+            if (!keyNode.isObject() || keyNode.size() == 0) {
+                throw new SpecException(refPath + ".key", "name each key column of the referenced aggregate and the "
+                        + "column of this row that holds it, e.g. {id: customer_id}");
+            }
+            Map<String, String> key = new LinkedHashMap<>();
+            keyNode.fields().forEachRemaining(e -> {
+                if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
+                    throw new SpecException(refPath + ".key." + e.getKey(), "a legacy column name is required");
+                }
+                key.put(e.getKey(), e.getValue().asText());
+            });
+            FieldSpec spec = new FieldSpec(path, type, null, null, null, false, null,
+                    optionalText(node, "when", path), null);
+            spec.refNamespace = namespace;
+            spec.refKey = key;
+            return spec;
         }
     }
 }

@@ -57,6 +57,9 @@ public final class SpecCompiler {
             if (spec.from != null) {
                 require(columns, spec.from, spec.path + ".from");
             }
+            if (spec.refKey != null) {
+                spec.refKey.forEach((name, column) -> require(columns, column, spec.path + ".ref.key." + name));
+            }
             for (String expression : new String[] {spec.expr, spec.when}) {
                 if (expression != null) {
                     Matcher matcher = COLUMN_REFERENCE.matcher(expression);

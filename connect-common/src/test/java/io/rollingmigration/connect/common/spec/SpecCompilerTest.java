@@ -121,6 +121,42 @@ class SpecCompilerTest {
     }
 
     @Test
+    void aReferenceToAnotherAggregateIsThatAggregatesOwnId() {
+        String policySpec = String.join("\n",
+                "name: policy",
+                "version: 1",
+                "source: public.policy",
+                "columns: [policy_no, customer_id, cancelled_by]",
+                "aggregates:",
+                "  policy:",
+                "    key: {field: policy_id, uuid5: {namespace: 7f1d2a8e-3c55-4b0e-9d4a-2b6f1c9e8a01, "
+                        + "columns: [policy_no]}}",
+                "    fields:",
+                "      holder_party_id: {ref: {uuid5: 6ba7b811-9dad-11d1-80b4-00c04fd430c8, key: {id: customer_id}}}",
+                "      canceller_party_id: {ref: {uuid5: 6ba7b811-9dad-11d1-80b4-00c04fd430c8, "
+                        + "key: {id: cancelled_by}}}");
+        AggregateTranslator policy = SpecCompiler.compile(policySpec, "policy");
+        AggregateTranslator party = SpecCompiler.compile(CUSTOMER_SPEC, "party");
+        Map<String, Object> row = new HashMap<>();
+        row.put("policy_no", "PA-1");
+        row.put("customer_id", 42L);
+        row.put("cancelled_by", null);
+
+        Struct translated = policy.translate(policy.targetId(row), row, Map.of(), Map.of(), "c");
+
+        assertEquals(party.targetId(person()), translated.get("holder_party_id"), "the party of customer 42");
+        assertNull(translated.get("canceller_party_id"), "no legacy value, no reference");
+        assertPath("aggregates.policy.fields.holder_party_id.ref.key.id",
+                policySpec.replace("key: {id: customer_id}", "key: {id: customer}"));
+        assertPath("aggregates.policy.fields.holder_party_id.ref.uuid5",
+                policySpec.replace("uuid5: 6ba7b811-9dad-11d1-80b4-00c04fd430c8, key: {id: customer_id}",
+                        "uuid5: nope, key: {id: customer_id}"));
+        assertPath("aggregates.policy.fields.holder_party_id",
+                policySpec.replace("{ref: {uuid5: 6ba7b811-9dad-11d1-80b4-00c04fd430c8, key: {id: customer_id}}}",
+                        "{from: customer_id, ref: {uuid5: 6ba7b811-9dad-11d1-80b4-00c04fd430c8, key: {id: x}}}"));
+    }
+
+    @Test
     void schemasAreBuiltOnceAndCarryTheSpecVersion() {
         AggregateTranslator party = SpecCompiler.compile(CUSTOMER_SPEC, "party");
         Struct first = party.translate("a", person(), Map.of(), Map.of(), "c");
