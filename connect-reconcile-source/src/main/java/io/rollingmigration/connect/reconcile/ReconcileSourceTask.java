@@ -1,10 +1,15 @@
 package io.rollingmigration.connect.reconcile;
 
 import io.rollingmigration.connect.common.PluginVersion;
-import io.rollingmigration.connect.reconcile.drift.Drift;
 import io.rollingmigration.connect.reconcile.drift.DriftRecords;
-import io.rollingmigration.connect.reconcile.drift.RunSummary;
-import io.rollingmigration.connect.reconcile.sweep.Sweep;
+import io.rollingmigration.connect.reconcile.drift.DriftTopicReader;
+import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
+import io.rollingmigration.connect.reconcile.metrics.ReconcileMetrics;
+import io.rollingmigration.connect.reconcile.run.Run;
+import io.rollingmigration.connect.reconcile.run.RunOutput;
+import io.rollingmigration.connect.reconcile.run.RunState;
+import io.rollingmigration.connect.reconcile.store.KeyRange;
+import io.rollingmigration.connect.reconcile.store.Session;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -13,40 +18,59 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Runs sweeps on the configured interval and turns their findings into records: drift records while a sweep
- * proceeds, one summary record when it ends. The summary's source offset records the run number and its end, so a
- * restarted task continues the numbering and the schedule.
+ * Compares one key range of a legacy table with its target table, run after run, and publishes open drift (and
+ * its resolution) and the figures of each run. Progress travels in source offsets: a restarted or moved task
+ * resumes an unfinished run from its last committed position, and keeps the run numbering and the schedule.
  */
 public class ReconcileSourceTask extends SourceTask {
 
     private static final Logger log = LoggerFactory.getLogger(ReconcileSourceTask.class);
-    static final String RUN = "run";
-    static final String COMPLETED_AT = "completed_at";
     private static final long MAX_IDLE_MILLIS = 1000;
+    private static final Duration STATE_READ_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Reads the open drift of an aggregate back when a task starts. */
+    public interface OpenDriftLoader {
+        OpenDriftSet load(ReconcileConfig config, String aggregate);
+    }
 
     private final LongSupplier clock;
+    private final OpenDriftLoader loader;
     private ReconcileConfig config;
+    private Comparison comparison;
     private String aggregate;
+    private KeyRange range;
     private Map<String, String> partition;
-    private long lastRun;
-    private long nextSweepAt;
-    private Sweep sweep;
+    private OpenDriftSet open;
+    private ReconcileMetrics metrics;
+    private RunState.Completed lastCompleted;
+    private RunState resumed;
+    private long nextRunAt;
+    private Run run;
+    private Session legacySession;
+    private Session targetSession;
+    private Comparison.Prepared prepared;
+    private long lastProgressAt;
     private int failures;
+    private long retryAt;
     private final Object wakeUp = new Object();
     private volatile boolean stopping;
 
     public ReconcileSourceTask() {
-        this(System::currentTimeMillis);
+        this(System::currentTimeMillis, (config, aggregate) -> DriftTopicReader.read(config.stateBootstrapServers(),
+                config.stateConsumerSettings(), config.driftTopic(), aggregate, STATE_READ_TIMEOUT));
     }
 
-    ReconcileSourceTask(LongSupplier clock) {
+    /** A task with its own clock and drift state, for embedding it outside a worker (tests, benchmarks). */
+    public ReconcileSourceTask(LongSupplier clock, OpenDriftLoader loader) {
         this.clock = clock;
+        this.loader = loader;
     }
 
     @Override
@@ -57,100 +81,186 @@ public class ReconcileSourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         config = new ReconcileConfig(props);
-        aggregate = config.aggregate();
-        partition = Map.of("aggregate", aggregate);
+        comparison = Comparison.of(config);
+        aggregate = comparison.aggregate();
+        range = TaskRanges.range(props);
+        partition = Map.of("aggregate", aggregate, "range", range.id());
         Map<String, Object> offset = context.offsetStorageReader().offset(partition);
-        long lastCompletedAt = 0;
-        if (offset != null) {
-            lastRun = ((Number) offset.getOrDefault(RUN, 0L)).longValue();
-            lastCompletedAt = ((Number) offset.getOrDefault(COMPLETED_AT, 0L)).longValue();
-        }
-        nextSweepAt = lastCompletedAt == 0 ? clock.getAsLong() : lastCompletedAt + config.intervalMillis();
-        log.info("Reconciling {} ({} against {}); last run {}, next sweep at {}", aggregate, config.legacyTable(),
-                config.targetTable(), lastRun, nextSweepAt);
+        lastCompleted = RunState.lastCompleted(offset);
+        resumed = RunState.resume(offset);
+        nextRunAt = lastCompleted == null ? clock.getAsLong() : lastCompleted.startedAt() + config.intervalMillis();
+        open = loader.load(config, aggregate);
+        metrics = ReconcileMetrics.of(context.pluginMetrics(), open, clock);
+        log.info("Reconciling {} range {} ({} against {}, {} rule); {} open drift; {}", aggregate, range.id(),
+                config.legacyTable(), config.targetTable(), comparison.rule(), open.size(), resumed != null
+                        ? "resuming run " + resumed.number() + " at " + resumed.phase()
+                        : "next run at " + nextRunAt);
     }
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
-        if (sweep == null && !startSweepIfDue()) {
+        long now = clock.getAsLong();
+        if (run == null) {
+            if (!startRunIfDue(now)) {
+                return null;
+            }
+        } else if (retryAt > now) {
+            idle(retryAt - now);
             return null;
         }
         try {
-            List<SourceRecord> records = new ArrayList<>();
-            long now = clock.getAsLong();
-            for (Drift drift : sweep.step(config.chunkSize())) {
-                records.add(new SourceRecord(partition, previousRunOffset(), config.driftTopic(), null,
-                        DriftRecords.KEY_SCHEMA, DriftRecords.key(aggregate, drift),
-                        DriftRecords.VALUE_SCHEMA, DriftRecords.value(aggregate, drift, sweep.runId(), now)));
+            if (legacySession == null) {
+                connect();
             }
-            if (sweep.finished()) {
-                records.add(finishSweep());
+            RunOutput output = run.step(now);
+            List<SourceRecord> records = records(output, now);
+            if (metrics != null) {
+                metrics.progress(run.suspects(), run.observedLagMillis());
+            }
+            failures = 0;
+            if (run.finished()) {
+                records.add(finish(now));
+            } else if (now - lastProgressAt >= config.progressIntervalMillis()) {
+                lastProgressAt = now;
+                records.add(summary(run.state().toOffset(), false, now));
+            }
+            if (records.isEmpty() && run != null && run.waitingForRechecks(now)) {
+                idle(Math.min(MAX_IDLE_MILLIS, config.recheckDelayMillis()));
             }
             return records;
         } catch (SQLException e) {
-            throw sweepFailed(e);
+            throw failed(e);
         }
     }
 
-    private boolean startSweepIfDue() throws InterruptedException {
-        long wait = nextSweepAt - clock.getAsLong();
-        if (wait > 0) {
-            synchronized (wakeUp) {
-                if (!stopping) {
-                    wakeUp.wait(Math.min(wait, MAX_IDLE_MILLIS));
-                }
-            }
+    private boolean startRunIfDue(long now) throws InterruptedException {
+        if (resumed == null && nextRunAt > now) {
+            idle(nextRunAt - now);
             return false;
         }
-        long run = lastRun + 1;
         try {
-            sweep = Sweep.start(aggregate + "#" + run, config.legacyConnection(), config.legacyTable(),
-                    config.targetConnection(), config.targetTable(), config.keyColumns(), config.compareColumns(),
-                    config.chunkSize(), clock.getAsLong());
+            connect();
+            RunState state = resumed;
+            if (state == null) {
+                Comparison.Prepared stores = prepared;
+                boolean full = config.mode() == ReconcileConfig.Mode.FULL || lastCompleted == null
+                        || now - lastCompleted.lastFullStartedAt() >= config.fullSweepIntervalMillis();
+                Object legacyMark = config.changeColumn() == null ? null : stores.legacy().maxChange();
+                state = RunState.begin(lastCompleted, full, config.changeColumn() != null,
+                        config.incrementalOverlapMillis(), legacyMark, stores.target().lastApplied(), now);
+            }
+            resumed = null;
+            run = new Run(state, range, prepared.legacy(), prepared.target(), prepared.judge(), open, settings());
+            lastProgressAt = now;
+            log.info("Run {} of {} range {} ({}) {} at {}", state.number(), aggregate, range.id(), state.mode(),
+                    state.position() == null && state.figures().compared() == 0 ? "starts" : "resumes",
+                    state.phase());
             return true;
         } catch (SQLException e) {
-            throw sweepFailed(e);
+            throw failed(e);
         }
     }
 
-    private SourceRecord finishSweep() {
-        long now = clock.getAsLong();
-        RunSummary summary = sweep.summary(now);
-        lastRun++;
-        closeSweep();
-        failures = 0;
-        nextSweepAt = summary.startedAt() + config.intervalMillis();
-        log.info("Sweep {} of {}: {} compared, {} matched, {} missing in target, {} unexpected in target, {} "
-                        + "mismatched", summary.runId(), aggregate, summary.compared(), summary.matched(),
-                summary.missingInTarget(), summary.unexpectedInTarget(), summary.fieldMismatch());
-        return new SourceRecord(partition, Map.of(RUN, lastRun, COMPLETED_AT, now), config.summaryTopic(), null,
-                DriftRecords.SUMMARY_KEY_SCHEMA, aggregate, DriftRecords.SUMMARY_SCHEMA,
-                DriftRecords.summary(aggregate, summary));
+    private void connect() throws SQLException {
+        disconnect();
+        legacySession = Session.open(config.legacyConnection(), config.statementTimeoutSeconds());
+        targetSession = Session.open(config.targetConnection(), config.statementTimeoutSeconds());
+        prepared = comparison.prepare(legacySession, targetSession);
+        if (run != null) {
+            run.reattach(prepared.legacy(), prepared.target(), prepared.judge());
+        }
     }
 
-    /** Findings of an unfinished sweep carry the offset of the last finished one: a restart sweeps again. */
-    private Map<String, Object> previousRunOffset() {
-        return Map.of(RUN, lastRun, COMPLETED_AT, 0L);
+    private Run.Settings settings() {
+        return new Run.Settings(config.chunkSize(), config.recheckDelayMillis(), config.recheckMaxWaitMillis(),
+                config.suspectsMax(), config.rowsPerSecond());
     }
 
-    private RuntimeException sweepFailed(SQLException e) {
-        closeSweep();
+    private List<SourceRecord> records(RunOutput output, long now) {
+        List<SourceRecord> records = new ArrayList<>(output.reported().size() + output.resolved().size() + 1);
+        if (output.isEmpty()) {
+            return records;
+        }
+        Map<String, Object> offset = run.state().toOffset();
+        String runId = runId(run.state().number());
+        for (RunOutput.Reported reported : output.reported()) {
+            records.add(new SourceRecord(partition, offset, config.driftTopic(), null, DriftRecords.KEY_SCHEMA,
+                    DriftRecords.key(aggregate, reported.drift().targetKey()), DriftRecords.VALUE_SCHEMA,
+                    DriftRecords.value(aggregate, reported.drift(), comparison.rule(), reported.state(), now, runId),
+                    now, DriftRecords.stateHeaders(aggregate, reported.state())));
+        }
+        for (String targetKey : output.resolved()) {
+            records.add(new SourceRecord(partition, offset, config.driftTopic(), null, DriftRecords.KEY_SCHEMA,
+                    DriftRecords.key(aggregate, targetKey), null, null, now,
+                    DriftRecords.tombstoneHeaders(aggregate, targetKey)));
+        }
+        return records;
+    }
+
+    private SourceRecord finish(long now) {
+        RunState state = run.state();
+        lastCompleted = state.completed(now);
+        nextRunAt = state.startedAt() + config.intervalMillis();
+        if (metrics != null) {
+            metrics.compared(state.figures().compared());
+            metrics.runCompleted(state.figures().alignmentPercent());
+        }
+        log.info("Run {} of {} range {} ({}): {} compared, {} matched, {} in flight, {} drift, {} open; "
+                        + "alignment {}%", state.number(), aggregate, range.id(), state.mode(),
+                state.figures().compared(), state.figures().matched(), state.figures().inFlight(),
+                state.figures().drift(), open.size(), String.format(java.util.Locale.ROOT, "%.3f",
+                        state.figures().alignmentPercent()));
+        SourceRecord summary = summary(RunState.completedOffset(lastCompleted), true, now);
+        run = null;
+        disconnect();
+        return summary;
+    }
+
+    private SourceRecord summary(Map<String, Object> offset, boolean completed, long now) {
+        RunState state = run.state();
+        return new SourceRecord(partition, offset, config.summaryTopic(), null, DriftRecords.SUMMARY_KEY_SCHEMA,
+                range.count() == 1 ? aggregate : aggregate + "/" + range.id(), DriftRecords.SUMMARY_SCHEMA,
+                DriftRecords.summary(aggregate, runId(state.number()), range.id(), state.mode(), completed,
+                        state.figures(), open.size(), run.suspects(), state.startedAt(), now));
+    }
+
+    private String runId(long number) {
+        return aggregate + "#" + number + (range.count() == 1 ? "" : "@" + range.id());
+    }
+
+    private RuntimeException failed(SQLException e) {
+        disconnect();
         failures++;
-        String message = "Sweep of " + aggregate + " failed (" + config.legacyConnection() + " / "
-                + config.targetConnection() + "): " + e.getMessage();
+        String message = "Reconciliation of " + aggregate + " range " + range.id() + " failed ("
+                + config.legacyConnection() + " / " + config.targetConnection() + "): " + e.getMessage();
         if (failures > config.maxRetries()) {
             return new ConnectException(message + "; giving up after " + failures + " consecutive failures", e);
         }
-        nextSweepAt = clock.getAsLong() + config.retryBackoffMillis();
+        retryAt = clock.getAsLong() + config.retryBackoffMillis();
+        if (run == null) {
+            nextRunAt = retryAt;
+        }
         log.warn("{}; retrying in {} ms (failure {} of at most {})", message, config.retryBackoffMillis(), failures,
                 config.maxRetries());
         return new RetriableException(message, e);
     }
 
-    private void closeSweep() {
-        if (sweep != null) {
-            sweep.close();
-            sweep = null;
+    private void idle(long millis) throws InterruptedException {
+        synchronized (wakeUp) {
+            if (!stopping) {
+                wakeUp.wait(Math.max(1, Math.min(millis, MAX_IDLE_MILLIS)));
+            }
+        }
+    }
+
+    private void disconnect() {
+        if (legacySession != null) {
+            legacySession.close();
+            legacySession = null;
+        }
+        if (targetSession != null) {
+            targetSession.close();
+            targetSession = null;
         }
     }
 
@@ -160,6 +270,6 @@ public class ReconcileSourceTask extends SourceTask {
         synchronized (wakeUp) {
             wakeUp.notifyAll();
         }
-        closeSweep();
+        disconnect();
     }
 }

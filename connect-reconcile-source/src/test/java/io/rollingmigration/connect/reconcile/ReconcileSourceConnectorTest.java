@@ -22,6 +22,7 @@ class ReconcileSourceConnectorTest {
         config.put("legacy.table", "public.customer");
         config.put("target.table", "customer");
         config.put("drift.topic", "migration.drift");
+        config.put("drift.state.bootstrap.servers", "kafka:9092");
         return config;
     }
 
@@ -58,16 +59,77 @@ class ReconcileSourceConnectorTest {
     }
 
     @Test
-    void oneTaskComparesTheTablePairWhateverTasksMax() {
+    void oneTaskComparesTheWholeKeySpace() {
         ReconcileSourceConnector connector = new ReconcileSourceConnector();
         connector.start(valid());
-        assertEquals(1, connector.taskConfigs(4).size());
+        List<Map<String, String>> tasks = connector.taskConfigs(1);
+        assertEquals(1, tasks.size());
+        assertEquals("0/1", TaskRanges.range(tasks.get(0)).id());
+    }
+
+    @Test
+    void aBrokenMappingSpecIsReportedOnTheSpecWithItsPath() {
+        Map<String, String> config = valid();
+        config.put("mapping.spec", PolicyTables.SPEC.replace("decimal(after.premium_cents)",
+                "decimal(after.premium_cents"));
+        List<String> errors = errorsOn(config, "mapping.spec");
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("aggregates.policy.fields.premium.expr"), errors.get(0));
+    }
+
+    @Test
+    void anAggregateTheSpecLacksIsReportedOnTheAggregate() {
+        Map<String, String> config = valid();
+        config.put("mapping.spec", PolicyTables.SPEC);
+        config.put("mapping.aggregate", "claim");
+        assertTrue(errorsOn(config, "mapping.aggregate").get(0).contains("[policy]"));
+    }
+
+    @Test
+    void aRuleThatDoesNotCompileIsReportedOnTheRulesOwnSetting() {
+        Map<String, String> config = valid();
+        config.put("rules", "balance");
+        config.put("rule.balance", "legacy.balance_cents == ");
+        List<String> errors = errorsOn(config, "rule.balance");
+        assertEquals(1, errors.size());
+        assertTrue(errors.get(0).contains("invalid expression"), errors.get(0));
+    }
+
+    @Test
+    void aRuleThatReachesForTheJvmDoesNotCompile() {
+        Map<String, String> config = valid();
+        config.put("rules", "escape");
+        config.put("rule.escape", "java.lang.Runtime.getRuntime() != null");
+        assertEquals(1, errorsOn(config, "rule.escape").size());
+    }
+
+    @Test
+    void aRuleWithoutExpressionIsReportedOnRules() {
+        Map<String, String> config = valid();
+        config.put("rules", "balance");
+        assertTrue(errorsOn(config, "rules").get(0).contains("rule.balance"));
+    }
+
+    @Test
+    void anUnknownSeverityOrKindIsReportedOnItsSetting() {
+        Map<String, String> config = valid();
+        config.put("severity.kinds", "FIELD_MISMATCH:URGENT");
+        config.put("severity.fields", "balance");
+        assertEquals(1, errorsOn(config, "severity.kinds").size());
+        assertEquals(1, errorsOn(config, "severity.fields").size());
+    }
+
+    @Test
+    void theDriftStateBootstrapServersAreRequired() {
+        Map<String, String> config = valid();
+        config.remove("drift.state.bootstrap.servers");
+        assertEquals(1, errorsOn(config, "drift.state.bootstrap.servers").size());
     }
 
     @Test
     void defaultSummaryTopicFollowsTheDriftTopic() {
         assertEquals("migration.drift.summary", new ReconcileConfig(valid()).summaryTopic());
-        assertEquals("customer", new ReconcileConfig(valid()).aggregate());
+        assertEquals("customer", new ReconcileConfig(valid()).aggregate(null));
     }
 
     @Test

@@ -4,34 +4,30 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One difference found by a sweep, before it becomes a record: which key, what kind, and for a field mismatch which
- * columns differ.
+ * One confirmed difference, before it becomes a record.
  *
- * @param kind      what disagrees
- * @param legacyKey the key as canonical JSON ({@code SourceKey}), the same text the lineage columns hold
- * @param fields    the differing columns, in comparison order; empty unless {@code kind} is {@code FIELD_MISMATCH}
+ * @param kind           what disagrees
+ * @param targetKey      the target key of the aggregate (with the aggregate, the drift record's key)
+ * @param legacyKey      the legacy key as canonical JSON, the text the lineage_source_key column holds
+ * @param severity       how urgent
+ * @param fields         the differing fields, in comparison order
+ * @param violatedRules  the names of the rules that do not hold
+ * @param message        what went wrong where no field says it (a translation error), or {@code null}
  */
-public record Drift(DriftKind kind, String legacyKey, List<FieldDifference> fields) {
+public record Drift(DriftKind kind, String targetKey, String legacyKey, Severity severity,
+                    List<FieldDifference> fields, List<String> violatedRules, String message) {
 
     public Drift {
         Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(legacyKey, "legacyKey");
+        Objects.requireNonNull(targetKey, "targetKey");
+        Objects.requireNonNull(severity, "severity");
         fields = List.copyOf(fields);
-        if ((kind == DriftKind.FIELD_MISMATCH) == fields.isEmpty()) {
-            throw new IllegalArgumentException("A " + kind + " drift " + (fields.isEmpty() ? "needs" : "has no")
-                    + " differing fields");
-        }
+        violatedRules = List.copyOf(violatedRules);
     }
 
-    public static Drift missingInTarget(String legacyKey) {
-        return new Drift(DriftKind.MISSING_IN_TARGET, legacyKey, List.of());
-    }
-
-    public static Drift unexpectedInTarget(String legacyKey) {
-        return new Drift(DriftKind.UNEXPECTED_IN_TARGET, legacyKey, List.of());
-    }
-
-    public static Drift fieldMismatch(String legacyKey, List<FieldDifference> fields) {
-        return new Drift(DriftKind.FIELD_MISMATCH, legacyKey, fields);
+    /** True if both report the same disagreement (times and counts aside). */
+    public boolean sameFindingAs(Drift other) {
+        return other != null && kind == other.kind && fields.equals(other.fields)
+                && violatedRules.equals(other.violatedRules) && Objects.equals(message, other.message);
     }
 }

@@ -5,10 +5,12 @@ package io.rollingmigration.connect.reconcile.drift;
  * the drift topic's contract: consumers switch on them, so they are never renamed.
  */
 public enum DriftKind {
-    /** The legacy row's key has no row in the target: the migration has not (yet) delivered it. */
+    /** The legacy row has no live row in the target: the migration has not delivered it. */
     MISSING_IN_TARGET,
-    /** The target has a row whose key no legacy row has: a delete was not applied, or someone wrote the target. */
+    /** The target has a live row whose legacy row does not exist: a delete was not applied, or someone wrote it. */
     UNEXPECTED_IN_TARGET,
-    /** Both sides have the key, but at least one compared column holds a different value. */
-    FIELD_MISMATCH
+    /** Both sides have the row, but at least one field of the translated legacy row differs from the target's. */
+    FIELD_MISMATCH,
+    /** A declared invariant between the two rows does not hold, or the legacy row cannot be translated at all. */
+    RULE_VIOLATION
 }

@@ -1,0 +1,170 @@
+package io.rollingmigration.connect.reconcile;
+
+import io.rollingmigration.connect.common.dialect.TableDescription;
+import io.rollingmigration.connect.common.lineage.Lineage;
+import io.rollingmigration.connect.common.spec.AggregateTranslator;
+import io.rollingmigration.connect.common.spec.SpecCompiler;
+import io.rollingmigration.connect.common.spec.SpecException;
+import io.rollingmigration.connect.reconcile.compare.Expectation;
+import io.rollingmigration.connect.reconcile.compare.FieldComparator;
+import io.rollingmigration.connect.reconcile.compare.IdentityExpectation;
+import io.rollingmigration.connect.reconcile.compare.Judge;
+import io.rollingmigration.connect.reconcile.compare.RuleBook;
+import io.rollingmigration.connect.reconcile.compare.SpecExpectation;
+import io.rollingmigration.connect.reconcile.drift.DriftKind;
+import io.rollingmigration.connect.reconcile.drift.Severity;
+import io.rollingmigration.connect.reconcile.drift.SeverityPolicy;
+import io.rollingmigration.connect.reconcile.store.LegacyTable;
+import io.rollingmigration.connect.reconcile.store.Session;
+import io.rollingmigration.connect.reconcile.store.TargetTable;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.errors.ConnectException;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What "correct" means for one table pair, built from the configuration: the mapping spec's aggregate (or the
+ * identity), the tolerances, the rules and the severities. Everything that can be checked without a database is
+ * checked here, so the connector's validation reports it on the offending setting.
+ */
+public final class Comparison {
+
+    private final ReconcileConfig config;
+    private final AggregateTranslator translator;
+    private final RuleBook rules;
+    private final FieldComparator comparator;
+    private final SeverityPolicy severities;
+
+    private Comparison(ReconcileConfig config, AggregateTranslator translator, RuleBook rules,
+                       FieldComparator comparator, SeverityPolicy severities) {
+        this.config = config;
+        this.translator = translator;
+        this.rules = rules;
+        this.comparator = comparator;
+        this.severities = severities;
+    }
+
+    /**
+     * Compiles the spec and the rules. A problem is a {@link ConfigException} naming the setting: the spec's with
+     * the path inside the spec, or the rule's.
+     */
+    public static Comparison of(ReconcileConfig config) {
+        AggregateTranslator translator = translator(config);
+        SeverityPolicy severities = config.severityPolicy();
+        Map<String, String> ruleExpressions = config.rules();
+        Map<String, Severity> ruleSeverities = new LinkedHashMap<>();
+        ruleExpressions.keySet().forEach(name -> ruleSeverities.put(name,
+                config.ruleSeverity(name, severities.of(DriftKind.RULE_VIOLATION))));
+        RuleBook rules;
+        try {
+            rules = new RuleBook(ruleExpressions, ruleSeverities);
+        } catch (SpecException e) {
+            throw new ConfigException(e.path(), ruleExpressions.get(e.path().substring(
+                    ReconcileConfig.RULE_PREFIX.length())), e.getMessage());
+        }
+        FieldComparator comparator = new FieldComparator(config.getLong(ReconcileConfig.TOLERANCE_TIMESTAMP_MS),
+                config.getList(ReconcileConfig.TOLERANCE_CASE_FIELDS),
+                config.getList(ReconcileConfig.TOLERANCE_WHITESPACE_FIELDS), config.maskedFields());
+        return new Comparison(config, translator, rules, comparator, severities);
+    }
+
+    private static AggregateTranslator translator(ReconcileConfig config) {
+        String spec = config.mappingSpec();
+        if (spec.isBlank()) {
+            if (!config.mappingAggregate().isBlank()) {
+                throw new ConfigException(ReconcileConfig.MAPPING_AGGREGATE, config.mappingAggregate(),
+                        "an aggregate needs a mapping spec: set " + ReconcileConfig.MAPPING_SPEC);
+            }
+            return null;
+        }
+        Map<String, AggregateTranslator> aggregates;
+        try {
+            aggregates = SpecCompiler.compile(spec);
+        } catch (SpecException e) {
+            throw new ConfigException(ReconcileConfig.MAPPING_SPEC, "(spec)", e.getMessage());
+        }
+        String wanted = config.mappingAggregate();
+        if (wanted.isBlank()) {
+            if (aggregates.size() != 1) {
+                throw new ConfigException(ReconcileConfig.MAPPING_AGGREGATE, wanted, "the spec has aggregates "
+                        + aggregates.keySet() + ": name the one the target table holds");
+            }
+            return aggregates.values().iterator().next();
+        }
+        AggregateTranslator translator = aggregates.get(wanted);
+        if (translator == null) {
+            throw new ConfigException(ReconcileConfig.MAPPING_AGGREGATE, wanted, "the spec has no aggregate '"
+                    + wanted + "'; it has " + aggregates.keySet());
+        }
+        return translator;
+    }
+
+    /** The aggregate name drift records are keyed by. */
+    public String aggregate() {
+        return config.aggregate(translator == null ? null : translator.name());
+    }
+
+    /** The rule drift records name: the spec's {@code name@version}, or {@code identity}. */
+    public String rule() {
+        return translator == null ? "identity" : translator.rule();
+    }
+
+    /** Describes both tables over the sessions and returns what compares their rows. */
+    public Prepared prepare(Session legacySession, Session targetSession) throws SQLException {
+        LegacyTable legacy = LegacyTable.describe(legacySession, config.legacyTable(), config.keyColumns(),
+                config.changeColumn());
+        Expectation expectation;
+        String keyField;
+        if (translator != null) {
+            SpecExpectation spec = new SpecExpectation(translator);
+            expectation = spec;
+            keyField = spec.keyField();
+        } else {
+            expectation = new IdentityExpectation(legacy.key().names(), identityFields(targetSession, legacy));
+            keyField = null;
+        }
+        TargetTable target = TargetTable.describe(targetSession, config.targetTable(), keyField,
+                expectation.fields(), config.lineageSourceTable());
+        if (translator == null && !target.keyColumns().equals(legacy.key().names())) {
+            throw new ConnectException("Without a mapping spec the target key must be the legacy key "
+                    + legacy.key().names() + ", but target table " + config.targetTable() + " is keyed by "
+                    + target.keyColumns());
+        }
+        Judge judge = new Judge(expectation, comparator, rules, severities, config.changeColumn());
+        return new Prepared(legacy, target, judge);
+    }
+
+    private List<String> identityFields(Session targetSession, LegacyTable legacy)
+            throws SQLException {
+        TableDescription target = TableDescription.read(targetSession.connection(), targetSession.dialect(),
+                config.targetTable()).orElseThrow(() -> new ConnectException("Target table " + config.targetTable()
+                + " does not exist"));
+        targetSession.endTransaction();
+        List<String> fields = new ArrayList<>();
+        if (config.compareColumns().isEmpty()) {
+            for (String column : legacy.columns()) {
+                if (!legacy.key().names().contains(column) && !Lineage.isLineageColumn(column)
+                        && target.column(column).isPresent()) {
+                    fields.add(column);
+                }
+            }
+        } else {
+            for (String column : config.compareColumns()) {
+                if (!legacy.columns().contains(column)) {
+                    throw new ConnectException("Compared column '" + column + "' is not a column of legacy table "
+                            + config.legacyTable());
+                }
+                fields.add(column);
+            }
+        }
+        return fields;
+    }
+
+    /** Both tables, described, and the judge of their rows. */
+    public record Prepared(LegacyTable legacy, TargetTable target, Judge judge) {
+    }
+}

@@ -1,0 +1,134 @@
+package io.rollingmigration.connect.reconcile.compare;
+
+import io.rollingmigration.connect.reconcile.drift.Drift;
+import io.rollingmigration.connect.reconcile.drift.DriftKind;
+import io.rollingmigration.connect.reconcile.drift.FieldDifference;
+import io.rollingmigration.connect.reconcile.drift.Severity;
+import io.rollingmigration.connect.reconcile.drift.SeverityPolicy;
+import org.apache.kafka.connect.errors.DataException;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compares what one legacy key should be in the target with what the target holds under that key: the translated
+ * legacy row against the live target row with the expected target key, field by field and rule by rule. Live
+ * target rows under the same legacy key but another target key, or without a legacy row, are unexpected.
+ */
+public final class Judge {
+
+    private final Expectation expectation;
+    private final FieldComparator comparator;
+    private final RuleBook rules;
+    private final SeverityPolicy severities;
+    private final String changeColumn;
+
+    public Judge(Expectation expectation, FieldComparator comparator, RuleBook rules, SeverityPolicy severities,
+                 String changeColumn) {
+        this.expectation = expectation;
+        this.comparator = comparator;
+        this.rules = rules;
+        this.severities = severities;
+        this.changeColumn = changeColumn;
+    }
+
+    /**
+     * @param sourceKey the legacy key
+     * @param legacy    the legacy row, or {@code null} when it does not exist
+     * @param targets   every target row whose lineage source key is {@code sourceKey}, delete markers included
+     */
+    public List<Verdict> judge(String sourceKey, LegacyRow legacy, List<TargetRow> targets) {
+        List<Verdict> verdicts = new ArrayList<>(1);
+        Instant legacyChange = legacy == null ? null : changeTime(legacy.values());
+        if (legacy == null) {
+            for (TargetRow row : targets) {
+                if (!row.deleted()) {
+                    verdicts.add(new Verdict(row.targetKey(), sourceKey, drift(DriftKind.UNEXPECTED_IN_TARGET,
+                            row.targetKey(), sourceKey, List.of(), List.of(), null), null, row.committedAt()));
+                }
+            }
+            return verdicts;
+        }
+        String targetKey;
+        Map<String, Object> expected;
+        try {
+            targetKey = expectation.targetKey(legacy.values());
+        } catch (DataException | IllegalArgumentException e) {
+            verdicts.add(new Verdict("legacy:" + sourceKey, sourceKey, drift(DriftKind.RULE_VIOLATION,
+                    "legacy:" + sourceKey, sourceKey, List.of(), List.of("translation"), e.getMessage()),
+                    legacyChange, null));
+            return verdicts;
+        }
+        TargetRow match = null;
+        for (TargetRow row : targets) {
+            if (row.targetKey().equals(targetKey)) {
+                match = row;
+            } else if (!row.deleted()) {
+                verdicts.add(new Verdict(row.targetKey(), sourceKey, drift(DriftKind.UNEXPECTED_IN_TARGET,
+                        row.targetKey(), sourceKey, List.of(), List.of(), null), legacyChange, row.committedAt()));
+            }
+        }
+        Instant targetChange = match == null ? null : match.committedAt();
+        try {
+            expected = expectation.expected(legacy.values(), targetKey);
+        } catch (DataException | IllegalArgumentException | ArithmeticException e) {
+            verdicts.add(new Verdict(targetKey, sourceKey, drift(DriftKind.RULE_VIOLATION, targetKey, sourceKey,
+                    List.of(), List.of("translation"), e.getMessage()), legacyChange, targetChange));
+            return verdicts;
+        }
+        if (match == null || match.deleted()) {
+            verdicts.add(new Verdict(targetKey, sourceKey, drift(DriftKind.MISSING_IN_TARGET, targetKey, sourceKey,
+                    List.of(), List.of(), null), legacyChange, targetChange));
+            return verdicts;
+        }
+        List<FieldDifference> differences = comparator.differences(expectation.fields(), expected, match.values());
+        List<RuleBook.Violation> violations = rules.violations(legacy.values(), match.values());
+        if (differences.isEmpty() && violations.isEmpty()) {
+            verdicts.add(new Verdict(targetKey, sourceKey, null, legacyChange, targetChange));
+            return verdicts;
+        }
+        DriftKind kind = differences.isEmpty() ? DriftKind.RULE_VIOLATION : DriftKind.FIELD_MISMATCH;
+        Severity severity = severities.of(kind, differences);
+        List<String> names = new ArrayList<>();
+        StringBuilder errors = new StringBuilder();
+        for (RuleBook.Violation violation : violations) {
+            names.add(violation.rule());
+            severity = severity.atLeast(violation.severity() == null
+                    ? severities.of(DriftKind.RULE_VIOLATION) : violation.severity());
+            if (violation.error() != null) {
+                errors.append(errors.length() == 0 ? "" : "; ").append(violation.rule()).append(": ")
+                        .append(violation.error());
+            }
+        }
+        verdicts.add(new Verdict(targetKey, sourceKey, new Drift(kind, targetKey, sourceKey, severity, differences,
+                names, errors.length() == 0 ? null : errors.toString()), legacyChange, targetChange));
+        return verdicts;
+    }
+
+    private Drift drift(DriftKind kind, String targetKey, String sourceKey, List<FieldDifference> fields,
+                        List<String> rules, String message) {
+        return new Drift(kind, targetKey, sourceKey, severities.of(kind, fields), fields, rules, message);
+    }
+
+    private Instant changeTime(Map<String, Object> legacy) {
+        if (changeColumn == null) {
+            return null;
+        }
+        Object value = legacy.get(changeColumn);
+        if (value instanceof Instant) {
+            return (Instant) value;
+        }
+        if (value instanceof LocalDateTime) {
+            return ((LocalDateTime) value).toInstant(ZoneOffset.UTC);
+        }
+        if (value instanceof OffsetDateTime) {
+            return ((OffsetDateTime) value).toInstant();
+        }
+        return null;
+    }
+}

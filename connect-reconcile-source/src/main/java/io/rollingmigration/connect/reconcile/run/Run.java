@@ -1,0 +1,358 @@
+package io.rollingmigration.connect.reconcile.run;
+
+import com.google.common.util.concurrent.RateLimiter;
+import io.rollingmigration.connect.reconcile.compare.Judge;
+import io.rollingmigration.connect.reconcile.compare.LegacyRow;
+import io.rollingmigration.connect.reconcile.compare.TargetRow;
+import io.rollingmigration.connect.reconcile.compare.Verdict;
+import io.rollingmigration.connect.reconcile.drift.Drift;
+import io.rollingmigration.connect.reconcile.drift.OpenDrift;
+import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
+import io.rollingmigration.connect.reconcile.drift.RunFigures;
+import io.rollingmigration.connect.reconcile.store.KeyRange;
+import io.rollingmigration.connect.reconcile.store.LegacyTable;
+import io.rollingmigration.connect.reconcile.store.TargetTable;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One comparison of a key range, done in small steps so that memory holds at most a chunk per side plus the
+ * suspects. A difference is first held as suspect; it becomes drift only if it persists after the recheck delay
+ * and the pipeline has applied the legacy change it is about (lag awareness), so changes in flight are counted as
+ * such, never reported. Open drift that comes back into line is resolved.
+ */
+public final class Run {
+
+    private static final long LAG_REFRESH_MILLIS = 5_000;
+    private static final long LAG_WINDOW_MILLIS = 60_000;
+    private static final long POSITION_REFRESH_MILLIS = 1_000;
+
+    /** The run's limits. */
+    public record Settings(int chunkSize, long recheckDelayMillis, long recheckMaxWaitMillis, int suspectsMax,
+                           int rowsPerSecond) {
+    }
+
+    private final RunState state;
+    private final KeyRange range;
+    private LegacyTable legacy;
+    private TargetTable target;
+    private Judge judge;
+    private final OpenDriftSet open;
+    private final Settings settings;
+    private final RateLimiter limiter;
+    private final Set<String> seenOpen = new HashSet<>();
+    private final Set<String> judgedSourceKeys = new HashSet<>();
+    private final SuspectQueue suspects = new SuspectQueue();
+    private long lagMillis;
+    private boolean lagChecked;
+    private long lagCheckedAt;
+    private Instant appliedPosition;
+    private boolean appliedChecked;
+    private long appliedCheckedAt;
+
+    public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge,
+               OpenDriftSet open, Settings settings) {
+        this.state = state;
+        this.range = range;
+        this.legacy = legacy;
+        this.target = target;
+        this.judge = judge;
+        this.open = open;
+        this.settings = settings;
+        this.limiter = settings.rowsPerSecond() > 0 ? RateLimiter.create(settings.rowsPerSecond()) : null;
+    }
+
+    /** Continues over new connections after a database failure, keeping the position and the suspects. */
+    public void reattach(LegacyTable legacyTable, TargetTable targetTable, Judge newJudge) {
+        this.legacy = legacyTable;
+        this.target = targetTable;
+        this.judge = newJudge;
+    }
+
+    public RunState state() {
+        return state;
+    }
+
+    public RunFigures figures() {
+        return state.figures();
+    }
+
+    public boolean finished() {
+        return state.phase() == Phase.DONE;
+    }
+
+    /** How many suspects are held: differences waiting for their recheck. */
+    public int suspects() {
+        return suspects.size();
+    }
+
+    /** Does a bounded amount of work: due rechecks, then one chunk of the current phase. */
+    public RunOutput step(long now) throws SQLException {
+        RunOutput out = new RunOutput();
+        recheckDue(now, out);
+        boolean room = suspects.size() < settings.suspectsMax();
+        switch (state.phase()) {
+            case LEGACY:
+                if (room) {
+                    legacyChunk(now, out);
+                }
+                break;
+            case TARGET:
+                if (room) {
+                    targetChunk(now, out);
+                }
+                break;
+            case OPEN_DRIFT:
+                openDriftChunk(now, out);
+                break;
+            case SETTLE:
+                if (suspects.isEmpty()) {
+                    state.advance(Phase.DONE);
+                }
+                break;
+            default:
+                break;
+        }
+        return out;
+    }
+
+    /** True when the next step would only wait for suspects to fall due. */
+    public boolean waitingForRechecks(long now) {
+        return (state.phase() == Phase.SETTLE || suspects.size() >= settings.suspectsMax())
+                && suspects.nextDue() > now;
+    }
+
+    private void legacyChunk(long now, RunOutput out) throws SQLException {
+        if (!state.full() && !state.legacyIncremental()) {
+            state.advance(Phase.TARGET);
+            return;
+        }
+        if (limiter != null && !limiter.tryAcquire(settings.chunkSize(), 1, TimeUnit.SECONDS)) {
+            return;
+        }
+        List<LegacyRow> rows = legacy.chunk(range, state.position(), state.full() ? null : state.legacySince(),
+                settings.chunkSize());
+        if (!rows.isEmpty()) {
+            RunFigures figures = state.figures();
+            figures.legacyRowsRead(rows.size());
+            List<String> keys = new ArrayList<>(rows.size());
+            rows.forEach(r -> keys.add(r.sourceKey()));
+            Map<String, List<TargetRow>> targets = target.bySourceKeys(keys, settings.chunkSize());
+            for (LegacyRow row : rows) {
+                if (!state.full()) {
+                    judgedSourceKeys.add(row.sourceKey());
+                }
+                figures.compared(1);
+                for (Verdict verdict : judge.judge(row.sourceKey(), row, targets.getOrDefault(row.sourceKey(),
+                        List.of()))) {
+                    consider(verdict, now, out);
+                }
+            }
+            state.moveTo(rows.get(rows.size() - 1).sourceKey());
+        }
+        if (rows.size() < settings.chunkSize()) {
+            state.advance(Phase.TARGET);
+        }
+    }
+
+    private void targetChunk(long now, RunOutput out) throws SQLException {
+        List<TargetRow> rows = state.full()
+                ? target.liveChunk(range, state.position(), settings.chunkSize())
+                : target.appliedSince(range, state.targetSince(), state.position(), settings.chunkSize());
+        if (!rows.isEmpty()) {
+            state.figures().targetRowsRead(rows.size());
+            if (state.full()) {
+                Set<String> keys = new LinkedHashSet<>();
+                rows.forEach(r -> keys.add(r.sourceKey()));
+                Set<String> found = legacy.existing(keys, settings.chunkSize());
+                for (TargetRow row : rows) {
+                    if (!found.contains(row.sourceKey())) {
+                        state.figures().compared(1);
+                        for (Verdict verdict : judge.judge(row.sourceKey(), null, List.of(row))) {
+                            consider(verdict, now, out);
+                        }
+                    }
+                }
+            } else {
+                Set<String> keys = new LinkedHashSet<>();
+                for (TargetRow row : rows) {
+                    if (judgedSourceKeys.add(row.sourceKey())) {
+                        keys.add(row.sourceKey());
+                    }
+                }
+                state.figures().compared(keys.size());
+                for (Verdict verdict : judgeByKeys(keys)) {
+                    consider(verdict, now, out);
+                }
+            }
+            state.moveTo(target.positionOf(rows.get(rows.size() - 1)));
+        }
+        if (rows.size() < settings.chunkSize()) {
+            state.advance(Phase.OPEN_DRIFT);
+        }
+    }
+
+    private void openDriftChunk(long now, RunOutput out) throws SQLException {
+        List<OpenDrift> unseen = open.unseen(range.id(), seenOpen);
+        if (unseen.isEmpty()) {
+            state.advance(Phase.SETTLE);
+            return;
+        }
+        List<OpenDrift> batch = unseen.subList(0, Math.min(unseen.size(), settings.chunkSize()));
+        Set<String> keys = new LinkedHashSet<>();
+        batch.forEach(d -> {
+            if (d.legacyKey() != null) {
+                keys.add(d.legacyKey());
+            }
+        });
+        Map<String, Verdict> verdicts = new HashMap<>();
+        for (Verdict verdict : judgeByKeys(keys)) {
+            verdicts.put(verdict.targetKey(), verdict);
+        }
+        for (OpenDrift drift : batch) {
+            seenOpen.add(drift.targetKey());
+            Verdict verdict = verdicts.remove(drift.targetKey());
+            if (verdict == null || verdict.matches()) {
+                open.remove(drift.targetKey());
+                out.resolve(drift.targetKey());
+            } else {
+                confirm(verdict.drift(), drift.firstDetected(), drift.rechecks() + 1, out);
+            }
+        }
+        for (Verdict other : verdicts.values()) {
+            consider(other, now, out);
+        }
+    }
+
+    /** A fresh finding: matches settle open drift; differences on open drift are confirmed, others held. */
+    private void consider(Verdict verdict, long now, RunOutput out) {
+        String key = verdict.targetKey();
+        OpenDrift known = open.get(key);
+        if (known != null) {
+            seenOpen.add(key);
+        }
+        if (verdict.matches()) {
+            state.figures().countMatch();
+            if (known != null) {
+                open.remove(key);
+                out.resolve(key);
+            }
+            return;
+        }
+        if (verdict.drift().kind() == io.rollingmigration.connect.reconcile.drift.DriftKind.UNEXPECTED_IN_TARGET
+                && state.phase() == Phase.LEGACY) {
+            state.figures().compared(1);
+        }
+        if (known != null) {
+            confirm(verdict.drift(), known.firstDetected(), known.rechecks() + 1, out);
+        } else if (!suspects.contains(key)) {
+            suspects.hold(verdict, now, delay(now));
+        }
+    }
+
+    private void recheckDue(long now, RunOutput out) throws SQLException {
+        List<Suspect> due = suspects.takeDue(now, settings.chunkSize());
+        if (due.isEmpty()) {
+            return;
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        due.forEach(s -> keys.add(s.verdict().sourceKey()));
+        Map<String, Verdict> verdicts = new HashMap<>();
+        for (Verdict verdict : judgeByKeys(keys)) {
+            verdicts.put(verdict.targetKey(), verdict);
+        }
+        Instant applied = appliedPosition(now);
+        for (Suspect suspect : due) {
+            Verdict verdict = verdicts.remove(suspect.verdict().targetKey());
+            if (verdict == null || verdict.matches()) {
+                state.figures().countInFlight();
+                continue;
+            }
+            boolean behind = pipelineBehind(verdict, applied);
+            if (behind && now - suspect.firstSeen() < settings.recheckMaxWaitMillis()) {
+                // Waiting for the pipeline: no point asking again sooner than the applied position is refreshed.
+                suspects.requeue(suspect, verdict, now, Math.max(delay(now), POSITION_REFRESH_MILLIS));
+            } else {
+                confirm(verdict.drift(), now, suspect.checks() + 1L, out);
+            }
+        }
+        for (Verdict other : verdicts.values()) {
+            if (!other.matches() && open.get(other.targetKey()) == null && !suspects.contains(other.targetKey())) {
+                suspects.hold(other, now, delay(now));
+            }
+        }
+    }
+
+    /**
+     * True while the target has not applied the legacy change a difference is about: the target row reflects an
+     * older legacy commit than the legacy row's last change, or (no target row) the pipeline's applied position is
+     * older than it. Without a legacy change column only the delay applies.
+     */
+    private static boolean pipelineBehind(Verdict verdict, Instant applied) {
+        Instant legacyChange = verdict.legacyChangeAt();
+        if (legacyChange == null) {
+            return false;
+        }
+        Instant reflected = verdict.targetChangeAt() != null ? verdict.targetChangeAt() : applied;
+        return reflected == null || reflected.isBefore(legacyChange);
+    }
+
+    private void confirm(Drift drift, long firstDetected, long rechecks, RunOutput out) {
+        OpenDrift state = new OpenDrift(drift.targetKey(), drift.legacyKey(), drift.kind(), drift.severity(),
+                range.id(), firstDetected, rechecks);
+        open.put(state);
+        seenOpen.add(drift.targetKey());
+        this.state.figures().drift(drift);
+        out.report(drift, state);
+    }
+
+    private List<Verdict> judgeByKeys(Set<String> sourceKeys) throws SQLException {
+        if (sourceKeys.isEmpty()) {
+            return List.of();
+        }
+        Map<String, LegacyRow> legacyRows = legacy.byKeys(sourceKeys, settings.chunkSize());
+        Map<String, List<TargetRow>> targetRows = target.bySourceKeys(sourceKeys, settings.chunkSize());
+        List<Verdict> verdicts = new ArrayList<>();
+        for (String key : sourceKeys) {
+            verdicts.addAll(judge.judge(key, legacyRows.get(key), targetRows.getOrDefault(key, List.of())));
+        }
+        return verdicts;
+    }
+
+    /** The recheck delay: the configured one, or twice the lag observed in the target if that is longer. */
+    private long delay(long now) {
+        if (!lagChecked || now - lagCheckedAt >= LAG_REFRESH_MILLIS) {
+            lagChecked = true;
+            lagCheckedAt = now;
+            try {
+                lagMillis = target.observedLagMillis(Instant.ofEpochMilli(now - LAG_WINDOW_MILLIS));
+            } catch (SQLException e) {
+                // Keep the last figure; the next chunk's query reports a database that is really gone.
+            }
+        }
+        return Math.max(settings.recheckDelayMillis(), 2 * lagMillis);
+    }
+
+    private Instant appliedPosition(long now) throws SQLException {
+        if (!appliedChecked || now - appliedCheckedAt >= POSITION_REFRESH_MILLIS) {
+            appliedChecked = true;
+            appliedCheckedAt = now;
+            appliedPosition = target.appliedPosition();
+        }
+        return appliedPosition;
+    }
+
+    /** The lag last observed in the target, in milliseconds. */
+    public long observedLagMillis() {
+        return lagMillis;
+    }
+}

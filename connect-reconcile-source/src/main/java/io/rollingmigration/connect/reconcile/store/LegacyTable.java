@@ -1,0 +1,213 @@
+package io.rollingmigration.connect.reconcile.store;
+
+import io.rollingmigration.connect.common.dialect.ColumnDescription;
+import io.rollingmigration.connect.common.dialect.SqlDialect;
+import io.rollingmigration.connect.common.dialect.TableDescription;
+import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.reconcile.compare.LegacyRow;
+import org.apache.kafka.connect.errors.ConnectException;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The legacy table, read only: in key order one chunk at a time (keyset pagination on its own key index, in its
+ * own collation, which is consistent because the key is unique), or by key for re-checks.
+ */
+public final class LegacyTable {
+
+    private final Session session;
+    private final SqlDialect dialect;
+    private final TableId table;
+    private final KeyCodec key;
+    private final List<String> columns;
+    private final String changeColumn;
+
+    private LegacyTable(Session session, TableId table, KeyCodec key, List<String> columns, String changeColumn) {
+        this.session = session;
+        this.dialect = session.dialect();
+        this.table = table;
+        this.key = key;
+        this.columns = columns;
+        this.changeColumn = changeColumn;
+    }
+
+    /** Resolves the key (the given columns or the primary key) and the change column; names must exist. */
+    public static LegacyTable describe(Session session, TableId table, List<String> keyColumns, String changeColumn)
+            throws SQLException {
+        TableDescription description = TableDescription.read(session.connection(), session.dialect(), table)
+                .orElseThrow(() -> new ConnectException("Legacy table " + table + " does not exist"));
+        session.endTransaction();
+        List<String> keys = keyColumns.isEmpty() ? description.primaryKey() : keyColumns;
+        if (keys.isEmpty()) {
+            throw new ConnectException("Legacy table " + table + " has no primary key; set key.columns");
+        }
+        List<ColumnDescription> keyDescriptions = new ArrayList<>();
+        for (String name : keys) {
+            keyDescriptions.add(description.column(name).orElseThrow(() -> new ConnectException(
+                    "Key column '" + name + "' is not a column of legacy table " + table)));
+        }
+        if (changeColumn != null && description.column(changeColumn).isEmpty()) {
+            throw new ConnectException("Change column '" + changeColumn + "' is not a column of legacy table "
+                    + table);
+        }
+        return new LegacyTable(session, table, new KeyCodec(keyDescriptions),
+                new ArrayList<>(description.columns().keySet()), changeColumn);
+    }
+
+    public KeyCodec key() {
+        return key;
+    }
+
+    public List<String> columns() {
+        return columns;
+    }
+
+    public TableId id() {
+        return table;
+    }
+
+    /**
+     * Up to {@code limit} rows of the range in key order, after {@code after} (canonical JSON) if given, and
+     * changed after {@code changedSince} if given.
+     */
+    public List<LegacyRow> chunk(KeyRange range, String after, Object changedSince, int limit) throws SQLException {
+        if (range.legacyEmpty()) {
+            return List.of();
+        }
+        String condition = changedSince == null ? null : dialect.quote(changeColumn) + " > ?";
+        String sql = dialect.keysetChunk(table, key.names(), columns, after != null, range.legacyLower() != null,
+                range.legacyUpper() != null, condition, limit);
+        PreparedStatement statement = session.prepare(sql);
+        int index = 1;
+        int[] exclusive = dialect.tupleParameterOrder(key.size(), false);
+        int[] inclusive = dialect.tupleParameterOrder(key.size(), true);
+        if (after != null) {
+            index = KeyCodec.bind(statement, index, key.parse(after), exclusive);
+        }
+        if (range.legacyLower() != null) {
+            index = KeyCodec.bind(statement, index, key.parse(range.legacyLower()), inclusive);
+        }
+        if (range.legacyUpper() != null) {
+            index = KeyCodec.bind(statement, index, key.parse(range.legacyUpper()), inclusive);
+        }
+        if (changedSince != null) {
+            KeyCodec.bindOne(statement, index, changedSince);
+        }
+        List<LegacyRow> rows = read(statement);
+        session.endTransaction();
+        return rows;
+    }
+
+    /** The rows with the given keys (canonical JSON), by key; keys without a row are absent. */
+    public Map<String, LegacyRow> byKeys(Collection<String> sourceKeys, int batch) throws SQLException {
+        return lookUp(sourceKeys, batch, columns);
+    }
+
+    /** Which of the given keys (canonical JSON) have a row; reads the key columns only. */
+    public java.util.Set<String> existing(Collection<String> sourceKeys, int batch) throws SQLException {
+        return lookUp(sourceKeys, batch, key.names()).keySet();
+    }
+
+    private Map<String, LegacyRow> lookUp(Collection<String> sourceKeys, int batch, List<String> selected)
+            throws SQLException {
+        Map<String, LegacyRow> found = new HashMap<>();
+        java.util.Set<String> wanted = new java.util.HashSet<>(sourceKeys);
+        List<List<Object>> values = new ArrayList<>();
+        for (String sourceKey : sourceKeys) {
+            try {
+                values.add(key.parse(sourceKey));
+            } catch (IllegalArgumentException e) {
+                // A lineage key that names no legacy row (another key shape): nothing to look up.
+            }
+        }
+        java.util.Optional<String> arrayType = key.single() == null ? java.util.Optional.empty()
+                : dialect.keyArrayType(key.single());
+        for (int from = 0; from < values.size(); from += batch) {
+            List<List<Object>> slice = values.subList(from, Math.min(values.size(), from + batch));
+            PreparedStatement statement;
+            if (arrayType.isPresent()) {
+                statement = session.prepare(dialect.selectByKeyArray(table, key.names().get(0), selected, null));
+                Object[] array = new Object[slice.size()];
+                for (int i = 0; i < array.length; i++) {
+                    array[i] = slice.get(i).get(0);
+                }
+                statement.setArray(1, session.connection().createArrayOf(arrayType.get(), array));
+            } else {
+                statement = session.prepare(dialect.selectByKeys(table, key.names(), selected, slice.size(), null));
+                int index = 1;
+                for (List<Object> tuple : slice) {
+                    index = KeyCodec.bind(statement, index, tuple);
+                }
+            }
+            for (LegacyRow row : read(statement)) {
+                // Only exact matches: a case- or accent-insensitive collation may return look-alike keys.
+                if (wanted.contains(row.sourceKey())) {
+                    found.put(row.sourceKey(), row);
+                }
+            }
+        }
+        session.endTransaction();
+        return found;
+    }
+
+    /** The largest value of the change column, or {@code null} for an empty table. */
+    public Object maxChange() throws SQLException {
+        PreparedStatement statement = session.prepare(dialect.maxOf(table, changeColumn, null));
+        Object value;
+        try (ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            value = io.rollingmigration.connect.common.normalize.ValueNormalizer.column(rs, 1,
+                    rs.getMetaData().getColumnType(1), rs.getMetaData().getColumnTypeName(1));
+        }
+        session.endTransaction();
+        return value;
+    }
+
+    /** Keys (canonical JSON) that split the table into {@code count} ranges of about equal size. */
+    public List<String> boundaries(int count) throws SQLException {
+        long rows = rowCount();
+        List<String> bounds = new ArrayList<>();
+        if (count <= 1 || rows < count) {
+            return bounds;
+        }
+        PreparedStatement statement = session.prepare(dialect.keyBoundaries(table, key.names(), null));
+        statement.setLong(1, (rows + count - 1) / count);
+        try (ResultSet rs = statement.executeQuery()) {
+            Rows reader = new Rows(rs);
+            while (rs.next() && bounds.size() < count - 1) {
+                bounds.add(key.canonical(reader.current()));
+            }
+        }
+        session.endTransaction();
+        return bounds;
+    }
+
+    private long rowCount() throws SQLException {
+        PreparedStatement statement = session.prepare(dialect.rowCount(table));
+        long rows;
+        try (ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            rows = rs.getLong(1);
+        }
+        return rows;
+    }
+
+    private List<LegacyRow> read(PreparedStatement statement) throws SQLException {
+        List<LegacyRow> rows = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            Rows reader = new Rows(rs);
+            while (rs.next()) {
+                Map<String, Object> values = reader.current();
+                rows.add(new LegacyRow(key.canonical(values), values));
+            }
+        }
+        return rows;
+    }
+}

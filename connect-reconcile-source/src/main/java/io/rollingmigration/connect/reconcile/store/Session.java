@@ -1,0 +1,106 @@
+package io.rollingmigration.connect.reconcile.store;
+
+import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
+import io.rollingmigration.connect.common.dialect.SqlDialect;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A read-only connection to one store: every query runs in a short read-only transaction (ended after each
+ * chunk, so no snapshot or lock outlives it) and under a statement timeout. The reconciler never writes either
+ * store.
+ */
+public final class Session implements AutoCloseable {
+
+    private static final int CACHED_STATEMENTS = 16;
+
+    private final Connection connection;
+    private final SqlDialect dialect;
+    private final int timeoutSeconds;
+    private final Map<String, PreparedStatement> statements = new LinkedHashMap<>(32, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+            if (size() > CACHED_STATEMENTS) {
+                closeQuietly(eldest.getValue());
+                return true;
+            }
+            return false;
+        }
+    };
+
+    private Session(Connection connection, SqlDialect dialect, int timeoutSeconds) {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    public static Session open(JdbcConnectionConfig config, int timeoutSeconds) throws SQLException {
+        Connection connection = config.open();
+        try {
+            connection.setAutoCommit(false);
+            connection.setReadOnly(true);
+            return new Session(connection, config.dialect(), timeoutSeconds);
+        } catch (SQLException e) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the original failure is the one to report
+            }
+            throw e;
+        }
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    /** A prepared statement for the text, reused while it stays among the recently used ones. */
+    public PreparedStatement prepare(String sql) throws SQLException {
+        PreparedStatement statement = statements.get(sql);
+        if (statement == null || statement.isClosed()) {
+            statement = connection.prepareStatement(sql);
+            statement.setQueryTimeout(timeoutSeconds);
+            statements.put(sql, statement);
+        } else {
+            statement.clearParameters();
+        }
+        return statement;
+    }
+
+    /** Ends the current read-only transaction. */
+    public void endTransaction() throws SQLException {
+        connection.commit();
+    }
+
+    @Override
+    public void close() {
+        statements.values().forEach(Session::closeQuietly);
+        statements.clear();
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // a broken connection has nothing to roll back
+        }
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing a broken connection has nothing left to tell
+        }
+    }
+
+    private static void closeQuietly(PreparedStatement statement) {
+        try {
+            statement.close();
+        } catch (SQLException ignored) {
+            // the connection may already be gone
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package io.rollingmigration.connect.reconcile.store;
+
+import io.rollingmigration.connect.common.dialect.ColumnDescription;
+import io.rollingmigration.connect.common.dialect.SqlDialect;
+import io.rollingmigration.connect.common.dialect.TableDescription;
+import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.common.lineage.Lineage;
+import io.rollingmigration.connect.reconcile.compare.IdentityExpectation;
+import io.rollingmigration.connect.reconcile.compare.TargetRow;
+import org.apache.kafka.connect.errors.ConnectException;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The target table, read only, through its lineage: rows looked up by legacy key (the indexed
+ * lineage_source_key), live rows walked in source key order, rows applied since a time, and the pipeline's
+ * applied position.
+ */
+public final class TargetTable {
+
+    private static final String SOURCE_KEY = Lineage.Field.SOURCE_KEY.column();
+    private static final String SOURCE_TABLE = Lineage.Field.SOURCE_TABLE.column();
+    private static final String COMMITTED_AT = Lineage.Field.SOURCE_COMMIT_TIME.column();
+    private static final String APPLIED_AT = Lineage.Field.APPLIED_AT.column();
+    private static final String DELETED_AT = Lineage.Field.DELETED_AT.column();
+    private static final String OPERATION = Lineage.Field.OPERATION.column();
+
+    private final Session session;
+    private final SqlDialect dialect;
+    private final TableId table;
+    private final List<String> keyColumns;
+    private final KeyCodec walkKey;
+    private final ColumnDescription sourceKeyColumn;
+    private final List<String> fields;
+    private final List<String> selected = new ArrayList<>();
+    private final List<String> walked = new ArrayList<>();
+    private final boolean softDeletes;
+    private final boolean hasOperation;
+    private final String sourceTable;
+
+    private TargetTable(Session session, TableId table, List<String> keyColumns, KeyCodec walkKey,
+                        List<String> fields, boolean softDeletes, boolean hasOperation, String sourceTable) {
+        this.session = session;
+        this.dialect = session.dialect();
+        this.table = table;
+        this.keyColumns = keyColumns;
+        this.walkKey = walkKey;
+        this.sourceKeyColumn = walkKey.column(0);
+        this.fields = fields;
+        this.softDeletes = softDeletes;
+        this.hasOperation = hasOperation;
+        this.sourceTable = sourceTable;
+        walked.add(SOURCE_KEY);
+        walked.addAll(keyColumns);
+        walked.add(COMMITTED_AT);
+        for (String column : keyColumns) {
+            add(selected, column);
+        }
+        fields.forEach(f -> add(selected, f));
+        add(selected, SOURCE_KEY);
+        add(selected, COMMITTED_AT);
+        if (softDeletes) {
+            add(selected, DELETED_AT);
+        }
+    }
+
+    private static void add(List<String> list, String column) {
+        if (!list.contains(column)) {
+            list.add(column);
+        }
+    }
+
+    /**
+     * Checks that the table has a primary key, the lineage columns the pairing needs and every compared field.
+     *
+     * @param keyField the column that must be the primary key (the aggregate's key field), or {@code null}
+     */
+    public static TargetTable describe(Session session, TableId table, String keyField, List<String> fields,
+                                       String sourceTable) throws SQLException {
+        TableDescription description = TableDescription.read(session.connection(), session.dialect(), table)
+                .orElseThrow(() -> new ConnectException("Target table " + table + " does not exist"));
+        session.endTransaction();
+        List<String> keys = description.primaryKey();
+        if (keys.isEmpty()) {
+            throw new ConnectException("Target table " + table + " has no primary key");
+        }
+        if (keyField != null && !keys.equals(List.of(keyField))) {
+            throw new ConnectException("Target table " + table + " has primary key " + keys + ", but the mapping "
+                    + "spec keys the aggregate by '" + keyField + "'");
+        }
+        for (String lineage : List.of(SOURCE_KEY, COMMITTED_AT, APPLIED_AT)) {
+            if (description.column(lineage).isEmpty()) {
+                throw new ConnectException("Target table " + table + " has no lineage column '" + lineage + "': "
+                        + "the reconciler pairs target rows with legacy rows through the lineage the sink writes");
+            }
+        }
+        for (String field : fields) {
+            if (description.column(field).isEmpty()) {
+                throw new ConnectException("Compared field '" + field + "' is not a column of target table " + table);
+            }
+        }
+        List<ColumnDescription> walk = new ArrayList<>();
+        walk.add(description.column(SOURCE_KEY).get());
+        keys.forEach(k -> walk.add(description.column(k).get()));
+        return new TargetTable(session, table, keys, new KeyCodec(walk), fields,
+                description.column(DELETED_AT).isPresent(), description.column(OPERATION).isPresent(), sourceTable);
+    }
+
+    public List<String> keyColumns() {
+        return keyColumns;
+    }
+
+    /** Every row (delete markers included) whose lineage source key is one of the given, by source key. */
+    public Map<String, List<TargetRow>> bySourceKeys(Collection<String> sourceKeys, int batch) throws SQLException {
+        Map<String, List<TargetRow>> found = new HashMap<>();
+        Set<String> wanted = new HashSet<>(sourceKeys);
+        List<String> keys = new ArrayList<>(wanted);
+        java.util.Optional<String> arrayType = dialect.keyArrayType(sourceKeyColumn);
+        for (int from = 0; from < keys.size(); from += batch) {
+            List<String> slice = keys.subList(from, Math.min(keys.size(), from + batch));
+            PreparedStatement statement;
+            int index;
+            if (arrayType.isPresent()) {
+                statement = session.prepare(dialect.selectByKeyArray(table, SOURCE_KEY, selected,
+                        sourceTableCondition()));
+                statement.setArray(1, session.connection().createArrayOf(arrayType.get(), slice.toArray()));
+                index = 2;
+            } else {
+                statement = session.prepare(dialect.selectByKeys(table, List.of(SOURCE_KEY), selected, slice.size(),
+                        sourceTableCondition()));
+                index = 1;
+                for (String key : slice) {
+                    statement.setString(index++, key);
+                }
+            }
+            bindSourceTable(statement, index);
+            for (TargetRow row : read(statement, true)) {
+                // Only exact matches: a case-insensitive collation may return look-alike keys.
+                if (wanted.contains(row.sourceKey())) {
+                    found.computeIfAbsent(row.sourceKey(), k -> new ArrayList<>(1)).add(row);
+                }
+            }
+        }
+        session.endTransaction();
+        return found;
+    }
+
+    /**
+     * Up to {@code limit} live rows of the range in (source key, target key) order, after the given row, with their
+     * source key, target key and commit time only.
+     */
+    public List<TargetRow> liveChunk(KeyRange range, String after, int limit) throws SQLException {
+        return walk(range, after, null, limit);
+    }
+
+    /** Like {@link #liveChunk}, among rows the sink applied after {@code since}, delete markers included. */
+    public List<TargetRow> appliedSince(KeyRange range, Instant since, String after, int limit)
+            throws SQLException {
+        return walk(range, after, since, limit);
+    }
+
+    /** Where a walk stands after a row, as text to resume from: canonical JSON of source key and target key. */
+    public String positionOf(TargetRow row) {
+        return walkKey.canonical(row.values());
+    }
+
+    /** The newest lineage_applied_at, or {@code null} for an empty table. */
+    public Instant lastApplied() throws SQLException {
+        PreparedStatement statement = session.prepare(dialect.maxOf(table, APPLIED_AT, null));
+        Instant applied;
+        try (ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            applied = instant(rs.getObject(1));
+        }
+        session.endTransaction();
+        return applied;
+    }
+
+    private List<TargetRow> walk(KeyRange range, String after, Instant since, int limit) throws SQLException {
+        if (range.targetEmpty()) {
+            return List.of();
+        }
+        List<String> conditions = new ArrayList<>();
+        conditions.add(dialect.quote(SOURCE_KEY) + " IS NOT NULL");
+        if (softDeletes && since == null) {
+            conditions.add(dialect.quote(DELETED_AT) + " IS NULL");
+        }
+        if (since != null) {
+            conditions.add(dialect.quote(APPLIED_AT) + " > ?");
+        }
+        if (range.targetLower() != null) {
+            conditions.add(dialect.quote(SOURCE_KEY) + " >= ?");
+        }
+        if (range.targetUpper() != null) {
+            conditions.add(dialect.quote(SOURCE_KEY) + " < ?");
+        }
+        if (sourceTable != null) {
+            conditions.add(sourceTableCondition());
+        }
+        String sql = dialect.keysetChunk(table, walkKey.names(), walked, after != null, false, false,
+                conditions.isEmpty() ? null : String.join(" AND ", conditions), limit);
+        PreparedStatement statement = session.prepare(sql);
+        int index = 1;
+        if (after != null) {
+            index = KeyCodec.bind(statement, index, walkKey.parse(after),
+                    dialect.tupleParameterOrder(walkKey.size(), false));
+        }
+        if (since != null) {
+            KeyCodec.bindOne(statement, index++, since);
+        }
+        if (range.targetLower() != null) {
+            statement.setString(index++, range.targetLower());
+        }
+        if (range.targetUpper() != null) {
+            statement.setString(index++, range.targetUpper());
+        }
+        bindSourceTable(statement, index);
+        List<TargetRow> rows = read(statement, false);
+        session.endTransaction();
+        return rows;
+    }
+
+    /**
+     * The legacy commit time of the newest streamed change the target holds: how far the pipeline has applied.
+     * Snapshot rows are left out: they carry the time they were read, not a position in the change stream, so
+     * during a backfill they would claim the stream is further along than it is.
+     */
+    public Instant appliedPosition() throws SQLException {
+        String streamed = hasOperation ? "(" + dialect.quote(OPERATION) + " IS NULL OR " + dialect.quote(OPERATION)
+                + " <> ?)" : null;
+        PreparedStatement statement = session.prepare(dialect.maxOf(table, COMMITTED_AT, streamed));
+        if (hasOperation) {
+            statement.setString(1, io.rollingmigration.connect.common.lineage.Operation.READ.name());
+        }
+        Instant position;
+        try (ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            position = instant(rs.getObject(1));
+        }
+        session.endTransaction();
+        return position;
+    }
+
+    /** The largest replication lag (applied minus legacy commit) among rows applied at or after {@code since}. */
+    public long observedLagMillis(Instant since) throws SQLException {
+        String sql = "SELECT " + dialect.quote(COMMITTED_AT) + ", " + dialect.quote(APPLIED_AT) + " FROM "
+                + dialect.quote(table) + " WHERE " + dialect.quote(APPLIED_AT) + " >= ?";
+        PreparedStatement statement = session.prepare(sql);
+        KeyCodec.bindOne(statement, 1, since);
+        statement.setMaxRows(10_000);
+        long lag = 0;
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                Instant committed = instant(rs.getObject(1));
+                Instant applied = instant(rs.getObject(2));
+                if (committed != null && applied != null) {
+                    lag = Math.max(lag, applied.toEpochMilli() - committed.toEpochMilli());
+                }
+            }
+        }
+        session.endTransaction();
+        return lag;
+    }
+
+    /** Source keys that split the live rows into {@code count} ranges of about equal size. */
+    public List<String> boundaries(int count) throws SQLException {
+        List<String> bounds = new ArrayList<>();
+        if (count <= 1) {
+            return bounds;
+        }
+        long rows;
+        try (ResultSet rs = session.prepare(dialect.rowCount(table)).executeQuery()) {
+            rs.next();
+            rows = rs.getLong(1);
+        }
+        if (rows >= count) {
+            PreparedStatement statement = session.prepare(dialect.keyBoundaries(table, List.of(SOURCE_KEY),
+                    dialect.quote(SOURCE_KEY) + " IS NOT NULL"));
+            statement.setLong(1, (rows + count - 1) / count);
+            String previous = null;
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next() && bounds.size() < count - 1) {
+                    String bound = rs.getString(1);
+                    if (!bound.equals(previous)) {
+                        bounds.add(bound);
+                        previous = bound;
+                    }
+                }
+            }
+        }
+        session.endTransaction();
+        return bounds;
+    }
+
+    private String sourceTableCondition() {
+        return sourceTable == null ? null : dialect.quote(SOURCE_TABLE) + " = ?";
+    }
+
+    private void bindSourceTable(PreparedStatement statement, int index) throws SQLException {
+        if (sourceTable != null) {
+            statement.setString(index, sourceTable);
+        }
+    }
+
+    private List<TargetRow> read(PreparedStatement statement, boolean withFields) throws SQLException {
+        List<TargetRow> rows = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            Rows reader = new Rows(rs);
+            while (rs.next()) {
+                Map<String, Object> values = reader.current();
+                Object deletedAt = values.get(DELETED_AT);
+                rows.add(new TargetRow(IdentityExpectation.keyText(keyColumns, values), (String) values.get(SOURCE_KEY),
+                        values, instant(values.get(COMMITTED_AT)), withFields && deletedAt != null));
+            }
+        }
+        return rows;
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof Instant) {
+            return (Instant) value;
+        }
+        if (value instanceof java.time.OffsetDateTime) {
+            return ((java.time.OffsetDateTime) value).toInstant();
+        }
+        if (value instanceof java.time.LocalDateTime) {
+            return ((java.time.LocalDateTime) value).toInstant(java.time.ZoneOffset.UTC);
+        }
+        if (value instanceof java.sql.Timestamp) {
+            return ((java.sql.Timestamp) value).toInstant();
+        }
+        return null;
+    }
+}
