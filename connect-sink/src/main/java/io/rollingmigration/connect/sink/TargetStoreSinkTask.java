@@ -40,6 +40,8 @@ public class TargetStoreSinkTask extends SinkTask {
     private VersionGuardedWriter writer;
     private ChangeReader reader;
     private int retriesLeft;
+    /** When the batch that failed may be tried again, epoch ms; 0 when nothing is being retried. */
+    private long retryNotBefore;
     private long nextPurgeAt;
     private OwnershipGate gate;
     private boolean gateReady;
@@ -76,6 +78,7 @@ public class TargetStoreSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        awaitRetryBackoff();
         if (records.isEmpty()) {
             return;
         }
@@ -122,8 +125,27 @@ public class TargetStoreSinkTask extends SinkTask {
         }
     }
 
+    /**
+     * Waits out the rest of the back-off before a retried batch. Connect honours {@code context.timeout} only up to
+     * the next offset commit, so a worker committing every second would otherwise burn every retry within seconds
+     * of an outage instead of over {@code max.retries} times {@code retry.backoff.ms}.
+     */
+    private void awaitRetryBackoff() {
+        long wait = retryNotBefore - System.currentTimeMillis();
+        retryNotBefore = 0;
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RetriableException("Interrupted while waiting to retry a batch", e);
+            }
+        }
+    }
+
     private void retryOrFail(TransientDatabaseException e, int batchSize) {
         if (retriesLeft-- > 0) {
+            retryNotBefore = System.currentTimeMillis() + config.retryBackoffMillis();
             log.warn("{}; retrying the batch of {} records in {} ms ({} retries left)", e.getMessage(),
                     batchSize, config.retryBackoffMillis(), retriesLeft);
             context.timeout(config.retryBackoffMillis());
