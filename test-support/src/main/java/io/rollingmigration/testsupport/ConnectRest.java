@@ -63,6 +63,20 @@ public final class ConnectRest {
         send("DELETE", "connectors/" + encode(name), null, -1);
     }
 
+    /** Stops a connector and its tasks, keeping its config (KIP-875); offsets can then be altered or reset. */
+    public void stopConnector(String name) {
+        send("PUT", "connectors/" + encode(name) + "/stop", null, -1);
+    }
+
+    public void resumeConnector(String name) {
+        send("PUT", "connectors/" + encode(name) + "/resume", null, -1);
+    }
+
+    /** Resets a stopped connector's offsets: a sink then reads its topics from the beginning again. */
+    public void resetOffsets(String name) {
+        send("DELETE", "connectors/" + encode(name) + "/offsets", null, -1);
+    }
+
     public JsonNode status(String name) {
         return get("connectors/" + encode(name) + "/status");
     }
