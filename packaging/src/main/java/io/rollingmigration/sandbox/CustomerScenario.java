@@ -17,7 +17,8 @@ public final class CustomerScenario {
 
     public static final String TABLE = "customer";
     public static final String TOPIC = "legacy.public.customer";
-    public static final List<String> COLUMNS = List.of("id", "name", "email", "status", "balance", "updated_at");
+    public static final List<String> COLUMNS = List.of("id", "name", "email", "status", "balance", "region",
+            "updated_at");
 
     private static final String LEGACY_DDL = "CREATE TABLE IF NOT EXISTS public.customer ("
             + "id bigint PRIMARY KEY, "
@@ -25,6 +26,8 @@ public final class CustomerScenario {
             + "email text, "
             + "status char(1) NOT NULL, "
             + "balance numeric(12,2) NOT NULL, "
+            // The ownership partition: write ownership moves to the new service one region at a time.
+            + "region text NOT NULL DEFAULT 'EU', "
             // Millisecond precision: the Debezium example config uses time.precision.mode=connect.
             + "updated_at timestamp(3) NOT NULL)";
 
@@ -35,6 +38,7 @@ public final class CustomerScenario {
             + "email text, "
             + "status char(1), "
             + "balance numeric(12,2), "
+            + "region text, "
             + "updated_at timestamp(3), "
             + "lineage_source_system text, "
             + "lineage_source_table text, "
@@ -65,13 +69,14 @@ public final class CustomerScenario {
     public void insertLegacyCustomers(long firstId, int count) {
         try (Connection connection = postgres.connect(PostgresFixture.LEGACY);
              PreparedStatement insert = connection.prepareStatement("INSERT INTO public.customer "
-                     + "(id, name, email, status, balance, updated_at) VALUES (?, ?, ?, ?, ?, now())")) {
+                     + "(id, name, email, status, balance, region, updated_at) VALUES (?, ?, ?, ?, ?, ?, now())")) {
             for (long id = firstId; id < firstId + count; id++) {
                 insert.setLong(1, id);
                 insert.setString(2, "Customer " + id);
                 insert.setString(3, id % 7 == 0 ? null : "customer" + id + "@example.com");
                 insert.setString(4, id % 3 == 0 ? "B" : "P");
                 insert.setBigDecimal(5, new java.math.BigDecimal(id * 10 + ".25"));
+                insert.setString(6, id % 2 == 0 ? "EU" : "US");
                 insert.addBatch();
             }
             insert.executeBatch();

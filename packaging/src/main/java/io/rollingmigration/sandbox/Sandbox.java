@@ -53,6 +53,7 @@ public final class Sandbox {
         ConnectClusterFixture connect = null;
         LegacyTraffic traffic = null;
         Thread trafficThread = null;
+        StatusPage statusPage = null;
         // Ctrl-C and kill stop the sandbox in order (traffic, Connect and Kafka, then PostgreSQL) before the JVM
         // begins to exit: once it does, Kafka's own exit hooks delete the broker's directories under its feet.
         for (String signal : new String[] {"INT", "TERM"}) {
@@ -88,7 +89,7 @@ public final class Sandbox {
             SkeletonPipeline pipeline = SkeletonPipeline.pointedAt(postgres, secrets);
             ConfigExample source = pipeline.debeziumSource(postgres.port());
             ConfigExample sink = pipeline.sink();
-            ConfigExample reconcile = pipeline.reconcile(options.reconcileIntervalMillis());
+            ConfigExample reconcile = pipeline.reconcile(options.reconcileIntervalMillis(), connect.bootstrapServers());
             // Operators create the dead letter queue with the pipeline rather than on the first bad record.
             connect.createTopic(sink.config().get("errors.deadletterqueue.topic.name"), 1, Map.of());
             for (ConfigExample connector : List.of(source, sink, reconcile)) {
@@ -106,8 +107,13 @@ public final class Sandbox {
             say("legacy application writing " + options.changesPerSecond() + " changes/s; Ctrl-C stops everything");
 
             String summaryTopic = reconcile.config().get("summary.topic");
+            StatusCollector collector = new StatusCollector(postgres, connect,
+                    sink.config().get("errors.deadletterqueue.topic.name"), reconcile.config().get("drift.topic"),
+                    summaryTopic);
+            statusPage = startStatusPage();
+            Story story = new Story(postgres, traffic, Sandbox::say);
             while (true) {
-                report(scenario, traffic, connect, summaryTopic);
+                story.advance(report(traffic, collector, statusPage));
                 if (stopRequested.await(options.reportEverySeconds(), TimeUnit.SECONDS)) {
                     break;
                 }
@@ -118,6 +124,9 @@ public final class Sandbox {
             }
         } finally {
             say("stopping");
+            if (statusPage != null) {
+                statusPage.close();
+            }
             if (traffic != null) {
                 traffic.stop();
             }
@@ -145,24 +154,26 @@ public final class Sandbox {
         return (System.nanoTime() - startedAt) / 1_000_000_000L;
     }
 
-    private void report(CustomerScenario scenario, LegacyTraffic traffic, ConnectClusterFixture connect,
-                        String summaryTopic) {
-        long legacy = scenario.legacyCount();
-        long target = scenario.targetCount();
-        String drift = "no reconcile run yet";
-        List<TopicRecord> summaries = connect.topics().readAll(summaryTopic);
-        if (!summaries.isEmpty()) {
-            JsonNode last = summaries.get(summaries.size() - 1).value();
-            long differences = last.path("missing_in_target").asLong() + last.path("unexpected_in_target").asLong()
-                    + last.path("field_mismatch").asLong();
-            drift = "last reconcile run " + last.path("run_id").asText() + ": compared "
-                    + last.path("compared").asLong() + ", matched " + last.path("matched").asLong()
-                    + ", differences " + differences + " incl. changes in flight (missing " + last.path("missing_in_target").asLong()
-                    + ", unexpected " + last.path("unexpected_in_target").asLong() + ", mismatched "
-                    + last.path("field_mismatch").asLong() + ")";
+    /** The status page on localhost:8090, or on any free port if that one is taken. */
+    private static StatusPage startStatusPage() throws java.io.IOException {
+        StatusPage page;
+        try {
+            page = StatusPage.start(8090);
+        } catch (java.net.BindException e) {
+            page = StatusPage.start(0);
         }
-        say(String.format("rows copied: target %d / legacy %d | legacy changes: +%d ~%d -%d | %s",
-                target, legacy, traffic.inserts(), traffic.updates(), traffic.deletes(), drift));
+        Path urlFile = Paths.get(".sandbox", "status-url");
+        Files.writeString(urlFile, page.url() + "\n");
+        say("status page at " + page.url() + " (also in " + urlFile + ")");
+        return page;
+    }
+
+    private MigrationStatus report(LegacyTraffic traffic, StatusCollector collector, StatusPage page) {
+        MigrationStatus status = collector.collect();
+        page.record(status);
+        say(String.format("legacy changes +%d ~%d -%d | %s", traffic.inserts(), traffic.updates(),
+                traffic.deletes(), status.line()));
+        return status;
     }
 
     private static void say(String message) {

@@ -21,6 +21,9 @@ public final class SkeletonPipeline {
     public static final String SINK_EXAMPLE = "connect-sink/customer-sink.json";
     public static final String RECONCILE_EXAMPLE = "connect-reconcile-source/customer-reconcile.json";
 
+    /** The Kafka cluster the examples name. */
+    public static final String EXAMPLE_KAFKA = "kafka-1:9092,kafka-2:9092,kafka-3:9092";
+
     private final Map<String, String> addresses;
 
     private SkeletonPipeline(Map<String, String> addresses) {
@@ -75,8 +78,10 @@ public final class SkeletonPipeline {
                 .with(Map.of("errors.deadletterqueue.topic.replication.factor", "1"));
     }
 
-    public ConfigExample reconcile(long intervalMillis) {
+    /** The reconciler example, reading its drift state back from the Kafka cluster at {@code kafkaBootstrap}. */
+    public ConfigExample reconcile(long intervalMillis, String kafkaBootstrap) {
         return ConfigExample.load(RECONCILE_EXAMPLE).relocated(addresses)
+                .relocated(Map.of(EXAMPLE_KAFKA, kafkaBootstrap))
                 .with(Map.of("interval.ms", Long.toString(intervalMillis)));
     }
 }

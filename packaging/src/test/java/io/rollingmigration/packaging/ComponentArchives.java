@@ -53,11 +53,18 @@ final class ComponentArchives {
      * connector, config providers for secrets and specs.
      */
     static io.rollingmigration.testsupport.ConnectClusterFixture startCluster(Path work) throws IOException {
+        return startCluster(work, builder -> builder);
+    }
+
+    /** The same cluster, adjusted first (more workers, worker settings). */
+    static io.rollingmigration.testsupport.ConnectClusterFixture startCluster(Path work,
+            java.util.function.UnaryOperator<io.rollingmigration.testsupport.ConnectClusterFixture.Builder> adjust)
+            throws IOException {
         Path pluginPath = installInto(Files.createDirectories(work.resolve("plugins")));
-        return io.rollingmigration.sandbox.SkeletonPipeline.withSecretsProvider(
+        return adjust.apply(io.rollingmigration.sandbox.SkeletonPipeline.withSecretsProvider(
                         io.rollingmigration.testsupport.ConnectClusterFixture.builder()
                                 .pluginPath(pluginPath)
-                                .pluginPath(peerPluginsDir()))
+                                .pluginPath(peerPluginsDir())))
                 .start();
     }
 

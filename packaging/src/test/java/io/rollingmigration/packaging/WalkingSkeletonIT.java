@@ -80,7 +80,7 @@ class WalkingSkeletonIT {
         assertFalse(sinkValidation.errorsOn("connection.url").isEmpty(), sinkValidation.toString());
         assertEquals(List.of("connection.url"), List.copyOf(sinkValidation.errors().keySet()));
 
-        Map<String, String> reconcile = new HashMap<>(pipeline.reconcile(1000).config());
+        Map<String, String> reconcile = new HashMap<>(pipeline.reconcile(1000, connect.bootstrapServers()).config());
         reconcile.remove("drift.topic");
         ConnectRest.Validation reconcileValidation = connect.rest().validate(RECONCILER, reconcile);
         assertFalse(reconcileValidation.errorsOn("drift.topic").isEmpty(), reconcileValidation.toString());
@@ -89,7 +89,7 @@ class WalkingSkeletonIT {
 
     @Test
     void theExamplesValidateCleanly() {
-        for (ConfigExample example : List.of(pipeline.sink(), pipeline.reconcile(1000),
+        for (ConfigExample example : List.of(pipeline.sink(), pipeline.reconcile(1000, connect.bootstrapServers()),
                 pipeline.debeziumSource(postgres.port()))) {
             ConnectRest.Validation validation = connect.rest().validate(example.connectorClass(), example.config());
             assertEquals(0, validation.errorCount(), example.name() + ": " + validation);
@@ -138,7 +138,7 @@ class WalkingSkeletonIT {
         assertFalse("false".equals(snapshotted.get(0).get(1)), "snapshot rows carry the snapshot marker");
 
         // The reconciler agrees: no differences.
-        ConfigExample reconcile = pipeline.reconcile(1000);
+        ConfigExample reconcile = pipeline.reconcile(1000, connect.bootstrapServers());
         connect.rest().putConnector(reconcile.name(), reconcile.config());
         connect.rest().awaitRunning(reconcile.name(), 1, PATIENCE);
         String summaryTopic = reconcile.config().get("summary.topic");
@@ -176,13 +176,15 @@ class WalkingSkeletonIT {
     }
 
     private static JsonNode awaitSummary(String topic, java.util.function.Predicate<JsonNode> accept, String what) {
+        java.util.function.Predicate<JsonNode> completed = s -> "COMPLETED".equals(s.path("status").asText())
+                && accept.test(s);
         List<TopicRecord> summaries = connect.topics().await(topic, PATIENCE, what,
-                records -> records.stream().anyMatch(r -> accept.test(r.value())));
-        return summaries.stream().map(TopicRecord::value).filter(accept).reduce((a, b) -> b).orElseThrow();
+                records -> records.stream().anyMatch(r -> completed.test(r.value())));
+        return summaries.stream().map(TopicRecord::value).filter(completed).reduce((a, b) -> b).orElseThrow();
     }
 
     private static long differences(JsonNode summary) {
         return summary.path("missing_in_target").asLong() + summary.path("unexpected_in_target").asLong()
-                + summary.path("field_mismatch").asLong();
+                + summary.path("field_mismatch").asLong() + summary.path("rule_violation").asLong();
     }
 }

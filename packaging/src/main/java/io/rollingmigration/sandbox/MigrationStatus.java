@@ -1,0 +1,41 @@
+package io.rollingmigration.sandbox;
+
+import java.util.Map;
+
+/**
+ * What the sandbox shows every few seconds, on the console and on its status page.
+ *
+ * @param takenAt          epoch ms
+ * @param legacyRows       rows in the legacy table
+ * @param targetRows       live rows in the target table
+ * @param lagP50Ms         replication lag (legacy commit to target write) of rows written in the last 30 s, median
+ * @param lagP99Ms         the same, 99th percentile
+ * @param applied          changes the sink applied
+ * @param skipped          changes the sink's version guard skipped (replays, duplicates, older changes)
+ * @param failed           records in the dead letter queue
+ * @param openDrift        open drift by severity
+ * @param alignmentPercent the last completed reconciliation's alignment, or -1 before the first
+ * @param ownership        who owns writes, per region
+ */
+public record MigrationStatus(long takenAt, long legacyRows, long targetRows, long lagP50Ms, long lagP99Ms,
+                              long applied, long skipped, long failed, Map<String, Long> openDrift,
+                              double alignmentPercent, Map<String, String> ownership) {
+
+    /** Share of legacy rows present in the target, in percent. */
+    public double backfillPercent() {
+        return legacyRows == 0 ? 100.0 : Math.min(100.0, 100.0 * targetRows / legacyRows);
+    }
+
+    public long openDriftTotal() {
+        return openDrift.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** One console line. */
+    public String line() {
+        return String.format(java.util.Locale.ROOT, "backfill %.1f%% (%d/%d) | lag p50 %d ms p99 %d ms | applied %d "
+                        + "skipped %d failed %d | open drift %s | alignment %s | ownership %s", backfillPercent(),
+                targetRows, legacyRows, lagP50Ms, lagP99Ms, applied, skipped, failed, openDrift,
+                alignmentPercent < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f%%", alignmentPercent),
+                ownership);
+    }
+}

@@ -1,0 +1,126 @@
+package io.rollingmigration.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rollingmigration.testsupport.ConnectClusterFixture;
+import io.rollingmigration.testsupport.PostgresFixture;
+import io.rollingmigration.testsupport.TopicReader.TopicRecord;
+
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Gathers the sandbox's status from where an operator would look: the target table's lineage (backfill and lag),
+ * the sink's plugin metrics on JMX, the dead letter queue, the drift and summary topics, and the ownership table.
+ */
+final class StatusCollector {
+
+    private final PostgresFixture postgres;
+    private final ConnectClusterFixture connect;
+    private final String dlqTopic;
+    private final String driftTopic;
+    private final String summaryTopic;
+
+    StatusCollector(PostgresFixture postgres, ConnectClusterFixture connect, String dlqTopic, String driftTopic,
+                    String summaryTopic) {
+        this.postgres = postgres;
+        this.connect = connect;
+        this.dlqTopic = dlqTopic;
+        this.driftTopic = driftTopic;
+        this.summaryTopic = summaryTopic;
+    }
+
+    MigrationStatus collect() {
+        long legacy = number(postgres.query(PostgresFixture.LEGACY, "SELECT count(*) FROM public.customer"));
+        long target = number(postgres.query(PostgresFixture.TARGET,
+                "SELECT count(*) FROM public.customer WHERE lineage_deleted_at IS NULL"));
+        List<Object> lag = postgres.query(PostgresFixture.TARGET, "SELECT "
+                + "percentile_cont(0.5) WITHIN GROUP (ORDER BY lag), percentile_cont(0.99) WITHIN GROUP (ORDER BY lag) "
+                + "FROM (SELECT extract(epoch FROM lineage_applied_at - lineage_source_committed_at) * 1000 AS lag "
+                + "FROM public.customer WHERE lineage_applied_at > now() - interval '30 seconds') recent").get(0);
+        return new MigrationStatus(System.currentTimeMillis(), legacy, target, millis(lag.get(0)), millis(lag.get(1)),
+                sinkMetric("changes-applied-total"), sinkMetric("changes-skipped-stale-total"),
+                connect.topics().readAll(dlqTopic).size(), openDrift(), alignment(), ownership());
+    }
+
+    /** The latest record per key of the compacted drift topic, counted by severity. */
+    private Map<String, Long> openDrift() {
+        Map<String, String> latest = new HashMap<>();
+        for (TopicRecord record : connect.topics().readAll(driftTopic)) {
+            String key = record.key().toString();
+            if (record.isTombstone()) {
+                latest.remove(key);
+            } else {
+                latest.put(key, record.value().path("severity").asText());
+            }
+        }
+        Map<String, Long> bySeverity = new LinkedHashMap<>();
+        for (String severity : List.of("CRITICAL", "HIGH", "MEDIUM", "LOW")) {
+            bySeverity.put(severity, latest.values().stream().filter(severity::equals).count());
+        }
+        return bySeverity;
+    }
+
+    private double alignment() {
+        double alignment = -1;
+        for (TopicRecord record : connect.topics().readAll(summaryTopic)) {
+            JsonNode summary = record.value();
+            if ("COMPLETED".equals(summary.path("status").asText())) {
+                alignment = summary.path("alignment_pct").asDouble();
+            }
+        }
+        return alignment;
+    }
+
+    private Map<String, String> ownership() {
+        Map<String, String> owners = new TreeMap<>();
+        try {
+            for (List<Object> row : postgres.query(PostgresFixture.TARGET,
+                    "SELECT partition_value, owner FROM migration_ownership WHERE migration_unit = 'customer'")) {
+                owners.put(String.valueOf(row.get(0)), String.valueOf(row.get(1)));
+            }
+        } catch (IllegalStateException e) {
+            // No ownership table yet: nothing has moved.
+        }
+        owners.putIfAbsent("*", "LEGACY");
+        return owners;
+    }
+
+    /**
+     * A sink metric summed over its tasks, read from JMX as any monitoring agent would, by attribute name, so the
+     * figure does not depend on how the worker names its plugin metric beans.
+     */
+    private static long sinkMetric(String attribute) {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        long total = 0;
+        for (ObjectName name : server.queryNames(null, null)) {
+            try {
+                for (MBeanAttributeInfo info : server.getMBeanInfo(name).getAttributes()) {
+                    if (info.getName().equals(attribute)) {
+                        Object value = server.getAttribute(name, attribute);
+                        if (value instanceof Number) {
+                            total += ((Number) value).longValue();
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                // A bean that went away while we looked.
+            }
+        }
+        return total;
+    }
+
+    private static long number(List<List<Object>> rows) {
+        return ((Number) rows.get(0).get(0)).longValue();
+    }
+
+    private static long millis(Object value) {
+        return value == null ? 0 : Math.round(((Number) value).doubleValue());
+    }
+}

@@ -1,0 +1,102 @@
+package io.rollingmigration.sandbox;
+
+import io.rollingmigration.testsupport.PostgresFixture;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The migration story the sandbox plays, one step at a time as the figures allow: backfill while the legacy
+ * application writes, the reconciler reaching full alignment, a bug in the new service corrupting a row (drift),
+ * the team repairing it (the drift closes), the operator moving write ownership of region EU to the new service,
+ * and a stray legacy write for EU after the cutover (reported, not applied).
+ */
+final class Story {
+
+    private enum Step { BACKFILL, ALIGNED, CORRUPTED, REPAIRED, CUTOVER, STRAY_WRITE, DONE }
+
+    private final PostgresFixture postgres;
+    private final LegacyTraffic traffic;
+    private final Consumer<String> say;
+    private Step step = Step.BACKFILL;
+    private long corruptedId;
+    private long failedAtCutover;
+    private long cutoverAt;
+
+    Story(PostgresFixture postgres, LegacyTraffic traffic, Consumer<String> say) {
+        this.postgres = postgres;
+        this.traffic = traffic;
+        this.say = say;
+        say.accept("story: the backfill starts; Debezium snapshots the legacy customers while the legacy application "
+                + "keeps writing");
+    }
+
+    /** Moves the story on if the latest figures allow it. */
+    void advance(MigrationStatus status) {
+        switch (step) {
+            case BACKFILL:
+                if (status.alignmentPercent() >= 100.0 && status.backfillPercent() >= 99.0) {
+                    say.accept("story: backfill done, changes streaming, the reconciler finds the target 100% aligned "
+                            + "(changes still in flight are counted as such, not as drift)");
+                    step = Step.ALIGNED;
+                }
+                break;
+            case ALIGNED:
+                corruptedId = firstLong(postgres.query(PostgresFixture.TARGET, "SELECT min(id) FROM public.customer "
+                        + "WHERE region = 'US' AND lineage_deleted_at IS NULL"));
+                traffic.avoid(corruptedId);
+                postgres.execute(PostgresFixture.TARGET, "UPDATE public.customer SET balance = balance + 1000 "
+                        + "WHERE id = " + corruptedId);
+                say.accept("story: a bug in the new service adds 1000 to customer " + corruptedId + "'s balance in the "
+                        + "target; watch the open drift");
+                step = Step.CORRUPTED;
+                break;
+            case CORRUPTED:
+                if (status.openDriftTotal() > 0) {
+                    postgres.execute(PostgresFixture.TARGET, "UPDATE public.customer SET balance = balance - 1000 "
+                            + "WHERE id = " + corruptedId);
+                    say.accept("story: the reconciler reported it as FIELD_MISMATCH drift; the team repairs customer "
+                            + corruptedId + " and the drift closes with a tombstone");
+                    step = Step.REPAIRED;
+                }
+                break;
+            case REPAIRED:
+                if (status.openDriftTotal() == 0) {
+                    traffic.writeOnly("US");
+                    postgres.execute(PostgresFixture.TARGET, "INSERT INTO migration_ownership (migration_unit, "
+                            + "partition_value, owner, since) VALUES ('customer', 'EU', 'TARGET', now())");
+                    failedAtCutover = status.failed();
+                    cutoverAt = status.takenAt();
+                    say.accept("story: the operator moves write ownership of region EU to the new service; the "
+                            + "legacy application now writes US customers only");
+                    step = Step.CUTOVER;
+                }
+                break;
+            case CUTOVER:
+                // Give the sink time to see the new owner (ownership.refresh.ms, 5 s) before the stray write.
+                if (status.takenAt() - cutoverAt >= 7000) {
+                    long eu = firstLong(postgres.query(PostgresFixture.LEGACY, "SELECT min(id) FROM public.customer "
+                            + "WHERE region = 'EU'"));
+                    postgres.execute(PostgresFixture.LEGACY, "UPDATE public.customer SET name = 'Written after "
+                            + "cutover', updated_at = now() WHERE id = " + eu);
+                    say.accept("story: a forgotten legacy job still writes EU customer " + eu + "; the sink does not "
+                            + "apply it and reports it as LEGACY_WRITE_AFTER_CUTOVER (failed count)");
+                    step = Step.STRAY_WRITE;
+                }
+                break;
+            case STRAY_WRITE:
+                if (status.failed() > failedAtCutover) {
+                    say.accept("story: the stray write is in the dead letter queue; the reconciler shows it as drift "
+                            + "until someone decides which write wins. That is the whole story: press Ctrl-C to stop");
+                    step = Step.DONE;
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static long firstLong(List<List<Object>> rows) {
+        return ((Number) rows.get(0).get(0)).longValue();
+    }
+}

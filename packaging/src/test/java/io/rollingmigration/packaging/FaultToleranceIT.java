@@ -1,0 +1,423 @@
+package io.rollingmigration.packaging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rollingmigration.connect.common.normalize.ValueNormalizer;
+import io.rollingmigration.connect.common.spec.AggregateTranslator;
+import io.rollingmigration.connect.common.spec.SpecCompiler;
+import io.rollingmigration.sandbox.SkeletonPipeline;
+import io.rollingmigration.testsupport.Await;
+import io.rollingmigration.testsupport.ConfigExample;
+import io.rollingmigration.testsupport.ConnectClusterFixture;
+import io.rollingmigration.testsupport.PostgresFixture;
+import io.rollingmigration.testsupport.TopicReader.TopicRecord;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.util.clusters.WorkerHandle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Faults a migration must survive without losing or doubling anything, on a three-worker cluster running the
+ * insurer's policy pipeline (Debezium, the translation SMT with the example spec, our sink into its own PostgreSQL
+ * cluster, our reconciler) while a legacy application keeps writing. Each fault ends with the reconciler reporting
+ * no open drift and the target holding exactly the translated legacy state, row by row.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultToleranceIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(180);
+    private static final String LEGACY_DB = "faults";
+    private static final Path INSURER = Paths.get(System.getProperty(ConfigExample.DIRECTORY_PROPERTY), "insurer");
+    private static final String TOPIC = LEGACY_DB + ".public.policy";
+    private static final String SINK = "faults-policy-sink";
+    private static final String RECONCILE = "faults-policy-reconcile";
+    private static final String DLQ = "faults.dlq.policy";
+    private static final String SUMMARIES = "faults.drift.summary";
+
+    @TempDir
+    static Path work;
+
+    private static PostgresFixture legacy;
+    private static PostgresFixture target;
+    private static ConnectClusterFixture connect;
+    private static AggregateTranslator policy;
+    private Traffic traffic;
+
+    @BeforeAll
+    static void startEverything() throws Exception {
+        legacy = PostgresFixture.shared();
+        legacy.createDatabase(LEGACY_DB);
+        legacy.execute(LEGACY_DB, "DROP TABLE IF EXISTS public.policy",
+                "CREATE TABLE public.policy (policy_no text PRIMARY KEY, customer_id bigint NOT NULL, "
+                        + "product_code text NOT NULL, status_code char(1) NOT NULL, effective_date date NOT NULL, "
+                        + "expiry_date date, region text NOT NULL, vehicle_vin text, updated_at timestamp(6) NOT NULL)",
+                "INSERT INTO public.policy SELECT 'PA-' || lpad(g::text, 5, '0'), g % 50, 'PAUTO', "
+                        + "(ARRAY['Q','A','L','C'])[1 + g % 4], date '2025-01-01' + g % 300, NULL, "
+                        + "(ARRAY['NORTH','SOUTH'])[1 + g % 2], 'VIN' || g, now() AT TIME ZONE 'UTC' "
+                        + "FROM generate_series(1, 500) g");
+        // The target service's own PostgreSQL, so that it can be stopped while the legacy database runs on.
+        target = PostgresFixture.startOwned();
+        String ddl = Files.readString(INSURER.resolve("sql").resolve("policy-service.sql"));
+        for (String statement : ddl.replaceAll("--[^\n]*", "").split(";")) {
+            if (!statement.isBlank()) {
+                target.execute(PostgresFixture.TARGET, statement);
+            }
+        }
+        policy = SpecCompiler.compile(Files.readString(INSURER.resolve("specs").resolve("policy.yaml")), "policy");
+
+        connect = ComponentArchives.startCluster(work, builder -> builder.workers(3)
+                .workerProperty("scheduled.rebalance.max.delay.ms", "0"));
+        connect.createTopic(TOPIC, 6, Map.of());
+        connect.createTopic(DLQ, 1, Map.of());
+        connect.createTopic("faults.drift", 1, Map.of("cleanup.policy", "compact"));
+        SkeletonPipeline pipeline = SkeletonPipeline.pointedAt(legacy, work.resolve("secrets"));
+        Files.writeString(work.resolve("secrets").resolve("policy-service.properties"),
+                "password=" + target.password() + "\n");
+        Map<String, String> addresses = new LinkedHashMap<>();
+        addresses.put("policy-db:5432/policy_service", target.host() + ":" + target.port() + "/"
+                + PostgresFixture.TARGET);
+        addresses.put("legacy-db:5432/insurer", legacy.host() + ":" + legacy.port() + "/" + LEGACY_DB);
+        addresses.put("/etc/migration/specs", INSURER.resolve("specs").toAbsolutePath().toString());
+        addresses.put(SkeletonPipeline.EXAMPLE_KAFKA, connect.bootstrapServers());
+
+        Map<String, String> source = new HashMap<>(pipeline.debeziumSource(legacy.port()).config());
+        source.putAll(Map.of("database.dbname", LEGACY_DB, "topic.prefix", LEGACY_DB, "slot.name", LEGACY_DB,
+                "publication.name", LEGACY_DB, "table.include.list", "public.policy",
+                "time.precision.mode", "adaptive"));
+        // Addresses of the example's own hosts first; then the generic ones (legacy-db, secrets) the pipeline knows.
+        ConfigExample sink = pipeline.relocate(ConfigExample.load("insurer/connectors/policy-sink.json")
+                .relocated(addresses)).with(Map.of("topics", TOPIC, "errors.deadletterqueue.topic.name", DLQ,
+                        // Ride out a 30 s outage of the target database: retry for up to a minute.
+                        "max.retries", "30", "retry.backoff.ms", "2000"));
+        ConfigExample reconcile = pipeline.relocate(ConfigExample.load("insurer/connectors/policy-reconcile.json")
+                .relocated(addresses)).with(Map.of("drift.topic", "faults.drift", "summary.topic", SUMMARIES,
+                        "mode", "full", "interval.ms", "2000", "recheck.delay.ms", "1000", "rows.per.second", "0",
+                        "max.retries", "60", "retry.backoff.ms", "1000"));
+        connect.rest().putConnector(SINK, sink.config());
+        connect.rest().putConnector("faults-cdc", source);
+        connect.rest().putConnector(RECONCILE, reconcile.config());
+        connect.rest().awaitRunning(SINK, 3, PATIENCE);
+        connect.rest().awaitRunning("faults-cdc", 1, PATIENCE);
+        connect.rest().awaitRunning(RECONCILE, 2, PATIENCE);
+        awaitConverged("the backfill");
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (connect != null) {
+            connect.close();
+        }
+        if (target != null) {
+            target.close();
+        }
+    }
+
+    @AfterEach
+    void stopTraffic() throws InterruptedException {
+        if (traffic != null) {
+            traffic.stop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aWorkerKilledMidStreamLosesAndDoublesNothing() throws Exception {
+        traffic = Traffic.start();
+        traffic.await(200);
+        // A worker running sink tasks, other than the one this test talks REST to.
+        String rest = connect.rest().base().getHost() + ":" + connect.rest().base().getPort();
+        List<String> running = new java.util.ArrayList<>();
+        connect.rest().status(SINK).path("tasks").forEach(t -> running.add(t.path("worker_id").asText()));
+        WorkerHandle victim = connect.cluster().workers().stream()
+                .filter(w -> !rest.equals(address(w)))
+                .sorted(java.util.Comparator.comparing(w -> running.contains(address(w)) ? 0 : 1))
+                .findFirst().orElseThrow();
+        connect.cluster().removeWorker(victim);
+        traffic.await(traffic.changes() + 300);
+        connect.cluster().addWorker();
+        traffic.stop();
+        awaitConverged("a worker killed mid-stream");
+    }
+
+    @Test
+    @Order(2)
+    void theTargetDatabaseDownForThirtySecondsMakesTasksRetryThenCatchUp() throws Exception {
+        traffic = Traffic.start();
+        traffic.await(traffic.changes() + 100);
+        target.stopServer();
+        long down = System.nanoTime();
+        traffic.await(traffic.changes() + 200);
+        Thread.sleep(Math.max(0, 30_000 - (System.nanoTime() - down) / 1_000_000)); // the outage itself: 30 s
+        target.startServer();
+        traffic.await(traffic.changes() + 100);
+        traffic.stop();
+        connect.rest().awaitRunning(SINK, 3, PATIENCE);
+        awaitConverged("30 s without the target database");
+    }
+
+    @Test
+    @Order(3)
+    void replayingTheWholeTopicAfterAnOffsetResetChangesNothing() throws Exception {
+        awaitConverged("before the replay");
+        List<List<Object>> before = target.query(PostgresFixture.TARGET, "SELECT * FROM policy ORDER BY policy_id");
+        connect.rest().stopConnector(SINK);
+        Await.until(PATIENCE, "the sink to stop", () -> "STOPPED".equals(connect.rest().status(SINK)
+                .path("connector").path("state").asText()));
+        connect.rest().resetOffsets(SINK);
+        connect.rest().resumeConnector(SINK);
+        connect.rest().awaitRunning(SINK, 3, PATIENCE);
+        long total = connect.topics().readAll(TOPIC).size();
+        Await.until(PATIENCE, "the sink to replay all " + total + " changes", () -> consumedBySink() >= total);
+
+        assertEquals(before, target.query(PostgresFixture.TARGET, "SELECT * FROM policy ORDER BY policy_id"),
+                "a full replay leaves every row, lineage included, as it was");
+        awaitConverged("a full replay");
+    }
+
+    @Test
+    @Order(4)
+    void aBurstOfMalformedRecordsEndsInTheDeadLetterQueueAndEveryValidRecordLands() throws Exception {
+        int before = connect.topics().readAll(DLQ).size();
+        traffic = Traffic.start();
+        traffic.await(traffic.changes() + 50);
+        String schema = connect.topics().readAll(TOPIC).get(0).raw().value() == null ? null
+                : new String(connect.topics().readAll(TOPIC).get(0).raw().value());
+        JsonNode envelope = new com.fasterxml.jackson.databind.ObjectMapper().readTree(schema);
+        String key = "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,"
+                + "\"field\":\"policy_no\"}],\"optional\":false},\"payload\":{\"policy_no\":\"PA-BAD\"}}";
+        // Bad types: a number where the schema says string; not JSON at all; no key where the sink needs one.
+        String badType = envelope.toString().replaceFirst("\"policy_no\":\"PA-[0-9]+\"", "\"policy_no\":12");
+        connect.cluster().kafka().produce(TOPIC, key, badType);
+        connect.cluster().kafka().produce(TOPIC, key, "{this is not json");
+        connect.cluster().kafka().produce(TOPIC, null, envelope.toString());
+        // Untranslatable values written by the legacy application: status codes the spec does not know.
+        legacy.execute(LEGACY_DB, "INSERT INTO public.policy VALUES ('PA-Z1', 1, 'PAUTO', 'Z', '2026-01-01', NULL, "
+                        + "'NORTH', NULL, now() AT TIME ZONE 'UTC')",
+                "INSERT INTO public.policy VALUES ('PA-Z2', 2, 'XAUTO', 'A', '2026-01-01', NULL, 'SOUTH', NULL, "
+                        + "now() AT TIME ZONE 'UTC')");
+        traffic.await(traffic.changes() + 50);
+        traffic.stop();
+
+        List<TopicRecord> dead = connect.topics().await(DLQ, PATIENCE, "five bad records in the dead letter queue",
+                records -> records.size() >= before + 5);
+        assertEquals(before + 5, dead.size(), "exactly the bad records");
+        for (TopicRecord record : dead.subList(before, dead.size())) {
+            // Values stay unread: some of them are not JSON at all.
+            String reason = record.headers().getOrDefault("__connect.errors.exception.message", "");
+            assertTrue(!reason.isBlank(), "a reason in the headers " + record.headers());
+        }
+        // The legacy rows that cannot be translated are drift until someone fixes them; here they are removed.
+        legacy.execute(LEGACY_DB, "DELETE FROM public.policy WHERE policy_no IN ('PA-Z1', 'PA-Z2')");
+        awaitConverged("a burst of malformed records");
+    }
+
+    @Test
+    @Order(5)
+    void aColumnAddedToTheLegacyTableWhileStreamingChangesNothingDownstream() throws Exception {
+        traffic = Traffic.start();
+        traffic.await(traffic.changes() + 50);
+        legacy.execute(LEGACY_DB, "ALTER TABLE public.policy ADD COLUMN agent_code text",
+                "UPDATE public.policy SET agent_code = 'AG7', updated_at = now() AT TIME ZONE 'UTC' "
+                        + "WHERE policy_no IN ('PA-00001', 'PA-00002')");
+        traffic.await(traffic.changes() + 100);
+        traffic.stop();
+        awaitConverged("a column added while streaming");
+        assertEquals(0, connect.topics().readAll(DLQ).stream()
+                .filter(r -> String.valueOf(r.headers()).contains("agent_code")).count());
+    }
+
+    private static String address(WorkerHandle worker) {
+        return worker.url().getHost() + ":" + worker.url().getPort();
+    }
+
+    /**
+     * Waits until the target holds exactly the translated legacy state, row by row, and a reconciler run that
+     * started after that reports no drift in either range, with no drift open.
+     */
+    private static void awaitConverged(String after) {
+        Await.until(PATIENCE, "the target to equal the translated legacy state after " + after,
+                () -> translatedLegacy().equals(targetState()));
+        long since = System.currentTimeMillis();
+        Await.until(PATIENCE, "clean reconciler runs after " + after, () -> {
+            Map<String, JsonNode> latest = new HashMap<>();
+            for (TopicRecord record : connect.topics().readAll(SUMMARIES)) {
+                JsonNode run = record.value();
+                if ("COMPLETED".equals(run.path("status").asText()) && run.path("started_at").asLong() > since) {
+                    latest.put(run.path("range").asText(), run);
+                }
+            }
+            return latest.size() == 2 && latest.values().stream().allMatch(run -> run.path("open_drift").asLong() == 0
+                    && run.path("missing_in_target").asLong() + run.path("unexpected_in_target").asLong()
+                    + run.path("field_mismatch").asLong() + run.path("rule_violation").asLong() == 0);
+        });
+    }
+
+    /** The legacy policies, translated with the spec, by target id: field name to value as text. */
+    private static Map<String, Map<String, String>> translatedLegacy() {
+        Map<String, Map<String, String>> rows = new TreeMap<>();
+        try (Connection connection = legacy.connect(LEGACY_DB); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT * FROM public.policy")) {
+            while (rs.next()) {
+                Map<String, Object> row = ValueNormalizer.row(rs);
+                String id = policy.targetId(row);
+                Struct aggregate = policy.translate(id, row, Map.of(), Map.of(), "r");
+                Map<String, String> fields = new TreeMap<>();
+                for (Field field : policy.valueSchema().fields()) {
+                    fields.put(field.name(), text(aggregate.get(field)));
+                }
+                rows.put(id, fields);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the legacy policies: " + e.getMessage(), e);
+        }
+        return rows;
+    }
+
+    /** The live target rows by policy id, the same fields as text. */
+    private static Map<String, Map<String, String>> targetState() {
+        Map<String, Map<String, String>> rows = new TreeMap<>();
+        try (Connection connection = target.connect(PostgresFixture.TARGET);
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT * FROM policy WHERE lineage_deleted_at IS NULL")) {
+            while (rs.next()) {
+                Map<String, Object> row = ValueNormalizer.row(rs);
+                Map<String, String> fields = new TreeMap<>();
+                for (Field field : policy.valueSchema().fields()) {
+                    fields.put(field.name(), text(row.get(field.name())));
+                }
+                rows.put((String) row.get("policy_id"), fields);
+            }
+        } catch (Exception e) {
+            // The target database may be on its way back up.
+            return Map.of();
+        }
+        return rows;
+    }
+
+    private static String text(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof BigDecimal) {
+            return ((BigDecimal) value).stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof java.util.Date) {
+            LocalDateTime utc = LocalDateTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC);
+            return utc.toLocalTime().toNanoOfDay() == 0 ? utc.toLocalDate().toString() : utc.toString();
+        }
+        if (value instanceof LocalDateTime) {
+            LocalDateTime time = (LocalDateTime) value;
+            return time.toLocalTime().toNanoOfDay() == 0 ? time.toLocalDate().toString() : time.toString();
+        }
+        if (value instanceof Instant) {
+            return LocalDateTime.ofInstant((Instant) value, ZoneOffset.UTC).toString();
+        }
+        return value.toString();
+    }
+
+    /** Records the sink's consumer group has committed, over all partitions of the topic. */
+    private static long consumedBySink() {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", connect.bootstrapServers()))) {
+            return admin.listConsumerGroupOffsets("connect-" + SINK).partitionsToOffsetAndMetadata().get()
+                    .values().stream().mapToLong(o -> o == null ? 0 : o.offset()).sum();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** The legacy application: inserts, updates and deletes of policies, each stamping updated_at. */
+    private static final class Traffic implements Runnable {
+        private static final AtomicLong NEXT_ID = new AtomicLong(10_000);
+        private final AtomicLong changes = new AtomicLong();
+        private final SplittableRandom random = new SplittableRandom();
+        private volatile boolean running = true;
+        private Thread thread;
+
+        static Traffic start() {
+            Traffic traffic = new Traffic();
+            traffic.thread = new Thread(traffic, "legacy-application");
+            traffic.thread.start();
+            return traffic;
+        }
+
+        long changes() {
+            return changes.get();
+        }
+
+        void await(long count) {
+            Await.until(PATIENCE, count + " legacy changes", () -> changes.get() >= count);
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                try (Connection connection = legacy.connect(LEGACY_DB);
+                     PreparedStatement update = connection.prepareStatement("UPDATE public.policy SET "
+                             + "status_code = (ARRAY['Q','A','L','C'])[1 + floor(random() * 4)::int], "
+                             + "vehicle_vin = md5(random()::text), updated_at = now() AT TIME ZONE 'UTC' "
+                             + "WHERE policy_no = ?");
+                     PreparedStatement insert = connection.prepareStatement("INSERT INTO public.policy (policy_no, "
+                             + "customer_id, product_code, status_code, effective_date, region, updated_at) VALUES "
+                             + "(?, 7, 'PAUTO', 'Q', date '2026-06-01', 'NORTH', now() AT TIME ZONE 'UTC')");
+                     PreparedStatement delete = connection.prepareStatement("DELETE FROM public.policy WHERE "
+                             + "policy_no = ?")) {
+                    while (running) {
+                        int dice = random.nextInt(10);
+                        if (dice < 6) {
+                            update.setString(1, String.format("PA-%05d", 1 + random.nextInt(500)));
+                            update.executeUpdate();
+                        } else if (dice < 9) {
+                            insert.setString(1, "PA-N" + NEXT_ID.incrementAndGet());
+                            insert.executeUpdate();
+                        } else {
+                            delete.setString(1, "PA-N" + (NEXT_ID.get() - random.nextInt(5)));
+                            delete.executeUpdate();
+                        }
+                        changes.incrementAndGet();
+                        Thread.sleep(10);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (Exception e) {
+                    // The legacy database stays up in these tests; a failed statement is simply retried.
+                }
+            }
+        }
+    }
+}
