@@ -1,0 +1,170 @@
+package io.rollingmigration.benchmarks.pipeline;
+
+import io.rollingmigration.benchmarks.pipeline.LegacyWriters.StepLoad;
+import io.rollingmigration.testsupport.ConnectClusterFixture;
+import io.rollingmigration.testsupport.PostgresFixture;
+import org.apache.kafka.clients.admin.Admin;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The whole pipeline under a legacy application writing at fixed rates: {@code benchmarks/run pipeline [--quick]}.
+ *
+ * <p>Ours: legacy PostgreSQL -> stock Debezium PostgreSQL source -> Kafka -> TranslateAggregate -> our sink. The
+ * peer: the same source -> ExtractNewRecordState, ReplaceField, InsertField -> the Debezium JDBC sink (upsert). A
+ * private PostgreSQL holds the legacy and target databases; a KRaft broker and a Connect worker run in this JVM (the
+ * run script gives it -Xmx1g) and load every plugin from plugin.path. Each contender has its own legacy database
+ * (same table, same starting rows), connectors, slot, topic and target table; they take turns at each rate, never
+ * under load at the same time (see {@link RateLadder}).
+ *
+ * <p>Load: 8 JDBC connections, transactions of 10 changes (40% inserts of new keys, 60% updates that walk once round
+ * pre-existing keys, so no key changes twice in a step), on an open-loop schedule. Lag is per change, from the legacy
+ * row's {@code written_us} (database clock at write) to the target row's {@code applied_us} (stamped by a trigger on
+ * insert or update, same clock), as p50/p99 over every change of a step, read once the target holds them all.
+ *
+ * <p>Each contender warms up at 2,500/s (unmeasured, until a round keeps p99 under 1 s, at most 6 rounds), then
+ * climbs 5k, 7.5k, 10k, 15k, 20k, 30k, 40k changes/s (60 s a step, 10 s with --quick) until p99 reaches 1 s or the
+ * target does not catch up within 120 s (30 s with --quick). A contender that cannot sustain 5k steps down through
+ * 4k, 3k, 2k, 1k until it sustains one. A step
+ * counts as sustained only if the generator also committed at least 97% of the offered rate; if it did not, the
+ * step is reported as the generator's shortfall, not the pipeline's. A flat-out run of the generator alone closes.
+ *
+ * <p>Two settings differ from the fixtures' and examples' defaults, for both contenders: legacy writers commit with
+ * {@code synchronous_commit=on} (as a production database would; the fixture's async commit delays what the
+ * walsender may ship), and Debezium's {@code poll.interval.ms} is 100 (its 500 ms default waits that long to fill a
+ * batch). In a trial at 1,000-2,500 changes/s they took p99 lag from over 1 s to about 0.2 s.
+ *
+ * <p>Progress goes to stderr; last on stdout: {@code RESULT bench=pipeline ours_max_rate=<n> peer_max_rate=<n>
+ * ratio=<ours/peer> p99_ms_at_5k=<n>} (rates are ladder steps; 0 when not even 1k was sustained). This runs with the
+ * worker's classpath only (Kafka and the test harness): plugins and their classes come from plugin.path, and every
+ * connector is configured through the REST API, as on a production worker.
+ */
+public final class PipelineBenchmark {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final int REFERENCE_RATE = 5_000;
+    private static final List<String> CONNECTORS = List.of(
+            "io.debezium.connector.postgresql.PostgresConnector",
+            "io.rollingmigration.connect.sink.TargetStoreSinkConnector",
+            "io.debezium.connector.jdbc.JdbcSinkConnector");
+
+    private PipelineBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Plan plan = Plan.of(List.of(args).contains("--quick"));
+        say(String.format(Locale.ROOT, "pipeline benchmark%s: steps of %d s at %s changes/s, %d legacy writers, "
+                        + "%d changes per transaction (%.0f%% inserts, the rest updates of distinct keys), heap "
+                        + "limit %d MB", plan.quick() ? " (quick)" : "", plan.step().toSeconds(), plan.rates(),
+                plan.writers(), plan.rowsPerTransaction(), plan.insertShare() * 100,
+                Runtime.getRuntime().maxMemory() >> 20));
+        try {
+            run(plan);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+        // Stray non-daemon threads of the embedded broker and worker must not keep the JVM alive.
+        System.exit(0);
+    }
+
+    private static void run(Plan plan) throws Exception {
+        try (PostgresFixture postgres = PostgresFixture.startOwned()) {
+            say("PostgreSQL on port " + postgres.port() + "; starting Kafka (KRaft) and Connect");
+            ConnectClusterFixture connect = ConnectClusterFixture.builder()
+                    .name("bench-pipeline")
+                    .pluginPath(directory("bench.plugins.dir", "packaging/target/plugins"))
+                    .pluginPath(directory("bench.debezium-plugins.dir", "packaging/target/peer-plugins"))
+                    .pluginPath(directory("bench.jdbc-plugin.dir", "benchmarks/target/peer-plugins"))
+                    .start();
+            try (Admin admin = connect.cluster().kafka().createAdminClient()) {
+                List<String> loaded = connect.rest().connectorPlugins();
+                if (!loaded.containsAll(CONNECTORS)) {
+                    throw new IllegalStateException("Connect did not load " + CONNECTORS + " from plugin.path; it "
+                            + "has " + loaded);
+                }
+                TargetLag lag = new TargetLag(postgres, admin);
+                Lane ours = new Lane(Contender.ours(postgres), plan, postgres, connect, lag);
+                Lane peer = new Lane(Contender.peer(postgres), plan, postgres, connect, lag);
+                try (ours; peer) {
+                    ours.prepare();
+                    peer.prepare();
+                    ours.open();
+                    peer.open();
+                    new RateLadder(plan).climb(List.of(ours, peer));
+                }
+                StepLoad ceiling = generatorAlone(postgres, plan, ours.contender());
+                report(ours, peer, ceiling);
+            } finally {
+                connect.close();
+            }
+        }
+    }
+
+    /** What the load generator reaches flat out with no pipeline running: tells its limits from the pipeline's. */
+    private static StepLoad generatorAlone(PostgresFixture postgres, Plan plan, Contender contender)
+            throws Exception {
+        LegacyAccounts legacy = new LegacyAccounts(postgres, contender.legacyDatabase(), plan.updatableKeys());
+        try (LegacyWriters writers = new LegacyWriters(postgres, plan, legacy)) {
+            return writers.drive(0, 1_000_000, plan.calibration());
+        }
+    }
+
+    private static void report(Lane ours, Lane peer, StepLoad ceiling) {
+        say(String.format(Locale.ROOT, "load generator alone, flat out, no pipeline running: %,.0f changes/s",
+                ceiling.achievedRate()));
+        for (Lane lane : List.of(ours, peer)) {
+            say(String.format(Locale.ROOT, "%s (%s): max sustained %,d changes/s with p99 lag under 1 s; stopped %s",
+                    lane.contender().name(), lane.contender().title(), lane.maxSustainedRate(), lane.ending()));
+        }
+        say(heapReport());
+        int oursMax = ours.maxSustainedRate();
+        int peerMax = peer.maxSustainedRate();
+        double p99At5k = ours.at(REFERENCE_RATE).map(StepResult::p99Ms).orElse(Double.NaN);
+        System.out.printf(Locale.ROOT, "RESULT bench=pipeline ours_max_rate=%d peer_max_rate=%d ratio=%s "
+                + "p99_ms_at_5k=%.0f%n", oursMax, peerMax, ratio(oursMax, peerMax), p99At5k);
+    }
+
+    private static String ratio(int ours, int peer) {
+        if (peer == 0) {
+            return ours == 0 ? "nan" : "inf";
+        }
+        return String.format(Locale.ROOT, "%.2f", (double) ours / peer);
+    }
+
+    private static Path directory(String property, String fallback) {
+        return Paths.get(System.getProperty(property, fallback));
+    }
+
+    /** Whether the 1 GB heap was a constraint: the old generation's high-water mark and the time spent in GC. */
+    private static String heapReport() {
+        long oldPeak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getName().contains("Old")) {
+                oldPeak = Math.max(oldPeak, pool.getPeakUsage().getUsed());
+            }
+        }
+        long gcMillis = 0;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMillis += Math.max(0, collector.getCollectionTime());
+        }
+        long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
+        return String.format(Locale.ROOT, "heap of this JVM (broker, worker, generator): limit %d MB, old generation "
+                        + "peak %d MB, GC %.1f s over %.0f s", Runtime.getRuntime().maxMemory() >> 20, oldPeak >> 20,
+                gcMillis / 1000.0, uptime / 1000.0);
+    }
+
+    static void say(String line) {
+        System.err.println("[pipeline " + LocalTime.now().format(CLOCK) + "] " + line);
+        System.err.flush();
+    }
+}

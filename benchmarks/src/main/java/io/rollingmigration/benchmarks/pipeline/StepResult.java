@@ -1,0 +1,49 @@
+package io.rollingmigration.benchmarks.pipeline;
+
+import io.rollingmigration.benchmarks.pipeline.LegacyWriters.StepLoad;
+import io.rollingmigration.benchmarks.pipeline.TargetLag.StepLag;
+
+import java.util.Locale;
+
+/** One rung of the rate ladder: what was offered, what the generator managed, and the lag the pipeline showed. */
+record StepResult(StepLoad load, boolean caughtUp, StepLag lag) {
+
+    enum Verdict {
+        SUSTAINED, LAGGED, GENERATOR_SHORT
+    }
+
+    /**
+     * Lag decides first: a pipeline that lagged at the rate the generator did reach has lagged whatever was offered.
+     * Only a step whose lag was fine but whose offered rate the generator could not produce is inconclusive.
+     */
+    Verdict verdict() {
+        if (!caughtUp || !(lag.p99Ms() < Plan.P99_LIMIT_MS)) {
+            return Verdict.LAGGED;
+        }
+        return load.reachedOffered() ? Verdict.SUSTAINED : Verdict.GENERATOR_SHORT;
+    }
+
+    double p99Ms() {
+        return caughtUp ? lag.p99Ms() : Double.NaN;
+    }
+
+    String describe() {
+        String offered = String.format(Locale.ROOT, "offered %,d/s, legacy committed %,d changes = %,.0f/s",
+                load.offeredRate(), load.changes(), load.achievedRate());
+        if (!caughtUp) {
+            return offered + "; target did not catch up: LAGGED";
+        }
+        String lagged = String.format(Locale.ROOT, "; lag p50 %.0f ms, p99 %.0f ms, max %.0f ms over %,d rows "
+                        + "(last second's p50 %.0f ms)", lag.p50Ms(), lag.p99Ms(), lag.maxMs(), lag.rows(),
+                lag.lastSecondP50Ms());
+        switch (verdict()) {
+            case SUSTAINED:
+                return offered + lagged + ": sustained";
+            case GENERATOR_SHORT:
+                return offered + lagged + String.format(Locale.ROOT, ": the GENERATOR could not produce %,d/s "
+                        + "(inconclusive, not counted)", load.offeredRate());
+            default:
+                return offered + lagged + ": LAGGED (p99 over 1 s)";
+        }
+    }
+}

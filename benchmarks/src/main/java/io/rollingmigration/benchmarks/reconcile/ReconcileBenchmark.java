@@ -1,0 +1,121 @@
+package io.rollingmigration.benchmarks.reconcile;
+
+import io.rollingmigration.testsupport.PostgresFixture;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
+
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The reconciler against the physical limit of reading both tables: legacy and target tables of 1,000,000 rows in
+ * one private PostgreSQL with 0.1% planted differences of every kind. Measures (a) a full run of our task,
+ * (b) streaming both tables out with {@code COPY ... TO STDOUT} (the dual-COPY limit), (c) an incremental run after
+ * 1% of the rows changed, and the task's peak heap at 100,000 and at 1,000,000 rows. Prints, last, one RESULT line.
+ */
+public final class ReconcileBenchmark {
+
+    /** Tasks for the headline figure: one per core of the machine the benchmark is meant for. */
+    private static final int TASKS = 2;
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        int rows = quick ? 300_000 : 1_000_000;
+        int small = 100_000;
+        say("reconcile benchmark: " + rows + " rows per table" + (quick ? " (quick)" : "") + ", heap limit "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MB");
+        try (PostgresFixture postgres = PostgresFixture.startOwned()) {
+            PolicyData data = new PolicyData(postgres);
+
+            data.create(small);
+            Planted smallPlanted = data.plant(small);
+            Sweep smallRun = Sweep.run(postgres, 1, Map.of(), null);
+            say(String.format(Locale.ROOT, "%,d rows, 1 task: full run %.2f s, peak heap %d MB (live after GC %d MB), "
+                            + "found %d/%d", small, smallRun.seconds(), smallRun.peakHeap() >> 20,
+                    smallRun.peakLiveHeap() >> 20, smallPlanted.found(smallRun.drift()), smallPlanted.size()));
+
+            data.create(rows);
+            Planted planted = data.plant(rows);
+            double limitSeconds = dualCopy(postgres);
+            double limit = rows / limitSeconds;
+            say(String.format(Locale.ROOT, "dual COPY TO STDOUT (both tables, in parallel): %.2f s, %.0f rows/s",
+                    limitSeconds, limit));
+
+            Sweep oneTask = Sweep.run(postgres, 1, Map.of(), null);
+            report(rows, "1 task", oneTask, planted);
+            Sweep full = Sweep.run(postgres, TASKS, Map.of(), null);
+            report(rows, TASKS + " tasks", full, planted);
+            double ours = full.compared() / full.seconds();
+            int found = planted.found(full.drift());
+            int falsePositives = planted.falsePositives(full.drift());
+
+            data.changeOnePercent(rows);
+            Sweep incremental = Sweep.run(postgres, TASKS, Map.of("mode", "incremental"), full);
+            say(String.format(Locale.ROOT, "incremental run (%d tasks) after 1%% of rows changed: %.3f s (%d compared,"
+                            + " mode %s), %.1fx faster than the full run", TASKS, incremental.seconds(),
+                    incremental.compared(), incremental.mode(), full.seconds() / incremental.seconds()));
+
+            System.out.printf(Locale.ROOT, "RESULT bench=reconcile ours_rows_s=%.0f limit_rows_s=%.0f of_limit=%.2f "
+                            + "incremental_s=%.3f full_s=%.2f found=%d/%d false_positives=%d tasks=%d "
+                            + "one_task_rows_s=%.0f peak_heap_mb_small=%d peak_heap_mb_large=%d live_heap_mb_small=%d "
+                            + "live_heap_mb_large=%d%n", ours, limit, ours / limit, incremental.seconds(), full.seconds(),
+                    found, planted.size(), falsePositives, TASKS, oneTask.compared() / oneTask.seconds(),
+                    smallRun.peakHeap() >> 20, oneTask.peakHeap() >> 20, smallRun.peakLiveHeap() >> 20,
+                    oneTask.peakLiveHeap() >> 20);
+        }
+    }
+
+    private static void report(int rows, String tasks, Sweep sweep, Planted planted) {
+        say(String.format(Locale.ROOT, "%,d rows, %s: full run %.2f s, %.0f rows/s, peak heap %d MB (live after GC %d "
+                        + "MB), found %d/%d, false positives %d", rows, tasks, sweep.seconds(),
+                sweep.compared() / sweep.seconds(), sweep.peakHeap() >> 20, sweep.peakLiveHeap() >> 20,
+                planted.found(sweep.drift()), planted.size(),
+                planted.falsePositives(sweep.drift())));
+    }
+
+    /** Streams both tables out with COPY at once, discarding the bytes: how fast PostgreSQL can hand them over. */
+    private static double dualCopy(PostgresFixture postgres) throws Exception {
+        long started = System.nanoTime();
+        CompletableFuture<Long> legacy = CompletableFuture.supplyAsync(() -> copyOut(postgres,
+                PostgresFixture.LEGACY));
+        CompletableFuture<Long> target = CompletableFuture.supplyAsync(() -> copyOut(postgres,
+                PostgresFixture.TARGET));
+        long bytes = legacy.get() + target.get();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        say(String.format(Locale.ROOT, "COPY streamed %d MB", bytes >> 20));
+        return seconds;
+    }
+
+    private static long copyOut(PostgresFixture postgres, String database) {
+        try (Connection connection = postgres.connect(database)) {
+            CopyManager copy = new CopyManager(connection.unwrap(BaseConnection.class));
+            CountingSink sink = new CountingSink();
+            copy.copyOut("COPY (SELECT * FROM policy) TO STDOUT", sink);
+            return sink.bytes;
+        } catch (Exception e) {
+            throw new IllegalStateException("COPY out of " + database + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static final class CountingSink extends OutputStream {
+        long bytes;
+
+        @Override
+        public void write(int b) {
+            bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes += len;
+        }
+    }
+
+    static void say(String message) {
+        System.err.println("[bench] " + message);
+    }
+}
