@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The main job: a whole rolling migration on one machine. It starts a private PostgreSQL with {@code legacy} and
@@ -28,12 +29,20 @@ public final class Sandbox {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final SandboxOptions options;
+    private final Consumer<String> out;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch cleanedUp = new CountDownLatch(1);
     private final long startedAt = System.nanoTime();
+    private boolean storyTold;
 
-    private Sandbox(SandboxOptions options) {
+    private Sandbox(SandboxOptions options, Consumer<String> out) {
         this.options = options;
+        this.out = out;
+    }
+
+    /** A sandbox for these command-line options that prints every line, stamped with the time, to {@code out}. */
+    public static Sandbox of(String[] args, Consumer<String> out) {
+        return new Sandbox(SandboxOptions.parse(args), out);
     }
 
     public static void main(String[] args) throws Exception {
@@ -42,29 +51,43 @@ public final class Sandbox {
             System.out.println(SandboxOptions.usage());
             return;
         }
-        new Sandbox(options).run();
+        Sandbox sandbox = new Sandbox(options, line -> {
+            System.out.println(line);
+            System.out.flush();
+        });
+        // Ctrl-C and kill stop the sandbox in order (traffic, Connect and Kafka, then PostgreSQL) before the JVM
+        // begins to exit: once it does, Kafka's own exit hooks delete the broker's directories under its feet.
+        for (String signal : new String[] {"INT", "TERM"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> sandbox.stop());
+        }
+        // Should the JVM exit some other way, its shutdown hook still waits for the clean-up.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sandbox.stop();
+            awaitQuietly(sandbox.cleanedUp, 90);
+        }, "sandbox-stop"));
+        sandbox.run();
         // Stray non-daemon threads of the embedded parts must not keep the JVM alive once everything has stopped.
         System.exit(0);
     }
 
-    private void run() throws Exception {
+    /** Asks a running sandbox to stop; {@link #run()} returns once everything has stopped. */
+    public void stop() {
+        stopRequested.countDown();
+    }
+
+    /** Whether the last run played the whole story. */
+    public boolean storyTold() {
+        return storyTold;
+    }
+
+    /** Runs the migration until stopped, until the run time is up, or (if asked) until the story is told. */
+    public void run() throws Exception {
         say("starting PostgreSQL (legacy and target databases)");
         PostgresFixture postgres = PostgresFixture.startOwned();
         ConnectClusterFixture connect = null;
         LegacyTraffic traffic = null;
         Thread trafficThread = null;
         StatusPage statusPage = null;
-        // Ctrl-C and kill stop the sandbox in order (traffic, Connect and Kafka, then PostgreSQL) before the JVM
-        // begins to exit: once it does, Kafka's own exit hooks delete the broker's directories under its feet.
-        for (String signal : new String[] {"INT", "TERM"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopRequested.countDown());
-        }
-        // Should the JVM exit some other way, its shutdown hook still waits for the clean-up below.
-        Thread shutdown = new Thread(() -> {
-            stopRequested.countDown();
-            awaitQuietly(cleanedUp, 90);
-        }, "sandbox-stop");
-        Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             CustomerScenario scenario = new CustomerScenario(postgres);
             scenario.createSchemas();
@@ -111,9 +134,14 @@ public final class Sandbox {
                     sink.config().get("errors.deadletterqueue.topic.name"), reconcile.config().get("drift.topic"),
                     summaryTopic);
             statusPage = startStatusPage();
-            Story story = new Story(postgres, traffic, Sandbox::say);
+            Story story = new Story(postgres, traffic, this::say);
             while (true) {
                 story.advance(report(traffic, collector, statusPage));
+                storyTold = story.told();
+                if (storyTold && options.untilStoryTold()) {
+                    say("the story is told; stopping as asked");
+                    break;
+                }
                 if (stopRequested.await(options.reportEverySeconds(), TimeUnit.SECONDS)) {
                     break;
                 }
@@ -155,7 +183,7 @@ public final class Sandbox {
     }
 
     /** The status page on localhost:8090, or on any free port if that one is taken. */
-    private static StatusPage startStatusPage() throws java.io.IOException {
+    private StatusPage startStatusPage() throws java.io.IOException {
         StatusPage page;
         try {
             page = StatusPage.start(8090);
@@ -176,15 +204,14 @@ public final class Sandbox {
         return status;
     }
 
-    private static void say(String message) {
-        System.out.println("[sandbox " + LocalTime.now().format(CLOCK) + "] " + message);
-        System.out.flush();
+    private void say(String message) {
+        out.accept("[sandbox " + LocalTime.now().format(CLOCK) + "] " + message);
     }
 
     /** Command-line options. */
     record SandboxOptions(boolean help, int customers, int changesPerSecond,
                           long reconcileIntervalMillis, int reportEverySeconds, int runSeconds,
-                          Path pluginsDir, Path peerPluginsDir) {
+                          boolean untilStoryTold, Path pluginsDir, Path peerPluginsDir) {
 
         static SandboxOptions parse(String[] args) {
             boolean help = false;
@@ -193,6 +220,7 @@ public final class Sandbox {
             long interval = 10_000;
             int every = 5;
             int runFor = 0;
+            boolean untilTold = false;
             Path plugins = Paths.get(System.getProperty("migration.plugins.dir", "packaging/target/plugins"));
             Path peers = Paths.get(System.getProperty("migration.peer-plugins.dir", "packaging/target/peer-plugins"));
             for (int i = 0; i < args.length; i++) {
@@ -217,11 +245,14 @@ public final class Sandbox {
                     case "--run-for":
                         runFor = Integer.parseInt(args[++i]);
                         break;
+                    case "--until-story-told":
+                        untilTold = true;
+                        break;
                     default:
                         throw new IllegalArgumentException("Unknown option " + arg + "\n" + usage());
                 }
             }
-            return new SandboxOptions(help, customers, rate, interval, every, runFor, plugins, peers);
+            return new SandboxOptions(help, customers, rate, interval, every, runFor, untilTold, plugins, peers);
         }
 
         static String usage() {
@@ -231,7 +262,8 @@ public final class Sandbox {
                     "  --rate N                   legacy changes per second while it runs (default 20)",
                     "  --reconcile-interval-ms N  time between reconciliation sweeps (default 10000)",
                     "  --report-every N           seconds between status lines (default 5)",
-                    "  --run-for N                stop after N seconds (default: run until Ctrl-C)");
+                    "  --run-for N                stop after N seconds (default: run until Ctrl-C)",
+                    "  --until-story-told         stop once the whole story has been played");
         }
     }
 }

@@ -31,6 +31,11 @@ final class Story {
                 + "keeps writing");
     }
 
+    /** Whether every step has been played. */
+    boolean told() {
+        return step == Step.DONE;
+    }
+
     /** Moves the story on if the latest figures allow it. */
     void advance(MigrationStatus status) {
         switch (step) {

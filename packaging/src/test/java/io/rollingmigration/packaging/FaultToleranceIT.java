@@ -267,18 +267,28 @@ class FaultToleranceIT {
         Await.until(PATIENCE, "the target to equal the translated legacy state after " + after,
                 () -> translatedLegacy().equals(targetState()));
         long since = System.currentTimeMillis();
-        Await.until(PATIENCE, "clean reconciler runs after " + after, () -> {
-            Map<String, JsonNode> latest = new HashMap<>();
+        // The runs seen last, and the reconciler's status, are what a timeout reports.
+        Await.value(PATIENCE, "clean reconciler runs after " + after, () -> {
+            Map<String, JsonNode> latest = new TreeMap<>();
             for (TopicRecord record : connect.topics().readAll(SUMMARIES)) {
                 JsonNode run = record.value();
                 if ("COMPLETED".equals(run.path("status").asText()) && run.path("started_at").asLong() > since) {
                     latest.put(run.path("range").asText(), run);
                 }
             }
-            return latest.size() == 2 && latest.values().stream().allMatch(run -> run.path("open_drift").asLong() == 0
-                    && run.path("missing_in_target").asLong() + run.path("unexpected_in_target").asLong()
-                    + run.path("field_mismatch").asLong() + run.path("rule_violation").asLong() == 0);
-        });
+            return new ReconcilerRuns(latest, connect.rest().status(RECONCILE).toString());
+        }, ReconcilerRuns::clean);
+    }
+
+    /** The latest completed run per key range since a fault, and the reconciler connector's status. */
+    private record ReconcilerRuns(Map<String, JsonNode> latestByRange, String status) {
+
+        boolean clean() {
+            return latestByRange.size() == 2 && latestByRange.values().stream().allMatch(run ->
+                    run.path("open_drift").asLong() == 0 && run.path("missing_in_target").asLong()
+                            + run.path("unexpected_in_target").asLong() + run.path("field_mismatch").asLong()
+                            + run.path("rule_violation").asLong() == 0);
+        }
     }
 
     /** The legacy policies, translated with the spec, by target id: field name to value as text. */

@@ -1,0 +1,103 @@
+package io.rollingmigration.packaging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rollingmigration.sandbox.Sandbox;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The README's main command plays the whole migration story: the sandbox, with the packaged plugins and the stock
+ * Debezium connector, from backfill to a stray legacy write after the EU cutover, while its status page serves the
+ * figures it prints.
+ */
+class SandboxStoryIT {
+
+    private static final Pattern STATUS_PAGE = Pattern.compile("status page at (http://\\S+/)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void theSandboxPlaysTheWholeStoryAndItsStatusPageShowsTheFigures() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        AtomicReference<URI> page = new AtomicReference<>();
+        AtomicReference<JsonNode> shown = new AtomicReference<>();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Sandbox sandbox = Sandbox.of(new String[] {"--customers", "300", "--rate", "20",
+                "--reconcile-interval-ms", "2000", "--report-every", "1", "--until-story-told"}, line -> {
+            lines.add(line);
+            Matcher url = STATUS_PAGE.matcher(line);
+            if (url.find()) {
+                page.set(URI.create(url.group(1)));
+            } else if (page.get() != null && line.contains("| lag p50")) {
+                // What the page shows right after each console status line.
+                JsonNode figures = fetch(http, page.get().resolve("status.json"));
+                if (figures != null) {
+                    shown.set(figures);
+                }
+            }
+        });
+        Thread runner = new Thread(() -> {
+            try {
+                sandbox.run();
+            } catch (Exception e) {
+                lines.add("run failed: " + e);
+            }
+        }, "sandbox");
+        runner.start();
+        runner.join(TimeUnit.MINUTES.toMillis(6));
+        if (runner.isAlive()) {
+            sandbox.stop();
+            runner.join(TimeUnit.MINUTES.toMillis(2));
+        }
+
+        String transcript = String.join("\n", lines);
+        assertTrue(sandbox.storyTold(), "the whole story was played:\n" + transcript);
+        List<String> story = lines.stream().filter(l -> l.contains("] story: ")).collect(Collectors.toList());
+        List<String> chapters = List.of("the backfill starts", "100% aligned", "adds 1000", "FIELD_MISMATCH",
+                "moves write ownership of region EU", "forgotten legacy job", "dead letter queue");
+        assertEquals(chapters.size(), story.size(), "one line per chapter:\n" + String.join("\n", story));
+        for (int i = 0; i < chapters.size(); i++) {
+            assertTrue(story.get(i).contains(chapters.get(i)), "chapter " + (i + 1) + " is '" + chapters.get(i)
+                    + "': " + story.get(i));
+        }
+        assertTrue(transcript.contains("] stopped"), "everything stopped cleanly:\n" + transcript);
+
+        JsonNode latest = shown.get() == null ? null : shown.get().path("latest");
+        assertNotNull(latest, "the status page served figures:\n" + transcript);
+        assertEquals(100.0, latest.path("backfillPercent").asDouble(), 1.0, "backfill on the page: " + latest);
+        assertTrue(latest.path("applied").asLong() >= 300, "changes applied on the page: " + latest);
+        assertTrue(latest.path("failed").asLong() >= 1, "the stray write counted as failed: " + latest);
+        assertEquals("TARGET", latest.path("ownership").path("EU").asText(), "EU owned by the new service: " + latest);
+        assertTrue(latest.path("alignmentPercent").asDouble() > 0, "alignment on the page: " + latest);
+        assertTrue(latest.path("lagP99Ms").asLong() >= latest.path("lagP50Ms").asLong(), "lag on the page: " + latest);
+        assertFalse(shown.get().path("history").isEmpty(), "the chart has points");
+        assertTrue(shown.get().path("history").size() >= 5, "one chart point per status line");
+    }
+
+    private static JsonNode fetch(HttpClient http, URI uri) {
+        try {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}
