@@ -1,0 +1,30 @@
+package io.rollingmigration.benchmarks.scaleout;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Record counts of a topic and of what a sink connector's consumer group has committed of it. */
+final class Topics {
+
+    private Topics() {
+    }
+
+    static long endOffsets(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    }
+
+    /** Offsets committed by Connect's consumer group for sink connector {@code connector}. */
+    static long committed(Admin admin, String connector) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("connect-" + connector)
+                .partitionsToOffsetAndMetadata().get();
+        return offsets.values().stream().mapToLong(o -> o == null ? 0 : o.offset()).sum();
+    }
+}
