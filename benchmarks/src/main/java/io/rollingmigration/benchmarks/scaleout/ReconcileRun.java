@@ -20,12 +20,13 @@ final class ReconcileRun {
     private final int tasks;
     private final String name;
 
-    ReconcileRun(ConnectClusterFixture connect, InsurerConfigs configs, String targetDatabase, int tasks) {
+    ReconcileRun(ConnectClusterFixture connect, InsurerConfigs configs, String targetDatabase, int tasks,
+                 String label) {
         this.connect = connect;
         this.configs = configs;
         this.targetDatabase = targetDatabase;
         this.tasks = tasks;
-        this.name = "scaleout-policy-reconcile-" + tasks;
+        this.name = "scaleout-policy-reconcile-" + label;
     }
 
     Result sweep() {

@@ -26,14 +26,14 @@ final class SinkRun {
     private final String name;
 
     SinkRun(PostgresFixture postgres, ConnectClusterFixture connect, InsurerConfigs configs, PolicyBacklog backlog,
-            int tasks) {
+            int tasks, String label) {
         this.postgres = postgres;
         this.connect = connect;
         this.configs = configs;
         this.backlog = backlog;
         this.tasks = tasks;
-        this.database = "scaleout_sink_" + tasks;
-        this.name = "scaleout-policy-sink-" + tasks;
+        this.database = "scaleout_" + label;
+        this.name = "scaleout-policy-sink-" + label;
     }
 
     Result drain() throws Exception {
