@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * One contender's pipeline, set up end to end: its legacy database and table, its target table, its topic, its
@@ -126,6 +127,13 @@ final class Lane implements AutoCloseable {
     int maxSustainedRate() {
         return steps.stream().filter(s -> s.verdict() == Verdict.SUSTAINED)
                 .mapToInt(s -> s.load().offeredRate()).max().orElse(0);
+    }
+
+    /** The lowest offered rate above the highest sustained one that was not sustained, if any. */
+    OptionalInt lowestFailedRate() {
+        int max = maxSustainedRate();
+        return steps.stream().filter(s -> s.verdict() != Verdict.SUSTAINED && s.load().offeredRate() > max)
+                .mapToInt(s -> s.load().offeredRate()).min();
     }
 
     Optional<StepResult> at(int rate) {

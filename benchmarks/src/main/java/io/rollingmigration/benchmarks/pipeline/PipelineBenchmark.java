@@ -34,7 +34,8 @@ import java.util.Locale;
  * <p>Each contender warms up at 2,500/s (unmeasured, until a round keeps p99 under 1 s, at most 6 rounds), then
  * climbs 5k, 7.5k, 10k, 15k, 20k, 30k, 40k changes/s (60 s a step, 10 s with --quick) until p99 reaches 1 s or the
  * target does not catch up within 120 s (30 s with --quick). A contender that cannot sustain 5k steps down through
- * 4k, 3k, 2k, 1k until it sustains one. A step
+ * 4k, 3k, 2k, 1k until it sustains one. Then, twice and in turns, each contender runs the rate halfway (to 250/s)
+ * between its highest sustained and its lowest failed rate, so that neighbouring rungs do not make a tie. A step
  * counts as sustained only if the generator also committed at least 97% of the offered rate; if it did not, the
  * step is reported as the generator's shortfall, not the pipeline's. A flat-out run of the generator alone closes.
  *

@@ -9,7 +9,7 @@ import java.util.List;
  */
 record Plan(boolean quick, List<Integer> rates, List<Integer> fallbackRates, Duration step, int warmUpRate,
             Duration warmUp, int warmUpRounds, Duration catchUpLimit, Duration calibration, int writers,
-            int rowsPerTransaction, double insertShare) {
+            int rowsPerTransaction, double insertShare, int refinements) {
 
     /** The lag a rate must stay under to count as sustained. */
     static final double P99_LIMIT_MS = 1000;
@@ -22,9 +22,9 @@ record Plan(boolean quick, List<Integer> rates, List<Integer> fallbackRates, Dur
         List<Integer> below = List.of(4_000, 3_000, 2_000, 1_000);
         return quick
                 ? new Plan(true, ladder, below, Duration.ofSeconds(10), 2_500, Duration.ofSeconds(5), 6,
-                        Duration.ofSeconds(30), Duration.ofSeconds(3), 8, 10, 0.4)
+                        Duration.ofSeconds(30), Duration.ofSeconds(3), 8, 10, 0.4, 2)
                 : new Plan(false, ladder, below, Duration.ofSeconds(60), 2_500, Duration.ofSeconds(10), 6,
-                        Duration.ofSeconds(120), Duration.ofSeconds(10), 8, 10, 0.4);
+                        Duration.ofSeconds(120), Duration.ofSeconds(10), 8, 10, 0.4, 2);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.rollingmigration.benchmarks.pipeline;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -13,6 +14,9 @@ import java.util.Set;
  * could not sustain even the first rung steps down below it until it sustains a rate.
  */
 final class RateLadder {
+
+    /** Refined rates are multiples of this many changes/s. */
+    private static final int RESOLUTION = 250;
 
     private final Plan plan;
 
@@ -29,7 +33,30 @@ final class RateLadder {
                 belowFirstRung.add(lane);
             }
         }
-        take(plan.fallbackRates(), belowFirstRung, step, true);
+        step = take(plan.fallbackRates(), belowFirstRung, step, true);
+        refine(lanes, step);
+    }
+
+    /**
+     * Narrows each contender's limit between its highest sustained rate and its lowest failed one by halving the
+     * gap, {@code plan.refinements()} times, in turns: rungs far apart would otherwise make different pipelines tie.
+     */
+    private void refine(List<Lane> lanes, int firstStep) throws Exception {
+        int step = firstStep;
+        for (int round = 0; round < plan.refinements(); round++) {
+            for (Lane lane : lanes) {
+                int sustained = lane.maxSustainedRate();
+                OptionalInt failed = lane.lowestFailedRate();
+                if (sustained == 0 || failed.isEmpty()) {
+                    continue;
+                }
+                int middle = (int) Math.round((sustained + failed.getAsInt()) / 2.0 / RESOLUTION) * RESOLUTION;
+                if (middle > sustained && middle < failed.getAsInt()) {
+                    lane.climb(step, middle);
+                }
+            }
+            step++;
+        }
     }
 
     /**
