@@ -2,13 +2,10 @@ package io.rollingmigration.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
+import io.rollingmigration.testsupport.PluginMetrics;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.TopicReader.TopicRecord;
 
-import javax.management.MBeanAttributeInfo;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +42,7 @@ final class StatusCollector {
                 + "FROM (SELECT extract(epoch FROM lineage_applied_at - lineage_source_committed_at) * 1000 AS lag "
                 + "FROM public.customer WHERE lineage_applied_at > now() - interval '30 seconds') recent").get(0);
         return new MigrationStatus(System.currentTimeMillis(), legacy, target, millis(lag.get(0)), millis(lag.get(1)),
-                sinkMetric("changes-applied-total"), sinkMetric("changes-skipped-stale-total"),
+                PluginMetrics.sum("changes-applied-total"), PluginMetrics.sum("changes-skipped-stale-total"),
                 connect.topics().readAll(dlqTopic).size(), openDrift(), alignment(), ownership());
     }
 
@@ -90,30 +87,6 @@ final class StatusCollector {
         }
         owners.putIfAbsent("*", "LEGACY");
         return owners;
-    }
-
-    /**
-     * A sink metric summed over its tasks, read from JMX as any monitoring agent would, by attribute name, so the
-     * figure does not depend on how the worker names its plugin metric beans.
-     */
-    private static long sinkMetric(String attribute) {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        long total = 0;
-        for (ObjectName name : server.queryNames(null, null)) {
-            try {
-                for (MBeanAttributeInfo info : server.getMBeanInfo(name).getAttributes()) {
-                    if (info.getName().equals(attribute)) {
-                        Object value = server.getAttribute(name, attribute);
-                        if (value instanceof Number) {
-                            total += ((Number) value).longValue();
-                        }
-                    }
-                }
-            } catch (Exception e) {
-                // A bean that went away while we looked.
-            }
-        }
-        return total;
     }
 
     private static long number(List<List<Object>> rows) {

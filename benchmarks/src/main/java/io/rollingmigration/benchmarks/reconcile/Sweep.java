@@ -1,5 +1,6 @@
 package io.rollingmigration.benchmarks.reconcile;
 
+import io.rollingmigration.benchmarks.HeapPeak;
 import io.rollingmigration.connect.reconcile.ReconcileSourceConnector;
 import io.rollingmigration.connect.reconcile.ReconcileSourceTask;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
@@ -7,9 +8,6 @@ import io.rollingmigration.testsupport.PostgresFixture;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,7 +46,7 @@ record Sweep(double seconds, long compared, Map<String, String> drift, long peak
         }
         ExecutorService threads = Executors.newFixedThreadPool(taskConfigs.size());
         System.gc();
-        resetPeakHeap();
+        HeapPeak.reset();
         LiveHeap liveHeap = LiveHeap.watch();
         long started = System.nanoTime();
         List<Future<Struct>> summaries = new ArrayList<>();
@@ -65,7 +63,7 @@ record Sweep(double seconds, long compared, Map<String, String> drift, long peak
             mode = summary.get().getString("mode");
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        long peak = peakHeapBytes();
+        long peak = HeapPeak.bytes();
         long live = liveHeap.stop();
         threads.shutdown();
         return new Sweep(seconds, compared, new HashMap<>(drift), peak, live, mode, ended, open);
@@ -127,21 +125,4 @@ record Sweep(double seconds, long compared, Map<String, String> drift, long peak
         return config;
     }
 
-    private static void resetPeakHeap() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long peakHeapBytes() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
-    }
 }

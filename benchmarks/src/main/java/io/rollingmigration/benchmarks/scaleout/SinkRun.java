@@ -2,12 +2,10 @@ package io.rollingmigration.benchmarks.scaleout;
 
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
+import io.rollingmigration.testsupport.PluginMetrics;
 import io.rollingmigration.testsupport.PostgresFixture;
 import org.apache.kafka.clients.admin.Admin;
 
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +55,7 @@ final class SinkRun {
                 }
             });
             double wallSeconds = (System.nanoTime() - started) / 1e9;
-            long staleSkips = sinkMetric("changes-skipped-stale-total");
+            long staleSkips = PluginMetrics.sum("changes-skipped-stale-total", PluginMetrics.ofConnector(name));
             long workers = connect.rest().status(name).path("tasks").findValuesAsText("worker_id").stream()
                     .distinct().count();
             connect.rest().deleteConnector(name);
@@ -71,26 +69,6 @@ final class SinkRun {
             return new Result(tasks, workers, database, events, applySeconds, wallSeconds, rows, lastWrites,
                     staleSkips, ordered);
         }
-    }
-
-    /** A metric of this connector's tasks, summed, read from JMX by attribute name as a monitoring agent does. */
-    private long sinkMetric(String attribute) throws Exception {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        long total = 0;
-        for (ObjectName bean : server.queryNames(new ObjectName("kafka.connect:*"), null)) {
-            if (!name.equals(bean.getKeyProperty("connector"))) {
-                continue;
-            }
-            try {
-                Object value = server.getAttribute(bean, attribute);
-                if (value instanceof Number) {
-                    total += ((Number) value).longValue();
-                }
-            } catch (javax.management.AttributeNotFoundException e) {
-                // Another of the connector's beans.
-            }
-        }
-        return total;
     }
 
     /**

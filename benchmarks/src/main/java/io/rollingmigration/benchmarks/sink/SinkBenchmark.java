@@ -1,6 +1,7 @@
 package io.rollingmigration.benchmarks.sink;
 
 import io.debezium.connector.jdbc.JdbcSinkConnectorTask;
+import io.rollingmigration.benchmarks.HeapPeak;
 import io.rollingmigration.connect.sink.TargetStoreSinkTask;
 import io.rollingmigration.testsupport.PostgresFixture;
 import org.apache.kafka.common.TopicPartition;
@@ -11,9 +12,6 @@ import org.postgresql.core.BaseConnection;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.sql.Connection;
 import java.util.HashMap;
 import java.util.List;
@@ -28,10 +26,15 @@ import java.util.Map;
  */
 public final class SinkBenchmark {
 
-    private static final int BATCH = 1000;
+    /** Records per put(), as a consumer poll hands them over; --batch N changes it. */
+    private static int BATCH = 1000;
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
+        int batchAt = List.of(args).indexOf("--batch");
+        if (batchAt >= 0) {
+            BATCH = Integer.parseInt(args[batchAt + 1]);
+        }
         int records = quick ? 200_000 : 1_000_000;
         say("sink benchmark: " + records + " records, batches of " + BATCH + (quick ? " (quick)" : ""));
         try (PostgresFixture postgres = PostgresFixture.startOwned()) {
@@ -40,25 +43,28 @@ public final class SinkBenchmark {
             double copy = copy(postgres, records);
             say(String.format(Locale.ROOT, "COPY (physical limit): %.0f rows/s", copy));
 
-            resetPeakHeap();
+            System.gc();
+            HeapPeak.reset();
             double statements = run("ours, write.method=statements", oursTask(postgres, "statements"), records);
-            long statementsPeakHeap = peakHeapBytes();
+            long statementsPeakHeap = HeapPeak.bytes();
             say(String.format(Locale.ROOT, "ours (statements): %.0f rows/s, peak heap %d MB", statements,
                     statementsPeakHeap >> 20));
             postgres.execute(PostgresFixture.TARGET, "TRUNCATE bench_ours");
 
-            resetPeakHeap();
+            System.gc();
+            HeapPeak.reset();
             double copied = run("ours, write.method=copy", oursTask(postgres, "copy"), records);
-            long copiedPeakHeap = peakHeapBytes();
+            long copiedPeakHeap = HeapPeak.bytes();
             say(String.format(Locale.ROOT, "ours (copy): %.0f rows/s, peak heap %d MB", copied, copiedPeakHeap >> 20));
             boolean copyWins = copied > statements;
             double ours = Math.max(statements, copied);
             long oursPeakHeap = copyWins ? copiedPeakHeap : statementsPeakHeap;
 
-            resetPeakHeap();
+            System.gc();
+            HeapPeak.reset();
             double peer = run("debezium-jdbc", peerTask(postgres), records);
             say(String.format(Locale.ROOT, "Debezium JDBC sink 3.4.0.Final: %.0f rows/s, peak heap %d MB", peer,
-                    peakHeapBytes() >> 20));
+                    HeapPeak.bytes() >> 20));
 
             List<List<Object>> differences = postgres.query(PostgresFixture.TARGET, "SELECT count(*) FROM ("
                     + "(SELECT " + ChangeStream.COLUMNS + " FROM bench_ours EXCEPT SELECT " + ChangeStream.COLUMNS
@@ -168,24 +174,6 @@ public final class SinkBenchmark {
         }
     }
 
-    private static void resetPeakHeap() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long peakHeapBytes() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
-    }
 
     private static void say(String line) {
         System.out.println("[bench] " + line);

@@ -95,8 +95,9 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
                         ConfigDef.CaseInsensitiveValidString.in("auto", "statements", "copy"), ConfigDef.Importance.LOW,
                         "How rows reach the table: 'statements' (version-guarded upserts; multi-row on PostgreSQL), "
                                 + "'copy' (PostgreSQL only: COPY into a temporary staging table, then one guarded "
-                                + "INSERT ... SELECT ... ON CONFLICT per batch), or 'auto': copy where the database "
-                                + "has it (it measured faster), statements elsewhere.",
+                                + "INSERT ... SELECT ... ON CONFLICT per batch), or 'auto': copy for batches of 200 "
+                                + "rows or more where the database has it (it measured faster there), statements "
+                                + "otherwise.",
                         WRITES_GROUP, ++order, ConfigDef.Width.SHORT, "Write method")
                 .define(TABLE_AUTO_CREATE, ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.LOW,
                         "Create the target table from the first record's schema if it does not exist: key "
@@ -178,11 +179,6 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
 
     public io.rollingmigration.connect.sink.write.WriteMethod writeMethod() {
         String method = getString(WRITE_METHOD).toUpperCase(java.util.Locale.ROOT);
-        if (method.equals("AUTO")) {
-            return connection().dialect().stagedWrites().isPresent()
-                    ? io.rollingmigration.connect.sink.write.WriteMethod.COPY
-                    : io.rollingmigration.connect.sink.write.WriteMethod.STATEMENTS;
-        }
         return io.rollingmigration.connect.sink.write.WriteMethod.valueOf(method);
     }
 

@@ -41,6 +41,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
     private final OffsetLedger ledger;
     private final Fragment fragment;
     private final StagedWrites staged;
+    private final WriteMethod method;
     private final java.util.Set<String> stagesOnConnection = new java.util.HashSet<>();
     private final java.util.Calendar utc = java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC"));
     private final Map<List<String>, String> upsertSql = new HashMap<>();
@@ -74,8 +75,11 @@ public final class VersionGuardedWriter implements AutoCloseable {
         this.deleteMode = deleteMode;
         this.ledger = ledger;
         this.fragment = fragment;
-        this.staged = method == WriteMethod.COPY ? dialect.stagedWrites().orElseThrow(() ->
-                new ConnectException("write.method=copy is not available for " + dialect.name())) : null;
+        if (method == WriteMethod.COPY && dialect.stagedWrites().isEmpty()) {
+            throw new ConnectException("write.method=copy is not available for " + dialect.name());
+        }
+        this.staged = dialect.stagedWrites().orElse(null);
+        this.method = method;
     }
 
     /**
@@ -295,7 +299,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
         }
         String guard = fragment != null ? fragment.versionColumn() : VERSION;
         List<String> keys = changes.get(0).keyColumns();
-        if (staged != null) {
+        if (method.stages(changes.size(), staged != null)) {
             stagedUpsert(dataColumns, lineageColumns, all, keys, guard, changes, appliedAt, markers, outcome);
             return;
         }

@@ -1,0 +1,51 @@
+package io.rollingmigration.testsupport;
+
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.util.function.Predicate;
+
+/**
+ * Connect plugin metrics as a monitoring agent reads them: from JMX, by attribute name, summed over the beans that
+ * have it (one per task), so a figure does not depend on how the worker names its plugin metric beans.
+ */
+public final class PluginMetrics {
+
+    private PluginMetrics() {
+    }
+
+    /** The sum of {@code attribute} over every bean that has it. */
+    public static long sum(String attribute) {
+        return sum(attribute, bean -> true);
+    }
+
+    /** The sum of {@code attribute} over the beans {@code which} accepts, e.g. one connector's tasks. */
+    public static long sum(String attribute, Predicate<ObjectName> which) {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        long total = 0;
+        for (ObjectName bean : server.queryNames(null, null)) {
+            if (!which.test(bean)) {
+                continue;
+            }
+            try {
+                for (MBeanAttributeInfo info : server.getMBeanInfo(bean).getAttributes()) {
+                    if (info.getName().equals(attribute)) {
+                        Object value = server.getAttribute(bean, attribute);
+                        if (value instanceof Number) {
+                            total += ((Number) value).longValue();
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                // A bean that went away while we looked (a task stopping).
+            }
+        }
+        return total;
+    }
+
+    /** Accepts the beans of connector {@code name}'s tasks. */
+    public static Predicate<ObjectName> ofConnector(String name) {
+        return bean -> name.equals(bean.getKeyProperty("connector"));
+    }
+}
