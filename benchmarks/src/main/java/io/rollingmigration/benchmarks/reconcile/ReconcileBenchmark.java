@@ -34,9 +34,10 @@ public final class ReconcileBenchmark {
             data.create(small);
             Planted smallPlanted = data.plant(small);
             Sweep smallRun = Sweep.run(postgres, 1, Map.of(), null);
-            say(String.format(Locale.ROOT, "%,d rows, 1 task: full run %.2f s, peak heap %d MB (live after GC %d MB), "
-                            + "found %d/%d", small, smallRun.seconds(), smallRun.peakHeap() >> 20,
-                    smallRun.peakLiveHeap() >> 20, smallPlanted.found(smallRun.drift()), smallPlanted.size()));
+            say(String.format(Locale.ROOT, "%,d rows, 1 task: full run %.2f s, peak heap %d MB (live after GC %d MB, "
+                            + "retained at the end %d MB), found %d/%d", small, smallRun.seconds(),
+                    smallRun.peakHeap() >> 20, smallRun.peakLiveHeap() >> 20, smallRun.retainedHeap() >> 20,
+                    smallPlanted.found(smallRun.drift()), smallPlanted.size()));
 
             data.create(rows);
             Planted planted = data.plant(rows);
@@ -62,17 +63,19 @@ public final class ReconcileBenchmark {
             System.out.printf(Locale.ROOT, "RESULT bench=reconcile ours_rows_s=%.0f limit_rows_s=%.0f of_limit=%.2f "
                             + "incremental_s=%.3f full_s=%.2f found=%d/%d false_positives=%d tasks=%d "
                             + "one_task_rows_s=%.0f peak_heap_mb_small=%d peak_heap_mb_large=%d live_heap_mb_small=%d "
-                            + "live_heap_mb_large=%d%n", ours, limit, ours / limit, incremental.seconds(), full.seconds(),
-                    found, planted.size(), falsePositives, TASKS, oneTask.compared() / oneTask.seconds(),
-                    smallRun.peakHeap() >> 20, oneTask.peakHeap() >> 20, smallRun.peakLiveHeap() >> 20,
-                    oneTask.peakLiveHeap() >> 20);
+                            + "live_heap_mb_large=%d retained_heap_mb_small=%d retained_heap_mb_large=%d%n", ours, limit,
+                    ours / limit, incremental.seconds(), full.seconds(), found, planted.size(), falsePositives, TASKS,
+                    oneTask.compared() / oneTask.seconds(), smallRun.peakHeap() >> 20, oneTask.peakHeap() >> 20,
+                    smallRun.peakLiveHeap() >> 20, oneTask.peakLiveHeap() >> 20, smallRun.retainedHeap() >> 20,
+                    oneTask.retainedHeap() >> 20);
         }
     }
 
     private static void report(int rows, String tasks, Sweep sweep, Planted planted) {
         say(String.format(Locale.ROOT, "%,d rows, %s: full run %.2f s, %.0f rows/s, peak heap %d MB (live after GC %d "
-                        + "MB), found %d/%d, false positives %d", rows, tasks, sweep.seconds(),
-                sweep.compared() / sweep.seconds(), sweep.peakHeap() >> 20, sweep.peakLiveHeap() >> 20,
+                        + "MB, retained at the end %d MB), found %d/%d, false positives %d", rows, tasks,
+                sweep.seconds(), sweep.compared() / sweep.seconds(), sweep.peakHeap() >> 20,
+                sweep.peakLiveHeap() >> 20, sweep.retainedHeap() >> 20,
                 planted.found(sweep.drift()), planted.size(),
                 planted.falsePositives(sweep.drift())));
     }

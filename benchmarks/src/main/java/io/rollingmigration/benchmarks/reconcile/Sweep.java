@@ -8,6 +8,7 @@ import io.rollingmigration.testsupport.PostgresFixture;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,12 +24,15 @@ import java.util.concurrent.Future;
  * would ask it to, each range's task polled on its own thread: start to every task's final summary.
  *
  * @param peakHeap     the heap pools' peak use, garbage included (depends on when the collector ran)
- * @param peakLiveHeap the largest heap use right after a collection: what the run really kept
+ * @param peakLiveHeap the largest heap use right after a collection: what the run kept, plus garbage promoted to the
+ *                     old generation that no collection had reclaimed yet
+ * @param retainedHeap the heap use after a full collection at the end of the run, the tasks still running: what a
+ *                     task holds on to whatever the table size (open drift, caches), without any garbage
  * @param offsets the source offset each range's task ended with, and {@code open} its open drift: what the next run
  *                of each task would read back
  */
-record Sweep(double seconds, long compared, Map<String, String> drift, long peakHeap, long peakLiveHeap, String mode,
-             List<Map<String, Object>> offsets, List<OpenDriftSet> open) {
+record Sweep(double seconds, long compared, Map<String, String> drift, long peakHeap, long peakLiveHeap,
+             long retainedHeap, String mode, List<Map<String, Object>> offsets, List<OpenDriftSet> open) {
 
     static Sweep run(PostgresFixture postgres, int tasks, Map<String, String> overrides, Sweep previous)
             throws Exception {
@@ -50,11 +54,12 @@ record Sweep(double seconds, long compared, Map<String, String> drift, long peak
         LiveHeap liveHeap = LiveHeap.watch();
         long started = System.nanoTime();
         List<Future<Struct>> summaries = new ArrayList<>();
+        List<ReconcileSourceTask> running = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Map<String, Object>> ended = new ArrayList<>(offsets);
         for (int i = 0; i < taskConfigs.size(); i++) {
             int index = i;
             summaries.add(threads.submit(() -> poll(taskConfigs.get(index), offsets.get(index), open.get(index),
-                    drift, offset -> ended.set(index, offset))));
+                    drift, offset -> ended.set(index, offset), running)));
         }
         long compared = 0;
         String mode = null;
@@ -65,16 +70,23 @@ record Sweep(double seconds, long compared, Map<String, String> drift, long peak
         double seconds = (System.nanoTime() - started) / 1e9;
         long peak = HeapPeak.bytes();
         long live = liveHeap.stop();
+        System.gc();
+        long retained = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        running.forEach(ReconcileSourceTask::stop);
         threads.shutdown();
-        return new Sweep(seconds, compared, new HashMap<>(drift), peak, live, mode, ended, open);
+        return new Sweep(seconds, compared, new HashMap<>(drift), peak, live, retained, mode, ended, open);
     }
 
+    /** Polls a task until its run's final summary; the task is left running, for the caller to stop. */
     private static Struct poll(Map<String, String> config, Map<String, Object> offset, OpenDriftSet open,
-                               Map<String, String> drift, java.util.function.Consumer<Map<String, Object>> ended)
+                               Map<String, String> drift, java.util.function.Consumer<Map<String, Object>> ended,
+                               List<ReconcileSourceTask> running)
             throws InterruptedException {
         ReconcileSourceTask task = new ReconcileSourceTask(System::currentTimeMillis, (c, a) -> open);
         task.initialize(new io.rollingmigration.testsupport.StoredOffsetContext(offset));
         task.start(config);
+        running.add(task);
+        boolean done = false;
         try {
             while (true) {
                 List<SourceRecord> records = task.poll();
@@ -96,12 +108,15 @@ record Sweep(double seconds, long compared, Map<String, String> drift, long peak
                         @SuppressWarnings("unchecked")
                         Map<String, Object> last = (Map<String, Object>) record.sourceOffset();
                         ended.accept(last);
+                        done = true;
                         return value;
                     }
                 }
             }
         } finally {
-            task.stop();
+            if (!done) {
+                task.stop();
+            }
         }
     }
 
