@@ -149,13 +149,47 @@ public final class Expressions {
     }
 
     private static Map<String, Object> celRow(Map<String, Object> row) {
-        Map<String, Object> values = new HashMap<>(row == null ? 1 : row.size() * 2);
-        if (row != null) {
-            // A SQL NULL is CEL's null, so that 'after.x == null' holds instead of leaving the value unknown.
+        return row == null ? Map.of() : new CelRow(row);
+    }
+
+    /**
+     * A row as CEL sees it, each column converted into CEL's value when an expression reads it: an expression
+     * reads a few columns of a wide row, and converting them all for every record cost more than evaluating it.
+     */
+    private static final class CelRow extends java.util.AbstractMap<String, Object> {
+        private final Map<String, Object> row;
+
+        CelRow(Map<String, Object> row) {
+            this.row = row;
+        }
+
+        @Override
+        public Object get(Object column) {
+            Object value = row.get(column);
+            if (value == null) {
+                // A SQL NULL is CEL's null, so that 'after.x == null' holds instead of leaving the value unknown.
+                return row.containsKey(column) ? com.google.protobuf.NullValue.NULL_VALUE : null;
+            }
+            return celValue(value);
+        }
+
+        @Override
+        public boolean containsKey(Object column) {
+            return row.containsKey(column);
+        }
+
+        @Override
+        public int size() {
+            return row.size();
+        }
+
+        @Override
+        public java.util.Set<Entry<String, Object>> entrySet() {
+            Map<String, Object> values = new HashMap<>(row.size() * 2);
             row.forEach((column, value) -> values.put(column, value == null
                     ? com.google.protobuf.NullValue.NULL_VALUE : celValue(value)));
+            return values.entrySet();
         }
-        return values;
     }
 
     static Object celValue(Object value) {
