@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS public.party (
   email          text,
   region         text,
   updated_at     timestamp(3),
-  lineage_source_system text, lineage_source_table text, lineage_source_key text,
+  lineage_source_system text, lineage_source_table text, lineage_source_key text COLLATE "C",
   lineage_source_position bigint, lineage_source_committed_at timestamptz, lineage_operation text,
   lineage_snapshot text, lineage_rule text, lineage_translated_at timestamptz, lineage_applied_at timestamptz,
   lineage_deleted_at timestamptz

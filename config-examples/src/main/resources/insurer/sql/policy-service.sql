@@ -12,11 +12,12 @@ CREATE TABLE IF NOT EXISTS public.policy (
   region           text,
   vin              text,
   updated_at       timestamp(3),
-  lineage_source_system text, lineage_source_table text, lineage_source_key text,
+  lineage_source_system text, lineage_source_table text, lineage_source_key text COLLATE "C",
   lineage_source_position bigint, lineage_source_committed_at timestamptz, lineage_operation text,
   lineage_snapshot text, lineage_rule text, lineage_translated_at timestamptz, lineage_applied_at timestamptz,
   lineage_deleted_at timestamptz
 );
+-- The reconciler looks target rows up, and walks them, by the legacy key: byte order (COLLATE "C") keeps that cheap.
 CREATE INDEX IF NOT EXISTS policy_lineage_source_key ON public.policy (lineage_source_key);
 CREATE INDEX IF NOT EXISTS policy_lineage_applied_at ON public.policy (lineage_applied_at);
 CREATE TABLE IF NOT EXISTS public.policy_premium (
@@ -27,7 +28,7 @@ CREATE TABLE IF NOT EXISTS public.policy_premium (
   currency         text,
   installments     int,
   updated_at       timestamp(3),
-  lineage_source_system text, lineage_source_table text, lineage_source_key text,
+  lineage_source_system text, lineage_source_table text, lineage_source_key text COLLATE "C",
   lineage_source_position bigint, lineage_source_committed_at timestamptz, lineage_operation text,
   lineage_snapshot text, lineage_rule text, lineage_translated_at timestamptz, lineage_applied_at timestamptz,
   lineage_deleted_at timestamptz

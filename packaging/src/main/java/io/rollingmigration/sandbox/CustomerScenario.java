@@ -42,7 +42,7 @@ public final class CustomerScenario {
             + "updated_at timestamp(3), "
             + "lineage_source_system text, "
             + "lineage_source_table text, "
-            + "lineage_source_key text, "
+            + "lineage_source_key text COLLATE \"C\", "
             + "lineage_source_position bigint, "
             + "lineage_source_committed_at timestamptz, "
             + "lineage_operation text, "

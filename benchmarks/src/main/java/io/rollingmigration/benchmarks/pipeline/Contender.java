@@ -23,7 +23,7 @@ final class Contender {
             + "credit_limit numeric(14,2), opened_on date, updated_at timestamp(3), email text, region text, "
             + "version bigint, step int, written_us bigint";
     private static final String LINEAGE_COLUMNS = "lineage_source_system text, lineage_source_table text, "
-            + "lineage_source_key text, lineage_source_position bigint, lineage_source_committed_at timestamptz, "
+            + "lineage_source_key text COLLATE \"C\", lineage_source_position bigint, lineage_source_committed_at timestamptz, "
             + "lineage_operation text, lineage_snapshot text, lineage_rule text, lineage_translated_at timestamptz, "
             + "lineage_applied_at timestamptz, lineage_deleted_at timestamptz";
 

@@ -95,7 +95,8 @@ public final class MariaDbDialect implements SqlDialect {
             case TIMESTAMP:
                 return "DATETIME(3)";
             default:
-                return indexed ? "VARCHAR(768)" : "VARCHAR(255)";
+                // Byte order for the canonical JSON source key, as on PostgreSQL (COLLATE "C").
+                return indexed ? "VARCHAR(768) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" : "VARCHAR(255)";
         }
     }
 

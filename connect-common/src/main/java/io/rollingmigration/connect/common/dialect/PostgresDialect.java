@@ -82,7 +82,9 @@ public final class PostgresDialect implements SqlDialect {
             case TIMESTAMP:
                 return "timestamptz";
             default:
-                return "text";
+                // The source key is canonical JSON, looked up and ordered by the reconciler: byte order compares it
+                // without the cost of a linguistic collation, and it has no linguistic order anyway.
+                return indexed ? "text COLLATE \"C\"" : "text";
         }
     }
 
