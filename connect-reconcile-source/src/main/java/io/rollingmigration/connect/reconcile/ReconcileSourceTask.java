@@ -90,6 +90,7 @@ public class ReconcileSourceTask extends SourceTask {
         resumed = RunState.resume(offset);
         nextRunAt = lastCompleted == null ? clock.getAsLong() : lastCompleted.startedAt() + config.intervalMillis();
         open = loader.load(config, aggregate);
+        open.retainRange(range.id());
         metrics = ReconcileMetrics.of(context.pluginMetrics(), open, clock);
         log.info("Reconciling {} range {} ({} against {}, {} rule); {} open drift; {}", aggregate, range.id(),
                 config.legacyTable(), config.targetTable(), comparison.rule(), open.size(), resumed != null

@@ -35,6 +35,15 @@ public final class OpenDriftSet {
         return open.values();
     }
 
+    /**
+     * Keeps only the drift that the task of {@code range} answers for: its own, and orphans of another split of the
+     * key space. Drift of the other ranges of the same split is rechecked, and resolved, by their own tasks; a task
+     * that kept it would count it as open long after its owner had closed it.
+     */
+    public void retainRange(String range) {
+        open.values().removeIf(d -> !range.equals(d.range()) && !isOrphan(d.range(), range));
+    }
+
     /** Open drift of a range not among the given keys: to be re-checked by key at the end of a run. */
     public List<OpenDrift> unseen(String range, java.util.Set<String> seenTargetKeys) {
         return open.values().stream()
