@@ -131,21 +131,8 @@ public final class LegacyTable {
                 : dialect.keyArrayType(key.single());
         for (int from = 0; from < values.size(); from += batch) {
             List<List<Object>> slice = values.subList(from, Math.min(values.size(), from + batch));
-            PreparedStatement statement;
-            if (arrayType.isPresent()) {
-                statement = session.prepare(dialect.selectByKeyArray(table, key.names().get(0), selected, null));
-                Object[] array = new Object[slice.size()];
-                for (int i = 0; i < array.length; i++) {
-                    array[i] = slice.get(i).get(0);
-                }
-                statement.setArray(1, session.connection().createArrayOf(arrayType.get(), array));
-            } else {
-                statement = session.prepare(dialect.selectByKeys(table, key.names(), selected, slice.size(), null));
-                int index = 1;
-                for (List<Object> tuple : slice) {
-                    index = KeyCodec.bind(statement, index, tuple);
-                }
-            }
+            PreparedStatement statement = KeyLookup.prepare(session, table, key.names(), selected, slice, arrayType,
+                    null).statement();
             for (LegacyRow row : read(statement)) {
                 // Only exact matches: a case- or accent-insensitive collation may return look-alike keys.
                 if (wanted.contains(row.sourceKey())) {

@@ -124,27 +124,14 @@ public final class TargetTable {
     public Map<String, List<TargetRow>> bySourceKeys(Collection<String> sourceKeys, int batch) throws SQLException {
         Map<String, List<TargetRow>> found = new HashMap<>();
         Set<String> wanted = new HashSet<>(sourceKeys);
-        List<String> keys = new ArrayList<>(wanted);
+        List<List<Object>> keys = new ArrayList<>(wanted.size());
+        wanted.forEach(k -> keys.add(List.of(k)));
         java.util.Optional<String> arrayType = dialect.keyArrayType(sourceKeyColumn);
         for (int from = 0; from < keys.size(); from += batch) {
-            List<String> slice = keys.subList(from, Math.min(keys.size(), from + batch));
-            PreparedStatement statement;
-            int index;
-            if (arrayType.isPresent()) {
-                statement = session.prepare(dialect.selectByKeyArray(table, SOURCE_KEY, selected,
-                        sourceTableCondition()));
-                statement.setArray(1, session.connection().createArrayOf(arrayType.get(), slice.toArray()));
-                index = 2;
-            } else {
-                statement = session.prepare(dialect.selectByKeys(table, List.of(SOURCE_KEY), selected, slice.size(),
-                        sourceTableCondition()));
-                index = 1;
-                for (String key : slice) {
-                    statement.setString(index++, key);
-                }
-            }
-            bindSourceTable(statement, index);
-            for (TargetRow row : read(statement, true)) {
+            KeyLookup.Prepared lookup = KeyLookup.prepare(session, table, List.of(SOURCE_KEY), selected,
+                    keys.subList(from, Math.min(keys.size(), from + batch)), arrayType, sourceTableCondition());
+            bindSourceTable(lookup.statement(), lookup.nextParameter());
+            for (TargetRow row : read(lookup.statement(), true)) {
                 // Only exact matches: a case-insensitive collation may return look-alike keys.
                 if (wanted.contains(row.sourceKey())) {
                     found.computeIfAbsent(row.sourceKey(), k -> new ArrayList<>(1)).add(row);

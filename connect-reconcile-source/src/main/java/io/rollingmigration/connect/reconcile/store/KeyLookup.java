@@ -1,0 +1,50 @@
+package io.rollingmigration.connect.reconcile.store;
+
+import io.rollingmigration.connect.common.dialect.SqlDialect;
+import io.rollingmigration.connect.common.dialect.TableId;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The SELECT of the rows whose key is one of a slice of keys, bound: one array parameter where the dialect binds
+ * arrays of a single key column's type (PostgreSQL {@code = ANY(?)}), else one placeholder per key column and key.
+ * The caller binds any parameters of {@code condition} from {@link Prepared#nextParameter()} on.
+ */
+final class KeyLookup {
+
+    record Prepared(PreparedStatement statement, int nextParameter) {
+    }
+
+    private KeyLookup() {
+    }
+
+    /**
+     * @param keys      key tuples in the order of {@code keyColumns}
+     * @param arrayType the SQL type of an array of the single key column's values, if the dialect binds one
+     */
+    static Prepared prepare(Session session, TableId table, List<String> keyColumns, List<String> selected,
+                            List<List<Object>> keys, Optional<String> arrayType, String condition)
+            throws SQLException {
+        SqlDialect dialect = session.dialect();
+        if (arrayType.isPresent()) {
+            PreparedStatement statement = session.prepare(dialect.selectByKeyArray(table, keyColumns.get(0), selected,
+                    condition));
+            Object[] values = new Object[keys.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = keys.get(i).get(0);
+            }
+            statement.setArray(1, session.connection().createArrayOf(arrayType.get(), values));
+            return new Prepared(statement, 2);
+        }
+        PreparedStatement statement = session.prepare(dialect.selectByKeys(table, keyColumns, selected, keys.size(),
+                condition));
+        int index = 1;
+        for (List<Object> tuple : keys) {
+            index = KeyCodec.bind(statement, index, tuple);
+        }
+        return new Prepared(statement, index);
+    }
+}
