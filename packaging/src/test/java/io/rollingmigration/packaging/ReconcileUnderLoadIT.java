@@ -61,10 +61,7 @@ class ReconcileUnderLoadIT {
         postgres = PostgresFixture.shared();
         postgres.createDatabase(CRM);
         postgres.execute(CRM, "DROP TABLE IF EXISTS public.customer",
-                "CREATE TABLE public.customer (id bigint PRIMARY KEY, cust_type char(1) NOT NULL, first_name text, "
-                        + "last_name text, company_name text, status char(1) NOT NULL, balance_cents bigint NOT NULL, "
-                        + "fax text, email text, email_opt_in boolean NOT NULL, region text NOT NULL, "
-                        + "updated_at timestamp(6) NOT NULL)",
+                LegacyCustomerTable.DDL,
                 "INSERT INTO public.customer SELECT g, CASE WHEN g % 5 = 0 THEN 'B' ELSE 'P' END, 'First' || g, "
                         + "'Last' || g, 'Company ' || g, (ARRAY['A','S','C'])[1 + g % 3], g * 100, NULL, "
                         + "'c' || g || '@example.com', g % 2 = 0, (ARRAY['EU','US'])[1 + g % 2], "

@@ -60,10 +60,7 @@ class SpecTranslationIT {
         postgres = PostgresFixture.shared();
         postgres.createDatabase(CRM);
         postgres.execute(CRM, "DROP TABLE IF EXISTS public.customer",
-                "CREATE TABLE public.customer (id bigint PRIMARY KEY, cust_type char(1) NOT NULL, first_name text, "
-                        + "last_name text, company_name text, status char(1) NOT NULL, balance_cents bigint NOT NULL, "
-                        + "fax text, email text, email_opt_in boolean NOT NULL, region text NOT NULL, "
-                        + "updated_at timestamp(6) NOT NULL)",
+                LegacyCustomerTable.DDL,
                 "INSERT INTO public.customer VALUES "
                         + "(1, 'P', 'Ada', 'Lovelace', NULL, 'A', 123456, '+44 20 1', 'ada@example.com', true, 'EU', "
                         + "'2026-11-24 10:15:30.123456'), "
