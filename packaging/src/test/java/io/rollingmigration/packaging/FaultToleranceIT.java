@@ -9,6 +9,7 @@ import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConfigExample;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.PostgresFixture;
+import io.rollingmigration.testsupport.TopicOffsets;
 import io.rollingmigration.testsupport.TopicReader.TopicRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
@@ -358,8 +359,7 @@ class FaultToleranceIT {
     private static long consumedBySink() {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of("bootstrap.servers", connect.bootstrapServers()))) {
-            return admin.listConsumerGroupOffsets("connect-" + SINK).partitionsToOffsetAndMetadata().get()
-                    .values().stream().mapToLong(o -> o == null ? 0 : o.offset()).sum();
+            return TopicOffsets.committedBySink(admin, SINK);
         } catch (Exception e) {
             return 0;
         }

@@ -3,6 +3,7 @@ package io.rollingmigration.benchmarks.scaleout;
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.PostgresFixture;
+import io.rollingmigration.testsupport.TopicOffsets;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.time.Duration;
@@ -69,7 +70,7 @@ final class PolicyBacklog {
             awaitEvents(admin, total, "the updates");
             // The source has done its job; it must not compete with the runs being measured.
             connect.rest().deleteConnector(SOURCE);
-            return Topics.endOffsets(admin, TOPIC);
+            return TopicOffsets.end(admin, TOPIC);
         }
     }
 
@@ -83,7 +84,7 @@ final class PolicyBacklog {
     private void awaitEvents(Admin admin, long count, String what) {
         Await.until(PATIENCE, count + " change events in " + TOPIC + " after " + what, () -> {
             try {
-                return Topics.endOffsets(admin, TOPIC) >= count;
+                return TopicOffsets.end(admin, TOPIC) >= count;
             } catch (Exception e) {
                 return false;
             }

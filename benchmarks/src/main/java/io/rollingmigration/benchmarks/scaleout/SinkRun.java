@@ -4,6 +4,7 @@ import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.PluginMetrics;
 import io.rollingmigration.testsupport.PostgresFixture;
+import io.rollingmigration.testsupport.TopicOffsets;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.time.Duration;
@@ -42,14 +43,14 @@ final class SinkRun {
             }
         }
         try (Admin admin = connect.cluster().kafka().createAdminClient()) {
-            long events = Topics.endOffsets(admin, PolicyBacklog.TOPIC);
+            long events = TopicOffsets.end(admin, PolicyBacklog.TOPIC);
             long started = System.nanoTime();
             // A new connector name is a new consumer group: it reads the topic from the beginning.
             connect.rest().putConnector(name, configs.sink(PolicyBacklog.TOPIC, database, tasks));
             connect.rest().awaitRunning(name, tasks, Duration.ofMinutes(2));
             Await.until(PATIENCE, name + " to commit all " + events + " change events", () -> {
                 try {
-                    return Topics.committed(admin, name) >= events;
+                    return TopicOffsets.committedBySink(admin, name) >= events;
                 } catch (Exception e) {
                     return false;
                 }

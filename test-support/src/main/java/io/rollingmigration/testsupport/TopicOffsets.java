@@ -1,4 +1,4 @@
-package io.rollingmigration.benchmarks.scaleout;
+package io.rollingmigration.testsupport;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -8,13 +8,13 @@ import org.apache.kafka.common.TopicPartition;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Record counts of a topic and of what a sink connector's consumer group has committed of it. */
-final class Topics {
+/** Record counts of a topic, and of what a sink connector's consumer group has committed, over all partitions. */
+public final class TopicOffsets {
 
-    private Topics() {
+    private TopicOffsets() {
     }
 
-    static long endOffsets(Admin admin, String topic) throws Exception {
+    public static long end(Admin admin, String topic) throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions()
                 .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
@@ -22,7 +22,7 @@ final class Topics {
     }
 
     /** Offsets committed by Connect's consumer group for sink connector {@code connector}. */
-    static long committed(Admin admin, String connector) throws Exception {
+    public static long committedBySink(Admin admin, String connector) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("connect-" + connector)
                 .partitionsToOffsetAndMetadata().get();
         return offsets.values().stream().mapToLong(o -> o == null ? 0 : o.offset()).sum();
