@@ -32,7 +32,16 @@ final class KeyLookup {
         if (arrayType.isPresent()) {
             PreparedStatement statement = session.prepare(dialect.selectByKeyArray(table, keyColumns.get(0), selected,
                     condition));
-            Object[] values = new Object[keys.size()];
+            // An array of the values' own class (String[], Long[]): the driver encodes those without a generic
+            // per-element conversion.
+            Class<?> type = keys.get(0).get(0).getClass();
+            for (List<Object> key : keys) {
+                if (key.get(0).getClass() != type) {
+                    type = Object.class;
+                    break;
+                }
+            }
+            Object[] values = (Object[]) java.lang.reflect.Array.newInstance(type, keys.size());
             for (int i = 0; i < values.length; i++) {
                 values[i] = keys.get(i).get(0);
             }
