@@ -282,6 +282,41 @@ class ReconcileSourceTaskTest {
     }
 
     @Test
+    void aLegacyDeleteTheMovingPipelineHasNotAppliedYetIsInFlightNotDrift() throws Exception {
+        // P-4 is deleted in legacy; the pipeline keeps writing the target but is still applying older changes.
+        postgres.execute(PostgresFixture.LEGACY, "DELETE FROM policy WHERE policy_no = 'P-4'");
+        String lagging = "'" + java.time.Instant.ofEpochMilli(now.get() - 1000) + "'";
+        start(Map.of("recheck.delay.ms", "200"), null);
+
+        List<SourceRecord> records = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET lineage_source_committed_at = " + lagging
+                    + ", lineage_applied_at = '" + java.time.Instant.ofEpochMilli(now.get()) + "' WHERE policy_id = '"
+                    + PolicyTables.targetId("P-1") + "'");
+            List<SourceRecord> batch = task.poll();
+            if (batch != null) {
+                records.addAll(batch);
+            }
+            now.addAndGet(200);
+        }
+        assertEquals(List.of(), drift(records), "held while the pipeline has not passed the moment P-4 was missed");
+
+        postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET lineage_deleted_at = now() WHERE policy_id = '"
+                + PolicyTables.targetId("P-4") + "'");
+        for (int polls = 0; polls < 60 && records.stream().noneMatch(r -> r.topic().equals("drift.summary")
+                && "COMPLETED".equals(((Struct) r.value()).getString("status"))); polls++) {
+            List<SourceRecord> batch = task.poll();
+            if (batch != null) {
+                records.addAll(batch);
+            }
+            now.addAndGet(1000);
+        }
+
+        assertEquals(List.of(), drift(records));
+        assertEquals(1L, summary(records).getInt64("in_flight"));
+    }
+
+    @Test
     void aSuspectWhoseChangeThePipelineNeverAppliesBecomesDriftAfterTheMaximumWait() throws Exception {
         postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET premium_cents = 4321, updated_at = '" + T1
                 + "' WHERE policy_no = 'P-4'");

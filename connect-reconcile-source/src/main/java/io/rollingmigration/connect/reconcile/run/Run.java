@@ -277,7 +277,8 @@ public final class Run {
                 state.figures().countInFlight();
                 continue;
             }
-            boolean behind = pipelineBehind(verdict, applied);
+            boolean behind = pipelineBehind(verdict, applied) || deleteMayBeInFlight(verdict, applied,
+                    suspect.firstSeen(), now);
             if (behind && now - suspect.firstSeen() < settings.recheckMaxWaitMillis()) {
                 // Waiting for the pipeline: no point asking again sooner than the applied position is refreshed.
                 suspects.requeue(suspect, verdict, now, Math.max(delay(now), POSITION_REFRESH_MILLIS));
@@ -304,6 +305,24 @@ public final class Run {
         }
         Instant reflected = verdict.targetChangeAt() != null ? verdict.targetChangeAt() : applied;
         return reflected == null || reflected.isBefore(legacyChange);
+    }
+
+    /**
+     * A target row without a legacy row may be a legacy delete still on its way, and a deleted row leaves no change
+     * time to wait for. While the pipeline is moving (it wrote the target less than a recheck delay ago), such a
+     * difference waits until the pipeline has applied a change committed after the row was first seen missing,
+     * since the delete was committed before that. A pipeline that has gone quiet has nothing in flight, and the
+     * delay alone applies.
+     */
+    private boolean deleteMayBeInFlight(Verdict verdict, Instant applied, long firstSeen, long now)
+            throws SQLException {
+        if (verdict.legacyChangeAt() != null || verdict.drift() == null
+                || verdict.drift().kind() != io.rollingmigration.connect.reconcile.drift.DriftKind.UNEXPECTED_IN_TARGET
+                || applied == null || applied.toEpochMilli() >= firstSeen) {
+            return false;
+        }
+        Instant lastWrite = target.lastAppliedAt();
+        return lastWrite != null && now - lastWrite.toEpochMilli() <= delay(now);
     }
 
     private void confirm(Drift drift, long firstDetected, long rechecks, RunOutput out) {

@@ -238,6 +238,18 @@ public final class TargetTable {
         return position;
     }
 
+    /** When the pipeline last wrote a row of this table (its largest lineage applied-at), or null when none. */
+    public Instant lastAppliedAt() throws SQLException {
+        PreparedStatement statement = session.prepare(dialect.maxOf(table, APPLIED_AT, null));
+        Instant last;
+        try (ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            last = instant(rs.getObject(1));
+        }
+        session.endTransaction();
+        return last;
+    }
+
     /** The largest replication lag (applied minus legacy commit) among rows applied at or after {@code since}. */
     public long observedLagMillis(Instant since) throws SQLException {
         String sql = "SELECT " + dialect.quote(COMMITTED_AT) + ", " + dialect.quote(APPLIED_AT) + " FROM "
