@@ -58,9 +58,6 @@ public final class Run {
     private Instant appliedPosition;
     private boolean appliedChecked;
     private long appliedCheckedAt;
-    private Instant lastWrite;
-    private boolean lastWriteChecked;
-    private long lastWriteCheckedAt;
 
     public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge,
                OpenDriftSet open, Settings settings) {
@@ -324,11 +321,7 @@ public final class Run {
                 || applied == null || applied.toEpochMilli() >= firstSeen) {
             return false;
         }
-        if (!lastWriteChecked || now - lastWriteCheckedAt >= POSITION_REFRESH_MILLIS) {
-            lastWriteChecked = true;
-            lastWriteCheckedAt = now;
-            lastWrite = target.lastAppliedAt();
-        }
+        Instant lastWrite = target.lastAppliedAt();
         return lastWrite != null && now - lastWrite.toEpochMilli() <= delay(now);
     }
 
