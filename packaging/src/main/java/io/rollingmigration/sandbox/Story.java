@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  */
 final class Story {
 
-    private enum Step { BACKFILL, ALIGNED, CORRUPTED, REPAIRED, CUTOVER, STRAY_WRITE, DONE }
+    private enum Step { BACKFILL, ALIGNED, CHOSEN, CORRUPTED, REPAIRED, CUTOVER, STRAY_WRITE, DONE }
 
     private final PostgresFixture postgres;
     private final LegacyTraffic traffic;
@@ -50,11 +50,24 @@ final class Story {
                 corruptedId = firstLong(postgres.query(PostgresFixture.TARGET, "SELECT min(id) FROM public.customer "
                         + "WHERE region = 'US' AND lineage_deleted_at IS NULL"));
                 traffic.avoid(corruptedId);
-                postgres.execute(PostgresFixture.TARGET, "UPDATE public.customer SET balance = balance + 1000 "
-                        + "WHERE id = " + corruptedId);
-                say.accept("story: a bug in the new service adds 1000 to customer " + corruptedId + "'s balance in the "
-                        + "target; watch the open drift");
-                step = Step.CORRUPTED;
+                step = Step.CHOSEN;
+                break;
+            case CHOSEN:
+                // A legacy change of the chosen customer may still be in flight; applied after the corruption, it
+                // would overwrite it and the story would wait for drift forever. Corrupt only once the target holds
+                // the legacy row's last write, which no later change can follow now that the traffic avoids it.
+                List<List<Object>> legacy = postgres.query(PostgresFixture.LEGACY, "SELECT balance, updated_at "
+                        + "FROM public.customer WHERE id = " + corruptedId);
+                if (legacy.isEmpty()) {
+                    step = Step.ALIGNED;
+                } else if (legacy.equals(postgres.query(PostgresFixture.TARGET, "SELECT balance, updated_at "
+                        + "FROM public.customer WHERE lineage_deleted_at IS NULL AND id = " + corruptedId))) {
+                    postgres.execute(PostgresFixture.TARGET, "UPDATE public.customer SET balance = balance + 1000 "
+                            + "WHERE id = " + corruptedId);
+                    say.accept("story: a bug in the new service adds 1000 to customer " + corruptedId + "'s balance "
+                            + "in the target; watch the open drift");
+                    step = Step.CORRUPTED;
+                }
                 break;
             case CORRUPTED:
                 if (status.openDriftTotal() > 0) {
