@@ -3,6 +3,7 @@ package io.rollingmigration.connect.reconcile;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.spec.AggregateTranslator;
+import io.rollingmigration.connect.common.spec.FieldRecipe;
 import io.rollingmigration.connect.common.spec.SpecCompiler;
 import io.rollingmigration.connect.common.spec.SpecException;
 import io.rollingmigration.connect.reconcile.compare.Expectation;
@@ -11,6 +12,8 @@ import io.rollingmigration.connect.reconcile.compare.IdentityExpectation;
 import io.rollingmigration.connect.reconcile.compare.Judge;
 import io.rollingmigration.connect.reconcile.compare.RuleBook;
 import io.rollingmigration.connect.reconcile.compare.SpecExpectation;
+import io.rollingmigration.connect.reconcile.digest.DigestPlan;
+import io.rollingmigration.connect.reconcile.digest.NotPushable;
 import io.rollingmigration.connect.reconcile.drift.DriftKind;
 import io.rollingmigration.connect.reconcile.drift.Severity;
 import io.rollingmigration.connect.reconcile.drift.SeverityPolicy;
@@ -69,7 +72,35 @@ public final class Comparison {
         FieldComparator comparator = new FieldComparator(config.getLong(ReconcileConfig.TOLERANCE_TIMESTAMP_MS),
                 config.getList(ReconcileConfig.TOLERANCE_CASE_FIELDS),
                 config.getList(ReconcileConfig.TOLERANCE_WHITESPACE_FIELDS), config.maskedFields());
+        if (config.hashPushdown()) {
+            checkPushable(config, translator);
+        }
         return new Comparison(config, translator, rules, comparator, severities);
+    }
+
+    /** What can be checked of the hash pushdown before the tables are seen. */
+    private static void checkPushable(ReconcileConfig config, AggregateTranslator translator) {
+        String problem = null;
+        if (translator == null) {
+            problem = "needs a mapping spec (" + ReconcileConfig.MAPPING_SPEC + ")";
+        } else if (!config.rules().isEmpty()) {
+            problem = "rules check rows one by one; a digest cannot tell whether a rule holds";
+        } else if (config.rowsPerSecond() > 0) {
+            problem = "a digest scans each table at once and cannot keep to " + ReconcileConfig.ROWS_PER_SECOND;
+        } else if (!config.legacyConnection().url().startsWith("jdbc:postgresql:")
+                || !config.targetConnection().url().startsWith("jdbc:postgresql:")) {
+            problem = "digests are computed on PostgreSQL only, on both sides";
+        } else {
+            try {
+                DigestPlan.checkRecipes(translator.recipes());
+            } catch (NotPushable e) {
+                problem = e.getMessage();
+            }
+        }
+        if (problem != null) {
+            throw new ConfigException(ReconcileConfig.HASH_PUSHDOWN, true, problem + "; leave it off for this "
+                    + "aggregate");
+        }
     }
 
     private static AggregateTranslator translator(ReconcileConfig config) {
@@ -135,7 +166,24 @@ public final class Comparison {
                     + target.keyColumns());
         }
         Judge judge = new Judge(expectation, comparator, rules, severities, config.changeColumn());
-        return new Prepared(legacy, target, judge);
+        DigestPlan digests = null;
+        if (config.hashPushdown() && translator != null) {
+            List<FieldRecipe> recipes = new ArrayList<>();
+            for (FieldRecipe recipe : translator.recipes()) {
+                if (expectation.fields().contains(recipe.name())) {
+                    recipes.add(recipe);
+                }
+            }
+            try {
+                digests = DigestPlan.of(legacySession.dialect(), legacy.description(), legacy.key().names(),
+                        targetSession.dialect(), target.description(), recipes, config.lineageSourceTable(),
+                        config.hashPushdownBuckets());
+            } catch (NotPushable e) {
+                throw new ConnectException(ReconcileConfig.HASH_PUSHDOWN + " cannot be used with these tables: "
+                        + e.getMessage() + "; set it to false");
+            }
+        }
+        return new Prepared(legacy, target, judge, digests);
     }
 
     private List<String> identityFields(Session targetSession, LegacyTable legacy)
@@ -165,6 +213,6 @@ public final class Comparison {
     }
 
     /** Both tables, described, and the judge of their rows. */
-    public record Prepared(LegacyTable legacy, TargetTable target, Judge judge) {
+    public record Prepared(LegacyTable legacy, TargetTable target, Judge judge, DigestPlan digests) {
     }
 }

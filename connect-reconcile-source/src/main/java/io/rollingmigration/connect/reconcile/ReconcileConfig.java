@@ -52,6 +52,8 @@ public final class ReconcileConfig extends AbstractConfig {
     public static final String STATEMENT_TIMEOUT_MS = "statement.timeout.ms";
     public static final String MAX_RETRIES = "max.retries";
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    public static final String HASH_PUSHDOWN = "hash.pushdown";
+    public static final String HASH_PUSHDOWN_BUCKETS = "hash.pushdown.buckets";
 
     /** How a run chooses its rows. */
     public enum Mode {
@@ -227,7 +229,24 @@ public final class ReconcileConfig extends AbstractConfig {
                 .define(RETRY_BACKOFF_MS, ConfigDef.Type.LONG, 5000L, ConfigDef.Range.atLeast(0),
                         ConfigDef.Importance.LOW,
                         "Wait before retrying after a database failure, in milliseconds.",
-                        LOAD_GROUP, ++order, ConfigDef.Width.SHORT, "Retry back-off (ms)");
+                        LOAD_GROUP, ++order, ConfigDef.Width.SHORT, "Retry back-off (ms)")
+                .define(HASH_PUSHDOWN, ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.MEDIUM,
+                        "Full sweeps first compute, in SQL on both databases, a digest per bucket of legacy keys "
+                                + "(rows and a sum of row hashes, the legacy rows translated in SQL), and compare "
+                                + "one by one only the rows of buckets whose digests differ. Needs PostgreSQL on "
+                                + "both sides, a mapping spec whose fields SQL can compute, no rules and no "
+                                + "rows.per.second limit: each digest is one full scan of its table.",
+                        LOAD_GROUP, ++order, ConfigDef.Width.SHORT, "Hash pushdown")
+                .define(HASH_PUSHDOWN_BUCKETS, ConfigDef.Type.INT, 65_536, (name, value) -> {
+                            int buckets = (Integer) value;
+                            if (Integer.bitCount(buckets) != 1 || buckets < 256 || buckets > 4_194_304) {
+                                throw new ConfigException(name, value, "must be a power of two from 256 to "
+                                        + "4194304");
+                            }
+                        }, ConfigDef.Importance.LOW,
+                        "Buckets of the hash pushdown: more buckets, fewer rows compared one by one around each "
+                                + "difference, and 24 bytes of task memory per bucket and side.",
+                        LOAD_GROUP, ++order, ConfigDef.Width.SHORT, "Hash pushdown buckets");
         return def;
     }
 
@@ -361,6 +380,14 @@ public final class ReconcileConfig extends AbstractConfig {
 
     public int chunkSize() {
         return getInt(CHUNK_SIZE);
+    }
+
+    public boolean hashPushdown() {
+        return getBoolean(HASH_PUSHDOWN);
+    }
+
+    public int hashPushdownBuckets() {
+        return getInt(HASH_PUSHDOWN_BUCKETS);
     }
 
     public int rowsPerSecond() {

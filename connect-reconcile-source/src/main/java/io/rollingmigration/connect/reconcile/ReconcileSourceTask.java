@@ -151,7 +151,8 @@ public class ReconcileSourceTask extends SourceTask {
                         config.incrementalOverlapMillis(), legacyMark, stores.target().lastApplied(), now);
             }
             resumed = null;
-            run = new Run(state, range, prepared.legacy(), prepared.target(), prepared.judge(), open, settings());
+            run = new Run(state, range, prepared.legacy(), prepared.target(), prepared.judge(), open, settings(),
+                    prepared.digests());
             lastProgressAt = now;
             log.info("Run {} of {} range {} ({}) {} at {}", state.number(), aggregate, range.id(), state.mode(),
                     state.position() == null && state.figures().compared() == 0 ? "starts" : "resumes",

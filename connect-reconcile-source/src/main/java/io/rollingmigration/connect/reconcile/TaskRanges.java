@@ -57,6 +57,15 @@ final class TaskRanges {
         if (tasks <= 1) {
             return List.of(KeyRange.whole());
         }
+        if (config.hashPushdown()) {
+            // Tasks share the buckets of the digests (bucket % tasks), not key ranges: each scans its tables once
+            // for its digests and never reads the other tasks' rows.
+            List<KeyRange> shares = new ArrayList<>(tasks);
+            for (int i = 0; i < tasks; i++) {
+                shares.add(new KeyRange(i, tasks, null, null, null, null));
+            }
+            return shares;
+        }
         Comparison comparison = Comparison.of(config);
         try (Session legacySession = Session.open(config.legacyConnection(), config.statementTimeoutSeconds());
              Session targetSession = Session.open(config.targetConnection(), config.statementTimeoutSeconds())) {

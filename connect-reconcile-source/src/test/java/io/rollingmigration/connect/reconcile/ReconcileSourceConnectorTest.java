@@ -38,6 +38,36 @@ class ReconcileSourceConnectorTest {
     }
 
     @Test
+    void hashPushdownIsRefusedOnTheSettingWhereSqlCannotComputeTheComparison() {
+        Map<String, String> config = valid();
+        config.put("hash.pushdown", "true");
+        config.put("mapping.spec", PolicyTables.SPEC);
+        assertTrue(errorsOn(config, "hash.pushdown").get(0).contains("PostgreSQL only"),
+                "a MariaDB target has other hash functions");
+
+        config.put("target.connection.url", "jdbc:postgresql://target-db:5432/target");
+        config.put("rules", "positive");
+        config.put("rule.positive", "target.premium > decimal(0)");
+        assertTrue(errorsOn(config, "hash.pushdown").get(0).contains("rules"));
+
+        config.remove("rules");
+        config.put("mapping.spec", PolicyTables.SPEC.replace("holder: holder_name",
+                "holder: {from: holder_name, when: \"after.status_code == 'A'\"}"));
+        assertTrue(errorsOn(config, "hash.pushdown").get(0).contains("field 'holder' is conditional"));
+
+        config.put("mapping.spec", PolicyTables.SPEC.replace("decimal(after.premium_cents) / decimal(100)",
+                "decimal(after.premium_cents) / decimal(size(after.holder_name))"));
+        assertTrue(errorsOn(config, "hash.pushdown").get(0).contains("size"));
+
+        config.put("mapping.spec", PolicyTables.SPEC);
+        config.put("hash.pushdown.buckets", "1000");
+        assertTrue(errorsOn(config, "hash.pushdown.buckets").get(0).contains("power of two"));
+        config.put("hash.pushdown.buckets", "1024");
+        new ReconcileSourceConnector().validate(config).configValues()
+                .forEach(v -> assertTrue(v.errorMessages().isEmpty(), v.name() + ": " + v.errorMessages()));
+    }
+
+    @Test
     void missingDriftTopicIsReportedOnThatKey() {
         Map<String, String> config = valid();
         config.remove("drift.topic");

@@ -240,6 +240,75 @@ class ReconcileSourceTaskTest {
         assertEquals(5L, summary.getInt64("open_drift"));
     }
 
+    /** The differences of {@link #everyKindOfDifferenceIsFoundAndClassified} that need no rule. */
+    private static void plantDifferencesWithoutRules() {
+        postgres.execute(PostgresFixture.TARGET,
+                "DELETE FROM policy WHERE policy_id = '" + targetId("P-2") + "'",
+                upsert("P-99", "A", 100, "Ghost", T0),
+                "UPDATE policy SET premium = 30.01 WHERE policy_id = '" + targetId("P-3") + "'",
+                // Equal amounts at another scale are no difference.
+                "ALTER TABLE policy ALTER COLUMN premium TYPE numeric(14,4)");
+        postgres.execute(PostgresFixture.LEGACY, "DELETE FROM policy WHERE policy_no = 'P-99'",
+                "UPDATE policy SET status_code = 'X' WHERE policy_no = 'P-6'");
+    }
+
+    private static final List<String> PLANTED_WITHOUT_RULES = List.of("FIELD_MISMATCH {\"policy_no\":\"P-3\"}",
+            "MISSING_IN_TARGET {\"policy_no\":\"P-2\"}", "RULE_VIOLATION {\"policy_no\":\"P-6\"}",
+            "UNEXPECTED_IN_TARGET {\"policy_no\":\"P-99\"}");
+
+    @Test
+    void theHashPushdownFindsWhatARowByRowSweepFinds() throws Exception {
+        plantDifferencesWithoutRules();
+
+        List<SourceRecord> records = run(start(Map.of("hash.pushdown", "true", "hash.pushdown.buckets", "256"),
+                null));
+
+        assertEquals(PLANTED_WITHOUT_RULES, drift(records));
+        Struct summary = summary(records);
+        assertEquals(8L, summary.getInt64("compared"), "seven legacy keys and one target-only key");
+        assertEquals(4L, summary.getInt64("open_drift"));
+        assertEquals(summary.getInt64("compared") - 4, summary.getInt64("matched"));
+    }
+
+    @Test
+    void underTheHashPushdownTasksShareTheBucketsAndEachKeyHasOneOwner() throws Exception {
+        plantDifferencesWithoutRules();
+        Map<String, String> pushdown = Map.of("hash.pushdown", "true", "hash.pushdown.buckets", "256",
+                "mode", "incremental", "legacy.change.column", "updated_at", "incremental.overlap.ms", "0");
+        ReconcileSourceConnector connector = new ReconcileSourceConnector();
+        connector.start(config(pushdown));
+        List<Map<String, String>> shares = connector.taskConfigs(2);
+        List<ReconcileSourceTask> tasks = new ArrayList<>();
+        List<String> found = new ArrayList<>();
+        long compared = 0;
+        for (Map<String, String> share : shares) {
+            ReconcileSourceTask shareTask = new ReconcileSourceTask(now::get, (c, aggregate) -> copy(driftTopic));
+            shareTask.initialize(new io.rollingmigration.testsupport.StoredOffsetContext(null));
+            shareTask.start(share);
+            tasks.add(shareTask);
+            List<SourceRecord> records = run(shareTask);
+            found.addAll(drift(records));
+            compared += summary(records).getInt64("compared");
+        }
+        found.sort(null);
+        assertEquals(PLANTED_WITHOUT_RULES, found);
+        assertEquals(8L, compared, "each key compared by one task only");
+
+        // An incremental run of each share: the change of P-5 is compared by its owner alone.
+        postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET premium_cents = 999, updated_at = "
+                + "'2026-02-01 10:00:00' WHERE policy_no = 'P-5'");
+        postgres.execute(PostgresFixture.TARGET, upsert("P-5", "L", 999, "健", "2026-02-01 10:00:00"));
+        now.addAndGet(60_000);
+        long legacyRows = 0;
+        for (ReconcileSourceTask shareTask : tasks) {
+            List<SourceRecord> records = run(shareTask);
+            assertEquals("incremental", summary(records).getString("mode"));
+            legacyRows += summary(records).getInt64("legacy_rows");
+            shareTask.stop();
+        }
+        assertEquals(1L, legacyRows);
+    }
+
     @Test
     void maskedFieldsSayTheyDifferWithoutShowingValues() throws Exception {
         postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET holder = 'Mallory' WHERE policy_id = '"

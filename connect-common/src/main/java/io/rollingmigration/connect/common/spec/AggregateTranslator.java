@@ -102,6 +102,25 @@ public final class AggregateTranslator {
     }
 
     /** The field that partitions write ownership, or {@code null}. */
+    /** How each value field is derived from a legacy row, in schema order (the key field is not among them). */
+    public List<FieldRecipe> recipes() {
+        List<FieldRecipe> recipes = new ArrayList<>(fields.size());
+        for (CompiledField field : fields) {
+            Map<String, Object> map = null;
+            if (field.map != null) {
+                map = new LinkedHashMap<>();
+                for (Map.Entry<String, String> mapped : field.map.entrySet()) {
+                    map.put(mapped.getKey(), field.type.toConnect(mapped.getValue()));
+                }
+            }
+            recipes.add(new FieldRecipe(field.name, field.type.kind().name().toLowerCase(java.util.Locale.ROOT),
+                    field.from, map, field.type.toConnect(field.fallback), field.failOnUnmapped,
+                    field.expr == null ? null : field.expr.expression(),
+                    field.when != null || field.constant != null || field.refKey != null));
+        }
+        return recipes;
+    }
+
     public String ownershipField() {
         return ownershipField;
     }

@@ -103,7 +103,7 @@ public final class Expressions {
         try {
             CelAbstractSyntaxTree ast = cel.compile(expression).getAst();
             rejectDecimalEquality(ast, path);
-            return new Compiled(expression, cel.createProgram(ast), ast.getResultType(), path);
+            return new Compiled(expression, cel.createProgram(ast), ast.getResultType(), path, ast.getExpr());
         } catch (CelValidationException e) {
             throw new SpecException(path, "invalid expression: " + e.getMessage());
         } catch (dev.cel.common.CelException e) {
@@ -264,12 +264,20 @@ public final class Expressions {
         private final CelRuntime.Program program;
         private final CelType resultType;
         private final String path;
+        private final dev.cel.common.ast.CelExpr expression;
 
-        Compiled(String text, CelRuntime.Program program, CelType resultType, String path) {
+        Compiled(String text, CelRuntime.Program program, CelType resultType, String path,
+                 dev.cel.common.ast.CelExpr expression) {
+            this.expression = expression;
             this.text = text;
             this.program = program;
             this.resultType = resultType;
             this.path = path;
+        }
+
+        /** The checked expression tree. */
+        public dev.cel.common.ast.CelExpr expression() {
+            return expression;
         }
 
         /** Evaluates; the result is in the normalised value model (decimals as {@link BigDecimal}). */

@@ -34,6 +34,11 @@ public final class RunFigures {
         matched++;
     }
 
+    /** Rows found equal together, by their digests. */
+    public void countMatches(long rows) {
+        matched += rows;
+    }
+
     /** A difference that went away on recheck, or that the pipeline had not yet applied. */
     public void countInFlight() {
         inFlight++;

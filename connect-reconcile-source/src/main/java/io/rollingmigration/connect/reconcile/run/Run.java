@@ -5,6 +5,10 @@ import io.rollingmigration.connect.reconcile.compare.Judge;
 import io.rollingmigration.connect.reconcile.compare.LegacyRow;
 import io.rollingmigration.connect.reconcile.compare.TargetRow;
 import io.rollingmigration.connect.reconcile.compare.Verdict;
+import io.rollingmigration.connect.reconcile.digest.BucketFilter;
+import io.rollingmigration.connect.reconcile.digest.DigestPlan;
+import io.rollingmigration.connect.reconcile.digest.Digests;
+import io.rollingmigration.connect.reconcile.digest.RowSelection;
 import io.rollingmigration.connect.reconcile.drift.Drift;
 import io.rollingmigration.connect.reconcile.drift.OpenDrift;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
@@ -22,6 +26,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  * such, never reported. Open drift that comes back into line is resolved.
  */
 public final class Run {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Run.class);
 
     private static final long LAG_REFRESH_MILLIS = 5_000;
     private static final long LAG_WINDOW_MILLIS = 60_000;
@@ -58,9 +66,19 @@ public final class Run {
     private Instant appliedPosition;
     private boolean appliedChecked;
     private long appliedCheckedAt;
+    private final DigestPlan digestPlan;
+    private BucketFilter buckets;
+    private boolean digested;
 
     public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge,
                OpenDriftSet open, Settings settings) {
+        this(state, range, legacy, target, judge, open, settings, null);
+    }
+
+    /** @param digestPlan the hash pushdown of full runs, or {@code null} to compare every row one by one */
+    public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge,
+               OpenDriftSet open, Settings settings, DigestPlan digestPlan) {
+        this.digestPlan = digestPlan;
         this.state = state;
         this.range = range;
         this.legacy = legacy;
@@ -139,8 +157,18 @@ public final class Run {
         if (limiter != null && !limiter.tryAcquire(settings.chunkSize(), 1, TimeUnit.SECONDS)) {
             return;
         }
+        RowSelection selection = selection();
+        if (buckets != null && buckets.differing() == 0) {
+            state.advance(Phase.OPEN_DRIFT);
+            return;
+        }
+        if (buckets != null && state.position() == null
+                && buckets.differingRows(range.index(), range.count()) <= keyedDescentLimit()) {
+            judgeDifferingBuckets(selection, now, out);
+            return;
+        }
         List<LegacyRow> rows = legacy.chunk(range, state.position(), state.full() ? null : state.legacySince(),
-                settings.chunkSize());
+                settings.chunkSize(), selection);
         if (!rows.isEmpty()) {
             RunFigures figures = state.figures();
             figures.legacyRowsRead(rows.size());
@@ -166,8 +194,9 @@ public final class Run {
 
     private void targetChunk(long now, RunOutput out) throws SQLException {
         List<TargetRow> rows = state.full()
-                ? target.liveChunk(range, state.position(), settings.chunkSize())
-                : target.appliedSince(range, state.targetSince(), state.position(), settings.chunkSize());
+                ? target.liveChunk(range, state.position(), settings.chunkSize(), selection())
+                : target.appliedSince(range, state.targetSince(), state.position(), settings.chunkSize(),
+                        selection());
         if (!rows.isEmpty()) {
             state.figures().targetRowsRead(rows.size());
             if (state.full()) {
@@ -199,6 +228,98 @@ public final class Run {
         if (rows.size() < settings.chunkSize()) {
             state.advance(Phase.OPEN_DRIFT);
         }
+    }
+
+    /** Most rows in differing buckets that are looked up by key instead of walked in key order. */
+    private int keyedDescentLimit() {
+        return 10 * settings.chunkSize();
+    }
+
+    /**
+     * The few rows of differing buckets, found by one scan of each side for their keys (both at once), then
+     * compared by key: cheaper than walking both tables in key order through the filter.
+     */
+    private void judgeDifferingBuckets(RowSelection selection, long now, RunOutput out) throws SQLException {
+        int limit = keyedDescentLimit() + 1;
+        CompletableFuture<List<TargetRow>> targetKeys = CompletableFuture.supplyAsync(() -> {
+            try {
+                return target.liveChunk(range, null, limit, selection);
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        });
+        List<String> legacyKeys;
+        try {
+            legacyKeys = legacy.keysIn(selection, limit);
+        } finally {
+            targetKeys.exceptionally(failure -> null).join();
+        }
+        List<TargetRow> targetRows;
+        try {
+            targetRows = targetKeys.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException) {
+                throw (SQLException) e.getCause();
+            }
+            throw e;
+        }
+        Set<String> keys = new LinkedHashSet<>(legacyKeys);
+        targetRows.forEach(row -> keys.add(row.sourceKey()));
+        RunFigures figures = state.figures();
+        figures.legacyRowsRead(legacyKeys.size());
+        figures.targetRowsRead(targetRows.size());
+        figures.compared(keys.size());
+        // Past the legacy phase first: target-only keys are already counted among the compared.
+        state.advance(Phase.OPEN_DRIFT);
+        for (Verdict verdict : judgeByKeys(keys)) {
+            consider(verdict, now, out);
+        }
+    }
+
+    /** Under the hash pushdown, the task's share of rows, in a full run only those of differing buckets. */
+    private RowSelection selection() throws SQLException {
+        if (digestPlan == null) {
+            return null;
+        }
+        return RowSelection.share(digestPlan, range.index(), range.count(), differingBuckets());
+    }
+
+    /**
+     * In a full run with the hash pushdown, the buckets whose digests differ, computed once per run (again after a
+     * restart, without counting the matching rows twice); {@code null} when every row is compared one by one.
+     */
+    private BucketFilter differingBuckets() throws SQLException {
+        if (digestPlan == null || !state.full()) {
+            return null;
+        }
+        if (!digested) {
+            boolean fresh = state.phase() == Phase.LEGACY && state.position() == null
+                    && state.figures().compared() == 0;
+            long started = System.nanoTime();
+            try {
+                buckets = Digests.compare(digestPlan, legacy, target, range);
+                LOG.info("Hash pushdown of range {}: {} of {} buckets differ; digests took {} ms", range.id(),
+                        buckets.differing(), digestPlan.buckets(), (System.nanoTime() - started) / 1_000_000);
+            } catch (SQLException e) {
+                if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                    throw e;
+                }
+                LOG.warn("The hash pushdown failed ({}); this run compares every row one by one", e.getMessage());
+                legacy.recover();
+                target.recover();
+                buckets = null;
+            }
+            digested = true;
+            if (fresh && buckets != null) {
+                long legacyRows = buckets.matchedLegacyRows(range.index(), range.count());
+                RunFigures figures = state.figures();
+                figures.legacyRowsRead(legacyRows);
+                figures.targetRowsRead(buckets.matchedTargetRows(range.index(), range.count()));
+                figures.compared(legacyRows);
+                figures.countMatches(legacyRows);
+            }
+        }
+        return buckets;
     }
 
     private void openDriftChunk(long now, RunOutput out) throws SQLException {

@@ -4,6 +4,9 @@ import io.rollingmigration.connect.common.dialect.ColumnDescription;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.reconcile.digest.BucketDigests;
+import io.rollingmigration.connect.reconcile.digest.RowSelection;
+import io.rollingmigration.connect.reconcile.digest.DigestPlan;
 import io.rollingmigration.connect.reconcile.compare.LegacyRow;
 import org.apache.kafka.connect.errors.ConnectException;
 
@@ -28,8 +31,11 @@ public final class LegacyTable {
     private final KeyCodec key;
     private final List<String> columns;
     private final String changeColumn;
+    private final TableDescription description;
 
-    private LegacyTable(Session session, TableId table, KeyCodec key, List<String> columns, String changeColumn) {
+    private LegacyTable(Session session, TableId table, TableDescription description, KeyCodec key,
+                        List<String> columns, String changeColumn) {
+        this.description = description;
         this.session = session;
         this.dialect = session.dialect();
         this.table = table;
@@ -57,8 +63,13 @@ public final class LegacyTable {
             throw new ConnectException("Change column '" + changeColumn + "' is not a column of legacy table "
                     + table);
         }
-        return new LegacyTable(session, table, new KeyCodec(keyDescriptions),
+        return new LegacyTable(session, table, description, new KeyCodec(keyDescriptions),
                 new ArrayList<>(description.columns().keySet()), changeColumn);
+    }
+
+    /** The table's columns as the database describes them. */
+    public TableDescription description() {
+        return description;
     }
 
     public KeyCodec key() {
@@ -78,10 +89,23 @@ public final class LegacyTable {
      * changed after {@code changedSince} if given.
      */
     public List<LegacyRow> chunk(KeyRange range, String after, Object changedSince, int limit) throws SQLException {
+        return chunk(range, after, changedSince, limit, null);
+    }
+
+    /** Like {@link #chunk(KeyRange, String, Object, int)}, only rows of differing buckets when a filter is given. */
+    public List<LegacyRow> chunk(KeyRange range, String after, Object changedSince, int limit, RowSelection selection)
+            throws SQLException {
         if (range.legacyEmpty()) {
             return List.of();
         }
-        String condition = changedSince == null ? null : dialect.quote(changeColumn) + " > ?";
+        List<String> conditions = new ArrayList<>(2);
+        if (changedSince != null) {
+            conditions.add(dialect.quote(changeColumn) + " > ?");
+        }
+        if (selection != null) {
+            conditions.add(selection.legacyCondition());
+        }
+        String condition = conditions.isEmpty() ? null : String.join(" AND ", conditions);
         String sql = dialect.keysetChunk(table, key.names(), columns, after != null, range.legacyLower() != null,
                 range.legacyUpper() != null, condition, limit);
         PreparedStatement statement = session.prepare(sql);
@@ -98,11 +122,42 @@ public final class LegacyTable {
             index = KeyCodec.bind(statement, index, key.parse(range.legacyUpper()), inclusive);
         }
         if (changedSince != null) {
-            KeyCodec.bindOne(statement, index, changedSince);
+            KeyCodec.bindOne(statement, index++, changedSince);
+        }
+        if (selection != null && selection.bitmap() != null) {
+            statement.setBytes(index, selection.bitmap());
         }
         List<LegacyRow> rows = read(statement);
         session.endTransaction();
         return rows;
+    }
+
+    /** The buckets' digests of this side, over the whole table. */
+    public BucketDigests digests(DigestPlan plan, KeyRange share) throws SQLException {
+        BucketDigests digests = BucketDigests.read(session.prepare(plan.legacyQuery(share.index(), share.count())),
+                plan.buckets());
+        session.endTransaction();
+        return digests;
+    }
+
+    /** The keys (canonical JSON) of up to {@code limit} selected rows, in key order. */
+    public List<String> keysIn(RowSelection selection, int limit) throws SQLException {
+        PreparedStatement statement = session.prepare(dialect.keysetChunk(table, key.names(), key.names(), false,
+                false, false, selection.legacyCondition(), limit));
+        if (selection.bitmap() != null) {
+            statement.setBytes(1, selection.bitmap());
+        }
+        List<String> keys = new ArrayList<>();
+        for (LegacyRow row : read(statement)) {
+            keys.add(row.sourceKey());
+        }
+        session.endTransaction();
+        return keys;
+    }
+
+    /** Ends a failed transaction, so that the session can go on. */
+    public void recover() throws SQLException {
+        session.connection().rollback();
     }
 
     /** The rows with the given keys (canonical JSON), by key; keys without a row are absent. */

@@ -4,6 +4,9 @@ import io.rollingmigration.connect.common.dialect.ColumnDescription;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.reconcile.digest.BucketDigests;
+import io.rollingmigration.connect.reconcile.digest.RowSelection;
+import io.rollingmigration.connect.reconcile.digest.DigestPlan;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.reconcile.compare.IdentityExpectation;
 import io.rollingmigration.connect.reconcile.compare.TargetRow;
@@ -47,9 +50,12 @@ public final class TargetTable {
     private final boolean softDeletes;
     private final boolean hasOperation;
     private final String sourceTable;
+    private final TableDescription description;
 
-    private TargetTable(Session session, TableId table, List<String> keyColumns, KeyCodec walkKey,
-                        List<String> fields, boolean softDeletes, boolean hasOperation, String sourceTable) {
+    private TargetTable(Session session, TableId table, TableDescription description, List<String> keyColumns,
+                        KeyCodec walkKey, List<String> fields, boolean softDeletes, boolean hasOperation,
+                        String sourceTable) {
+        this.description = description;
         this.session = session;
         this.dialect = session.dialect();
         this.table = table;
@@ -112,7 +118,7 @@ public final class TargetTable {
         List<ColumnDescription> walk = new ArrayList<>();
         walk.add(description.column(SOURCE_KEY).get());
         keys.forEach(k -> walk.add(description.column(k).get()));
-        return new TargetTable(session, table, keys, new KeyCodec(walk), fields,
+        return new TargetTable(session, table, description, keys, new KeyCodec(walk), fields,
                 description.column(DELETED_AT).isPresent(), description.column(OPERATION).isPresent(), sourceTable);
     }
 
@@ -142,18 +148,46 @@ public final class TargetTable {
         return found;
     }
 
+    /** The table's columns as the database describes them. */
+    public TableDescription description() {
+        return description;
+    }
+
     /**
      * Up to {@code limit} live rows of the range in (source key, target key) order, after the given row, with their
-     * source key, target key and commit time only.
+     * source key, target key and commit time only; only rows of differing buckets when a filter is given.
      */
-    public List<TargetRow> liveChunk(KeyRange range, String after, int limit) throws SQLException {
-        return walk(range, after, null, limit);
+    public List<TargetRow> liveChunk(KeyRange range, String after, int limit, RowSelection selection)
+            throws SQLException {
+        return walk(range, after, null, limit, selection);
+    }
+
+    /** Ends a failed transaction, so that the session can go on. */
+    public void recover() throws SQLException {
+        session.connection().rollback();
+    }
+
+    /** The buckets' digests of this side, over the whole table. */
+    public BucketDigests digests(DigestPlan plan, KeyRange share) throws SQLException {
+        PreparedStatement statement = session.prepare(plan.targetQuery(share.index(), share.count()));
+        if (plan.bindsSourceTable()) {
+            statement.setString(1, sourceTable);
+        }
+        BucketDigests digests = BucketDigests.read(statement, plan.buckets());
+        session.endTransaction();
+        return digests;
     }
 
     /** Like {@link #liveChunk}, among rows the sink applied after {@code since}, delete markers included. */
     public List<TargetRow> appliedSince(KeyRange range, Instant since, String after, int limit)
             throws SQLException {
-        return walk(range, after, since, limit);
+        return appliedSince(range, since, after, limit, null);
+    }
+
+    /** Like {@link #appliedSince(KeyRange, Instant, String, int)}, among the selected rows. */
+    public List<TargetRow> appliedSince(KeyRange range, Instant since, String after, int limit,
+                                        RowSelection selection) throws SQLException {
+        return walk(range, after, since, limit, selection);
     }
 
     /** Where a walk stands after a row, as text to resume from: canonical JSON of source key and target key. */
@@ -173,7 +207,8 @@ public final class TargetTable {
         return applied;
     }
 
-    private List<TargetRow> walk(KeyRange range, String after, Instant since, int limit) throws SQLException {
+    private List<TargetRow> walk(KeyRange range, String after, Instant since, int limit, RowSelection selection)
+            throws SQLException {
         if (range.targetEmpty()) {
             return List.of();
         }
@@ -194,6 +229,9 @@ public final class TargetTable {
         if (sourceTable != null) {
             conditions.add(sourceTableCondition());
         }
+        if (selection != null) {
+            conditions.add(selection.targetCondition());
+        }
         String sql = dialect.keysetChunk(table, walkKey.names(), walked, after != null, false, false,
                 conditions.isEmpty() ? null : String.join(" AND ", conditions), limit);
         PreparedStatement statement = session.prepare(sql);
@@ -212,6 +250,12 @@ public final class TargetTable {
             statement.setString(index++, range.targetUpper());
         }
         bindSourceTable(statement, index);
+        if (sourceTable != null) {
+            index++;
+        }
+        if (selection != null && selection.bitmap() != null) {
+            statement.setBytes(index, selection.bitmap());
+        }
         List<TargetRow> rows = read(statement, false);
         session.endTransaction();
         return rows;

@@ -1,0 +1,261 @@
+package io.rollingmigration.connect.reconcile.digest;
+
+import io.rollingmigration.connect.common.dialect.ColumnDescription;
+import io.rollingmigration.connect.common.dialect.SqlDialect;
+import io.rollingmigration.connect.common.dialect.TableDescription;
+import io.rollingmigration.connect.common.lineage.Lineage;
+import io.rollingmigration.connect.common.spec.FieldRecipe;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Writes the digest queries for PostgreSQL on both sides: per bucket of legacy keys, the number of rows and sums of
+ * a 64-bit hash of each row's compared values, the legacy row translated in SQL, the target row as stored. A row's
+ * hash combines one hash per field, each with its own seed, computed with PostgreSQL's own hash functions on typed
+ * values: a decimal hashes alike whatever its scale (as the reconciler compares decimals), and no value is printed.
+ * Where the two sides' types differ, both hash a common form (epoch seconds for timestamps, numeric for numbers).
+ * Where a hash is stricter than the comparison, a bucket merely differs and its rows are compared one by one. A
+ * legacy value the translator could not translate hashes to a marker.
+ */
+final class PostgresDigests {
+
+    private static final Set<String> INTEGERS = Set.of("int2", "int4", "int8", "smallint", "integer", "bigint",
+            "serial", "bigserial");
+    private static final Set<String> TEXTS = Set.of("text", "varchar");
+    private static final Set<String> DECIMALS = Set.of("numeric", "decimal");
+    private static final Set<String> TIMESTAMPS = Set.of("timestamp", "timestamptz");
+    /** The hash of a value the translator rejects (an unmapped value, a failing expression). */
+    private static final long UNTRANSLATABLE = -7_046_029_254_386_353_131L;
+
+    private final SqlDialect dialect;
+
+    PostgresDigests(SqlDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /** The hash expressions of one field on each side. */
+    record FieldHash(String legacy, String target) {
+    }
+
+    /** The legacy key as the canonical JSON text the sink writes into lineage_source_key. */
+    String canonicalKey(TableDescription legacy, List<String> keyColumns) throws NotPushable {
+        StringBuilder sql = new StringBuilder("'{'");
+        String separator = "";
+        // Canonical JSON sorts key fields by name.
+        for (String name : new TreeSet<>(keyColumns)) {
+            ColumnDescription column = column(legacy, name, "legacy key");
+            if (!name.matches("[A-Za-z0-9_]+")) {
+                throw new NotPushable("legacy key column '" + name + "' needs JSON escaping");
+            }
+            String type = type(column);
+            String value;
+            if (INTEGERS.contains(type)) {
+                value = dialect.quote(name) + "::text";
+            } else if (TEXTS.contains(type)) {
+                value = "to_json(" + dialect.quote(name) + ")::text";
+            } else {
+                throw new NotPushable("legacy key column '" + name + "' is of type " + type + "; keys of integer "
+                        + "or text columns only");
+            }
+            sql.append(" || ").append(literal(separator + "\"" + name + "\":")).append(" || ").append(value);
+            separator = ",";
+        }
+        return sql.append(" || '}'").toString();
+    }
+
+    /**
+     * The hash of a field's value on both sides.
+     *
+     * @param seed the field's position, so that equal values in different fields hash apart
+     */
+    FieldHash field(FieldRecipe recipe, TableDescription legacy, ColumnDescription target, SqlDialect targetDialect,
+                    int seed) throws NotPushable {
+        String field = "field '" + recipe.name() + "'";
+        if (recipe.other()) {
+            throw new NotPushable(field + " is conditional, a constant or a reference");
+        }
+        String targetType = type(target);
+        String targetColumn = targetDialect.quote(target.name());
+        if (recipe.expression() != null) {
+            if (!List.of("decimal", "long", "int").contains(recipe.type())) {
+                throw new NotPushable(field + ": expressions of type " + recipe.type() + " are not computed in SQL");
+            }
+            require(targetType, union(INTEGERS, DECIMALS), "target column '" + target.name() + "'");
+            String value = new CelToSql(name -> dialect.quote(column(legacy, name).name())).sql(recipe.expression());
+            return new FieldHash(
+                    "coalesce(hash_numeric_extended((" + value + ")::numeric, " + seed + "), " + UNTRANSLATABLE + ")",
+                    nullable(numeric(targetColumn, seed), seed));
+        }
+        ColumnDescription column = column(legacy, recipe.from(), field);
+        String legacyType = type(column);
+        String quoted = dialect.quote(column.name());
+        if (recipe.map() != null) {
+            if (!INTEGERS.contains(legacyType) && !TEXTS.contains(legacyType)) {
+                throw new NotPushable(field + " maps a column of type " + legacyType);
+            }
+            return map(recipe, quoted, target, targetColumn, seed, field);
+        }
+        switch (recipe.type()) {
+            case "string":
+                require(legacyType, TEXTS, field);
+                require(targetType, TEXTS, "target column '" + target.name() + "'");
+                return both(text(quoted, seed), text(targetColumn, seed), seed);
+            case "long":
+            case "int":
+                require(legacyType, INTEGERS, field);
+                require(targetType, INTEGERS, "target column '" + target.name() + "'");
+                return both(integer(quoted, seed), integer(targetColumn, seed), seed);
+            case "decimal":
+                require(legacyType, union(INTEGERS, DECIMALS), field);
+                require(targetType, union(INTEGERS, DECIMALS), "target column '" + target.name() + "'");
+                return both(numeric(quoted, seed), numeric(targetColumn, seed), seed);
+            case "timestamp":
+                require(legacyType, TIMESTAMPS, field);
+                require(targetType, TIMESTAMPS, "target column '" + target.name() + "'");
+                return both(timestamp(quoted, legacyType, seed), timestamp(targetColumn, targetType, seed), seed);
+            case "date":
+                require(legacyType, Set.of("date"), field);
+                require(targetType, Set.of("date"), "target column '" + target.name() + "'");
+                return both(date(quoted, seed), date(targetColumn, seed), seed);
+            case "boolean":
+                require(legacyType, Set.of("bool"), field);
+                require(targetType, Set.of("bool"), "target column '" + target.name() + "'");
+                return both("hashint4extended(" + quoted + "::int4, " + seed + ")",
+                        "hashint4extended(" + targetColumn + "::int4, " + seed + ")", seed);
+            default:
+                throw new NotPushable(field + " is of type " + recipe.type());
+        }
+    }
+
+    /** A value map as a CASE over the legacy value's text, as the translator looks values up. */
+    private FieldHash map(FieldRecipe recipe, String quoted, ColumnDescription target, String targetColumn,
+                          int seed, String field) throws NotPushable {
+        String targetType = type(target);
+        StringBuilder sql = new StringBuilder("CASE WHEN ").append(quoted).append(" IS NULL THEN ").append(seed);
+        String targetHash;
+        for (Map.Entry<String, Object> mapped : recipe.map().entrySet()) {
+            sql.append(" WHEN ").append(quoted).append("::text = ").append(literal(mapped.getKey())).append(" THEN ")
+                    .append(constantHash(mapped.getValue(), seed, field));
+        }
+        sql.append(" ELSE ").append(recipe.failOnUnmapped() ? Long.toString(UNTRANSLATABLE)
+                : recipe.fallback() == null ? Integer.toString(seed) : constantHash(recipe.fallback(), seed, field))
+                .append(" END");
+        switch (recipe.type()) {
+            case "string":
+                require(targetType, TEXTS, "target column '" + target.name() + "'");
+                targetHash = text(targetColumn, seed);
+                break;
+            case "long":
+            case "int":
+                require(targetType, INTEGERS, "target column '" + target.name() + "'");
+                targetHash = integer(targetColumn, seed);
+                break;
+            case "decimal":
+                require(targetType, union(INTEGERS, DECIMALS), "target column '" + target.name() + "'");
+                targetHash = numeric(targetColumn, seed);
+                break;
+            default:
+                throw new NotPushable(field + " maps to values of type " + recipe.type());
+        }
+        return new FieldHash(sql.toString(), nullable(targetHash, seed));
+    }
+
+    private static String constantHash(Object value, int seed, String field) throws NotPushable {
+        if (value instanceof String) {
+            return text(literal((String) value), seed);
+        }
+        if (value instanceof Long || value instanceof Integer) {
+            return integer(value.toString(), seed);
+        }
+        if (value instanceof BigDecimal) {
+            return numeric(((BigDecimal) value).toPlainString(), seed);
+        }
+        throw new NotPushable(field + " maps to values of type " + value.getClass().getSimpleName());
+    }
+
+    /** Rows per bucket and sums of two parts of their hashes (32 and 31 bits), in int8 so that sums stay exact. */
+    String digestQuery(String table, String bucket, List<String> fieldHashes, String condition) {
+        return "SELECT b, count(*), sum((h >> 32)::int4), sum((h & 2147483647)::int4) FROM (SELECT " + bucket
+                + " AS b, (" + (fieldHashes.isEmpty() ? "0::int8" : String.join(" # ", fieldHashes)) + ") AS h FROM " + table
+                + (condition == null ? "" : " WHERE " + condition) + ") d GROUP BY b";
+    }
+
+    /** The bucket of a row: a hash of its legacy key text, masked to the number of buckets (a power of two). */
+    static String bucket(String keyText, int buckets) {
+        return "(hashtext(" + keyText + ") & " + (buckets - 1) + ")";
+    }
+
+    static String targetKeyText() {
+        return Lineage.Field.SOURCE_KEY.column();
+    }
+
+    static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    private static FieldHash both(String legacy, String target, int seed) {
+        return new FieldHash(nullable(legacy, seed), nullable(target, seed));
+    }
+
+    /** A NULL hashes to the field's seed: a missing value differs from any present one. */
+    private static String nullable(String hash, int seed) {
+        return "coalesce(" + hash + ", " + seed + ")";
+    }
+
+    private static String text(String sql, int seed) {
+        return "hashtextextended(" + sql + "::text COLLATE \"C\", " + seed + ")";
+    }
+
+    private static String integer(String sql, int seed) {
+        return "hashint8extended(" + sql + "::int8, " + seed + ")";
+    }
+
+    /** PostgreSQL hashes equal numerics alike whatever their scale. */
+    private static String numeric(String sql, int seed) {
+        return "hash_numeric_extended(" + sql + "::numeric, " + seed + ")";
+    }
+
+    /** As UTC wall-clock time, the way the reconciler reads both kinds of timestamp. */
+    private static String timestamp(String sql, String type, int seed) {
+        return "timestamp_hash_extended(" + (type.equals("timestamptz") ? "(" + sql + " AT TIME ZONE 'UTC')" : sql)
+                + ", " + seed + ")";
+    }
+
+    private static String date(String sql, int seed) {
+        return "hashint4extended((" + sql + " - date '2000-01-01'), " + seed + ")";
+    }
+
+    private static void require(String type, Set<String> allowed, String what) throws NotPushable {
+        if (!allowed.contains(type)) {
+            throw new NotPushable(what + " is a column of type " + type + ", not one of " + new TreeSet<>(allowed));
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> union = new TreeSet<>(a);
+        union.addAll(b);
+        return union;
+    }
+
+    private static String type(ColumnDescription column) {
+        return column.typeName().toLowerCase(Locale.ROOT);
+    }
+
+    private static ColumnDescription column(TableDescription table, String name) {
+        return table.column(name).orElseThrow(() -> new IllegalArgumentException("legacy column '" + name
+                + "' does not exist"));
+    }
+
+    private static ColumnDescription column(TableDescription table, String name, String what) throws NotPushable {
+        try {
+            return column(table, name);
+        } catch (IllegalArgumentException e) {
+            throw new NotPushable(what + ": " + e.getMessage());
+        }
+    }
+}
