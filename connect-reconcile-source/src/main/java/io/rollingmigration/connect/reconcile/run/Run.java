@@ -69,6 +69,9 @@ public final class Run {
     private final DigestPlan digestPlan;
     private BucketFilter buckets;
     private boolean digested;
+    private Instant lastWrite;
+    private boolean lastWriteChecked;
+    private long lastWriteCheckedAt;
 
     public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge,
                OpenDriftSet open, Settings settings) {
@@ -442,7 +445,11 @@ public final class Run {
                 || applied == null || applied.toEpochMilli() >= firstSeen) {
             return false;
         }
-        Instant lastWrite = target.lastAppliedAt();
+        if (!lastWriteChecked || now - lastWriteCheckedAt >= POSITION_REFRESH_MILLIS) {
+            lastWriteChecked = true;
+            lastWriteCheckedAt = now;
+            lastWrite = target.lastAppliedAt();
+        }
         return lastWrite != null && now - lastWrite.toEpochMilli() <= delay(now);
     }
 
