@@ -72,6 +72,7 @@ public final class Run {
     private Instant lastWrite;
     private boolean lastWriteChecked;
     private long lastWriteCheckedAt;
+    private boolean walkDiffering;
 
     public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge,
                OpenDriftSet open, Settings settings) {
@@ -165,9 +166,9 @@ public final class Run {
             state.advance(Phase.OPEN_DRIFT);
             return;
         }
-        if (buckets != null && state.position() == null
-                && buckets.differingRows(range.index(), range.count()) <= keyedDescentLimit()) {
-            judgeDifferingBuckets(selection, now, out);
+        if (buckets != null && state.position() == null && !walkDiffering
+                && buckets.differingRows(range.index(), range.count()) <= keyedDescentLimit()
+                && judgeDifferingBuckets(selection, now, out)) {
             return;
         }
         List<LegacyRow> rows = legacy.chunk(range, state.position(), state.full() ? null : state.legacySince(),
@@ -242,7 +243,7 @@ public final class Run {
      * The few rows of differing buckets, found by one scan of each side for their keys (both at once), then
      * compared by key: cheaper than walking both tables in key order through the filter.
      */
-    private void judgeDifferingBuckets(RowSelection selection, long now, RunOutput out) throws SQLException {
+    private boolean judgeDifferingBuckets(RowSelection selection, long now, RunOutput out) throws SQLException {
         int limit = keyedDescentLimit() + 1;
         CompletableFuture<List<TargetRow>> targetKeys = CompletableFuture.supplyAsync(() -> {
             try {
@@ -266,6 +267,11 @@ public final class Run {
             }
             throw e;
         }
+        if (legacyKeys.size() >= limit || targetRows.size() >= limit) {
+            // The tables changed since the digests: more rows than a keyed comparison holds; walk them instead.
+            walkDiffering = true;
+            return false;
+        }
         Set<String> keys = new LinkedHashSet<>(legacyKeys);
         targetRows.forEach(row -> keys.add(row.sourceKey()));
         RunFigures figures = state.figures();
@@ -277,6 +283,7 @@ public final class Run {
         for (Verdict verdict : judgeByKeys(keys)) {
             consider(verdict, now, out);
         }
+        return true;
     }
 
     /** Under the hash pushdown, the task's share of rows, in a full run only those of differing buckets. */
