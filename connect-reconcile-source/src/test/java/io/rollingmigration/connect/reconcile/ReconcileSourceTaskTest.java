@@ -300,13 +300,39 @@ class ReconcileSourceTaskTest {
         postgres.execute(PostgresFixture.TARGET, upsert("P-5", "L", 999, "健", "2026-02-01 10:00:00"));
         now.addAndGet(60_000);
         long legacyRows = 0;
+        long matched = 0;
         for (ReconcileSourceTask shareTask : tasks) {
             List<SourceRecord> records = run(shareTask);
             assertEquals("incremental", summary(records).getString("mode"));
             legacyRows += summary(records).getInt64("legacy_rows");
+            matched += summary(records).getInt64("matched");
             shareTask.stop();
         }
         assertEquals(1L, legacyRows);
+        assertEquals(1L, matched, "the changed row's digests agree");
+    }
+
+    @Test
+    void incrementalRunsUnderTheHashPushdownCompareChangedRowsByDigestAndReportWhatDiffers() throws Exception {
+        Map<String, String> incremental = Map.of("hash.pushdown", "true", "mode", "incremental",
+                "legacy.change.column", "updated_at", "incremental.overlap.ms", "0");
+        assertEquals(List.of(), drift(run(start(incremental, null))));
+
+        // P-4 changed and the pipeline applied it, but wrote the wrong holder; P-5 came across intact.
+        String later = "2026-02-01 10:00:00";
+        postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET holder_name = 'Zoë', updated_at = '" + later
+                + "' WHERE policy_no = 'P-4'", "UPDATE policy SET premium_cents = 999, updated_at = '" + later
+                + "' WHERE policy_no = 'P-5'");
+        postgres.execute(PostgresFixture.TARGET, upsert("P-4", "A", 4000, "Zoe", later),
+                upsert("P-5", "L", 999, "健", later));
+        now.addAndGet(60_000);
+        List<SourceRecord> second = run(task);
+
+        assertEquals(List.of("FIELD_MISMATCH {\"policy_no\":\"P-4\"}"), drift(second));
+        Struct summary = summary(second);
+        assertEquals("incremental", summary.getString("mode"));
+        assertEquals(2L, summary.getInt64("compared"));
+        assertEquals(1L, summary.getInt64("matched"));
     }
 
     @Test

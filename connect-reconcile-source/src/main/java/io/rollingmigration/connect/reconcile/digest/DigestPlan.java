@@ -21,9 +21,16 @@ public final class DigestPlan {
     private final String legacyQuery;
     private final String targetQuery;
     private final boolean bindsSourceTable;
+    private final String legacyRowDigest;
+    private final String targetRowDigest;
+
+    /** The column name under which {@link #withRowDigest} returns a row's digest. */
+    public static final String ROW_DIGEST = "row_digest";
 
     private DigestPlan(int buckets, String legacyBucket, String targetBucket, String legacyQuery, String targetQuery,
-                       boolean bindsSourceTable) {
+                       boolean bindsSourceTable, String legacyRowDigest, String targetRowDigest) {
+        this.legacyRowDigest = legacyRowDigest;
+        this.targetRowDigest = targetRowDigest;
         this.buckets = buckets;
         this.legacyBucket = legacyBucket;
         this.targetBucket = targetBucket;
@@ -72,7 +79,8 @@ public final class DigestPlan {
         return new DigestPlan(buckets, legacyBucket, targetBucket,
                 legacySql.digestQuery(legacyDialect.quote(legacy.table()), legacyBucket, legacyValues, null),
                 targetSql.digestQuery(targetDialect.quote(target.table()), targetBucket, targetValues,
-                        String.join(" AND ", conditions)), sourceTable != null);
+                        String.join(" AND ", conditions)), sourceTable != null,
+                PostgresDigests.rowDigest(legacyValues), PostgresDigests.rowDigest(targetValues));
     }
 
     /** Fails on a field whose derivation has no SQL form, whatever the column types turn out to be. */
@@ -123,6 +131,20 @@ public final class DigestPlan {
     /** Whether the target query takes the source table as its one parameter. */
     public boolean bindsSourceTable() {
         return bindsSourceTable;
+    }
+
+    /**
+     * A query of the given table that also returns each row's digest as {@value #ROW_DIGEST}: the select list
+     * ends where {@code " FROM " + quotedTable} first appears.
+     */
+    public String withRowDigest(String sql, String quotedTable, boolean legacySide) {
+        String from = " FROM " + quotedTable;
+        int at = sql.indexOf(from);
+        if (at < 0) {
+            throw new IllegalArgumentException("no FROM " + quotedTable + " in " + sql);
+        }
+        return sql.substring(0, at) + ", " + (legacySide ? legacyRowDigest : targetRowDigest) + " AS " + ROW_DIGEST
+                + sql.substring(at);
     }
 
     /** A row filter for the legacy side: its bucket is set in the bitmap bound as one bytea parameter. */

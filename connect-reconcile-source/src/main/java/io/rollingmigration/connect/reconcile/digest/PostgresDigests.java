@@ -178,10 +178,15 @@ final class PostgresDigests {
         throw new NotPushable(field + " maps to values of type " + value.getClass().getSimpleName());
     }
 
+    /** One row's hash: the fields' hashes combined. */
+    static String rowDigest(List<String> fieldHashes) {
+        return "(" + (fieldHashes.isEmpty() ? "0::int8" : String.join(" # ", fieldHashes)) + ")";
+    }
+
     /** Rows per bucket and sums of two parts of their hashes (32 and 31 bits), in int8 so that sums stay exact. */
     String digestQuery(String table, String bucket, List<String> fieldHashes, String condition) {
         return "SELECT b, count(*), sum((h >> 32)::int4), sum((h & 2147483647)::int4) FROM (SELECT " + bucket
-                + " AS b, (" + (fieldHashes.isEmpty() ? "0::int8" : String.join(" # ", fieldHashes)) + ") AS h FROM " + table
+                + " AS b, " + rowDigest(fieldHashes) + " AS h FROM " + table
                 + (condition == null ? "" : " WHERE " + condition) + ") d GROUP BY b";
     }
 

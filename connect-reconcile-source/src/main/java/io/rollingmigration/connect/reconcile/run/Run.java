@@ -171,6 +171,10 @@ public final class Run {
                 && judgeDifferingBuckets(selection, now, out)) {
             return;
         }
+        if (!state.full() && digestPlan != null) {
+            changedChunkByDigest(now, out, selection);
+            return;
+        }
         List<LegacyRow> rows = legacy.chunk(range, state.position(), state.full() ? null : state.legacySince(),
                 settings.chunkSize(), selection);
         if (!rows.isEmpty()) {
@@ -231,6 +235,44 @@ public final class Run {
         }
         if (rows.size() < settings.chunkSize()) {
             state.advance(Phase.OPEN_DRIFT);
+        }
+    }
+
+    /**
+     * An incremental chunk under the hash pushdown: changed legacy rows and their target rows are compared by their
+     * digests, computed in SQL; only keys whose digests differ go through the comparison one by one. Open drift of a
+     * key that matches is rechecked, and resolved, at the end of the run.
+     */
+    private void changedChunkByDigest(long now, RunOutput out, RowSelection selection) throws SQLException {
+        List<LegacyRow> rows = legacy.digestChunk(range, state.position(), state.legacySince(), settings.chunkSize(),
+                selection, digestPlan);
+        if (!rows.isEmpty()) {
+            List<String> keys = new ArrayList<>(rows.size());
+            rows.forEach(r -> keys.add(r.sourceKey()));
+            Map<String, List<Long>> targetDigests = target.rowDigests(keys, settings.chunkSize(), digestPlan);
+            Set<String> differing = new LinkedHashSet<>();
+            long matched = 0;
+            for (LegacyRow row : rows) {
+                judgedSourceKeys.add(row.sourceKey());
+                List<Long> targets = targetDigests.get(row.sourceKey());
+                if (targets != null && targets.size() == 1
+                        && targets.get(0).equals(row.values().get(DigestPlan.ROW_DIGEST))) {
+                    matched++;
+                } else {
+                    differing.add(row.sourceKey());
+                }
+            }
+            RunFigures figures = state.figures();
+            figures.legacyRowsRead(rows.size());
+            figures.compared(rows.size());
+            figures.countMatches(matched);
+            for (Verdict verdict : judgeByKeys(differing)) {
+                consider(verdict, now, out);
+            }
+            state.moveTo(rows.get(rows.size() - 1).sourceKey());
+        }
+        if (rows.size() < settings.chunkSize()) {
+            state.advance(Phase.TARGET);
         }
     }
 

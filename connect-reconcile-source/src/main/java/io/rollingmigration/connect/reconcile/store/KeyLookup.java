@@ -28,10 +28,17 @@ final class KeyLookup {
     static Prepared prepare(Session session, TableId table, List<String> keyColumns, List<String> selected,
                             List<List<Object>> keys, Optional<String> arrayType, String condition)
             throws SQLException {
+        return prepare(session, table, keyColumns, selected, keys, arrayType, condition, sql -> sql);
+    }
+
+    /** @param rewrite applied to the query before it is prepared (to add a computed column, say) */
+    static Prepared prepare(Session session, TableId table, List<String> keyColumns, List<String> selected,
+                            List<List<Object>> keys, Optional<String> arrayType, String condition,
+                            java.util.function.UnaryOperator<String> rewrite) throws SQLException {
         SqlDialect dialect = session.dialect();
         if (arrayType.isPresent()) {
-            PreparedStatement statement = session.prepare(dialect.selectByKeyArray(table, keyColumns.get(0), selected,
-                    condition));
+            PreparedStatement statement = session.prepare(rewrite.apply(dialect.selectByKeyArray(table,
+                    keyColumns.get(0), selected, condition)));
             // An array of the values' own class (String[], Long[]): the driver encodes those without a generic
             // per-element conversion.
             Class<?> type = keys.get(0).get(0).getClass();
@@ -48,8 +55,8 @@ final class KeyLookup {
             statement.setArray(1, session.connection().createArrayOf(arrayType.get(), values));
             return new Prepared(statement, 2);
         }
-        PreparedStatement statement = session.prepare(dialect.selectByKeys(table, keyColumns, selected, keys.size(),
-                condition));
+        PreparedStatement statement = session.prepare(rewrite.apply(dialect.selectByKeys(table, keyColumns, selected,
+                keys.size(), condition)));
         int index = 1;
         for (List<Object> tuple : keys) {
             index = KeyCodec.bind(statement, index, tuple);

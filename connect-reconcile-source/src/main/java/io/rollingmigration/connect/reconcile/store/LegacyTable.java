@@ -95,6 +95,22 @@ public final class LegacyTable {
     /** Like {@link #chunk(KeyRange, String, Object, int)}, only rows of differing buckets when a filter is given. */
     public List<LegacyRow> chunk(KeyRange range, String after, Object changedSince, int limit, RowSelection selection)
             throws SQLException {
+        return chunk(range, after, changedSince, limit, selection, columns, sql -> sql);
+    }
+
+    /**
+     * The keys of up to {@code limit} rows of the range changed after {@code changedSince}, in key order, each with
+     * its digest under {@link DigestPlan#ROW_DIGEST} (hash pushdown of incremental runs).
+     */
+    public List<LegacyRow> digestChunk(KeyRange range, String after, Object changedSince, int limit,
+                                       RowSelection selection, DigestPlan plan) throws SQLException {
+        return chunk(range, after, changedSince, limit, selection, key.names(),
+                sql -> plan.withRowDigest(sql, dialect.quote(table), true));
+    }
+
+    private List<LegacyRow> chunk(KeyRange range, String after, Object changedSince, int limit,
+                                  RowSelection selection, List<String> selected,
+                                  java.util.function.UnaryOperator<String> rewrite) throws SQLException {
         if (range.legacyEmpty()) {
             return List.of();
         }
@@ -106,8 +122,8 @@ public final class LegacyTable {
             conditions.add(selection.legacyCondition());
         }
         String condition = conditions.isEmpty() ? null : String.join(" AND ", conditions);
-        String sql = dialect.keysetChunk(table, key.names(), columns, after != null, range.legacyLower() != null,
-                range.legacyUpper() != null, condition, limit);
+        String sql = rewrite.apply(dialect.keysetChunk(table, key.names(), selected, after != null,
+                range.legacyLower() != null, range.legacyUpper() != null, condition, limit));
         PreparedStatement statement = session.prepare(sql);
         int index = 1;
         int[] exclusive = dialect.tupleParameterOrder(key.size(), false);

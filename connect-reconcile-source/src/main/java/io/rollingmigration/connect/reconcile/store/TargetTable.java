@@ -162,6 +162,37 @@ public final class TargetTable {
         return walk(range, after, null, limit, selection);
     }
 
+    /** The digests of the live rows under each of the given source keys (hash pushdown); keys without one absent. */
+    public Map<String, List<Long>> rowDigests(Collection<String> sourceKeys, int batch, DigestPlan plan)
+            throws SQLException {
+        Map<String, List<Long>> found = new HashMap<>();
+        Set<String> wanted = new HashSet<>(sourceKeys);
+        List<List<Object>> keys = new ArrayList<>(wanted.size());
+        wanted.forEach(k -> keys.add(List.of(k)));
+        List<String> columns = new ArrayList<>(List.of(SOURCE_KEY));
+        if (softDeletes) {
+            columns.add(DELETED_AT);
+        }
+        java.util.Optional<String> arrayType = dialect.keyArrayType(sourceKeyColumn);
+        for (int from = 0; from < keys.size(); from += batch) {
+            KeyLookup.Prepared lookup = KeyLookup.prepare(session, table, List.of(SOURCE_KEY), columns,
+                    keys.subList(from, Math.min(keys.size(), from + batch)), arrayType, sourceTableCondition(),
+                    sql -> plan.withRowDigest(sql, dialect.quote(table), false));
+            bindSourceTable(lookup.statement(), lookup.nextParameter());
+            try (ResultSet rs = lookup.statement().executeQuery()) {
+                while (rs.next()) {
+                    String sourceKey = rs.getString(1);
+                    boolean live = !softDeletes || rs.getObject(2) == null;
+                    if (live && wanted.contains(sourceKey)) {
+                        found.computeIfAbsent(sourceKey, k -> new ArrayList<>(1)).add(rs.getLong(columns.size() + 1));
+                    }
+                }
+            }
+        }
+        session.endTransaction();
+        return found;
+    }
+
     /** Ends a failed transaction, so that the session can go on. */
     public void recover() throws SQLException {
         session.connection().rollback();
