@@ -271,6 +271,20 @@ class ReconcileSourceTaskTest {
     }
 
     @Test
+    void manyDifferingRowsAreWalkedThroughTheBucketFilterInsteadOfLookedUpByKey() throws Exception {
+        // Chunks of one row: more than ten rows in differing buckets are walked in key order.
+        postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET premium = premium + 0.01");
+
+        List<SourceRecord> records = run(start(Map.of("hash.pushdown", "true", "hash.pushdown.buckets", "256",
+                "chunk.size", "1"), null));
+
+        assertEquals(7, drift(records).size());
+        assertTrue(drift(records).stream().allMatch(d -> d.startsWith("FIELD_MISMATCH")), drift(records).toString());
+        assertEquals(7L, summary(records).getInt64("compared"));
+        assertEquals(0L, summary(records).getInt64("matched"));
+    }
+
+    @Test
     void underTheHashPushdownTasksShareTheBucketsAndEachKeyHasOneOwner() throws Exception {
         plantDifferencesWithoutRules();
         Map<String, String> pushdown = Map.of("hash.pushdown", "true", "hash.pushdown.buckets", "256",

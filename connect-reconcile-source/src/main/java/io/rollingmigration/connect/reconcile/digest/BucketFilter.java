@@ -12,7 +12,7 @@ public final class BucketFilter {
     private final BucketDigests legacy;
     private final BucketDigests target;
 
-    BucketFilter(DigestPlan plan, BucketDigests legacy, BucketDigests target) {
+    BucketFilter(BucketDigests legacy, BucketDigests target) {
         this.legacy = legacy;
         this.target = target;
         this.bitmap = new byte[(legacy.size() + 7) / 8];

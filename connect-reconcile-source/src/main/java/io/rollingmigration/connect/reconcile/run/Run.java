@@ -9,6 +9,7 @@ import io.rollingmigration.connect.reconcile.digest.BucketFilter;
 import io.rollingmigration.connect.reconcile.digest.DigestPlan;
 import io.rollingmigration.connect.reconcile.digest.Digests;
 import io.rollingmigration.connect.reconcile.digest.RowSelection;
+import io.rollingmigration.connect.reconcile.digest.SideBySide;
 import io.rollingmigration.connect.reconcile.drift.Drift;
 import io.rollingmigration.connect.reconcile.drift.OpenDrift;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
@@ -26,8 +27,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -287,28 +286,10 @@ public final class Run {
      */
     private boolean judgeDifferingBuckets(RowSelection selection, long now, RunOutput out) throws SQLException {
         int limit = keyedDescentLimit() + 1;
-        CompletableFuture<List<TargetRow>> targetKeys = CompletableFuture.supplyAsync(() -> {
-            try {
-                return target.liveChunk(range, null, limit, selection);
-            } catch (SQLException e) {
-                throw new CompletionException(e);
-            }
-        });
-        List<String> legacyKeys;
-        try {
-            legacyKeys = legacy.keysIn(selection, limit);
-        } finally {
-            targetKeys.exceptionally(failure -> null).join();
-        }
-        List<TargetRow> targetRows;
-        try {
-            targetRows = targetKeys.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof SQLException) {
-                throw (SQLException) e.getCause();
-            }
-            throw e;
-        }
+        SideBySide.Results<List<String>, List<TargetRow>> found = SideBySide.run(
+                () -> legacy.keysIn(selection, limit), () -> target.liveChunk(range, null, limit, selection));
+        List<String> legacyKeys = found.legacy();
+        List<TargetRow> targetRows = found.target();
         if (legacyKeys.size() >= limit || targetRows.size() >= limit) {
             // The tables changed since the digests: more rows than a keyed comparison holds; walk them instead.
             walkDiffering = true;
