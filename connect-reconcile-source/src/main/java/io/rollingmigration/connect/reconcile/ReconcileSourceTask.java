@@ -152,7 +152,7 @@ public class ReconcileSourceTask extends SourceTask {
             }
             resumed = null;
             run = new Run(state, range, prepared.legacy(), prepared.target(), prepared.judge(), open, settings(),
-                    prepared.digests());
+                    prepared.digests(), clock);
             lastProgressAt = now;
             log.info("Run {} of {} range {} ({}) {} at {}", state.number(), aggregate, range.id(), state.mode(),
                     state.position() == null && state.figures().compared() == 0 ? "starts" : "resumes",

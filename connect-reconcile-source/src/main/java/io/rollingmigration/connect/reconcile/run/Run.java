@@ -72,6 +72,7 @@ public final class Run {
     private boolean lastWriteChecked;
     private long lastWriteCheckedAt;
     private boolean walkDiffering;
+    private final java.util.function.LongSupplier clock;
 
     public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge,
                OpenDriftSet open, Settings settings) {
@@ -81,6 +82,13 @@ public final class Run {
     /** @param digestPlan the hash pushdown of full runs, or {@code null} to compare every row one by one */
     public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge,
                OpenDriftSet open, Settings settings, DigestPlan digestPlan) {
+        this(state, range, legacy, target, judge, open, settings, digestPlan, System::currentTimeMillis);
+    }
+
+    /** @param clock the time a difference is seen: read after the queries that showed it, not before */
+    public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge,
+               OpenDriftSet open, Settings settings, DigestPlan digestPlan, java.util.function.LongSupplier clock) {
+        this.clock = clock;
         this.digestPlan = digestPlan;
         this.state = state;
         this.range = range;
@@ -409,7 +417,7 @@ public final class Run {
         if (known != null) {
             confirm(verdict.drift(), known.firstDetected(), known.rechecks() + 1, out);
         } else if (!suspects.contains(key)) {
-            suspects.hold(verdict, now, delay(now));
+            suspects.hold(verdict, seenAt(now), delay(now));
         }
     }
 
@@ -442,7 +450,7 @@ public final class Run {
         }
         for (Verdict other : verdicts.values()) {
             if (!other.matches() && open.get(other.targetKey()) == null && !suspects.contains(other.targetKey())) {
-                suspects.hold(other, now, delay(now));
+                suspects.hold(other, seenAt(now), delay(now));
             }
         }
     }
@@ -475,7 +483,9 @@ public final class Run {
                 || applied == null || applied.toEpochMilli() >= firstSeen) {
             return false;
         }
-        if (!lastWriteChecked || now - lastWriteCheckedAt >= POSITION_REFRESH_MILLIS) {
+        // Read once per batch of rechecks, never older: a stale time would make a moving pipeline look idle and
+        // report a delete still in flight.
+        if (!lastWriteChecked || lastWriteCheckedAt != now) {
             lastWriteChecked = true;
             lastWriteCheckedAt = now;
             lastWrite = target.lastAppliedAt();
@@ -503,6 +513,15 @@ public final class Run {
             verdicts.addAll(judge.judge(key, legacyRows.get(key), targetRows.getOrDefault(key, List.of())));
         }
         return verdicts;
+    }
+
+    /**
+     * When a difference was seen: after the queries of the step that showed it. A legacy delete committed while
+     * they ran must count as before that moment, or a pipeline that has since applied later changes would make it
+     * look applied when it is still on its way.
+     */
+    private long seenAt(long stepStarted) {
+        return Math.max(stepStarted, clock.getAsLong());
     }
 
     /** The recheck delay: the configured one, or twice the lag observed in the target if that is longer. */
