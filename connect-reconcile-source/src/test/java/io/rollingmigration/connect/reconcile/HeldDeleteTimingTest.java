@@ -1,0 +1,115 @@
+package io.rollingmigration.connect.reconcile;
+
+import io.rollingmigration.connect.reconcile.drift.DriftKind;
+import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
+import io.rollingmigration.connect.reconcile.run.Run;
+import io.rollingmigration.connect.reconcile.run.RunOutput;
+import io.rollingmigration.connect.reconcile.run.RunState;
+import io.rollingmigration.connect.reconcile.store.KeyRange;
+import io.rollingmigration.connect.reconcile.store.Session;
+import io.rollingmigration.testsupport.PostgresFixture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.rollingmigration.connect.reconcile.PolicyTables.legacyInsert;
+import static io.rollingmigration.connect.reconcile.PolicyTables.targetId;
+import static io.rollingmigration.connect.reconcile.PolicyTables.upsert;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A legacy delete committed while a step's queries run is still on its way once the pipeline has applied changes
+ * committed after the step began: the moment a difference is seen is after the queries that showed it.
+ */
+class HeldDeleteTimingTest {
+
+    private static final String T0 = "2026-01-01 10:00:00";
+    private static PostgresFixture postgres;
+    private Session legacySession;
+    private Session targetSession;
+
+    @BeforeAll
+    static void databases() {
+        postgres = PostgresFixture.shared();
+    }
+
+    @AfterEach
+    void close() {
+        if (legacySession != null) {
+            legacySession.close();
+            targetSession.close();
+        }
+    }
+
+    private static String at(long millis) {
+        return "to_timestamp(" + millis + " / 1000.0)";
+    }
+
+    @Test
+    void aDeleteCommittedWhileTheStepsQueriesRanIsHeldWhileThePipelineMoves() throws Exception {
+        postgres.execute(PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy", PolicyTables.LEGACY_DDL);
+        postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS policy", PolicyTables.TARGET_DDL);
+        for (int i = 1; i <= 5; i++) {
+            postgres.execute(PostgresFixture.LEGACY, legacyInsert("P-" + i, "A", 1000L * i, "Holder " + i, T0));
+            postgres.execute(PostgresFixture.TARGET, upsert("P-" + i, "A", 1000L * i, "Holder " + i, T0));
+        }
+        long stepStart = System.currentTimeMillis();
+        // P-5 was deleted in legacy; the delete reached neither Kafka nor the target yet. Meanwhile the pipeline
+        // applied a change committed half a second after the step began: the step's queries took a second.
+        postgres.execute(PostgresFixture.LEGACY, "DELETE FROM policy WHERE policy_no = 'P-5'");
+        postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET lineage_source_committed_at = "
+                + at(stepStart + 500) + ", lineage_applied_at = " + at(stepStart + 1500) + " WHERE policy_id = '"
+                + targetId("P-1") + "'");
+
+        Map<String, String> settings = new HashMap<>();
+        settings.put("legacy.connection.url", postgres.jdbcUrl(PostgresFixture.LEGACY));
+        settings.put("legacy.connection.user", postgres.user());
+        settings.put("target.connection.url", postgres.jdbcUrl(PostgresFixture.TARGET));
+        settings.put("target.connection.user", postgres.user());
+        settings.put("legacy.table", "policy");
+        settings.put("target.table", "public.policy");
+        settings.put("mapping.spec", PolicyTables.SPEC);
+        settings.put("drift.topic", "drift");
+        settings.put("drift.state.bootstrap.servers", "unused:9092");
+        ReconcileConfig config = new ReconcileConfig(settings);
+        legacySession = Session.open(config.legacyConnection(), 30);
+        targetSession = Session.open(config.targetConnection(), 30);
+        Comparison.Prepared prepared = Comparison.of(config).prepare(legacySession, targetSession);
+        AtomicLong clock = new AtomicLong(stepStart + 1000);
+        Run run = new Run(RunState.begin(null, true, false, 0, null, null, stepStart), KeyRange.whole(),
+                prepared.legacy(), prepared.target(), prepared.judge(), new OpenDriftSet(),
+                new Run.Settings(10, 0, 600_000, 1000, 0), null, clock::get);
+
+        List<String> reported = new ArrayList<>();
+        // Every step of the sweep begins at stepStart; the clock says a second has passed once its queries ran.
+        for (int steps = 0; steps < 10 && run.suspects() == 0; steps++) {
+            collect(run.step(stepStart), reported);
+        }
+        assertEquals(1, run.suspects(), "P-5 is held as a suspect");
+        // The recheck, two seconds on: the pipeline wrote half a second ago and is moving.
+        clock.set(stepStart + 2000);
+        collect(run.step(stepStart + 2000), reported);
+
+        assertEquals(List.of(), reported, "the delete is still in flight: the pipeline has applied nothing committed "
+                + "after the moment P-5 was seen missing");
+        assertEquals(1, run.suspects());
+
+        // The pipeline goes quiet and the delete never arrives: then it is drift.
+        for (long t = stepStart + 5000; t < stepStart + 30_000 && reported.isEmpty(); t += 1000) {
+            clock.set(t);
+            collect(run.step(t), reported);
+        }
+        assertTrue(reported.contains(DriftKind.UNEXPECTED_IN_TARGET + " {\"policy_no\":\"P-5\"}"), reported.toString());
+    }
+
+    private static void collect(RunOutput output, List<String> reported) {
+        output.reported().forEach(r -> reported.add(r.drift().kind() + " " + r.drift().legacyKey()));
+    }
+}
