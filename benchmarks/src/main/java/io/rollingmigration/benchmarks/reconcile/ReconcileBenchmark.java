@@ -100,28 +100,28 @@ public final class ReconcileBenchmark {
 
     /** Streams both tables out with COPY at once, discarding the bytes: how fast PostgreSQL can hand them over. */
     private static double dualCopy(PostgresFixture postgres) throws Exception {
-        long started = System.nanoTime();
-        CompletableFuture<Long> legacy = CompletableFuture.supplyAsync(() -> copyOut(postgres,
-                PostgresFixture.LEGACY));
-        CompletableFuture<Long> target = CompletableFuture.supplyAsync(() -> copyOut(postgres,
-                PostgresFixture.TARGET));
-        long bytes = legacy.get() + target.get();
-        double seconds = (System.nanoTime() - started) / 1e9;
-        say(String.format(Locale.ROOT, "COPY streamed %d MB", bytes >> 20));
-        return seconds;
+        BothTables copied = bothAtOnce(database -> copyOut(postgres, database));
+        say(String.format(Locale.ROOT, "COPY streamed %d MB", copied.total() >> 20));
+        return copied.seconds();
     }
 
     /** Reads both tables through JDBC at once, as a reconciler task does, without comparing anything. */
     private static double dualJdbcRead(PostgresFixture postgres) throws Exception {
+        BothTables read = bothAtOnce(database -> readAll(postgres, database));
+        say(String.format(Locale.ROOT, "JDBC read %,d values in %.2f s", read.total(), read.seconds()));
+        return read.seconds();
+    }
+
+    /** What reading both tables at once yielded (bytes, values), and how long it took. */
+    private record BothTables(long total, double seconds) {
+    }
+
+    private static BothTables bothAtOnce(java.util.function.ToLongFunction<String> read) throws Exception {
         long started = System.nanoTime();
-        CompletableFuture<Long> legacy = CompletableFuture.supplyAsync(() -> readAll(postgres,
-                PostgresFixture.LEGACY));
-        CompletableFuture<Long> target = CompletableFuture.supplyAsync(() -> readAll(postgres,
-                PostgresFixture.TARGET));
-        long values = legacy.get() + target.get();
-        double seconds = (System.nanoTime() - started) / 1e9;
-        say(String.format(Locale.ROOT, "JDBC read %,d values in %.2f s", values, seconds));
-        return seconds;
+        CompletableFuture<Long> legacy = CompletableFuture.supplyAsync(() -> read.applyAsLong(PostgresFixture.LEGACY));
+        CompletableFuture<Long> target = CompletableFuture.supplyAsync(() -> read.applyAsLong(PostgresFixture.TARGET));
+        long total = legacy.get() + target.get();
+        return new BothTables(total, (System.nanoTime() - started) / 1e9);
     }
 
     private static long readAll(PostgresFixture postgres, String database) {

@@ -87,11 +87,9 @@ public final class Comparison {
             problem = "rules check rows one by one; a digest cannot tell whether a rule holds";
         } else if (config.rowsPerSecond() > 0) {
             problem = "a digest scans each table at once and cannot keep to " + ReconcileConfig.ROWS_PER_SECOND;
-        } else if (!config.legacyConnection().url().startsWith("jdbc:postgresql:")
-                || !config.targetConnection().url().startsWith("jdbc:postgresql:")) {
-            problem = "digests are computed on PostgreSQL only, on both sides";
         } else {
             try {
+                DigestPlan.requirePostgres(config.legacyConnection().dialect(), config.targetConnection().dialect());
                 DigestPlan.checkRecipes(translator.recipes());
             } catch (NotPushable e) {
                 problem = e.getMessage();

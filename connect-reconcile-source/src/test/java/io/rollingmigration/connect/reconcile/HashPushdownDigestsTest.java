@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import static io.rollingmigration.connect.reconcile.PolicyTables.legacyInsert;
@@ -57,16 +56,7 @@ class HashPushdownDigestsTest {
     }
 
     private BucketFilter digests() throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("legacy.connection.url", postgres.jdbcUrl(PostgresFixture.LEGACY));
-        settings.put("legacy.connection.user", postgres.user());
-        settings.put("target.connection.url", postgres.jdbcUrl(PostgresFixture.TARGET));
-        settings.put("target.connection.user", postgres.user());
-        settings.put("legacy.table", "policy");
-        settings.put("target.table", "public.policy");
-        settings.put("mapping.spec", PolicyTables.SPEC);
-        settings.put("drift.topic", "drift");
-        settings.put("drift.state.bootstrap.servers", "unused:9092");
+        Map<String, String> settings = PolicyTables.settings(postgres);
         settings.put("hash.pushdown", "true");
         settings.put("hash.pushdown.buckets", Integer.toString(BUCKETS));
         ReconcileConfig config = new ReconcileConfig(settings);

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,16 +67,7 @@ class HeldDeleteTimingTest {
                 + at(stepStart + 500) + ", lineage_applied_at = " + at(stepStart + 1500) + " WHERE policy_id = '"
                 + targetId("P-1") + "'");
 
-        Map<String, String> settings = new HashMap<>();
-        settings.put("legacy.connection.url", postgres.jdbcUrl(PostgresFixture.LEGACY));
-        settings.put("legacy.connection.user", postgres.user());
-        settings.put("target.connection.url", postgres.jdbcUrl(PostgresFixture.TARGET));
-        settings.put("target.connection.user", postgres.user());
-        settings.put("legacy.table", "policy");
-        settings.put("target.table", "public.policy");
-        settings.put("mapping.spec", PolicyTables.SPEC);
-        settings.put("drift.topic", "drift");
-        settings.put("drift.state.bootstrap.servers", "unused:9092");
+        Map<String, String> settings = PolicyTables.settings(postgres);
         ReconcileConfig config = new ReconcileConfig(settings);
         legacySession = Session.open(config.legacyConnection(), 30);
         targetSession = Session.open(config.targetConnection(), 30);

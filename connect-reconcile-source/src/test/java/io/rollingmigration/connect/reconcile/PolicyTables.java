@@ -26,6 +26,21 @@ final class PolicyTables {
             "      holder: holder_name",
             "      updated_at: {type: timestamp, from: updated_at}");
 
+    /** A reconciler's settings for these tables in the fixture's legacy and target databases. */
+    static Map<String, String> settings(io.rollingmigration.testsupport.PostgresFixture postgres) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        settings.put("legacy.connection.url", postgres.jdbcUrl(io.rollingmigration.testsupport.PostgresFixture.LEGACY));
+        settings.put("legacy.connection.user", postgres.user());
+        settings.put("target.connection.url", postgres.jdbcUrl(io.rollingmigration.testsupport.PostgresFixture.TARGET));
+        settings.put("target.connection.user", postgres.user());
+        settings.put("legacy.table", "policy");
+        settings.put("target.table", "public.policy");
+        settings.put("mapping.spec", SPEC);
+        settings.put("drift.topic", "drift");
+        settings.put("drift.state.bootstrap.servers", "unused:9092");
+        return settings;
+    }
+
     static final AggregateTranslator TRANSLATOR = SpecCompiler.compile(SPEC, "policy");
 
     static final String LEGACY_DDL = "CREATE TABLE policy (policy_no text PRIMARY KEY, status_code text, "

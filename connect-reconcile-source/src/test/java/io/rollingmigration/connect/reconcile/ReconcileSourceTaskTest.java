@@ -73,16 +73,7 @@ class ReconcileSourceTaskTest {
     }
 
     private static Map<String, String> config(Map<String, String> overrides) {
-        Map<String, String> config = new HashMap<>();
-        config.put("legacy.connection.url", postgres.jdbcUrl(PostgresFixture.LEGACY));
-        config.put("legacy.connection.user", postgres.user());
-        config.put("target.connection.url", postgres.jdbcUrl(PostgresFixture.TARGET));
-        config.put("target.connection.user", postgres.user());
-        config.put("legacy.table", "policy");
-        config.put("target.table", "public.policy");
-        config.put("mapping.spec", PolicyTables.SPEC);
-        config.put("drift.topic", "drift");
-        config.put("drift.state.bootstrap.servers", "unused:9092");
+        Map<String, String> config = PolicyTables.settings(postgres);
         config.put("interval.ms", "60000");
         config.put("chunk.size", "2");
         config.put("recheck.delay.ms", "0");

@@ -101,7 +101,6 @@ public final class AggregateTranslator {
         return needsBindings;
     }
 
-    /** The field that partitions write ownership, or {@code null}. */
     /** How each value field is derived from a legacy row, in schema order (the key field is not among them). */
     public List<FieldRecipe> recipes() {
         List<FieldRecipe> recipes = new ArrayList<>(fields.size());
@@ -121,6 +120,7 @@ public final class AggregateTranslator {
         return recipes;
     }
 
+    /** The field that partitions write ownership, or {@code null}. */
     public String ownershipField() {
         return ownershipField;
     }

@@ -30,13 +30,6 @@ public final class BucketDigests {
         return digests;
     }
 
-    /** Sets a bucket's digest directly (tests). */
-    void put(int bucket, long count, long sumHigh, long sumLow) {
-        rows[bucket] = count;
-        high[bucket] = sumHigh;
-        low[bucket] = sumLow;
-    }
-
     boolean same(BucketDigests other, int bucket) {
         return rows[bucket] == other.rows[bucket] && high[bucket] == other.high[bucket]
                 && low[bucket] == other.low[bucket];

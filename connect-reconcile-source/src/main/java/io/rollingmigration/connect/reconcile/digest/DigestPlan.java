@@ -16,10 +16,11 @@ import java.util.List;
 public final class DigestPlan {
 
     private final int buckets;
+    private final String legacyTable;
+    private final String targetTable;
     private final String legacyBucket;
     private final String targetBucket;
-    private final String legacyQuery;
-    private final String targetQuery;
+    private final String targetCondition;
     private final boolean bindsSourceTable;
     private final String legacyRowDigest;
     private final String targetRowDigest;
@@ -27,16 +28,18 @@ public final class DigestPlan {
     /** The column name under which {@link #withRowDigest} returns a row's digest. */
     public static final String ROW_DIGEST = "row_digest";
 
-    private DigestPlan(int buckets, String legacyBucket, String targetBucket, String legacyQuery, String targetQuery,
-                       boolean bindsSourceTable, String legacyRowDigest, String targetRowDigest) {
-        this.legacyRowDigest = legacyRowDigest;
-        this.targetRowDigest = targetRowDigest;
+    private DigestPlan(int buckets, String legacyTable, String targetTable, String legacyBucket, String targetBucket,
+                       String targetCondition, boolean bindsSourceTable, String legacyRowDigest,
+                       String targetRowDigest) {
         this.buckets = buckets;
+        this.legacyTable = legacyTable;
+        this.targetTable = targetTable;
         this.legacyBucket = legacyBucket;
         this.targetBucket = targetBucket;
-        this.legacyQuery = legacyQuery;
-        this.targetQuery = targetQuery;
+        this.targetCondition = targetCondition;
         this.bindsSourceTable = bindsSourceTable;
+        this.legacyRowDigest = legacyRowDigest;
+        this.targetRowDigest = targetRowDigest;
     }
 
     /**
@@ -46,16 +49,11 @@ public final class DigestPlan {
     public static DigestPlan of(SqlDialect legacyDialect, TableDescription legacy, List<String> keyColumns,
                                 SqlDialect targetDialect, TableDescription target, List<FieldRecipe> recipes,
                                 String sourceTable, int buckets) throws NotPushable {
-        for (SqlDialect dialect : List.of(legacyDialect, targetDialect)) {
-            if (!dialect.name().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
-                throw new NotPushable("digests are computed on PostgreSQL only, not on " + dialect.name());
-            }
-        }
+        requirePostgres(legacyDialect, targetDialect);
         if (Integer.bitCount(buckets) != 1) {
             throw new NotPushable("the number of buckets must be a power of two");
         }
         PostgresDigests legacySql = new PostgresDigests(legacyDialect);
-        PostgresDigests targetSql = new PostgresDigests(targetDialect);
         List<String> legacyValues = new ArrayList<>();
         List<String> targetValues = new ArrayList<>();
         int seed = 0;
@@ -67,7 +65,7 @@ public final class DigestPlan {
             targetValues.add(hash.target());
         }
         String legacyBucket = PostgresDigests.bucket(legacySql.canonicalKey(legacy, keyColumns), buckets);
-        String targetBucket = PostgresDigests.bucket(targetDialect.quote(PostgresDigests.targetKeyText()), buckets);
+        String targetBucket = PostgresDigests.bucket(targetDialect.quote(Lineage.Field.SOURCE_KEY.column()), buckets);
         List<String> conditions = new ArrayList<>();
         conditions.add(targetDialect.quote(Lineage.Field.SOURCE_KEY.column()) + " IS NOT NULL");
         if (target.column(Lineage.Field.DELETED_AT.column()).isPresent()) {
@@ -76,27 +74,25 @@ public final class DigestPlan {
         if (sourceTable != null) {
             conditions.add(targetDialect.quote(Lineage.Field.SOURCE_TABLE.column()) + " = ?");
         }
-        return new DigestPlan(buckets, legacyBucket, targetBucket,
-                legacySql.digestQuery(legacyDialect.quote(legacy.table()), legacyBucket, legacyValues, null),
-                targetSql.digestQuery(targetDialect.quote(target.table()), targetBucket, targetValues,
-                        String.join(" AND ", conditions)), sourceTable != null,
+        return new DigestPlan(buckets, legacyDialect.quote(legacy.table()), targetDialect.quote(target.table()),
+                legacyBucket, targetBucket, String.join(" AND ", conditions), sourceTable != null,
                 PostgresDigests.rowDigest(legacyValues), PostgresDigests.rowDigest(targetValues));
+    }
+
+    /** Fails unless both databases are PostgreSQL: both sides must hash with the same functions. */
+    public static void requirePostgres(SqlDialect... dialects) throws NotPushable {
+        for (SqlDialect dialect : dialects) {
+            if (!dialect.name().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+                throw new NotPushable("digests are computed on PostgreSQL only, on both sides, not on "
+                        + dialect.name());
+            }
+        }
     }
 
     /** Fails on a field whose derivation has no SQL form, whatever the column types turn out to be. */
     public static void checkRecipes(List<FieldRecipe> recipes) throws NotPushable {
         for (FieldRecipe recipe : recipes) {
-            String field = "field '" + recipe.name() + "'";
-            if (recipe.other()) {
-                throw new NotPushable(field + " is conditional, a constant or a reference");
-            }
-            if (recipe.expression() != null) {
-                if (!List.of("decimal", "long", "int").contains(recipe.type())) {
-                    throw new NotPushable(field + ": expressions of type " + recipe.type()
-                            + " are not computed in SQL");
-                }
-                new CelToSql(name -> name).sql(recipe.expression());
-            }
+            PostgresDigests.requireSqlForm(recipe);
         }
     }
 
@@ -106,26 +102,26 @@ public final class DigestPlan {
 
     /** The legacy digests of the buckets {@code b} with {@code b % shares == share}. */
     public String legacyQuery(int share, int shares) {
-        return shared(legacyQuery, share, shares);
+        return PostgresDigests.digestQuery(legacyTable, legacyBucket, legacyRowDigest, null,
+                bucketShare("b", share, shares));
     }
 
     public String targetQuery(int share, int shares) {
-        return shared(targetQuery, share, shares);
+        return PostgresDigests.digestQuery(targetTable, targetBucket, targetRowDigest, targetCondition,
+                bucketShare("b", share, shares));
     }
 
-    private static String shared(String query, int share, int shares) {
-        // The condition on b is pushed into the scan, so only the share's rows are hashed.
-        return shares <= 1 ? query : query.replace(") d GROUP BY b", ") d WHERE b % " + shares + " = " + share
-                + " GROUP BY b");
+    private static String bucketShare(String bucket, int share, int shares) {
+        return shares <= 1 ? null : "(" + bucket + " % " + shares + ") = " + share;
     }
 
     /** The legacy rows of a share of the buckets. */
     public String legacyShare(int share, int shares) {
-        return "(" + legacyBucket + " % " + shares + ") = " + share;
+        return bucketShare(legacyBucket, share, shares);
     }
 
     public String targetShare(int share, int shares) {
-        return "(" + targetBucket + " % " + shares + ") = " + share;
+        return bucketShare(targetBucket, share, shares);
     }
 
     /** Whether the target query takes the source table as its one parameter. */

@@ -3,7 +3,6 @@ package io.rollingmigration.connect.reconcile.digest;
 import io.rollingmigration.connect.common.dialect.ColumnDescription;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
-import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.spec.FieldRecipe;
 
 import java.math.BigDecimal;
@@ -76,15 +75,10 @@ final class PostgresDigests {
     FieldHash field(FieldRecipe recipe, TableDescription legacy, ColumnDescription target, SqlDialect targetDialect,
                     int seed) throws NotPushable {
         String field = "field '" + recipe.name() + "'";
-        if (recipe.other()) {
-            throw new NotPushable(field + " is conditional, a constant or a reference");
-        }
+        requireSqlForm(recipe);
         String targetType = type(target);
         String targetColumn = targetDialect.quote(target.name());
         if (recipe.expression() != null) {
-            if (!List.of("decimal", "long", "int").contains(recipe.type())) {
-                throw new NotPushable(field + ": expressions of type " + recipe.type() + " are not computed in SQL");
-            }
             require(targetType, union(INTEGERS, DECIMALS), "target column '" + target.name() + "'");
             String value = new CelToSql(name -> dialect.quote(column(legacy, name).name())).sql(recipe.expression());
             return new FieldHash(
@@ -129,6 +123,20 @@ final class PostgresDigests {
                         "hashint4extended(" + targetColumn + "::int4, " + seed + ")", seed);
             default:
                 throw new NotPushable(field + " is of type " + recipe.type());
+        }
+    }
+
+    /** Fails on a field whose derivation has no SQL form, whatever the column types turn out to be. */
+    static void requireSqlForm(FieldRecipe recipe) throws NotPushable {
+        String field = "field '" + recipe.name() + "'";
+        if (recipe.other()) {
+            throw new NotPushable(field + " is conditional, a constant or a reference");
+        }
+        if (recipe.expression() != null) {
+            if (!List.of("decimal", "long", "int").contains(recipe.type())) {
+                throw new NotPushable(field + ": expressions of type " + recipe.type() + " are not computed in SQL");
+            }
+            new CelToSql(name -> name).sql(recipe.expression());
         }
     }
 
@@ -183,20 +191,22 @@ final class PostgresDigests {
         return "(" + (fieldHashes.isEmpty() ? "0::int8" : String.join(" # ", fieldHashes)) + ")";
     }
 
-    /** Rows per bucket and sums of two parts of their hashes (32 and 31 bits), in int8 so that sums stay exact. */
-    String digestQuery(String table, String bucket, List<String> fieldHashes, String condition) {
+    /**
+     * Rows per bucket and sums of two parts of their hashes (32 and 31 bits), in int8 so that sums stay exact.
+     *
+     * @param bucketCondition a condition on the bucket {@code b}, or {@code null}; PostgreSQL pushes it into the
+     *                        scan, so only the rows that pass it are hashed
+     */
+    static String digestQuery(String table, String bucket, String rowDigest, String condition,
+                              String bucketCondition) {
         return "SELECT b, count(*), sum((h >> 32)::int4), sum((h & 2147483647)::int4) FROM (SELECT " + bucket
-                + " AS b, " + rowDigest(fieldHashes) + " AS h FROM " + table
-                + (condition == null ? "" : " WHERE " + condition) + ") d GROUP BY b";
+                + " AS b, " + rowDigest + " AS h FROM " + table + (condition == null ? "" : " WHERE " + condition)
+                + ") d" + (bucketCondition == null ? "" : " WHERE " + bucketCondition) + " GROUP BY b";
     }
 
     /** The bucket of a row: a hash of its legacy key text, masked to the number of buckets (a power of two). */
     static String bucket(String keyText, int buckets) {
         return "(hashtext(" + keyText + ") & " + (buckets - 1) + ")";
-    }
-
-    static String targetKeyText() {
-        return Lineage.Field.SOURCE_KEY.column();
     }
 
     static String literal(String text) {

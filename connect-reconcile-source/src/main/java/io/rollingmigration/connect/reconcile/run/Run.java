@@ -69,23 +69,14 @@ public final class Run {
     private BucketFilter buckets;
     private boolean digested;
     private Instant lastWrite;
-    private boolean lastWriteChecked;
-    private long lastWriteCheckedAt;
+    private long lastWriteCheckedAt = Long.MIN_VALUE;
     private boolean walkDiffering;
     private final java.util.function.LongSupplier clock;
 
-    public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge,
-               OpenDriftSet open, Settings settings) {
-        this(state, range, legacy, target, judge, open, settings, null);
-    }
-
-    /** @param digestPlan the hash pushdown of full runs, or {@code null} to compare every row one by one */
-    public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge,
-               OpenDriftSet open, Settings settings, DigestPlan digestPlan) {
-        this(state, range, legacy, target, judge, open, settings, digestPlan, System::currentTimeMillis);
-    }
-
-    /** @param clock the time a difference is seen: read after the queries that showed it, not before */
+    /**
+     * @param digestPlan the hash pushdown, or {@code null} to compare every row one by one
+     * @param clock      the time a difference is seen: read after the queries that showed it, not before
+     */
     public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge,
                OpenDriftSet open, Settings settings, DigestPlan digestPlan, java.util.function.LongSupplier clock) {
         this.clock = clock;
@@ -485,10 +476,9 @@ public final class Run {
         }
         // Read once per batch of rechecks, never older: a stale time would make a moving pipeline look idle and
         // report a delete still in flight.
-        if (!lastWriteChecked || lastWriteCheckedAt != now) {
-            lastWriteChecked = true;
+        if (lastWriteCheckedAt != now) {
             lastWriteCheckedAt = now;
-            lastWrite = target.lastAppliedAt();
+            lastWrite = target.lastApplied();
         }
         return lastWrite != null && now - lastWrite.toEpochMilli() <= delay(now);
     }

@@ -85,14 +85,9 @@ public final class LegacyTable {
     }
 
     /**
-     * Up to {@code limit} rows of the range in key order, after {@code after} (canonical JSON) if given, and
-     * changed after {@code changedSince} if given.
+     * Up to {@code limit} rows of the range in key order, after {@code after} (canonical JSON) if given, changed
+     * after {@code changedSince} if given, and among the selected rows if a selection is given.
      */
-    public List<LegacyRow> chunk(KeyRange range, String after, Object changedSince, int limit) throws SQLException {
-        return chunk(range, after, changedSince, limit, null);
-    }
-
-    /** Like {@link #chunk(KeyRange, String, Object, int)}, only rows of differing buckets when a filter is given. */
     public List<LegacyRow> chunk(KeyRange range, String after, Object changedSince, int limit, RowSelection selection)
             throws SQLException {
         return chunk(range, after, changedSince, limit, selection, columns, sql -> sql);

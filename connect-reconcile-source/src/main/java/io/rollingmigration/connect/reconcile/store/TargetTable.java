@@ -130,22 +130,37 @@ public final class TargetTable {
     public Map<String, List<TargetRow>> bySourceKeys(Collection<String> sourceKeys, int batch) throws SQLException {
         Map<String, List<TargetRow>> found = new HashMap<>();
         Set<String> wanted = new HashSet<>(sourceKeys);
-        List<List<Object>> keys = new ArrayList<>(wanted.size());
-        wanted.forEach(k -> keys.add(List.of(k)));
-        java.util.Optional<String> arrayType = dialect.keyArrayType(sourceKeyColumn);
-        for (int from = 0; from < keys.size(); from += batch) {
-            KeyLookup.Prepared lookup = KeyLookup.prepare(session, table, List.of(SOURCE_KEY), selected,
-                    keys.subList(from, Math.min(keys.size(), from + batch)), arrayType, sourceTableCondition());
-            bindSourceTable(lookup.statement(), lookup.nextParameter());
-            for (TargetRow row : read(lookup.statement(), true)) {
+        lookUp(wanted, batch, selected, sql -> sql, statement -> {
+            for (TargetRow row : read(statement, true)) {
                 // Only exact matches: a case-insensitive collation may return look-alike keys.
                 if (wanted.contains(row.sourceKey())) {
                     found.computeIfAbsent(row.sourceKey(), k -> new ArrayList<>(1)).add(row);
                 }
             }
+        });
+        return found;
+    }
+
+    /** Reads the rows of one slice of looked-up keys. */
+    @FunctionalInterface
+    private interface SliceReader {
+        void read(PreparedStatement statement) throws SQLException;
+    }
+
+    /** Looks the source keys up a slice of {@code batch} at a time, each slice's statement bound for the reader. */
+    private void lookUp(Set<String> sourceKeys, int batch, List<String> columns,
+                        java.util.function.UnaryOperator<String> rewrite, SliceReader reader) throws SQLException {
+        List<List<Object>> keys = new ArrayList<>(sourceKeys.size());
+        sourceKeys.forEach(k -> keys.add(List.of(k)));
+        java.util.Optional<String> arrayType = dialect.keyArrayType(sourceKeyColumn);
+        for (int from = 0; from < keys.size(); from += batch) {
+            KeyLookup.Prepared lookup = KeyLookup.prepare(session, table, List.of(SOURCE_KEY), columns,
+                    keys.subList(from, Math.min(keys.size(), from + batch)), arrayType, sourceTableCondition(),
+                    rewrite);
+            bindSourceTable(lookup.statement(), lookup.nextParameter());
+            reader.read(lookup.statement());
         }
         session.endTransaction();
-        return found;
     }
 
     /** The table's columns as the database describes them. */
@@ -167,19 +182,12 @@ public final class TargetTable {
             throws SQLException {
         Map<String, List<Long>> found = new HashMap<>();
         Set<String> wanted = new HashSet<>(sourceKeys);
-        List<List<Object>> keys = new ArrayList<>(wanted.size());
-        wanted.forEach(k -> keys.add(List.of(k)));
         List<String> columns = new ArrayList<>(List.of(SOURCE_KEY));
         if (softDeletes) {
             columns.add(DELETED_AT);
         }
-        java.util.Optional<String> arrayType = dialect.keyArrayType(sourceKeyColumn);
-        for (int from = 0; from < keys.size(); from += batch) {
-            KeyLookup.Prepared lookup = KeyLookup.prepare(session, table, List.of(SOURCE_KEY), columns,
-                    keys.subList(from, Math.min(keys.size(), from + batch)), arrayType, sourceTableCondition(),
-                    sql -> plan.withRowDigest(sql, dialect.quote(table), false));
-            bindSourceTable(lookup.statement(), lookup.nextParameter());
-            try (ResultSet rs = lookup.statement().executeQuery()) {
+        lookUp(wanted, batch, columns, sql -> plan.withRowDigest(sql, dialect.quote(table), false), statement -> {
+            try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     String sourceKey = rs.getString(1);
                     boolean live = !softDeletes || rs.getObject(2) == null;
@@ -188,8 +196,7 @@ public final class TargetTable {
                     }
                 }
             }
-        }
-        session.endTransaction();
+        });
         return found;
     }
 
@@ -210,12 +217,6 @@ public final class TargetTable {
     }
 
     /** Like {@link #liveChunk}, among rows the sink applied after {@code since}, delete markers included. */
-    public List<TargetRow> appliedSince(KeyRange range, Instant since, String after, int limit)
-            throws SQLException {
-        return appliedSince(range, since, after, limit, null);
-    }
-
-    /** Like {@link #appliedSince(KeyRange, Instant, String, int)}, among the selected rows. */
     public List<TargetRow> appliedSince(KeyRange range, Instant since, String after, int limit,
                                         RowSelection selection) throws SQLException {
         return walk(range, after, since, limit, selection);
@@ -311,18 +312,6 @@ public final class TargetTable {
         }
         session.endTransaction();
         return position;
-    }
-
-    /** When the pipeline last wrote a row of this table (its largest lineage applied-at), or null when none. */
-    public Instant lastAppliedAt() throws SQLException {
-        PreparedStatement statement = session.prepare(dialect.maxOf(table, APPLIED_AT, null));
-        Instant last;
-        try (ResultSet rs = statement.executeQuery()) {
-            rs.next();
-            last = instant(rs.getObject(1));
-        }
-        session.endTransaction();
-        return last;
     }
 
     /** The largest replication lag (applied minus legacy commit) among rows applied at or after {@code since}. */
