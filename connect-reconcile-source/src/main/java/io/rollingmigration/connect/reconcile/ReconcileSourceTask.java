@@ -140,7 +140,7 @@ public class ReconcileSourceTask extends SourceTask {
             return false;
         }
         try {
-            connect();
+            reuseOrConnect();
             RunState state = resumed;
             if (state == null) {
                 Comparison.Prepared stores = prepared;
@@ -160,6 +160,18 @@ public class ReconcileSourceTask extends SourceTask {
             return true;
         } catch (SQLException e) {
             throw failed(e);
+        }
+    }
+
+    /**
+     * A new run goes on over the connections and table descriptions of the last one while both connections still
+     * answer: a new connection costs more than its handshake, since a fresh database backend pays to map every
+     * shared buffer it touches for the first time. A query that fails over a table changed since then reconnects,
+     * and describes the tables again.
+     */
+    private void reuseOrConnect() throws SQLException {
+        if (legacySession == null || !legacySession.answers() || !targetSession.answers()) {
+            connect();
         }
     }
 
@@ -214,7 +226,6 @@ public class ReconcileSourceTask extends SourceTask {
                         state.figures().alignmentPercent()));
         SourceRecord summary = summary(RunState.completedOffset(lastCompleted), true, now);
         run = null;
-        disconnect();
         return summary;
     }
 

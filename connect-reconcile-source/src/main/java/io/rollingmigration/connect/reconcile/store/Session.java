@@ -75,6 +75,15 @@ public final class Session implements AutoCloseable {
         return statement;
     }
 
+    /** True if the connection still answers, checked within the statement timeout. */
+    public boolean answers() {
+        try {
+            return connection.isValid(timeoutSeconds);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     /** Ends the current read-only transaction. */
     public void endTransaction() throws SQLException {
         connection.commit();
