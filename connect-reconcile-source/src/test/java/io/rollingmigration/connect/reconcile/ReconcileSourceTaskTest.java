@@ -341,6 +341,61 @@ class ReconcileSourceTaskTest {
     }
 
     @Test
+    void incrementalRunsUnderTheHashPushdownSeeAnOlderTargetRowUnderAChangedKeyAndTargetOnlyChanges()
+            throws Exception {
+        Map<String, String> incremental = Map.of("hash.pushdown", "true", "mode", "incremental",
+                "legacy.change.column", "updated_at", "incremental.overlap.ms", "0", "recheck.max.wait.ms", "1000");
+        assertEquals(List.of(), drift(run(start(incremental, null))));
+
+        // A second live row under P-5's key, applied before the last run; then P-5 changes and comes across.
+        postgres.execute(PostgresFixture.TARGET, "INSERT INTO policy VALUES ('stale-p5', 'LAPSED', 50.00, '健', '"
+                + T0 + "', '" + PolicyTables.sourceKey("P-5") + "', 'public.policy', '" + T0 + "+00', '" + T0
+                + "+00', NULL)");
+        String later = "2026-02-01 10:00:00";
+        postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET premium_cents = 999, updated_at = '" + later
+                + "' WHERE policy_no = 'P-5'");
+        postgres.execute(PostgresFixture.TARGET, upsert("P-5", "L", 999, "健", later));
+        // A write to the target alone, with no legacy change behind it.
+        postgres.execute(PostgresFixture.TARGET, upsert("P-7", "A", 7001, "Eve", later));
+        now.addAndGet(60_000);
+        List<SourceRecord> second = run(task);
+
+        assertEquals(List.of("FIELD_MISMATCH {\"policy_no\":\"P-7\"}", "UNEXPECTED_IN_TARGET {\"policy_no\":\"P-5\"}"),
+                drift(second));
+        assertEquals("stale-p5", ((Struct) second.stream().filter(r -> r.topic().equals("drift")
+                && r.value() != null && "UNEXPECTED_IN_TARGET".equals(((Struct) r.value()).getString("kind")))
+                .findFirst().orElseThrow().key()).getString("target_key"));
+        assertEquals("incremental", summary(second).getString("mode"));
+        assertEquals(3L, summary(second).getInt64("compared"), "P-5 and its older row, and P-7 from the target side");
+    }
+
+    @Test
+    void aNewRunGoesOnOverTheLastRunsConnectionsAndReplacesThoseTheDatabaseDropped() throws Exception {
+        start(Map.of(), null);
+        run(task);
+        List<Object> first = otherBackends(PostgresFixture.LEGACY);
+        now.addAndGet(60_000);
+        run(task);
+        assertEquals(first, otherBackends(PostgresFixture.LEGACY), "the same database backend served both runs");
+
+        postgres.execute(PostgresFixture.LEGACY, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                + "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        now.addAndGet(60_000);
+        List<SourceRecord> third = run(task);
+
+        assertEquals("COMPLETED", summary(third).getString("status"));
+        assertEquals(7L, summary(third).getInt64("matched"));
+        assertEquals(1, otherBackends(PostgresFixture.LEGACY).size());
+    }
+
+    /** The backends of the database's other client connections: the task's, while no other test runs. */
+    private static List<Object> otherBackends(String database) {
+        return postgres.query(database, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND pid <> pg_backend_pid() AND backend_type = 'client backend' ORDER BY pid").stream()
+                .map(row -> row.get(0)).collect(Collectors.toList());
+    }
+
+    @Test
     void maskedFieldsSayTheyDifferWithoutShowingValues() throws Exception {
         postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET holder = 'Mallory' WHERE policy_id = '"
                 + targetId("P-1") + "'");

@@ -42,6 +42,7 @@ public final class Run {
     private static final long LAG_REFRESH_MILLIS = 5_000;
     private static final long LAG_WINDOW_MILLIS = 60_000;
     private static final long POSITION_REFRESH_MILLIS = 1_000;
+    private static final int DIGEST_CHUNK_FACTOR = 8;
 
     /** The run's limits. */
     public record Settings(int chunkSize, long recheckDelayMillis, long recheckMaxWaitMillis, int suspectsMax,
@@ -71,6 +72,8 @@ public final class Run {
     private Instant lastWrite;
     private long lastWriteCheckedAt = Long.MIN_VALUE;
     private boolean walkDiffering;
+    private boolean appliedRead;
+    private Set<String> appliedKeys;
     private final java.util.function.LongSupplier clock;
 
     /**
@@ -199,6 +202,10 @@ public final class Run {
     }
 
     private void targetChunk(long now, RunOutput out) throws SQLException {
+        if (appliedKeys != null && !state.full()) {
+            appliedKeysChunk(now, out);
+            return;
+        }
         List<TargetRow> rows = state.full()
                 ? target.liveChunk(range, state.position(), settings.chunkSize(), selection())
                 : target.appliedSince(range, state.targetSince(), state.position(), settings.chunkSize(),
@@ -238,12 +245,27 @@ public final class Run {
 
     /**
      * An incremental chunk under the hash pushdown: changed legacy rows and their target rows are compared by their
-     * digests, computed in SQL; only keys whose digests differ go through the comparison one by one. Open drift of a
-     * key that matches is rechecked, and resolved, at the end of the run.
+     * digests, computed in SQL; only keys whose digests differ go through the comparison one by one. The first chunk
+     * also reads, at the same time, the keys of the target rows applied since the last run, so that the target phase
+     * needs no walk of its own. Open drift of a key that matches is rechecked, and resolved, at the end of the run.
      */
     private void changedChunkByDigest(long now, RunOutput out, RowSelection selection) throws SQLException {
-        List<LegacyRow> rows = legacy.digestChunk(range, state.position(), state.legacySince(), settings.chunkSize(),
-                selection, digestPlan);
+        int limit = digestChunkSize();
+        List<LegacyRow> rows;
+        if (!appliedRead) {
+            appliedRead = true;
+            SideBySide.Results<List<LegacyRow>, Set<String>> both = SideBySide.run(
+                    () -> legacy.digestChunk(range, state.position(), state.legacySince(), limit, selection,
+                            digestPlan),
+                    () -> target.appliedKeys(range, state.targetSince(), limit, selection));
+            rows = both.legacy();
+            appliedKeys = both.target();
+            if (appliedKeys != null) {
+                state.figures().targetRowsRead(appliedKeys.size());
+            }
+        } else {
+            rows = legacy.digestChunk(range, state.position(), state.legacySince(), limit, selection, digestPlan);
+        }
         if (!rows.isEmpty()) {
             List<String> keys = new ArrayList<>(rows.size());
             rows.forEach(r -> keys.add(r.sourceKey()));
@@ -269,9 +291,37 @@ public final class Run {
             }
             state.moveTo(rows.get(rows.size() - 1).sourceKey());
         }
-        if (rows.size() < settings.chunkSize()) {
+        if (rows.size() < limit) {
             state.advance(Phase.TARGET);
         }
+    }
+
+    /**
+     * The target phase of an incremental run whose first chunk read the keys of every target row applied since the
+     * last run: those the legacy phase did not compare are compared now, a chunk at a time.
+     */
+    private void appliedKeysChunk(long now, RunOutput out) throws SQLException {
+        Set<String> keys = new LinkedHashSet<>();
+        for (String key : appliedKeys) {
+            if (keys.size() == settings.chunkSize()) {
+                break;
+            }
+            if (judgedSourceKeys.add(key)) {
+                keys.add(key);
+            }
+        }
+        state.figures().compared(keys.size());
+        for (Verdict verdict : judgeByKeys(keys)) {
+            consider(verdict, now, out);
+        }
+        if (keys.size() < settings.chunkSize()) {
+            state.advance(Phase.OPEN_DRIFT);
+        }
+    }
+
+    /** Digest rows carry a key and a number only: a chunk of them holds this many times a chunk of whole rows. */
+    private int digestChunkSize() {
+        return DIGEST_CHUNK_FACTOR * settings.chunkSize();
     }
 
     /** Most rows in differing buckets that are looked up by key instead of walked in key order. */
@@ -280,30 +330,43 @@ public final class Run {
     }
 
     /**
-     * The few rows of differing buckets, found by one scan of each side for their keys (both at once), then
-     * compared by key: cheaper than walking both tables in key order through the filter.
+     * The few rows of differing buckets, read whole by one scan of each side (both at once) and compared in memory:
+     * cheaper than walking both tables in key order through the filter, or than looking each key up.
      */
     private boolean judgeDifferingBuckets(RowSelection selection, long now, RunOutput out) throws SQLException {
         int limit = keyedDescentLimit() + 1;
-        SideBySide.Results<List<String>, List<TargetRow>> found = SideBySide.run(
-                () -> legacy.keysIn(selection, limit), () -> target.liveChunk(range, null, limit, selection));
-        List<String> legacyKeys = found.legacy();
-        List<TargetRow> targetRows = found.target();
-        if (legacyKeys.size() >= limit || targetRows.size() >= limit) {
+        SideBySide.Results<List<LegacyRow>, List<TargetRow>> found = SideBySide.run(
+                () -> legacy.chunk(range, null, null, limit, selection), () -> target.rowsIn(range, limit, selection));
+        if (found.legacy().size() >= limit || found.target().size() >= limit) {
             // The tables changed since the digests: more rows than a keyed comparison holds; walk them instead.
             walkDiffering = true;
             return false;
         }
-        Set<String> keys = new LinkedHashSet<>(legacyKeys);
-        targetRows.forEach(row -> keys.add(row.sourceKey()));
+        Map<String, LegacyRow> legacyRows = new HashMap<>();
+        Set<String> keys = new LinkedHashSet<>();
+        for (LegacyRow row : found.legacy()) {
+            legacyRows.put(row.sourceKey(), row);
+            keys.add(row.sourceKey());
+        }
+        Map<String, List<TargetRow>> targetRows = new HashMap<>();
+        long liveTargetRows = 0;
+        for (TargetRow row : found.target()) {
+            targetRows.computeIfAbsent(row.sourceKey(), k -> new ArrayList<>(1)).add(row);
+            if (!row.deleted()) {
+                liveTargetRows++;
+                keys.add(row.sourceKey());
+            }
+        }
         RunFigures figures = state.figures();
-        figures.legacyRowsRead(legacyKeys.size());
-        figures.targetRowsRead(targetRows.size());
+        figures.legacyRowsRead(legacyRows.size());
+        figures.targetRowsRead(liveTargetRows);
         figures.compared(keys.size());
         // Past the legacy phase first: target-only keys are already counted among the compared.
         state.advance(Phase.OPEN_DRIFT);
-        for (Verdict verdict : judgeByKeys(keys)) {
-            consider(verdict, now, out);
+        for (String key : keys) {
+            for (Verdict verdict : judge.judge(key, legacyRows.get(key), targetRows.getOrDefault(key, List.of()))) {
+                consider(verdict, now, out);
+            }
         }
         return true;
     }

@@ -174,7 +174,37 @@ public final class TargetTable {
      */
     public List<TargetRow> liveChunk(KeyRange range, String after, int limit, RowSelection selection)
             throws SQLException {
-        return walk(range, after, null, limit, selection);
+        return walk(range, after, null, limit, selection, false, walked, sql -> sql, List.of(),
+                statement -> read(statement, false));
+    }
+
+    /**
+     * Up to {@code limit} rows of the selection in (source key, target key) order with every compared field, delete
+     * markers included: what a comparison by key would look up, read in one scan.
+     */
+    public List<TargetRow> rowsIn(KeyRange range, int limit, RowSelection selection) throws SQLException {
+        return walk(range, null, null, limit, selection, true, selected, sql -> sql, List.of(),
+                statement -> read(statement, true));
+    }
+
+    /**
+     * The source keys of the rows of the range the sink applied after {@code since}, delete markers included, or
+     * {@code null} if there are more than {@code limit} of them.
+     */
+    public Set<String> appliedKeys(KeyRange range, Instant since, int limit, RowSelection selection)
+            throws SQLException {
+        return walk(range, null, since, limit + 1, selection, true, List.of(SOURCE_KEY), sql -> sql, Set.of(),
+                statement -> {
+                    Set<String> keys = new java.util.LinkedHashSet<>();
+                    int rows = 0;
+                    try (ResultSet rs = statement.executeQuery()) {
+                        while (rs.next()) {
+                            rows++;
+                            keys.add(rs.getString(1));
+                        }
+                    }
+                    return rows > limit ? null : keys;
+                });
     }
 
     /** The digests of the live rows under each of the given source keys (hash pushdown); keys without one absent. */
@@ -219,7 +249,8 @@ public final class TargetTable {
     /** Like {@link #liveChunk}, among rows the sink applied after {@code since}, delete markers included. */
     public List<TargetRow> appliedSince(KeyRange range, Instant since, String after, int limit,
                                         RowSelection selection) throws SQLException {
-        return walk(range, after, since, limit, selection);
+        return walk(range, after, since, limit, selection, true, walked, sql -> sql, List.of(),
+                statement -> read(statement, false));
     }
 
     /** Where a walk stands after a row, as text to resume from: canonical JSON of source key and target key. */
@@ -239,14 +270,26 @@ public final class TargetTable {
         return applied;
     }
 
-    private List<TargetRow> walk(KeyRange range, String after, Instant since, int limit, RowSelection selection)
-            throws SQLException {
+    /** Reads the result of a walk's statement. */
+    @FunctionalInterface
+    private interface WalkReader<T> {
+        T read(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * The {@code columns} of up to {@code limit} rows of the range in (source key, target key) order, after the
+     * given row, applied after {@code since} if given; delete markers only if {@code markers}. {@code empty} is the
+     * result for a range without target rows.
+     */
+    private <T> T walk(KeyRange range, String after, Instant since, int limit, RowSelection selection,
+                       boolean markers, List<String> columns, java.util.function.UnaryOperator<String> rewrite,
+                       T empty, WalkReader<T> reader) throws SQLException {
         if (range.targetEmpty()) {
-            return List.of();
+            return empty;
         }
         List<String> conditions = new ArrayList<>();
         conditions.add(dialect.quote(SOURCE_KEY) + " IS NOT NULL");
-        if (softDeletes && since == null) {
+        if (softDeletes && !markers) {
             conditions.add(dialect.quote(DELETED_AT) + " IS NULL");
         }
         if (since != null) {
@@ -264,8 +307,8 @@ public final class TargetTable {
         if (selection != null) {
             conditions.add(selection.targetCondition());
         }
-        String sql = dialect.keysetChunk(table, walkKey.names(), walked, after != null, false, false,
-                conditions.isEmpty() ? null : String.join(" AND ", conditions), limit);
+        String sql = rewrite.apply(dialect.keysetChunk(table, walkKey.names(), columns, after != null, false, false,
+                conditions.isEmpty() ? null : String.join(" AND ", conditions), limit));
         PreparedStatement statement = session.prepare(sql);
         int index = 1;
         if (after != null) {
@@ -288,7 +331,7 @@ public final class TargetTable {
         if (selection != null && selection.bitmap() != null) {
             statement.setBytes(index, selection.bitmap());
         }
-        List<TargetRow> rows = read(statement, false);
+        T rows = reader.read(statement);
         session.endTransaction();
         return rows;
     }
