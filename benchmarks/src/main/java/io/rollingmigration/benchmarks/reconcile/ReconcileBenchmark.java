@@ -35,7 +35,7 @@ public final class ReconcileBenchmark {
 
             data.create(small);
             Planted smallPlanted = data.plant(small);
-            Sweep smallRun = Sweep.run(postgres, 1, Map.of(), null);
+            Sweep smallRun = Reconciler.once(postgres, 1, Map.of());
             say(String.format(Locale.ROOT, "%,d rows, 1 task: full run %.2f s, peak heap %d MB (live after GC %d MB, "
                             + "retained at the end %d MB), found %d/%d", small, smallRun.seconds(),
                     smallRun.peakHeap() >> 20, smallRun.peakLiveHeap() >> 20, smallRun.retainedHeap() >> 20,
@@ -52,40 +52,49 @@ public final class ReconcileBenchmark {
                     + "parallel: %.0f rows/s (%.2f of the COPY limit): the best any reconciler that reads rows over "
                     + "JDBC can do, before it compares anything", jdbcRead, jdbcRead / limit));
 
-            Sweep oneTask = Sweep.run(postgres, 1, Map.of(), null);
+            Sweep oneTask = Reconciler.once(postgres, 1, Map.of());
             report(rows, "1 task", oneTask, planted);
-            Sweep rowByRow = Sweep.run(postgres, TASKS, Map.of(), null);
-            report(rows, TASKS + " tasks", rowByRow, planted);
-            Sweep pushdownTwo = Sweep.run(postgres, TASKS, Map.of("hash.pushdown", "true"), null);
-            report(rows, TASKS + " tasks, hash pushdown", pushdownTwo, planted);
-            // The database does the work of a pushed-down sweep: one task keeps both of its scans on the two cores.
-            Sweep full = Sweep.run(postgres, 1, Map.of("hash.pushdown", "true"), null);
-            report(rows, "1 task, hash pushdown", full, planted);
-            double ours = full.compared() / full.seconds();
-            int found = Math.min(planted.found(full.drift()), planted.found(rowByRow.drift()));
-            int falsePositives = Math.max(planted.falsePositives(full.drift()),
-                    planted.falsePositives(rowByRow.drift()));
+            // Incremental reconcilers run a full sweep first, then compare what changed, in the same tasks.
+            try (Reconciler rowByRowTasks = Reconciler.start(postgres, TASKS, Map.of("mode", "incremental"));
+                 Reconciler pushdownTask = Reconciler.start(postgres, 1,
+                         Map.of("mode", "incremental", "hash.pushdown", "true"))) {
+                Sweep rowByRow = rowByRowTasks.nextRun();
+                report(rows, TASKS + " tasks", rowByRow, planted);
+                Sweep pushdownTwo = Reconciler.once(postgres, TASKS, Map.of("hash.pushdown", "true"));
+                report(rows, TASKS + " tasks, hash pushdown", pushdownTwo, planted);
+                // The database does the work of a pushed-down sweep: one task keeps both of its scans on the two
+                // cores.
+                Sweep full = pushdownTask.nextRun();
+                report(rows, "1 task, hash pushdown", full, planted);
+                double ours = full.compared() / full.seconds();
+                int found = Math.min(planted.found(full.drift()), planted.found(rowByRow.drift()));
+                int falsePositives = Math.max(planted.falsePositives(full.drift()),
+                        planted.falsePositives(rowByRow.drift()));
 
-            data.changeOnePercent(rows);
-            Sweep incremental = Sweep.run(postgres, 1, Map.of("mode", "incremental", "hash.pushdown", "true"), full);
-            say(String.format(Locale.ROOT, "incremental run (1 task, hash pushdown) after 1%% of rows changed: %.3f s "
-                            + "(%d compared, mode %s), %.1fx faster than the full run", incremental.seconds(),
-                    incremental.compared(), incremental.mode(), full.seconds() / incremental.seconds()));
-            Sweep incrementalRowByRow = Sweep.run(postgres, TASKS, Map.of("mode", "incremental"), rowByRow);
-            say(String.format(Locale.ROOT, "incremental run (%d tasks, row by row): %.3f s (%d compared), %.1fx faster "
-                            + "than the row-by-row full run", TASKS, incrementalRowByRow.seconds(),
-                    incrementalRowByRow.compared(), rowByRow.seconds() / incrementalRowByRow.seconds()));
+                data.changeOnePercent(rows);
+                Sweep incremental = pushdownTask.nextRun();
+                say(String.format(Locale.ROOT, "incremental run (1 task, hash pushdown) after 1%% of rows changed: "
+                                + "%.3f s (%d compared, mode %s), %.1fx faster than the full run",
+                        incremental.seconds(), incremental.compared(), incremental.mode(),
+                        full.seconds() / incremental.seconds()));
+                Sweep incrementalRowByRow = rowByRowTasks.nextRun();
+                say(String.format(Locale.ROOT, "incremental run (%d tasks, row by row): %.3f s (%d compared, mode %s), "
+                                + "%.1fx faster than the row-by-row full run", TASKS, incrementalRowByRow.seconds(),
+                        incrementalRowByRow.compared(), incrementalRowByRow.mode(),
+                        rowByRow.seconds() / incrementalRowByRow.seconds()));
 
-            System.out.printf(Locale.ROOT, "RESULT bench=reconcile ours_rows_s=%.0f limit_rows_s=%.0f of_limit=%.2f "
-                            + "incremental_s=%.3f full_s=%.2f found=%d/%d false_positives=%d tasks=1 row_by_row_tasks=%d "
-                            + "one_task_rows_s=%.0f peak_heap_mb_small=%d peak_heap_mb_large=%d live_heap_mb_small=%d "
-                            + "live_heap_mb_large=%d retained_heap_mb_small=%d retained_heap_mb_large=%d "
-                            + "jdbc_read_rows_s=%.0f row_by_row_rows_s=%.0f row_by_row_incremental_s=%.3f%n", ours, limit,
-                    ours / limit, incremental.seconds(), full.seconds(), found, planted.size(), falsePositives, TASKS,
-                    oneTask.compared() / oneTask.seconds(), smallRun.peakHeap() >> 20, oneTask.peakHeap() >> 20,
-                    smallRun.peakLiveHeap() >> 20, oneTask.peakLiveHeap() >> 20, smallRun.retainedHeap() >> 20,
-                    oneTask.retainedHeap() >> 20, jdbcRead, rowByRow.compared() / rowByRow.seconds(),
-                    incrementalRowByRow.seconds());
+                System.out.printf(Locale.ROOT, "RESULT bench=reconcile ours_rows_s=%.0f limit_rows_s=%.0f "
+                                + "of_limit=%.2f incremental_s=%.3f full_s=%.2f found=%d/%d false_positives=%d tasks=1 "
+                                + "row_by_row_tasks=%d one_task_rows_s=%.0f peak_heap_mb_small=%d "
+                                + "peak_heap_mb_large=%d live_heap_mb_small=%d live_heap_mb_large=%d "
+                                + "retained_heap_mb_small=%d retained_heap_mb_large=%d jdbc_read_rows_s=%.0f "
+                                + "row_by_row_rows_s=%.0f row_by_row_incremental_s=%.3f%n", ours, limit,
+                        ours / limit, incremental.seconds(), full.seconds(), found, planted.size(), falsePositives,
+                        TASKS, oneTask.compared() / oneTask.seconds(), smallRun.peakHeap() >> 20,
+                        oneTask.peakHeap() >> 20, smallRun.peakLiveHeap() >> 20, oneTask.peakLiveHeap() >> 20,
+                        smallRun.retainedHeap() >> 20, oneTask.retainedHeap() >> 20, jdbcRead,
+                        rowByRow.compared() / rowByRow.seconds(), incrementalRowByRow.seconds());
+            }
         }
     }
 
