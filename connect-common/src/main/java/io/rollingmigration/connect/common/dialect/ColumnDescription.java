@@ -1,6 +1,8 @@
 package io.rollingmigration.connect.common.dialect;
 
 import java.sql.Types;
+import java.time.Duration;
+import java.util.Optional;
 
 /** One column of a table as the database reports it. */
 public final class ColumnDescription {
@@ -11,15 +13,21 @@ public final class ColumnDescription {
     private final int size;
     private final boolean nullable;
     private final boolean hasDefault;
+    private final int decimalDigits;
 
+    /**
+     * @param decimalDigits the metadata's {@code DECIMAL_DIGITS}: the scale of a number, the fractional seconds
+     *                      precision of a time; negative when the database reports none
+     */
     public ColumnDescription(String name, int jdbcType, String typeName, int size, boolean nullable,
-                             boolean hasDefault) {
+                             boolean hasDefault, int decimalDigits) {
         this.name = name;
         this.jdbcType = jdbcType;
         this.typeName = typeName;
         this.size = size;
         this.nullable = nullable;
         this.hasDefault = hasDefault;
+        this.decimalDigits = decimalDigits;
     }
 
     public String name() {
@@ -64,6 +72,35 @@ public final class ColumnDescription {
             default:
                 return false;
         }
+    }
+
+    /**
+     * The smallest step between two values of a date or time column: one day for a date, one unit of the declared
+     * fractional seconds precision for a timestamp ({@code timestamp(3)}: a millisecond). A value written into the
+     * column was rounded or cut to that step. Empty for other types.
+     */
+    public Optional<Duration> timeResolution() {
+        switch (jdbcType) {
+            case Types.DATE:
+                return Optional.of(Duration.ofDays(1));
+            case Types.TIMESTAMP:
+            case Types.TIMESTAMP_WITH_TIMEZONE:
+                return Optional.of(Duration.ofNanos(java.math.BigInteger.TEN.pow(9 - fractionalDigits())
+                        .longValueExact()));
+            default:
+                return Optional.empty();
+        }
+    }
+
+    /**
+     * PostgreSQL reports a timestamp's precision as its decimal digits; MariaDB reports none and only the length
+     * of the longest value, {@code yyyy-MM-dd HH:mm:ss} (19) and a point and one character per digit.
+     */
+    private int fractionalDigits() {
+        if (decimalDigits >= 0) {
+            return Math.min(decimalDigits, 9);
+        }
+        return size > 20 ? Math.min(size - 20, 9) : size == 19 ? 0 : 6;
     }
 
     @Override

@@ -41,7 +41,8 @@ public final class TableDescription {
                         rs.getString("TYPE_NAME"),
                         rs.getInt("COLUMN_SIZE"),
                         rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls,
-                        rs.getString("COLUMN_DEF") != null || "YES".equals(rs.getString("IS_AUTOINCREMENT"))));
+                        rs.getString("COLUMN_DEF") != null || "YES".equals(rs.getString("IS_AUTOINCREMENT")),
+                        decimalDigits(rs)));
             }
         }
         if (columns.isEmpty()) {
@@ -55,6 +56,11 @@ public final class TableDescription {
         }
         return Optional.of(new TableDescription(table, Collections.unmodifiableMap(columns),
                 List.copyOf(new ArrayList<>(keyBySequence.values()))));
+    }
+
+    private static int decimalDigits(ResultSet rs) throws SQLException {
+        int digits = rs.getInt("DECIMAL_DIGITS");
+        return rs.wasNull() ? -1 : digits;
     }
 
     private static String pattern(String name, DatabaseMetaData meta) throws SQLException {

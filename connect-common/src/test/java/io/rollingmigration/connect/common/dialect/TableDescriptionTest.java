@@ -1,10 +1,13 @@
 package io.rollingmigration.connect.common.dialect;
 
+import io.rollingmigration.testsupport.MariaDbFixture;
 import io.rollingmigration.testsupport.PostgresFixture;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,6 +31,41 @@ class TableDescriptionTest {
             assertTrue(description.column("note").orElseThrow().canBeOmitted());
             assertTrue(TableDescription.read(connection, new PostgresDialect(), TableId.parse("td_missing"))
                     .isEmpty());
+        }
+    }
+
+    @Test
+    void aTimeColumnTellsTheStepItsValuesWereRoundedTo() throws Exception {
+        PostgresFixture postgres = PostgresFixture.shared();
+        postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS td_times", "CREATE TABLE td_times "
+                + "(id bigint PRIMARY KEY, at_ms timestamp(3), at_us timestamp, at_s timestamptz(0), on_day date)");
+        try (Connection connection = postgres.connect(PostgresFixture.TARGET)) {
+            TableDescription description = TableDescription.read(connection, new PostgresDialect(),
+                    TableId.parse("td_times")).orElseThrow();
+
+            assertEquals(Optional.of(Duration.ofMillis(1)), description.column("at_ms").orElseThrow().timeResolution());
+            assertEquals(Optional.of(Duration.ofNanos(1000)), description.column("at_us").orElseThrow()
+                    .timeResolution());
+            assertEquals(Optional.of(Duration.ofSeconds(1)), description.column("at_s").orElseThrow().timeResolution());
+            assertEquals(Optional.of(Duration.ofDays(1)), description.column("on_day").orElseThrow().timeResolution());
+            assertEquals(Optional.empty(), description.column("id").orElseThrow().timeResolution());
+        }
+    }
+
+    @Test
+    void aMariaDbDatetimeTellsItsFractionalSecondsPrecision() throws Exception {
+        MariaDbFixture mariadb = MariaDbFixture.availableOrSkip();
+        mariadb.createDatabase("td_times");
+        mariadb.execute("td_times", "DROP TABLE IF EXISTS td_times", "CREATE TABLE td_times "
+                + "(id bigint PRIMARY KEY, at_ms datetime(3), at_s datetime, stamped timestamp(6) NULL)");
+        try (Connection connection = mariadb.connect("td_times")) {
+            TableDescription description = TableDescription.read(connection, new MariaDbDialect(),
+                    TableId.parse("td_times")).orElseThrow();
+
+            assertEquals(Optional.of(Duration.ofMillis(1)), description.column("at_ms").orElseThrow().timeResolution());
+            assertEquals(Optional.of(Duration.ofSeconds(1)), description.column("at_s").orElseThrow().timeResolution());
+            assertEquals(Optional.of(Duration.ofNanos(1000)), description.column("stamped").orElseThrow()
+                    .timeResolution());
         }
     }
 }

@@ -19,6 +19,7 @@ import io.rollingmigration.connect.reconcile.store.LegacyTable;
 import io.rollingmigration.connect.reconcile.store.TargetTable;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +43,8 @@ public final class Run {
     private static final long LAG_REFRESH_MILLIS = 5_000;
     private static final long LAG_WINDOW_MILLIS = 60_000;
     private static final long POSITION_REFRESH_MILLIS = 1_000;
+    /** Lineage commit times are Debezium's {@code source.ts_ms}: cut to the millisecond. */
+    private static final Duration LINEAGE_TIME_STEP = Duration.ofMillis(1);
     private static final int DIGEST_CHUNK_FACTOR = 8;
 
     /** The run's limits. */
@@ -168,7 +171,7 @@ public final class Run {
             return;
         }
         if (buckets != null && state.position() == null && !walkDiffering
-                && buckets.differingRows(range.index(), range.count()) <= keyedDescentLimit()
+                && buckets.differingRows(range.index(), range.count()) <= wholeDescentLimit()
                 && judgeDifferingBuckets(selection, now, out)) {
             return;
         }
@@ -324,9 +327,12 @@ public final class Run {
         return DIGEST_CHUNK_FACTOR * settings.chunkSize();
     }
 
-    /** Most rows in differing buckets that are looked up by key instead of walked in key order. */
-    private int keyedDescentLimit() {
-        return 10 * settings.chunkSize();
+    /**
+     * Most rows per side in differing buckets that are read whole and compared in memory instead of walked in key
+     * order: a few chunks, so that memory stays bounded by the chunk size.
+     */
+    private int wholeDescentLimit() {
+        return 4 * settings.chunkSize();
     }
 
     /**
@@ -334,11 +340,11 @@ public final class Run {
      * cheaper than walking both tables in key order through the filter, or than looking each key up.
      */
     private boolean judgeDifferingBuckets(RowSelection selection, long now, RunOutput out) throws SQLException {
-        int limit = keyedDescentLimit() + 1;
+        int limit = wholeDescentLimit() + 1;
         SideBySide.Results<List<LegacyRow>, List<TargetRow>> found = SideBySide.run(
                 () -> legacy.chunk(range, null, null, limit, selection), () -> target.rowsIn(range, limit, selection));
         if (found.legacy().size() >= limit || found.target().size() >= limit) {
-            // The tables changed since the digests: more rows than a keyed comparison holds; walk them instead.
+            // The tables changed since the digests: more rows than memory should hold; walk them instead.
             walkDiffering = true;
             return false;
         }
@@ -513,14 +519,20 @@ public final class Run {
      * True while the target has not applied the legacy change a difference is about: the target row reflects an
      * older legacy commit than the legacy row's last change, or (no target row) the pipeline's applied position is
      * older than it. Without a legacy change column only the delay applies.
+     * <p>
+     * Both times are rounded: the change column to its own precision (PostgreSQL rounds {@code now()} into a
+     * {@code timestamp(3)}, so a row can read half a millisecond after the commit that wrote it), the lineage commit
+     * time down to Debezium's millisecond. Compared exactly, a target holding the row's last change would look
+     * behind it, and a real difference would be held as in flight until {@code recheck.max.wait.ms}.
      */
-    private static boolean pipelineBehind(Verdict verdict, Instant applied) {
+    private boolean pipelineBehind(Verdict verdict, Instant applied) {
         Instant legacyChange = verdict.legacyChangeAt();
         if (legacyChange == null) {
             return false;
         }
         Instant reflected = verdict.targetChangeAt() != null ? verdict.targetChangeAt() : applied;
-        return reflected == null || reflected.isBefore(legacyChange);
+        return reflected == null
+                || reflected.plus(legacy.changeResolution()).plus(LINEAGE_TIME_STEP).isBefore(legacyChange);
     }
 
     /**

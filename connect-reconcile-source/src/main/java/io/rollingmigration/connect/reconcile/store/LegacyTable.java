@@ -13,6 +13,7 @@ import org.apache.kafka.connect.errors.ConnectException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -65,6 +66,15 @@ public final class LegacyTable {
         }
         return new LegacyTable(session, table, description, new KeyCodec(keyDescriptions),
                 new ArrayList<>(description.columns().keySet()), changeColumn);
+    }
+
+    /**
+     * The step the change column's values were rounded to (a millisecond for {@code timestamp(3)}), zero without a
+     * change column: a change recorded at {@code t} may have been made up to that long before {@code t}.
+     */
+    public Duration changeResolution() {
+        return changeColumn == null ? Duration.ZERO
+                : description.column(changeColumn).flatMap(ColumnDescription::timeResolution).orElse(Duration.ZERO);
     }
 
     /** The table's columns as the database describes them. */
@@ -149,21 +159,6 @@ public final class LegacyTable {
                 plan.buckets());
         session.endTransaction();
         return digests;
-    }
-
-    /** The keys (canonical JSON) of up to {@code limit} selected rows, in key order. */
-    public List<String> keysIn(RowSelection selection, int limit) throws SQLException {
-        PreparedStatement statement = session.prepare(dialect.keysetChunk(table, key.names(), key.names(), false,
-                false, false, selection.legacyCondition(), limit));
-        if (selection.bitmap() != null) {
-            statement.setBytes(1, selection.bitmap());
-        }
-        List<String> keys = new ArrayList<>();
-        for (LegacyRow row : read(statement)) {
-            keys.add(row.sourceKey());
-        }
-        session.endTransaction();
-        return keys;
     }
 
     /** Ends a failed transaction, so that the session can go on. */
