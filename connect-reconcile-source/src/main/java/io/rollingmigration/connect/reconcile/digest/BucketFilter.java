@@ -48,15 +48,17 @@ public final class BucketFilter {
         return matched(target, share, shares);
     }
 
-    /** Rows of both sides in the differing buckets of the share: those to compare one by one. */
-    public long differingRows(int share, int shares) {
-        long rows = 0;
+    /** Rows in the differing buckets of the share on its larger side: what reading them whole holds at once. */
+    public long largestSideOfDiffering(int share, int shares) {
+        long legacyRows = 0;
+        long targetRows = 0;
         for (int bucket = share; bucket < legacy.size(); bucket += shares) {
             if (differs(bucket)) {
-                rows += legacy.rows(bucket) + target.rows(bucket);
+                legacyRows += legacy.rows(bucket);
+                targetRows += target.rows(bucket);
             }
         }
-        return rows;
+        return Math.max(legacyRows, targetRows);
     }
 
     private long matched(BucketDigests side, int share, int shares) {

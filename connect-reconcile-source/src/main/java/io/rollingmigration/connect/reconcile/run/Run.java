@@ -171,7 +171,7 @@ public final class Run {
             return;
         }
         if (buckets != null && state.position() == null && !walkDiffering
-                && buckets.differingRows(range.index(), range.count()) <= wholeDescentLimit()
+                && buckets.largestSideOfDiffering(range.index(), range.count()) <= wholeDescentLimit()
                 && judgeDifferingBuckets(selection, now, out)) {
             return;
         }
