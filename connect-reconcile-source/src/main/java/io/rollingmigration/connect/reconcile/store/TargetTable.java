@@ -37,6 +37,8 @@ public final class TargetTable {
     private static final String APPLIED_AT = Lineage.Field.APPLIED_AT.column();
     private static final String DELETED_AT = Lineage.Field.DELETED_AT.column();
     private static final String OPERATION = Lineage.Field.OPERATION.column();
+    /** How long a sink transaction may take to commit rows stamped with an earlier lineage_applied_at. */
+    static final long LATE_COMMIT_MILLIS = 10_000;
 
     private final Session session;
     private final SqlDialect dialect;
@@ -51,6 +53,9 @@ public final class TargetTable {
     private final boolean hasOperation;
     private final String sourceTable;
     private final TableDescription description;
+    /** The applied position found so far (it only moves forward), and the newest lineage_applied_at behind it. */
+    private Instant appliedPosition;
+    private Instant appliedAtSeen;
 
     private TargetTable(Session session, TableId table, TableDescription description, List<String> keyColumns,
                         KeyCodec walkKey, List<String> fields, boolean softDeletes, boolean hasOperation,
@@ -340,21 +345,47 @@ public final class TargetTable {
      * The legacy commit time of the newest streamed change the target holds: how far the pipeline has applied.
      * Snapshot rows are left out: they carry the time they were read, not a position in the change stream, so
      * during a backfill they would claim the stream is further along than it is.
+     * <p>
+     * Asked about once a second while differences wait for the pipeline, so only the first call reads the whole
+     * table; later calls read the rows applied since the newest {@code lineage_applied_at} the previous call saw
+     * (through its index), less {@link #LATE_COMMIT_MILLIS} for sink transactions that committed after rows stamped
+     * later. A change that commits later still is left out, which can only make the position look older: a suspect
+     * then waits longer, it is never reported as drift early.
      */
     public Instant appliedPosition() throws SQLException {
-        String streamed = hasOperation ? "(" + dialect.quote(OPERATION) + " IS NULL OR " + dialect.quote(OPERATION)
-                + " <> ?)" : null;
-        PreparedStatement statement = session.prepare(dialect.maxOf(table, COMMITTED_AT, streamed));
+        Instant since = appliedAtSeen == null ? null
+                : appliedAtSeen.minusMillis(LATE_COMMIT_MILLIS);
+        String streamed = hasOperation ? dialect.quote(OPERATION) + " IS NULL OR " + dialect.quote(OPERATION)
+                + " <> ?" : null;
+        String sql = "SELECT max(" + dialect.quote(APPLIED_AT) + "), max("
+                + (streamed == null ? dialect.quote(COMMITTED_AT)
+                        : "CASE WHEN " + streamed + " THEN " + dialect.quote(COMMITTED_AT) + " END")
+                + ") FROM " + dialect.quote(table)
+                + (since == null ? "" : " WHERE " + dialect.quote(APPLIED_AT) + " >= ?");
+        PreparedStatement statement = session.prepare(sql);
+        int index = 1;
         if (hasOperation) {
-            statement.setString(1, io.rollingmigration.connect.common.lineage.Operation.READ.name());
+            statement.setString(index++, io.rollingmigration.connect.common.lineage.Operation.READ.name());
         }
-        Instant position;
+        if (since != null) {
+            KeyCodec.bindOne(statement, index, since);
+        }
+        Instant newestApplied;
+        Instant newestCommit;
         try (ResultSet rs = statement.executeQuery()) {
             rs.next();
-            position = instant(rs.getObject(1));
+            newestApplied = instant(rs.getObject(1));
+            newestCommit = instant(rs.getObject(2));
         }
         session.endTransaction();
-        return position;
+        if (newestCommit != null && (appliedPosition == null || newestCommit.isAfter(appliedPosition))) {
+            appliedPosition = newestCommit;
+        }
+        if (newestApplied != null && (appliedAtSeen == null
+                || newestApplied.isAfter(appliedAtSeen))) {
+            appliedAtSeen = newestApplied;
+        }
+        return appliedPosition;
     }
 
     /** The largest replication lag (applied minus legacy commit) among rows applied at or after {@code since}. */
