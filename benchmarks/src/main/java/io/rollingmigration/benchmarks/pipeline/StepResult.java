@@ -34,8 +34,9 @@ record StepResult(StepLoad load, boolean caughtUp, StepLag lag) {
             return offered + "; target did not catch up: LAGGED";
         }
         String lagged = String.format(Locale.ROOT, "; lag p50 %.0f ms, p99 %.0f ms, max %.0f ms over %,d rows "
-                        + "(last second's p50 %.0f ms)", lag.p50Ms(), lag.p99Ms(), lag.maxMs(), lag.rows(),
-                lag.lastSecondP50Ms());
+                        + "(last second's p50 %.0f ms; worst written %.0f s into the step; %d s over 1 s)",
+                lag.p50Ms(), lag.p99Ms(), lag.maxMs(), lag.rows(), lag.lastSecondP50Ms(), lag.worstAtSecond(),
+                lag.secondsOverLimit());
         switch (verdict()) {
             case SUSTAINED:
                 return offered + lagged + ": sustained";

@@ -88,9 +88,15 @@ final class TargetLag {
                 + "percentile_cont(0.5) WITHIN GROUP (ORDER BY " + lag + "), "
                 + "percentile_cont(0.99) WITHIN GROUP (ORDER BY " + lag + "), max(" + lag + "), "
                 + "(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY " + lag + ") FROM " + rows
-                + " AND written_us > (SELECT max(written_us) - 1000000 FROM " + rows + ")) FROM " + rows).get(0);
+                + " AND written_us > (SELECT max(written_us) - 1000000 FROM " + rows + ")), "
+                // Where in the step the lag went over the limit: one stall, a slow start, or a backlog growing.
+                + "(SELECT (written_us - (SELECT min(written_us) FROM " + rows + ")) FROM " + rows + " ORDER BY "
+                + lag + " DESC LIMIT 1), "
+                + "(SELECT count(DISTINCT (written_us - (SELECT min(written_us) FROM " + rows + ")) / 1000000) FROM "
+                + rows + " AND " + lag + " > " + (long) (Plan.P99_LIMIT_MS * 1000) + ") FROM " + rows).get(0);
         return new StepLag(((Number) row.get(0)).longValue(), millis(row.get(1)), millis(row.get(2)),
-                millis(row.get(3)), millis(row.get(4)));
+                millis(row.get(3)), millis(row.get(4)), millis(row.get(5)) / 1000.0,
+                row.get(6) == null ? 0 : ((Number) row.get(6)).longValue());
     }
 
     private long appliedRows(Contender contender, int step) {
@@ -119,7 +125,13 @@ final class TargetLag {
         return micros == null ? Double.NaN : ((Number) micros).doubleValue() / 1000.0;
     }
 
-    /** The lag of one step's changes. */
-    record StepLag(long rows, double p50Ms, double p99Ms, double maxMs, double lastSecondP50Ms) {
+    /**
+     * The lag of one step's changes.
+     *
+     * @param worstAtSecond       when the change with the largest lag was written, in seconds into the step
+     * @param secondsOverLimit    how many of the step's seconds wrote a change whose lag went over the p99 limit
+     */
+    record StepLag(long rows, double p50Ms, double p99Ms, double maxMs, double lastSecondP50Ms, double worstAtSecond,
+                   long secondsOverLimit) {
     }
 }
