@@ -38,7 +38,7 @@ public final class TargetTable {
     private static final String DELETED_AT = Lineage.Field.DELETED_AT.column();
     private static final String OPERATION = Lineage.Field.OPERATION.column();
     /** How long a sink transaction may take to commit rows stamped with an earlier lineage_applied_at. */
-    static final long LATE_COMMIT_MILLIS = 10_000;
+    private static final long LATE_COMMIT_MILLIS = 10_000;
 
     private final Session session;
     private final SqlDialect dialect;
@@ -353,8 +353,7 @@ public final class TargetTable {
      * then waits longer, it is never reported as drift early.
      */
     public Instant appliedPosition() throws SQLException {
-        Instant since = appliedAtSeen == null ? null
-                : appliedAtSeen.minusMillis(LATE_COMMIT_MILLIS);
+        Instant since = appliedAtSeen == null ? null : appliedAtSeen.minusMillis(LATE_COMMIT_MILLIS);
         String streamed = hasOperation ? dialect.quote(OPERATION) + " IS NULL OR " + dialect.quote(OPERATION)
                 + " <> ?" : null;
         String sql = "SELECT max(" + dialect.quote(APPLIED_AT) + "), max("
@@ -378,14 +377,14 @@ public final class TargetTable {
             newestCommit = instant(rs.getObject(2));
         }
         session.endTransaction();
-        if (newestCommit != null && (appliedPosition == null || newestCommit.isAfter(appliedPosition))) {
-            appliedPosition = newestCommit;
-        }
-        if (newestApplied != null && (appliedAtSeen == null
-                || newestApplied.isAfter(appliedAtSeen))) {
-            appliedAtSeen = newestApplied;
-        }
+        appliedPosition = latest(appliedPosition, newestCommit);
+        appliedAtSeen = latest(appliedAtSeen, newestApplied);
         return appliedPosition;
+    }
+
+    /** The later of two times, either of which may be unknown. */
+    private static Instant latest(Instant known, Instant found) {
+        return found != null && (known == null || found.isAfter(known)) ? found : known;
     }
 
     /** The largest replication lag (applied minus legacy commit) among rows applied at or after {@code since}. */
