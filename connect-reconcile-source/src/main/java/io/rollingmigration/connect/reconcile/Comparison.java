@@ -175,7 +175,7 @@ public final class Comparison {
             try {
                 digests = DigestPlan.of(legacySession.dialect(), legacy.description(), legacy.key().names(),
                         targetSession.dialect(), target.description(), recipes, config.lineageSourceTable(),
-                        config.hashPushdownBuckets());
+                        config.hashPushdownBuckets(), translator.keyColumns());
             } catch (NotPushable e) {
                 throw new ConnectException(ReconcileConfig.HASH_PUSHDOWN + " cannot be used with these tables: "
                         + e.getMessage() + "; set it to false");

@@ -91,6 +91,11 @@ public final class AggregateTranslator {
         return keyField;
     }
 
+    /** The legacy columns the target id is made from (by UUIDv5, or the one column as it is). */
+    public List<String> keyColumns() {
+        return keyColumns;
+    }
+
     /** Legacy columns dropped on purpose, with the reason: semantic loss made explicit. */
     public Map<String, String> dropped() {
         return dropped;

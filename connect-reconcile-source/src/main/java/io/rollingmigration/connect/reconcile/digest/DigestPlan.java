@@ -24,13 +24,14 @@ public final class DigestPlan {
     private final boolean bindsSourceTable;
     private final String legacyRowDigest;
     private final String targetRowDigest;
+    private final boolean oneTargetRowPerLegacyKey;
 
     /** The column name under which {@link #withRowDigest} returns a row's digest. */
     public static final String ROW_DIGEST = "row_digest";
 
     private DigestPlan(int buckets, String legacyTable, String targetTable, String legacyBucket, String targetBucket,
                        String targetCondition, boolean bindsSourceTable, String legacyRowDigest,
-                       String targetRowDigest) {
+                       String targetRowDigest, boolean oneTargetRowPerLegacyKey) {
         this.buckets = buckets;
         this.legacyTable = legacyTable;
         this.targetTable = targetTable;
@@ -40,15 +41,17 @@ public final class DigestPlan {
         this.bindsSourceTable = bindsSourceTable;
         this.legacyRowDigest = legacyRowDigest;
         this.targetRowDigest = targetRowDigest;
+        this.oneTargetRowPerLegacyKey = oneTargetRowPerLegacyKey;
     }
 
     /**
-     * @param recipes     how each compared field is derived, in comparison order
-     * @param sourceTable the lineage source table target rows must name, or {@code null}
+     * @param recipes         how each compared field is derived, in comparison order
+     * @param sourceTable     the lineage source table target rows must name, or {@code null}
+     * @param targetKeyMadeOf the legacy columns the target key is made from
      */
     public static DigestPlan of(SqlDialect legacyDialect, TableDescription legacy, List<String> keyColumns,
                                 SqlDialect targetDialect, TableDescription target, List<FieldRecipe> recipes,
-                                String sourceTable, int buckets) throws NotPushable {
+                                String sourceTable, int buckets, List<String> targetKeyMadeOf) throws NotPushable {
         requirePostgres(legacyDialect, targetDialect);
         if (Integer.bitCount(buckets) != 1) {
             throw new NotPushable("the number of buckets must be a power of two");
@@ -76,7 +79,8 @@ public final class DigestPlan {
         }
         return new DigestPlan(buckets, legacyDialect.quote(legacy.table()), targetDialect.quote(target.table()),
                 legacyBucket, targetBucket, String.join(" AND ", conditions), sourceTable != null,
-                PostgresDigests.rowDigest(legacyValues), PostgresDigests.rowDigest(targetValues));
+                PostgresDigests.rowDigest(legacyValues), PostgresDigests.rowDigest(targetValues),
+                keyColumns.containsAll(targetKeyMadeOf));
     }
 
     /** Fails unless both databases are PostgreSQL: both sides must hash with the same functions. */
@@ -94,6 +98,15 @@ public final class DigestPlan {
         for (FieldRecipe recipe : recipes) {
             PostgresDigests.requireSqlForm(recipe);
         }
+    }
+
+    /**
+     * True when the target key is made from legacy key columns only: the pipeline then writes exactly one target row
+     * per legacy key, always under the same target key, so the row it applied last for a key is that key's only row.
+     * Otherwise a change of the columns the target key is made from leaves an older row under the same legacy key.
+     */
+    public boolean oneTargetRowPerLegacyKey() {
+        return oneTargetRowPerLegacyKey;
     }
 
     public int buckets() {

@@ -14,6 +14,7 @@ import io.rollingmigration.connect.reconcile.drift.Drift;
 import io.rollingmigration.connect.reconcile.drift.OpenDrift;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
 import io.rollingmigration.connect.reconcile.drift.RunFigures;
+import io.rollingmigration.connect.reconcile.store.AppliedRows;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.connect.reconcile.store.LegacyTable;
 import io.rollingmigration.connect.reconcile.store.TargetTable;
@@ -76,7 +77,7 @@ public final class Run {
     private long lastWriteCheckedAt = Long.MIN_VALUE;
     private boolean walkDiffering;
     private boolean appliedRead;
-    private Set<String> appliedKeys;
+    private AppliedRows applied;
     private final java.util.function.LongSupplier clock;
 
     /**
@@ -205,7 +206,7 @@ public final class Run {
     }
 
     private void targetChunk(long now, RunOutput out) throws SQLException {
-        if (appliedKeys != null && !state.full()) {
+        if (applied != null && !state.full()) {
             appliedKeysChunk(now, out);
             return;
         }
@@ -257,22 +258,21 @@ public final class Run {
         List<LegacyRow> rows;
         if (!appliedRead) {
             appliedRead = true;
-            SideBySide.Results<List<LegacyRow>, Set<String>> both = SideBySide.run(
+            DigestPlan appliedDigests = digestPlan.oneTargetRowPerLegacyKey() ? digestPlan : null;
+            SideBySide.Results<List<LegacyRow>, AppliedRows> both = SideBySide.run(
                     () -> legacy.digestChunk(range, state.position(), state.legacySince(), limit, selection,
                             digestPlan),
-                    () -> target.appliedKeys(range, state.targetSince(), limit, selection));
+                    () -> target.appliedRows(range, state.targetSince(), limit, selection, appliedDigests));
             rows = both.legacy();
-            appliedKeys = both.target();
-            if (appliedKeys != null) {
-                state.figures().targetRowsRead(appliedKeys.size());
+            applied = both.target();
+            if (applied != null) {
+                state.figures().targetRowsRead(applied.size());
             }
         } else {
             rows = legacy.digestChunk(range, state.position(), state.legacySince(), limit, selection, digestPlan);
         }
         if (!rows.isEmpty()) {
-            List<String> keys = new ArrayList<>(rows.size());
-            rows.forEach(r -> keys.add(r.sourceKey()));
-            Map<String, List<Long>> targetDigests = target.rowDigests(keys, settings.chunkSize(), digestPlan);
+            Map<String, List<Long>> targetDigests = targetDigests(rows);
             Set<String> differing = new LinkedHashSet<>();
             long matched = 0;
             for (LegacyRow row : rows) {
@@ -300,12 +300,34 @@ public final class Run {
     }
 
     /**
+     * The digests of the live target rows of changed legacy rows. Where the pipeline writes one target row per legacy
+     * key, a key's row applied since the last run is its only one, so only keys without such a row are looked up
+     * (those the pipeline has not applied yet, or whose change left the target row as it was).
+     */
+    private Map<String, List<Long>> targetDigests(List<LegacyRow> rows) throws SQLException {
+        Map<String, List<Long>> found = new HashMap<>();
+        List<String> lookUp = new ArrayList<>();
+        for (LegacyRow row : rows) {
+            List<Long> digests = applied == null ? null : applied.liveDigests(row.sourceKey());
+            if (digests == null) {
+                lookUp.add(row.sourceKey());
+            } else if (!digests.isEmpty()) {
+                found.put(row.sourceKey(), digests);
+            }
+        }
+        if (!lookUp.isEmpty()) {
+            found.putAll(target.rowDigests(lookUp, settings.chunkSize(), digestPlan));
+        }
+        return found;
+    }
+
+    /**
      * The target phase of an incremental run whose first chunk read the keys of every target row applied since the
      * last run: those the legacy phase did not compare are compared now, a chunk at a time.
      */
     private void appliedKeysChunk(long now, RunOutput out) throws SQLException {
         Set<String> keys = new LinkedHashSet<>();
-        for (String key : appliedKeys) {
+        for (String key : applied.keys()) {
             if (keys.size() == settings.chunkSize()) {
                 break;
             }

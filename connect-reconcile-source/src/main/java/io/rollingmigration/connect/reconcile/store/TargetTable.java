@@ -193,22 +193,37 @@ public final class TargetTable {
     }
 
     /**
-     * The source keys of the rows of the range the sink applied after {@code since}, delete markers included, or
-     * {@code null} if there are more than {@code limit} of them.
+     * The rows of the range the sink applied after {@code since}, delete markers included, or {@code null} if there
+     * are more than {@code limit} of them: their source keys, and with a plan the digests of the live ones.
+     *
+     * @param plan the hash pushdown whose row digests to compute, or {@code null} for the keys only
      */
-    public Set<String> appliedKeys(KeyRange range, Instant since, int limit, RowSelection selection)
+    public AppliedRows appliedRows(KeyRange range, Instant since, int limit, RowSelection selection, DigestPlan plan)
             throws SQLException {
-        return walk(range, null, since, limit + 1, selection, true, List.of(SOURCE_KEY), sql -> sql, Set.of(),
+        List<String> columns = new ArrayList<>(List.of(SOURCE_KEY));
+        if (plan != null && softDeletes) {
+            columns.add(DELETED_AT);
+        }
+        java.util.function.UnaryOperator<String> rewrite = plan == null ? sql -> sql
+                : sql -> plan.withRowDigest(sql, dialect.quote(table), false);
+        return walk(range, null, since, limit + 1, selection, true, columns, rewrite, AppliedRows.NONE,
                 statement -> {
-                    Set<String> keys = new java.util.LinkedHashSet<>();
+                    AppliedRows applied = new AppliedRows(plan != null);
                     int rows = 0;
                     try (ResultSet rs = statement.executeQuery()) {
                         while (rs.next()) {
                             rows++;
-                            keys.add(rs.getString(1));
+                            String sourceKey = rs.getString(1);
+                            if (plan == null) {
+                                applied.add(sourceKey);
+                            } else if (softDeletes && rs.getObject(2) != null) {
+                                applied.addMarker(sourceKey);
+                            } else {
+                                applied.addLive(sourceKey, rs.getLong(columns.size() + 1));
+                            }
                         }
                     }
-                    return rows > limit ? null : keys;
+                    return rows > limit ? null : applied;
                 });
     }
 
