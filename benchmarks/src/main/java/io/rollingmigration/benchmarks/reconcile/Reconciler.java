@@ -57,6 +57,21 @@ final class Reconciler implements AutoCloseable {
         }
     }
 
+    /** A single run of fresh tasks, slowed by a full collection every half second: the most it held, in bytes. */
+    static long liveHeapOfOnce(PostgresFixture postgres, int tasks, Map<String, String> overrides) throws Exception {
+        try (Reconciler reconciler = start(postgres, tasks, overrides)) {
+            System.gc();
+            SampledLiveHeap heap = SampledLiveHeap.start();
+            long held;
+            try {
+                reconciler.nextRun();
+            } finally {
+                held = heap.stop();
+            }
+            return held;
+        }
+    }
+
     /** Polls every task until its next run has ended; drift reported by earlier runs stays in the result. */
     Sweep nextRun() throws Exception {
         System.gc();
