@@ -108,11 +108,14 @@ public class TargetStoreSinkTask extends SinkTask {
             }
             WriteOutcome outcome = writer.write(batch,
                     (TargetChange change, Exception reason) -> reject(change.record(), reason), nextOffsets);
+            long now = System.currentTimeMillis();
             if (metrics != null) {
-                long now = System.currentTimeMillis();
                 metrics.batch(records.size(), now - started, outcome.applied(), outcome.stale(), outcome.deleted());
                 batch.latestCommitTime().ifPresent(committed -> metrics.lag(now - committed));
             }
+            // Per batch, for telling a slow target from a slow source when lag spikes.
+            log.debug("Wrote {} records into {} in {} ms: {} applied, {} stale, {} deleted", records.size(),
+                    config.table(), now - started, outcome.applied(), outcome.stale(), outcome.deleted());
             purgeDeleteMarkersIfDue();
             retriesLeft = config.maxRetries();
         } catch (OwnershipGate.OwnershipLookupFailure e) {
