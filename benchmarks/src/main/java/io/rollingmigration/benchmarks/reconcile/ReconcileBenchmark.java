@@ -88,11 +88,12 @@ public final class ReconcileBenchmark {
                 limits.add(dualCopy(postgres));
                 double medianLimitSeconds = median(limits);
                 limit = rows / medianLimitSeconds;
-                double fullSeconds = median(sweeps.stream().map(Sweep::seconds).toList());
+                List<Double> sweepSeconds = sweeps.stream().map(Sweep::seconds).toList();
+                double fullSeconds = median(sweepSeconds);
                 double ours = full.compared() / fullSeconds;
                 say(String.format(Locale.ROOT, "in turns: dual COPY %s s (median %.2f s, %.0f rows/s); pushed-down "
                                 + "full run %s s (median %.2f s, %.0f rows/s): %.2f of the limit", seconds(limits),
-                        medianLimitSeconds, limit, seconds(sweeps.stream().map(Sweep::seconds).toList()),
+                        medianLimitSeconds, limit, seconds(sweepSeconds),
                         fullSeconds, ours, ours / limit));
                 int found = planted.found(rowByRow.drift());
                 int falsePositives = planted.falsePositives(rowByRow.drift());

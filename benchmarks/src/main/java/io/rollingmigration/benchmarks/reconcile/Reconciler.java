@@ -60,7 +60,6 @@ final class Reconciler implements AutoCloseable {
     /** A single run of fresh tasks, slowed by a full collection every half second: the most it held, in bytes. */
     static long liveHeapOfOnce(PostgresFixture postgres, int tasks, Map<String, String> overrides) throws Exception {
         try (Reconciler reconciler = start(postgres, tasks, overrides)) {
-            System.gc();
             SampledLiveHeap heap = SampledLiveHeap.start();
             long held;
             try {

@@ -83,18 +83,7 @@ class CrossDatabaseReconcileTest {
         task.initialize(new io.rollingmigration.testsupport.StoredOffsetContext(null));
         task.start(config);
         try {
-            List<SourceRecord> records = new ArrayList<>();
-            for (int polls = 0; polls < 300; polls++) {
-                List<SourceRecord> batch = task.poll();
-                if (batch != null) {
-                    records.addAll(batch);
-                    if (batch.stream().anyMatch(r -> r.topic().equals("drift.summary")
-                            && "COMPLETED".equals(((Struct) r.value()).getString("status")))) {
-                        return records;
-                    }
-                }
-            }
-            throw new AssertionError("no final summary: " + records);
+            return TaskRuns.untilFinalSummary(task, 300, () -> { });
         } finally {
             task.stop();
         }

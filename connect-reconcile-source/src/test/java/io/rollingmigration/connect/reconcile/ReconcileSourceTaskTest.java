@@ -91,22 +91,9 @@ class ReconcileSourceTaskTest {
 
     /** Polls until the run's final summary arrives; returns every record of the run. */
     private List<SourceRecord> run(ReconcileSourceTask task) throws InterruptedException {
-        List<SourceRecord> records = new ArrayList<>();
-        for (int polls = 0; polls < 200; polls++) {
-            List<SourceRecord> batch = task.poll();
-            now.addAndGet(50);
-            if (batch != null) {
-                records.addAll(batch);
-                for (SourceRecord record : batch) {
-                    trackDriftTopic(record);
-                }
-                if (batch.stream().anyMatch(r -> r.topic().equals("drift.summary")
-                        && "COMPLETED".equals(((Struct) r.value()).getString("status")))) {
-                    return records;
-                }
-            }
-        }
-        throw new AssertionError("no final summary after 200 polls: " + records);
+        List<SourceRecord> records = TaskRuns.untilFinalSummary(task, 200, () -> now.addAndGet(50));
+        records.forEach(this::trackDriftTopic);
+        return records;
     }
 
     private void trackDriftTopic(SourceRecord record) {
@@ -485,8 +472,7 @@ class ReconcileSourceTaskTest {
 
         postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET lineage_deleted_at = now() WHERE policy_id = '"
                 + PolicyTables.targetId("P-4") + "'");
-        for (int polls = 0; polls < 60 && records.stream().noneMatch(r -> r.topic().equals("drift.summary")
-                && "COMPLETED".equals(((Struct) r.value()).getString("status"))); polls++) {
+        for (int polls = 0; polls < 60 && records.stream().noneMatch(TaskRuns::isFinalSummary); polls++) {
             List<SourceRecord> batch = task.poll();
             if (batch != null) {
                 records.addAll(batch);

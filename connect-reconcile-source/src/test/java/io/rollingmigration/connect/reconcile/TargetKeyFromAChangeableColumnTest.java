@@ -13,8 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -96,16 +94,10 @@ class TargetKeyFromAChangeableColumnTest {
     }
 
     private Map<String, String> config() {
-        Map<String, String> config = new HashMap<>();
-        config.put("legacy.connection.url", postgres.jdbcUrl(PostgresFixture.LEGACY));
-        config.put("legacy.connection.user", postgres.user());
-        config.put("target.connection.url", postgres.jdbcUrl(PostgresFixture.TARGET));
-        config.put("target.connection.user", postgres.user());
+        Map<String, String> config = PolicyTables.settings(postgres);
         config.put("legacy.table", "customer");
         config.put("target.table", "public.party");
         config.put("mapping.spec", SPEC);
-        config.put("drift.topic", "drift");
-        config.put("drift.state.bootstrap.servers", "unused:9092");
         config.put("hash.pushdown", "true");
         config.put("mode", "incremental");
         config.put("legacy.change.column", "updated_at");
@@ -123,21 +115,8 @@ class TargetKeyFromAChangeableColumnTest {
                 + at + "+00', NULL)";
     }
 
-    /** Polls until the run's final summary arrives. */
     private List<SourceRecord> run() throws InterruptedException {
-        List<SourceRecord> records = new ArrayList<>();
-        for (int polls = 0; polls < 200; polls++) {
-            List<SourceRecord> batch = task.poll();
-            now.addAndGet(50);
-            if (batch != null) {
-                records.addAll(batch);
-                if (batch.stream().anyMatch(r -> r.topic().equals("drift.summary")
-                        && "COMPLETED".equals(((Struct) r.value()).getString("status")))) {
-                    return records;
-                }
-            }
-        }
-        throw new AssertionError("no final summary after 200 polls: " + records);
+        return TaskRuns.untilFinalSummary(task, 200, () -> now.addAndGet(50));
     }
 
     private static Struct summary(List<SourceRecord> records) {
