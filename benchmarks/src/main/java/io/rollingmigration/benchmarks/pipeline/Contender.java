@@ -133,6 +133,11 @@ final class Contender {
         return targetTable;
     }
 
+    /** The target column that holds the legacy row's id. */
+    String legacyIdColumn() {
+        return "ours".equals(name) ? "legacy_id" : "id";
+    }
+
     String legacyDatabase() {
         return "legacy_" + name;
     }

@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -30,6 +30,8 @@ final class Lane implements AutoCloseable {
     private final PostgresFixture postgres;
     private final ConnectClusterFixture connect;
     private final TargetLag lag;
+    private final KafkaSplit split;
+    private final CpuLedger cpu;
     private final LegacyAccounts legacy;
     private final List<StepResult> steps = new ArrayList<>();
     private LegacyWriters writers;
@@ -41,6 +43,8 @@ final class Lane implements AutoCloseable {
         this.postgres = postgres;
         this.connect = connect;
         this.lag = lag;
+        this.split = new KafkaSplit(connect, postgres);
+        this.cpu = new CpuLedger(postgres);
         this.legacy = new LegacyAccounts(postgres, contender.legacyDatabase(), plan.updatableKeys());
     }
 
@@ -55,7 +59,7 @@ final class Lane implements AutoCloseable {
     void prepare() {
         legacy.recreate();
         contender.createTarget(postgres);
-        connect.createTopic(contender.topic(), 1, Map.of());
+        connect.createTopic(contender.topic(), 1, KafkaSplit.TOPIC_CONFIG);
     }
 
     /** Registers the connectors, waits until the source streams, and connects the legacy writers. */
@@ -89,12 +93,21 @@ final class Lane implements AutoCloseable {
     }
 
     private StepResult run(int step, int rate, Duration length) throws Exception {
+        Map<String, Long> cpuBefore = cpu.snapshot();
         StepLoad load = writers.drive(step, rate, length);
+        Map<String, Long> cpuAfter = cpu.snapshot();
+        long firstOffset = published;
         published += load.changes();
         if (step > 0) {
             PipelineBenchmark.say("  " + contender.name() + " step " + step + " " + lag.backlog(contender, published));
+            PipelineBenchmark.say("  " + contender.name() + " step " + step + " "
+                    + CpuLedger.perThousand(cpuBefore, cpuAfter, load.changes()));
         }
         boolean caughtUp = lag.awaitCaughtUp(contender, published, step, load.changes(), plan.catchUpLimit());
+        if (caughtUp) {
+            PipelineBenchmark.say("  " + contender.name() + " step " + step + " "
+                    + split.measure(contender, step, firstOffset, load.changes()).describe());
+        }
         return new StepResult(load, caughtUp, caughtUp ? lag.measure(contender, step) : null);
     }
 

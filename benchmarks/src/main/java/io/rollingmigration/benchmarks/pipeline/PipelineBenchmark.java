@@ -42,7 +42,13 @@ import java.util.Locale;
  * <p>Two settings differ from the fixtures' and examples' defaults, for both contenders: legacy writers commit with
  * {@code synchronous_commit=on} (as a production database would; the fixture's async commit delays what the
  * walsender may ship), and Debezium's {@code poll.interval.ms} is 100 (its 500 ms default waits that long to fill a
- * batch). In a trial at 1,000-2,500 changes/s they took p99 lag from over 1 s to about 0.2 s.
+ * batch). In a trial at 1,000-2,500 changes/s they took p99 lag from over 1 s to about 0.2 s. The source's producer
+ * batches up to 512 KB, as the examples configure it (with Connect's one request in flight, the default 16 KB let
+ * a few envelopes through per round trip to the broker).
+ *
+ * <p>Each step also reports where its lag formed, split at the broker's append time ({@link KafkaSplit}), and the CPU
+ * each part of the pipeline spent per 1,000 changes ({@link CpuLedger}): on a machine the parts share, the cheaper
+ * pipeline per change is the one that keeps up longer.
  *
  * <p>Progress goes to stderr; last on stdout: {@code RESULT bench=pipeline ours_max_rate=<n> peer_max_rate=<n>
  * ratio=<ours/peer> p99_ms_at_5k=<n>} (rates are ladder steps; 0 when not even 1k was sustained). This runs with the
