@@ -70,15 +70,33 @@ final class CpuLedger {
         return spent;
     }
 
-    /** Milliseconds of CPU per 1,000 changes, part by part, between two snapshots. */
-    static String perThousand(Map<String, Long> before, Map<String, Long> after, long changes) {
-        if (changes == 0 || before.values().stream().allMatch(v -> v == 0)) {
-            return "CPU per part not measured here";
+    /** What each part spent between two snapshots, over {@code changes} changes. */
+    static Spent between(Map<String, Long> before, Map<String, Long> after, long changes) {
+        Map<String, Long> spent = new LinkedHashMap<>();
+        PARTS.forEach(part -> spent.put(part, after.get(part) - before.get(part)));
+        return new Spent(spent, changes);
+    }
+
+    /** CPU nanoseconds per part over a step's changes; all zero where {@code /proc} is missing. */
+    record Spent(Map<String, Long> nanos, long changes) {
+
+        boolean measured() {
+            return changes > 0 && nanos.get("machine busy") > 0;
         }
-        return "CPU ms per 1,000 changes: " + PARTS.stream()
-                .map(part -> String.format(Locale.ROOT, "%s %.0f", part,
-                        (after.get(part) - before.get(part)) / 1e6 / (changes / 1000.0)))
-                .collect(Collectors.joining(", "));
+
+        /** Milliseconds of CPU the part spent per 1,000 changes. */
+        double perThousand(String part) {
+            return nanos.get(part) / 1e6 / (changes / 1000.0);
+        }
+
+        String describe() {
+            if (!measured()) {
+                return "CPU per part not measured here";
+            }
+            return "CPU ms per 1,000 changes: " + PARTS.stream()
+                    .map(part -> String.format(Locale.ROOT, "%s %.0f", part, perThousand(part)))
+                    .collect(Collectors.joining(", "));
+        }
     }
 
     private static String jvmPart(String thread) {

@@ -53,6 +53,9 @@ final class KafkaSplit {
         long[] sinkUs = new long[(int) changes];
         int matched = 0;
         long bytes = 0;
+        long firstWrittenUs = rows.firstWrittenUs();
+        long[] sourceWorst = new long[rows.seconds()];
+        long[] sinkWorst = new long[rows.seconds()];
         TopicPartition partition = new TopicPartition(contender.topic(), 0);
         Map<String, Object> props = Map.of(ConsumerConfig.GROUP_ID_CONFIG, "lag-split-" + System.nanoTime(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
@@ -76,13 +79,16 @@ final class KafkaSplit {
                         long appendedUs = record.timestamp() * 1000;
                         sourceUs[matched] = appendedUs - rows.writtenUs[row];
                         sinkUs[matched] = rows.appliedUs[row] - appendedUs;
+                        int second = (int) ((rows.writtenUs[row] - firstWrittenUs) / 1_000_000);
+                        sourceWorst[second] = Math.max(sourceWorst[second], sourceUs[matched]);
+                        sinkWorst[second] = Math.max(sinkWorst[second], sinkUs[matched]);
                         matched++;
                     }
                 }
             }
         }
         return new Split(matched, changes == 0 ? 0 : bytes / changes, Percentiles.of(sourceUs, matched),
-                Percentiles.of(sinkUs, matched));
+                Percentiles.of(sinkUs, matched), sourceWorst, sinkWorst);
     }
 
     private static long legacyId(byte[] key) throws IOException {
@@ -128,6 +134,16 @@ final class KafkaSplit {
             appliedUs = new long[count];
         }
 
+        long firstWrittenUs() {
+            return Arrays.stream(writtenUs).min().orElse(0);
+        }
+
+        /** How many seconds of the step wrote its changes. */
+        int seconds() {
+            long first = firstWrittenUs();
+            return 1 + (int) ((Arrays.stream(writtenUs).max().orElse(first) - first) / 1_000_000);
+        }
+
         int indexOf(long id) {
             int at = Arrays.binarySearch(ids, id);
             return at >= 0 ? at : -1;
@@ -155,13 +171,22 @@ final class KafkaSplit {
      * A step's lag split at Kafka: {@code changes} joined, the size of a change event in the topic (key and value as
      * serialized, before any compression), the source's part and the sink's part.
      */
-    record Split(int changes, long bytesPerChange, Percentiles source, Percentiles sink) {
+    record Split(int changes, long bytesPerChange, Percentiles source, Percentiles sink, long[] sourceWorstUs,
+                 long[] sinkWorstUs) {
 
         String describe() {
             return String.format(Locale.ROOT, "split at Kafka's append time over %,d changes of %,d bytes: source "
                             + "p50 %.0f ms, p99 %.0f ms, max %.0f ms; sink p50 %.0f ms, p99 %.0f ms, max %.0f ms",
                     changes, bytesPerChange, source.p50Ms(), source.p99Ms(), source.maxMs(), sink.p50Ms(),
                     sink.p99Ms(), sink.maxMs());
+        }
+
+        /** Second by second of the step (by legacy write time), the largest source and sink parts: a lag's shape. */
+        String bySecond() {
+            return "worst source/sink part per second of the step, ms: " + java.util.stream.IntStream
+                    .range(0, sinkWorstUs.length)
+                    .mapToObj(i -> sourceWorstUs[i] / 1000 + "/" + sinkWorstUs[i] / 1000)
+                    .collect(java.util.stream.Collectors.joining(" "));
         }
     }
 }

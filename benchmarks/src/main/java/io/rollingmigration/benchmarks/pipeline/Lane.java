@@ -95,20 +95,24 @@ final class Lane implements AutoCloseable {
     private StepResult run(int step, int rate, Duration length) throws Exception {
         Map<String, Long> cpuBefore = cpu.snapshot();
         StepLoad load = writers.drive(step, rate, length);
-        Map<String, Long> cpuAfter = cpu.snapshot();
+        CpuLedger.Spent spent = CpuLedger.between(cpuBefore, cpu.snapshot(), load.changes());
         long firstOffset = published;
         published += load.changes();
         if (step > 0) {
             PipelineBenchmark.say("  " + contender.name() + " step " + step + " " + lag.backlog(contender, published));
-            PipelineBenchmark.say("  " + contender.name() + " step " + step + " "
-                    + CpuLedger.perThousand(cpuBefore, cpuAfter, load.changes()));
+            PipelineBenchmark.say("  " + contender.name() + " step " + step + " " + spent.describe());
         }
         boolean caughtUp = lag.awaitCaughtUp(contender, published, step, load.changes(), plan.catchUpLimit());
-        if (caughtUp) {
-            PipelineBenchmark.say("  " + contender.name() + " step " + step + " "
-                    + split.measure(contender, step, firstOffset, load.changes()).describe());
+        if (!caughtUp) {
+            return new StepResult(load, false, null, spent);
         }
-        return new StepResult(load, caughtUp, caughtUp ? lag.measure(contender, step) : null);
+        KafkaSplit.Split parts = split.measure(contender, step, firstOffset, load.changes());
+        PipelineBenchmark.say("  " + contender.name() + " step " + step + " " + parts.describe());
+        StepResult result = new StepResult(load, true, lag.measure(contender, step), spent);
+        if (result.p99Ms() >= Plan.P99_LIMIT_MS) {
+            PipelineBenchmark.say("  " + contender.name() + " step " + step + " " + parts.bySecond());
+        }
+        return result;
     }
 
     /** Leaves no connector running and no slot holding WAL back. */
@@ -140,6 +144,12 @@ final class Lane implements AutoCloseable {
     int maxSustainedRate() {
         return steps.stream().filter(s -> s.verdict() == Verdict.SUSTAINED)
                 .mapToInt(s -> s.load().offeredRate()).max().orElse(0);
+    }
+
+    /** The offered rates it sustained. */
+    java.util.Set<Integer> sustainedRates() {
+        return steps.stream().filter(s -> s.verdict() == Verdict.SUSTAINED).map(s -> s.load().offeredRate())
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     /** The lowest offered rate above the highest sustained one that was not sustained, if any. */

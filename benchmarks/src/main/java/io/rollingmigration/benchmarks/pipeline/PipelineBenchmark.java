@@ -15,6 +15,7 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * The whole pipeline under a legacy application writing at fixed rates: {@code benchmarks/run pipeline [--quick]}.
@@ -133,12 +134,36 @@ public final class PipelineBenchmark {
             say(String.format(Locale.ROOT, "%s (%s): max sustained %,d changes/s with p99 lag under 1 s; stopped %s",
                     lane.contender().name(), lane.contender().title(), lane.maxSustainedRate(), lane.ending()));
         }
+        say(cpuAtCommonRate(ours, peer));
         say(heapReport());
         int oursMax = ours.maxSustainedRate();
         int peerMax = peer.maxSustainedRate();
         double p99At5k = ours.at(REFERENCE_RATE).map(StepResult::p99Ms).orElse(Double.NaN);
         System.out.printf(Locale.ROOT, "RESULT bench=pipeline ours_max_rate=%d peer_max_rate=%d ratio=%s "
                 + "p99_ms_at_5k=%.0f%n", oursMax, peerMax, ratio(oursMax, peerMax), p99At5k);
+    }
+
+    /**
+     * The two pipelines' CPU per change at the highest rate both sustained: on a machine whose parts share the cores,
+     * the cheaper pipeline is the one with room left, whatever stall decided a rung.
+     */
+    private static String cpuAtCommonRate(Lane ours, Lane peer) {
+        TreeSet<Integer> both = new TreeSet<>(ours.sustainedRates());
+        both.retainAll(peer.sustainedRates());
+        if (both.isEmpty()) {
+            return "no rate sustained by both: CPU per change not compared";
+        }
+        int rate = both.last();
+        CpuLedger.Spent oursCpu = ours.at(rate).orElseThrow().cpu();
+        CpuLedger.Spent peerCpu = peer.at(rate).orElseThrow().cpu();
+        if (!oursCpu.measured() || !peerCpu.measured()) {
+            return "CPU per change not measured here";
+        }
+        return String.format(Locale.ROOT, "at %,d changes/s, the highest rate both sustained, CPU ms per 1,000 "
+                        + "changes, ours / peer: whole machine %.0f / %.0f; sink task %.0f / %.0f; target database "
+                        + "%.0f / %.0f", rate, oursCpu.perThousand("machine busy"), peerCpu.perThousand("machine busy"),
+                oursCpu.perThousand("sink task"), peerCpu.perThousand("sink task"), oursCpu.perThousand("pg target"),
+                peerCpu.perThousand("pg target"));
     }
 
     private static String ratio(int ours, int peer) {

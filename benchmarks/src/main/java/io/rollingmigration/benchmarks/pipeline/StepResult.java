@@ -5,8 +5,11 @@ import io.rollingmigration.benchmarks.pipeline.TargetLag.StepLag;
 
 import java.util.Locale;
 
-/** One rung of the rate ladder: what was offered, what the generator managed, and the lag the pipeline showed. */
-record StepResult(StepLoad load, boolean caughtUp, StepLag lag) {
+/**
+ * One rung of the rate ladder: what was offered, what the generator managed, the lag the pipeline showed, and the
+ * CPU each part of the machine spent while the load ran.
+ */
+record StepResult(StepLoad load, boolean caughtUp, StepLag lag, CpuLedger.Spent cpu) {
 
     enum Verdict {
         SUSTAINED, LAGGED, GENERATOR_SHORT
