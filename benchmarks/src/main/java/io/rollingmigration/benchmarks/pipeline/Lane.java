@@ -92,17 +92,23 @@ final class Lane implements AutoCloseable {
         return result.verdict() == Verdict.SUSTAINED;
     }
 
+    /**
+     * Drives one step and waits for the target to catch up. CPU is counted from the step's start until the target
+     * holds every change (or the wait gives up), so a pipeline that lags has its deferred work counted too.
+     */
     private StepResult run(int step, int rate, Duration length) throws Exception {
         Map<String, Long> cpuBefore = cpu.snapshot();
         StepLoad load = writers.drive(step, rate, length);
-        CpuLedger.Spent spent = CpuLedger.between(cpuBefore, cpu.snapshot(), load.changes());
         long firstOffset = published;
         published += load.changes();
         if (step > 0) {
             PipelineBenchmark.say("  " + contender.name() + " step " + step + " " + lag.backlog(contender, published));
-            PipelineBenchmark.say("  " + contender.name() + " step " + step + " " + spent.describe());
         }
         boolean caughtUp = lag.awaitCaughtUp(contender, published, step, load.changes(), plan.catchUpLimit());
+        CpuLedger.Spent spent = CpuLedger.between(cpuBefore, cpu.snapshot(), load.changes());
+        if (step > 0) {
+            PipelineBenchmark.say("  " + contender.name() + " step " + step + " " + spent.describe());
+        }
         if (!caughtUp) {
             return new StepResult(load, false, null, spent);
         }
@@ -146,9 +152,9 @@ final class Lane implements AutoCloseable {
                 .mapToInt(s -> s.load().offeredRate()).max().orElse(0);
     }
 
-    /** The offered rates it sustained. */
-    java.util.Set<Integer> sustainedRates() {
-        return steps.stream().filter(s -> s.verdict() == Verdict.SUSTAINED).map(s -> s.load().offeredRate())
+    /** The offered rates whose changes all reached the target, sustained or not. */
+    java.util.Set<Integer> caughtUpRates() {
+        return steps.stream().filter(StepResult::caughtUp).map(s -> s.load().offeredRate())
                 .collect(java.util.stream.Collectors.toSet());
     }
 

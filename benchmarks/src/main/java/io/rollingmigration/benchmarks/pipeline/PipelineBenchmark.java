@@ -48,8 +48,8 @@ import java.util.TreeSet;
  * a few envelopes through per round trip to the broker).
  *
  * <p>Each step also reports where its lag formed, split at the broker's append time ({@link KafkaSplit}), and the CPU
- * each part of the pipeline spent per 1,000 changes ({@link CpuLedger}): on a machine the parts share, the cheaper
- * pipeline per change is the one that keeps up longer.
+ * each part of the machine spent per 1,000 changes from the step's start until the target held them all
+ * ({@link CpuLedger}): on a machine the parts share, the cheaper pipeline per change is the one that keeps up longer.
  *
  * <p>Progress goes to stderr; last on stdout: {@code RESULT bench=pipeline ours_max_rate=<n> peer_max_rate=<n>
  * ratio=<ours/peer> p99_ms_at_5k=<n>} (rates are ladder steps; 0 when not even 1k was sustained). This runs with the
@@ -144,14 +144,15 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * The two pipelines' CPU per change at the highest rate both sustained: on a machine whose parts share the cores,
-     * the cheaper pipeline is the one with room left, whatever stall decided a rung.
+     * The two pipelines' CPU per change, each counted until its target held every change, at the highest rate both
+     * ran to the end: on a machine whose parts share the cores, the cheaper pipeline is the one with room left,
+     * whatever stall decided a rung.
      */
     private static String cpuAtCommonRate(Lane ours, Lane peer) {
-        TreeSet<Integer> both = new TreeSet<>(ours.sustainedRates());
-        both.retainAll(peer.sustainedRates());
+        TreeSet<Integer> both = new TreeSet<>(ours.caughtUpRates());
+        both.retainAll(peer.caughtUpRates());
         if (both.isEmpty()) {
-            return "no rate sustained by both: CPU per change not compared";
+            return "no rate both pipelines ran to the end: CPU per change not compared";
         }
         int rate = both.last();
         CpuLedger.Spent oursCpu = ours.at(rate).orElseThrow().cpu();
@@ -159,11 +160,11 @@ public final class PipelineBenchmark {
         if (!oursCpu.measured() || !peerCpu.measured()) {
             return "CPU per change not measured here";
         }
-        return String.format(Locale.ROOT, "at %,d changes/s, the highest rate both sustained, CPU ms per 1,000 "
-                        + "changes, ours / peer: whole machine %.0f / %.0f; sink task %.0f / %.0f; target database "
-                        + "%.0f / %.0f", rate, oursCpu.perThousand("machine busy"), peerCpu.perThousand("machine busy"),
-                oursCpu.perThousand("sink task"), peerCpu.perThousand("sink task"), oursCpu.perThousand("pg target"),
-                peerCpu.perThousand("pg target"));
+        return String.format(Locale.ROOT, "at %,d changes/s, the highest rate both ran to the end, CPU ms per 1,000 "
+                        + "changes until the target held them all, ours / peer: whole machine %.0f / %.0f; sink task "
+                        + "%.0f / %.0f; target database %.0f / %.0f", rate, oursCpu.perThousand("machine busy"),
+                peerCpu.perThousand("machine busy"), oursCpu.perThousand("sink task"),
+                peerCpu.perThousand("sink task"), oursCpu.perThousand("pg target"), peerCpu.perThousand("pg target"));
     }
 
     private static String ratio(int ours, int peer) {
