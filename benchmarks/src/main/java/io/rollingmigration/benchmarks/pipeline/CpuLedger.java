@@ -80,6 +80,13 @@ final class CpuLedger {
     /** CPU nanoseconds per part over a step's changes; all zero where {@code /proc} is missing. */
     record Spent(Map<String, Long> nanos, long changes) {
 
+        /** Both steps' CPU and changes together. */
+        Spent plus(Spent other) {
+            Map<String, Long> sum = new LinkedHashMap<>(nanos);
+            other.nanos.forEach((part, spent) -> sum.merge(part, spent, Long::sum));
+            return new Spent(sum, changes + other.changes);
+        }
+
         boolean measured() {
             return changes > 0 && nanos.get("machine busy") > 0;
         }

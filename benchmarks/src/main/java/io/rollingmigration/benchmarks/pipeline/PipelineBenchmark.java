@@ -134,7 +134,7 @@ public final class PipelineBenchmark {
             say(String.format(Locale.ROOT, "%s (%s): max sustained %,d changes/s with p99 lag under 1 s; stopped %s",
                     lane.contender().name(), lane.contender().title(), lane.maxSustainedRate(), lane.ending()));
         }
-        say(cpuAtCommonRate(ours, peer));
+        say(cpuAtCommonRates(ours, peer));
         say(heapReport());
         int oursMax = ours.maxSustainedRate();
         int peerMax = peer.maxSustainedRate();
@@ -144,25 +144,27 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * The two pipelines' CPU per change, each counted until its target held every change, at the highest rate both
-     * ran to the end: on a machine whose parts share the cores, the cheaper pipeline is the one with room left,
-     * whatever stall decided a rung.
+     * The two pipelines' CPU per change, each step counted until its target held every change, over all the rates
+     * both ran to the end: on a machine whose parts share the cores, the cheaper pipeline is the one with room left,
+     * whatever stall decided a rung. All rates together, because the first heavy step of the contender that goes
+     * first also pays for compiling code both share.
      */
-    private static String cpuAtCommonRate(Lane ours, Lane peer) {
+    private static String cpuAtCommonRates(Lane ours, Lane peer) {
         TreeSet<Integer> both = new TreeSet<>(ours.caughtUpRates());
         both.retainAll(peer.caughtUpRates());
         if (both.isEmpty()) {
             return "no rate both pipelines ran to the end: CPU per change not compared";
         }
-        int rate = both.last();
-        CpuLedger.Spent oursCpu = ours.at(rate).orElseThrow().cpu();
-        CpuLedger.Spent peerCpu = peer.at(rate).orElseThrow().cpu();
+        CpuLedger.Spent oursCpu = both.stream().map(rate -> ours.at(rate).orElseThrow().cpu())
+                .reduce(CpuLedger.Spent::plus).orElseThrow();
+        CpuLedger.Spent peerCpu = both.stream().map(rate -> peer.at(rate).orElseThrow().cpu())
+                .reduce(CpuLedger.Spent::plus).orElseThrow();
         if (!oursCpu.measured() || !peerCpu.measured()) {
             return "CPU per change not measured here";
         }
-        return String.format(Locale.ROOT, "at %,d changes/s, the highest rate both ran to the end, CPU ms per 1,000 "
-                        + "changes until the target held them all, ours / peer: whole machine %.0f / %.0f; sink task "
-                        + "%.0f / %.0f; target database %.0f / %.0f", rate, oursCpu.perThousand("machine busy"),
+        return String.format(Locale.ROOT, "over the rates both ran to the end %s, CPU ms per 1,000 changes until the "
+                        + "target held them all, ours / peer: whole machine %.0f / %.0f; sink task %.0f / %.0f; "
+                        + "target database %.0f / %.0f", both, oursCpu.perThousand("machine busy"),
                 peerCpu.perThousand("machine busy"), oursCpu.perThousand("sink task"),
                 peerCpu.perThousand("sink task"), oursCpu.perThousand("pg target"), peerCpu.perThousand("pg target"));
     }
