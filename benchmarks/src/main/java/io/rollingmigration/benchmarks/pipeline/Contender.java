@@ -57,14 +57,16 @@ final class Contender {
     private final String name;
     private final String title;
     private final String targetTable;
+    private final String legacyIdColumn;
     private final List<String> targetDdl;
     private final Map<String, String> sink;
 
-    private Contender(String name, String title, String targetTable, List<String> targetDdl,
+    private Contender(String name, String title, String targetTable, String legacyIdColumn, List<String> targetDdl,
                       Map<String, String> sink) {
         this.name = name;
         this.title = title;
         this.targetTable = targetTable;
+        this.legacyIdColumn = legacyIdColumn;
         this.targetDdl = targetDdl;
         this.sink = sink;
     }
@@ -81,7 +83,7 @@ final class Contender {
         sink.put("transforms.translate.type", "io.rollingmigration.connect.smt.translate.TranslateAggregate");
         sink.put("transforms.translate.spec", SPEC);
         sink.put("transforms.translate.aggregate", "account");
-        return new Contender("ours", "TranslateAggregate -> TargetStoreSink", table, List.of(
+        return new Contender("ours", "TranslateAggregate -> TargetStoreSink", table, "legacy_id", List.of(
                 "CREATE TABLE " + table + " (account_id text PRIMARY KEY, legacy_id bigint, " + BUSINESS_COLUMNS
                         + ", " + LINEAGE_COLUMNS + ", applied_us bigint)",
                 // The index the sink's guide asks for (the reconciler reads target rows in this order).
@@ -110,7 +112,7 @@ final class Contender {
         sink.put("transforms.rule.static.field", "lineage_rule");
         sink.put("transforms.rule.static.value", "bench-account@1");
         return new Contender("peer", "ExtractNewRecordState + stock SMTs -> Debezium JDBC sink 3.4.0.Final (upsert)",
-                table, List.of("CREATE TABLE " + table + " (id bigint PRIMARY KEY, " + BUSINESS_COLUMNS
+                table, "id", List.of("CREATE TABLE " + table + " (id bigint PRIMARY KEY, " + BUSINESS_COLUMNS
                         + ", __op text, __table text, __lsn bigint, __source_ts_ms bigint, lineage_rule text, "
                         + "applied_us bigint)"), sink);
     }
@@ -135,7 +137,7 @@ final class Contender {
 
     /** The target column that holds the legacy row's id. */
     String legacyIdColumn() {
-        return "ours".equals(name) ? "legacy_id" : "id";
+        return legacyIdColumn;
     }
 
     String legacyDatabase() {

@@ -19,7 +19,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Splits each change's lag where Kafka appended it: the topics stamp records with the broker's append time
@@ -48,14 +51,13 @@ final class KafkaSplit {
 
     /** The two parts of the lag of the changes at offsets [{@code firstOffset}, {@code firstOffset + changes}). */
     Split measure(Contender contender, int step, long firstOffset, long changes) throws Exception {
-        TargetRows rows = targetRows(contender, step);
+        TargetRows rows = targetRows(contender, step, (int) changes);
         long[] sourceUs = new long[(int) changes];
         long[] sinkUs = new long[(int) changes];
         int matched = 0;
         long bytes = 0;
-        long firstWrittenUs = rows.firstWrittenUs();
-        long[] sourceWorst = new long[rows.seconds()];
-        long[] sinkWorst = new long[rows.seconds()];
+        long[] sourceWorst = new long[rows.seconds];
+        long[] sinkWorst = new long[rows.seconds];
         TopicPartition partition = new TopicPartition(contender.topic(), 0);
         Map<String, Object> props = Map.of(ConsumerConfig.GROUP_ID_CONFIG, "lag-split-" + System.nanoTime(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
@@ -79,7 +81,7 @@ final class KafkaSplit {
                         long appendedUs = record.timestamp() * 1000;
                         sourceUs[matched] = appendedUs - rows.writtenUs[row];
                         sinkUs[matched] = rows.appliedUs[row] - appendedUs;
-                        int second = (int) ((rows.writtenUs[row] - firstWrittenUs) / 1_000_000);
+                        int second = (int) ((rows.writtenUs[row] - rows.firstWrittenUs) / 1_000_000);
                         sourceWorst[second] = Math.max(sourceWorst[second], sourceUs[matched]);
                         sinkWorst[second] = Math.max(sinkWorst[second], sinkUs[matched]);
                         matched++;
@@ -96,10 +98,12 @@ final class KafkaSplit {
         return node.path("payload").path("id").asLong(Long.MIN_VALUE);
     }
 
-    private TargetRows targetRows(Contender contender, int step) throws SQLException {
-        int count = ((Number) postgres.query(PostgresFixture.TARGET, "SELECT count(*) FROM "
-                + contender.targetTable() + " WHERE step = " + step).get(0).get(0)).intValue();
-        TargetRows rows = new TargetRows(count);
+    /** The step's target rows; every change of a step is one row, so there are at most {@code changes}. */
+    private TargetRows targetRows(Contender contender, int step, int changes) throws SQLException {
+        long[] ids = new long[changes];
+        long[] writtenUs = new long[changes];
+        long[] appliedUs = new long[changes];
+        int count = 0;
         try (Connection connection = postgres.connect(PostgresFixture.TARGET)) {
             connection.setAutoCommit(false);
             try (PreparedStatement select = connection.prepareStatement("SELECT " + contender.legacyIdColumn()
@@ -108,18 +112,17 @@ final class KafkaSplit {
                 select.setInt(1, step);
                 select.setFetchSize(10_000);
                 try (ResultSet result = select.executeQuery()) {
-                    int i = 0;
-                    while (result.next() && i < count) {
-                        rows.ids[i] = result.getLong(1);
-                        rows.writtenUs[i] = result.getLong(2);
-                        rows.appliedUs[i] = result.getLong(3);
-                        i++;
+                    while (result.next() && count < changes) {
+                        ids[count] = result.getLong(1);
+                        writtenUs[count] = result.getLong(2);
+                        appliedUs[count] = result.getLong(3);
+                        count++;
                     }
                 }
             }
             connection.commit();
         }
-        return rows;
+        return new TargetRows(ids, writtenUs, appliedUs, count);
     }
 
     /** The step's target rows in legacy id order, as parallel arrays: a few hundred thousand rows in a 1 GB heap. */
@@ -127,25 +130,23 @@ final class KafkaSplit {
         final long[] ids;
         final long[] writtenUs;
         final long[] appliedUs;
-
-        TargetRows(int count) {
-            ids = new long[count];
-            writtenUs = new long[count];
-            appliedUs = new long[count];
-        }
-
-        long firstWrittenUs() {
-            return Arrays.stream(writtenUs).min().orElse(0);
-        }
-
+        final int count;
+        final long firstWrittenUs;
         /** How many seconds of the step wrote its changes. */
-        int seconds() {
-            long first = firstWrittenUs();
-            return 1 + (int) ((Arrays.stream(writtenUs).max().orElse(first) - first) / 1_000_000);
+        final int seconds;
+
+        TargetRows(long[] ids, long[] writtenUs, long[] appliedUs, int count) {
+            this.ids = ids;
+            this.writtenUs = writtenUs;
+            this.appliedUs = appliedUs;
+            this.count = count;
+            LongSummaryStatistics written = Arrays.stream(writtenUs, 0, count).summaryStatistics();
+            this.firstWrittenUs = count == 0 ? 0 : written.getMin();
+            this.seconds = count == 0 ? 1 : 1 + (int) ((written.getMax() - firstWrittenUs) / 1_000_000);
         }
 
         int indexOf(long id) {
-            int at = Arrays.binarySearch(ids, id);
+            int at = Arrays.binarySearch(ids, 0, count, id);
             return at >= 0 ? at : -1;
         }
     }
@@ -183,10 +184,9 @@ final class KafkaSplit {
 
         /** Second by second of the step (by legacy write time), the largest source and sink parts: a lag's shape. */
         String bySecond() {
-            return "worst source/sink part per second of the step, ms: " + java.util.stream.IntStream
-                    .range(0, sinkWorstUs.length)
+            return "worst source/sink part per second of the step, ms: " + IntStream.range(0, sinkWorstUs.length)
                     .mapToObj(i -> sourceWorstUs[i] / 1000 + "/" + sinkWorstUs[i] / 1000)
-                    .collect(java.util.stream.Collectors.joining(" "));
+                    .collect(Collectors.joining(" "));
         }
     }
 }

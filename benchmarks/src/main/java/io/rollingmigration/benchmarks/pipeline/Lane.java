@@ -11,10 +11,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One contender's pipeline, set up end to end: its legacy database and table, its target table, its topic, its
@@ -153,9 +155,9 @@ final class Lane implements AutoCloseable {
     }
 
     /** The offered rates whose changes all reached the target, sustained or not. */
-    java.util.Set<Integer> caughtUpRates() {
+    Set<Integer> caughtUpRates() {
         return steps.stream().filter(StepResult::caughtUp).map(s -> s.load().offeredRate())
-                .collect(java.util.stream.Collectors.toSet());
+                .collect(Collectors.toSet());
     }
 
     /** The lowest offered rate above the highest sustained one that was not sustained, if any. */

@@ -96,7 +96,7 @@ final class LegacyAccounts {
         // contenders share this source.
         config.put("poll.interval.ms", "100");
         // Connect's source producers keep one request in flight; with the default 16 KB batches an envelope of a
-        // few KB (JSON with its schema) goes to the broker three or four at a time, a round trip each: that, not
+        // few KB (JSON with its schema) goes to the broker three at a time, a round trip each: that, not
         // Debezium, capped the source. Both contenders share this source.
         config.put("producer.override.batch.size", "524288");
         return config;

@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * One rung of the rate ladder: what was offered, what the generator managed, the lag the pipeline showed, and the
- * CPU each part of the machine spent while the load ran.
+ * CPU each part of the machine spent from the step's start until the target held every change.
  */
 record StepResult(StepLoad load, boolean caughtUp, StepLag lag, CpuLedger.Spent cpu) {
 
