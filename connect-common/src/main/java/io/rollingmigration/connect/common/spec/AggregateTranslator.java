@@ -3,15 +3,15 @@ package io.rollingmigration.connect.common.spec;
 import io.rollingmigration.connect.common.lineage.SourceKey;
 import io.rollingmigration.connect.common.spec.MappingSpec.AggregateSpec;
 import io.rollingmigration.connect.common.spec.MappingSpec.FieldSpec;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -24,42 +24,44 @@ public final class AggregateTranslator {
     private final String name;
     private final String rule;
     private final String topic;
-    private final String keyField;
     private final Schema keySchema;
     private final Schema valueSchema;
-    private final byte[] namespace;
-    private final List<String> keyColumns;
+    private final TargetKey key;
     private final List<CompiledField> fields;
     private final Map<String, String> dropped;
+    private final Expressions expressions;
     private final boolean needsBindings;
+    private final boolean needsContext;
     private final String ownershipField;
-    private final org.apache.kafka.connect.data.Field keyFieldInValue;
+    private final Field keyFieldInValue;
 
     AggregateTranslator(MappingSpec spec, AggregateSpec aggregate, Expressions expressions) {
         this.name = aggregate.name;
         this.rule = spec.rule();
         this.topic = aggregate.topic;
-        this.keyField = aggregate.key.field;
-        this.namespace = aggregate.key.namespace == null ? null : Uuid5.bytes(aggregate.key.namespace);
-        this.keyColumns = aggregate.key.columns;
+        this.expressions = expressions;
+        this.key = new TargetKey(rule + " aggregate " + name, aggregate.key, expressions);
         this.dropped = aggregate.dropped;
         this.ownershipField = aggregate.ownershipField;
         this.keySchema = SchemaBuilder.struct().name(spec.name() + "." + name + ".Key").version(spec.version())
-                .field(keyField, Schema.STRING_SCHEMA).build();
+                .field(key.field(), Schema.STRING_SCHEMA).build();
         SchemaBuilder value = SchemaBuilder.struct().name(spec.name() + "." + name).version(spec.version())
-                .field(keyField, Schema.STRING_SCHEMA);
+                .field(key.field(), Schema.STRING_SCHEMA);
         List<CompiledField> compiled = new ArrayList<>();
         boolean bindings = false;
+        boolean context = false;
         for (Map.Entry<String, FieldSpec> field : aggregate.fields.entrySet()) {
             CompiledField f = new CompiledField(field.getKey(), field.getValue(), expressions);
             compiled.add(f);
             value.field(field.getKey(), field.getValue().type.schema());
-            bindings |= f.expr != null || f.when != null;
+            bindings |= f.readsExpressions();
+            context |= f.readsContext();
         }
         this.fields = compiled;
         this.needsBindings = bindings;
+        this.needsContext = context;
         this.valueSchema = value.build();
-        this.keyFieldInValue = valueSchema.field(keyField);
+        this.keyFieldInValue = valueSchema.field(key.field());
         for (CompiledField field : compiled) {
             field.target = valueSchema.field(field.name);
         }
@@ -88,12 +90,17 @@ public final class AggregateTranslator {
     }
 
     public String keyField() {
-        return keyField;
+        return key.field();
     }
 
-    /** The legacy columns the target id is made from (by UUIDv5, or the one column as it is). */
+    /** The legacy columns the target id is made from (named by the key, or read by its expression). */
     public List<String> keyColumns() {
-        return keyColumns;
+        return key.columns();
+    }
+
+    /** True when the target id is made from the named legacy key columns only, with no expression. */
+    public boolean keyFromColumns() {
+        return key.fromColumns();
     }
 
     /** Legacy columns dropped on purpose, with the reason: semantic loss made explicit. */
@@ -101,26 +108,29 @@ public final class AggregateTranslator {
         return dropped;
     }
 
-    /** True if some field's expression or condition reads {@code before}, {@code source} or {@code op}. */
+    /**
+     * True if some field's expression or condition reads {@code source}, {@code before} or {@code op}: only then
+     * does a caller need to supply them.
+     */
     public boolean needsContext() {
-        return needsBindings;
+        return needsContext;
+    }
+
+    /** The fields the spec marks {@code masked}: personal data, never shown in errors or drift records. */
+    public List<String> maskedFields() {
+        List<String> masked = new ArrayList<>();
+        fields.stream().filter(f -> f.masked).forEach(f -> masked.add(f.name));
+        return masked;
     }
 
     /** How each value field is derived from a legacy row, in schema order (the key field is not among them). */
     public List<FieldRecipe> recipes() {
         List<FieldRecipe> recipes = new ArrayList<>(fields.size());
         for (CompiledField field : fields) {
-            Map<String, Object> map = null;
-            if (field.map != null) {
-                map = new LinkedHashMap<>();
-                for (Map.Entry<String, String> mapped : field.map.entrySet()) {
-                    map.put(mapped.getKey(), field.type.toConnect(mapped.getValue()));
-                }
-            }
-            recipes.add(new FieldRecipe(field.name, field.type.kind().name().toLowerCase(java.util.Locale.ROOT),
-                    field.from, map, field.type.toConnect(field.fallback), field.failOnUnmapped,
+            recipes.add(new FieldRecipe(field.name, field.type.kind().name().toLowerCase(Locale.ROOT),
+                    field.from, field.map, field.fallback, field.failOnUnmapped,
                     field.expr == null ? null : field.expr.expression(),
-                    field.when != null || field.constant != null || field.refKey != null));
+                    field.when != null || field.constant != null || field.reference != null));
         }
         return recipes;
     }
@@ -130,45 +140,30 @@ public final class AggregateTranslator {
         return ownershipField;
     }
 
-    /** The target id of a legacy row: UUIDv5 of its key columns' canonical JSON, or a column as it is. */
+    /** The target id of a legacy row, as the spec's key says. */
     public String targetId(Map<String, Object> legacyRow) {
-        Map<String, Object> key = new LinkedHashMap<>();
-        for (String column : keyColumns) {
-            if (!legacyRow.containsKey(column)) {
-                throw new DataException(rule + " aggregate " + name + ": legacy key column '" + column
-                        + "' is not in the row " + legacyRow.keySet());
-            }
-            Object value = legacyRow.get(column);
-            if (value == null) {
-                throw new DataException(rule + " aggregate " + name + ": legacy key column '" + column + "' is null");
-            }
-            key.put(column, value);
-        }
-        if (namespace == null) {
-            Object value = key.values().iterator().next();
-            return value instanceof BigDecimal ? ((BigDecimal) value).toPlainString() : value.toString();
-        }
-        return Uuid5.of(namespace, SourceKey.of(key)).toString();
+        return key.of(legacyRow);
     }
 
     public Struct key(String targetId) {
-        return new Struct(keySchema).put(keyField, targetId);
+        return new Struct(keySchema).put(key.field(), targetId);
     }
 
     /**
      * The aggregate for a row state. {@code before} and {@code source} feed expressions; either may be empty.
-     * A value that cannot be translated is a {@link DataException} naming the rule, the field and the legacy key.
+     * A value that cannot be translated is a {@link DataException} naming the rule, the field's path in the spec
+     * and the legacy key, and the value's type (the value only where the field is not masked).
      */
     public Struct translate(String targetId, Map<String, Object> after, Map<String, Object> before,
                             Map<String, Object> source, String op) {
-        Map<String, Object> bindings = needsBindings ? Expressions.bindings(after, before, source, op) : null;
+        Map<String, Object> bindings = needsBindings ? expressions.bindings(after, before, source, op) : null;
         Struct value = new Struct(valueSchema).put(keyFieldInValue, targetId);
         for (CompiledField field : fields) {
             try {
                 value.put(field.target, field.evaluate(after, bindings));
             } catch (DataException | ArithmeticException | IllegalArgumentException e) {
-                throw new DataException(rule + " aggregate " + name + " field " + field.name + " for legacy key "
-                        + legacyKeyText(after) + ": " + e.getMessage(), e);
+                throw new DataException(rule + " " + field.path + " (legacy key " + legacyKeyText(after) + "): "
+                        + e.getMessage(), e);
             }
         }
         return value;
@@ -186,115 +181,95 @@ public final class AggregateTranslator {
     }
 
     private String legacyKeyText(Map<String, Object> row) {
-        Map<String, Object> key = new LinkedHashMap<>();
-        keyColumns.forEach(c -> key.put(c, row.get(c)));
-        return SourceKey.of(key);
+        return key.legacyKeyText(row);
     }
 
     /** A field compiled once: where its value comes from, and how it becomes the target type. */
     private static final class CompiledField {
         final String name;
+        final String path;
         final FieldType type;
         final String from;
-        final Map<String, String> map;
-        final String fallback;
+        /** Legacy value (as text) to the target value, converted to the field's type once. */
+        final Map<String, Object> map;
+        final Object fallback;
         final boolean failOnUnmapped;
         final Expressions.Compiled expr;
         final Expressions.Compiled when;
         final Object constant;
-        final byte[] refNamespace;
-        final Map<String, String> refKey;
-        org.apache.kafka.connect.data.Field target;
+        final Reference reference;
+        final boolean masked;
+        Field target;
 
         CompiledField(String name, FieldSpec spec, Expressions expressions) {
             this.name = name;
+            this.path = spec.path;
             this.type = spec.type;
             this.from = spec.from;
-            this.map = spec.map;
-            this.fallback = spec.fallback;
             this.failOnUnmapped = spec.failOnUnmapped;
+            this.masked = spec.masked;
             this.expr = spec.expr == null ? null : expressions.compile(spec.expr, spec.path + ".expr");
             this.when = spec.when == null ? null : expressions.compile(spec.when, spec.path + ".when");
-            this.refNamespace = spec.refNamespace == null ? null : Uuid5.bytes(spec.refNamespace);
-            this.refKey = spec.refKey;
-            if (when != null && !List.of("bool", "dyn").contains(when.resultType())) {
-                throw new SpecException(spec.path + ".when", "a condition must be a boolean, not "
-                        + when.resultType());
+            this.reference = spec.refNamespace == null ? null : new Reference(spec, expressions);
+            LegacyColumns columns = expressions.columns();
+            if (when != null && !List.of("bool", "null").contains(when.resultType().name())) {
+                throw new SpecException(spec.path + ".when", when.resultType().unknown()
+                        ? "a condition must be a boolean, and this one's type is not known: compare explicitly "
+                        + "(e.g. after.flag == true) or declare the legacy columns' types"
+                        : "a condition must be a boolean, not " + when.resultType());
             }
             if (expr != null) {
-                checkResultType(expr.resultType(), spec.path + ".expr");
+                List<String> untyped = expr.columns().stream()
+                        .filter(c -> columns.type(c) == ColumnType.UNKNOWN).toList();
+                type.refuses(expr.resultType(), untyped).ifPresent(problem -> {
+                    throw new SpecException(spec.path + ".expr", problem);
+                });
             }
+            if (from != null && spec.map == null) {
+                type.refuses(columns.type(from)).ifPresent(problem -> {
+                    throw new SpecException(spec.path + ".from", "'" + from + "': " + problem);
+                });
+            }
+            this.constant = convert(spec.constant, spec.path + ".const");
+            this.fallback = convert(spec.fallback, spec.path + ".default");
+            if (spec.map != null) {
+                Map<String, Object> converted = new java.util.LinkedHashMap<>();
+                spec.map.forEach((legacy, target) -> converted.put(legacy,
+                        convert(target, spec.path + ".map." + legacy)));
+                this.map = java.util.Collections.unmodifiableMap(converted);
+            } else {
+                this.map = null;
+            }
+        }
+
+        private Object convert(String text, String at) {
             try {
-                this.constant = spec.constant == null ? null : type.toConnect(spec.constant);
+                return type.toConnect(text);
             } catch (DataException e) {
-                throw new SpecException(spec.path + ".const", e.getMessage());
-            }
-            if (map != null) {
-                for (Map.Entry<String, String> mapped : map.entrySet()) {
-                    try {
-                        type.toConnect(mapped.getValue());
-                    } catch (DataException e) {
-                        throw new SpecException(spec.path + ".map." + mapped.getKey(), e.getMessage());
-                    }
-                }
+                throw new SpecException(at, e.getMessage());
             }
         }
 
-        /** The referenced aggregate's id, or {@code null} when this row references none. */
-        private String reference(Map<String, Object> after) {
-            Map<String, Object> key = new LinkedHashMap<>();
-            for (Map.Entry<String, String> part : refKey.entrySet()) {
-                if (!after.containsKey(part.getValue())) {
-                    throw new DataException("legacy column '" + part.getValue() + "' is missing from the row");
-                }
-                Object value = after.get(part.getValue());
-                if (value == null) {
-                    return null;
-                }
-                key.put(part.getKey(), value);
-            }
-            return Uuid5.of(refNamespace, SourceKey.of(key)).toString();
+        boolean readsExpressions() {
+            return expr != null || when != null;
         }
 
-        private void checkResultType(String result, String path) {
-            boolean fits;
-            switch (type.kind()) {
-                case STRING:
-                    fits = true;
-                    break;
-                case LONG:
-                case INT:
-                    fits = List.of("int", "uint", "decimal", "dyn").contains(result);
-                    break;
-                case DECIMAL:
-                    fits = List.of("int", "uint", "decimal", "string", "dyn").contains(result);
-                    break;
-                case DOUBLE:
-                    fits = List.of("double", "int", "decimal", "dyn").contains(result);
-                    break;
-                case BOOLEAN:
-                    fits = List.of("bool", "dyn").contains(result);
-                    break;
-                default:
-                    fits = "dyn".equals(result);
-            }
-            if (!fits) {
-                throw new SpecException(path, "the expression yields " + result + ", which is not a " + type);
-            }
+        boolean readsContext() {
+            return (expr != null && expr.readsContext()) || (when != null && when.readsContext());
         }
 
         Object evaluate(Map<String, Object> after, Map<String, Object> bindings) {
-            if (when != null && !Boolean.TRUE.equals(when.evaluate(bindings))) {
+            if (when != null && !Boolean.TRUE.equals(when.evaluate(bindings, masked))) {
                 return null;
             }
             if (constant != null) {
                 return constant;
             }
             if (expr != null) {
-                return type.toConnect(expr.evaluate(bindings));
+                return type.toConnect(expr.evaluate(bindings, masked), masked);
             }
-            if (refKey != null) {
-                return reference(after);
+            if (reference != null) {
+                return reference.of(after);
             }
             if (!after.containsKey(from)) {
                 throw new DataException("legacy column '" + from + "' is missing from the row (dropped or renamed "
@@ -302,20 +277,52 @@ public final class AggregateTranslator {
             }
             Object value = after.get(from);
             if (map == null) {
-                return type.toConnect(value);
+                return type.toConnect(value, masked);
             }
             if (value == null) {
                 return null;
             }
-            String legacy = value instanceof BigDecimal ? ((BigDecimal) value).toPlainString() : value.toString();
+            String legacy = LegacyText.of(value);
             if (map.containsKey(legacy)) {
-                return type.toConnect(map.get(legacy));
+                return map.get(legacy);
             }
             if (failOnUnmapped) {
-                throw new DataException("legacy value '" + legacy + "' of column '" + from + "' is not in the value "
-                        + "map " + map.keySet());
+                throw new DataException("legacy value " + (masked ? "(masked)" : "'" + legacy + "'") + " of column '"
+                        + from + "' is not in the value map " + (masked ? "" : map.keySet()));
             }
-            return type.toConnect(fallback);
+            return fallback;
+        }
+    }
+
+    /** The id of another aggregate, made as that aggregate's own key is; null when this row references none. */
+    private static final class Reference {
+        final byte[] namespace;
+        final Map<String, String> key;
+        final IdName name;
+
+        Reference(FieldSpec spec, Expressions expressions) {
+            this.namespace = Uuid5.bytes(spec.refNamespace);
+            this.key = spec.refKey;
+            this.name = spec.refName == null ? null : IdName.compile(spec.refName, spec.path + ".ref.name",
+                    expressions);
+        }
+
+        String of(Map<String, Object> after) {
+            if (name != null) {
+                return name.anyNull(after) ? null : Uuid5.of(namespace, name.of(after)).toString();
+            }
+            Map<String, Object> values = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, String> part : key.entrySet()) {
+                if (!after.containsKey(part.getValue())) {
+                    throw new DataException("legacy column '" + part.getValue() + "' is missing from the row");
+                }
+                Object value = after.get(part.getValue());
+                if (value == null) {
+                    return null;
+                }
+                values.put(part.getKey(), value);
+            }
+            return Uuid5.of(namespace, SourceKey.of(values)).toString();
         }
     }
 }

@@ -1,50 +1,67 @@
 package io.rollingmigration.connect.common.spec;
 
-import com.google.protobuf.ByteString;
+import com.google.common.collect.ImmutableCollection;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import com.google.protobuf.NullValue;
 import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelBuilder;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
-import dev.cel.common.CelFunctionDecl;
-import dev.cel.common.CelOverloadDecl;
+import dev.cel.common.CelException;
+import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
+import dev.cel.common.ast.CelExpr;
 import dev.cel.common.types.CelType;
+import dev.cel.common.types.CelTypeProvider;
+import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
-import dev.cel.common.types.OpaqueType;
+import dev.cel.common.types.NullableType;
 import dev.cel.common.types.SimpleType;
+import dev.cel.common.types.StructType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
+import org.apache.kafka.connect.errors.DataException;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.time.temporal.TemporalAccessor;
-import java.util.ArrayList;
+import java.util.AbstractMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The mapping spec's expression language: CEL (Common Expression Language), which is not Turing-complete, has no
  * reflection, no I/O and no access to the JVM, and is compiled and type-checked once. Expressions see the legacy
- * row as {@code after} and {@code before} (maps of column to value), the Debezium source block as {@code source},
- * and the operation as {@code op}.
+ * row as {@code after} and {@code before}, the Debezium source block as {@code source}, and the operation as
+ * {@code op}; with CEL's string, math, encoder and optional-value extensions and the spec's own functions
+ * ({@link SpecFunctions}).
  *
- * <p>CEL has no decimal type, so money is a {@code decimal} type added here: {@code decimal(x)} makes one from a
- * column, a string or an int, and {@code + - * /}, comparisons and {@code string()} are exact ({@link BigDecimal};
- * division to 34 significant digits); {@code same(a, b)} says whether two amounts are equal ({@code ==} on decimals is
- * refused). Temporal values appear in expressions as ISO-8601 strings; SQL NULL is {@code null}.
+ * <p>Where the legacy columns' types are known (declared in the spec, or read from the legacy table), a column
+ * reference has that type when the expression is checked, and each row's values are brought into it before
+ * evaluation, so an expression that type-checks meets the values it was checked against. Dates, times and
+ * timestamps are CEL timestamps and durations; decimals are exact ({@code decimal}); SQL NULL is {@code null}.
  */
 public final class Expressions {
 
-    static final OpaqueType DECIMAL = OpaqueType.create("decimal");
-    private static final CelType ROW = MapType.create(SimpleType.STRING, SimpleType.DYN);
+    static final dev.cel.common.types.OpaqueType DECIMAL = SpecFunctions.DECIMAL;
+    private static final CelType UNTYPED_ROW = MapType.create(SimpleType.STRING, SimpleType.DYN);
+    private static final CelOptions OPTIONS = CelOptions.current().enableTimestampEpoch(true).build();
 
     private final Cel cel;
+    private final LegacyColumns columns;
+    private final List<String> rows;
+
+    /** The mapping spec's variables over undeclared columns. */
+    public Expressions() {
+        this(LegacyColumns.undeclared());
+    }
 
     /** The mapping spec's variables: {@code after}, {@code before}, {@code source} and {@code op}. */
-    public Expressions() {
-        this(List.of("after", "before", "source"), true);
+    public Expressions(LegacyColumns columns) {
+        this(columns, List.of("after", "before"), true);
     }
 
     /**
@@ -52,115 +69,153 @@ public final class Expressions {
      * row), so that one expression can state an invariant across both stores.
      */
     public static Expressions forComparison() {
-        return new Expressions(List.of("legacy", "target"), false);
+        return forComparison(LegacyColumns.undeclared());
     }
 
-    private Expressions(List<String> rows, boolean withOperation) {
-        dev.cel.bundle.CelBuilder builder = CelFactory.standardCelBuilder()
-                .setStandardMacros(CelStandardMacro.STANDARD_MACROS);
-        rows.forEach(row -> builder.addVar(row, ROW));
-        if (withOperation) {
-            builder.addVar("op", SimpleType.STRING);
+    public static Expressions forComparison(LegacyColumns legacyColumns) {
+        return new Expressions(legacyColumns, List.of("legacy"), false);
+    }
+
+    private Expressions(LegacyColumns columns, List<String> rows, boolean spec) {
+        this.columns = columns;
+        this.rows = rows;
+        CelLibraries libraries = new CelLibraries(OPTIONS);
+        SpecFunctions functions = new SpecFunctions(libraries.stringBindings());
+        CelType row = columns.declared() ? rowType(columns) : UNTYPED_ROW;
+        CelBuilder builder = CelFactory.standardCelBuilder()
+                .setOptions(OPTIONS)
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .addCompilerLibraries(libraries.compilerLibraries())
+                .addRuntimeLibraries(libraries.runtimeLibraries())
+                .addFunctionDeclarations(functions.declarations())
+                // Ours first: the runtime keeps the first binding of an overload id.
+                .addFunctionBindings(functions.bindings())
+                .addFunctionBindings(libraries.nullSafeBindings());
+        if (row instanceof StructType struct) {
+            builder.setTypeProvider(new RowTypes(struct));
         }
-        cel = builder
-                .addFunctionDeclarations(
-                        CelFunctionDecl.newFunctionDeclaration("decimal",
-                                CelOverloadDecl.newGlobalOverload("decimal_of", DECIMAL, SimpleType.DYN)),
-                        binary("_+_", "add_decimal"), binary("_-_", "subtract_decimal"),
-                        binary("_*_", "multiply_decimal"), binary("_/_", "divide_decimal"),
-                        compare("_<_", "less_decimal"), compare("_<=_", "less_equals_decimal"),
-                        compare("_>_", "greater_decimal"), compare("_>=_", "greater_equals_decimal"),
-                        CelFunctionDecl.newFunctionDeclaration("same",
-                                CelOverloadDecl.newGlobalOverload("same_decimal", SimpleType.BOOL, DECIMAL, DECIMAL)),
-                        CelFunctionDecl.newFunctionDeclaration("string",
-                                CelOverloadDecl.newGlobalOverload("string_decimal", SimpleType.STRING, DECIMAL)))
-                .addFunctionBindings(
-                        CelFunctionBinding.from("decimal_of", Object.class, Expressions::decimal),
-                        CelFunctionBinding.from("add_decimal", BigDecimal.class, BigDecimal.class,
-                                (a, b) -> normal(a.add(b))),
-                        CelFunctionBinding.from("subtract_decimal", BigDecimal.class, BigDecimal.class,
-                                (a, b) -> normal(a.subtract(b))),
-                        CelFunctionBinding.from("multiply_decimal", BigDecimal.class, BigDecimal.class,
-                                (a, b) -> normal(a.multiply(b))),
-                        CelFunctionBinding.from("divide_decimal", BigDecimal.class, BigDecimal.class,
-                                Expressions::divide),
-                        CelFunctionBinding.from("same_decimal", BigDecimal.class, BigDecimal.class,
-                                (a, b) -> a.compareTo(b) == 0),
-                        CelFunctionBinding.from("less_decimal", BigDecimal.class, BigDecimal.class,
-                                (a, b) -> a.compareTo(b) < 0),
-                        CelFunctionBinding.from("less_equals_decimal", BigDecimal.class, BigDecimal.class,
-                                (a, b) -> a.compareTo(b) <= 0),
-                        CelFunctionBinding.from("greater_decimal", BigDecimal.class, BigDecimal.class,
-                                (a, b) -> a.compareTo(b) > 0),
-                        CelFunctionBinding.from("greater_equals_decimal", BigDecimal.class, BigDecimal.class,
-                                (a, b) -> a.compareTo(b) >= 0),
-                        CelFunctionBinding.from("string_decimal", BigDecimal.class, BigDecimal::toPlainString))
-                .build();
+        rows.forEach(name -> builder.addVar(name, row));
+        if (spec) {
+            builder.addVar("source", UNTYPED_ROW);
+            builder.addVar("op", SimpleType.STRING);
+        } else {
+            builder.addVar("target", UNTYPED_ROW);
+        }
+        cel = builder.build();
+    }
+
+    /** The legacy columns expressions were checked against. */
+    public LegacyColumns columns() {
+        return columns;
+    }
+
+    private static StructType rowType(LegacyColumns columns) {
+        Map<String, CelType> fields = new HashMap<>();
+        columns.asMap().forEach((name, type) -> fields.put(name, celType(type)));
+        return StructType.create("legacy.row", ImmutableSet.copyOf(fields.keySet()),
+                name -> Optional.ofNullable(fields.get(name)));
+    }
+
+    /** A column's static type; every one but the temporal and decimal ones is nullable as CEL's wrappers are. */
+    private static CelType celType(ColumnType type) {
+        return switch (type) {
+            case STRING -> NullableType.create(SimpleType.STRING);
+            case LONG -> NullableType.create(SimpleType.INT);
+            case DOUBLE -> NullableType.create(SimpleType.DOUBLE);
+            case BOOLEAN -> NullableType.create(SimpleType.BOOL);
+            case BYTES -> NullableType.create(SimpleType.BYTES);
+            case DECIMAL -> DECIMAL;
+            case DATE, TIMESTAMP, TIMESTAMPTZ -> SimpleType.TIMESTAMP;
+            case TIME -> SimpleType.DURATION;
+            case LIST -> ListType.create(SimpleType.DYN);
+            case UNKNOWN -> SimpleType.DYN;
+        };
     }
 
     /** Compiles and type-checks; a problem is a {@link SpecException} at {@code path} with CEL's message. */
     public Compiled compile(String expression, String path) {
+        CelAbstractSyntaxTree ast;
         try {
-            CelAbstractSyntaxTree ast = cel.compile(expression).getAst();
-            rejectDecimalEquality(ast, path);
-            return new Compiled(expression, cel.createProgram(ast), ast.getResultType(), path, ast.getExpr());
+            ast = cel.compile(expression).getAst();
         } catch (CelValidationException e) {
             throw new SpecException(path, "invalid expression: " + e.getMessage());
-        } catch (dev.cel.common.CelException e) {
+        }
+        CallChecks.check(ast, path);
+        try {
+            return new Compiled(expression, cel.createProgram(ast), StaticType.of(ast.getResultType()), path,
+                    ast.getExpr(), referencedColumns(ast), readsContext(ast));
+        } catch (CelException e) {
             throw new SpecException(path, "cannot compile expression: " + e.getMessage());
         }
     }
 
-    /**
-     * CEL's own == and != cannot be given a decimal overload, and on values they compare representations, not
-     * amounts: an expression that would silently be false is refused at compile time instead.
-     */
-    private static void rejectDecimalEquality(CelAbstractSyntaxTree ast, String path) {
-        boolean comparesDecimals = dev.cel.common.navigation.CelNavigableAst.fromAst(ast).getRoot().allNodes()
+    /** True if the expression reads {@code before}, {@code source} or {@code op}: more than the row itself. */
+    private static boolean readsContext(CelAbstractSyntaxTree ast) {
+        return dev.cel.common.navigation.CelNavigableAst.fromAst(ast).getRoot().allNodes()
                 .map(node -> node.expr())
-                .filter(expr -> expr.getKind() == dev.cel.common.ast.CelExpr.ExprKind.Kind.CALL)
-                .map(expr -> expr.call())
-                .filter(call -> call.function().equals("_==_") || call.function().equals("_!=_"))
-                .anyMatch(call -> call.args().stream().anyMatch(arg -> ast.getType(arg.id())
-                        .map(DECIMAL::equals).orElse(false)));
-        if (comparesDecimals) {
-            throw new SpecException(path, "decimals are compared with same(a, b) (or <, <=, >, >=); == and != "
-                    + "would compare their representations, not their amounts");
-        }
+                .filter(expr -> expr.getKind() == CelExpr.ExprKind.Kind.IDENT)
+                .anyMatch(expr -> Set.of("before", "source", "op").contains(expr.ident().name()));
     }
 
-    /** The variables an expression is evaluated over, converted once per record into CEL's values. */
-    public static Map<String, Object> bindings(Map<String, Object> after, Map<String, Object> before,
-                                               Map<String, Object> source, String op) {
+    private Set<String> referencedColumns(CelAbstractSyntaxTree ast) {
+        Set<String> referenced = new LinkedHashSet<>();
+        dev.cel.common.navigation.CelNavigableAst.fromAst(ast).getRoot().allNodes()
+                .map(node -> node.expr())
+                .filter(expr -> expr.getKind() == CelExpr.ExprKind.Kind.SELECT)
+                .filter(expr -> expr.select().operand().getKind() == CelExpr.ExprKind.Kind.IDENT
+                        && rows.contains(expr.select().operand().ident().name()))
+                .forEach(expr -> referenced.add(expr.select().field()));
+        return referenced;
+    }
+
+    /** The variables an expression is evaluated over, converted into CEL's values as an expression reads them. */
+    public Map<String, Object> bindings(Map<String, Object> after, Map<String, Object> before,
+                                        Map<String, Object> source, String op) {
         Map<String, Object> bindings = new HashMap<>(8);
-        bindings.put("after", celRow(after));
-        bindings.put("before", celRow(before));
-        bindings.put("source", celRow(source));
+        bindings.put("after", celRow(after, columns));
+        bindings.put("before", celRow(before, columns));
+        bindings.put("source", celRow(source, LegacyColumns.undeclared()));
         bindings.put("op", op);
         return bindings;
     }
 
     /** Bindings for {@link #forComparison()}: the legacy row and the target row. */
-    public static Map<String, Object> comparisonBindings(Map<String, Object> legacy, Map<String, Object> target) {
+    public Map<String, Object> comparisonBindings(Map<String, Object> legacy, Map<String, Object> target) {
         Map<String, Object> bindings = new HashMap<>(4);
-        bindings.put("legacy", celRow(legacy));
-        bindings.put("target", celRow(target));
+        bindings.put("legacy", celRow(legacy, columns));
+        bindings.put("target", celRow(target, LegacyColumns.undeclared()));
         return bindings;
     }
 
-    private static Map<String, Object> celRow(Map<String, Object> row) {
-        return row == null ? Map.of() : new CelRow(row);
+    private static Map<String, Object> celRow(Map<String, Object> row, LegacyColumns columns) {
+        return row == null ? Map.of() : new CelRow(row, columns);
+    }
+
+    /** The type provider that lets the checker see the legacy row's columns and their types. */
+    private record RowTypes(StructType row) implements CelTypeProvider {
+        @Override
+        public ImmutableCollection<CelType> types() {
+            return ImmutableList.of(row);
+        }
+
+        @Override
+        public Optional<CelType> findType(String typeName) {
+            return row.name().equals(typeName) ? Optional.of(row) : Optional.empty();
+        }
     }
 
     /**
-     * A row as CEL sees it, each column converted into CEL's value when an expression reads it: an expression
-     * reads a few columns of a wide row, and converting them all for every record cost more than evaluating it.
+     * A row as CEL sees it, each column brought into its declared type and converted into CEL's value when an
+     * expression reads it: an expression reads a few columns of a wide row, and converting them all for every
+     * record cost more than evaluating it.
      */
-    private static final class CelRow extends java.util.AbstractMap<String, Object> {
+    private static final class CelRow extends AbstractMap<String, Object> {
         private final Map<String, Object> row;
+        private final LegacyColumns columns;
 
-        CelRow(Map<String, Object> row) {
+        CelRow(Map<String, Object> row, LegacyColumns columns) {
             this.row = row;
+            this.columns = columns;
         }
 
         @Override
@@ -168,9 +223,19 @@ public final class Expressions {
             Object value = row.get(column);
             if (value == null) {
                 // A SQL NULL is CEL's null, so that 'after.x == null' holds instead of leaving the value unknown.
-                return row.containsKey(column) ? com.google.protobuf.NullValue.NULL_VALUE : null;
+                return row.containsKey(column) ? NullValue.NULL_VALUE : null;
             }
-            return celValue(value);
+            return CelValues.toCel(typed((String) column, value));
+        }
+
+        private Object typed(String column, Object value) {
+            ColumnType type = columns.type(column);
+            try {
+                return type.coerce(value);
+            } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
+                throw new DataException("legacy column '" + column + "' is declared " + type.modelName()
+                        + ", but the row holds a " + value.getClass().getSimpleName() + " that is not one");
+            }
         }
 
         @Override
@@ -184,124 +249,95 @@ public final class Expressions {
         }
 
         @Override
-        public java.util.Set<Entry<String, Object>> entrySet() {
+        public Set<Entry<String, Object>> entrySet() {
             Map<String, Object> values = new HashMap<>(row.size() * 2);
-            row.forEach((column, value) -> values.put(column, value == null
-                    ? com.google.protobuf.NullValue.NULL_VALUE : celValue(value)));
+            row.keySet().forEach(column -> values.put(column, get(column)));
             return values.entrySet();
         }
-    }
-
-    static Object celValue(Object value) {
-        if (value instanceof BigDecimal) {
-            return normal((BigDecimal) value);
-        }
-        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            return ((Number) value).longValue();
-        }
-        if (value instanceof Float) {
-            return ((Float) value).doubleValue();
-        }
-        if (value instanceof byte[]) {
-            return ByteString.copyFrom((byte[]) value);
-        }
-        if (value instanceof TemporalAccessor) {
-            return value.toString();
-        }
-        if (value instanceof List) {
-            List<Object> items = new ArrayList<>();
-            ((List<?>) value).forEach(item -> items.add(celValue(item)));
-            return items;
-        }
-        return value;
-    }
-
-    /**
-     * Exact division to 34 significant digits. Dividing by a power of ten (cents to units, say) only moves the
-     * decimal point, which spares a long division per record.
-     */
-    private static BigDecimal divide(BigDecimal dividend, BigDecimal divisor) {
-        if (divisor.unscaledValue().equals(java.math.BigInteger.ONE)) {
-            return normal(dividend.scaleByPowerOfTen(divisor.scale()));
-        }
-        return normal(dividend.divide(divisor, MathContext.DECIMAL128));
-    }
-
-    /** Decimals are kept without trailing zeros inside expressions, so equal amounts compare equal. */
-    private static BigDecimal normal(BigDecimal value) {
-        return value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
-    }
-
-    private static BigDecimal decimal(Object value) {
-        if (value instanceof BigDecimal) {
-            return normal((BigDecimal) value);
-        }
-        if (value instanceof Long || value instanceof String) {
-            try {
-                return normal(new BigDecimal(value.toString().trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("decimal('" + value + "'): not a number");
-            }
-        }
-        throw new IllegalArgumentException("decimal() takes a decimal column, an int or a string, not "
-                + (value == null ? "null" : value.getClass().getSimpleName())
-                + (value instanceof Double ? " (a double would not be exact)" : ""));
-    }
-
-    private static CelFunctionDecl binary(String operator, String overload) {
-        return CelFunctionDecl.newFunctionDeclaration(operator,
-                CelOverloadDecl.newGlobalOverload(overload, DECIMAL, DECIMAL, DECIMAL));
-    }
-
-    private static CelFunctionDecl compare(String operator, String overload) {
-        return CelFunctionDecl.newFunctionDeclaration(operator,
-                CelOverloadDecl.newGlobalOverload(overload, SimpleType.BOOL, DECIMAL, DECIMAL));
     }
 
     /** A compiled expression, safe to evaluate from one thread at a time per record. */
     public static final class Compiled {
         private final String text;
         private final CelRuntime.Program program;
-        private final CelType resultType;
+        private final StaticType resultType;
         private final String path;
-        private final dev.cel.common.ast.CelExpr expression;
+        private final CelExpr expression;
+        private final Set<String> columns;
+        private final boolean readsContext;
 
-        Compiled(String text, CelRuntime.Program program, CelType resultType, String path,
-                 dev.cel.common.ast.CelExpr expression) {
+        Compiled(String text, CelRuntime.Program program, StaticType resultType, String path, CelExpr expression,
+                 Set<String> columns, boolean readsContext) {
+            this.readsContext = readsContext;
             this.expression = expression;
             this.text = text;
             this.program = program;
             this.resultType = resultType;
             this.path = path;
+            this.columns = columns;
         }
 
         /** The checked expression tree. */
-        public dev.cel.common.ast.CelExpr expression() {
+        public CelExpr expression() {
             return expression;
         }
 
-        /** Evaluates; the result is in the normalised value model (decimals as {@link BigDecimal}). */
+        /** The legacy columns the expression reads (through {@code after}, {@code before} or {@code legacy}). */
+        public Set<String> columns() {
+            return columns;
+        }
+
+        /** True if the expression reads {@code before}, {@code source} or {@code op}. */
+        public boolean readsContext() {
+            return readsContext;
+        }
+
+        /** Evaluates; the result is in the normalised value model (decimals as {@link java.math.BigDecimal}). */
         public Object evaluate(Map<String, Object> bindings) {
+            return evaluate(bindings, false);
+        }
+
+        /**
+         * Evaluates; a failure is a {@link DataException} naming the expression's path and the type of the value
+         * it could not take, and with {@code masked} never the value itself.
+         */
+        public Object evaluate(Map<String, Object> bindings, boolean masked) {
             try {
-                Object result = program.eval(bindings);
-                if (result instanceof dev.cel.common.values.NullValue
-                        || result instanceof com.google.protobuf.NullValue) {
-                    return null;
-                }
-                return result instanceof ByteString ? ((ByteString) result).toByteArray() : result;
+                return CelValues.fromCel(program.eval(bindings));
             } catch (CelEvaluationException e) {
-                throw new org.apache.kafka.connect.errors.DataException(path + ": expression '" + text
-                        + "' failed: " + e.getMessage(), e);
+                throw new DataException(path + ": expression '" + text + "' failed: " + describe(e, masked), e);
             }
         }
 
-        /** CEL's static type of the result ({@code dyn} when it depends on row values). */
-        public String resultType() {
-            return resultType.name();
+        private static String describe(CelEvaluationException e, boolean masked) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof FunctionFailure failure) {
+                    return failure.describe(masked);
+                }
+                if (cause instanceof ArithmeticException) {
+                    return cause.getMessage();
+                }
+            }
+            String hint = e.getErrorCode() == dev.cel.common.CelErrorCode.OVERLOAD_NOT_FOUND
+                    ? " (an operator or conversion met a null or a value of another type: guard it with "
+                    + "coalesce(...), a condition, or when:)" : "";
+            if (masked) {
+                return "evaluation error " + e.getErrorCode() + hint + " (values masked)";
+            }
+            return e.getMessage() + hint;
+        }
+
+        /** CEL's static type of the result ({@code dyn} when it depends on values of unknown type). */
+        public StaticType resultType() {
+            return resultType;
         }
 
         public String text() {
             return text;
+        }
+
+        public String path() {
+            return path;
         }
     }
 }

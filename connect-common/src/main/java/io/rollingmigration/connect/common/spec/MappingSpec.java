@@ -23,10 +23,10 @@ public final class MappingSpec {
     private final String name;
     private final int version;
     private final String source;
-    private final List<String> sourceColumns;
+    private final LegacyColumns sourceColumns;
     private final Map<String, AggregateSpec> aggregates;
 
-    private MappingSpec(String name, int version, String source, List<String> sourceColumns,
+    private MappingSpec(String name, int version, String source, LegacyColumns sourceColumns,
                         Map<String, AggregateSpec> aggregates) {
         this.name = name;
         this.version = version;
@@ -60,7 +60,7 @@ public final class MappingSpec {
             throw new SpecException("version", "a positive whole number is required");
         }
         String source = text(root, "source", "");
-        List<String> columns = strings(root.path("columns"), "columns");
+        LegacyColumns columns = columns(root.path("columns"));
         JsonNode aggregatesNode = root.path("aggregates");
         if (!aggregatesNode.isObject() || aggregatesNode.size() == 0) {
             throw new SpecException("aggregates", "at least one aggregate is required");
@@ -93,9 +93,33 @@ public final class MappingSpec {
         return source;
     }
 
-    /** The legacy columns, if the spec declares them (then references are checked when the spec compiles). */
-    public List<String> sourceColumns() {
+    /**
+     * The legacy columns, if the spec declares them: then references are checked when the spec compiles, and where
+     * their types are declared, every expression's type too.
+     */
+    public LegacyColumns sourceColumns() {
         return sourceColumns;
+    }
+
+    /** {@code columns: [a, b]} (names) or {@code columns: {a: bigint, b: numeric(12,4)}} (names with types). */
+    private static LegacyColumns columns(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, ColumnType> typed = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> {
+                JsonNode type = e.getValue();
+                if (type.isNull() || (type.isTextual() && type.asText().isBlank())) {
+                    typed.put(e.getKey(), ColumnType.UNKNOWN);
+                } else if (type.isTextual()) {
+                    typed.put(e.getKey(), ColumnType.parse(type.asText(), "columns." + e.getKey()));
+                } else {
+                    throw new SpecException("columns." + e.getKey(), "a column type (text, bigint, numeric(12,4), "
+                            + "date...) is required");
+                }
+            });
+            return LegacyColumns.typed(typed);
+        }
+        List<String> names = strings(node, "columns");
+        return names.isEmpty() ? LegacyColumns.undeclared() : LegacyColumns.named(names);
     }
 
     public Map<String, AggregateSpec> aggregates() {
@@ -127,7 +151,7 @@ public final class MappingSpec {
             return values;
         }
         if (!node.isArray()) {
-            throw new SpecException(path, "a list of names is required");
+            throw new SpecException(path, "a list of names (or, for columns, a map of name to type) is required");
         }
         node.forEach(item -> values.add(item.asText()));
         return values;
@@ -209,47 +233,95 @@ public final class MappingSpec {
         }
     }
 
-    /** How the target key is made: UUIDv5 of the legacy key columns, or a legacy column as it is. */
+    /**
+     * How the target key is made: UUIDv5 of the legacy key columns' canonical JSON or of a name built by an
+     * expression, a legacy column as it is, or an expression.
+     */
     public static final class KeySpec {
         final String field;
         final UUID namespace;
         final List<String> columns;
+        /** The canonical JSON's names of {@link #columns}, when they differ from the column names. */
+        final Map<String, String> renamed;
         final String column;
+        /** The name UUIDv5 hashes, or with no namespace the key itself, as an expression; or {@code null}. */
+        final String expr;
+        final String path;
 
-        private KeySpec(String field, UUID namespace, List<String> columns, String column) {
+        private KeySpec(String field, UUID namespace, List<String> columns, Map<String, String> renamed,
+                        String column, String expr, String path) {
             this.field = field;
             this.namespace = namespace;
             this.columns = columns;
+            this.renamed = renamed;
             this.column = column;
+            this.expr = expr;
+            this.path = path;
         }
 
         static KeySpec parse(JsonNode node, String path) {
             if (!node.isObject()) {
-                throw new SpecException(path, "a key is required: {field, uuid5: {namespace, columns}} or "
-                        + "{field, column}");
+                throw new SpecException(path, "a key is required: {field, uuid5: {namespace, columns}}, {field, "
+                        + "uuid5: {namespace, name}}, {field, column} or {field, expr}");
             }
-            known(node, path, Set.of("field", "uuid5", "column"));
+            known(node, path, Set.of("field", "uuid5", "column", "expr"));
             String field = node.path("field").isMissingNode() ? "id" : text(node, "field", path);
             JsonNode uuid5 = node.path("uuid5");
             String column = optionalText(node, "column", path);
-            if (uuid5.isMissingNode() == (column == null)) {
-                throw new SpecException(path, "exactly one of uuid5 or column is required");
+            String expr = optionalText(node, "expr", path);
+            int forms = (uuid5.isMissingNode() ? 0 : 1) + (column == null ? 0 : 1) + (expr == null ? 0 : 1);
+            if (forms != 1) {
+                throw new SpecException(path, "exactly one of uuid5, column or expr is required");
             }
             if (column != null) {
-                return new KeySpec(field, null, List.of(column), column);
+                return new KeySpec(field, null, List.of(column), Map.of(), column, null, path);
             }
-            known(uuid5, path + ".uuid5", Set.of("namespace", "columns"));
-            UUID namespace;
-            try {
-                namespace = UUID.fromString(text(uuid5, "namespace", path + ".uuid5"));
-            } catch (IllegalArgumentException e) {
-                throw new SpecException(path + ".uuid5.namespace", "not a UUID: " + uuid5.path("namespace").asText());
+            if (expr != null) {
+                return new KeySpec(field, null, List.of(), Map.of(), null, expr, path + ".expr");
             }
-            List<String> columns = strings(uuid5.path("columns"), path + ".uuid5.columns");
+            String uuidPath = path + ".uuid5";
+            if (!uuid5.isObject()) {
+                throw new SpecException(uuidPath, "{namespace, columns: [...]} or {namespace, name: <expression>} "
+                        + "is required");
+            }
+            known(uuid5, uuidPath, Set.of("namespace", "columns", "name"));
+            UUID namespace = namespace(uuid5, uuidPath);
+            String name = optionalText(uuid5, "name", uuidPath);
+            JsonNode columnsNode = uuid5.path("columns");
+            if ((name == null) == columnsNode.isMissingNode()) {
+                throw new SpecException(uuidPath, "exactly one of columns or name is required");
+            }
+            if (name != null) {
+                return new KeySpec(field, namespace, List.of(), Map.of(), null, name, uuidPath + ".name");
+            }
+            Map<String, String> renamed = new LinkedHashMap<>();
+            List<String> columns = new ArrayList<>();
+            if (columnsNode.isObject()) {
+                // {canonical name: column}: the key of a table whose columns are named otherwise (a fragment's)
+                columnsNode.fields().forEachRemaining(e -> {
+                    if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
+                        throw new SpecException(uuidPath + ".columns." + e.getKey(), "a legacy column name is required");
+                    }
+                    columns.add(e.getValue().asText());
+                    renamed.put(e.getValue().asText(), e.getKey());
+                });
+            } else {
+                columns.addAll(strings(columnsNode, uuidPath + ".columns"));
+            }
             if (columns.isEmpty()) {
-                throw new SpecException(path + ".uuid5.columns", "name the legacy key columns");
+                throw new SpecException(uuidPath + ".columns", "name the legacy key columns");
             }
-            return new KeySpec(field, namespace, columns, null);
+            return new KeySpec(field, namespace, columns, renamed, null, null, path);
+        }
+    }
+
+    /** A namespace UUID, or one of RFC 4122's by name (dns, url, oid, x500). */
+    static UUID namespace(JsonNode node, String path) {
+        String text = text(node, "namespace", path);
+        try {
+            return SpecFunctions.namespace(text);
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(path + ".namespace", "not a UUID (nor dns, url, oid or x500): " + text);
         }
     }
 
@@ -265,6 +337,10 @@ public final class MappingSpec {
         UUID refNamespace;
         /** A reference: the referenced legacy key's column name to the column of this row holding its value. */
         Map<String, String> refKey;
+        /** A reference: the name UUIDv5 hashes, as an expression; or {@code null}. */
+        String refName;
+        /** Personal data: failures name the value's type, never the value. */
+        boolean masked;
         final Map<String, String> map;
         final String fallback;
         final boolean failOnUnmapped;
@@ -294,7 +370,12 @@ public final class MappingSpec {
             if (!node.isObject()) {
                 throw new SpecException(path, "a field is a column name or an object");
             }
-            known(node, path, Set.of("type", "from", "map", "default", "unmapped", "expr", "when", "const", "ref"));
+            known(node, path, Set.of("type", "from", "map", "default", "unmapped", "expr", "when", "const", "ref",
+                    "masked"));
+            JsonNode maskedNode = node.path("masked");
+            if (!maskedNode.isMissingNode() && !maskedNode.isBoolean()) {
+                throw new SpecException(path + ".masked", "true or false is required");
+            }
             FieldType type = FieldType.parse(node.path("type").isMissingNode() ? "string"
                     : node.path("type").asText(), path + ".type");
             String from = optionalText(node, "from", path);
@@ -307,7 +388,9 @@ public final class MappingSpec {
                 throw new SpecException(path, "exactly one of from, expr, const or ref is required");
             }
             if (!ref.isMissingNode()) {
-                return reference(node, ref, type, path);
+                FieldSpec spec = reference(node, ref, type, path);
+                spec.masked = maskedNode.asBoolean(false);
+                return spec;
             }
             Map<String, String> map = null;
             String fallback = null;
@@ -337,20 +420,24 @@ public final class MappingSpec {
             } else if (!node.path("default").isMissingNode() || !node.path("unmapped").isMissingNode()) {
                 throw new SpecException(path, "default and unmapped belong to a value map");
             }
-            return new FieldSpec(path, type, from, map, fallback, fail, expr, optionalText(node, "when", path),
-                    constant);
+            FieldSpec spec = new FieldSpec(path, type, from, map, fallback, fail, expr,
+                    optionalText(node, "when", path), constant);
+            spec.masked = maskedNode.asBoolean(false);
+            return spec;
         }
 
         /**
-         * {@code ref: {uuid5: <namespace>, key: {<referenced key column>: <column of this row>}}}: the id of another
-         * aggregate, made as that aggregate's own key is, so references agree with the referenced rows' ids.
+         * {@code ref: {uuid5: <namespace>, key: {<referenced key column>: <column of this row>}}} or {@code ref:
+         * {uuid5: <namespace>, name: <expression>}}: the id of another aggregate, made as that aggregate's own key
+         * is, so references agree with the referenced rows' ids.
          */
         private static FieldSpec reference(JsonNode node, JsonNode ref, FieldType type, String path) {
             String refPath = path + ".ref";
             if (!ref.isObject()) {
-                throw new SpecException(refPath, "a reference is {uuid5: <namespace>, key: {<key column>: <column>}}");
+                throw new SpecException(refPath, "a reference is {uuid5: <namespace>, key: {<key column>: <column>}} "
+                        + "or {uuid5: <namespace>, name: <expression>}");
             }
-            known(ref, refPath, Set.of("uuid5", "key"));
+            known(ref, refPath, Set.of("uuid5", "key", "name"));
             if (!"string".equals(type.toString())) {
                 throw new SpecException(path + ".type", "a reference is a string id");
             }
@@ -359,26 +446,33 @@ public final class MappingSpec {
             }
             UUID namespace;
             try {
-                namespace = UUID.fromString(text(ref, "uuid5", refPath));
+                namespace = SpecFunctions.namespace(text(ref, "uuid5", refPath));
             } catch (IllegalArgumentException e) {
                 throw new SpecException(refPath + ".uuid5", "not a UUID: " + ref.path("uuid5").asText());
             }
+            String name = optionalText(ref, "name", refPath);
             JsonNode keyNode = ref.path("key");
-            if (!keyNode.isObject() || keyNode.size() == 0) {
-                throw new SpecException(refPath + ".key", "name each key column of the referenced aggregate and the "
-                        + "column of this row that holds it, e.g. {id: customer_id}");
+            if ((name == null) == keyNode.isMissingNode()) {
+                throw new SpecException(refPath, "exactly one of key or name is required");
             }
             Map<String, String> key = new LinkedHashMap<>();
-            keyNode.fields().forEachRemaining(e -> {
-                if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
-                    throw new SpecException(refPath + ".key." + e.getKey(), "a legacy column name is required");
+            if (name == null) {
+                if (!keyNode.isObject() || keyNode.size() == 0) {
+                    throw new SpecException(refPath + ".key", "name each key column of the referenced aggregate and "
+                            + "the column of this row that holds it, e.g. {id: customer_id}");
                 }
-                key.put(e.getKey(), e.getValue().asText());
-            });
+                keyNode.fields().forEachRemaining(e -> {
+                    if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
+                        throw new SpecException(refPath + ".key." + e.getKey(), "a legacy column name is required");
+                    }
+                    key.put(e.getKey(), e.getValue().asText());
+                });
+            }
             FieldSpec spec = new FieldSpec(path, type, null, null, null, false, null,
                     optionalText(node, "when", path), null);
             spec.refNamespace = namespace;
-            spec.refKey = key;
+            spec.refKey = name == null ? key : null;
+            spec.refName = name;
             return spec;
         }
     }

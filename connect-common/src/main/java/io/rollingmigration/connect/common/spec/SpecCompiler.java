@@ -3,6 +3,7 @@ package io.rollingmigration.connect.common.spec;
 import io.rollingmigration.connect.common.spec.MappingSpec.AggregateSpec;
 import io.rollingmigration.connect.common.spec.MappingSpec.FieldSpec;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Compiles a parsed spec: every expression is compiled and type-checked, every constant and mapped value converted
- * once, and, when the spec declares its legacy columns, every reference to a column checked. Problems are
- * {@link SpecException}s with their path in the spec.
+ * Compiles a parsed spec: every expression is compiled and type-checked against the legacy columns' types where
+ * they are known, every result checked to fit its field's declared type, every constant, mapped value and default
+ * converted once, and, when the spec declares its legacy columns, every reference to a column checked. Problems
+ * are {@link SpecException}s with their path in the spec.
  */
 public final class SpecCompiler {
 
@@ -27,10 +29,23 @@ public final class SpecCompiler {
     }
 
     public static Map<String, AggregateTranslator> compile(MappingSpec spec) {
-        Expressions expressions = new Expressions();
+        return compile(spec, spec.sourceColumns());
+    }
+
+    /**
+     * Compiles against the legacy table's columns as the table itself reports them, refining what the spec
+     * declares: a type the spec leaves out is taken from the table, a declared one the table contradicts is an
+     * error at {@code columns.<name>}.
+     */
+    public static Map<String, AggregateTranslator> compile(MappingSpec spec, LegacyColumns table, String tableName) {
+        return compile(spec, spec.sourceColumns().refinedBy(table, tableName));
+    }
+
+    private static Map<String, AggregateTranslator> compile(MappingSpec spec, LegacyColumns columns) {
+        Expressions expressions = new Expressions(columns);
         Map<String, AggregateTranslator> translators = new LinkedHashMap<>();
         for (AggregateSpec aggregate : spec.aggregates().values()) {
-            if (!spec.sourceColumns().isEmpty()) {
+            if (spec.sourceColumns().declared()) {
                 checkColumns(spec.sourceColumns(), aggregate);
             }
             translators.put(aggregate.name, new AggregateTranslator(spec, aggregate, expressions));
@@ -40,7 +55,11 @@ public final class SpecCompiler {
 
     /** Parses, compiles and returns one aggregate, or fails naming the aggregates the spec has. */
     public static AggregateTranslator compile(String specText, String aggregate) {
-        Map<String, AggregateTranslator> all = compile(specText);
+        return pick(compile(specText), aggregate);
+    }
+
+    /** One aggregate of a compiled spec, or a {@link SpecException} at {@code aggregates} naming those it has. */
+    public static AggregateTranslator pick(Map<String, AggregateTranslator> all, String aggregate) {
         AggregateTranslator translator = all.get(aggregate);
         if (translator == null) {
             throw new SpecException("aggregates", "no aggregate '" + aggregate + "'; the spec has " + all.keySet());
@@ -48,33 +67,45 @@ public final class SpecCompiler {
         return translator;
     }
 
-    private static void checkColumns(List<String> columns, AggregateSpec aggregate) {
+    private static void checkColumns(LegacyColumns columns, AggregateSpec aggregate) {
         String path = "aggregates." + aggregate.name;
         aggregate.key.columns.forEach(c -> require(columns, c, path + ".key"));
+        if (aggregate.key.expr != null) {
+            references(aggregate.key.expr).forEach(c -> require(columns, c, aggregate.key.path));
+        }
         aggregate.dropped.keySet().forEach(c -> require(columns, c, path + ".dropped." + c));
-        for (Map.Entry<String, FieldSpec> field : aggregate.fields.entrySet()) {
-            FieldSpec spec = field.getValue();
+        for (FieldSpec spec : aggregate.fields.values()) {
             if (spec.from != null) {
                 require(columns, spec.from, spec.path + ".from");
             }
             if (spec.refKey != null) {
                 spec.refKey.forEach((name, column) -> require(columns, column, spec.path + ".ref.key." + name));
             }
-            for (String expression : new String[] {spec.expr, spec.when}) {
-                if (expression != null) {
-                    Matcher matcher = COLUMN_REFERENCE.matcher(expression);
-                    while (matcher.find()) {
-                        require(columns, matcher.group(1), spec.path + (expression.equals(spec.expr) ? ".expr"
-                                : ".when"));
-                    }
-                }
-            }
+            check(columns, spec.refName, spec.path + ".ref.name");
+            check(columns, spec.expr, spec.path + ".expr");
+            check(columns, spec.when, spec.path + ".when");
         }
     }
 
-    private static void require(List<String> columns, String column, String path) {
+    private static void check(LegacyColumns columns, String expression, String path) {
+        if (expression != null) {
+            references(expression).forEach(c -> require(columns, c, path));
+        }
+    }
+
+    private static List<String> references(String expression) {
+        List<String> found = new ArrayList<>();
+        Matcher matcher = COLUMN_REFERENCE.matcher(expression);
+        while (matcher.find()) {
+            found.add(matcher.group(1));
+        }
+        return found;
+    }
+
+    private static void require(LegacyColumns columns, String column, String path) {
         if (!columns.contains(column)) {
-            throw new SpecException(path, "unknown legacy column '" + column + "'; the source has " + columns);
+            throw new SpecException(path, "unknown legacy column '" + column + "'; the source has "
+                    + columns.asMap().keySet());
         }
     }
 }

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /** Name-based UUIDs, version 5 (SHA-1), as RFC 4122 section 4.3 defines them: stable target ids for legacy keys. */
@@ -18,7 +20,24 @@ public final class Uuid5 {
         }
     });
 
+    /** The namespaces RFC 4122 appendix C defines, by name. */
+    public static final Map<String, UUID> NAMED = Map.of(
+            "dns", UUID.fromString("6ba7b810-9dad-11d1-80b4-00c04fd430c8"),
+            "url", UUID.fromString("6ba7b811-9dad-11d1-80b4-00c04fd430c8"),
+            "oid", UUID.fromString("6ba7b812-9dad-11d1-80b4-00c04fd430c8"),
+            "x500", UUID.fromString("6ba7b814-9dad-11d1-80b4-00c04fd430c8"));
+
     private Uuid5() {
+    }
+
+    /**
+     * A namespace as a spec or a config writes it: a UUID, or one of {@link #NAMED} by name.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public static UUID namespace(String text) {
+        UUID named = NAMED.get(text.trim().toLowerCase(Locale.ROOT));
+        return named != null ? named : UUID.fromString(text.trim());
     }
 
     public static UUID of(UUID namespace, String name) {

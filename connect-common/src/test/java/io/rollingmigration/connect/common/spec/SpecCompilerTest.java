@@ -218,6 +218,48 @@ class SpecCompilerTest {
     }
 
     @Test
+    void aFailingFieldNamesItsPathAndTheValuesTypeAndAMaskedOneNeverTheValue() {
+        String spec = "name: m\nversion: 1\nsource: t\ncolumns: {id: bigint, birth: varchar(10), tier: text}\n"
+                + "aggregates:\n  a:\n    key: {column: id}\n    fields:\n"
+                + "      born_on: {type: date, expr: \"date(after.birth)\", masked: true}\n"
+                + "      tier: {from: tier, map: {G: GOLD}, unmapped: error, masked: true}\n";
+        Map<String, Object> row = new HashMap<>(Map.of("id", 1L, "birth", "31/01/1980", "tier", "G"));
+
+        DataException masked = assertThrows(DataException.class,
+                () -> SpecCompiler.compile(spec, "a").translate("1", row, Map.of(), Map.of(), "c"));
+        assertTrue(masked.getMessage().contains("aggregates.a.fields.born_on") && masked.getMessage().contains("string")
+                && !masked.getMessage().contains("31/01/1980") && masked.getMessage().contains("{\"id\":1}"),
+                masked.getMessage());
+        DataException plain = assertThrows(DataException.class, () -> SpecCompiler.compile(
+                spec.replace(", masked: true}\n      tier", "}\n      tier"), "a").translate("1", row, Map.of(),
+                Map.of(), "c"));
+        assertTrue(plain.getMessage().contains("31/01/1980"), plain.getMessage());
+
+        row.put("birth", "1980-01-31");
+        row.put("tier", "P");
+        DataException unmapped = assertThrows(DataException.class,
+                () -> SpecCompiler.compile(spec, "a").translate("1", row, Map.of(), Map.of(), "c"));
+        assertTrue(unmapped.getMessage().contains("aggregates.a.fields.tier") && !unmapped.getMessage().contains("'P'"),
+                unmapped.getMessage());
+        assertEquals(List.of("born_on", "tier"), SpecCompiler.compile(spec, "a").maskedFields());
+    }
+
+    @Test
+    void mappedValuesAndDefaultsAreConvertedOnceWhenTheSpecCompiles() {
+        String spec = "name: m\nversion: 1\nsource: t\naggregates:\n  a:\n    key: {column: id}\n    fields:\n"
+                + "      level: {type: int, from: code, map: {1: 10, 2: 20}, default: 0}\n";
+        AggregateTranslator translator = SpecCompiler.compile(spec, "a");
+        assertEquals(10, translator.translate("1", Map.of("id", 1L, "code", 1L), Map.of(), Map.of(), "c").get("level"),
+                "a numeric legacy code matches its map key");
+        assertEquals(0, translator.translate("1", Map.of("id", 1L, "code", 9L), Map.of(), Map.of(), "c").get("level"));
+        assertSame(translator.recipes().get(0).map().get("1"), translator.recipes().get(0).map().get("1"),
+                "the recipe holds the converted value itself");
+        assertEquals(10, translator.recipes().get(0).map().get("1"));
+        assertPath("aggregates.a.fields.level.map.2", spec.replace("2: 20", "2: twenty"));
+        assertPath("aggregates.a.fields.level.default", spec.replace("default: 0", "default: none"));
+    }
+
+    @Test
     void invalidSpecsAreReportedWithTheirPath() {
         assertPath("aggregates.party.fields.kind", CUSTOMER_SPEC.replace(", unmapped: error", ""));
         assertPath("aggregates.party.fields.balance.type", CUSTOMER_SPEC.replace("decimal(2)", "money"));

@@ -1,6 +1,7 @@
 package io.rollingmigration.connect.reconcile.compare;
 
 import io.rollingmigration.connect.common.spec.Expressions;
+import io.rollingmigration.connect.common.spec.LegacyColumns;
 import io.rollingmigration.connect.common.spec.SpecException;
 import io.rollingmigration.connect.reconcile.drift.Severity;
 import org.apache.kafka.connect.errors.DataException;
@@ -24,20 +25,30 @@ public final class RuleBook {
     }
 
     private final List<Rule> rules = new ArrayList<>();
+    private final Expressions language;
+    private final boolean hideValues;
+
+    /** Rules over legacy rows whose column types are not known, whose errors may show values. */
+    public RuleBook(Map<String, String> expressions, Map<String, Severity> severities) {
+        this(expressions, severities, LegacyColumns.undeclared(), false);
+    }
 
     /**
      * Compiles the rules; a rule that does not compile or does not yield a boolean is a {@link SpecException} whose
      * path is the rule's setting, {@code rule.<name>}.
+     *
+     * @param legacyColumns the legacy columns, typed where known, that {@code legacy.<column>} reads
+     * @param hideValues    true when personal data is masked: a rule that cannot be evaluated then says why
+     *                      without the values
      */
-    public RuleBook(Map<String, String> expressions, Map<String, Severity> severities) {
-        if (expressions.isEmpty()) {
-            return;
-        }
-        Expressions language = Expressions.forComparison();
+    public RuleBook(Map<String, String> expressions, Map<String, Severity> severities, LegacyColumns legacyColumns,
+                    boolean hideValues) {
+        this.language = expressions.isEmpty() ? null : Expressions.forComparison(legacyColumns);
+        this.hideValues = hideValues;
         for (Map.Entry<String, String> rule : expressions.entrySet()) {
             String path = "rule." + rule.getKey();
             Expressions.Compiled compiled = language.compile(rule.getValue(), path);
-            if (!List.of("bool", "dyn").contains(compiled.resultType())) {
+            if (!List.of("bool", "dyn").contains(compiled.resultType().name())) {
                 throw new SpecException(path, "a rule must be a boolean expression, not " + compiled.resultType());
             }
             rules.add(new Rule(rule.getKey(), compiled, severities.get(rule.getKey())));
@@ -56,14 +67,15 @@ public final class RuleBook {
         if (rules.isEmpty()) {
             return List.of();
         }
-        Map<String, Object> bindings = Expressions.comparisonBindings(legacy, target);
+        Map<String, Object> bindings = language.comparisonBindings(legacy, target);
         List<Violation> violations = new ArrayList<>(0);
         for (Rule rule : rules) {
             try {
-                Object result = rule.expression.evaluate(bindings);
+                Object result = rule.expression.evaluate(bindings, hideValues);
                 if (!Boolean.TRUE.equals(result)) {
                     violations.add(new Violation(rule.name, rule.severity,
-                            result instanceof Boolean ? null : "the rule yielded " + result + ", not true or false"));
+                            result instanceof Boolean ? null : "the rule yielded " + (hideValues ? "a value" : result)
+                                    + " that is not true or false"));
                 }
             } catch (DataException | IllegalArgumentException e) {
                 violations.add(new Violation(rule.name, rule.severity, e.getMessage()));

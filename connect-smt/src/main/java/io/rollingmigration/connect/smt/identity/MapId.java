@@ -7,6 +7,8 @@ import io.rollingmigration.connect.common.config.TableNameValidator;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lineage.SourceKey;
 import io.rollingmigration.connect.common.normalize.ValueNormalizer;
+import io.rollingmigration.connect.common.spec.IdName;
+import io.rollingmigration.connect.common.spec.SpecException;
 import io.rollingmigration.connect.common.spec.Uuid5;
 import org.apache.kafka.common.cache.Cache;
 import org.apache.kafka.common.cache.LRUCache;
@@ -49,6 +51,7 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
         String TARGET_FIELD = "target.field";
         String MODE = "mode";
         String NAMESPACE = "uuid.namespace";
+        String NAME = "uuid.name";
         String LOOKUP_TABLE = "lookup.table";
         String LOOKUP_LEGACY_COLUMN = "lookup.legacy.column";
         String LOOKUP_TARGET_COLUMN = "lookup.target.column";
@@ -58,9 +61,11 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
     }
 
     public static final ConfigDef CONFIG_DEF = JdbcConnectionConfig.define(new ConfigDef()
-            .define(ConfigName.SOURCE_FIELDS, ConfigDef.Type.LIST, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
+            .define(ConfigName.SOURCE_FIELDS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.HIGH,
                     "The legacy key fields. With one field its value is looked up; with several, the canonical JSON "
-                            + "of the key ({\"a\":1,\"b\":\"x\"}, fields sorted by name).")
+                            + "of the key ({\"a\":1,\"b\":\"x\"}, fields sorted by name). uuid5 ids hash that "
+                            + "canonical JSON unless uuid.name says otherwise. Required but with uuid.name in "
+                            + "uuid5 mode.")
             .define(ConfigName.TARGET_FIELD, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
                     new ConfigDef.NonEmptyString(), ConfigDef.Importance.HIGH,
                     "The field the target id is written into (added as an optional string if the schema lacks it).")
@@ -68,7 +73,12 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
                     ConfigDef.Importance.HIGH, "'uuid5': a name-based UUID of the legacy key; 'lookup': the id-mapping "
                             + "table.")
             .define(ConfigName.NAMESPACE, ConfigDef.Type.STRING, null, new UuidValidator(), ConfigDef.Importance.MEDIUM,
-                    "The namespace UUID for uuid5 ids (required with mode=uuid5 or missing=fallback.uuid5).")
+                    "The namespace UUID for uuid5 ids (required with mode=uuid5 or missing=fallback.uuid5), or one "
+                            + "of RFC 4122's by name: dns, url, oid, x500.")
+            .define(ConfigName.NAME, ConfigDef.Type.STRING, null, new NameValidator(), ConfigDef.Importance.MEDIUM,
+                    "The name uuid5 ids are made from, as a mapping-spec expression over the row (after), e.g. "
+                            + "'policy:' + string(after.pol_id): the same form as a spec key's uuid5.name, so an "
+                            + "existing id scheme is reproduced. Empty: the canonical JSON of source.fields.")
             .define(ConfigName.LOOKUP_TABLE, ConfigDef.Type.STRING, null, new OptionalTableName(),
                     ConfigDef.Importance.MEDIUM, "The id-mapping table, 'table' or 'schema.table' (mode=lookup).")
             .define(ConfigName.LOOKUP_LEGACY_COLUMN, ConfigDef.Type.STRING, "legacy_id", ConfigDef.Importance.MEDIUM,
@@ -88,6 +98,7 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
     private List<String> sourceFields;
     private String targetField;
     private UUID namespace;
+    private IdName name;
     private IdLookup lookup;
     private boolean fallback;
     private final Cache<Schema, Schema> schemas = new SynchronizedCache<>(new LRUCache<>(16));
@@ -102,11 +113,17 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
         sourceFields = config.getList(ConfigName.SOURCE_FIELDS);
         targetField = config.getString(ConfigName.TARGET_FIELD);
         String ns = config.getString(ConfigName.NAMESPACE);
-        namespace = ns == null ? null : UUID.fromString(ns);
+        namespace = ns == null ? null : Uuid5.namespace(ns);
+        String nameExpression = config.getString(ConfigName.NAME);
+        name = nameExpression == null || nameExpression.isBlank() ? null
+                : IdName.compile(nameExpression, ConfigName.NAME);
         fallback = "fallback.uuid5".equals(config.getString(ConfigName.MISSING));
         boolean lookupMode = "lookup".equals(config.getString(ConfigName.MODE));
         if ((!lookupMode || fallback) && namespace == null) {
             throw new ConfigException(ConfigName.NAMESPACE, null, "A namespace UUID is required for uuid5 ids");
+        }
+        if (sourceFields.isEmpty() && (lookupMode || name == null)) {
+            throw new ConfigException(ConfigName.SOURCE_FIELDS, sourceFields, "Name the legacy key fields");
         }
         if (lookupMode) {
             String table = config.getString(ConfigName.LOOKUP_TABLE);
@@ -164,6 +181,9 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
     }
 
     private String targetId(Struct row) {
+        if (lookup == null && name != null) {
+            return Uuid5.of(namespace, name.of(ValueNormalizer.row(row))).toString();
+        }
         Map<String, Object> key = new LinkedHashMap<>();
         for (String name : sourceFields) {
             Field field = row.schema().field(name);
@@ -180,7 +200,7 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
         Object legacyId = key.size() == 1 ? key.values().iterator().next() : canonical;
         return lookup.targetId(legacyId).orElseGet(() -> {
             if (fallback) {
-                return Uuid5.of(namespace, canonical).toString();
+                return Uuid5.of(namespace, name == null ? canonical : name.of(ValueNormalizer.row(row))).toString();
             }
             throw new DataException("MapId: no target id for legacy key " + canonical + " in the id-mapping table");
         });
@@ -248,9 +268,24 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
                 return;
             }
             try {
-                UUID.fromString(value.toString());
+                Uuid5.namespace(value.toString());
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(name, value, "not a UUID");
+                throw new ConfigException(name, value, "not a UUID, nor one of dns, url, oid, x500");
+            }
+        }
+    }
+
+    /** Compiles uuid.name at validation, so the REST validate call shows its errors on it. */
+    static final class NameValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null || value.toString().isBlank()) {
+                return;
+            }
+            try {
+                IdName.compile(value.toString(), name);
+            } catch (SpecException e) {
+                throw new ConfigException(name, value, e.getMessage());
             }
         }
     }

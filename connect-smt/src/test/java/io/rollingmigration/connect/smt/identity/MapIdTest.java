@@ -55,6 +55,23 @@ class MapIdTest {
     }
 
     @Test
+    void anExistingNameBasedIdSchemeIsReproducedExactlyAsASpecKeyMakesIt() {
+        String spec = "name: s\nversion: 1\nsource: t\naggregates:\n  a:\n    key: {field: party_id, uuid5: "
+                + "{namespace: url, name: \"'customer:' + string(after.id)\"}}\n    fields:\n      name: name\n";
+        String specId = io.rollingmigration.connect.common.spec.SpecCompiler.compile(spec, "a")
+                .targetId(Map.of("id", 42L, "name", "n42"));
+
+        SourceRecord mapped = transform(Map.of("source.fields", "", "uuid.namespace", "url",
+                "uuid.name", "'customer:' + string(after.id)")).apply(row(42));
+
+        assertEquals(Uuid5.of(UUID.fromString(NAMESPACE), "customer:42").toString(), specId);
+        assertEquals(specId, ((Struct) mapped.value()).getString("party_id"));
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> transform(Map.of("uuid.name", "after.id +")));
+        assertTrue(bad.getMessage().contains("uuid.name"), bad.getMessage());
+    }
+
+    @Test
     void inAChangeEventBothRowsGetTheTargetId() {
         Struct envelope = (Struct) transform(Map.of()).apply(DebeziumEventsAccess.update(7, "a", "b")).value();
 

@@ -1,0 +1,385 @@
+package io.rollingmigration.connect.common.spec;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.NullValue;
+import com.google.protobuf.Timestamp;
+import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelOverloadDecl;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.common.types.TypeParamType;
+import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.runtime.CelFunctionOverload;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The functions the mapping spec adds to CEL and its extensions: exact decimals, rounding with a stated mode,
+ * {@code coalesce}, conversions to dates, times and timestamps, name-based UUIDs, and global forms of the string
+ * extension's case and trim functions. Each one returns null for a null argument, as SQL functions do (except
+ * {@code coalesce}, which exists for nulls); operators do not, so that an unexpected null is an error rather than a
+ * silently empty field.
+ *
+ * <p>Functions that accept several argument types are declared over {@code dyn} and take one binding per arity,
+ * which dispatches on the runtime value (null included); the argument types are then checked against
+ * {@link #ACCEPTED} when the spec compiles, so a wrong argument is still a validation error.
+ */
+final class SpecFunctions {
+
+    static final dev.cel.common.types.OpaqueType DECIMAL = dev.cel.common.types.OpaqueType.create("decimal");
+    private static final CelType DYN = SimpleType.DYN;
+    private static final int COALESCE_MAX = 8;
+
+    /**
+     * For the functions declared over {@code dyn}: per function and argument position, the static types an
+     * argument may have ({@code dyn} and null always may).
+     */
+    static final Map<String, List<Set<String>>> ACCEPTED = Map.of(
+            "decimal", List.of(Set.of("decimal", "int", "uint", "string")),
+            "round", List.of(Set.of("decimal", "int", "uint", "double"), Set.of("int"), Set.of("string")),
+            "date", List.of(Set.of("string", "timestamp"), Set.of("string")),
+            "time", List.of(Set.of("string", "timestamp", "duration")),
+            "timestamp", List.of(Set.of("string", "timestamp"), Set.of("string")),
+            "uuid5", List.of(Set.of("string"), Set.of("string", "int", "uint")),
+            "lowerAscii", List.of(Set.of("string")),
+            "upperAscii", List.of(Set.of("string")),
+            "trim", List.of(Set.of("string")));
+
+    private static final Map<String, DateTimeFormatter> PATTERNS = new ConcurrentHashMap<>();
+    private static final int PATTERNS_KEPT = 256;
+    private static final DateTimeFormatter LOCAL_DATE_TIME = new DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .optionalStart().append(DateTimeFormatter.ISO_LOCAL_TIME).optionalEnd()
+            .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
+            .toFormatter(Locale.ROOT);
+
+    private final Map<String, CelFunctionBinding> strings;
+
+    /** @param strings the string extension's bindings by overload id, which the global forms call */
+    SpecFunctions(Map<String, CelFunctionBinding> strings) {
+        this.strings = strings;
+    }
+
+    List<CelFunctionDecl> declarations() {
+        List<CelFunctionDecl> decls = new ArrayList<>();
+        decls.add(CelFunctionDecl.newFunctionDeclaration("decimal",
+                CelOverloadDecl.newGlobalOverload("decimal_of", DECIMAL, DYN)));
+        for (String[] op : new String[][] {{"_+_", "add"}, {"_-_", "subtract"}, {"_*_", "multiply"},
+                {"_/_", "divide"}}) {
+            decls.add(CelFunctionDecl.newFunctionDeclaration(op[0],
+                    CelOverloadDecl.newGlobalOverload(op[1] + "_decimal", DECIMAL, DECIMAL, DECIMAL),
+                    CelOverloadDecl.newGlobalOverload(op[1] + "_decimal_int", DECIMAL, DECIMAL, SimpleType.INT),
+                    CelOverloadDecl.newGlobalOverload(op[1] + "_int_decimal", DECIMAL, SimpleType.INT, DECIMAL)));
+        }
+        decls.add(CelFunctionDecl.newFunctionDeclaration("-_",
+                CelOverloadDecl.newGlobalOverload("negate_decimal", DECIMAL, DECIMAL)));
+        for (String[] op : new String[][] {{"_<_", "less"}, {"_<=_", "less_equals"}, {"_>_", "greater"},
+                {"_>=_", "greater_equals"}}) {
+            decls.add(CelFunctionDecl.newFunctionDeclaration(op[0],
+                    CelOverloadDecl.newGlobalOverload(op[1] + "_decimal", SimpleType.BOOL, DECIMAL, DECIMAL),
+                    CelOverloadDecl.newGlobalOverload(op[1] + "_decimal_int", SimpleType.BOOL, DECIMAL, SimpleType.INT),
+                    CelOverloadDecl.newGlobalOverload(op[1] + "_int_decimal", SimpleType.BOOL, SimpleType.INT, DECIMAL)));
+        }
+        decls.add(CelFunctionDecl.newFunctionDeclaration("same",
+                CelOverloadDecl.newGlobalOverload("same_decimal", SimpleType.BOOL, DECIMAL, DECIMAL)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration("string",
+                CelOverloadDecl.newGlobalOverload("string_decimal", SimpleType.STRING, DECIMAL)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration("int",
+                CelOverloadDecl.newGlobalOverload("int_decimal", SimpleType.INT, DECIMAL)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration("double",
+                CelOverloadDecl.newGlobalOverload("double_decimal", SimpleType.DOUBLE, DECIMAL)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration("math.@max",
+                CelOverloadDecl.newGlobalOverload("math_max_decimal", DECIMAL, DECIMAL, DECIMAL),
+                CelOverloadDecl.newGlobalOverload("math_max_timestamp", SimpleType.TIMESTAMP, SimpleType.TIMESTAMP,
+                        SimpleType.TIMESTAMP)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration("math.@min",
+                CelOverloadDecl.newGlobalOverload("math_min_decimal", DECIMAL, DECIMAL, DECIMAL),
+                CelOverloadDecl.newGlobalOverload("math_min_timestamp", SimpleType.TIMESTAMP, SimpleType.TIMESTAMP,
+                        SimpleType.TIMESTAMP)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration("round",
+                CelOverloadDecl.newGlobalOverload("round_1", DECIMAL, DYN),
+                CelOverloadDecl.newGlobalOverload("round_2", DECIMAL, DYN, DYN),
+                CelOverloadDecl.newGlobalOverload("round_3", DECIMAL, DYN, DYN, DYN)));
+        List<CelOverloadDecl> coalesce = new ArrayList<>();
+        TypeParamType a = TypeParamType.create("A");
+        for (int arity = 2; arity <= COALESCE_MAX; arity++) {
+            coalesce.add(CelOverloadDecl.newGlobalOverload("coalesce_" + arity, a,
+                    Collections.nCopies(arity, (CelType) a)));
+        }
+        decls.add(CelFunctionDecl.newFunctionDeclaration("coalesce", coalesce));
+        decls.add(CelFunctionDecl.newFunctionDeclaration("date",
+                CelOverloadDecl.newGlobalOverload("date_1", SimpleType.TIMESTAMP, DYN),
+                CelOverloadDecl.newGlobalOverload("date_2", SimpleType.TIMESTAMP, DYN, DYN)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration("time",
+                CelOverloadDecl.newGlobalOverload("time_1", SimpleType.DURATION, DYN)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration("timestamp",
+                CelOverloadDecl.newGlobalOverload("timestamp_in_zone", SimpleType.TIMESTAMP, DYN, DYN)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration("uuid5",
+                CelOverloadDecl.newGlobalOverload("uuid5_2", SimpleType.STRING, DYN, DYN)));
+        for (String name : List.of("lowerAscii", "upperAscii", "trim")) {
+            decls.add(CelFunctionDecl.newFunctionDeclaration(name,
+                    CelOverloadDecl.newGlobalOverload(name + "_global", SimpleType.STRING, DYN)));
+        }
+        return decls;
+    }
+
+    List<CelFunctionBinding> bindings() {
+        List<CelFunctionBinding> bindings = new ArrayList<>();
+        bindings.add(nullSafe("decimal_of", 1, args -> Decimals.of(args[0])));
+        arithmetic(bindings, "add", BigDecimal::add);
+        arithmetic(bindings, "subtract", BigDecimal::subtract);
+        arithmetic(bindings, "multiply", BigDecimal::multiply);
+        arithmetic(bindings, "divide", Decimals::divide);
+        bindings.add(CelFunctionBinding.from("negate_decimal", BigDecimal.class, d -> Decimals.normal(d.negate())));
+        comparison(bindings, "less", c -> c < 0);
+        comparison(bindings, "less_equals", c -> c <= 0);
+        comparison(bindings, "greater", c -> c > 0);
+        comparison(bindings, "greater_equals", c -> c >= 0);
+        bindings.add(nullSafe("same_decimal", 2, args -> ((BigDecimal) args[0]).compareTo((BigDecimal) args[1]) == 0));
+        bindings.add(CelFunctionBinding.from("string_decimal", BigDecimal.class, BigDecimal::toPlainString));
+        bindings.add(CelFunctionBinding.from("int_decimal", BigDecimal.class, d -> {
+            try {
+                return d.longValueExact();
+            } catch (ArithmeticException e) {
+                throw new FunctionFailure("int() of a decimal with a fraction or out of range: round it first", d);
+            }
+        }));
+        bindings.add(CelFunctionBinding.from("double_decimal", BigDecimal.class, BigDecimal::doubleValue));
+        bindings.add(CelFunctionBinding.from("math_max_decimal", BigDecimal.class, BigDecimal.class, BigDecimal::max));
+        bindings.add(CelFunctionBinding.from("math_min_decimal", BigDecimal.class, BigDecimal.class, BigDecimal::min));
+        bindings.add(CelFunctionBinding.from("math_max_timestamp", Timestamp.class, Timestamp.class,
+                (x, y) -> compare(x, y) >= 0 ? x : y));
+        bindings.add(CelFunctionBinding.from("math_min_timestamp", Timestamp.class, Timestamp.class,
+                (x, y) -> compare(x, y) <= 0 ? x : y));
+        bindings.add(nullSafe("round_1", 1, args -> round(args[0], 0L, RoundingMode.HALF_UP)));
+        bindings.add(nullSafe("round_2", 2, args -> round(args[0], args[1], RoundingMode.HALF_UP)));
+        bindings.add(nullSafe("round_3", 3, args -> round(args[0], args[1], Decimals.mode(text(args[2], "round")))));
+        for (int arity = 2; arity <= COALESCE_MAX; arity++) {
+            bindings.add(CelFunctionBinding.from("coalesce_" + arity, Collections.nCopies(arity, Object.class),
+                    SpecFunctions::coalesce));
+        }
+        bindings.add(nullSafe("date_1", 1, args -> date(args[0], null)));
+        bindings.add(nullSafe("date_2", 2, args -> date(args[0], text(args[1], "date"))));
+        bindings.add(nullSafe("time_1", 1, args -> time(args[0])));
+        bindings.add(nullSafe("timestamp_in_zone", 2, args -> inZone(args[0], text(args[1], "timestamp"))));
+        bindings.add(nullSafe("uuid5_2", 2, args -> uuid5(args[0], args[1])));
+        bindings.add(nullSafe("lowerAscii_global", 1, args -> stringFunction("string_lower_ascii", args)));
+        bindings.add(nullSafe("upperAscii_global", 1, args -> stringFunction("string_upper_ascii", args)));
+        bindings.add(nullSafe("trim_global", 1, args -> stringFunction("string_trim", args)));
+        return bindings;
+    }
+
+    /** A namespace as the spec writes it: a UUID, or dns, url, oid or x500. */
+    static UUID namespace(String text) {
+        try {
+            return Uuid5.namespace(text);
+        } catch (IllegalArgumentException e) {
+            throw new FunctionFailure("uuid5(): the namespace is neither a UUID nor one of "
+                    + new java.util.TreeSet<>(Uuid5.NAMED.keySet()), text);
+        }
+    }
+
+    static ZoneId zone(String text) {
+        try {
+            return ZoneId.of(text.trim());
+        } catch (DateTimeException e) {
+            throw new FunctionFailure("not a time zone (an id such as UTC or Europe/Berlin, or an offset such as "
+                    + "+02:00)", text);
+        }
+    }
+
+    static DateTimeFormatter pattern(String pattern) {
+        DateTimeFormatter known = PATTERNS.get(pattern);
+        if (known != null) {
+            return known;
+        }
+        DateTimeFormatter formatter;
+        try {
+            formatter = DateTimeFormatter.ofPattern(pattern, Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new FunctionFailure("date(): not a date pattern (" + e.getMessage() + ")", pattern);
+        }
+        if (PATTERNS.size() < PATTERNS_KEPT) {
+            PATTERNS.put(pattern, formatter);
+        }
+        return formatter;
+    }
+
+    private Object stringFunction(String overload, Object[] args) {
+        CelFunctionBinding binding = strings.get(overload);
+        try {
+            return binding.getDefinition().apply(args);
+        } catch (ClassCastException e) {
+            throw new FunctionFailure(overload + "(): takes a string, not a " + CelValues.typeName(args[0]), null);
+        } catch (dev.cel.common.CelException e) {
+            throw new FunctionFailure(e.getMessage(), null);
+        }
+    }
+
+    private static BigDecimal round(Object value, Object scale, RoundingMode mode) {
+        if (!(scale instanceof Long)) {
+            throw new FunctionFailure("round(): the scale must be an int, not a " + CelValues.typeName(scale), null);
+        }
+        BigDecimal exact;
+        if (value instanceof Double) {
+            double d = (Double) value;
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                throw new FunctionFailure("round(): a double that is not a number", value);
+            }
+            // The shortest decimal that reads back as the same double: what the double was written as.
+            exact = BigDecimal.valueOf(d);
+        } else if (value instanceof BigDecimal || value instanceof Long) {
+            exact = Decimals.of(value);
+        } else {
+            throw new FunctionFailure("round() takes a decimal, an int or a double, not a "
+                    + CelValues.typeName(value), null);
+        }
+        return Decimals.round(exact, (Long) scale, mode);
+    }
+
+    private static Object coalesce(Object[] args) {
+        for (Object arg : args) {
+            if (!CelValues.isNull(arg)) {
+                return arg;
+            }
+        }
+        return NullValue.NULL_VALUE;
+    }
+
+    /** The day of a date text (ISO, or in the pattern) or of a timestamp (in UTC, or in the zone). */
+    private static Timestamp date(Object value, String patternOrZone) {
+        LocalDate day;
+        if (value instanceof String) {
+            String text = ((String) value).trim();
+            try {
+                day = patternOrZone == null ? LocalDate.parse(text) : LocalDate.parse(text, pattern(patternOrZone));
+            } catch (DateTimeParseException e) {
+                throw new FunctionFailure("date(): a string that is not a date in the form "
+                        + (patternOrZone == null ? "yyyy-MM-dd" : patternOrZone), value);
+            }
+        } else if (value instanceof Timestamp) {
+            ZoneId zone = patternOrZone == null ? ZoneOffset.UTC : zone(patternOrZone);
+            day = LocalDate.ofInstant(CelValues.instant((Timestamp) value), zone);
+        } else {
+            throw new FunctionFailure("date() takes a string or a timestamp, not a " + CelValues.typeName(value),
+                    null);
+        }
+        return CelValues.timestamp(day.atStartOfDay(ZoneOffset.UTC).toInstant());
+    }
+
+    private static Duration time(Object value) {
+        LocalTime time;
+        if (value instanceof String) {
+            try {
+                time = LocalTime.parse(((String) value).trim());
+            } catch (DateTimeParseException e) {
+                throw new FunctionFailure("time(): a string that is not a time of day (HH:mm[:ss[.SSS]])", value);
+            }
+        } else if (value instanceof Timestamp) {
+            time = LocalTime.ofInstant(CelValues.instant((Timestamp) value), ZoneOffset.UTC);
+        } else if (value instanceof Duration) {
+            java.time.Duration duration = CelValues.javaDuration((Duration) value);
+            if (duration.isNegative() || duration.compareTo(java.time.Duration.ofDays(1)) >= 0) {
+                throw new FunctionFailure("time(): a duration outside a day", value);
+            }
+            return (Duration) value;
+        } else {
+            throw new FunctionFailure("time() takes a string or a timestamp, not a " + CelValues.typeName(value),
+                    null);
+        }
+        return CelValues.duration(java.time.Duration.ofNanos(time.toNanoOfDay()));
+    }
+
+    /**
+     * The instant of a wall-clock time in a zone: a local date-time text, or a timestamp read as the UTC wall clock
+     * (how timestamps without zone reach expressions).
+     */
+    private static Timestamp inZone(Object value, String zoneText) {
+        ZoneId zone = zone(zoneText);
+        LocalDateTime local;
+        if (value instanceof String) {
+            try {
+                local = LocalDateTime.parse(((String) value).trim(), LOCAL_DATE_TIME);
+            } catch (DateTimeParseException e) {
+                throw new FunctionFailure("timestamp(): a string that is not a local date-time "
+                        + "(yyyy-MM-dd[ HH:mm[:ss[.SSS]]])", value);
+            }
+        } else if (value instanceof Timestamp) {
+            local = LocalDateTime.ofInstant(CelValues.instant((Timestamp) value), ZoneOffset.UTC);
+        } else {
+            throw new FunctionFailure("timestamp() takes a string or a timestamp, not a "
+                    + CelValues.typeName(value), null);
+        }
+        return CelValues.timestamp(local.atZone(zone).toInstant());
+    }
+
+    private static String uuid5(Object namespace, Object name) {
+        String text = name instanceof String ? (String) name : String.valueOf(name);
+        return Uuid5.of(namespace(text(namespace, "uuid5")), text).toString();
+    }
+
+    private static String text(Object value, String function) {
+        if (value instanceof String) {
+            return (String) value;
+        }
+        throw new FunctionFailure(function + "(): expected a string, not a " + CelValues.typeName(value), null);
+    }
+
+    private static int compare(Timestamp x, Timestamp y) {
+        int seconds = Long.compare(x.getSeconds(), y.getSeconds());
+        return seconds != 0 ? seconds : Integer.compare(x.getNanos(), y.getNanos());
+    }
+
+    private static void arithmetic(List<CelFunctionBinding> bindings, String name,
+                                   java.util.function.BinaryOperator<BigDecimal> op) {
+        bindings.add(CelFunctionBinding.from(name + "_decimal", BigDecimal.class, BigDecimal.class,
+                (x, y) -> Decimals.normal(op.apply(x, y))));
+        bindings.add(CelFunctionBinding.from(name + "_decimal_int", BigDecimal.class, Long.class,
+                (x, y) -> Decimals.normal(op.apply(x, BigDecimal.valueOf(y)))));
+        bindings.add(CelFunctionBinding.from(name + "_int_decimal", Long.class, BigDecimal.class,
+                (x, y) -> Decimals.normal(op.apply(BigDecimal.valueOf(x), y))));
+    }
+
+    private static void comparison(List<CelFunctionBinding> bindings, String name,
+                                   java.util.function.IntPredicate holds) {
+        bindings.add(CelFunctionBinding.from(name + "_decimal", BigDecimal.class, BigDecimal.class,
+                (x, y) -> holds.test(x.compareTo(y))));
+        bindings.add(CelFunctionBinding.from(name + "_decimal_int", BigDecimal.class, Long.class,
+                (x, y) -> holds.test(x.compareTo(BigDecimal.valueOf(y)))));
+        bindings.add(CelFunctionBinding.from(name + "_int_decimal", Long.class, BigDecimal.class,
+                (x, y) -> holds.test(BigDecimal.valueOf(x).compareTo(y))));
+    }
+
+    /** A binding over any values of the given arity that yields null where any argument is null. */
+    static CelFunctionBinding nullSafe(String overload, int arity, CelFunctionOverload function) {
+        return CelFunctionBinding.from(overload, Collections.nCopies(arity, Object.class), args -> {
+            for (Object arg : args) {
+                if (CelValues.isNull(arg)) {
+                    return NullValue.NULL_VALUE;
+                }
+            }
+            return function.apply(args);
+        });
+    }
+}
