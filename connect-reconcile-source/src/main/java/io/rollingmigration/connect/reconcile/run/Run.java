@@ -41,9 +41,6 @@ public final class Run {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Run.class);
 
-    private static final long LAG_REFRESH_MILLIS = 5_000;
-    private static final long LAG_WINDOW_MILLIS = 60_000;
-    private static final long POSITION_REFRESH_MILLIS = 1_000;
     /** Lineage commit times are Debezium's {@code source.ts_ms}: cut to the millisecond. */
     private static final Duration LINEAGE_TIME_STEP = Duration.ofMillis(1);
     private static final int DIGEST_CHUNK_FACTOR = 8;
@@ -64,17 +61,10 @@ public final class Run {
     private final Set<String> seenOpen = new HashSet<>();
     private final Set<String> judgedSourceKeys = new HashSet<>();
     private final SuspectQueue suspects = new SuspectQueue();
-    private long lagMillis;
-    private boolean lagChecked;
-    private long lagCheckedAt;
-    private Instant appliedPosition;
-    private boolean appliedChecked;
-    private long appliedCheckedAt;
+    private final PipelineProgress progress;
     private final DigestPlan digestPlan;
     private BucketFilter buckets;
     private boolean digested;
-    private Instant lastWrite;
-    private long lastWriteCheckedAt = Long.MIN_VALUE;
     private boolean walkDiffering;
     private boolean appliedRead;
     private AppliedRows applied;
@@ -96,6 +86,7 @@ public final class Run {
         this.open = open;
         this.settings = settings;
         this.limiter = settings.rowsPerSecond() > 0 ? RateLimiter.create(settings.rowsPerSecond()) : null;
+        this.progress = new PipelineProgress(target);
     }
 
     /** Continues over new connections after a database failure, keeping the position and the suspects. */
@@ -103,6 +94,7 @@ public final class Run {
         this.legacy = legacyTable;
         this.target = targetTable;
         this.judge = newJudge;
+        this.progress.reattach(targetTable);
     }
 
     public RunState state() {
@@ -510,22 +502,25 @@ public final class Run {
         }
         Set<String> keys = new LinkedHashSet<>();
         due.forEach(s -> keys.add(s.verdict().sourceKey()));
+        // Read before the rows, never after: a position read after them could include a change applied since they
+        // were read, and a difference that change removed would be judged against it as if it were still there.
+        Instant applied = progress.appliedPosition(now);
+        long legacyReadFrom = clock.getAsLong();
         Map<String, Verdict> verdicts = new HashMap<>();
         for (Verdict verdict : judgeByKeys(keys)) {
             verdicts.put(verdict.targetKey(), verdict);
         }
-        Instant applied = appliedPosition(now);
         for (Suspect suspect : due) {
             Verdict verdict = verdicts.remove(suspect.verdict().targetKey());
             if (verdict == null || verdict.matches()) {
                 state.figures().countInFlight();
                 continue;
             }
-            boolean behind = pipelineBehind(verdict, applied) || deleteMayBeInFlight(verdict, applied,
-                    suspect.firstSeen(), now);
+            boolean behind = pipelineBehind(verdict, applied) || legacyReadBehind(verdict, legacyReadFrom)
+                    || deleteMayBeInFlight(verdict, applied, suspect.firstSeen(), now);
             if (behind && now - suspect.firstSeen() < settings.recheckMaxWaitMillis()) {
                 // Waiting for the pipeline: no point asking again sooner than the applied position is refreshed.
-                suspects.requeue(suspect, verdict, now, Math.max(delay(now), POSITION_REFRESH_MILLIS));
+                suspects.requeue(suspect, verdict, now, Math.max(delay(now), PipelineProgress.POSITION_REFRESH_MILLIS));
             } else {
                 confirm(verdict.drift(), now, suspect.checks() + 1L, out);
             }
@@ -535,6 +530,16 @@ public final class Run {
                 suspects.hold(other, seenAt(now), delay(now));
             }
         }
+    }
+
+    /**
+     * True when the target row reflects a legacy change committed after the legacy lookup began: the legacy side was
+     * read before a change the pipeline delivered while the two lookups ran one after the other, so the two rows
+     * are of different moments and prove nothing yet.
+     */
+    private static boolean legacyReadBehind(Verdict verdict, long legacyReadFrom) {
+        Instant reflected = verdict.targetChangeAt();
+        return reflected != null && reflected.toEpochMilli() > legacyReadFrom;
     }
 
     /**
@@ -571,13 +576,7 @@ public final class Run {
                 || applied == null || applied.toEpochMilli() >= firstSeen) {
             return false;
         }
-        // Read once per batch of rechecks, never older: a stale time would make a moving pipeline look idle and
-        // report a delete still in flight.
-        if (lastWriteCheckedAt != now) {
-            lastWriteCheckedAt = now;
-            lastWrite = target.lastApplied();
-        }
-        return lastWrite != null && now - lastWrite.toEpochMilli() <= delay(now);
+        return progress.wroteWithin(now, delay(now));
     }
 
     private void confirm(Drift drift, long firstDetected, long rechecks, RunOutput out) {
@@ -613,29 +612,11 @@ public final class Run {
 
     /** The recheck delay: the configured one, or twice the lag observed in the target if that is longer. */
     private long delay(long now) {
-        if (!lagChecked || now - lagCheckedAt >= LAG_REFRESH_MILLIS) {
-            lagChecked = true;
-            lagCheckedAt = now;
-            try {
-                lagMillis = target.observedLagMillis(Instant.ofEpochMilli(now - LAG_WINDOW_MILLIS));
-            } catch (SQLException e) {
-                // Keep the last figure; the next chunk's query reports a database that is really gone.
-            }
-        }
-        return Math.max(settings.recheckDelayMillis(), 2 * lagMillis);
-    }
-
-    private Instant appliedPosition(long now) throws SQLException {
-        if (!appliedChecked || now - appliedCheckedAt >= POSITION_REFRESH_MILLIS) {
-            appliedChecked = true;
-            appliedCheckedAt = now;
-            appliedPosition = target.appliedPosition();
-        }
-        return appliedPosition;
+        return Math.max(settings.recheckDelayMillis(), 2 * progress.lagMillis(now));
     }
 
     /** The lag last observed in the target, in milliseconds. */
     public long observedLagMillis() {
-        return lagMillis;
+        return progress.lastLagMillis();
     }
 }

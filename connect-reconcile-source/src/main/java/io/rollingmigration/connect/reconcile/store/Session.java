@@ -39,11 +39,15 @@ public final class Session implements AutoCloseable {
     }
 
     public static Session open(JdbcConnectionConfig config, int timeoutSeconds) throws SQLException {
-        Connection connection = config.open();
+        return over(config.open(), config.dialect(), timeoutSeconds);
+    }
+
+    /** A session over a connection already open (closed if it cannot be made read-only). */
+    public static Session over(Connection connection, SqlDialect dialect, int timeoutSeconds) throws SQLException {
         try {
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
-            return new Session(connection, config.dialect(), timeoutSeconds);
+            return new Session(connection, dialect, timeoutSeconds);
         } catch (SQLException e) {
             try {
                 connection.close();
