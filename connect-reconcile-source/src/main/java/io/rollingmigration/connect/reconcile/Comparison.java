@@ -4,6 +4,8 @@ import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.spec.AggregateTranslator;
 import io.rollingmigration.connect.common.spec.FieldRecipe;
+import io.rollingmigration.connect.common.spec.LegacyColumns;
+import io.rollingmigration.connect.common.spec.MappingSpec;
 import io.rollingmigration.connect.common.spec.SpecCompiler;
 import io.rollingmigration.connect.common.spec.SpecException;
 import io.rollingmigration.connect.reconcile.compare.Expectation;
@@ -69,14 +71,76 @@ public final class Comparison {
             throw new ConfigException(e.path(), ruleExpressions.get(e.path().substring(
                     ReconcileConfig.RULE_PREFIX.length())), e.getMessage());
         }
-        FieldComparator comparator = new FieldComparator(config.getLong(ReconcileConfig.TOLERANCE_TIMESTAMP_MS),
-                config.getList(ReconcileConfig.TOLERANCE_CASE_FIELDS),
-                config.getList(ReconcileConfig.TOLERANCE_WHITESPACE_FIELDS), config.maskedFields());
+        FieldComparator comparator = comparator(config, translator);
         if (config.hashPushdown()) {
             checkPushable(config, translator);
         }
         return new Comparison(config, translator, rules, comparator, severities);
     }
+
+    /** The masked fields are those the config names and those the spec marks {@code masked}. */
+    private static FieldComparator comparator(ReconcileConfig config, AggregateTranslator translator) {
+        List<String> masked = new ArrayList<>(config.maskedFields());
+        if (translator != null) {
+            translator.maskedFields().stream().filter(f -> !masked.contains(f)).forEach(masked::add);
+        }
+        return new FieldComparator(config.getLong(ReconcileConfig.TOLERANCE_TIMESTAMP_MS),
+                config.getList(ReconcileConfig.TOLERANCE_CASE_FIELDS),
+                config.getList(ReconcileConfig.TOLERANCE_WHITESPACE_FIELDS), masked);
+    }
+
+    /**
+     * The spec compiled against the legacy table's own column types, so every expression is checked against the
+     * values the table really holds: a type the spec leaves out is the table's, one it contradicts is an error.
+     *
+     * @throws SpecException naming the spec's path
+     */
+    public AggregateTranslator translatorFor(TableDescription legacyTable) {
+        if (translator == null) {
+            return null;
+        }
+        Map<String, AggregateTranslator> compiled = SpecCompiler.compile(MappingSpec.parse(config.mappingSpec()),
+                LegacyColumns.of(legacyTable), config.legacyTable().toString());
+        return SpecCompiler.pick(compiled, translator.name());
+    }
+
+    /**
+     * Reads the legacy table's column types, if the database answers within a few seconds, and compiles the spec
+     * against them: validation then refuses an expression whose columns' real types cannot become its field's type.
+     * A database that cannot be reached is not a validation error; the task reports it when it starts.
+     */
+    public java.util.Optional<String> problemWithLegacyTable() {
+        if (translator == null) {
+            return java.util.Optional.empty();
+        }
+        java.util.concurrent.CompletableFuture<java.util.Optional<String>> check =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try (Session session = Session.open(config.legacyConnection(), LEGACY_CHECK_SECONDS)) {
+                        java.util.Optional<TableDescription> table = TableDescription.read(session.connection(),
+                                session.dialect(), config.legacyTable());
+                        if (table.isEmpty()) {
+                            return java.util.Optional.empty();
+                        }
+                        translatorFor(table.get());
+                        return java.util.Optional.<String>empty();
+                    } catch (SpecException e) {
+                        return java.util.Optional.of("against legacy table " + config.legacyTable() + ": "
+                                + e.getMessage());
+                    } catch (SQLException | RuntimeException e) {
+                        return java.util.Optional.<String>empty();
+                    }
+                });
+        try {
+            return check.get(LEGACY_CHECK_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static final int LEGACY_CHECK_SECONDS = 10;
 
     /** What can be checked of the hash pushdown before the tables are seen. */
     private static void checkPushable(ReconcileConfig config, AggregateTranslator translator) {
@@ -148,6 +212,13 @@ public final class Comparison {
                 config.changeColumn());
         Expectation expectation;
         String keyField;
+        AggregateTranslator translator;
+        try {
+            translator = translatorFor(legacy.description());
+        } catch (SpecException e) {
+            throw new ConnectException(ReconcileConfig.MAPPING_SPEC + " does not fit legacy table "
+                    + config.legacyTable() + ": " + e.getMessage());
+        }
         if (translator != null) {
             SpecExpectation spec = new SpecExpectation(translator);
             expectation = spec;

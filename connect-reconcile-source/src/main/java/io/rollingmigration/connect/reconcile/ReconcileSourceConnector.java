@@ -70,7 +70,8 @@ public class ReconcileSourceConnector extends SourceConnector {
         }
         if (valid) {
             try {
-                Comparison.of(new ReconcileConfig(connectorConfigs));
+                Comparison.of(new ReconcileConfig(connectorConfigs)).problemWithLegacyTable().ifPresent(problem ->
+                        find(config, ReconcileConfig.MAPPING_SPEC).ifPresent(v -> v.addErrorMessage(problem)));
             } catch (ConfigException e) {
                 report(config, e);
             }

@@ -68,6 +68,22 @@ class ReconcileSourceConnectorTest {
     }
 
     @Test
+    void validationChecksTheSpecAgainstTheLegacyTablesRealColumnTypes() {
+        io.rollingmigration.testsupport.PostgresFixture postgres = io.rollingmigration.testsupport.PostgresFixture.shared();
+        postgres.execute(io.rollingmigration.testsupport.PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy",
+                PolicyTables.LEGACY_DDL);
+        Map<String, String> config = PolicyTables.settings(postgres);
+        assertEquals(List.of(), errorsOn(config, "mapping.spec"));
+
+        config.put("mapping.spec", PolicyTables.SPEC.replace("holder: holder_name",
+                "holder: {type: decimal(2), expr: \"round(after.holder_name, 2)\"}"));
+        List<String> errors = errorsOn(config, "mapping.spec");
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("aggregates.policy.fields.holder.expr")
+                && errors.get(0).contains("round() does not take a string"), errors.get(0));
+    }
+
+    @Test
     void missingDriftTopicIsReportedOnThatKey() {
         Map<String, String> config = valid();
         config.remove("drift.topic");

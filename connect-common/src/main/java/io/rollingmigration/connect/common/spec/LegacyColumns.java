@@ -1,5 +1,7 @@
 package io.rollingmigration.connect.common.spec;
 
+import io.rollingmigration.connect.common.dialect.TableDescription;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +35,14 @@ public final class LegacyColumns {
 
     /** Names with types ({@link ColumnType#UNKNOWN} where a type is not known). */
     public static LegacyColumns typed(Map<String, ColumnType> columns) {
+        return new LegacyColumns(columns);
+    }
+
+    /** The columns of a table as the database describes it, each with its type. */
+    public static LegacyColumns of(TableDescription table) {
+        Map<String, ColumnType> columns = new LinkedHashMap<>();
+        table.columns().values().forEach(column -> columns.put(column.name(),
+                ColumnType.ofJdbc(column.jdbcType(), column.typeName())));
         return new LegacyColumns(columns);
     }
 
