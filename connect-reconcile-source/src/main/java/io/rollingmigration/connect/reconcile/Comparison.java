@@ -19,6 +19,9 @@ import io.rollingmigration.connect.reconcile.digest.NotPushable;
 import io.rollingmigration.connect.reconcile.drift.DriftKind;
 import io.rollingmigration.connect.reconcile.drift.Severity;
 import io.rollingmigration.connect.reconcile.drift.SeverityPolicy;
+import io.rollingmigration.connect.reconcile.pairing.AggregateKeyPairing;
+import io.rollingmigration.connect.reconcile.pairing.LineagePairing;
+import io.rollingmigration.connect.reconcile.pairing.Pairing;
 import io.rollingmigration.connect.reconcile.store.LegacyTable;
 import io.rollingmigration.connect.reconcile.store.Session;
 import io.rollingmigration.connect.reconcile.store.TargetTable;
@@ -74,6 +77,9 @@ public final class Comparison {
         FieldComparator comparator = comparator(config, translator);
         if (config.hashPushdown()) {
             checkPushable(config, translator);
+        }
+        if (config.targetFragment()) {
+            checkFragment(config, translator);
         }
         return new Comparison(config, translator, rules, comparator, severities);
     }
@@ -141,6 +147,22 @@ public final class Comparison {
     }
 
     private static final int LEGACY_CHECK_SECONDS = 10;
+
+    private static void checkFragment(ReconcileConfig config, AggregateTranslator translator) {
+        if (translator == null) {
+            throw new ConfigException(ReconcileConfig.TARGET_FRAGMENT, true, "a fragment is the fields of a mapping "
+                    + "spec's aggregate: set " + ReconcileConfig.MAPPING_SPEC);
+        }
+        if (config.lineageSourceTable() == null) {
+            throw new ConfigException(ReconcileConfig.LINEAGE_SOURCE_TABLE, "", "a fragment's reconciler needs the "
+                    + "lineage source table its sink stamps (e.g. public.policy_premium), to tell its writes from "
+                    + "the other fragments'");
+        }
+        if (config.hashPushdown()) {
+            throw new ConfigException(ReconcileConfig.HASH_PUSHDOWN, true, "digests cover whole rows, and a "
+                    + "fragment is part of one; leave it off for a fragment");
+        }
+    }
 
     /** What can be checked of the hash pushdown before the tables are seen. */
     private static void checkPushable(ReconcileConfig config, AggregateTranslator translator) {
@@ -227,14 +249,24 @@ public final class Comparison {
             expectation = new IdentityExpectation(legacy.key().names(), identityFields(targetSession, legacy));
             keyField = null;
         }
+        boolean fragment = config.targetFragment() && translator != null;
         TargetTable target = TargetTable.describe(targetSession, config.targetTable(), keyField,
-                expectation.fields(), config.lineageSourceTable());
+                expectation.fields(), fragment ? null : config.lineageSourceTable());
+        if (fragment) {
+            target.asFragmentOf(config.lineageSourceTable());
+        }
         if (translator == null && !target.keyColumns().equals(legacy.key().names())) {
             throw new ConnectException("Without a mapping spec the target key must be the legacy key "
                     + legacy.key().names() + ", but target table " + config.targetTable() + " is keyed by "
                     + target.keyColumns());
         }
-        Judge judge = new Judge(expectation, comparator, rules, severities, config.changeColumn());
+        Judge judge = fragment
+                ? Judge.ofFragment(expectation, comparator, rules, severities, config.changeColumn())
+                : new Judge(expectation, comparator, rules, severities, config.changeColumn());
+        Pairing pairing = fragment
+                ? new AggregateKeyPairing(legacy, target, judge, expectation, translator.keyColumns(),
+                        config.chunkSize())
+                : new LineagePairing(legacy, target, judge, config.chunkSize());
         DigestPlan digests = null;
         if (config.hashPushdown() && translator != null) {
             List<FieldRecipe> recipes = new ArrayList<>();
@@ -252,7 +284,7 @@ public final class Comparison {
                         + e.getMessage() + "; set it to false");
             }
         }
-        return new Prepared(legacy, target, judge, digests);
+        return new Prepared(legacy, target, judge, pairing, digests);
     }
 
     private List<String> identityFields(Session targetSession, LegacyTable legacy)
@@ -282,6 +314,6 @@ public final class Comparison {
     }
 
     /** Both tables, described, and the judge of their rows. */
-    public record Prepared(LegacyTable legacy, TargetTable target, Judge judge, DigestPlan digests) {
+    public record Prepared(LegacyTable legacy, TargetTable target, Judge judge, Pairing pairing, DigestPlan digests) {
     }
 }

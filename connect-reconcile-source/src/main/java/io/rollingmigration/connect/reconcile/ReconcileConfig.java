@@ -25,6 +25,7 @@ public final class ReconcileConfig extends AbstractConfig {
     public static final String MAPPING_AGGREGATE = "mapping.aggregate";
     public static final String COMPARE_COLUMNS = "compare.columns";
     public static final String LINEAGE_SOURCE_TABLE = "lineage.source.table";
+    public static final String TARGET_FRAGMENT = "target.fragment";
     public static final String TOLERANCE_TIMESTAMP_MS = "tolerance.timestamp.ms";
     public static final String TOLERANCE_CASE_FIELDS = "tolerance.case.insensitive.fields";
     public static final String TOLERANCE_WHITESPACE_FIELDS = "tolerance.whitespace.fields";
@@ -109,6 +110,15 @@ public final class ReconcileConfig extends AbstractConfig {
                         "Only target rows whose lineage_source_table equals this (e.g. 'public.customer') take "
                                 + "part, for target tables fed from several legacy tables. Empty: every row.",
                         COMPARISON_GROUP, ++order, ConfigDef.Width.MEDIUM, "Lineage source table")
+                .define(TARGET_FRAGMENT, ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.MEDIUM,
+                        "True when the target rows are fed by several legacy tables (the sink's fragment.columns) "
+                                + "and this reconciler checks the part legacy.table feeds: the spec's fields. Rows "
+                                + "are paired by the aggregate's key, not by the last writer's lineage; a target "
+                                + "row lacking the part is MISSING_FRAGMENT drift, one holding it without a legacy "
+                                + "row UNEXPECTED_FRAGMENT. Needs mapping.spec and lineage.source.table (the table "
+                                + "name this fragment's sink stamps, which tells its writes from the others'); "
+                                + "not with hash.pushdown.",
+                        COMPARISON_GROUP, ++order, ConfigDef.Width.SHORT, "Target fragment")
                 .define(TOLERANCE_TIMESTAMP_MS, ConfigDef.Type.LONG, 0L, ConfigDef.Range.atLeast(0),
                         ConfigDef.Importance.LOW,
                         "Timestamps that differ by at most this many milliseconds are equal (stores of "
@@ -282,6 +292,10 @@ public final class ReconcileConfig extends AbstractConfig {
         return getList(COMPARE_COLUMNS);
     }
 
+    public boolean targetFragment() {
+        return getBoolean(TARGET_FRAGMENT);
+    }
+
     public String lineageSourceTable() {
         String table = getString(LINEAGE_SOURCE_TABLE);
         return table.isBlank() ? null : table;
@@ -292,6 +306,11 @@ public final class ReconcileConfig extends AbstractConfig {
         String aggregate = getString(AGGREGATE);
         if (!aggregate.isBlank()) {
             return aggregate;
+        }
+        if (specAggregate != null && targetFragment() && lineageSourceTable() != null) {
+            // Each fragment's reconciler keeps its own drift: keyed by aggregate alone, one would close the other's.
+            String table = lineageSourceTable();
+            return specAggregate + "." + table.substring(table.lastIndexOf('.') + 1);
         }
         return specAggregate != null ? specAggregate : targetTable().table();
     }

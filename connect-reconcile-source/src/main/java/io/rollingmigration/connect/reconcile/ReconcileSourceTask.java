@@ -151,8 +151,8 @@ public class ReconcileSourceTask extends SourceTask {
                         config.incrementalOverlapMillis(), legacyMark, stores.target().lastApplied(), now);
             }
             resumed = null;
-            run = new Run(state, range, prepared.legacy(), prepared.target(), prepared.judge(), open, settings(),
-                    prepared.digests(), clock);
+            run = new Run(state, range, prepared.legacy(), prepared.target(), prepared.judge(), prepared.pairing(),
+                    open, settings(), prepared.digests(), clock);
             lastProgressAt = now;
             log.info("Run {} of {} range {} ({}) {} at {}", state.number(), aggregate, range.id(), state.mode(),
                     state.position() == null && state.figures().compared() == 0 ? "starts" : "resumes",
@@ -181,7 +181,7 @@ public class ReconcileSourceTask extends SourceTask {
         targetSession = Session.open(config.targetConnection(), config.statementTimeoutSeconds());
         prepared = comparison.prepare(legacySession, targetSession);
         if (run != null) {
-            run.reattach(prepared.legacy(), prepared.target(), prepared.judge());
+            run.reattach(prepared.legacy(), prepared.target(), prepared.judge(), prepared.pairing());
         }
     }
 

@@ -56,6 +56,10 @@ public enum ColumnType {
      */
     public static ColumnType parse(String declared, String path) {
         String type = declared.trim().toLowerCase(Locale.ROOT);
+        if (type.contains("(") && !type.contains(")")) {
+            throw new SpecException(path, "'" + declared + "' is cut at a comma: in a YAML flow mapping ({a: b, ...}) "
+                    + "quote a type with a comma, e.g. '" + declared + ",4)', or leave the precision out (numeric)");
+        }
         if (type.endsWith("[]")) {
             return LIST;
         }

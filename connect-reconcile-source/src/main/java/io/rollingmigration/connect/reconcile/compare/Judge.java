@@ -27,14 +27,40 @@ public final class Judge {
     private final RuleBook rules;
     private final SeverityPolicy severities;
     private final String changeColumn;
+    private final boolean fragment;
 
     public Judge(Expectation expectation, FieldComparator comparator, RuleBook rules, SeverityPolicy severities,
                  String changeColumn) {
+        this(expectation, comparator, rules, severities, changeColumn, false);
+    }
+
+    private Judge(Expectation expectation, FieldComparator comparator, RuleBook rules, SeverityPolicy severities,
+                  String changeColumn, boolean fragment) {
         this.expectation = expectation;
         this.comparator = comparator;
         this.rules = rules;
         this.severities = severities;
         this.changeColumn = changeColumn;
+        this.fragment = fragment;
+    }
+
+    /**
+     * The judge of one fragment of target rows fed by several legacy tables: the expectation's fields are the
+     * fragment; a target row without any of them lacks the fragment ({@code MISSING_FRAGMENT} where the legacy row
+     * gives it values), and one that holds it without a legacy row has an {@code UNEXPECTED_FRAGMENT}. The rest of
+     * the row is other tables' business.
+     */
+    public static Judge ofFragment(Expectation expectation, FieldComparator comparator, RuleBook rules,
+                                   SeverityPolicy severities, String changeColumn) {
+        return new Judge(expectation, comparator, rules, severities, changeColumn, true);
+    }
+
+    /** True if the row holds what this judge compares: for a fragment, at least one of its fields. */
+    private boolean holds(TargetRow row) {
+        if (row.deleted()) {
+            return false;
+        }
+        return !fragment || expectation.fields().stream().anyMatch(f -> row.values().get(f) != null);
     }
 
     /**
@@ -47,8 +73,8 @@ public final class Judge {
         Instant legacyChange = legacy == null ? null : changeTime(legacy.values());
         if (legacy == null) {
             for (TargetRow row : targets) {
-                if (!row.deleted()) {
-                    verdicts.add(new Verdict(row.targetKey(), sourceKey, drift(DriftKind.UNEXPECTED_IN_TARGET,
+                if (holds(row)) {
+                    verdicts.add(new Verdict(row.targetKey(), sourceKey, drift(unexpected(),
                             row.targetKey(), sourceKey, List.of(), List.of(), null), null, row.committedAt()));
                 }
             }
@@ -68,8 +94,8 @@ public final class Judge {
         for (TargetRow row : targets) {
             if (row.targetKey().equals(targetKey)) {
                 match = row;
-            } else if (!row.deleted()) {
-                verdicts.add(new Verdict(row.targetKey(), sourceKey, drift(DriftKind.UNEXPECTED_IN_TARGET,
+            } else if (holds(row)) {
+                verdicts.add(new Verdict(row.targetKey(), sourceKey, drift(unexpected(),
                         row.targetKey(), sourceKey, List.of(), List.of(), null), legacyChange, row.committedAt()));
             }
         }
@@ -81,9 +107,15 @@ public final class Judge {
                     List.of(), List.of("translation"), e.getMessage()), legacyChange, targetChange));
             return verdicts;
         }
-        if (match == null || match.deleted()) {
-            verdicts.add(new Verdict(targetKey, sourceKey, drift(DriftKind.MISSING_IN_TARGET, targetKey, sourceKey,
-                    List.of(), List.of(), null), legacyChange, targetChange));
+        if (match == null || !holds(match)) {
+            if (fragment && expected.values().stream().allMatch(java.util.Objects::isNull)) {
+                // A fragment without values: the target row without it is what the legacy row says.
+                verdicts.add(new Verdict(targetKey, sourceKey, null, legacyChange, targetChange));
+            } else {
+                verdicts.add(new Verdict(targetKey, sourceKey, drift(fragment ? DriftKind.MISSING_FRAGMENT
+                        : DriftKind.MISSING_IN_TARGET, targetKey, sourceKey, List.of(), List.of(), null),
+                        legacyChange, targetChange));
+            }
             return verdicts;
         }
         List<FieldDifference> differences = comparator.differences(expectation.fields(), expected, match.values());
@@ -108,6 +140,10 @@ public final class Judge {
         verdicts.add(new Verdict(targetKey, sourceKey, new Drift(kind, targetKey, sourceKey, severity, differences,
                 names, errors.length() == 0 ? null : errors.toString()), legacyChange, targetChange));
         return verdicts;
+    }
+
+    private DriftKind unexpected() {
+        return fragment ? DriftKind.UNEXPECTED_FRAGMENT : DriftKind.UNEXPECTED_IN_TARGET;
     }
 
     private Drift drift(DriftKind kind, String targetKey, String sourceKey, List<FieldDifference> fields,

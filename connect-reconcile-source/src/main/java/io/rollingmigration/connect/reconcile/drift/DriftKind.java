@@ -12,5 +12,17 @@ public enum DriftKind {
     /** Both sides have the row, but at least one field of the translated legacy row differs from the target's. */
     FIELD_MISMATCH,
     /** A declared invariant between the two rows does not hold, or the legacy row cannot be translated at all. */
-    RULE_VIOLATION
+    RULE_VIOLATION,
+    /**
+     * A target row fed by several legacy tables lacks the part (fragment) one of them should have given it: the
+     * legacy row exists, the target row has none of its fields.
+     */
+    MISSING_FRAGMENT,
+    /** A target row holds a fragment whose legacy row does not exist: a legacy delete was not applied. */
+    UNEXPECTED_FRAGMENT;
+
+    /** True for drift of a target row (or fragment) without a legacy row: a legacy delete may be on its way. */
+    public boolean withoutLegacyRow() {
+        return this == UNEXPECTED_IN_TARGET || this == UNEXPECTED_FRAGMENT;
+    }
 }

@@ -59,7 +59,7 @@ public final class DriftRecords {
     public static final Schema SUMMARY_KEY_SCHEMA = Schema.STRING_SCHEMA;
 
     public static final Schema SUMMARY_SCHEMA = SchemaBuilder.struct()
-            .name("io.rollingmigration.reconcile.RunSummary").version(2)
+            .name("io.rollingmigration.reconcile.RunSummary").version(3)
             .field("run_id", Schema.STRING_SCHEMA)
             .field("aggregate", Schema.STRING_SCHEMA)
             .field("range", Schema.STRING_SCHEMA)
@@ -74,6 +74,8 @@ public final class DriftRecords {
             .field("unexpected_in_target", Schema.INT64_SCHEMA)
             .field("field_mismatch", Schema.INT64_SCHEMA)
             .field("rule_violation", Schema.INT64_SCHEMA)
+            .field("missing_fragment", Schema.INT64_SCHEMA)
+            .field("unexpected_fragment", Schema.INT64_SCHEMA)
             .field("drift_low", Schema.INT64_SCHEMA)
             .field("drift_medium", Schema.INT64_SCHEMA)
             .field("drift_high", Schema.INT64_SCHEMA)
@@ -159,6 +161,8 @@ public final class DriftRecords {
                 .put("unexpected_in_target", figures.drift(DriftKind.UNEXPECTED_IN_TARGET))
                 .put("field_mismatch", figures.drift(DriftKind.FIELD_MISMATCH))
                 .put("rule_violation", figures.drift(DriftKind.RULE_VIOLATION))
+                .put("missing_fragment", figures.drift(DriftKind.MISSING_FRAGMENT))
+                .put("unexpected_fragment", figures.drift(DriftKind.UNEXPECTED_FRAGMENT))
                 .put("drift_low", figures.drift(Severity.LOW))
                 .put("drift_medium", figures.drift(Severity.MEDIUM))
                 .put("drift_high", figures.drift(Severity.HIGH))

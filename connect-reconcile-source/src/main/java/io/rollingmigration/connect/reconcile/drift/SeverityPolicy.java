@@ -12,7 +12,7 @@ import java.util.Map;
 public final class SeverityPolicy {
 
     public static final List<String> DEFAULT_KINDS = List.of("MISSING_IN_TARGET:HIGH", "UNEXPECTED_IN_TARGET:HIGH",
-            "FIELD_MISMATCH:MEDIUM", "RULE_VIOLATION:HIGH");
+            "FIELD_MISMATCH:MEDIUM", "RULE_VIOLATION:HIGH", "MISSING_FRAGMENT:HIGH", "UNEXPECTED_FRAGMENT:HIGH");
 
     /** Checks a list of {@code name:SEVERITY} pairs, naming the faulty pair. */
     public static final ConfigDef.Validator VALIDATOR = (name, value) -> {

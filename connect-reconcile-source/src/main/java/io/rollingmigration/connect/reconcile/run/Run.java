@@ -14,6 +14,8 @@ import io.rollingmigration.connect.reconcile.drift.Drift;
 import io.rollingmigration.connect.reconcile.drift.OpenDrift;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
 import io.rollingmigration.connect.reconcile.drift.RunFigures;
+import io.rollingmigration.connect.reconcile.pairing.LineagePairing;
+import io.rollingmigration.connect.reconcile.pairing.Pairing;
 import io.rollingmigration.connect.reconcile.store.AppliedRows;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.connect.reconcile.store.LegacyTable;
@@ -25,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +58,7 @@ public final class Run {
     private LegacyTable legacy;
     private TargetTable target;
     private Judge judge;
+    private Pairing pairing;
     private final OpenDriftSet open;
     private final Settings settings;
     private final RateLimiter limiter;
@@ -76,6 +80,14 @@ public final class Run {
      */
     public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge,
                OpenDriftSet open, Settings settings, DigestPlan digestPlan, java.util.function.LongSupplier clock) {
+        this(state, range, legacy, target, judge, new LineagePairing(legacy, target, judge, settings.chunkSize()),
+                open, settings, digestPlan, clock);
+    }
+
+    /** @param pairing how rows of the two stores are found to belong together */
+    public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge, Pairing pairing,
+               OpenDriftSet open, Settings settings, DigestPlan digestPlan, java.util.function.LongSupplier clock) {
+        this.pairing = pairing;
         this.clock = clock;
         this.digestPlan = digestPlan;
         this.state = state;
@@ -90,7 +102,8 @@ public final class Run {
     }
 
     /** Continues over new connections after a database failure, keeping the position and the suspects. */
-    public void reattach(LegacyTable legacyTable, TargetTable targetTable, Judge newJudge) {
+    public void reattach(LegacyTable legacyTable, TargetTable targetTable, Judge newJudge, Pairing newPairing) {
+        this.pairing = newPairing;
         this.legacy = legacyTable;
         this.target = targetTable;
         this.judge = newJudge;
@@ -177,9 +190,7 @@ public final class Run {
         if (!rows.isEmpty()) {
             RunFigures figures = state.figures();
             figures.legacyRowsRead(rows.size());
-            List<String> keys = new ArrayList<>(rows.size());
-            rows.forEach(r -> keys.add(r.sourceKey()));
-            Map<String, List<TargetRow>> targets = target.bySourceKeys(keys, settings.chunkSize());
+            Map<String, List<TargetRow>> targets = pairing.targetsOf(rows);
             for (LegacyRow row : rows) {
                 if (!state.full()) {
                     judgedSourceKeys.add(row.sourceKey());
@@ -202,37 +213,35 @@ public final class Run {
             appliedKeysChunk(now, out);
             return;
         }
-        List<TargetRow> rows = state.full()
-                ? target.liveChunk(range, state.position(), settings.chunkSize(), selection())
-                : target.appliedSince(range, state.targetSince(), state.position(), settings.chunkSize(),
-                        selection());
-        if (!rows.isEmpty()) {
+        List<TargetRow> rows;
+        if (state.full()) {
+            Pairing.TargetChunk chunk = pairing.walkTarget(range, state.position(), settings.chunkSize(), selection());
+            rows = chunk.rows();
             state.figures().targetRowsRead(rows.size());
-            if (state.full()) {
-                Set<String> keys = new LinkedHashSet<>();
-                rows.forEach(r -> keys.add(r.sourceKey()));
-                Set<String> found = legacy.existing(keys, settings.chunkSize());
-                for (TargetRow row : rows) {
-                    if (!found.contains(row.sourceKey())) {
-                        state.figures().compared(1);
-                        for (Verdict verdict : judge.judge(row.sourceKey(), null, List.of(row))) {
-                            consider(verdict, now, out);
-                        }
-                    }
-                }
-            } else {
-                Set<String> keys = new LinkedHashSet<>();
+            for (Verdict verdict : chunk.unpaired()) {
+                state.figures().compared(1);
+                consider(verdict, now, out);
+            }
+            if (!rows.isEmpty()) {
+                state.moveTo(chunk.position());
+            }
+        } else {
+            rows = target.appliedSince(range, state.targetSince(), state.position(), settings.chunkSize(),
+                    selection());
+            if (!rows.isEmpty()) {
+                state.figures().targetRowsRead(rows.size());
+                List<Pairing.Keys> keys = new ArrayList<>();
                 for (TargetRow row : rows) {
                     if (judgedSourceKeys.add(row.sourceKey())) {
-                        keys.add(row.sourceKey());
+                        keys.add(new Pairing.Keys(row.sourceKey(), row.targetKey()));
                     }
                 }
                 state.figures().compared(keys.size());
-                for (Verdict verdict : judgeByKeys(keys)) {
+                for (Verdict verdict : pairing.judgeAgain(keys)) {
                     consider(verdict, now, out);
                 }
+                state.moveTo(target.positionOf(rows.get(rows.size() - 1)));
             }
-            state.moveTo(target.positionOf(rows.get(rows.size() - 1)));
         }
         if (rows.size() < settings.chunkSize()) {
             state.advance(Phase.OPEN_DRIFT);
@@ -444,14 +453,10 @@ public final class Run {
             return;
         }
         List<OpenDrift> batch = unseen.subList(0, Math.min(unseen.size(), settings.chunkSize()));
-        Set<String> keys = new LinkedHashSet<>();
-        batch.forEach(d -> {
-            if (d.legacyKey() != null) {
-                keys.add(d.legacyKey());
-            }
-        });
+        List<Pairing.Keys> keys = new ArrayList<>();
+        batch.forEach(d -> keys.add(new Pairing.Keys(d.legacyKey(), d.targetKey())));
         Map<String, Verdict> verdicts = new HashMap<>();
-        for (Verdict verdict : judgeByKeys(keys)) {
+        for (Verdict verdict : pairing.judgeAgain(keys)) {
             verdicts.put(verdict.targetKey(), verdict);
         }
         for (OpenDrift drift : batch) {
@@ -484,7 +489,7 @@ public final class Run {
             }
             return;
         }
-        if (verdict.drift().kind() == io.rollingmigration.connect.reconcile.drift.DriftKind.UNEXPECTED_IN_TARGET
+        if (verdict.drift().kind().withoutLegacyRow()
                 && state.phase() == Phase.LEGACY) {
             state.figures().compared(1);
         }
@@ -500,14 +505,15 @@ public final class Run {
         if (due.isEmpty()) {
             return;
         }
-        Set<String> keys = new LinkedHashSet<>();
-        due.forEach(s -> keys.add(s.verdict().sourceKey()));
+        Map<String, Pairing.Keys> keys = new LinkedHashMap<>();
+        due.forEach(s -> keys.putIfAbsent(s.verdict().targetKey(),
+                new Pairing.Keys(s.verdict().sourceKey(), s.verdict().targetKey())));
         // Read before the rows, never after: a position read after them could include a change applied since they
         // were read, and a difference that change removed would be judged against it as if it were still there.
         Instant applied = progress.appliedPosition(now);
         long legacyReadFrom = clock.getAsLong();
         Map<String, Verdict> verdicts = new HashMap<>();
-        for (Verdict verdict : judgeByKeys(keys)) {
+        for (Verdict verdict : pairing.judgeAgain(keys.values())) {
             verdicts.put(verdict.targetKey(), verdict);
         }
         for (Suspect suspect : due) {
@@ -572,7 +578,7 @@ public final class Run {
     private boolean deleteMayBeInFlight(Verdict verdict, Instant applied, long firstSeen, long now)
             throws SQLException {
         if (verdict.legacyChangeAt() != null || verdict.drift() == null
-                || verdict.drift().kind() != io.rollingmigration.connect.reconcile.drift.DriftKind.UNEXPECTED_IN_TARGET
+                || !verdict.drift().kind().withoutLegacyRow()
                 || applied == null || applied.toEpochMilli() >= firstSeen) {
             return false;
         }
@@ -589,16 +595,9 @@ public final class Run {
     }
 
     private List<Verdict> judgeByKeys(Set<String> sourceKeys) throws SQLException {
-        if (sourceKeys.isEmpty()) {
-            return List.of();
-        }
-        Map<String, LegacyRow> legacyRows = legacy.byKeys(sourceKeys, settings.chunkSize());
-        Map<String, List<TargetRow>> targetRows = target.bySourceKeys(sourceKeys, settings.chunkSize());
-        List<Verdict> verdicts = new ArrayList<>();
-        for (String key : sourceKeys) {
-            verdicts.addAll(judge.judge(key, legacyRows.get(key), targetRows.getOrDefault(key, List.of())));
-        }
-        return verdicts;
+        List<Pairing.Keys> keys = new ArrayList<>(sourceKeys.size());
+        sourceKeys.forEach(key -> keys.add(new Pairing.Keys(key, null)));
+        return pairing.judgeAgain(keys);
     }
 
     /**

@@ -103,6 +103,13 @@ public final class LegacyTable {
         return chunk(range, after, changedSince, limit, selection, columns, sql -> sql);
     }
 
+    /** Up to {@code limit} rows of the whole table in key order after {@code after}, with only these columns. */
+    public List<LegacyRow> columnsChunk(List<String> wanted, String after, int limit) throws SQLException {
+        List<String> selected = new ArrayList<>(key.names());
+        wanted.stream().filter(c -> !selected.contains(c)).forEach(selected::add);
+        return chunk(KeyRange.whole(), after, null, limit, null, selected, sql -> sql);
+    }
+
     /**
      * The keys of up to {@code limit} rows of the range changed after {@code changedSince}, in key order, each with
      * its digest under {@link DigestPlan#ROW_DIGEST} (hash pushdown of incremental runs).

@@ -53,6 +53,9 @@ public final class TargetTable {
     private final boolean hasOperation;
     private final String sourceTable;
     private final TableDescription description;
+    private final KeyCodec ownKey;
+    /** For a fragment: the lineage source table its sink stamps, which tells its writes from the other tables'. */
+    private String lane;
     /** The applied position found so far (it only moves forward), and the newest lineage_applied_at behind it. */
     private Instant appliedPosition;
     private Instant appliedAtSeen;
@@ -71,6 +74,7 @@ public final class TargetTable {
         this.softDeletes = softDeletes;
         this.hasOperation = hasOperation;
         this.sourceTable = sourceTable;
+        this.ownKey = new KeyCodec(keyColumns.stream().map(k -> description.column(k).orElseThrow()).toList());
         walked.add(SOURCE_KEY);
         walked.addAll(keyColumns);
         walked.add(COMMITTED_AT);
@@ -80,6 +84,9 @@ public final class TargetTable {
         fields.forEach(f -> add(selected, f));
         add(selected, SOURCE_KEY);
         add(selected, COMMITTED_AT);
+        if (description.column(SOURCE_TABLE).isPresent()) {
+            add(selected, SOURCE_TABLE);
+        }
         if (softDeletes) {
             add(selected, DELETED_AT);
         }
@@ -129,6 +136,79 @@ public final class TargetTable {
 
     public List<String> keyColumns() {
         return keyColumns;
+    }
+
+    /**
+     * Reads this table as holding one fragment among several: the pipeline's progress (applied position, lag, last
+     * write) and the rows applied since a time are those this fragment's sink stamped with {@code lane} as their
+     * lineage source table.
+     *
+     * @throws ConnectException if the table has no lineage_source_table column to tell the fragments apart
+     */
+    public TargetTable asFragmentOf(String lineageSourceTable) {
+        if (description.column(SOURCE_TABLE).isEmpty()) {
+            throw new ConnectException("Target table " + table + " has no lineage column '" + SOURCE_TABLE + "': a "
+                    + "fragment's reconciler tells its own writes from the other fragments' by it");
+        }
+        this.lane = lineageSourceTable;
+        return this;
+    }
+
+    /** True if the row's last change came from the legacy table of this fragment's lane. */
+    public boolean writtenByLane(TargetRow row) {
+        return lane != null && lane.equals(row.values().get(SOURCE_TABLE));
+    }
+
+    /** Rows by their own key (the aggregate's key), delete markers included, whatever their lineage says. */
+    public Map<String, TargetRow> byTargetKeys(Collection<String> targetKeys, int batch) throws SQLException {
+        Map<String, TargetRow> found = new HashMap<>();
+        Set<String> wanted = new HashSet<>(targetKeys);
+        List<List<Object>> keys = new ArrayList<>(wanted.size());
+        for (String key : wanted) {
+            keys.add(ownKeyValues(key));
+        }
+        java.util.Optional<String> arrayType = dialect.keyArrayType(ownKey.column(0));
+        for (int from = 0; from < keys.size(); from += batch) {
+            KeyLookup.Prepared lookup = KeyLookup.prepare(session, table, keyColumns, selected,
+                    keys.subList(from, Math.min(keys.size(), from + batch)), keyColumns.size() == 1 ? arrayType
+                            : java.util.Optional.empty(), null);
+            for (TargetRow row : read(lookup.statement(), true)) {
+                if (wanted.contains(row.targetKey())) {
+                    found.put(row.targetKey(), row);
+                }
+            }
+        }
+        session.endTransaction();
+        return found;
+    }
+
+    /**
+     * Up to {@code limit} rows after the given one in the order of the table's own key (delete markers left out),
+     * with every compared field and their lineage: the walk of a fragment's rows, whose lineage key may be another
+     * fragment's.
+     */
+    public List<TargetRow> keyChunk(String after, int limit) throws SQLException {
+        String sql = dialect.keysetChunk(table, keyColumns, selected, after != null, false, false,
+                softDeletes ? dialect.quote(DELETED_AT) + " IS NULL" : null, limit);
+        PreparedStatement statement = session.prepare(sql);
+        if (after != null) {
+            KeyCodec.bind(statement, 1, ownKeyValues(after), dialect.tupleParameterOrder(keyColumns.size(), false));
+        }
+        List<TargetRow> rows = read(statement, true);
+        session.endTransaction();
+        return rows;
+    }
+
+    /** The key values of a target key as rows show it (a single key's text, or canonical JSON of several). */
+    private List<Object> ownKeyValues(String targetKey) {
+        return ownKey.parse(keyColumns.size() == 1
+                ? io.rollingmigration.connect.common.lineage.SourceKey.of(Map.of(keyColumns.get(0), targetKey))
+                : targetKey);
+    }
+
+    /** Where a walk in key order stands after a row: its key, as {@link #keyChunk} resumes from it. */
+    public String keyPositionOf(TargetRow row) {
+        return row.targetKey();
     }
 
     /** Every row (delete markers included) whose lineage source key is one of the given, by source key. */
@@ -280,7 +360,11 @@ public final class TargetTable {
 
     /** The newest lineage_applied_at, or {@code null} for an empty table. */
     public Instant lastApplied() throws SQLException {
-        PreparedStatement statement = session.prepare(dialect.maxOf(table, APPLIED_AT, null));
+        PreparedStatement statement = session.prepare(dialect.maxOf(table, APPLIED_AT,
+                lane == null ? null : dialect.quote(SOURCE_TABLE) + " = ?"));
+        if (lane != null) {
+            statement.setString(1, lane);
+        }
         Instant applied;
         try (ResultSet rs = statement.executeQuery()) {
             rs.next();
@@ -321,8 +405,10 @@ public final class TargetTable {
         if (range.targetUpper() != null) {
             conditions.add(dialect.quote(SOURCE_KEY) + " < ?");
         }
-        if (sourceTable != null) {
-            conditions.add(sourceTableCondition());
+        // A fragment's rows applied since a time are those its own sink wrote.
+        String tableFilter = sourceTable != null ? sourceTable : since != null ? lane : null;
+        if (tableFilter != null) {
+            conditions.add(dialect.quote(SOURCE_TABLE) + " = ?");
         }
         if (selection != null) {
             conditions.add(selection.targetCondition());
@@ -344,9 +430,8 @@ public final class TargetTable {
         if (range.targetUpper() != null) {
             statement.setString(index++, range.targetUpper());
         }
-        bindSourceTable(statement, index);
-        if (sourceTable != null) {
-            index++;
+        if (tableFilter != null) {
+            statement.setString(index++, tableFilter);
         }
         if (selection != null && selection.bitmap() != null) {
             statement.setBytes(index, selection.bitmap());
@@ -371,18 +456,28 @@ public final class TargetTable {
         Instant since = appliedAtSeen == null ? null : appliedAtSeen.minusMillis(LATE_COMMIT_MILLIS);
         String streamed = hasOperation ? dialect.quote(OPERATION) + " IS NULL OR " + dialect.quote(OPERATION)
                 + " <> ?" : null;
+        List<String> conditions = new ArrayList<>();
+        if (since != null) {
+            conditions.add(dialect.quote(APPLIED_AT) + " >= ?");
+        }
+        if (lane != null) {
+            conditions.add(dialect.quote(SOURCE_TABLE) + " = ?");
+        }
         String sql = "SELECT max(" + dialect.quote(APPLIED_AT) + "), max("
                 + (streamed == null ? dialect.quote(COMMITTED_AT)
                         : "CASE WHEN " + streamed + " THEN " + dialect.quote(COMMITTED_AT) + " END")
                 + ") FROM " + dialect.quote(table)
-                + (since == null ? "" : " WHERE " + dialect.quote(APPLIED_AT) + " >= ?");
+                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions));
         PreparedStatement statement = session.prepare(sql);
         int index = 1;
         if (hasOperation) {
             statement.setString(index++, io.rollingmigration.connect.common.lineage.Operation.READ.name());
         }
         if (since != null) {
-            KeyCodec.bindOne(statement, index, since);
+            KeyCodec.bindOne(statement, index++, since);
+        }
+        if (lane != null) {
+            statement.setString(index, lane);
         }
         Instant newestApplied;
         Instant newestCommit;
@@ -405,9 +500,13 @@ public final class TargetTable {
     /** The largest replication lag (applied minus legacy commit) among rows applied at or after {@code since}. */
     public long observedLagMillis(Instant since) throws SQLException {
         String sql = "SELECT " + dialect.quote(COMMITTED_AT) + ", " + dialect.quote(APPLIED_AT) + " FROM "
-                + dialect.quote(table) + " WHERE " + dialect.quote(APPLIED_AT) + " >= ?";
+                + dialect.quote(table) + " WHERE " + dialect.quote(APPLIED_AT) + " >= ?"
+                + (lane == null ? "" : " AND " + dialect.quote(SOURCE_TABLE) + " = ?");
         PreparedStatement statement = session.prepare(sql);
         KeyCodec.bindOne(statement, 1, since);
+        if (lane != null) {
+            statement.setString(2, lane);
+        }
         statement.setMaxRows(10_000);
         long lag = 0;
         try (ResultSet rs = statement.executeQuery()) {
