@@ -24,6 +24,7 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
     public static final String WRITE_METHOD = "write.method";
     public static final String FRAGMENT_COLUMNS = "fragment.columns";
     public static final String FRAGMENT_VERSION_COLUMN = "fragment.version.column";
+    public static final String FRAGMENT_DELETES = "fragment.deletes";
     public static final String OWNERSHIP_TABLE = "ownership.table";
     public static final String OWNERSHIP_UNIT = "ownership.unit";
     public static final String OWNERSHIP_PARTITION_FIELD = "ownership.partition.field";
@@ -114,6 +115,13 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
                         "The column holding the version of this connector's fragment (a bigint). Required with "
                                 + "fragment.columns.",
                         WRITES_GROUP, ++order, ConfigDef.Width.MEDIUM, "Fragment version column")
+                .define(FRAGMENT_DELETES, ConfigDef.Type.STRING, "fragment", ConfigDef.ValidString.in("fragment", "row"),
+                        ConfigDef.Importance.MEDIUM,
+                        "What a delete from this fragment's source does: 'fragment' empties the fragment and leaves "
+                                + "the rest of the row; 'row' deletes the row (as delete.mode says: a marker or a "
+                                + "hard delete), for the source that owns the row, such as a policy header whose "
+                                + "premium is another fragment. Guarded by the fragment's version either way.",
+                        WRITES_GROUP, ++order, ConfigDef.Width.SHORT, "Fragment deletes")
                 .define(OWNERSHIP_TABLE, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
                         "The control table saying, per migration unit and partition value, who owns writes: "
                                 + "LEGACY (CDC changes are applied) or TARGET (they are not; each is reported to the "
@@ -193,7 +201,7 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(new io.rollingmigration.connect.sink.write.Fragment(columns,
-                getString(FRAGMENT_VERSION_COLUMN)));
+                getString(FRAGMENT_VERSION_COLUMN), "row".equals(getString(FRAGMENT_DELETES))));
     }
 
     /** The ownership control table, or empty when no gate is configured. */

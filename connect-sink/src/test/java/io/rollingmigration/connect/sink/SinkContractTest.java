@@ -315,6 +315,19 @@ abstract class SinkContractTest {
                 .map(String::valueOf).collect(java.util.stream.Collectors.joining("|")),
                 "a fragment's delete empties only that fragment");
 
+        TargetStoreSinkTask owner = startTask(new RecordingSinkContext(true), Map.of(
+                "fragment.columns", "name,code", "fragment.version.column", "core_version", "fragment.deletes", "row"));
+        owner.put(List.of(delete(1, 25)));
+        assertEquals("policy v2", query("SELECT name FROM " + TABLE + " WHERE lineage_deleted_at IS NULL").get(0)
+                .get(0), "an older delete of the owning fragment changes nothing");
+        owner.put(List.of(delete(1, 55)));
+        assertEquals(0L, ((Number) query("SELECT count(*) FROM " + TABLE + " WHERE lineage_deleted_at IS NULL").get(0).get(0))
+                .longValue(), "the owning fragment's delete deletes the row");
+        owner.put(List.of(versioned(new SinkRecord("policy", 0, KEY, key(1), coreSchema, new Struct(coreSchema)
+                .put("id", 1L).put("name", "policy v3").put("code", "P3"), offset++), 45)));
+        assertEquals(0L, ((Number) query("SELECT count(*) FROM " + TABLE + " WHERE lineage_deleted_at IS NULL").get(0).get(0))
+                .longValue(), "an older change does not bring it back");
+
         RecordingSinkContext strict = new RecordingSinkContext(true);
         TargetStoreSinkTask coreSink = startTask(strict, Map.of(
                 "fragment.columns", "name,code", "fragment.version.column", "core_version"));

@@ -12,10 +12,25 @@ public final class Fragment {
 
     private final List<String> columns;
     private final String versionColumn;
+    private final boolean deletesRow;
 
     public Fragment(List<String> columns, String versionColumn) {
+        this(columns, versionColumn, false);
+    }
+
+    /**
+     * @param deletesRow true when a delete from this fragment's source deletes the whole row (the row's owner, a
+     *                   policy header say), false when it only empties the fragment
+     */
+    public Fragment(List<String> columns, String versionColumn, boolean deletesRow) {
         this.columns = List.copyOf(columns);
         this.versionColumn = versionColumn;
+        this.deletesRow = deletesRow;
+    }
+
+    /** True when a delete from this fragment's source deletes the row, not only the fragment. */
+    public boolean deletesRow() {
+        return deletesRow;
     }
 
     public List<String> columns() {

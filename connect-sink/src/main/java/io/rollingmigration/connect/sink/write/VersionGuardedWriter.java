@@ -260,7 +260,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
         Map<List<String>, List<TargetChange>> upsertsByShape = new LinkedHashMap<>();
         List<TargetChange> deletes = new ArrayList<>();
         for (TargetChange change : changes) {
-            if (change.isDelete() && deleteMode == DeleteMode.HARD && fragment == null) {
+            if (change.isDelete() && deleteMode == DeleteMode.HARD && (fragment == null || fragment.deletesRow())) {
                 deletes.add(change);
             } else {
                 List<String> shape = change.isDelete() ? deleteShape(change)
@@ -285,8 +285,8 @@ public final class VersionGuardedWriter implements AutoCloseable {
     private void upsert(List<String> dataColumns, List<TargetChange> changes, java.sql.Timestamp appliedAt,
                         WriteOutcome outcome) throws SQLException {
         List<String> lineageColumns = lineageColumns();
-        // A fragment's deletes empty the fragment; only whole-row deletes leave a marker.
-        boolean markers = deleteMode == DeleteMode.SOFT && fragment == null;
+        // A fragment's deletes empty the fragment; only deletes of the whole row leave a marker.
+        boolean markers = deleteMode == DeleteMode.SOFT && (fragment == null || fragment.deletesRow());
         List<String> all = new ArrayList<>(dataColumns);
         all.addAll(lineageColumns);
         all.add(VERSION);
@@ -455,7 +455,8 @@ public final class VersionGuardedWriter implements AutoCloseable {
     private void delete(List<TargetChange> deletes, WriteOutcome outcome) throws SQLException {
         List<String> keyColumns = deletes.get(0).keyColumns();
         try (PreparedStatement statement = connection.prepareStatement(
-                dialect.versionGuardedDelete(tableId, keyColumns, VERSION))) {
+                dialect.versionGuardedDelete(tableId, keyColumns, fragment != null ? fragment.versionColumn()
+                        : VERSION))) {
             for (TargetChange change : deletes) {
                 int index = 1;
                 for (String column : keyColumns) {
