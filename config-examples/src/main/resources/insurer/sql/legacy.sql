@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS public.policy (
   status_code    char(1) NOT NULL,                -- Q quoted, A in force, L lapsed, C cancelled
   effective_date date NOT NULL,
   expiry_date    date,
+  cancel_date    date,                            -- set when cancelled; may be backdated
   region         text NOT NULL,
   vehicle_vin    text,
   updated_at     timestamp(6) NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')
@@ -33,7 +34,16 @@ CREATE TABLE IF NOT EXISTS public.policy_premium (
   updated_at     timestamp(6) NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'),
   PRIMARY KEY (policy_no, term_start)
 );
+-- The policy's current billing: the annual premium in four decimals, the currency as char(3) padded by old
+-- screens. One row per policy; the policy service keeps it on the policy row (a fragment of it).
+CREATE TABLE IF NOT EXISTS public.policy_billing (
+  policy_no      text PRIMARY KEY REFERENCES public.policy (policy_no),
+  annual_premium numeric(12,4) NOT NULL,
+  currency       char(5) NOT NULL,
+  updated_at     timestamp(6) NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')
+);
 -- The reconcilers' incremental runs find changed rows through updated_at.
 CREATE INDEX IF NOT EXISTS customer_updated_at ON public.customer (updated_at);
 CREATE INDEX IF NOT EXISTS policy_updated_at ON public.policy (updated_at);
 CREATE INDEX IF NOT EXISTS policy_premium_updated_at ON public.policy_premium (updated_at);
+CREATE INDEX IF NOT EXISTS policy_billing_updated_at ON public.policy_billing (updated_at);

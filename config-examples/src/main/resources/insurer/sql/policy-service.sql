@@ -1,6 +1,7 @@
 -- The policy service's database ("policy_service"): the policy and premium aggregates, each row with the lineage
 -- columns the sink writes (docs/lineage.md), and the ownership control table. Business columns are nullable: a
--- delete of a row the service never held leaves a versioned marker row (the sink's soft deletes).
+-- delete of a row the service never held leaves a versioned marker row (the sink's soft deletes). A policy row is
+-- assembled from two legacy tables, policy and policy_billing: two fragments, each with its own version column.
 CREATE TABLE IF NOT EXISTS public.policy (
   policy_id        text PRIMARY KEY,              -- UUIDv5 of the legacy policy_no
   policy_number    text,
@@ -9,9 +10,14 @@ CREATE TABLE IF NOT EXISTS public.policy (
   status           text,
   effective_date   date,
   expiry_date      date,
+  ends_on          date,                          -- the cancellation date, else the expiry date
   region           text,
   vin              text,
   updated_at       timestamp(3),
+  annual_premium   numeric(12,2),                 -- from policy_billing, rounded to the cent
+  billing_currency text,
+  policy_version   bigint,                        -- the version of the policy fragment
+  billing_version  bigint,                        -- the version of the billing fragment
   lineage_source_system text, lineage_source_table text, lineage_source_key text COLLATE "C",
   lineage_source_position bigint, lineage_source_committed_at timestamptz, lineage_operation text,
   lineage_snapshot text, lineage_rule text, lineage_translated_at timestamptz, lineage_applied_at timestamptz,

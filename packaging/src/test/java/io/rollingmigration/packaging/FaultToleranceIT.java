@@ -80,7 +80,8 @@ class FaultToleranceIT {
         legacy.execute(LEGACY_DB, "DROP TABLE IF EXISTS public.policy",
                 "CREATE TABLE public.policy (policy_no text PRIMARY KEY, customer_id bigint NOT NULL, "
                         + "product_code text NOT NULL, status_code char(1) NOT NULL, effective_date date NOT NULL, "
-                        + "expiry_date date, region text NOT NULL, vehicle_vin text, updated_at timestamp(6) NOT NULL)",
+                        + "expiry_date date, region text NOT NULL, vehicle_vin text, updated_at timestamp(6) NOT NULL, "
+                        + "cancel_date date)",
                 "INSERT INTO public.policy SELECT 'PA-' || lpad(g::text, 5, '0'), g % 50, 'PAUTO', "
                         + "(ARRAY['Q','A','L','C'])[1 + g % 4], date '2025-01-01' + g % 300, NULL, "
                         + "(ARRAY['NORTH','SOUTH'])[1 + g % 2], 'VIN' || g, now() AT TIME ZONE 'UTC' "

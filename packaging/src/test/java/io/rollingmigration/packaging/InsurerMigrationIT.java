@@ -41,9 +41,9 @@ class InsurerMigrationIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(150);
     private static final Path INSURER = Paths.get(System.getProperty(ConfigExample.DIRECTORY_PROPERTY), "insurer");
-    private static final List<String> SINKS = List.of("party-sink", "policy-sink", "premium-sink");
+    private static final List<String> SINKS = List.of("party-sink", "policy-sink", "premium-sink", "billing-sink");
     private static final List<String> RECONCILERS = List.of("party-reconcile", "policy-reconcile",
-            "premium-reconcile");
+            "premium-reconcile", "billing-reconcile");
 
     @TempDir
     static Path work;
@@ -87,10 +87,10 @@ class InsurerMigrationIT {
         addresses.put("/etc/migration/specs", INSURER.resolve("specs").toAbsolutePath().toString());
         addresses.put(SkeletonPipeline.EXAMPLE_KAFKA, connect.bootstrapServers());
         // Topics as an operator creates them: six partitions for the change streams, a compacted drift topic.
-        for (String table : List.of("customer", "policy", "policy_premium")) {
+        for (String table : List.of("customer", "policy", "policy_premium", "policy_billing")) {
             connect.createTopic("insurer.public." + table, 6, Map.of());
         }
-        for (String aggregate : List.of("party", "policy", "premium")) {
+        for (String aggregate : List.of("party", "policy", "premium", "billing")) {
             connect.createTopic("insurer.dlq." + aggregate, 1, Map.of());
         }
         connect.createTopic("insurer.drift", 3, Map.of("cleanup.policy", "compact"));
@@ -137,9 +137,26 @@ class InsurerMigrationIT {
                         + "'A', 'SOUTH')",
                 "INSERT INTO policy (policy_no, customer_id, product_code, status_code, effective_date, region) "
                         + "VALUES ('PA-0061', 41, 'PAUTO', 'Q', '2026-12-01', 'SOUTH')",
-                "DELETE FROM policy_premium WHERE policy_no = 'PA-0011' AND term_start = '2025-01-01'");
+                "DELETE FROM policy_premium WHERE policy_no = 'PA-0011' AND term_start = '2025-01-01'",
+                "UPDATE policy_billing SET annual_premium = 1234.5650, updated_at = now() AT TIME ZONE 'UTC' "
+                        + "WHERE policy_no = 'PA-0007'",
+                "INSERT INTO policy_billing (policy_no, annual_premium, currency) VALUES ('PA-0061', 99.9949, 'gbp')");
         awaitServicesHold(41, 61, 89, "live changes");
+        // Both fragments of PA-0061 and the new premium of PA-0007, each through its own sink.
+        Await.until(PATIENCE, "the live billing changes", () -> "99.99|QUOTED|1234.57".equals(
+                query("policy_service", "SELECT (SELECT annual_premium || '|' || coalesce(status, '') FROM policy "
+                        + "WHERE policy_id = (SELECT policy_id FROM policy WHERE billing_currency = 'GBP')) || '|' "
+                        + "|| (SELECT annual_premium FROM policy WHERE policy_number = 'PA-0007')")));
         assertEquals("LAPSED", query("policy_service", "SELECT status FROM policy WHERE policy_number = 'PA-0007'"));
+        assertEquals("GBP", query("policy_service", "SELECT billing_currency FROM policy WHERE policy_number = 'PA-0061'"),
+                "the billing fragment of a policy, its currency trimmed");
+        assertEquals("QUOTED", query("policy_service", "SELECT status FROM policy WHERE policy_number = 'PA-0061'"),
+                "the policy fragment of the same row");
+        assertEquals(java.sql.Date.valueOf("2025-04-11"), query("policy_service",
+                "SELECT ends_on FROM policy WHERE policy_number = 'PA-0010'"), "a cancelled policy ends when cancelled");
+        assertEquals(java.sql.Date.valueOf("2026-01-12"), query("policy_service",
+                "SELECT ends_on FROM policy WHERE policy_number = 'PA-0011'"), "another when it expires");
+        assertEquals("VIN11", query("policy_service", "SELECT vin FROM policy WHERE policy_number = 'PA-0011'"));
         assertEquals(query("party_service", "SELECT party_id FROM party WHERE lineage_source_key = '{\"id\":8}'"),
                 query("policy_service", "SELECT holder_party_id FROM policy WHERE policy_number = 'PA-0007'"),
                 "a policy references its holder by the party service's id");
@@ -151,11 +168,14 @@ class InsurerMigrationIT {
             connect.rest().awaitRunning(reconciler.name(), 2, PATIENCE);
         }
         Map<String, Long> compared = Await.value(PATIENCE, "a completed run of every range of every aggregate",
-                InsurerMigrationIT::comparedPerAggregate, c -> c.size() == 3);
-        assertEquals(Map.of("party", 41L, "policy", 61L, "premium", 89L), compared);
+                InsurerMigrationIT::comparedPerAggregate, c -> c.size() == 4);
+        assertEquals(Map.of("party", 41L, "policy.policy", 61L, "premium", 89L, "policy.policy_billing", 56L),
+                compared);
         for (JsonNode run : completedRuns()) {
             assertEquals(0, run.path("missing_in_target").asLong() + run.path("unexpected_in_target").asLong()
-                    + run.path("field_mismatch").asLong() + run.path("rule_violation").asLong(), run.toString());
+                    + run.path("field_mismatch").asLong() + run.path("rule_violation").asLong()
+                    + run.path("missing_fragment").asLong() + run.path("unexpected_fragment").asLong(),
+                    run.toString());
         }
         assertTrue(connect.topics().readAll("insurer.drift").isEmpty(), "no drift");
 
@@ -203,10 +223,16 @@ class InsurerMigrationIT {
                 + "fax, region) SELECT g, CASE WHEN g % 4 = 0 THEN 'B' ELSE 'P' END, 'First' || g, 'Last' || g, "
                 + "'Company ' || g, (ARRAY['A','S','C'])[1 + g % 3], 'c' || g || '@example.com', g % 2 = 0, NULL, "
                 + "(ARRAY['NORTH','SOUTH'])[1 + g % 2] FROM generate_series(1, 40) g");
+        // Every tenth policy cancelled 90 days in (backdated cancellations among them); VINs as old screens typed
+        // them, in lower case with trailing blanks.
         sql.add("INSERT INTO policy (policy_no, customer_id, product_code, status_code, effective_date, expiry_date, "
-                + "region, vehicle_vin) SELECT 'PA-' || lpad(g::text, 4, '0'), 1 + g % 40, 'PAUTO', "
+                + "cancel_date, region, vehicle_vin) SELECT 'PA-' || lpad(g::text, 4, '0'), 1 + g % 40, 'PAUTO', "
                 + "(ARRAY['Q','A','L','C'])[1 + g % 4], date '2025-01-01' + g, date '2026-01-01' + g, "
-                + "(ARRAY['NORTH','SOUTH'])[1 + g % 2], 'VIN' || g FROM generate_series(1, 60) g");
+                + "CASE WHEN g % 10 = 0 THEN date '2025-01-01' + g + 90 END, "
+                + "(ARRAY['NORTH','SOUTH'])[1 + g % 2], 'vin' || g || '  ' FROM generate_series(1, 60) g");
+        // The billing of the first 55 policies: four decimals, currency codes padded in a char(5).
+        sql.add("INSERT INTO policy_billing (policy_no, annual_premium, currency) "
+                + "SELECT 'PA-' || lpad(g::text, 4, '0'), 500 + g * 1.2345, 'EUR' FROM generate_series(1, 55) g");
         sql.add("INSERT INTO policy_premium (policy_no, term_start, premium_cents, currency, installments) "
                 + "SELECT 'PA-' || lpad(g::text, 4, '0'), date '2026-01-01', 50000 + g * 137, 'EUR', 12 "
                 + "FROM generate_series(1, 60) g");
@@ -242,7 +268,7 @@ class InsurerMigrationIT {
         for (JsonNode run : completedRuns()) {
             firstPerRange.putIfAbsent(run.path("aggregate").asText() + "/" + run.path("range").asText(), run);
         }
-        if (firstPerRange.size() < 6) {
+        if (firstPerRange.size() < 8) {
             return Map.of();
         }
         Map<String, Long> compared = new HashMap<>();

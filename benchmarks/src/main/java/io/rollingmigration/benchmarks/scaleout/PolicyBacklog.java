@@ -50,7 +50,7 @@ final class PolicyBacklog {
         postgres.execute(InsurerConfigs.LEGACY_DATABASE, "CREATE TABLE public.policy (policy_no text PRIMARY KEY, "
                         + "customer_id bigint NOT NULL, product_code text NOT NULL, status_code char(1) NOT NULL, "
                         + "effective_date date NOT NULL, expiry_date date, region text NOT NULL, vehicle_vin text, "
-                        + "updated_at timestamp(6) NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'))",
+                        + "updated_at timestamp(6) NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'), cancel_date date)",
                 "INSERT INTO public.policy SELECT 'PA-' || lpad(g::text, 7, '0'), g % 5000, 'PAUTO', "
                         + "(ARRAY['Q','A','L','C'])[1 + g % 4], date '2024-01-01' + g % 700, NULL, "
                         + "(ARRAY['NORTH','SOUTH','EAST','WEST'])[1 + g % 4], 'VIN' || g, now() AT TIME ZONE 'UTC' "

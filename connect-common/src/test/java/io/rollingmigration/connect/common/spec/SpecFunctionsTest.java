@@ -133,6 +133,7 @@ class SpecFunctionsTest {
         assertEquals(123457L, eval("int(round(after.premium * 100, 0))"));
         assertEquals("1234.565", eval("string(after.premium)"));
         assertEquals(new BigDecimal("2000"), eval("math.greatest(after.premium, decimal(2000))"));
+        assertEquals(new BigDecimal("3000"), eval("math.greatest(after.premium, decimal(2000), decimal(3000))"));
         assertEquals(new BigDecimal("-1234.565"), eval("-after.premium"));
         assertTrue(refused("after.premium == decimal('1234.565')").getMessage().contains("same(a, b)"));
         assertEquals(false, eval("after.premium == null"), "comparing with null is allowed");
@@ -167,6 +168,10 @@ class SpecFunctionsTest {
         assertEquals(Duration.ofMinutes(10 * 60 + 15), eval("time('10:15')"));
         assertEquals(true, eval("after.opens < time('10:00')"));
         assertEquals(Instant.parse("2027-03-01T00:00:00Z"), eval("math.greatest(after.expiry_date, date('2026-12-31'))"));
+        assertEquals(1L, eval("after.expiry_date.getDate()"), "1-based day of month");
+        assertEquals(2L, eval("after.expiry_date.getMonth()"), "0-based month, as CEL has it");
+        assertEquals(Instant.parse("2027-03-02T00:00:00Z"), eval("after.expiry_date + duration('24h')"));
+        assertEquals(Instant.parse("1970-01-02T00:00:00Z"), eval("timestamp(86400)"), "epoch seconds");
         assertTrue(refused("date(after.code)").getMessage().contains("date() does not take a int"));
         assertTrue(refused("timestamp(after.issued_at, 'Mars/Olympus')").getMessage().contains("time zone"));
         assertTrue(refused("date(after.yyyymmdd, 'yyyyMMdd{')").getMessage().contains("pattern"));
