@@ -180,6 +180,29 @@ class SpecTranslationIT {
         assertTrue(errors.get(0).contains("aggregates.party.fields.kind.unmapped"), errors.get(0));
     }
 
+    @Test
+    void aDateFieldFromColumnsOfAnotherTypeFailsValidationOnTheSpecWithThePathAndBothTypes() throws Exception {
+        Map<String, String> broken = new HashMap<>(sink.config());
+        String spec = Files.readString(SPEC);
+        broken.put("transforms.party.spec", spec.replace("      region: region",
+                "      region: region\n      closed_on: {type: date, expr: \"coalesce(after.fax, after.email)\"}"));
+        List<String> errors = connect.rest().validate(sink.connectorClass(), broken).errorsOn("transforms.party.spec");
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("aggregates.party.fields.closed_on.expr") && errors.get(0).contains("dyn")
+                && errors.get(0).contains("to be a date"), errors.get(0));
+
+        // With the columns' types declared, the type is known, and still not a date.
+        String typed = spec.replaceAll("(?s)columns: \\[.*?\\]\n", "columns: {id: bigint, cust_type: char(1), first_name: "
+                + "text, last_name: text, company_name: text, status: char(1), balance_cents: bigint, fax: text, "
+                + "email: text, email_opt_in: boolean, region: text, updated_at: timestamp}\n");
+        broken.put("transforms.party.spec", typed.replace("      region: region",
+                "      region: region\n      closed_on: {type: date, expr: \"coalesce(after.fax, after.email)\"}"));
+        errors = connect.rest().validate(sink.connectorClass(), broken).errorsOn("transforms.party.spec");
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("aggregates.party.fields.closed_on.expr")
+                && errors.get(0).contains("yields string") && errors.get(0).contains("not a date"), errors.get(0));
+    }
+
     private static Map<Long, Struct> latestEvents(AggregateTranslator party, java.util.Set<Long> ids) {
         JsonConverter json = new JsonConverter();
         json.configure(Map.of("schemas.enable", "true"), false);

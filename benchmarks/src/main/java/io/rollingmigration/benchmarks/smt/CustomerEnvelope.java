@@ -46,25 +46,32 @@ final class CustomerEnvelope {
             .field("before", ROW).field("after", ROW).field("source", SOURCE).field("op", Schema.STRING_SCHEMA)
             .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA).build();
 
-    /** The spec for our transform: the same job the stock chain below does, and what it cannot do. */
+    /**
+     * The spec for our transform: the same job the stock chain below does, and what it cannot do: typed columns,
+     * a name-based UUID key, trimming and case folding, rounding to cents, a timestamp coalesce, value maps.
+     */
     static final String SPEC = String.join("\n",
             "name: bench-customer",
             "version: 1",
             "source: public.customer",
+            "columns: {id: bigint, cust_type: char(1), first_name: text, last_name: text, status: char(1),",
+            "          balance: numeric, credit_limit: numeric, created_at: timestamp, updated_at: timestamp,",
+            "          fax: text, email: text, region: text, attr1: text, attr2: text, attr3: text, attr4: text,",
+            "          attr5: text, attr6: text, attr7: text, attr8: text}",
             "aggregates:",
             "  customer:",
-            "    key: {field: customer_id, uuid5: {namespace: 6ba7b811-9dad-11d1-80b4-00c04fd430c8, columns: [id]}}",
+            "    key: {field: customer_id, uuid5: {namespace: url, name: \"'customer:' + string(after.id)\"}}",
             "    fields:",
             "      legacy_id: {type: long, from: id}",
             "      kind: {from: cust_type, map: {B: ORGANISATION, P: PERSON}, unmapped: error}",
-            "      first_name: first_name",
-            "      last_name: last_name",
+            "      first_name: {expr: \"trim(after.first_name)\"}",
+            "      last_name: {expr: \"trim(after.last_name)\"}",
             "      status: {from: status, map: {A: ACTIVE, C: CLOSED}, default: UNKNOWN}",
-            "      balance: {type: decimal(2), from: balance}",
+            "      balance: {type: decimal(2), expr: \"round(after.balance, 2)\"}",
             "      credit_limit: {type: decimal(2), from: credit_limit}",
             "      created_at: {type: timestamp, from: created_at}",
-            "      updated_at: {type: timestamp, from: updated_at}",
-            "      email: email",
+            "      updated_at: {type: timestamp, expr: \"coalesce(after.updated_at, after.created_at)\"}",
+            "      email: {expr: \"lowerAscii(trim(after.email))\", masked: true}",
             "      region: region",
             "      attr1: attr1",
             "      attr2: attr2",
@@ -83,10 +90,10 @@ final class CustomerEnvelope {
 
     static SourceRecord record(long id) {
         Struct after = new Struct(ROW).put("id", id).put("cust_type", id % 3 == 0 ? "B" : "P")
-                .put("first_name", "Ada").put("last_name", "Lovelace").put("status", "A")
+                .put("first_name", " Ada ").put("last_name", "Lovelace  ").put("status", "A")
                 .put("balance", new BigDecimal("1234.56")).put("credit_limit", new BigDecimal("5000.00"))
                 .put("created_at", 1_700_000_000_000_000L).put("updated_at", 1_764_000_000_123_456L)
-                .put("fax", "+44 20 1234").put("email", "ada@example.com").put("region", "EU");
+                .put("fax", "+44 20 1234").put("email", " Ada@Example.com").put("region", "EU");
         for (int i = 1; i <= 8; i++) {
             after.put("attr" + i, "value " + i);
         }

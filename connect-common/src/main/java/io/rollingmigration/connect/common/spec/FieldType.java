@@ -128,7 +128,7 @@ public final class FieldType {
             return Optional.empty();
         }
         if (type.unknown()) {
-            return Optional.of("the expression's type is not known"
+            return Optional.of("the expression's type is not known (dyn)"
                     + (untypedColumns.isEmpty() ? "" : " (it reads " + String.join(", ", untypedColumns)
                     + ", whose type the spec does not declare)") + ", so it cannot be checked to be a " + this
                     + ": declare the legacy columns' types (columns: {" + (untypedColumns.isEmpty() ? "name"

@@ -100,6 +100,24 @@ class TranslateAggregateTest {
     }
 
     @Test
+    void aFunctionThatFailsOnAValueFailsTheRecordNamingThePathAndTheTypeAndMaskedNeverTheValue() throws Exception {
+        String spec = Files.readString(SPEC).replace("      region: region",
+                "      region: region\n      born_on: {type: date, expr: \"date(after.fax)\", masked: true}");
+        TranslateAggregate<SourceRecord> masked = new TranslateAggregate<>(() -> 7L);
+        masked.configure(Map.of("spec", spec, "aggregate", "party"));
+        // What the errant record reporter puts into the dead letter queue's exception message header.
+        DataException error = assertThrows(DataException.class, () -> masked.apply(event("c", null, person(42), 1)));
+        assertTrue(error.getMessage().contains("aggregates.party.fields.born_on.expr")
+                && error.getMessage().contains("a string") && error.getMessage().contains("{\"id\":42}")
+                && !error.getMessage().contains("+44 20 1234"), error.getMessage());
+
+        TranslateAggregate<SourceRecord> plain = new TranslateAggregate<>(() -> 7L);
+        plain.configure(Map.of("spec", spec.replace(", masked: true}", "}"), "aggregate", "party"));
+        assertTrue(assertThrows(DataException.class, () -> plain.apply(event("c", null, person(42), 1))).getMessage()
+                .contains("+44 20 1234"), "unmasked, the value helps whoever reads the dead letter queue");
+    }
+
+    @Test
     void theSameLegacyRowFeedsTheCustomerProfileWithExactMoney() throws Exception {
         SourceRecord out = transform("customer_profile").apply(event("r", null, person(42), 100));
 
