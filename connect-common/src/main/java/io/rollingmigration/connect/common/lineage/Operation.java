@@ -9,6 +9,9 @@ public enum Operation {
     TRUNCATE("t"),
     MESSAGE("m");
 
+    /** values() copies its array on every call; the codes are looked up for every record. */
+    private static final Operation[] ALL = values();
+
     private final String code;
 
     Operation(String code) {
@@ -21,7 +24,7 @@ public enum Operation {
 
     /** The operation for a Debezium {@code op} code. */
     public static Operation fromCode(String code) {
-        for (Operation op : values()) {
+        for (Operation op : ALL) {
             if (op.code.equals(code)) {
                 return op;
             }

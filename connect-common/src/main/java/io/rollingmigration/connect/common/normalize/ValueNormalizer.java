@@ -193,8 +193,9 @@ public final class ValueNormalizer {
         }
     }
 
+    /** A moment's wall clock in UTC (without the zone rules ofInstant builds for every call). */
     private static LocalDateTime wallClock(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
     }
 
     private static byte[] bytes(Object value) {

@@ -271,11 +271,11 @@ public final class AggregateTranslator {
             if (reference != null) {
                 return reference.of(after);
             }
-            if (!after.containsKey(from)) {
+            Object value = after.get(from);
+            if (value == null && !after.containsKey(from)) {
                 throw new DataException("legacy column '" + from + "' is missing from the row (dropped or renamed "
                         + "in the legacy table?)");
             }
-            Object value = after.get(from);
             if (map == null) {
                 return type.toConnect(value, masked);
             }

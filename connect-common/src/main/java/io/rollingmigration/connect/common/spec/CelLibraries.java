@@ -42,6 +42,20 @@ final class CelLibraries {
         return List.of(strings, CelExtensions.math(options), encoders, CelExtensions.optional());
     }
 
+    /**
+     * Every binding the runtime is given, by overload id, in its precedence: the spec's functions and the
+     * null-propagating ones first, then the libraries' own (the runtime keeps the first binding of an id).
+     */
+    Map<String, CelFunctionBinding> bindingTable(List<CelFunctionBinding> first) {
+        Map<String, CelFunctionBinding> table = new HashMap<>();
+        first.forEach(b -> table.putIfAbsent(b.getOverloadId(), b));
+        nullSafeBindings().forEach(b -> table.putIfAbsent(b.getOverloadId(), b));
+        for (CelRuntimeLibrary library : List.<CelRuntimeLibrary>of(strings, encoders, CelExtensions.math(options))) {
+            bindingsOf(library).forEach(b -> table.putIfAbsent(b.getOverloadId(), b));
+        }
+        return table;
+    }
+
     /** The string extension's own bindings, by overload id. */
     Map<String, CelFunctionBinding> stringBindings() {
         Map<String, CelFunctionBinding> byId = new HashMap<>();

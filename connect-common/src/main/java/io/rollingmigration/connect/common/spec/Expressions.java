@@ -53,6 +53,7 @@ public final class Expressions {
     private final Cel cel;
     private final LegacyColumns columns;
     private final List<String> rows;
+    private final Map<String, dev.cel.runtime.CelFunctionBinding> bindingTable;
 
     /** The mapping spec's variables over undeclared columns. */
     public Expressions() {
@@ -82,6 +83,8 @@ public final class Expressions {
         CelLibraries libraries = new CelLibraries(OPTIONS);
         SpecFunctions functions = new SpecFunctions(libraries.stringBindings());
         CelType row = columns.declared() ? rowType(columns) : UNTYPED_ROW;
+        List<dev.cel.runtime.CelFunctionBinding> own = functions.bindings();
+        this.bindingTable = libraries.bindingTable(own);
         CelBuilder builder = CelFactory.standardCelBuilder()
                 .setOptions(OPTIONS)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
@@ -89,7 +92,7 @@ public final class Expressions {
                 .addRuntimeLibraries(libraries.runtimeLibraries())
                 .addFunctionDeclarations(functions.declarations())
                 // Ours first: the runtime keeps the first binding of an overload id.
-                .addFunctionBindings(functions.bindings())
+                .addFunctionBindings(own)
                 .addFunctionBindings(libraries.nullSafeBindings());
         if (row instanceof StructType struct) {
             builder.setTypeProvider(new RowTypes(struct));
@@ -143,7 +146,8 @@ public final class Expressions {
         CallChecks.check(ast, path);
         try {
             return new Compiled(expression, cel.createProgram(ast), StaticType.of(ast.getResultType()), path,
-                    ast.getExpr(), referencedColumns(ast), readsContext(ast));
+                    ast.getExpr(), referencedColumns(ast), readsContext(ast),
+                    DirectPlan.of(ast, bindingTable, Set.copyOf(rows)).orElse(null));
         } catch (CelException e) {
             throw new SpecException(path, "cannot compile expression: " + e.getMessage());
         }
@@ -171,12 +175,52 @@ public final class Expressions {
     /** The variables an expression is evaluated over, converted into CEL's values as an expression reads them. */
     public Map<String, Object> bindings(Map<String, Object> after, Map<String, Object> before,
                                         Map<String, Object> source, String op) {
-        Map<String, Object> bindings = new HashMap<>(8);
-        bindings.put("after", celRow(after, columns));
-        bindings.put("before", celRow(before, columns));
-        bindings.put("source", celRow(source, LegacyColumns.undeclared()));
-        bindings.put("op", op);
-        return bindings;
+        return new SpecBindings(celRow(after, columns), celRow(before, columns),
+                celRow(source, LegacyColumns.undeclared()), op);
+    }
+
+    /** The four variables of the spec's expressions, without a hash map built for every record. */
+    private static final class SpecBindings extends AbstractMap<String, Object> {
+        private final Map<String, Object> after;
+        private final Map<String, Object> before;
+        private final Map<String, Object> source;
+        private final String op;
+
+        SpecBindings(Map<String, Object> after, Map<String, Object> before, Map<String, Object> source, String op) {
+            this.after = after;
+            this.before = before;
+            this.source = source;
+            this.op = op;
+        }
+
+        @Override
+        public Object get(Object name) {
+            if (!(name instanceof String variable)) {
+                return null;
+            }
+            return switch (variable) {
+                case "after" -> after;
+                case "before" -> before;
+                case "source" -> source;
+                case "op" -> op;
+                default -> null;
+            };
+        }
+
+        @Override
+        public boolean containsKey(Object name) {
+            return get(name) != null;
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            Map<String, Object> all = new HashMap<>(8);
+            all.put("after", after);
+            all.put("before", before);
+            all.put("source", source);
+            all.put("op", op);
+            return all.entrySet();
+        }
     }
 
     /** Bindings for {@link #forComparison()}: the legacy row and the target row. */
@@ -188,7 +232,7 @@ public final class Expressions {
     }
 
     private static Map<String, Object> celRow(Map<String, Object> row, LegacyColumns columns) {
-        return row == null ? Map.of() : new CelRow(row, columns);
+        return row == null || row.isEmpty() ? Map.of() : new CelRow(row, columns);
     }
 
     /** The type provider that lets the checker see the legacy row's columns and their types. */
@@ -265,10 +309,12 @@ public final class Expressions {
         private final CelExpr expression;
         private final Set<String> columns;
         private final boolean readsContext;
+        private final DirectPlan.Node direct;
 
         Compiled(String text, CelRuntime.Program program, StaticType resultType, String path, CelExpr expression,
-                 Set<String> columns, boolean readsContext) {
+                 Set<String> columns, boolean readsContext, DirectPlan.Node direct) {
             this.readsContext = readsContext;
+            this.direct = direct;
             this.expression = expression;
             this.text = text;
             this.program = program;
@@ -302,8 +348,20 @@ public final class Expressions {
          * it could not take, and with {@code masked} never the value itself.
          */
         public Object evaluate(Map<String, Object> bindings, boolean masked) {
+            if (direct != null) {
+                try {
+                    return CelValues.fromCel(direct.eval(bindings));
+                } catch (DirectPlan.Declined declined) {
+                    // CEL's own evaluation gives the answer, or the error, this plan did not make
+                }
+            }
+            return evaluateWithCel(bindings, masked);
+        }
+
+        /** Evaluates with CEL's interpreter alone (as {@link #evaluate} does for what its plan leaves). */
+        Object evaluateWithCel(Map<String, Object> bindings, boolean masked) {
             try {
-                return CelValues.fromCel(program.eval(bindings));
+                return CelValues.fromCel(program.eval(name -> Optional.ofNullable(bindings.get(name))));
             } catch (CelEvaluationException e) {
                 throw new DataException(path + ": expression '" + text + "' failed: " + describe(e, masked), e);
             }
@@ -325,6 +383,11 @@ public final class Expressions {
                 return "evaluation error " + e.getErrorCode() + hint + " (values masked)";
             }
             return e.getMessage() + hint;
+        }
+
+        /** True if the expression is evaluated by a {@link DirectPlan} first. */
+        boolean direct() {
+            return direct != null;
         }
 
         /** CEL's static type of the result ({@code dyn} when it depends on values of unknown type). */

@@ -166,11 +166,26 @@ public final class FieldType {
         return toConnect(value, false);
     }
 
-    /** As {@link #toConnect(Object)}; with {@code masked} a failure names the value's type, never the value. */
+    /**
+     * As {@link #toConnect(Object)}; with {@code masked} a failure names the value's type, never the value. The
+     * common cases are decided here in a few type checks (this runs for every field of every record); the rest is
+     * left to {@link #converted}.
+     */
     Object toConnect(Object value, boolean masked) {
         if (value == null) {
             return null;
         }
+        return switch (kind) {
+            case STRING -> value instanceof String ? value : converted(value, masked);
+            case LONG -> value instanceof Long ? value : converted(value, masked);
+            case BOOLEAN -> value instanceof Boolean ? value : converted(value, masked);
+            case DECIMAL -> value instanceof BigDecimal decimal && decimal.scale() == scale ? value
+                    : converted(value, masked);
+            default -> converted(value, masked);
+        };
+    }
+
+    private Object converted(Object value, boolean masked) {
         switch (kind) {
             case STRING:
                 if (value instanceof BigDecimal decimal) {
@@ -194,9 +209,6 @@ public final class FieldType {
                 }
                 throw mismatch(value, masked, "");
             case BOOLEAN:
-                if (value instanceof Boolean) {
-                    return value;
-                }
                 throw mismatch(value, masked, "");
             case DECIMAL:
                 try {
@@ -219,7 +231,8 @@ public final class FieldType {
                 throw mismatch(value, masked, "");
             case TIMESTAMP:
                 if (value instanceof LocalDateTime dateTime) {
-                    return java.util.Date.from(dateTime.toInstant(ZoneOffset.UTC));
+                    return new java.util.Date(dateTime.toEpochSecond(ZoneOffset.UTC) * 1000L
+                            + dateTime.getNano() / 1_000_000);
                 }
                 if (value instanceof Instant instant) {
                     return java.util.Date.from(instant);

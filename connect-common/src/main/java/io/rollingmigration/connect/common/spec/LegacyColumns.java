@@ -16,9 +16,12 @@ public final class LegacyColumns {
     private static final LegacyColumns UNDECLARED = new LegacyColumns(Map.of());
 
     private final Map<String, ColumnType> columns;
+    /** The same, for the look-up of a column's type on every value an expression reads. */
+    private final Map<String, ColumnType> byName;
 
     private LegacyColumns(Map<String, ColumnType> columns) {
         this.columns = Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+        this.byName = new java.util.HashMap<>(columns);
     }
 
     /** Nothing declared: every column reference is accepted and is {@code dyn}. */
@@ -56,7 +59,8 @@ public final class LegacyColumns {
 
     /** The column's type; {@link ColumnType#UNKNOWN} for one without a type or not declared. */
     public ColumnType type(String column) {
-        return columns.getOrDefault(column, ColumnType.UNKNOWN);
+        ColumnType type = byName.get(column);
+        return type == null ? ColumnType.UNKNOWN : type;
     }
 
     /** True if at least one column has a type, so that rows need coercing into it. */

@@ -186,7 +186,10 @@ final class SpecFunctions {
         bindings.add(nullSafe("uuid5_2", 2, args -> uuid5(args[0], args[1])));
         bindings.add(nullSafe("lowerAscii_global", 1, args -> stringFunction("string_lower_ascii", args)));
         bindings.add(nullSafe("upperAscii_global", 1, args -> stringFunction("string_upper_ascii", args)));
-        bindings.add(nullSafe("trim_global", 1, args -> stringFunction("string_trim", args)));
+        bindings.add(nullSafe("trim_global", 1, args -> trim(args[0])));
+        // The strings extension's trim builds a code point array with line offsets for every string; this one
+        // scans the characters (every CEL white space is in the Basic Multilingual Plane) to the same result.
+        bindings.add(nullSafe("string_trim", 1, args -> trim(args[0])));
         return bindings;
     }
 
@@ -235,6 +238,29 @@ final class SpecFunctions {
         } catch (dev.cel.common.CelException e) {
             throw new FunctionFailure(e.getMessage(), null);
         }
+    }
+
+    /** CEL's trim: leading and trailing white space as the strings extension defines it, removed. */
+    static String trim(Object value) {
+        if (!(value instanceof String text)) {
+            throw new FunctionFailure("trim() takes a string, not a " + CelValues.typeName(value), null);
+        }
+        int start = 0;
+        int end = text.length();
+        while (start < end && celWhitespace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && celWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(start, end);
+    }
+
+    /** The white space of CEL's strings extension: Unicode's White_Space characters. */
+    private static boolean celWhitespace(char c) {
+        return (c >= 0x0009 && c <= 0x000D) || c == 0x0020 || c == 0x0085 || c == 0x00A0 || c == 0x1680
+                || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F
+                || c == 0x3000;
     }
 
     private static BigDecimal round(Object value, Object scale, RoundingMode mode) {

@@ -95,6 +95,21 @@ class SpecFunctionsTest {
     }
 
     @Test
+    void trimRemovesWhatTheStringsExtensionsTrimRemoves() {
+        dev.cel.runtime.CelFunctionBinding library = new CelLibraries(dev.cel.common.CelOptions.DEFAULT)
+                .stringBindings().get("string_trim");
+        for (String text : List.of("", " ", "  Ada ", "\t\n Ada\u00a0", "\u3000\u2003Ada\u2028", "Ada", "A d a",
+                "\u200b Ada \u200b", "\ud83d\ude00 Ada \ud83d\ude00", " \u0085x\u0085 ", "\u180e a")) {
+            try {
+                assertEquals(library.getDefinition().apply(new Object[] {text}), SpecFunctions.trim(text),
+                        "'" + text + "'");
+            } catch (dev.cel.common.CelException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
     void functionsGiveNullForANullArgumentAsSqlDoesButOperatorsRefuseIt() {
         Map<String, Object> nulls = row();
         nulls.put("name", null);
