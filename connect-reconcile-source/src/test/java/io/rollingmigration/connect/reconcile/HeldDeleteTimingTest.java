@@ -17,9 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.rollingmigration.connect.reconcile.PolicyTables.legacyInsert;
 import static io.rollingmigration.connect.reconcile.PolicyTables.targetId;
-import static io.rollingmigration.connect.reconcile.PolicyTables.upsert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,12 +51,7 @@ class HeldDeleteTimingTest {
 
     @Test
     void aDeleteCommittedWhileTheStepsQueriesRanIsHeldWhileThePipelineMoves() throws Exception {
-        postgres.execute(PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy", PolicyTables.LEGACY_DDL);
-        postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS policy", PolicyTables.TARGET_DDL);
-        for (int i = 1; i <= 5; i++) {
-            postgres.execute(PostgresFixture.LEGACY, legacyInsert("P-" + i, "A", 1000L * i, "Holder " + i, T0));
-            postgres.execute(PostgresFixture.TARGET, upsert("P-" + i, "A", 1000L * i, "Holder " + i, T0));
-        }
+        PolicyTables.inLine(postgres, 5, T0);
         long stepStart = System.currentTimeMillis();
         // P-5 was deleted in legacy; the delete reached neither Kafka nor the target yet. Meanwhile the pipeline
         // applied a change committed half a second after the step began: the step's queries took a second.

@@ -21,9 +21,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
-import static io.rollingmigration.connect.reconcile.PolicyTables.legacyInsert;
 import static io.rollingmigration.connect.reconcile.PolicyTables.targetId;
-import static io.rollingmigration.connect.reconcile.PolicyTables.upsert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,12 +69,7 @@ class InFlightRecheckTest {
 
     @Test
     void aDeleteAppliedBetweenTheRecheckAndThePositionIsInFlightNotDrift() throws Exception {
-        postgres.execute(PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy", PolicyTables.LEGACY_DDL);
-        postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS policy", PolicyTables.TARGET_DDL);
-        for (int i = 1; i <= 5; i++) {
-            postgres.execute(PostgresFixture.LEGACY, legacyInsert("P-" + i, "A", 1000L * i, "Holder " + i, T0));
-            postgres.execute(PostgresFixture.TARGET, upsert("P-" + i, "A", 1000L * i, "Holder " + i, T0));
-        }
+        PolicyTables.inLine(postgres, 5, T0);
         long stepStart = System.currentTimeMillis() - 60_000;
         // P-5 was deleted in legacy; the delete has not reached the target.
         postgres.execute(PostgresFixture.LEGACY, "DELETE FROM policy WHERE policy_no = 'P-5'");
@@ -114,12 +107,7 @@ class InFlightRecheckTest {
 
     @Test
     void anUpdateDeliveredBetweenTheTwoLookupsOfARecheckIsInFlightNotDrift() throws Exception {
-        postgres.execute(PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy", PolicyTables.LEGACY_DDL);
-        postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS policy", PolicyTables.TARGET_DDL);
-        for (int i = 1; i <= 5; i++) {
-            postgres.execute(PostgresFixture.LEGACY, legacyInsert("P-" + i, "A", 1000L * i, "Holder " + i, T0));
-            postgres.execute(PostgresFixture.TARGET, upsert("P-" + i, "A", 1000L * i, "Holder " + i, T0));
-        }
+        PolicyTables.inLine(postgres, 5, T0);
         long stepStart = System.currentTimeMillis() - 60_000;
         // P-3 changed in legacy; the change has not reached the target.
         postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET holder_name = 'Second', updated_at = "

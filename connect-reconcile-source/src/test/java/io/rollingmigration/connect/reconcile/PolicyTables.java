@@ -67,6 +67,20 @@ final class PolicyTables {
                 + "lineage_applied_at = EXCLUDED.lineage_applied_at, lineage_deleted_at = NULL";
     }
 
+    /** Fresh legacy and target policy tables holding the same {@code policies} rows, as the pipeline left them. */
+    static void inLine(io.rollingmigration.testsupport.PostgresFixture postgres, int policies, String updatedAt) {
+        postgres.execute(io.rollingmigration.testsupport.PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy",
+                LEGACY_DDL);
+        postgres.execute(io.rollingmigration.testsupport.PostgresFixture.TARGET, "DROP TABLE IF EXISTS policy",
+                TARGET_DDL);
+        for (int i = 1; i <= policies; i++) {
+            postgres.execute(io.rollingmigration.testsupport.PostgresFixture.LEGACY,
+                    legacyInsert("P-" + i, "A", 1000L * i, "Holder " + i, updatedAt));
+            postgres.execute(io.rollingmigration.testsupport.PostgresFixture.TARGET,
+                    upsert("P-" + i, "A", 1000L * i, "Holder " + i, updatedAt));
+        }
+    }
+
     static String legacyInsert(String policyNo, String status, long premiumCents, String holder, String updatedAt) {
         return "INSERT INTO policy VALUES ('" + policyNo.replace("'", "''") + "', '" + status + "', " + premiumCents
                 + ", " + (holder == null ? "NULL" : "'" + holder.replace("'", "''") + "'") + ", '" + updatedAt + "')";

@@ -112,16 +112,8 @@ public enum ColumnType {
                 return BYTES;
             case Types.ARRAY:
                 return LIST;
-            case Types.CHAR:
-            case Types.VARCHAR:
-            case Types.LONGVARCHAR:
-            case Types.NCHAR:
-            case Types.NVARCHAR:
-            case Types.LONGNVARCHAR:
-            case Types.CLOB:
-                return STRING;
             default:
-                // uuid, json, enums and the like are read as text (ValueNormalizer.column)
+                // character types, and uuid, json, enums and the like, which are read as text (ValueNormalizer.column)
                 return STRING;
         }
     }
