@@ -98,11 +98,6 @@ public final class AggregateTranslator {
         return key.columns();
     }
 
-    /** True when the target id is made from the named legacy key columns only, with no expression. */
-    public boolean keyFromColumns() {
-        return key.fromColumns();
-    }
-
     /** Legacy columns dropped on purpose, with the reason: semantic loss made explicit. */
     public Map<String, String> dropped() {
         return dropped;

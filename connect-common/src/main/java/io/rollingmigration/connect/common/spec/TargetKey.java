@@ -41,10 +41,6 @@ final class TargetKey {
         return columns;
     }
 
-    boolean fromColumns() {
-        return expression == null;
-    }
-
     String of(Map<String, Object> row) {
         if (expression != null) {
             for (String column : columns) {
