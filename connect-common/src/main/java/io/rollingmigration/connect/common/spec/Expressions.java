@@ -3,7 +3,6 @@ package io.rollingmigration.connect.common.spec;
 import com.google.common.collect.ImmutableCollection;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
-import com.google.protobuf.NullValue;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelBuilder;
 import dev.cel.bundle.CelFactory;
@@ -24,7 +23,6 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import org.apache.kafka.connect.errors.DataException;
 
-import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -175,52 +173,8 @@ public final class Expressions {
     /** The variables an expression is evaluated over, converted into CEL's values as an expression reads them. */
     public Map<String, Object> bindings(Map<String, Object> after, Map<String, Object> before,
                                         Map<String, Object> source, String op) {
-        return new SpecBindings(celRow(after, columns), celRow(before, columns),
+        return new ExpressionBindings(celRow(after, columns), celRow(before, columns),
                 celRow(source, LegacyColumns.undeclared()), op);
-    }
-
-    /** The four variables of the spec's expressions, without a hash map built for every record. */
-    private static final class SpecBindings extends AbstractMap<String, Object> {
-        private final Map<String, Object> after;
-        private final Map<String, Object> before;
-        private final Map<String, Object> source;
-        private final String op;
-
-        SpecBindings(Map<String, Object> after, Map<String, Object> before, Map<String, Object> source, String op) {
-            this.after = after;
-            this.before = before;
-            this.source = source;
-            this.op = op;
-        }
-
-        @Override
-        public Object get(Object name) {
-            if (!(name instanceof String variable)) {
-                return null;
-            }
-            return switch (variable) {
-                case "after" -> after;
-                case "before" -> before;
-                case "source" -> source;
-                case "op" -> op;
-                default -> null;
-            };
-        }
-
-        @Override
-        public boolean containsKey(Object name) {
-            return get(name) != null;
-        }
-
-        @Override
-        public Set<Entry<String, Object>> entrySet() {
-            Map<String, Object> all = new HashMap<>(8);
-            all.put("after", after);
-            all.put("before", before);
-            all.put("source", source);
-            all.put("op", op);
-            return all.entrySet();
-        }
     }
 
     /** Bindings for {@link #forComparison()}: the legacy row and the target row. */
@@ -245,58 +199,6 @@ public final class Expressions {
         @Override
         public Optional<CelType> findType(String typeName) {
             return row.name().equals(typeName) ? Optional.of(row) : Optional.empty();
-        }
-    }
-
-    /**
-     * A row as CEL sees it, each column brought into its declared type and converted into CEL's value when an
-     * expression reads it: an expression reads a few columns of a wide row, and converting them all for every
-     * record cost more than evaluating it.
-     */
-    private static final class CelRow extends AbstractMap<String, Object> {
-        private final Map<String, Object> row;
-        private final LegacyColumns columns;
-
-        CelRow(Map<String, Object> row, LegacyColumns columns) {
-            this.row = row;
-            this.columns = columns;
-        }
-
-        @Override
-        public Object get(Object column) {
-            Object value = row.get(column);
-            if (value == null) {
-                // A SQL NULL is CEL's null, so that 'after.x == null' holds instead of leaving the value unknown.
-                return row.containsKey(column) ? NullValue.NULL_VALUE : null;
-            }
-            return CelValues.toCel(typed((String) column, value));
-        }
-
-        private Object typed(String column, Object value) {
-            ColumnType type = columns.type(column);
-            try {
-                return type.coerce(value);
-            } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
-                throw new DataException("legacy column '" + column + "' is declared " + type.modelName()
-                        + ", but the row holds a " + value.getClass().getSimpleName() + " that is not one");
-            }
-        }
-
-        @Override
-        public boolean containsKey(Object column) {
-            return row.containsKey(column);
-        }
-
-        @Override
-        public int size() {
-            return row.size();
-        }
-
-        @Override
-        public Set<Entry<String, Object>> entrySet() {
-            Map<String, Object> values = new HashMap<>(row.size() * 2);
-            row.keySet().forEach(column -> values.put(column, get(column)));
-            return values.entrySet();
         }
     }
 
