@@ -43,13 +43,12 @@ final class CelLibraries {
     }
 
     /**
-     * Every binding the runtime is given, by overload id, in its precedence: the spec's functions and the
-     * null-propagating ones first, then the libraries' own (the runtime keeps the first binding of an id).
+     * Every binding the runtime is given, by overload id, in its precedence: {@code first} (the spec's functions,
+     * then the null-propagating ones), then the libraries' own (the runtime keeps the first binding of an id).
      */
     Map<String, CelFunctionBinding> bindingTable(List<CelFunctionBinding> first) {
         Map<String, CelFunctionBinding> table = new HashMap<>();
         first.forEach(b -> table.putIfAbsent(b.getOverloadId(), b));
-        nullSafeBindings().forEach(b -> table.putIfAbsent(b.getOverloadId(), b));
         for (CelRuntimeLibrary library : List.<CelRuntimeLibrary>of(strings, encoders, CelExtensions.math(options))) {
             bindingsOf(library).forEach(b -> table.putIfAbsent(b.getOverloadId(), b));
         }

@@ -93,10 +93,13 @@ final class CelValues {
             ((List<?>) value).forEach(item -> items.add(fromCel(item)));
             return items;
         }
-        if (value instanceof Map) {
-            return value;
-        }
         return value;
+    }
+
+    /** The order of two timestamps. */
+    static int compare(Timestamp x, Timestamp y) {
+        int seconds = Long.compare(x.getSeconds(), y.getSeconds());
+        return seconds != 0 ? seconds : Integer.compare(x.getNanos(), y.getNanos());
     }
 
     static Timestamp timestamp(Instant instant) {

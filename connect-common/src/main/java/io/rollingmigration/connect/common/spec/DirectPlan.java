@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiPredicate;
+import java.util.function.IntPredicate;
 
 /**
  * A checked expression turned into a tree of Java calls, for the shapes mapping specs are made of: constants,
@@ -66,19 +66,19 @@ final class DirectPlan {
         });
         NATIVE.put("equals", args -> equality(args[0], args[1], true));
         NATIVE.put("not_equals", args -> equality(args[0], args[1], false));
-        compare("less", (x, y) -> x < 0);
-        compare("less_equals", (x, y) -> x <= 0);
-        compare("greater", (x, y) -> x > 0);
-        compare("greater_equals", (x, y) -> x >= 0);
+        compare("less", c -> c < 0);
+        compare("less_equals", c -> c <= 0);
+        compare("greater", c -> c > 0);
+        compare("greater_equals", c -> c >= 0);
     }
 
-    private static void compare(String name, BiPredicate<Integer, Object> holds) {
+    private static void compare(String name, IntPredicate holds) {
         NATIVE.put(name + "_int64", args -> typed(args, Long.class)
-                ? holds.test(Long.compare((Long) args[0], (Long) args[1]), null) : decline());
+                ? holds.test(Long.compare((Long) args[0], (Long) args[1])) : decline());
         NATIVE.put(name + "_string", args -> typed(args, String.class)
-                ? holds.test(((String) args[0]).compareTo((String) args[1]), null) : decline());
+                ? holds.test(((String) args[0]).compareTo((String) args[1])) : decline());
         NATIVE.put(name + "_timestamp", args -> typed(args, Timestamp.class)
-                ? holds.test(compare((Timestamp) args[0], (Timestamp) args[1]), null) : decline());
+                ? holds.test(CelValues.compare((Timestamp) args[0], (Timestamp) args[1])) : decline());
     }
 
     private DirectPlan() {
@@ -248,11 +248,6 @@ final class DirectPlan {
             return x.equals(y) == equal;
         }
         throw Declined.INSTANCE;
-    }
-
-    private static int compare(Timestamp x, Timestamp y) {
-        int seconds = Long.compare(x.getSeconds(), y.getSeconds());
-        return seconds != 0 ? seconds : Integer.compare(x.getNanos(), y.getNanos());
     }
 
     private static Object decline() throws Declined {

@@ -20,9 +20,11 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.StructType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import org.apache.kafka.connect.errors.DataException;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,14 +46,13 @@ import java.util.Set;
  */
 public final class Expressions {
 
-    static final dev.cel.common.types.OpaqueType DECIMAL = SpecFunctions.DECIMAL;
     private static final CelType UNTYPED_ROW = MapType.create(SimpleType.STRING, SimpleType.DYN);
     private static final CelOptions OPTIONS = CelOptions.current().enableTimestampEpoch(true).build();
 
     private final Cel cel;
     private final LegacyColumns columns;
     private final List<String> rows;
-    private final Map<String, dev.cel.runtime.CelFunctionBinding> bindingTable;
+    private final Map<String, CelFunctionBinding> bindingTable;
 
     /** The mapping spec's variables over undeclared columns. */
     public Expressions() {
@@ -81,7 +82,9 @@ public final class Expressions {
         CelLibraries libraries = new CelLibraries(OPTIONS);
         SpecFunctions functions = new SpecFunctions(libraries.stringBindings());
         CelType row = columns.declared() ? rowType(columns) : UNTYPED_ROW;
-        List<dev.cel.runtime.CelFunctionBinding> own = functions.bindings();
+        // Ours first: the runtime keeps the first binding of an overload id.
+        List<CelFunctionBinding> own = new ArrayList<>(functions.bindings());
+        own.addAll(libraries.nullSafeBindings());
         this.bindingTable = libraries.bindingTable(own);
         CelBuilder builder = CelFactory.standardCelBuilder()
                 .setOptions(OPTIONS)
@@ -89,9 +92,7 @@ public final class Expressions {
                 .addCompilerLibraries(libraries.compilerLibraries())
                 .addRuntimeLibraries(libraries.runtimeLibraries())
                 .addFunctionDeclarations(functions.declarations())
-                // Ours first: the runtime keeps the first binding of an overload id.
-                .addFunctionBindings(own)
-                .addFunctionBindings(libraries.nullSafeBindings());
+                .addFunctionBindings(own);
         if (row instanceof StructType struct) {
             builder.setTypeProvider(new RowTypes(struct));
         }
@@ -125,7 +126,7 @@ public final class Expressions {
             case DOUBLE -> NullableType.create(SimpleType.DOUBLE);
             case BOOLEAN -> NullableType.create(SimpleType.BOOL);
             case BYTES -> NullableType.create(SimpleType.BYTES);
-            case DECIMAL -> DECIMAL;
+            case DECIMAL -> SpecFunctions.DECIMAL;
             case DATE, TIMESTAMP, TIMESTAMPTZ -> SimpleType.TIMESTAMP;
             case TIME -> SimpleType.DURATION;
             case LIST -> ListType.create(SimpleType.DYN);

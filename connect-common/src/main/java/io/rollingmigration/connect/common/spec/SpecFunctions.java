@@ -169,9 +169,9 @@ final class SpecFunctions {
         bindings.add(CelFunctionBinding.from("math_max_decimal", BigDecimal.class, BigDecimal.class, BigDecimal::max));
         bindings.add(CelFunctionBinding.from("math_min_decimal", BigDecimal.class, BigDecimal.class, BigDecimal::min));
         bindings.add(CelFunctionBinding.from("math_max_timestamp", Timestamp.class, Timestamp.class,
-                (x, y) -> compare(x, y) >= 0 ? x : y));
+                (x, y) -> CelValues.compare(x, y) >= 0 ? x : y));
         bindings.add(CelFunctionBinding.from("math_min_timestamp", Timestamp.class, Timestamp.class,
-                (x, y) -> compare(x, y) <= 0 ? x : y));
+                (x, y) -> CelValues.compare(x, y) <= 0 ? x : y));
         bindings.add(nullSafe("round_1", 1, args -> round(args[0], 0L, RoundingMode.HALF_UP)));
         bindings.add(nullSafe("round_2", 2, args -> round(args[0], args[1], RoundingMode.HALF_UP)));
         bindings.add(nullSafe("round_3", 3, args -> round(args[0], args[1], Decimals.mode(text(args[2], "round")))));
@@ -370,11 +370,6 @@ final class SpecFunctions {
             return (String) value;
         }
         throw new FunctionFailure(function + "(): expected a string, not a " + CelValues.typeName(value), null);
-    }
-
-    private static int compare(Timestamp x, Timestamp y) {
-        int seconds = Long.compare(x.getSeconds(), y.getSeconds());
-        return seconds != 0 ? seconds : Integer.compare(x.getNanos(), y.getNanos());
     }
 
     private static void arithmetic(List<CelFunctionBinding> bindings, String name,

@@ -4,7 +4,6 @@ import io.rollingmigration.connect.common.lineage.SourceKey;
 import io.rollingmigration.connect.common.spec.MappingSpec.KeySpec;
 import org.apache.kafka.connect.errors.DataException;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +71,7 @@ final class TargetKey {
     /** The legacy key columns' values as canonical JSON, for messages. */
     String legacyKeyText(Map<String, Object> row) {
         Map<String, Object> key = new LinkedHashMap<>();
-        new ArrayList<>(columns).forEach(c -> key.put(c, row.get(c)));
+        columns.forEach(c -> key.put(c, row.get(c)));
         return SourceKey.of(key);
     }
 }

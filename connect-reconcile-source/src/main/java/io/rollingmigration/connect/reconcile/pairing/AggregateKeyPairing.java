@@ -87,14 +87,17 @@ public final class AggregateKeyPairing implements Pairing {
         });
         Map<String, LegacyRow> legacyRows = sourceKeys.isEmpty() ? Map.of() : legacy.byKeys(sourceKeys, batch);
         Set<String> targetKeys = new LinkedHashSet<>();
+        Map<String, String> made = new HashMap<>();
+        legacyRows.forEach((sourceKey, row) -> {
+            String key = targetKeyOf(row);
+            if (key != null) {
+                made.put(sourceKey, key);
+                targetKeys.add(key);
+            }
+        });
         for (Keys pair : pairs) {
             if (pair.targetKey() != null && !pair.targetKey().startsWith("legacy:")) {
                 targetKeys.add(pair.targetKey());
-            }
-            LegacyRow row = pair.sourceKey() == null ? null : legacyRows.get(pair.sourceKey());
-            String made = row == null ? null : targetKeyOf(row);
-            if (made != null) {
-                targetKeys.add(made);
             }
         }
         Map<String, TargetRow> targetRows = targetKeys.isEmpty() ? Map.of() : target.byTargetKeys(targetKeys, batch);
@@ -104,8 +107,7 @@ public final class AggregateKeyPairing implements Pairing {
             if (pair.sourceKey() != null) {
                 LegacyRow row = legacyRows.get(pair.sourceKey());
                 Set<TargetRow> targets = new LinkedHashSet<>();
-                String made = row == null ? null : targetKeyOf(row);
-                for (String key : new String[] {made, pair.targetKey()}) {
+                for (String key : new String[] {made.get(pair.sourceKey()), pair.targetKey()}) {
                     if (key != null && targetRows.containsKey(key)) {
                         targets.add(targetRows.get(key));
                     }
