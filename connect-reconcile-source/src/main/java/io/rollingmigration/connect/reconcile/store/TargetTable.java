@@ -361,7 +361,7 @@ public final class TargetTable {
     /** The newest lineage_applied_at, or {@code null} for an empty table. */
     public Instant lastApplied() throws SQLException {
         PreparedStatement statement = session.prepare(dialect.maxOf(table, APPLIED_AT,
-                lane == null ? null : dialect.quote(SOURCE_TABLE) + " = ?"));
+                lane == null ? null : sourceTableEquals()));
         if (lane != null) {
             statement.setString(1, lane);
         }
@@ -408,7 +408,7 @@ public final class TargetTable {
         // A fragment's rows applied since a time are those its own sink wrote.
         String tableFilter = sourceTable != null ? sourceTable : since != null ? lane : null;
         if (tableFilter != null) {
-            conditions.add(dialect.quote(SOURCE_TABLE) + " = ?");
+            conditions.add(sourceTableEquals());
         }
         if (selection != null) {
             conditions.add(selection.targetCondition());
@@ -461,7 +461,7 @@ public final class TargetTable {
             conditions.add(dialect.quote(APPLIED_AT) + " >= ?");
         }
         if (lane != null) {
-            conditions.add(dialect.quote(SOURCE_TABLE) + " = ?");
+            conditions.add(sourceTableEquals());
         }
         String sql = "SELECT max(" + dialect.quote(APPLIED_AT) + "), max("
                 + (streamed == null ? dialect.quote(COMMITTED_AT)
@@ -501,7 +501,7 @@ public final class TargetTable {
     public long observedLagMillis(Instant since) throws SQLException {
         String sql = "SELECT " + dialect.quote(COMMITTED_AT) + ", " + dialect.quote(APPLIED_AT) + " FROM "
                 + dialect.quote(table) + " WHERE " + dialect.quote(APPLIED_AT) + " >= ?"
-                + (lane == null ? "" : " AND " + dialect.quote(SOURCE_TABLE) + " = ?");
+                + (lane == null ? "" : " AND " + sourceTableEquals());
         PreparedStatement statement = session.prepare(sql);
         KeyCodec.bindOne(statement, 1, since);
         if (lane != null) {
@@ -553,7 +553,12 @@ public final class TargetTable {
     }
 
     private String sourceTableCondition() {
-        return sourceTable == null ? null : dialect.quote(SOURCE_TABLE) + " = ?";
+        return sourceTable == null ? null : sourceTableEquals();
+    }
+
+    /** The condition on a row's lineage source table; its parameter is the table's name. */
+    private String sourceTableEquals() {
+        return dialect.quote(SOURCE_TABLE) + " = ?";
     }
 
     private void bindSourceTable(PreparedStatement statement, int index) throws SQLException {

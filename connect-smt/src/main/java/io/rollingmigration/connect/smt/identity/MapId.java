@@ -61,11 +61,10 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
     }
 
     public static final ConfigDef CONFIG_DEF = JdbcConnectionConfig.define(new ConfigDef()
-            .define(ConfigName.SOURCE_FIELDS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.HIGH,
+            .define(ConfigName.SOURCE_FIELDS, ConfigDef.Type.LIST, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
                     "The legacy key fields. With one field its value is looked up; with several, the canonical JSON "
                             + "of the key ({\"a\":1,\"b\":\"x\"}, fields sorted by name). uuid5 ids hash that "
-                            + "canonical JSON unless uuid.name says otherwise. Required but with uuid.name in "
-                            + "uuid5 mode.")
+                            + "canonical JSON unless uuid.name says otherwise.")
             .define(ConfigName.TARGET_FIELD, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
                     new ConfigDef.NonEmptyString(), ConfigDef.Importance.HIGH,
                     "The field the target id is written into (added as an optional string if the schema lacks it).")
@@ -121,9 +120,6 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
         boolean lookupMode = "lookup".equals(config.getString(ConfigName.MODE));
         if ((!lookupMode || fallback) && namespace == null) {
             throw new ConfigException(ConfigName.NAMESPACE, null, "A namespace UUID is required for uuid5 ids");
-        }
-        if (sourceFields.isEmpty() && (lookupMode || name == null)) {
-            throw new ConfigException(ConfigName.SOURCE_FIELDS, sourceFields, "Name the legacy key fields");
         }
         if (lookupMode) {
             String table = config.getString(ConfigName.LOOKUP_TABLE);

@@ -61,7 +61,7 @@ class MapIdTest {
         String specId = io.rollingmigration.connect.common.spec.SpecCompiler.compile(spec, "a")
                 .targetId(Map.of("id", 42L, "name", "n42"));
 
-        SourceRecord mapped = transform(Map.of("source.fields", "", "uuid.namespace", "url",
+        SourceRecord mapped = transform(Map.of("uuid.namespace", "url",
                 "uuid.name", "'customer:' + string(after.id)")).apply(row(42));
 
         assertEquals(Uuid5.of(UUID.fromString(NAMESPACE), "customer:42").toString(), specId);
