@@ -9,9 +9,9 @@ import java.util.Map;
  * A legacy policy table and the target table our pipeline fills from it, with the lineage columns the sink
  * writes, plus the mapping spec between them. {@link #targetId} and the SQL below play the pipeline's part.
  */
-final class PolicyTables {
+public final class PolicyTables {
 
-    static final String SPEC = String.join("\n",
+    public static final String SPEC = String.join("\n",
             "name: policy-spec",
             "version: 3",
             "source: public.policy",
@@ -27,7 +27,7 @@ final class PolicyTables {
             "      updated_at: {type: timestamp, from: updated_at}");
 
     /** A reconciler's settings for these tables in the fixture's legacy and target databases. */
-    static Map<String, String> settings(io.rollingmigration.testsupport.PostgresFixture postgres) {
+    public static Map<String, String> settings(io.rollingmigration.testsupport.PostgresFixture postgres) {
         Map<String, String> settings = new java.util.HashMap<>();
         settings.put("legacy.connection.url", postgres.jdbcUrl(io.rollingmigration.testsupport.PostgresFixture.LEGACY));
         settings.put("legacy.connection.user", postgres.user());
@@ -41,12 +41,12 @@ final class PolicyTables {
         return settings;
     }
 
-    static final AggregateTranslator TRANSLATOR = SpecCompiler.compile(SPEC, "policy");
+    public static final AggregateTranslator TRANSLATOR = SpecCompiler.compile(SPEC, "policy");
 
-    static final String LEGACY_DDL = "CREATE TABLE policy (policy_no text PRIMARY KEY, status_code text, "
+    public static final String LEGACY_DDL = "CREATE TABLE policy (policy_no text PRIMARY KEY, status_code text, "
             + "premium_cents bigint, holder_name text, updated_at timestamp(3) NOT NULL)";
 
-    static final String TARGET_DDL = "CREATE TABLE policy (policy_id text PRIMARY KEY, status text, "
+    public static final String TARGET_DDL = "CREATE TABLE policy (policy_id text PRIMARY KEY, status text, "
             + "premium numeric(12,2), holder text, updated_at timestamp(3), lineage_source_key text, "
             + "lineage_source_table text, lineage_source_committed_at timestamptz, lineage_applied_at timestamptz, "
             + "lineage_deleted_at timestamptz)";
@@ -55,7 +55,7 @@ final class PolicyTables {
      * Copies legacy rows into the target as the pipeline would (the legacy database and the target live in one
      * PostgreSQL cluster, so dblink is not needed: the caller passes the rows).
      */
-    static String upsert(String policyNo, String status, long premiumCents, String holder, String updatedAt) {
+    public static String upsert(String policyNo, String status, long premiumCents, String holder, String updatedAt) {
         String id = targetId(policyNo);
         String mapped = "A".equals(status) ? "ACTIVE" : "L".equals(status) ? "LAPSED" : null;
         return "INSERT INTO policy VALUES ('" + id + "', " + (mapped == null ? "NULL" : "'" + mapped + "'") + ", "
@@ -68,7 +68,7 @@ final class PolicyTables {
     }
 
     /** Fresh legacy and target policy tables holding the same {@code policies} rows, as the pipeline left them. */
-    static void inLine(io.rollingmigration.testsupport.PostgresFixture postgres, int policies, String updatedAt) {
+    public static void inLine(io.rollingmigration.testsupport.PostgresFixture postgres, int policies, String updatedAt) {
         postgres.execute(io.rollingmigration.testsupport.PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy",
                 LEGACY_DDL);
         postgres.execute(io.rollingmigration.testsupport.PostgresFixture.TARGET, "DROP TABLE IF EXISTS policy",
@@ -81,16 +81,16 @@ final class PolicyTables {
         }
     }
 
-    static String legacyInsert(String policyNo, String status, long premiumCents, String holder, String updatedAt) {
+    public static String legacyInsert(String policyNo, String status, long premiumCents, String holder, String updatedAt) {
         return "INSERT INTO policy VALUES ('" + policyNo.replace("'", "''") + "', '" + status + "', " + premiumCents
                 + ", " + (holder == null ? "NULL" : "'" + holder.replace("'", "''") + "'") + ", '" + updatedAt + "')";
     }
 
-    static String targetId(String policyNo) {
+    public static String targetId(String policyNo) {
         return TRANSLATOR.targetId(Map.of("policy_no", policyNo));
     }
 
-    static String sourceKey(String policyNo) {
+    public static String sourceKey(String policyNo) {
         return io.rollingmigration.connect.common.lineage.SourceKey.of(Map.of("policy_no", policyNo));
     }
 

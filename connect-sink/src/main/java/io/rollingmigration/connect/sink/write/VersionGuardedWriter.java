@@ -4,6 +4,7 @@ import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.StagedWrites;
 import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.common.jdbc.DatabaseErrors;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
 import org.apache.kafka.common.TopicPartition;

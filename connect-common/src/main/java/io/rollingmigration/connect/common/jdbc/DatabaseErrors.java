@@ -1,11 +1,14 @@
-package io.rollingmigration.connect.sink.write;
+package io.rollingmigration.connect.common.jdbc;
 
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 
-/** Sorts database errors into "try the same batch again later", "this record is bad", and everything else. */
-final class DatabaseErrors {
+/**
+ * Sorts database errors into "try the same work again later", "this record is bad", and everything else: one
+ * classification for every plugin, so that the sink and the reconciler retry the same outages.
+ */
+public final class DatabaseErrors {
 
     private DatabaseErrors() {
     }
@@ -14,7 +17,7 @@ final class DatabaseErrors {
      * Connection failures (08), transaction rollbacks such as serialisation failures and deadlocks (40),
      * insufficient resources (53) and operator intervention such as a server shutting down (57).
      */
-    static boolean isTransient(SQLException error) {
+    public static boolean isTransient(SQLException error) {
         for (SQLException e = error; e != null; e = next(e)) {
             if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
                 return true;
@@ -29,7 +32,7 @@ final class DatabaseErrors {
     }
 
     /** Data exceptions (22: value too long, invalid format...) and integrity violations (23). */
-    static boolean isBadData(SQLException error) {
+    public static boolean isBadData(SQLException error) {
         for (SQLException e = error; e != null; e = next(e)) {
             String state = e.getSQLState();
             if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
@@ -40,7 +43,7 @@ final class DatabaseErrors {
     }
 
     /** The most telling message: a batch's own message often only says "see next exception". */
-    static String describe(SQLException error) {
+    public static String describe(SQLException error) {
         SQLException deepest = error;
         for (SQLException e = error; e != null; e = next(e)) {
             deepest = e;
