@@ -59,8 +59,8 @@ public class TargetStoreSinkTask extends SinkTask {
                 ? new OffsetLedger(config.connection().dialect(), config.offsetsTable(),
                         props.getOrDefault("name", "unnamed"))
                 : null;
-        writer = new VersionGuardedWriter(config.connection(), config.table(), config.deleteMode(), ledger,
-                config.fragment().orElse(null), config.writeMethod());
+        writer = new VersionGuardedWriter(new VersionGuardedWriter.Target(config.connection(), config.table(),
+                config.deleteMode(), ledger, config.fragment().orElse(null), config.writeMethod()));
         retriesLeft = config.maxRetries();
         metrics = SinkMetrics.of(context.pluginMetrics());
         config.ownershipTable().ifPresent(table -> gate = new OwnershipGate(config.connection().dialect(), table,

@@ -5,6 +5,7 @@ import io.rollingmigration.connect.common.dialect.TableId;
 import org.apache.kafka.common.TopicPartition;
 
 import java.sql.Connection;
+import java.sql.JDBCType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,25 +38,22 @@ public final class OffsetLedger {
         this.connector = connector;
     }
 
-    /** Creates the ledger table if it is missing: it is the sink's own bookkeeping, not the target's schema. */
+    /** Creates the ledger table if it is missing (in the caller's transaction): it is the sink's own bookkeeping, not the target's schema. */
     void ensureTable(Connection connection) throws SQLException {
         LinkedHashMap<String, String> columns = new LinkedHashMap<>();
-        columns.put(CONNECTOR, "VARCHAR(255) NOT NULL");
-        columns.put(TOPIC, "VARCHAR(255) NOT NULL");
-        columns.put(PARTITION, "INT NOT NULL");
-        columns.put(NEXT_OFFSET, "BIGINT NOT NULL");
+        columns.put(CONNECTOR, dialect.requiredColumn(JDBCType.VARCHAR, 255));
+        columns.put(TOPIC, dialect.requiredColumn(JDBCType.VARCHAR, 255));
+        columns.put(PARTITION, dialect.requiredColumn(JDBCType.INTEGER, 0));
+        columns.put(NEXT_OFFSET, dialect.requiredColumn(JDBCType.BIGINT, 0));
         try (Statement statement = connection.createStatement()) {
             statement.execute(dialect.createTableIfMissing(table, columns, List.of(CONNECTOR, TOPIC, PARTITION)));
         }
-        connection.commit();
     }
 
     /** The next offset to consume per partition, for those partitions the ledger knows. */
     Map<TopicPartition, Long> read(Connection connection, Collection<TopicPartition> partitions) throws SQLException {
         Map<TopicPartition, Long> offsets = new HashMap<>();
-        String sql = "SELECT " + dialect.quote(NEXT_OFFSET) + " FROM " + dialect.quote(table) + " WHERE "
-                + dialect.quote(CONNECTOR) + " = ? AND " + dialect.quote(TOPIC) + " = ? AND "
-                + dialect.quote(PARTITION) + " = ?";
+        String sql = dialect.selectWhere(table, List.of(NEXT_OFFSET), List.of(CONNECTOR, TOPIC, PARTITION));
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (TopicPartition partition : partitions) {
                 statement.setString(1, connector);
@@ -68,7 +66,6 @@ public final class OffsetLedger {
                 }
             }
         }
-        connection.commit();
         return offsets;
     }
 

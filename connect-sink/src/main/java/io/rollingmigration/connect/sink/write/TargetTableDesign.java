@@ -1,12 +1,16 @@
 package io.rollingmigration.connect.sink.write;
 
 import io.rollingmigration.connect.common.dialect.SqlDialect;
+import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.DataException;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +23,20 @@ import java.util.List;
 final class TargetTableDesign {
 
     private TargetTableDesign() {
+    }
+
+    /** Creates the table unless it exists; true if it was created. */
+    static boolean createIfMissing(Connection connection, SqlDialect dialect, TableId table, Schema keySchema,
+                                   Schema valueSchema, Fragment fragment) throws SQLException {
+        if (TableDescription.read(connection, dialect, table).isPresent()) {
+            return false;
+        }
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : statements(dialect, table, keySchema, valueSchema, fragment)) {
+                statement.execute(sql);
+            }
+        }
+        return true;
     }
 
     static List<String> statements(SqlDialect dialect, TableId table, Schema keySchema, Schema valueSchema,
@@ -48,7 +66,6 @@ final class TargetTableDesign {
         String sourceKey = Lineage.Field.SOURCE_KEY.column();
         return List.of(
                 dialect.createTableIfMissing(table, columns, key),
-                "CREATE INDEX " + dialect.quote(table.table() + "_" + sourceKey) + " ON " + dialect.quote(table)
-                        + " (" + dialect.quote(sourceKey) + ")");
+                dialect.createIndex(table, table.table() + "_" + sourceKey, List.of(sourceKey)));
     }
 }
