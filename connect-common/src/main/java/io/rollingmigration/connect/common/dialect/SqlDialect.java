@@ -187,6 +187,50 @@ public interface SqlDialect {
                 + (condition == null ? "" : " WHERE " + condition);
     }
 
+    /**
+     * The largest value of {@code column}, and of {@code filteredColumn} among rows whose {@code filterColumn} is
+     * null or differs from a parameter (none without a filter column), optionally among rows matching a condition.
+     * Parameters: the filter's value, then the condition's.
+     */
+    default String maxOfBoth(TableId table, String column, String filteredColumn, String filterColumn,
+                             String condition) {
+        String filtered = filterColumn == null ? quote(filteredColumn) : "CASE WHEN " + quote(filterColumn)
+                + " IS NULL OR " + quote(filterColumn) + " <> ? THEN " + quote(filteredColumn) + " END";
+        return "SELECT max(" + quote(column) + "), max(" + filtered + ") FROM " + quote(table)
+                + (condition == null ? "" : " WHERE " + condition);
+    }
+
+    /** The selected columns of rows matching a condition ({@code null}: every row). */
+    default String selectWhere(TableId table, List<String> selected, String condition) {
+        return "SELECT " + quoted(selected) + " FROM " + quote(table) + (condition == null ? "" : " WHERE "
+                + condition);
+    }
+
+    /** The selected columns of rows whose {@code equalColumns} equal the parameters, in order. */
+    default String selectWhere(TableId table, List<String> selected, List<String> equalColumns) {
+        Where where = Where.in(this);
+        equalColumns.forEach(column -> where.compare(column, Where.Comparison.EQUAL));
+        return selectWhere(table, selected, where.text());
+    }
+
+    /** {@code CREATE INDEX} of these columns, under a name the dialect quotes. */
+    default String createIndex(TableId table, String indexName, List<String> columns) {
+        return "CREATE INDEX " + quote(indexName) + " ON " + quote(table) + " (" + quoted(columns) + ")";
+    }
+
+    /**
+     * A {@code NOT NULL} column type of the suite's own bookkeeping tables (offset ledger, ownership, routing):
+     * {@code VARCHAR} of {@code length}, {@code INTEGER} or {@code BIGINT}.
+     */
+    default String requiredColumn(java.sql.JDBCType type, int length) {
+        return switch (type) {
+            case VARCHAR -> "VARCHAR(" + length + ") NOT NULL";
+            case INTEGER -> "INT NOT NULL";
+            case BIGINT -> "BIGINT NOT NULL";
+            default -> throw new IllegalArgumentException("No bookkeeping column of type " + type);
+        };
+    }
+
     private String quoted(List<String> columns) {
         return columns.stream().map(this::quote).collect(java.util.stream.Collectors.joining(", "));
     }

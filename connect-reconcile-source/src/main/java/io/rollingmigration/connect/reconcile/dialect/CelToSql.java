@@ -1,8 +1,9 @@
-package io.rollingmigration.connect.reconcile.digest;
+package io.rollingmigration.connect.reconcile.dialect;
 
 import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
 
+import io.rollingmigration.connect.reconcile.digest.NotPushable;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;

@@ -1,9 +1,10 @@
-package io.rollingmigration.connect.reconcile.digest;
+package io.rollingmigration.connect.reconcile.dialect;
 
 import io.rollingmigration.connect.common.dialect.ColumnDescription;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.spec.FieldRecipe;
+import io.rollingmigration.connect.reconcile.digest.NotPushable;
 
 import java.math.BigDecimal;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.TreeSet;
  * Where a hash is stricter than the comparison, a bucket merely differs and its rows are compared one by one. A
  * legacy value the translator could not translate hashes to a marker.
  */
-final class PostgresDigests {
+public final class PostgresDigests {
 
     private static final Set<String> INTEGERS = Set.of("int2", "int4", "int8", "smallint", "integer", "bigint",
             "serial", "bigserial");
@@ -33,16 +34,16 @@ final class PostgresDigests {
 
     private final SqlDialect dialect;
 
-    PostgresDigests(SqlDialect dialect) {
+    public PostgresDigests(SqlDialect dialect) {
         this.dialect = dialect;
     }
 
     /** The hash expressions of one field on each side. */
-    record FieldHash(String legacy, String target) {
+    public record FieldHash(String legacy, String target) {
     }
 
     /** The legacy key as the canonical JSON text the sink writes into lineage_source_key. */
-    String canonicalKey(TableDescription legacy, List<String> keyColumns) throws NotPushable {
+    public String canonicalKey(TableDescription legacy, List<String> keyColumns) throws NotPushable {
         StringBuilder sql = new StringBuilder("'{'");
         String separator = "";
         // Canonical JSON sorts key fields by name.
@@ -72,7 +73,7 @@ final class PostgresDigests {
      *
      * @param seed the field's position, so that equal values in different fields hash apart
      */
-    FieldHash field(FieldRecipe recipe, TableDescription legacy, ColumnDescription target, SqlDialect targetDialect,
+    public FieldHash field(FieldRecipe recipe, TableDescription legacy, ColumnDescription target, SqlDialect targetDialect,
                     int seed) throws NotPushable {
         String field = "field '" + recipe.name() + "'";
         requireSqlForm(recipe);
@@ -127,7 +128,7 @@ final class PostgresDigests {
     }
 
     /** Fails on a field whose derivation has no SQL form, whatever the column types turn out to be. */
-    static void requireSqlForm(FieldRecipe recipe) throws NotPushable {
+    public static void requireSqlForm(FieldRecipe recipe) throws NotPushable {
         String field = "field '" + recipe.name() + "'";
         if (recipe.other()) {
             throw new NotPushable(field + " is conditional, a constant or a reference");
@@ -187,7 +188,7 @@ final class PostgresDigests {
     }
 
     /** One row's hash: the fields' hashes combined. */
-    static String rowDigest(List<String> fieldHashes) {
+    public static String rowDigest(List<String> fieldHashes) {
         return "(" + (fieldHashes.isEmpty() ? "0::int8" : String.join(" # ", fieldHashes)) + ")";
     }
 
@@ -197,7 +198,7 @@ final class PostgresDigests {
      * @param bucketCondition a condition on the bucket {@code b}, or {@code null}; PostgreSQL pushes it into the
      *                        scan, so only the rows that pass it are hashed
      */
-    static String digestQuery(String table, String bucket, String rowDigest, String condition,
+    public static String digestQuery(String table, String bucket, String rowDigest, String condition,
                               String bucketCondition) {
         return "SELECT b, count(*), sum((h >> 32)::int4), sum((h & 2147483647)::int4) FROM (SELECT " + bucket
                 + " AS b, " + rowDigest + " AS h FROM " + table + (condition == null ? "" : " WHERE " + condition)
@@ -205,11 +206,34 @@ final class PostgresDigests {
     }
 
     /** The bucket of a row: a hash of its legacy key text, masked to the number of buckets (a power of two). */
-    static String bucket(String keyText, int buckets) {
+    public static String bucket(String keyText, int buckets) {
         return "(hashtext(" + keyText + ") & " + (buckets - 1) + ")";
     }
 
-    static String literal(String text) {
+    /** The rows whose bucket is in the share {@code share} of {@code shares}; {@code null} for one share. */
+    public static String bucketShare(String bucket, int share, int shares) {
+        return shares <= 1 ? null : "(" + bucket + " % " + shares + ") = " + share;
+    }
+
+    /** The rows whose bucket is set in the bitmap bound as one bytea parameter. */
+    public static String bucketFilter(String bucket) {
+        return "get_bit(?, " + bucket + ") = 1";
+    }
+
+    /**
+     * A query of the given table that also returns each row's digest under {@code alias}: the select list ends
+     * where {@code " FROM " + quotedTable} first appears.
+     */
+    public static String withRowDigest(String sql, String quotedTable, String rowDigest, String alias) {
+        String from = " FROM " + quotedTable;
+        int at = sql.indexOf(from);
+        if (at < 0) {
+            throw new IllegalArgumentException("no FROM " + quotedTable + " in " + sql);
+        }
+        return sql.substring(0, at) + ", " + rowDigest + " AS " + alias + sql.substring(at);
+    }
+
+    public static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";
     }
 

@@ -3,8 +3,10 @@ package io.rollingmigration.connect.reconcile.digest;
 import io.rollingmigration.connect.common.dialect.ColumnDescription;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
+import io.rollingmigration.connect.common.dialect.Where;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.spec.FieldRecipe;
+import io.rollingmigration.connect.reconcile.dialect.PostgresDigests;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -69,16 +71,15 @@ public final class DigestPlan {
         }
         String legacyBucket = PostgresDigests.bucket(legacySql.canonicalKey(legacy, keyColumns), buckets);
         String targetBucket = PostgresDigests.bucket(targetDialect.quote(Lineage.Field.SOURCE_KEY.column()), buckets);
-        List<String> conditions = new ArrayList<>();
-        conditions.add(targetDialect.quote(Lineage.Field.SOURCE_KEY.column()) + " IS NOT NULL");
+        Where live = Where.in(targetDialect).isNotNull(Lineage.Field.SOURCE_KEY.column());
         if (target.column(Lineage.Field.DELETED_AT.column()).isPresent()) {
-            conditions.add(targetDialect.quote(Lineage.Field.DELETED_AT.column()) + " IS NULL");
+            live.isNull(Lineage.Field.DELETED_AT.column());
         }
         if (sourceTable != null) {
-            conditions.add(targetDialect.quote(Lineage.Field.SOURCE_TABLE.column()) + " = ?");
+            live.compare(Lineage.Field.SOURCE_TABLE.column(), Where.Comparison.EQUAL);
         }
         return new DigestPlan(buckets, legacyDialect.quote(legacy.table()), targetDialect.quote(target.table()),
-                legacyBucket, targetBucket, String.join(" AND ", conditions), sourceTable != null,
+                legacyBucket, targetBucket, live.text(), sourceTable != null,
                 PostgresDigests.rowDigest(legacyValues), PostgresDigests.rowDigest(targetValues),
                 keyColumns.containsAll(targetKeyMadeOf));
     }
@@ -116,25 +117,21 @@ public final class DigestPlan {
     /** The legacy digests of the buckets {@code b} with {@code b % shares == share}. */
     public String legacyQuery(int share, int shares) {
         return PostgresDigests.digestQuery(legacyTable, legacyBucket, legacyRowDigest, null,
-                bucketShare("b", share, shares));
+                PostgresDigests.bucketShare("b", share, shares));
     }
 
     public String targetQuery(int share, int shares) {
         return PostgresDigests.digestQuery(targetTable, targetBucket, targetRowDigest, targetCondition,
-                bucketShare("b", share, shares));
-    }
-
-    private static String bucketShare(String bucket, int share, int shares) {
-        return shares <= 1 ? null : "(" + bucket + " % " + shares + ") = " + share;
+                PostgresDigests.bucketShare("b", share, shares));
     }
 
     /** The legacy rows of a share of the buckets. */
     public String legacyShare(int share, int shares) {
-        return bucketShare(legacyBucket, share, shares);
+        return PostgresDigests.bucketShare(legacyBucket, share, shares);
     }
 
     public String targetShare(int share, int shares) {
-        return bucketShare(targetBucket, share, shares);
+        return PostgresDigests.bucketShare(targetBucket, share, shares);
     }
 
     /** Whether the target query takes the source table as its one parameter. */
@@ -142,27 +139,19 @@ public final class DigestPlan {
         return bindsSourceTable;
     }
 
-    /**
-     * A query of the given table that also returns each row's digest as {@value #ROW_DIGEST}: the select list
-     * ends where {@code " FROM " + quotedTable} first appears.
-     */
+    /** A query of the given table that also returns each row's digest as {@value #ROW_DIGEST}. */
     public String withRowDigest(String sql, String quotedTable, boolean legacySide) {
-        String from = " FROM " + quotedTable;
-        int at = sql.indexOf(from);
-        if (at < 0) {
-            throw new IllegalArgumentException("no FROM " + quotedTable + " in " + sql);
-        }
-        return sql.substring(0, at) + ", " + (legacySide ? legacyRowDigest : targetRowDigest) + " AS " + ROW_DIGEST
-                + sql.substring(at);
+        return PostgresDigests.withRowDigest(sql, quotedTable, legacySide ? legacyRowDigest : targetRowDigest,
+                ROW_DIGEST);
     }
 
     /** A row filter for the legacy side: its bucket is set in the bitmap bound as one bytea parameter. */
     public String legacyFilter() {
-        return "get_bit(?, " + legacyBucket + ") = 1";
+        return PostgresDigests.bucketFilter(legacyBucket);
     }
 
     /** The same filter for the target side. */
     public String targetFilter() {
-        return "get_bit(?, " + targetBucket + ") = 1";
+        return PostgresDigests.bucketFilter(targetBucket);
     }
 }

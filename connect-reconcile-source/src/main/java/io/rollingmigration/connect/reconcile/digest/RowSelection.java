@@ -1,5 +1,6 @@
 package io.rollingmigration.connect.reconcile.digest;
 
+import io.rollingmigration.connect.common.dialect.Where;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,8 +35,8 @@ public final class RowSelection {
         if (legacy.isEmpty()) {
             return null;
         }
-        return new RowSelection(String.join(" AND ", legacy), String.join(" AND ", target),
-                differing == null ? null : differing.bitmap());
+        return new RowSelection(Where.allOf(legacy), Where.allOf(target), differing == null ? null
+                : differing.bitmap());
     }
 
     public String legacyCondition() {

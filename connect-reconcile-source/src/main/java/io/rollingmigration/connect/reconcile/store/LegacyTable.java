@@ -4,6 +4,7 @@ import io.rollingmigration.connect.common.dialect.ColumnDescription;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.common.dialect.Where;
 import io.rollingmigration.connect.reconcile.digest.BucketDigests;
 import io.rollingmigration.connect.reconcile.digest.RowSelection;
 import io.rollingmigration.connect.reconcile.digest.DigestPlan;
@@ -126,14 +127,14 @@ public final class LegacyTable {
         if (range.legacyEmpty()) {
             return List.of();
         }
-        List<String> conditions = new ArrayList<>(2);
+        Where where = Where.in(dialect);
         if (changedSince != null) {
-            conditions.add(dialect.quote(changeColumn) + " > ?");
+            where.compare(changeColumn, Where.Comparison.AFTER);
         }
         if (selection != null) {
-            conditions.add(selection.legacyCondition());
+            where.and(selection.legacyCondition());
         }
-        String condition = conditions.isEmpty() ? null : String.join(" AND ", conditions);
+        String condition = where.text();
         String sql = rewrite.apply(dialect.keysetChunk(table, key.names(), selected, after != null,
                 range.legacyLower() != null, range.legacyUpper() != null, condition, limit));
         PreparedStatement statement = session.prepare(sql);

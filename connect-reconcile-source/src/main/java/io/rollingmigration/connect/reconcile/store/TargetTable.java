@@ -4,6 +4,7 @@ import io.rollingmigration.connect.common.dialect.ColumnDescription;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.common.dialect.Where;
 import io.rollingmigration.connect.reconcile.digest.BucketDigests;
 import io.rollingmigration.connect.reconcile.digest.RowSelection;
 import io.rollingmigration.connect.reconcile.digest.DigestPlan;
@@ -189,7 +190,7 @@ public final class TargetTable {
      */
     public List<TargetRow> keyChunk(String after, int limit) throws SQLException {
         String sql = dialect.keysetChunk(table, keyColumns, selected, after != null, false, false,
-                softDeletes ? dialect.quote(DELETED_AT) + " IS NULL" : null, limit);
+                softDeletes ? Where.in(dialect).isNull(DELETED_AT).text() : null, limit);
         PreparedStatement statement = session.prepare(sql);
         if (after != null) {
             KeyCodec.bind(statement, 1, ownKeyValues(after), dialect.tupleParameterOrder(keyColumns.size(), false));
@@ -391,30 +392,29 @@ public final class TargetTable {
         if (range.targetEmpty()) {
             return empty;
         }
-        List<String> conditions = new ArrayList<>();
-        conditions.add(dialect.quote(SOURCE_KEY) + " IS NOT NULL");
+        Where where = Where.in(dialect).isNotNull(SOURCE_KEY);
         if (softDeletes && !markers) {
-            conditions.add(dialect.quote(DELETED_AT) + " IS NULL");
+            where.isNull(DELETED_AT);
         }
         if (since != null) {
-            conditions.add(dialect.quote(APPLIED_AT) + " > ?");
+            where.compare(APPLIED_AT, Where.Comparison.AFTER);
         }
         if (range.targetLower() != null) {
-            conditions.add(dialect.quote(SOURCE_KEY) + " >= ?");
+            where.compare(SOURCE_KEY, Where.Comparison.AT_LEAST);
         }
         if (range.targetUpper() != null) {
-            conditions.add(dialect.quote(SOURCE_KEY) + " < ?");
+            where.compare(SOURCE_KEY, Where.Comparison.BEFORE);
         }
         // A fragment's rows applied since a time are those its own sink wrote.
         String tableFilter = sourceTable != null ? sourceTable : since != null ? lane : null;
         if (tableFilter != null) {
-            conditions.add(sourceTableEquals());
+            where.compare(SOURCE_TABLE, Where.Comparison.EQUAL);
         }
         if (selection != null) {
-            conditions.add(selection.targetCondition());
+            where.and(selection.targetCondition());
         }
         String sql = rewrite.apply(dialect.keysetChunk(table, walkKey.names(), columns, after != null, false, false,
-                conditions.isEmpty() ? null : String.join(" AND ", conditions), limit));
+                where.text(), limit));
         PreparedStatement statement = session.prepare(sql);
         int index = 1;
         if (after != null) {
@@ -454,20 +454,15 @@ public final class TargetTable {
      */
     public Instant appliedPosition() throws SQLException {
         Instant since = appliedAtSeen == null ? null : appliedAtSeen.minusMillis(LATE_COMMIT_MILLIS);
-        String streamed = hasOperation ? dialect.quote(OPERATION) + " IS NULL OR " + dialect.quote(OPERATION)
-                + " <> ?" : null;
-        List<String> conditions = new ArrayList<>();
+        Where where = Where.in(dialect);
         if (since != null) {
-            conditions.add(dialect.quote(APPLIED_AT) + " >= ?");
+            where.compare(APPLIED_AT, Where.Comparison.AT_LEAST);
         }
         if (lane != null) {
-            conditions.add(sourceTableEquals());
+            where.compare(SOURCE_TABLE, Where.Comparison.EQUAL);
         }
-        String sql = "SELECT max(" + dialect.quote(APPLIED_AT) + "), max("
-                + (streamed == null ? dialect.quote(COMMITTED_AT)
-                        : "CASE WHEN " + streamed + " THEN " + dialect.quote(COMMITTED_AT) + " END")
-                + ") FROM " + dialect.quote(table)
-                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions));
+        String sql = dialect.maxOfBoth(table, APPLIED_AT, COMMITTED_AT, hasOperation ? OPERATION : null,
+                where.text());
         PreparedStatement statement = session.prepare(sql);
         int index = 1;
         if (hasOperation) {
@@ -499,9 +494,11 @@ public final class TargetTable {
 
     /** The largest replication lag (applied minus legacy commit) among rows applied at or after {@code since}. */
     public long observedLagMillis(Instant since) throws SQLException {
-        String sql = "SELECT " + dialect.quote(COMMITTED_AT) + ", " + dialect.quote(APPLIED_AT) + " FROM "
-                + dialect.quote(table) + " WHERE " + dialect.quote(APPLIED_AT) + " >= ?"
-                + (lane == null ? "" : " AND " + sourceTableEquals());
+        Where where = Where.in(dialect).compare(APPLIED_AT, Where.Comparison.AT_LEAST);
+        if (lane != null) {
+            where.compare(SOURCE_TABLE, Where.Comparison.EQUAL);
+        }
+        String sql = dialect.selectWhere(table, List.of(COMMITTED_AT, APPLIED_AT), where.text());
         PreparedStatement statement = session.prepare(sql);
         KeyCodec.bindOne(statement, 1, since);
         if (lane != null) {
@@ -535,7 +532,7 @@ public final class TargetTable {
         }
         if (rows >= count) {
             PreparedStatement statement = session.prepare(dialect.keyBoundaries(table, List.of(SOURCE_KEY),
-                    dialect.quote(SOURCE_KEY) + " IS NOT NULL"));
+                    Where.in(dialect).isNotNull(SOURCE_KEY).text()));
             statement.setLong(1, (rows + count - 1) / count);
             String previous = null;
             try (ResultSet rs = statement.executeQuery()) {
@@ -558,7 +555,7 @@ public final class TargetTable {
 
     /** The condition on a row's lineage source table; its parameter is the table's name. */
     private String sourceTableEquals() {
-        return dialect.quote(SOURCE_TABLE) + " = ?";
+        return Where.in(dialect).compare(SOURCE_TABLE, Where.Comparison.EQUAL).text();
     }
 
     private void bindSourceTable(PreparedStatement statement, int index) throws SQLException {

@@ -4,8 +4,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.common.dialect.Where;
 
 import java.sql.Connection;
+import java.sql.JDBCType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -56,9 +58,9 @@ public final class OwnershipGate {
     /** Creates the control table if missing, so operators can start inserting ownership rows. */
     public void ensureTable(Connection connection) throws SQLException {
         LinkedHashMap<String, String> columns = new LinkedHashMap<>();
-        columns.put(UNIT, "VARCHAR(255) NOT NULL");
-        columns.put(PARTITION, "VARCHAR(255) NOT NULL");
-        columns.put(OWNER, "VARCHAR(16) NOT NULL");
+        columns.put(UNIT, dialect.requiredColumn(JDBCType.VARCHAR, 255));
+        columns.put(PARTITION, dialect.requiredColumn(JDBCType.VARCHAR, 255));
+        columns.put(OWNER, dialect.requiredColumn(JDBCType.VARCHAR, 16));
         columns.put(SINCE, "TIMESTAMP NULL");
         try (Statement statement = connection.createStatement()) {
             statement.execute(dialect.createTableIfMissing(table, columns, List.of(UNIT, PARTITION)));
@@ -81,9 +83,8 @@ public final class OwnershipGate {
     }
 
     private Owner load(String partitionValue) {
-        String sql = "SELECT " + dialect.quote(PARTITION) + ", " + dialect.quote(OWNER) + " FROM "
-                + dialect.quote(table) + " WHERE " + dialect.quote(UNIT) + " = ? AND " + dialect.quote(PARTITION)
-                + " IN (?, ?)";
+        String sql = dialect.selectWhere(table, List.of(PARTITION, OWNER),
+                Where.in(dialect).compare(UNIT, Where.Comparison.EQUAL).oneOf(PARTITION, 2).text());
         Connection db = connection.get();
         try (PreparedStatement statement = db.prepareStatement(sql)) {
             statement.setString(1, unit);

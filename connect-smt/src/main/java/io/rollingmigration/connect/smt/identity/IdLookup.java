@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,8 +30,7 @@ final class IdLookup implements AutoCloseable {
     IdLookup(JdbcConnectionConfig database, TableId table, String legacyColumn, String targetColumn, long maxEntries,
              Duration expiry) {
         this.database = database;
-        this.sql = "SELECT " + database.dialect().quote(targetColumn) + " FROM " + database.dialect().quote(table)
-                + " WHERE " + database.dialect().quote(legacyColumn) + " = ?";
+        this.sql = database.dialect().selectWhere(table, List.of(targetColumn), List.of(legacyColumn));
         this.cache = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(expiry).recordStats().build();
     }
 
