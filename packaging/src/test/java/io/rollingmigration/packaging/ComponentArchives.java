@@ -61,7 +61,7 @@ final class ComponentArchives {
             java.util.function.UnaryOperator<io.rollingmigration.testsupport.ConnectClusterFixture.Builder> adjust)
             throws IOException {
         Path pluginPath = installInto(Files.createDirectories(work.resolve("plugins")));
-        return adjust.apply(io.rollingmigration.sandbox.SkeletonPipeline.withSecretsProvider(
+        return adjust.apply(io.rollingmigration.testsupport.SkeletonPipeline.withSecretsProvider(
                         io.rollingmigration.testsupport.ConnectClusterFixture.builder()
                                 .pluginPath(pluginPath)
                                 .pluginPath(peerPluginsDir())))

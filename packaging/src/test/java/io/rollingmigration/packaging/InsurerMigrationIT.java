@@ -1,7 +1,7 @@
 package io.rollingmigration.packaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rollingmigration.sandbox.SkeletonPipeline;
+import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConfigExample;
 import io.rollingmigration.testsupport.ConnectClusterFixture;

@@ -1,6 +1,6 @@
 package io.rollingmigration.packaging;
 
-import io.rollingmigration.sandbox.SkeletonPipeline;
+import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.MariaDbFixture;

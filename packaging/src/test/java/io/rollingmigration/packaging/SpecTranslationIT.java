@@ -4,7 +4,7 @@ import io.rollingmigration.connect.common.change.ChangeEvent;
 import io.rollingmigration.connect.common.normalize.ValueNormalizer;
 import io.rollingmigration.connect.common.spec.AggregateTranslator;
 import io.rollingmigration.connect.common.spec.SpecCompiler;
-import io.rollingmigration.sandbox.SkeletonPipeline;
+import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConfigExample;
 import io.rollingmigration.testsupport.ConnectClusterFixture;

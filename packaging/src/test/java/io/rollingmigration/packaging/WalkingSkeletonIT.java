@@ -1,8 +1,8 @@
 package io.rollingmigration.packaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rollingmigration.sandbox.CustomerScenario;
-import io.rollingmigration.sandbox.SkeletonPipeline;
+import io.rollingmigration.testsupport.CustomerScenario;
+import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.ConfigExample;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.ConnectRest;

@@ -1,5 +1,7 @@
 package io.rollingmigration.sandbox;
 
+import io.rollingmigration.testsupport.CustomerScenario;
+import io.rollingmigration.testsupport.SkeletonPipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rollingmigration.testsupport.ConfigExample;
 import io.rollingmigration.testsupport.ConnectClusterFixture;

@@ -1,8 +1,7 @@
-package io.rollingmigration.packaging;
+package io.rollingmigration.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.rollingmigration.sandbox.Sandbox;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -1,7 +1,5 @@
-package io.rollingmigration.packaging;
+package io.rollingmigration.sandbox;
 
-import io.rollingmigration.sandbox.MigrationStatus;
-import io.rollingmigration.sandbox.StatusPage;
 import io.rollingmigration.testsupport.ChromiumFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

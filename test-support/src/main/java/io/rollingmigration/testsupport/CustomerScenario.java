@@ -1,6 +1,5 @@
-package io.rollingmigration.sandbox;
+package io.rollingmigration.testsupport;
 
-import io.rollingmigration.testsupport.PostgresFixture;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,8 +1,5 @@
-package io.rollingmigration.sandbox;
+package io.rollingmigration.testsupport;
 
-import io.rollingmigration.testsupport.ConfigExample;
-import io.rollingmigration.testsupport.ConnectClusterFixture;
-import io.rollingmigration.testsupport.PostgresFixture;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
