@@ -11,6 +11,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import io.rollingmigration.testsupport.ConnectClusterFixture;
+import io.rollingmigration.testsupport.SkeletonPipeline;
+import java.util.function.UnaryOperator;
 
 /** The component archives the build produced, and a way to install them as an operator would: unzip them. */
 final class ComponentArchives {
@@ -52,17 +55,17 @@ final class ComponentArchives {
      * A Connect cluster as an operator sets one up: the archives unzipped onto its plugin.path next to the Debezium
      * connector, config providers for secrets and specs.
      */
-    static io.rollingmigration.testsupport.ConnectClusterFixture startCluster(Path work) throws IOException {
+    static ConnectClusterFixture startCluster(Path work) throws IOException {
         return startCluster(work, builder -> builder);
     }
 
     /** The same cluster, adjusted first (more workers, worker settings). */
-    static io.rollingmigration.testsupport.ConnectClusterFixture startCluster(Path work,
-            java.util.function.UnaryOperator<io.rollingmigration.testsupport.ConnectClusterFixture.Builder> adjust)
+    static ConnectClusterFixture startCluster(Path work,
+            UnaryOperator<ConnectClusterFixture.Builder> adjust)
             throws IOException {
         Path pluginPath = installInto(Files.createDirectories(work.resolve("plugins")));
-        return adjust.apply(io.rollingmigration.testsupport.SkeletonPipeline.withSecretsProvider(
-                        io.rollingmigration.testsupport.ConnectClusterFixture.builder()
+        return adjust.apply(SkeletonPipeline.withSecretsProvider(
+                        ConnectClusterFixture.builder()
                                 .pluginPath(pluginPath)
                                 .pluginPath(peerPluginsDir())))
                 .start();

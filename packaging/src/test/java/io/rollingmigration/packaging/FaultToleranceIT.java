@@ -45,6 +45,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Faults a migration must survive without losing or doubling anything, on a three-worker cluster running the
@@ -157,11 +162,11 @@ class FaultToleranceIT {
         traffic.await(200);
         // A worker running sink tasks, other than the one this test talks REST to.
         String rest = connect.rest().base().getHost() + ":" + connect.rest().base().getPort();
-        List<String> running = new java.util.ArrayList<>();
+        List<String> running = new ArrayList<>();
         connect.rest().status(SINK).path("tasks").forEach(t -> running.add(t.path("worker_id").asText()));
         WorkerHandle victim = connect.cluster().workers().stream()
                 .filter(w -> !rest.equals(address(w)))
-                .sorted(java.util.Comparator.comparing(w -> running.contains(address(w)) ? 0 : 1))
+                .sorted(Comparator.comparing(w -> running.contains(address(w)) ? 0 : 1))
                 .findFirst().orElseThrow();
         connect.cluster().removeWorker(victim);
         traffic.await(traffic.changes() + 300);
@@ -213,7 +218,7 @@ class FaultToleranceIT {
         traffic.await(traffic.changes() + 50);
         String schema = connect.topics().readAll(TOPIC).get(0).raw().value() == null ? null
                 : new String(connect.topics().readAll(TOPIC).get(0).raw().value());
-        JsonNode envelope = new com.fasterxml.jackson.databind.ObjectMapper().readTree(schema);
+        JsonNode envelope = new ObjectMapper().readTree(schema);
         String key = "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,"
                 + "\"field\":\"policy_no\"}],\"optional\":false},\"payload\":{\"policy_no\":\"PA-BAD\"}}";
         // Bad types: a number where the schema says string; not JSON at all; no key where the sink needs one.
@@ -342,8 +347,8 @@ class FaultToleranceIT {
         if (value instanceof BigDecimal) {
             return ((BigDecimal) value).stripTrailingZeros().toPlainString();
         }
-        if (value instanceof java.util.Date) {
-            LocalDateTime utc = LocalDateTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC);
+        if (value instanceof Date) {
+            LocalDateTime utc = LocalDateTime.ofInstant(((Date) value).toInstant(), ZoneOffset.UTC);
             return utc.toLocalTime().toNanoOfDay() == 0 ? utc.toLocalDate().toString() : utc.toString();
         }
         if (value instanceof LocalDateTime) {
@@ -358,7 +363,7 @@ class FaultToleranceIT {
 
     /** Records the sink's consumer group has committed, over all partitions of the topic. */
     private static long consumedBySink() {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        try (Admin admin = Admin.create(
                 Map.of("bootstrap.servers", connect.bootstrapServers()))) {
             return TopicOffsets.committedBySink(admin, SINK);
         } catch (Exception e) {

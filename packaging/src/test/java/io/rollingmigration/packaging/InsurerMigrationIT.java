@@ -29,6 +29,9 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.sql.Date;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The insurer's migration as an operator runs it from {@code config-examples/insurer}: legacy policy, premium and
@@ -152,9 +155,9 @@ class InsurerMigrationIT {
                 "the billing fragment of a policy, its currency trimmed");
         assertEquals("QUOTED", query("policy_service", "SELECT status FROM policy WHERE policy_number = 'PA-0061'"),
                 "the policy fragment of the same row");
-        assertEquals(java.sql.Date.valueOf("2025-04-11"), query("policy_service",
+        assertEquals(Date.valueOf("2025-04-11"), query("policy_service",
                 "SELECT ends_on FROM policy WHERE policy_number = 'PA-0010'"), "a cancelled policy ends when cancelled");
-        assertEquals(java.sql.Date.valueOf("2026-01-12"), query("policy_service",
+        assertEquals(Date.valueOf("2026-01-12"), query("policy_service",
                 "SELECT ends_on FROM policy WHERE policy_number = 'PA-0011'"), "another when it expires");
         assertEquals("VIN11", query("policy_service", "SELECT vin FROM policy WHERE policy_number = 'PA-0011'"));
         assertEquals(query("party_service", "SELECT party_id FROM party WHERE lineage_source_key = '{\"id\":8}'"),
@@ -184,7 +187,7 @@ class InsurerMigrationIT {
                 + "now())");
         // The legacy application keeps writing a NORTH policy; once the sink's cached ownership answer expires
         // (ownership.refresh.ms), its writes are blocked and reported.
-        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger writes = new AtomicInteger();
         Await.until(PATIENCE, "a legacy write after cutover in the dead letter queue", () -> {
             postgres.execute("insurer", "UPDATE policy SET vehicle_vin = 'LATE-WRITE-" + writes.incrementAndGet()
                     + "', updated_at = now() AT TIME ZONE 'UTC' WHERE policy_no = 'PA-0002'");
@@ -292,7 +295,7 @@ class InsurerMigrationIT {
     private static String[] statements(Path sqlFile) throws IOException {
         String text = Files.readAllLines(sqlFile).stream().filter(line -> !line.trim().startsWith("--"))
                 .map(line -> line.replaceAll("--.*$", "")).collect(Collectors.joining("\n"));
-        return java.util.Arrays.stream(text.split(";")).map(String::trim).filter(s -> !s.isEmpty())
+        return Arrays.stream(text.split(";")).map(String::trim).filter(s -> !s.isEmpty())
                 .toArray(String[]::new);
     }
 }

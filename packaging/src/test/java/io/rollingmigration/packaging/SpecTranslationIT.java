@@ -34,6 +34,9 @@ import java.util.TreeMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.math.BigDecimal;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The anti-corruption layer end to end: an overloaded legacy customer table, captured by the real Debezium
@@ -143,7 +146,7 @@ class SpecTranslationIT {
                 + "WHERE lineage_source_key = '{\"id\":2}'").get(0).get(0)).longValue() == 1);
         List<Object> org = postgres.query(PostgresFixture.TARGET, "SELECT balance, status, region, lineage_rule "
                 + "FROM public.customer_profile WHERE lineage_source_key = '{\"id\":2}'").get(0);
-        assertEquals(0, new java.math.BigDecimal("0.99").compareTo((java.math.BigDecimal) org.get(0)),
+        assertEquals(0, new BigDecimal("0.99").compareTo((BigDecimal) org.get(0)),
                 "99 cents are exactly 0.99: " + org);
         assertEquals(List.of("SUSPENDED", "US", "crm-customer@1"), org.subList(1, 4));
         String party = String.valueOf(postgres.query(PostgresFixture.TARGET, "SELECT count(*) FROM public.party "
@@ -203,7 +206,7 @@ class SpecTranslationIT {
                 && errors.get(0).contains("yields string") && errors.get(0).contains("not a date"), errors.get(0));
     }
 
-    private static Map<Long, Struct> latestEvents(AggregateTranslator party, java.util.Set<Long> ids) {
+    private static Map<Long, Struct> latestEvents(AggregateTranslator party, Set<Long> ids) {
         JsonConverter json = new JsonConverter();
         json.configure(Map.of("schemas.enable", "true"), false);
         Map<Long, Struct> latest = new TreeMap<>();
@@ -234,7 +237,7 @@ class SpecTranslationIT {
                 + "to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS.MS'), lineage_rule, lineage_operation FROM public.party "
                 + "WHERE lineage_source_key = '" + legacyKey + "'").get(0);
         return Map.of("row", row.subList(0, 6).stream().map(String::valueOf)
-                        .collect(java.util.stream.Collectors.joining("|")),
+                        .collect(Collectors.joining("|")),
                 "lineage", row.get(6) + "|" + row.get(7));
     }
 }

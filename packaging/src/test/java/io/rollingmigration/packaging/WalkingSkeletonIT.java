@@ -23,6 +23,9 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.rollingmigration.testsupport.Await;
+import java.math.BigDecimal;
+import java.util.function.Predicate;
 
 /**
  * The whole path, as an operator runs it: the component archives unpacked onto a real worker's plugin.path
@@ -162,8 +165,8 @@ class WalkingSkeletonIT {
         JsonNode mismatch = drift.get(0).value();
         assertEquals("FIELD_MISMATCH", mismatch.path("kind").asText());
         assertEquals("balance", mismatch.path("fields").get(0).path("name").asText());
-        assertEquals(0, new java.math.BigDecimal("70.25").compareTo(
-                new java.math.BigDecimal(mismatch.path("fields").get(0).path("expected").asText())));
+        assertEquals(0, new BigDecimal("70.25").compareTo(
+                new BigDecimal(mismatch.path("fields").get(0).path("expected").asText())));
 
         for (String name : List.of(reconcile.name(), sink.name(), source.name())) {
             connect.rest().deleteConnector(name);
@@ -171,12 +174,12 @@ class WalkingSkeletonIT {
     }
 
     private static void awaitTargetMatchesLegacy(String what) {
-        io.rollingmigration.testsupport.Await.until(PATIENCE, "target to match legacy after " + what,
+        Await.until(PATIENCE, "target to match legacy after " + what,
                 () -> scenario.targetState().equals(scenario.legacyState()));
     }
 
-    private static JsonNode awaitSummary(String topic, java.util.function.Predicate<JsonNode> accept, String what) {
-        java.util.function.Predicate<JsonNode> completed = s -> "COMPLETED".equals(s.path("status").asText())
+    private static JsonNode awaitSummary(String topic, Predicate<JsonNode> accept, String what) {
+        Predicate<JsonNode> completed = s -> "COMPLETED".equals(s.path("status").asText())
                 && accept.test(s);
         List<TopicRecord> summaries = connect.topics().await(topic, PATIENCE, what,
                 records -> records.stream().anyMatch(r -> completed.test(r.value())));

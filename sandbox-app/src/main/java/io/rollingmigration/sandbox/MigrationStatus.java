@@ -1,6 +1,7 @@
 package io.rollingmigration.sandbox;
 
 import java.util.Map;
+import java.util.Locale;
 
 /**
  * What the sandbox shows every few seconds, on the console and on its status page.
@@ -32,10 +33,10 @@ public record MigrationStatus(long takenAt, long legacyRows, long targetRows, lo
 
     /** One console line. */
     public String line() {
-        return String.format(java.util.Locale.ROOT, "backfill %.1f%% (%d/%d) | lag p50 %d ms p99 %d ms | applied %d "
+        return String.format(Locale.ROOT, "backfill %.1f%% (%d/%d) | lag p50 %d ms p99 %d ms | applied %d "
                         + "skipped %d failed %d | open drift %s | alignment %s | ownership %s", backfillPercent(),
                 targetRows, legacyRows, lagP50Ms, lagP99Ms, applied, skipped, failed, openDrift,
-                alignmentPercent < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f%%", alignmentPercent),
+                alignmentPercent < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f%%", alignmentPercent),
                 ownership);
     }
 }

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.io.IOException;
+import java.net.BindException;
 
 /**
  * The main job: a whole rolling migration on one machine. It starts a private PostgreSQL with {@code legacy} and
@@ -185,11 +187,11 @@ public final class Sandbox {
     }
 
     /** The status page on localhost:8090, or on any free port if that one is taken. */
-    private StatusPage startStatusPage() throws java.io.IOException {
+    private StatusPage startStatusPage() throws IOException {
         StatusPage page;
         try {
             page = StatusPage.start(8090);
-        } catch (java.net.BindException e) {
+        } catch (BindException e) {
             page = StatusPage.start(0);
         }
         Path urlFile = Paths.get(".sandbox", "status-url");

@@ -9,6 +9,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's headless Chromium, installed from Debian's packages when missing (as root), for tests that look at a
@@ -27,7 +28,7 @@ public final class ChromiumFixture {
             if (!ProcessRunner.isRoot() || !Files.isExecutable(Paths.get("/usr/bin/apt-get"))) {
                 String message = "SKIPPING browser tests: no " + BINARY + " and no way to install Debian's chromium";
                 System.err.println("*** " + message + " ***");
-                org.junit.jupiter.api.Assumptions.abort(message);
+                Assumptions.abort(message);
             }
             ProcessRunner.run(List.of("apt-get", "install", "-y", "--no-install-recommends", "chromium"),
                     Paths.get("/"));

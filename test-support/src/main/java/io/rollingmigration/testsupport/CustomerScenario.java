@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import java.math.BigDecimal;
 
 /**
  * The walking-skeleton migration: a legacy {@code customer} table copied into the target service's
@@ -74,7 +75,7 @@ public final class CustomerScenario {
                 insert.setString(2, "Customer " + id);
                 insert.setString(3, id % 7 == 0 ? null : "customer" + id + "@example.com");
                 insert.setString(4, id % 3 == 0 ? "B" : "P");
-                insert.setBigDecimal(5, new java.math.BigDecimal(id * 10 + ".25"));
+                insert.setBigDecimal(5, new BigDecimal(id * 10 + ".25"));
                 insert.setString(6, id % 2 == 0 ? "EU" : "US");
                 insert.addBatch();
             }

@@ -9,6 +9,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import org.junit.jupiter.api.Assumptions;
+import org.mariadb.jdbc.Driver;
 
 /**
  * The machine's MariaDB (127.0.0.1:3306, user root, empty password, unless {@code MIGRATION_TEST_MARIADB_HOST},
@@ -44,7 +48,7 @@ public final class MariaDbFixture {
                     String message = "SKIPPING MariaDB tests: no MariaDB server reachable at " + candidate.host + ":"
                             + candidate.port + " and no " + SERVER + " to start one";
                     System.err.println("*** " + message + " ***");
-                    org.junit.jupiter.api.Assumptions.abort(message);
+                    Assumptions.abort(message);
                 }
                 ProcessRunner.run(List.of("start-stop-daemon", "--start", "--oknodo", "--background", "--exec",
                         SERVER.toString()), Paths.get("/"));
@@ -71,7 +75,7 @@ public final class MariaDbFixture {
         Properties properties = new Properties();
         properties.setProperty("user", user);
         properties.setProperty("password", password);
-        return new org.mariadb.jdbc.Driver().connect(jdbcUrl(database), properties);
+        return new Driver().connect(jdbcUrl(database), properties);
     }
 
     /** Creates the database unless it exists. */
@@ -90,13 +94,13 @@ public final class MariaDbFixture {
     }
 
     /** Runs a query and returns its rows, each as a list of column values. */
-    public java.util.List<java.util.List<Object>> query(String database, String sql) {
+    public List<List<Object>> query(String database, String sql) {
         try (Connection connection = connect(database); Statement statement = connection.createStatement();
-             java.sql.ResultSet rs = statement.executeQuery(sql)) {
-            java.util.List<java.util.List<Object>> rows = new java.util.ArrayList<>();
+             ResultSet rs = statement.executeQuery(sql)) {
+            List<List<Object>> rows = new ArrayList<>();
             int columns = rs.getMetaData().getColumnCount();
             while (rs.next()) {
-                java.util.List<Object> row = new java.util.ArrayList<>(columns);
+                List<Object> row = new ArrayList<>(columns);
                 for (int i = 1; i <= columns; i++) {
                     row.add(rs.getObject(i));
                 }

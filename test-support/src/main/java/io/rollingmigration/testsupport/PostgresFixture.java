@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.postgresql.Driver;
 
 /**
  * A real PostgreSQL server for tests: either a private, throwaway cluster started from the machine's PostgreSQL
@@ -117,7 +118,7 @@ public final class PostgresFixture implements AutoCloseable {
         Properties properties = new Properties();
         properties.setProperty("user", user);
         properties.setProperty("password", password);
-        return new org.postgresql.Driver().connect(jdbcUrl(database), properties);
+        return new Driver().connect(jdbcUrl(database), properties);
     }
 
     /** Runs statements in autocommit mode. */

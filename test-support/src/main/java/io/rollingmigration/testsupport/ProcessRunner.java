@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.io.File;
 
 /**
  * Runs the database server tools. PostgreSQL's {@code initdb} and {@code pg_ctl} refuse to run as root, so as root
@@ -42,7 +43,7 @@ final class ProcessRunner {
             // Output goes to a file, not a pipe: a server that the tool leaves running must not hold our pipe open.
             Path log = Files.createTempFile("tool-", ".log");
             Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
             boolean finished = process.waitFor(120, TimeUnit.SECONDS);
             String output = Files.readString(log, StandardCharsets.UTF_8);

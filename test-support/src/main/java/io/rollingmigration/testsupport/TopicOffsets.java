@@ -7,6 +7,7 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 
 /** Record counts of a topic, and of what a sink connector's consumer group has committed, over all partitions. */
 public final class TopicOffsets {
@@ -16,7 +17,7 @@ public final class TopicOffsets {
 
     public static long end(Admin admin, String topic) throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions()
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
                 .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
         return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
     }

@@ -11,6 +11,7 @@ import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.ListenerNotFoundException;
 
 /**
  * The largest heap use right after a garbage collection while watching: the memory a run really holds, which unlike
@@ -41,7 +42,7 @@ final class LiveHeap {
             heap.removals.add(() -> {
                 try {
                     emitter.removeNotificationListener(listener);
-                } catch (javax.management.ListenerNotFoundException ignored) {
+                } catch (ListenerNotFoundException ignored) {
                     // already gone
                 }
             });

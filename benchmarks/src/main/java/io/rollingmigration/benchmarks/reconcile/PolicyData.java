@@ -4,6 +4,7 @@ import io.rollingmigration.connect.common.spec.SpecCompiler;
 import io.rollingmigration.testsupport.PostgresFixture;
 
 import java.util.Map;
+import java.util.Locale;
 
 /**
  * A legacy policy table and the target table the pipeline would have filled from it (as streamed changes, so the
@@ -72,7 +73,7 @@ final class PolicyData {
         if (!expected.equals(generated)) {
             throw new IllegalStateException("uuid-ossp's UUIDv5 " + generated + " differs from ours " + expected);
         }
-        ReconcileBenchmark.say(String.format(java.util.Locale.ROOT, "created %,d legacy and target rows in %.1f s",
+        ReconcileBenchmark.say(String.format(Locale.ROOT, "created %,d legacy and target rows in %.1f s",
                 rows, (System.nanoTime() - started) / 1e9));
     }
 
@@ -115,6 +116,6 @@ final class PolicyData {
         postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET premium = premium + 0.07, "
                 + "updated_at = timestamp '2026-06-01', lineage_source_committed_at = timestamptz '2026-06-01 00:00Z', "
                 + "lineage_applied_at = now() WHERE lineage_source_position % 100 = 5");
-        ReconcileBenchmark.say(String.format(java.util.Locale.ROOT, "changed %,d rows (1%%)", rows / 100));
+        ReconcileBenchmark.say(String.format(Locale.ROOT, "changed %,d rows (1%%)", rows / 100));
     }
 }

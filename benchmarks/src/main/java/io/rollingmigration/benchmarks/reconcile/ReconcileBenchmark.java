@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 
 /**
  * The reconciler against the physical limit of reading both tables: legacy and target tables of 1,000,000 rows in
@@ -139,7 +141,7 @@ public final class ReconcileBenchmark {
 
     private static String seconds(List<Double> values) {
         return values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v))
-                .collect(java.util.stream.Collectors.joining(" / "));
+                .collect(Collectors.joining(" / "));
     }
 
     private static void report(int rows, String tasks, Sweep sweep, Planted planted) {
@@ -169,7 +171,7 @@ public final class ReconcileBenchmark {
     private record BothTables(long total, double seconds) {
     }
 
-    private static BothTables bothAtOnce(java.util.function.ToLongFunction<String> read) throws Exception {
+    private static BothTables bothAtOnce(ToLongFunction<String> read) throws Exception {
         long started = System.nanoTime();
         CompletableFuture<Long> legacy = CompletableFuture.supplyAsync(() -> read.applyAsLong(PostgresFixture.LEGACY));
         CompletableFuture<Long> target = CompletableFuture.supplyAsync(() -> read.applyAsLong(PostgresFixture.TARGET));

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.Date;
 
 /**
  * The reconciler's tasks over the benchmark tables, the key space split by the connector as a worker would ask it
@@ -88,8 +89,8 @@ final class Reconciler implements AutoCloseable {
             Struct summary = future.get();
             compared += summary.getInt64("compared");
             mode = summary.getString("mode");
-            started = Math.min(started, ((java.util.Date) summary.get("started_at")).getTime());
-            finished = Math.max(finished, ((java.util.Date) summary.get("finished_at")).getTime());
+            started = Math.min(started, ((Date) summary.get("started_at")).getTime());
+            finished = Math.max(finished, ((Date) summary.get("finished_at")).getTime());
         }
         long peak = HeapPeak.bytes();
         long live = liveHeap.stop();

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import java.util.Map;
 
 /** One full sweep of the example's policy reconciler with {@code tasks.max} tasks, read from its run summaries. */
 final class ReconcileRun {
@@ -31,8 +32,8 @@ final class ReconcileRun {
 
     Result sweep() {
         String summaries = name + ".summary";
-        connect.createTopic(name + ".drift", 1, java.util.Map.of("cleanup.policy", "compact"));
-        connect.createTopic(summaries, 1, java.util.Map.of());
+        connect.createTopic(name + ".drift", 1, Map.of("cleanup.policy", "compact"));
+        connect.createTopic(summaries, 1, Map.of());
         connect.rest().putConnector(name, configs.reconcile(targetDatabase, tasks, name + ".drift", summaries));
         connect.rest().awaitRunning(name, tasks, Duration.ofMinutes(2));
         // One summary per key range, and one range per task.

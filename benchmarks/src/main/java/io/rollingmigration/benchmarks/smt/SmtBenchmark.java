@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Collections;
 
 /**
  * Runs {@link TranslationBenchmarks} with JMH (one thread: one core) and its GC profiler, and prints, last, the
@@ -65,7 +66,7 @@ public final class SmtBenchmark {
 
     private static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
-        java.util.Collections.sort(sorted);
+        Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
     }
 

@@ -33,6 +33,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What "correct" means for one table pair, built from the configuration: the mapping spec's aggregate (or the
@@ -115,34 +120,34 @@ public final class Comparison {
      * against them: validation then refuses an expression whose columns' real types cannot become its field's type.
      * A database that cannot be reached is not a validation error; the task reports it when it starts.
      */
-    public java.util.Optional<String> problemWithLegacyTable() {
+    public Optional<String> problemWithLegacyTable() {
         if (translator == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        java.util.concurrent.CompletableFuture<java.util.Optional<String>> check =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Optional<String>> check =
+                CompletableFuture.supplyAsync(() -> {
                     try (Session session = Session.open(config.legacyConnection(), LEGACY_CHECK_SECONDS)) {
-                        java.util.Optional<TableDescription> table = TableDescription.read(session.connection(),
+                        Optional<TableDescription> table = TableDescription.read(session.connection(),
                                 session.dialect(), config.legacyTable());
                         if (table.isEmpty()) {
-                            return java.util.Optional.empty();
+                            return Optional.empty();
                         }
                         translatorFor(table.get());
-                        return java.util.Optional.<String>empty();
+                        return Optional.<String>empty();
                     } catch (SpecException e) {
-                        return java.util.Optional.of("against legacy table " + config.legacyTable() + ": "
+                        return Optional.of("against legacy table " + config.legacyTable() + ": "
                                 + e.getMessage());
                     } catch (SQLException | RuntimeException e) {
-                        return java.util.Optional.<String>empty();
+                        return Optional.<String>empty();
                     }
                 });
         try {
-            return check.get(LEGACY_CHECK_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            return java.util.Optional.empty();
+            return check.get(LEGACY_CHECK_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

@@ -12,6 +12,8 @@ import org.apache.kafka.common.config.ConfigException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Arrays;
+import java.util.Locale;
 
 /** Every setting of the reconciler, with its default, validation and documentation. */
 public final class ReconcileConfig extends AbstractConfig {
@@ -154,7 +156,7 @@ public final class ReconcileConfig extends AbstractConfig {
                 .define(SEVERITY_KINDS, ConfigDef.Type.LIST, SeverityPolicy.DEFAULT_KINDS,
                         SeverityPolicy.VALIDATOR, ConfigDef.Importance.LOW,
                         "Severity per drift kind, as KIND:SEVERITY pairs; severities are "
-                                + java.util.Arrays.toString(Severity.values()) + ".",
+                                + Arrays.toString(Severity.values()) + ".",
                         OUTPUT_GROUP, ++order, ConfigDef.Width.LONG, "Severity per kind")
                 .define(SEVERITY_FIELDS, ConfigDef.Type.LIST, List.of(), SeverityPolicy.VALIDATOR,
                         ConfigDef.Importance.LOW,
@@ -361,7 +363,7 @@ public final class ReconcileConfig extends AbstractConfig {
     }
 
     public Mode mode() {
-        return Mode.valueOf(getString(MODE).toUpperCase(java.util.Locale.ROOT));
+        return Mode.valueOf(getString(MODE).toUpperCase(Locale.ROOT));
     }
 
     public String changeColumn() {

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.Locale;
 
 /**
  * Compares one key range of a legacy table with its target table, run after run, and publishes open drift (and
@@ -222,7 +223,7 @@ public class ReconcileSourceTask extends SourceTask {
         log.info("Run {} of {} range {} ({}): {} compared, {} matched, {} in flight, {} drift, {} open; "
                         + "alignment {}%", state.number(), aggregate, range.id(), state.mode(),
                 state.figures().compared(), state.figures().matched(), state.figures().inFlight(),
-                state.figures().drift(), open.size(), String.format(java.util.Locale.ROOT, "%.3f",
+                state.figures().drift(), open.size(), String.format(Locale.ROOT, "%.3f",
                         state.figures().alignmentPercent()));
         SourceRecord summary = summary(RunState.completedOffset(lastCompleted), true, now);
         run = null;

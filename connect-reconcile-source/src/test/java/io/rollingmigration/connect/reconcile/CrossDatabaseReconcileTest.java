@@ -19,6 +19,7 @@ import static io.rollingmigration.connect.reconcile.PolicyTables.legacyInsert;
 import static io.rollingmigration.connect.reconcile.PolicyTables.targetId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.rollingmigration.testsupport.StoredOffsetContext;
 
 /**
  * A PostgreSQL legacy table (ICU en-US collation) against a MariaDB target (utf8mb4_general_ci, which calls
@@ -80,7 +81,7 @@ class CrossDatabaseReconcileTest {
     private static List<SourceRecord> run(Map<String, String> config) throws InterruptedException {
         ReconcileSourceTask task = new ReconcileSourceTask(System::currentTimeMillis,
                 (c, aggregate) -> new OpenDriftSet());
-        task.initialize(new io.rollingmigration.testsupport.StoredOffsetContext(null));
+        task.initialize(new StoredOffsetContext(null));
         task.start(config);
         try {
             return TaskRuns.untilFinalSummary(task, 300, () -> { });

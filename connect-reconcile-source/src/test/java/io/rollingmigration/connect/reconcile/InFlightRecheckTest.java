@@ -24,6 +24,7 @@ import java.util.function.Predicate;
 import static io.rollingmigration.connect.reconcile.PolicyTables.targetId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.lang.reflect.Method;
 
 /**
  * The race behind the false drift under live load (decision 0016): a recheck looks both rows up, then asks how far
@@ -164,7 +165,7 @@ class InFlightRecheckTest {
                 });
     }
 
-    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
         try {
             return method.invoke(target, args);
         } catch (InvocationTargetException e) {

@@ -4,6 +4,9 @@ import io.rollingmigration.connect.common.spec.AggregateTranslator;
 import io.rollingmigration.connect.common.spec.SpecCompiler;
 
 import java.util.Map;
+import io.rollingmigration.connect.common.lineage.SourceKey;
+import io.rollingmigration.testsupport.PostgresFixture;
+import java.util.HashMap;
 
 /**
  * A legacy policy table and the target table our pipeline fills from it, with the lineage columns the sink
@@ -27,11 +30,11 @@ public final class PolicyTables {
             "      updated_at: {type: timestamp, from: updated_at}");
 
     /** A reconciler's settings for these tables in the fixture's legacy and target databases. */
-    public static Map<String, String> settings(io.rollingmigration.testsupport.PostgresFixture postgres) {
-        Map<String, String> settings = new java.util.HashMap<>();
-        settings.put("legacy.connection.url", postgres.jdbcUrl(io.rollingmigration.testsupport.PostgresFixture.LEGACY));
+    public static Map<String, String> settings(PostgresFixture postgres) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("legacy.connection.url", postgres.jdbcUrl(PostgresFixture.LEGACY));
         settings.put("legacy.connection.user", postgres.user());
-        settings.put("target.connection.url", postgres.jdbcUrl(io.rollingmigration.testsupport.PostgresFixture.TARGET));
+        settings.put("target.connection.url", postgres.jdbcUrl(PostgresFixture.TARGET));
         settings.put("target.connection.user", postgres.user());
         settings.put("legacy.table", "policy");
         settings.put("target.table", "public.policy");
@@ -68,15 +71,15 @@ public final class PolicyTables {
     }
 
     /** Fresh legacy and target policy tables holding the same {@code policies} rows, as the pipeline left them. */
-    public static void inLine(io.rollingmigration.testsupport.PostgresFixture postgres, int policies, String updatedAt) {
-        postgres.execute(io.rollingmigration.testsupport.PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy",
+    public static void inLine(PostgresFixture postgres, int policies, String updatedAt) {
+        postgres.execute(PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy",
                 LEGACY_DDL);
-        postgres.execute(io.rollingmigration.testsupport.PostgresFixture.TARGET, "DROP TABLE IF EXISTS policy",
+        postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS policy",
                 TARGET_DDL);
         for (int i = 1; i <= policies; i++) {
-            postgres.execute(io.rollingmigration.testsupport.PostgresFixture.LEGACY,
+            postgres.execute(PostgresFixture.LEGACY,
                     legacyInsert("P-" + i, "A", 1000L * i, "Holder " + i, updatedAt));
-            postgres.execute(io.rollingmigration.testsupport.PostgresFixture.TARGET,
+            postgres.execute(PostgresFixture.TARGET,
                     upsert("P-" + i, "A", 1000L * i, "Holder " + i, updatedAt));
         }
     }
@@ -91,7 +94,7 @@ public final class PolicyTables {
     }
 
     public static String sourceKey(String policyNo) {
-        return io.rollingmigration.connect.common.lineage.SourceKey.of(Map.of("policy_no", policyNo));
+        return SourceKey.of(Map.of("policy_no", policyNo));
     }
 
     private PolicyTables() {

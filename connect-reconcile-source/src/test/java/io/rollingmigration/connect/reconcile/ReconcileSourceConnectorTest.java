@@ -12,6 +12,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.rollingmigration.testsupport.PostgresFixture;
 
 class ReconcileSourceConnectorTest {
 
@@ -69,8 +70,8 @@ class ReconcileSourceConnectorTest {
 
     @Test
     void validationChecksTheSpecAgainstTheLegacyTablesRealColumnTypes() {
-        io.rollingmigration.testsupport.PostgresFixture postgres = io.rollingmigration.testsupport.PostgresFixture.shared();
-        postgres.execute(io.rollingmigration.testsupport.PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy",
+        PostgresFixture postgres = PostgresFixture.shared();
+        postgres.execute(PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy",
                 PolicyTables.LEGACY_DDL);
         Map<String, String> config = PolicyTables.settings(postgres);
         assertEquals(List.of(), errorsOn(config, "mapping.spec"));

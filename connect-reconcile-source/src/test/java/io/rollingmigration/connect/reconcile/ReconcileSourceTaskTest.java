@@ -26,6 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.rollingmigration.connect.reconcile.drift.DriftKind;
+import io.rollingmigration.connect.reconcile.drift.OpenDrift;
+import io.rollingmigration.connect.reconcile.drift.Severity;
+import io.rollingmigration.testsupport.StoredOffsetContext;
+import java.time.Instant;
+import java.util.Date;
 
 /**
  * The reconciler's task against real PostgreSQL legacy and target databases, with the mapping spec between them.
@@ -67,7 +73,7 @@ class ReconcileSourceTaskTest {
 
     private ReconcileSourceTask start(Map<String, String> overrides, Map<String, Object> storedOffset) {
         task = new ReconcileSourceTask(now::get, (c, aggregate) -> copy(driftTopic));
-        task.initialize(new io.rollingmigration.testsupport.StoredOffsetContext(storedOffset));
+        task.initialize(new StoredOffsetContext(storedOffset));
         task.start(config(overrides));
         return task;
     }
@@ -105,12 +111,12 @@ class ReconcileSourceTaskTest {
             driftTopic.remove(key);
         } else {
             Struct value = (Struct) record.value();
-            driftTopic.put(new io.rollingmigration.connect.reconcile.drift.OpenDrift(key,
+            driftTopic.put(new OpenDrift(key,
                     value.getString("legacy_key"),
-                    io.rollingmigration.connect.reconcile.drift.DriftKind.valueOf(value.getString("kind")),
-                    io.rollingmigration.connect.reconcile.drift.Severity.valueOf(value.getString("severity")),
+                    DriftKind.valueOf(value.getString("kind")),
+                    Severity.valueOf(value.getString("severity")),
                     record.headers().lastWithName("drift.range").value().toString(),
-                    ((java.util.Date) value.get("first_detected")).getTime(), value.getInt64("rechecks")));
+                    ((Date) value.get("first_detected")).getTime(), value.getInt64("rechecks")));
         }
     }
 
@@ -137,14 +143,14 @@ class ReconcileSourceTaskTest {
     @Test
     void aTaskCountsAndRechecksOnlyTheOpenDriftOfItsOwnRange() throws Exception {
         // Open drift reported by the task of the other range, as the drift topic holds it.
-        driftTopic.put(new io.rollingmigration.connect.reconcile.drift.OpenDrift("another-range's-key",
-                "{\"policy_no\":\"PA-ELSEWHERE\"}", io.rollingmigration.connect.reconcile.drift.DriftKind.FIELD_MISMATCH,
-                io.rollingmigration.connect.reconcile.drift.Severity.HIGH, "1/2", 1_000L, 0L));
+        driftTopic.put(new OpenDrift("another-range's-key",
+                "{\"policy_no\":\"PA-ELSEWHERE\"}", DriftKind.FIELD_MISMATCH,
+                Severity.HIGH, "1/2", 1_000L, 0L));
         ReconcileSourceConnector connector = new ReconcileSourceConnector();
         connector.start(config(Map.of()));
         Map<String, String> firstRange = connector.taskConfigs(2).get(0);
         task = new ReconcileSourceTask(now::get, (c, aggregate) -> copy(driftTopic));
-        task.initialize(new io.rollingmigration.testsupport.StoredOffsetContext(null));
+        task.initialize(new StoredOffsetContext(null));
         task.start(firstRange);
 
         List<SourceRecord> records = run(task);
@@ -275,7 +281,7 @@ class ReconcileSourceTaskTest {
         long compared = 0;
         for (Map<String, String> share : shares) {
             ReconcileSourceTask shareTask = new ReconcileSourceTask(now::get, (c, aggregate) -> copy(driftTopic));
-            shareTask.initialize(new io.rollingmigration.testsupport.StoredOffsetContext(null));
+            shareTask.initialize(new StoredOffsetContext(null));
             shareTask.start(share);
             tasks.add(shareTask);
             List<SourceRecord> records = run(shareTask);
@@ -454,13 +460,13 @@ class ReconcileSourceTaskTest {
     void aLegacyDeleteTheMovingPipelineHasNotAppliedYetIsInFlightNotDrift() throws Exception {
         // P-4 is deleted in legacy; the pipeline keeps writing the target but is still applying older changes.
         postgres.execute(PostgresFixture.LEGACY, "DELETE FROM policy WHERE policy_no = 'P-4'");
-        String lagging = "'" + java.time.Instant.ofEpochMilli(now.get() - 1000) + "'";
+        String lagging = "'" + Instant.ofEpochMilli(now.get() - 1000) + "'";
         start(Map.of("recheck.delay.ms", "200"), null);
 
         List<SourceRecord> records = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET lineage_source_committed_at = " + lagging
-                    + ", lineage_applied_at = '" + java.time.Instant.ofEpochMilli(now.get()) + "' WHERE policy_id = '"
+                    + ", lineage_applied_at = '" + Instant.ofEpochMilli(now.get()) + "' WHERE policy_id = '"
                     + PolicyTables.targetId("P-1") + "'");
             List<SourceRecord> batch = task.poll();
             if (batch != null) {
@@ -554,14 +560,14 @@ class ReconcileSourceTaskTest {
         postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET holder = 'Mallory' WHERE policy_id = '"
                 + targetId("P-1") + "'");
         List<SourceRecord> first = run(start(Map.of(), null));
-        long firstDetected = ((java.util.Date) driftFor(first, "FIELD_MISMATCH").get("first_detected")).getTime();
+        long firstDetected = ((Date) driftFor(first, "FIELD_MISMATCH").get("first_detected")).getTime();
         now.addAndGet(60_000);
 
         List<SourceRecord> second = run(task);
 
         Struct again = driftFor(second, "FIELD_MISMATCH");
-        assertEquals(firstDetected, ((java.util.Date) again.get("first_detected")).getTime());
-        long lastDetected = ((java.util.Date) again.get("last_detected")).getTime();
+        assertEquals(firstDetected, ((Date) again.get("first_detected")).getTime());
+        long lastDetected = ((Date) again.get("last_detected")).getTime();
         assertTrue(lastDetected >= firstDetected + 60_000 && lastDetected <= now.get(), "detected again now");
         assertEquals(driftFor(first, "FIELD_MISMATCH").getInt64("rechecks") + 1, again.getInt64("rechecks"));
     }

@@ -9,6 +9,12 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 
 import java.util.Map;
+import io.rollingmigration.connect.sink.write.Fragment;
+import io.rollingmigration.connect.sink.write.WriteMethod;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /** Every setting of the target-store sink, with its default, validation and documentation. */
 public final class TargetStoreSinkConfig extends AbstractConfig {
@@ -106,7 +112,7 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
                                 + "an index on lineage_source_key. For sandboxes and tests; in production the target "
                                 + "service owns its schema.",
                         WRITES_GROUP, ++order, ConfigDef.Width.SHORT, "Create table")
-                .define(FRAGMENT_COLUMNS, ConfigDef.Type.LIST, java.util.List.of(), ConfigDef.Importance.MEDIUM,
+                .define(FRAGMENT_COLUMNS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.MEDIUM,
                         "When several sources feed one target row, the columns this connector owns (its fragment). "
                                 + "It writes only these, guarded by fragment.version.column, and a delete empties "
                                 + "them and leaves the rest of the row. Empty: the connector writes whole rows.",
@@ -164,13 +170,13 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
     }
 
     /** The value field holding the version, or empty to read the header. */
-    public java.util.Optional<String> versionField() {
+    public Optional<String> versionField() {
         String field = getString(VERSION_FIELD);
-        return field.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(field);
+        return field.isBlank() ? Optional.empty() : Optional.of(field);
     }
 
     public DeleteMode deleteMode() {
-        return DeleteMode.valueOf(getString(DELETE_MODE).toUpperCase(java.util.Locale.ROOT));
+        return DeleteMode.valueOf(getString(DELETE_MODE).toUpperCase(Locale.ROOT));
     }
 
     public long deleteRetentionMillis() {
@@ -185,9 +191,9 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
         return TableId.parse(getString(OFFSETS_TABLE));
     }
 
-    public io.rollingmigration.connect.sink.write.WriteMethod writeMethod() {
-        String method = getString(WRITE_METHOD).toUpperCase(java.util.Locale.ROOT);
-        return io.rollingmigration.connect.sink.write.WriteMethod.valueOf(method);
+    public WriteMethod writeMethod() {
+        String method = getString(WRITE_METHOD).toUpperCase(Locale.ROOT);
+        return WriteMethod.valueOf(method);
     }
 
     public boolean autoCreateTable() {
@@ -195,19 +201,19 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
     }
 
     /** The fragment this connector writes, or empty when it writes whole rows. */
-    public java.util.Optional<io.rollingmigration.connect.sink.write.Fragment> fragment() {
-        java.util.List<String> columns = getList(FRAGMENT_COLUMNS);
+    public Optional<Fragment> fragment() {
+        List<String> columns = getList(FRAGMENT_COLUMNS);
         if (columns.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(new io.rollingmigration.connect.sink.write.Fragment(columns,
+        return Optional.of(new Fragment(columns,
                 getString(FRAGMENT_VERSION_COLUMN), "row".equals(getString(FRAGMENT_DELETES))));
     }
 
     /** The ownership control table, or empty when no gate is configured. */
-    public java.util.Optional<TableId> ownershipTable() {
+    public Optional<TableId> ownershipTable() {
         String table = getString(OWNERSHIP_TABLE);
-        return table.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(TableId.parse(table));
+        return table.isBlank() ? Optional.empty() : Optional.of(TableId.parse(table));
     }
 
     public String ownershipUnit() {
@@ -219,8 +225,8 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
         return getString(OWNERSHIP_PARTITION_FIELD);
     }
 
-    public java.time.Duration ownershipRefresh() {
-        return java.time.Duration.ofMillis(getLong(OWNERSHIP_REFRESH_MS));
+    public Duration ownershipRefresh() {
+        return Duration.ofMillis(getLong(OWNERSHIP_REFRESH_MS));
     }
 
     public int maxRetries() {

@@ -26,6 +26,9 @@ import java.sql.Connection;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.sql.SQLException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * The sink's loop: read each record as a change, keep the newest change per row, write the batch in one
@@ -183,7 +186,7 @@ public class TargetStoreSinkTask extends SinkTask {
         try {
             gate.ensureTable(writer.connection());
             gateReady = true;
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new TransientDatabaseException("Cannot prepare the ownership table " + config.ownershipTable()
                     .orElseThrow() + ": " + e.getMessage(), e);
         }
@@ -229,7 +232,7 @@ public class TargetStoreSinkTask extends SinkTask {
         if (metrics != null) {
             metrics.errant();
         }
-        java.util.concurrent.Future<Void> reported = reporter.report(record, reason);
+        Future<Void> reported = reporter.report(record, reason);
         if (config.offsetsInTarget()) {
             // The ledger is about to move past this record: it must be in the dead letter queue first.
             try {
@@ -237,7 +240,7 @@ public class TargetStoreSinkTask extends SinkTask {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ConnectException("Interrupted while reporting an errant record", e);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw new ConnectException("Could not report an errant record: " + e.getCause(), e.getCause());
             }
         }

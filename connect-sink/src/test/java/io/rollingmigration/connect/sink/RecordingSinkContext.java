@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.HashMap;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 
 /** The worker's side of a sink task, reduced to what these tests observe: errant records and requested timeouts. */
 final class RecordingSinkContext implements SinkTaskContext {
@@ -17,7 +21,7 @@ final class RecordingSinkContext implements SinkTaskContext {
     final List<SinkRecord> errant = new ArrayList<>();
     final List<Throwable> reasons = new ArrayList<>();
     final List<Long> timeouts = new ArrayList<>();
-    final Map<TopicPartition, Long> seeks = new java.util.HashMap<>();
+    final Map<TopicPartition, Long> seeks = new HashMap<>();
     private final boolean withReporter;
 
     RecordingSinkContext(boolean withReporter) {
@@ -62,12 +66,12 @@ final class RecordingSinkContext implements SinkTaskContext {
     }
 
     /** A real metrics registry, as the worker's, so tests read what operators would see. */
-    final org.apache.kafka.common.metrics.Metrics metrics = new org.apache.kafka.common.metrics.Metrics();
-    private final org.apache.kafka.common.metrics.PluginMetrics pluginMetrics =
-            new org.apache.kafka.common.metrics.internals.PluginMetricsImpl(metrics, Map.of("connector", "test"));
+    final Metrics metrics = new Metrics();
+    private final PluginMetrics pluginMetrics =
+            new PluginMetricsImpl(metrics, Map.of("connector", "test"));
 
     @Override
-    public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
+    public PluginMetrics pluginMetrics() {
         return pluginMetrics;
     }
 

@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.stream.Collectors;
 
 /**
  * What the sink promises, proved against a real database: each subclass runs every scenario on one database
@@ -305,14 +306,14 @@ abstract class SinkContractTest {
             List<Object> row = query("SELECT name, code, balance, core_version, premium_version FROM " + TABLE)
                     .get(0);
             assertEquals("policy v2|P2|250.00|30|40", row.stream().map(String::valueOf)
-                    .collect(java.util.stream.Collectors.joining("|")), "order " + order);
+                    .collect(Collectors.joining("|")), "order " + order);
         }
 
         TargetStoreSinkTask premiumSink = startTask(new RecordingSinkContext(true), Map.of(
                 "fragment.columns", "balance", "fragment.version.column", "premium_version"));
         premiumSink.put(List.of(delete(1, 50)));
         assertEquals("policy v2|null", query("SELECT name, balance FROM " + TABLE).get(0).stream()
-                .map(String::valueOf).collect(java.util.stream.Collectors.joining("|")),
+                .map(String::valueOf).collect(Collectors.joining("|")),
                 "a fragment's delete empties only that fragment");
 
         TargetStoreSinkTask owner = startTask(new RecordingSinkContext(true), Map.of(
@@ -350,7 +351,7 @@ abstract class SinkContractTest {
                 + "WHERE lineage_deleted_at IS NULL ORDER BY id");
         assertEquals(1, rows.size());
         assertEquals("1|Ada|null|10", rows.get(0).stream().map(String::valueOf)
-                .collect(java.util.stream.Collectors.joining("|")));
+                .collect(Collectors.joining("|")));
     }
 
     @Test
@@ -386,7 +387,7 @@ abstract class SinkContractTest {
                 + "lineage_source_position, lineage_operation, lineage_snapshot, lineage_rule, "
                 + "lineage_applied_at IS NOT NULL, lineage_deleted_at IS NULL FROM " + TABLE).get(0);
         assertEquals(List.of("legacy", "public.customer", "{\"id\":5}", "4242", "CREATE", "false", "customer@2"),
-                row.subList(0, 7).stream().map(String::valueOf).collect(java.util.stream.Collectors.toList()));
+                row.subList(0, 7).stream().map(String::valueOf).collect(Collectors.toList()));
         assertTrue(truthy(row.get(7)) && truthy(row.get(8)), "applied_at set, not deleted: " + row);
         assertEquals(List.of(1_700_000_000_000L, 1_700_000_000_500L), epochMillis("lineage_source_committed_at",
                 "lineage_translated_at"));

@@ -13,6 +13,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.common.config.ConfigDef;
 
 class TargetStoreSinkConnectorTest {
 
@@ -79,7 +80,7 @@ class TargetStoreSinkConnectorTest {
 
     @Test
     void passwordIsAPasswordTypeSoConnectMasksIt() {
-        assertEquals(org.apache.kafka.common.config.ConfigDef.Type.PASSWORD,
+        assertEquals(ConfigDef.Type.PASSWORD,
                 TargetStoreSinkConfig.CONFIG_DEF.configKeys().get("connection.password").type);
     }
 

@@ -3,6 +3,7 @@ package io.rollingmigration.connect.common.dialect;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.Optional;
+import java.math.BigInteger;
 
 /** One column of a table as the database reports it. */
 public final class ColumnDescription {
@@ -85,7 +86,7 @@ public final class ColumnDescription {
                 return Optional.of(Duration.ofDays(1));
             case Types.TIMESTAMP:
             case Types.TIMESTAMP_WITH_TIMEZONE:
-                return Optional.of(Duration.ofNanos(java.math.BigInteger.TEN.pow(9 - fractionalDigits())
+                return Optional.of(Duration.ofNanos(BigInteger.TEN.pow(9 - fractionalDigits())
                         .longValueExact()));
             default:
                 return Optional.empty();

@@ -5,6 +5,14 @@ import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Collectors;
+import io.rollingmigration.connect.common.lineage.Lineage;
+import java.util.Collections;
+import java.util.Properties;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.data.Timestamp;
 
 /**
  * MariaDB and MySQL: {@code INSERT ... ON DUPLICATE KEY UPDATE} with every assignment guarded by the version,
@@ -34,8 +42,8 @@ public final class MariaDbDialect implements SqlDialect {
 
     /** Update counts say whether a row changed (0 for a guarded no-op), as PostgreSQL's do. */
     @Override
-    public java.util.Properties connectionProperties() {
-        java.util.Properties properties = new java.util.Properties();
+    public Properties connectionProperties() {
+        Properties properties = new Properties();
         properties.setProperty("useAffectedRows", "true");
         return properties;
     }
@@ -46,20 +54,20 @@ public final class MariaDbDialect implements SqlDialect {
     }
 
     @Override
-    public String columnType(org.apache.kafka.connect.data.Schema schema, boolean keyColumn) {
+    public String columnType(Schema schema, boolean keyColumn) {
         String logical = schema.name();
-        if (org.apache.kafka.connect.data.Decimal.LOGICAL_NAME.equals(logical)) {
+        if (Decimal.LOGICAL_NAME.equals(logical)) {
             String scale = schema.parameters() == null ? null
-                    : schema.parameters().get(org.apache.kafka.connect.data.Decimal.SCALE_FIELD);
+                    : schema.parameters().get(Decimal.SCALE_FIELD);
             return "DECIMAL(65," + (scale == null ? "10" : scale) + ")";
         }
-        if (org.apache.kafka.connect.data.Date.LOGICAL_NAME.equals(logical)) {
+        if (Date.LOGICAL_NAME.equals(logical)) {
             return "DATE";
         }
-        if (org.apache.kafka.connect.data.Time.LOGICAL_NAME.equals(logical)) {
+        if (Time.LOGICAL_NAME.equals(logical)) {
             return "TIME(3)";
         }
-        if (org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME.equals(logical)) {
+        if (Timestamp.LOGICAL_NAME.equals(logical)) {
             return "DATETIME(3)";
         }
         switch (schema.type()) {
@@ -88,7 +96,7 @@ public final class MariaDbDialect implements SqlDialect {
     }
 
     @Override
-    public String lineageColumnType(io.rollingmigration.connect.common.lineage.Lineage.Kind kind, boolean indexed) {
+    public String lineageColumnType(Lineage.Kind kind, boolean indexed) {
         switch (kind) {
             case INT64:
                 return "BIGINT";
@@ -123,14 +131,14 @@ public final class MariaDbDialect implements SqlDialect {
                 .collect(Collectors.joining(", "));
         String versionUpdate = version + " = IF(" + newer + ", VALUES(" + version + "), " + version + ")";
         return "INSERT INTO " + quote(table) + " (" + quotedList(columns) + ") VALUES ("
-                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?"))
+                + String.join(", ", Collections.nCopies(columns.size(), "?"))
                 + ") ON DUPLICATE KEY UPDATE " + (updates.isEmpty() ? "" : updates + ", ") + versionUpdate;
     }
 
     @Override
     public String upsert(TableId table, List<String> keyColumns, List<String> columns) {
         return "INSERT INTO " + quote(table) + " (" + quotedList(columns) + ") VALUES ("
-                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ") ON DUPLICATE KEY UPDATE "
+                + String.join(", ", Collections.nCopies(columns.size(), "?")) + ") ON DUPLICATE KEY UPDATE "
                 + columns.stream().filter(c -> !keyColumns.contains(c))
                 .map(c -> quote(c) + " = VALUES(" + quote(c) + ")").collect(Collectors.joining(", "));
     }

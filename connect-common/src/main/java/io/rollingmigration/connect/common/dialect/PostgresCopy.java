@@ -11,6 +11,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.io.Reader;
+import java.util.Date;
+import java.util.Locale;
+import java.util.function.Supplier;
 
 /** PostgreSQL's bulk path: {@code COPY ... FROM STDIN} in text format into a temporary table, then a guarded merge. */
 final class PostgresCopy implements StagedWrites {
@@ -49,8 +53,8 @@ final class PostgresCopy implements StagedWrites {
     public void appendValue(StringBuilder row, Object value, Temporal temporal) {
         if (value == null) {
             row.append("\\N");
-        } else if (value instanceof java.util.Date) {
-            Instant instant = Instant.ofEpochMilli(((java.util.Date) value).getTime());
+        } else if (value instanceof Date) {
+            Instant instant = Instant.ofEpochMilli(((Date) value).getTime());
             switch (temporal) {
                 case DATE:
                     row.append(DATE.format(instant));
@@ -115,7 +119,7 @@ final class PostgresCopy implements StagedWrites {
 
     @Override
     public long load(Connection connection, String stage, List<String> columns,
-                     java.util.function.Supplier<CharSequence> rows) throws SQLException {
+                     Supplier<CharSequence> rows) throws SQLException {
         try {
             return connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + dialect.quote(stage) + " ("
                     + list(columns) + ") FROM STDIN", new RowReader(rows));
@@ -125,12 +129,12 @@ final class PostgresCopy implements StagedWrites {
     }
 
     /** Reads row after row from the supplier, so rows are encoded only as COPY consumes them. */
-    private static final class RowReader extends java.io.Reader {
-        private final java.util.function.Supplier<CharSequence> rows;
+    private static final class RowReader extends Reader {
+        private final Supplier<CharSequence> rows;
         private CharSequence row = "";
         private int position;
 
-        RowReader(java.util.function.Supplier<CharSequence> rows) {
+        RowReader(Supplier<CharSequence> rows) {
             this.rows = rows;
         }
 
@@ -164,7 +168,7 @@ final class PostgresCopy implements StagedWrites {
 
     @Override
     public Temporal temporalOf(ColumnDescription column) {
-        String type = column.typeName() == null ? "" : column.typeName().toLowerCase(java.util.Locale.ROOT);
+        String type = column.typeName() == null ? "" : column.typeName().toLowerCase(Locale.ROOT);
         if (type.equals("timestamptz")) {
             return Temporal.TIMESTAMP_WITH_ZONE;
         }

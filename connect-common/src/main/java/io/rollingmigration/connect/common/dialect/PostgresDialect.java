@@ -4,6 +4,14 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.util.List;
 import java.util.stream.Collectors;
+import io.rollingmigration.connect.common.lineage.Lineage;
+import java.util.Collections;
+import java.util.Optional;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.data.Timestamp;
 
 /** PostgreSQL: {@code INSERT ... ON CONFLICT ... DO UPDATE ... WHERE}, byte order through {@code COLLATE "C"}. */
 public final class PostgresDialect implements SqlDialect {
@@ -12,8 +20,8 @@ public final class PostgresDialect implements SqlDialect {
 
     /** {@code COPY} into a temporary table, then {@code INSERT ... SELECT ... ON CONFLICT ... WHERE}. */
     @Override
-    public java.util.Optional<StagedWrites> stagedWrites() {
-        return java.util.Optional.of(copy);
+    public Optional<StagedWrites> stagedWrites() {
+        return Optional.of(copy);
     }
 
     @Override
@@ -37,18 +45,18 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public String columnType(org.apache.kafka.connect.data.Schema schema, boolean keyColumn) {
+    public String columnType(Schema schema, boolean keyColumn) {
         String logical = schema.name();
-        if (org.apache.kafka.connect.data.Decimal.LOGICAL_NAME.equals(logical)) {
+        if (Decimal.LOGICAL_NAME.equals(logical)) {
             return "numeric";
         }
-        if (org.apache.kafka.connect.data.Date.LOGICAL_NAME.equals(logical)) {
+        if (Date.LOGICAL_NAME.equals(logical)) {
             return "date";
         }
-        if (org.apache.kafka.connect.data.Time.LOGICAL_NAME.equals(logical)) {
+        if (Time.LOGICAL_NAME.equals(logical)) {
             return "time(3)";
         }
-        if (org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME.equals(logical)) {
+        if (Timestamp.LOGICAL_NAME.equals(logical)) {
             return "timestamp(3)";
         }
         switch (schema.type()) {
@@ -75,7 +83,7 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public String lineageColumnType(io.rollingmigration.connect.common.lineage.Lineage.Kind kind, boolean indexed) {
+    public String lineageColumnType(Lineage.Kind kind, boolean indexed) {
         switch (kind) {
             case INT64:
                 return "bigint";
@@ -120,7 +128,7 @@ public final class PostgresDialect implements SqlDialect {
                 .collect(Collectors.joining(", "));
         String row = "(" + placeholders(columns.size()) + ")";
         return "INSERT INTO " + target + " AS t (" + quotedList(columns) + ") VALUES "
-                + String.join(", ", java.util.Collections.nCopies(rows, row))
+                + String.join(", ", Collections.nCopies(rows, row))
                 + " ON CONFLICT (" + quotedList(keyColumns) + ") DO UPDATE SET "
                 + updates + " WHERE t." + quote(versionColumn) + " IS NULL OR t." + quote(versionColumn)
                 + " < EXCLUDED." + quote(versionColumn);
@@ -141,8 +149,8 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public java.util.Optional<String> keyArrayType(ColumnDescription column) {
-        return java.util.Optional.of(column.typeName());
+    public Optional<String> keyArrayType(ColumnDescription column) {
+        return Optional.of(column.typeName());
     }
 
     @Override
@@ -158,7 +166,7 @@ public final class PostgresDialect implements SqlDialect {
             return quote(columns.get(0)) + (inclusive ? " >= ?" : " > ?");
         }
         return "(" + quotedList(columns) + ") " + (inclusive ? ">=" : ">") + " ("
-                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
+                + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
     }
 
     @Override
@@ -179,6 +187,6 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     private static String placeholders(int count) {
-        return String.join(", ", java.util.Collections.nCopies(count, "?"));
+        return String.join(", ", Collections.nCopies(count, "?"));
     }
 }

@@ -4,6 +4,18 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.List;
+import io.rollingmigration.connect.common.lineage.Lineage;
+import java.sql.JDBCType;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.kafka.connect.data.Schema;
 
 /**
  * Everything database-specific, in one place per database. Generic code never concatenates SQL: it asks the dialect
@@ -24,8 +36,8 @@ public interface SqlDialect {
     Driver driver();
 
     /** Driver settings the dialect relies on, added to the user's. */
-    default java.util.Properties connectionProperties() {
-        return new java.util.Properties();
+    default Properties connectionProperties() {
+        return new Properties();
     }
 
     /** Quotes one identifier, escaping any quote character inside it. */
@@ -119,7 +131,7 @@ public interface SqlDialect {
      */
     default String keysetChunk(TableId table, List<String> orderColumns, List<String> selected, boolean after,
                                boolean lower, boolean upper, String condition, int limit) {
-        List<String> conditions = new java.util.ArrayList<>();
+        List<String> conditions = new ArrayList<>();
         if (after) {
             conditions.add(tupleAfter(orderColumns, false));
         }
@@ -146,11 +158,11 @@ public interface SqlDialect {
      */
     default String selectByKeys(TableId table, List<String> keyColumns, List<String> selected, int count,
                                 String condition) {
-        String tuple = keyColumns.size() == 1 ? "?" : "(" + String.join(", ", java.util.Collections.nCopies(
+        String tuple = keyColumns.size() == 1 ? "?" : "(" + String.join(", ", Collections.nCopies(
                 keyColumns.size(), "?")) + ")";
         String key = keyColumns.size() == 1 ? quote(keyColumns.get(0)) : "(" + quoted(keyColumns) + ")";
         return "SELECT " + quoted(selected) + " FROM " + quote(table) + " WHERE " + key + " IN ("
-                + String.join(", ", java.util.Collections.nCopies(count, tuple)) + ")"
+                + String.join(", ", Collections.nCopies(count, tuple)) + ")"
                 + (condition == null ? "" : " AND (" + condition + ")");
     }
 
@@ -158,8 +170,8 @@ public interface SqlDialect {
      * The element type name for an array of the column's values, if the dialect looks rows up by one array
      * parameter ({@link #selectByKeyArray}); empty if it takes {@code IN} lists.
      */
-    default java.util.Optional<String> keyArrayType(ColumnDescription column) {
-        return java.util.Optional.empty();
+    default Optional<String> keyArrayType(ColumnDescription column) {
+        return Optional.empty();
     }
 
     /**
@@ -222,7 +234,7 @@ public interface SqlDialect {
      * A {@code NOT NULL} column type of the suite's own bookkeeping tables (offset ledger, ownership, routing):
      * {@code VARCHAR} of {@code length}, {@code INTEGER} or {@code BIGINT}.
      */
-    default String requiredColumn(java.sql.JDBCType type, int length) {
+    default String requiredColumn(JDBCType type, int length) {
         return switch (type) {
             case VARCHAR -> "VARCHAR(" + length + ") NOT NULL";
             case INTEGER -> "INT NOT NULL";
@@ -232,7 +244,7 @@ public interface SqlDialect {
     }
 
     private String quoted(List<String> columns) {
-        return columns.stream().map(this::quote).collect(java.util.stream.Collectors.joining(", "));
+        return columns.stream().map(this::quote).collect(Collectors.joining(", "));
     }
 
     /**
@@ -242,12 +254,12 @@ public interface SqlDialect {
     String upsert(TableId table, List<String> keyColumns, List<String> columns);
 
     /** Creates, if missing, a table whose columns are all given with their portable SQL types. */
-    default String createTableIfMissing(TableId table, java.util.LinkedHashMap<String, String> columnTypes,
+    default String createTableIfMissing(TableId table, LinkedHashMap<String, String> columnTypes,
                                         List<String> primaryKey) {
         StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(quote(table)).append(" (");
         columnTypes.forEach((column, type) -> sql.append(quote(column)).append(' ').append(type).append(", "));
         sql.append("PRIMARY KEY (").append(primaryKey.stream().map(this::quote)
-                .collect(java.util.stream.Collectors.joining(", "))).append("))");
+                .collect(Collectors.joining(", "))).append("))");
         return sql.toString();
     }
 
@@ -256,17 +268,17 @@ public interface SqlDialect {
      *
      * @param keyColumn true for primary-key columns, which some databases need bounded
      */
-    String columnType(org.apache.kafka.connect.data.Schema schema, boolean keyColumn);
+    String columnType(Schema schema, boolean keyColumn);
 
     /** The column type of a lineage column of this kind; {@code indexed} for the source key column. */
-    String lineageColumnType(io.rollingmigration.connect.common.lineage.Lineage.Kind kind, boolean indexed);
+    String lineageColumnType(Lineage.Kind kind, boolean indexed);
 
     /**
      * A bulk write path, if the dialect has one: rows are streamed into a per-connection staging table and merged
      * into the target by one version-guarded statement. Empty: write with upsert statements.
      */
-    default java.util.Optional<StagedWrites> stagedWrites() {
-        return java.util.Optional.empty();
+    default Optional<StagedWrites> stagedWrites() {
+        return Optional.empty();
     }
 
     /** Removes delete markers older than a cut-off. Parameter: the cut-off timestamp. */
@@ -284,16 +296,16 @@ public interface SqlDialect {
     }
 
     /** Names of unique indexes other than the primary key, which an upsert could collide on unexpectedly. */
-    default java.util.List<String> otherUniqueIndexes(Connection connection, TableId table) throws SQLException {
-        java.util.Set<String> names = new java.util.TreeSet<>();
+    default List<String> otherUniqueIndexes(Connection connection, TableId table) throws SQLException {
+        Set<String> names = new TreeSet<>();
         String primaryKeyName = null;
-        try (java.sql.ResultSet rs = connection.getMetaData().getPrimaryKeys(catalogFor(connection, table),
+        try (ResultSet rs = connection.getMetaData().getPrimaryKeys(catalogFor(connection, table),
                 schemaFor(connection, table), table.table())) {
             while (rs.next()) {
                 primaryKeyName = rs.getString("PK_NAME");
             }
         }
-        try (java.sql.ResultSet rs = connection.getMetaData().getIndexInfo(catalogFor(connection, table),
+        try (ResultSet rs = connection.getMetaData().getIndexInfo(catalogFor(connection, table),
                 schemaFor(connection, table), table.table(), true, true)) {
             while (rs.next()) {
                 String name = rs.getString("INDEX_NAME");
@@ -302,7 +314,7 @@ public interface SqlDialect {
                 }
             }
         }
-        return new java.util.ArrayList<>(names);
+        return new ArrayList<>(names);
     }
 
     /** {@code SELECT count(*)} of the table. */

@@ -3,6 +3,7 @@ package io.rollingmigration.connect.common.dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A database's bulk path for version-guarded writes: stream the rows of a batch into a staging table private to
@@ -34,7 +35,7 @@ public interface StagedWrites {
      * Returns how many rows arrived.
      */
     long load(Connection connection, String stage, List<String> columns,
-              java.util.function.Supplier<CharSequence> rows) throws SQLException;
+              Supplier<CharSequence> rows) throws SQLException;
 
     /** How a column of this database type takes timestamps. */
     Temporal temporalOf(ColumnDescription column);

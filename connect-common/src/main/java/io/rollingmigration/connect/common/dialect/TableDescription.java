@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** The columns and primary key of a table, read from JDBC metadata. */
 public final class TableDescription {
@@ -48,7 +49,7 @@ public final class TableDescription {
         if (columns.isEmpty()) {
             return Optional.empty();
         }
-        Map<Integer, String> keyBySequence = new java.util.TreeMap<>();
+        Map<Integer, String> keyBySequence = new TreeMap<>();
         try (ResultSet rs = meta.getPrimaryKeys(catalog, schema, table.table())) {
             while (rs.next()) {
                 keyBySequence.put(rs.getInt("KEY_SEQ"), rs.getString("COLUMN_NAME"));

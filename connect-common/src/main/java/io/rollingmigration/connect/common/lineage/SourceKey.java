@@ -13,6 +13,9 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.Map;
 import java.util.TreeMap;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.rollingmigration.connect.common.normalize.ValueNormalizer;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * The canonical JSON form of a legacy key: an object with fields sorted by name and no white space, so the same key
@@ -32,7 +35,7 @@ public final class SourceKey {
         for (String name : keyFields) {
             Field field = row.schema().field(name);
             if (field == null) {
-                throw new org.apache.kafka.connect.errors.DataException(
+                throw new DataException(
                         "Key field '" + name + "' is not in the row schema " + row.schema().fields());
             }
             values.put(name, normalised(field, row.get(field)));
@@ -47,7 +50,7 @@ public final class SourceKey {
      */
     private static Object normalised(Field field, Object value) {
         return value == null ? null
-                : io.rollingmigration.connect.common.normalize.ValueNormalizer.value(field.schema(), value);
+                : ValueNormalizer.value(field.schema(), value);
     }
 
     /** Canonical JSON of every field of a key struct. */
@@ -77,7 +80,7 @@ public final class SourceKey {
         new TreeMap<>(keyValues).forEach((name, value) -> put(node, name, value));
         try {
             return JSON.writeValueAsString(node);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write key as JSON", e);
         }
     }

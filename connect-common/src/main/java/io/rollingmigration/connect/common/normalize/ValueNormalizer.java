@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.sql.Array;
+import java.util.Locale;
 
 /**
  * One value model for legacy rows, whether they arrive as Debezium change events or are read over JDBC, so that
@@ -90,7 +92,7 @@ public final class ValueNormalizer {
                 case "io.debezium.time.ZonedTimestamp":
                     return OffsetDateTime.parse(value.toString()).toInstant();
                 case "io.debezium.data.Uuid":
-                    return value.toString().toLowerCase(java.util.Locale.ROOT);
+                    return value.toString().toLowerCase(Locale.ROOT);
                 default:
                     break; // io.debezium.data.Json, Enum, Xml... are strings; fall through to the type
             }
@@ -179,11 +181,11 @@ public final class ValueNormalizer {
                     return null;
                 }
                 if ("uuid".equalsIgnoreCase(typeName)) {
-                    return value.toString().toLowerCase(java.util.Locale.ROOT);
+                    return value.toString().toLowerCase(Locale.ROOT);
                 }
-                if (value instanceof java.sql.Array) {
+                if (value instanceof Array) {
                     List<Object> items = new ArrayList<>();
-                    for (Object item : (Object[]) ((java.sql.Array) value).getArray()) {
+                    for (Object item : (Object[]) ((Array) value).getArray()) {
                         items.add(item instanceof Integer || item instanceof Short ? ((Number) item).longValue()
                                 : item);
                     }

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 
 /**
  * One aggregate of a compiled mapping spec: turns a normalised legacy row into the target key and the aggregate
@@ -228,10 +230,10 @@ public final class AggregateTranslator {
             this.constant = convert(spec.constant, spec.path + ".const");
             this.fallback = convert(spec.fallback, spec.path + ".default");
             if (spec.map != null) {
-                Map<String, Object> converted = new java.util.LinkedHashMap<>();
+                Map<String, Object> converted = new LinkedHashMap<>();
                 spec.map.forEach((legacy, target) -> converted.put(legacy,
                         convert(target, spec.path + ".map." + legacy)));
-                this.map = java.util.Collections.unmodifiableMap(converted);
+                this.map = Collections.unmodifiableMap(converted);
             } else {
                 this.map = null;
             }
@@ -306,7 +308,7 @@ public final class AggregateTranslator {
             if (name != null) {
                 return name.anyNull(after) ? null : Uuid5.of(namespace, name.of(after)).toString();
             }
-            Map<String, Object> values = new java.util.LinkedHashMap<>();
+            Map<String, Object> values = new LinkedHashMap<>();
             for (Map.Entry<String, String> part : key.entrySet()) {
                 if (!after.containsKey(part.getValue())) {
                     throw new DataException("legacy column '" + part.getValue() + "' is missing from the row");

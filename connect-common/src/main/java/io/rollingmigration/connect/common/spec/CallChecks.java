@@ -8,6 +8,8 @@ import dev.cel.common.navigation.CelNavigableAst;
 
 import java.util.List;
 import java.util.Set;
+import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * What the checker cannot see in a checked expression: the argument types of the spec functions declared over
@@ -42,7 +44,7 @@ final class CallChecks {
             StaticType type = typeOf(ast, args.get(i));
             if (!type.unknown() && !type.name().equals("null") && !accepted.get(i).contains(type.name())) {
                 throw new SpecException(path, function + "() does not take a " + type + " as argument " + (i + 1)
-                        + "; it takes " + String.join(" or ", new java.util.TreeSet<>(accepted.get(i))));
+                        + "; it takes " + String.join(" or ", new TreeSet<>(accepted.get(i))));
             }
         }
         try {
@@ -89,12 +91,12 @@ final class CallChecks {
         }
     }
 
-    private static java.util.Optional<String> text(CelExpr expr) {
+    private static Optional<String> text(CelExpr expr) {
         if (expr.getKind() == CelExpr.ExprKind.Kind.CONSTANT
                 && expr.constant().getKind() == CelConstant.Kind.STRING_VALUE) {
-            return java.util.Optional.of(expr.constant().stringValue());
+            return Optional.of(expr.constant().stringValue());
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static StaticType typeOf(CelAbstractSyntaxTree ast, CelExpr expr) {

@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.cel.compiler.CelCompilerLibrary;
+import java.util.HashSet;
 
 /**
  * The CEL extension libraries the spec enables: strings, math, encoders and optional values. The string and encoder
@@ -34,7 +36,7 @@ final class CelLibraries {
         this.options = options;
     }
 
-    List<dev.cel.compiler.CelCompilerLibrary> compilerLibraries() {
+    List<CelCompilerLibrary> compilerLibraries() {
         return List.of(strings, CelExtensions.math(options), encoders, CelExtensions.optional());
     }
 
@@ -88,7 +90,7 @@ final class CelLibraries {
     }
 
     private static Set<String> uniqueByArity(Set<CelFunctionDecl> functions) {
-        Set<String> unique = new java.util.HashSet<>();
+        Set<String> unique = new HashSet<>();
         for (CelFunctionDecl function : functions) {
             Map<Integer, List<String>> byArity = new HashMap<>();
             for (CelOverloadDecl overload : function.overloads()) {

@@ -7,6 +7,7 @@ import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.time.DateTimeException;
 
 /**
  * A row as CEL sees it, each column brought into its declared type and converted into CEL's value when an
@@ -36,7 +37,7 @@ final class CelRow extends AbstractMap<String, Object> {
         ColumnType type = columns.type(column);
         try {
             return type.coerce(value);
-        } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
             throw new DataException("legacy column '" + column + "' is declared " + type.modelName()
                     + ", but the row holds a " + value.getClass().getSimpleName() + " that is not one");
         }

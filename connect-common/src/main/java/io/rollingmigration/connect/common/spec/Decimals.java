@@ -6,6 +6,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 /** Exact decimal arithmetic for expressions: money never passes through a double. */
 final class Decimals {
@@ -48,7 +49,7 @@ final class Decimals {
         RoundingMode mode = MODES.get(name.trim().toLowerCase(Locale.ROOT).replace('-', '_'));
         if (mode == null) {
             throw new IllegalArgumentException("unknown rounding mode '" + name + "'; one of "
-                    + new java.util.TreeSet<>(MODES.keySet()));
+                    + new TreeSet<>(MODES.keySet()));
         }
         return mode;
     }

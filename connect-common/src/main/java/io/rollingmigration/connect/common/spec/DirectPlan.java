@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntPredicate;
+import dev.cel.common.CelException;
+import java.math.BigDecimal;
 
 /**
  * A checked expression turned into a tree of Java calls, for the shapes mapping specs are made of: constants,
@@ -187,7 +189,7 @@ final class DirectPlan {
             }
             try {
                 return binding.getDefinition().apply(values);
-            } catch (RuntimeException | dev.cel.common.CelException e) {
+            } catch (RuntimeException | CelException e) {
                 throw Declined.INSTANCE;
             }
         };
@@ -239,7 +241,7 @@ final class DirectPlan {
             }
             Object other = xNull ? y : x;
             if (other instanceof String || other instanceof Long || other instanceof Boolean
-                    || other instanceof Timestamp || other instanceof java.math.BigDecimal) {
+                    || other instanceof Timestamp || other instanceof BigDecimal) {
                 return !equal;
             }
             throw Declined.INSTANCE;

@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import dev.cel.common.CelErrorCode;
+import dev.cel.common.navigation.CelNavigableAst;
 
 /**
  * The mapping spec's expression language: CEL (Common Expression Language), which is not Turing-complete, has no
@@ -154,7 +156,7 @@ public final class Expressions {
 
     /** True if the expression reads {@code before}, {@code source} or {@code op}: more than the row itself. */
     private static boolean readsContext(CelAbstractSyntaxTree ast) {
-        return dev.cel.common.navigation.CelNavigableAst.fromAst(ast).getRoot().allNodes()
+        return CelNavigableAst.fromAst(ast).getRoot().allNodes()
                 .map(node -> node.expr())
                 .filter(expr -> expr.getKind() == CelExpr.ExprKind.Kind.IDENT)
                 .anyMatch(expr -> Set.of("before", "source", "op").contains(expr.ident().name()));
@@ -162,7 +164,7 @@ public final class Expressions {
 
     private Set<String> referencedColumns(CelAbstractSyntaxTree ast) {
         Set<String> referenced = new LinkedHashSet<>();
-        dev.cel.common.navigation.CelNavigableAst.fromAst(ast).getRoot().allNodes()
+        CelNavigableAst.fromAst(ast).getRoot().allNodes()
                 .map(node -> node.expr())
                 .filter(expr -> expr.getKind() == CelExpr.ExprKind.Kind.SELECT)
                 .filter(expr -> expr.select().operand().getKind() == CelExpr.ExprKind.Kind.IDENT
@@ -279,7 +281,7 @@ public final class Expressions {
                     return cause.getMessage();
                 }
             }
-            String hint = e.getErrorCode() == dev.cel.common.CelErrorCode.OVERLOAD_NOT_FOUND
+            String hint = e.getErrorCode() == CelErrorCode.OVERLOAD_NOT_FOUND
                     ? " (an operator or conversion met a null or a value of another type: guard it with "
                     + "coalesce(...), a condition, or when:)" : "";
             if (masked) {

@@ -19,6 +19,10 @@ import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import com.google.protobuf.ByteString;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The type of a target field: how it appears in the aggregate's Connect schema, which values can become it (checked
@@ -123,7 +127,7 @@ public final class FieldType {
      * is not known ({@code dyn}) is refused for every type but {@code string}: validation must not pass what it
      * cannot check.
      */
-    Optional<String> refuses(StaticType type, java.util.Collection<String> untypedColumns) {
+    Optional<String> refuses(StaticType type, Collection<String> untypedColumns) {
         if (type.name().equals("null") || acceptedExpressionTypes().contains(type.name())) {
             return Optional.empty();
         }
@@ -195,7 +199,7 @@ public final class FieldType {
                         && duration.compareTo(Duration.ofDays(1)) < 0) {
                     return LocalTime.ofNanoOfDay(duration.toNanos()).toString();
                 }
-                if (value instanceof byte[] || value instanceof java.util.List || value instanceof java.util.Map) {
+                if (value instanceof byte[] || value instanceof List || value instanceof Map) {
                     throw mismatch(value, masked, "");
                 }
                 return value.toString();
@@ -245,7 +249,7 @@ public final class FieldType {
                 if (value instanceof byte[]) {
                     return value;
                 }
-                if (value instanceof com.google.protobuf.ByteString bytes) {
+                if (value instanceof ByteString bytes) {
                     return bytes.toByteArray();
                 }
                 throw mismatch(value, masked, "");

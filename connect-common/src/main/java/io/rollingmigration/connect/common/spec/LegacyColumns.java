@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashMap;
 
 /**
  * The legacy table's columns as far as they are known: none (references are not checked and have no static type),
@@ -21,7 +22,7 @@ public final class LegacyColumns {
 
     private LegacyColumns(Map<String, ColumnType> columns) {
         this.columns = Collections.unmodifiableMap(new LinkedHashMap<>(columns));
-        this.byName = new java.util.HashMap<>(columns);
+        this.byName = new HashMap<>(columns);
     }
 
     /** Nothing declared: every column reference is accepted and is {@code dyn}. */

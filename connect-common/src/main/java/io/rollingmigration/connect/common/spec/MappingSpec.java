@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.TreeSet;
 
 /**
  * A named, versioned mapping from one legacy source to one or more target aggregates, written in YAML or JSON.
@@ -161,7 +162,7 @@ public final class MappingSpec {
         node.fieldNames().forEachRemaining(field -> {
             if (!allowed.contains(field)) {
                 throw new SpecException(path.isEmpty() ? field : path + "." + field, "unknown setting; expected "
-                        + "one of " + new java.util.TreeSet<>(allowed));
+                        + "one of " + new TreeSet<>(allowed));
             }
         });
     }

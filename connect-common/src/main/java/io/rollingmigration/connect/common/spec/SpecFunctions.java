@@ -31,6 +31,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.cel.common.CelException;
+import dev.cel.common.types.OpaqueType;
+import java.util.TreeSet;
+import java.util.function.BinaryOperator;
+import java.util.function.IntPredicate;
 
 /**
  * The functions the mapping spec adds to CEL and its extensions: exact decimals, rounding with a stated mode,
@@ -45,7 +50,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SpecFunctions {
 
-    static final dev.cel.common.types.OpaqueType DECIMAL = dev.cel.common.types.OpaqueType.create("decimal");
+    static final OpaqueType DECIMAL = OpaqueType.create("decimal");
     private static final CelType DYN = SimpleType.DYN;
     private static final int COALESCE_MAX = 8;
 
@@ -199,7 +204,7 @@ final class SpecFunctions {
             return Uuid5.namespace(text);
         } catch (IllegalArgumentException e) {
             throw new FunctionFailure("uuid5(): the namespace is neither a UUID nor one of "
-                    + new java.util.TreeSet<>(Uuid5.NAMED.keySet()), text);
+                    + new TreeSet<>(Uuid5.NAMED.keySet()), text);
         }
     }
 
@@ -235,7 +240,7 @@ final class SpecFunctions {
             return binding.getDefinition().apply(args);
         } catch (ClassCastException e) {
             throw new FunctionFailure(overload + "(): takes a string, not a " + CelValues.typeName(args[0]), null);
-        } catch (dev.cel.common.CelException e) {
+        } catch (CelException e) {
             throw new FunctionFailure(e.getMessage(), null);
         }
     }
@@ -373,7 +378,7 @@ final class SpecFunctions {
     }
 
     private static void arithmetic(List<CelFunctionBinding> bindings, String name,
-                                   java.util.function.BinaryOperator<BigDecimal> op) {
+                                   BinaryOperator<BigDecimal> op) {
         bindings.add(CelFunctionBinding.from(name + "_decimal", BigDecimal.class, BigDecimal.class,
                 (x, y) -> Decimals.normal(op.apply(x, y))));
         bindings.add(CelFunctionBinding.from(name + "_decimal_int", BigDecimal.class, Long.class,
@@ -383,7 +388,7 @@ final class SpecFunctions {
     }
 
     private static void comparison(List<CelFunctionBinding> bindings, String name,
-                                   java.util.function.IntPredicate holds) {
+                                   IntPredicate holds) {
         bindings.add(CelFunctionBinding.from(name + "_decimal", BigDecimal.class, BigDecimal.class,
                 (x, y) -> holds.test(x.compareTo(y))));
         bindings.add(CelFunctionBinding.from(name + "_decimal_int", BigDecimal.class, Long.class,

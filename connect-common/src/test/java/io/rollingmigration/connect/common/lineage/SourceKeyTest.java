@@ -12,6 +12,7 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.Test;
+import java.time.ZoneOffset;
 
 /**
  * The canonical text of a legacy key, which lineage carries and the reconciler derives again from JDBC rows: both
@@ -44,7 +45,7 @@ class SourceKeyTest {
                 .field("amount", Decimal.schema(2)).field("code", Schema.INT16_SCHEMA).build();
         Struct key = new Struct(schema)
                 .put("start_date", java.util.Date.from(LocalDate.of(2026, 1, 31).atStartOfDay(
-                        java.time.ZoneOffset.UTC).toInstant()))
+                        ZoneOffset.UTC).toInstant()))
                 .put("amount", new BigDecimal("12.50")).put("code", (short) 3);
         Map<String, Object> jdbcRow = new LinkedHashMap<>();
         jdbcRow.put("code", 3L);

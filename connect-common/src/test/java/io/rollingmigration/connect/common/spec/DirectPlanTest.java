@@ -14,6 +14,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.function.Supplier;
 
 /**
  * The direct plan of an expression gives what CEL's interpreter gives, result or error, for every expression and
@@ -104,7 +105,7 @@ class DirectPlanTest {
         }
     }
 
-    private static String outcome(java.util.function.Supplier<Object> evaluation) {
+    private static String outcome(Supplier<Object> evaluation) {
         try {
             Object value = evaluation.get();
             return value instanceof byte[] bytes ? Arrays.toString(bytes) : String.valueOf(value);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.connect.errors.DataException;
 import org.junit.jupiter.api.Test;
+import java.math.RoundingMode;
 
 /**
  * The expression engine itself, below the spec: exact decimal arithmetic and its scales, what a null does in each
@@ -56,7 +57,7 @@ class ExpressionsTest {
         assertEquals(new BigDecimal("30.75"), eval("after.amount * after.count"), "an int is an exact decimal");
         assertEquals(BigDecimal.ZERO, eval("after.amount - decimal('10.250')"));
         assertEquals(0, new BigDecimal("3.416666").compareTo(
-                ((BigDecimal) eval("after.amount / after.count")).setScale(6, java.math.RoundingMode.DOWN)),
+                ((BigDecimal) eval("after.amount / after.count")).setScale(6, RoundingMode.DOWN)),
                 "division keeps enough digits for a later round()");
         assertEquals(new BigDecimal("0.3"), eval("decimal('0.10') + decimal('0.20')"), "no binary fractions");
     }

@@ -15,6 +15,12 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import org.apache.kafka.connect.errors.DataException;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * Every pair of an expression's static type and a field's declared type, and of a legacy column's type and a field
@@ -120,7 +126,7 @@ class ResultTypesTest {
     private static final Map<String, Object> VALUES = Map.of("text", "7", "bigint", 7L,
             "numeric(12,2)", new BigDecimal("7.00"), "double precision", 7.5, "boolean", true,
             "date", LocalDate.of(2026, 1, 31), "time", LocalTime.of(9, 30),
-            "timestamp", LocalDateTime.of(2026, 1, 31, 9, 30), "timestamptz", java.time.Instant.EPOCH,
+            "timestamp", LocalDateTime.of(2026, 1, 31, 9, 30), "timestamptz", Instant.EPOCH,
             "bytea", new byte[] {7});
 
     @Test
@@ -158,13 +164,13 @@ class ResultTypesTest {
         String text = "name: t\nversion: 1\nsource: t\ncolumns: {id: bigint, cancel_date: varchar(10), "
                 + "expiry_date: varchar(10)}\naggregates:\n  a:\n    key: {column: id}\n    fields:\n"
                 + "      ends_on: {type: date, expr: \"coalesce(after.cancel_date, after.expiry_date)\"}\n";
-        SpecException error = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class,
+        SpecException error = Assertions.assertThrows(SpecException.class,
                 () -> SpecCompiler.compile(text));
         assertEquals("aggregates.a.fields.ends_on.expr", error.path());
         assertTrue(error.getMessage().contains("yields string") && error.getMessage().contains("not a date")
                 && error.getMessage().contains("date(...)"), error.getMessage());
 
-        SpecException untyped = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class,
+        SpecException untyped = Assertions.assertThrows(SpecException.class,
                 () -> SpecCompiler.compile(text.replace("columns: {id: bigint, cancel_date: varchar(10), "
                         + "expiry_date: varchar(10)}", "columns: [id, cancel_date, expiry_date]")));
         assertTrue(untyped.getMessage().contains("not known") && untyped.getMessage().contains("cancel_date"),
@@ -175,12 +181,12 @@ class ResultTypesTest {
         row.put("id", 1L);
         row.put("cancel_date", null);
         row.put("expiry_date", LocalDate.of(2027, 3, 1));
-        assertEquals(java.util.Date.from(LocalDate.of(2027, 3, 1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()),
+        assertEquals(Date.from(LocalDate.of(2027, 3, 1).atStartOfDay(ZoneOffset.UTC).toInstant()),
                 typed.translate("1", row, Map.of(), Map.of(), "r").get("ends_on"));
     }
 
-    private static String assertThrowsData(org.junit.jupiter.api.function.Executable run) {
-        return org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.connect.errors.DataException.class, run)
+    private static String assertThrowsData(Executable run) {
+        return Assertions.assertThrows(DataException.class, run)
                 .getMessage();
     }
 }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import java.sql.ResultSetMetaData;
 
 /**
  * The rule shapes a fifteen-year-old package install needs, each written in the spec as the rule says it: case
@@ -192,11 +193,11 @@ class RuleShapesConformanceTest {
      * INT16, date as {@code io.debezium.time.Date} (days since the epoch), numeric as Connect's {@code Decimal}.
      */
     private static Struct debeziumEvent(ResultSet rs, String table) throws Exception {
-        java.sql.ResultSetMetaData meta = rs.getMetaData();
+        ResultSetMetaData meta = rs.getMetaData();
         SchemaBuilder rowSchema = SchemaBuilder.struct().name("pkg." + table + ".Value").optional();
         for (int i = 1; i <= meta.getColumnCount(); i++) {
             rowSchema.field(meta.getColumnName(i), debeziumSchema(meta.getColumnTypeName(i), meta.getScale(i),
-                    meta.isNullable(i) != java.sql.ResultSetMetaData.columnNoNulls));
+                    meta.isNullable(i) != ResultSetMetaData.columnNoNulls));
         }
         Schema row = rowSchema.build();
         Struct after = new Struct(row);

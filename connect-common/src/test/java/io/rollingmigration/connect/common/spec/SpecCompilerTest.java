@@ -17,6 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.time.ZoneOffset;
+import java.util.Date;
 
 class SpecCompilerTest {
 
@@ -84,8 +86,8 @@ class SpecCompilerTest {
         assertNull(value.get("email"), "not opted in: the conditional field stays empty");
         assertEquals("EU", value.getString("region"));
         assertEquals("crm", value.getString("legacy_system"));
-        assertEquals(LocalDateTime.of(2026, 11, 24, 10, 15, 30, 123_000_000).toInstant(java.time.ZoneOffset.UTC)
-                .toEpochMilli(), ((java.util.Date) value.get("updated_at")).getTime(), "wall clock kept as UTC");
+        assertEquals(LocalDateTime.of(2026, 11, 24, 10, 15, 30, 123_000_000).toInstant(ZoneOffset.UTC)
+                .toEpochMilli(), ((Date) value.get("updated_at")).getTime(), "wall clock kept as UTC");
         assertEquals(List.of("fax"), party.droppedValues(row));
         assertEquals("crm-customer@3", party.rule());
         assertEquals("party", party.topic());

@@ -19,6 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.cel.common.CelException;
+import dev.cel.common.CelOptions;
+import dev.cel.runtime.CelFunctionBinding;
+import java.math.RoundingMode;
+import java.util.UUID;
 
 /** Every function of the spec's expression language, with the examples docs/mapping-spec.md shows. */
 class SpecFunctionsTest {
@@ -96,14 +101,14 @@ class SpecFunctionsTest {
 
     @Test
     void trimRemovesWhatTheStringsExtensionsTrimRemoves() {
-        dev.cel.runtime.CelFunctionBinding library = new CelLibraries(dev.cel.common.CelOptions.DEFAULT)
+        CelFunctionBinding library = new CelLibraries(CelOptions.DEFAULT)
                 .stringBindings().get("string_trim");
         for (String text : List.of("", " ", "  Ada ", "\t\n Ada\u00a0", "\u3000\u2003Ada\u2028", "Ada", "A d a",
                 "\u200b Ada \u200b", "\ud83d\ude00 Ada \ud83d\ude00", " \u0085x\u0085 ", "\u180e a")) {
             try {
                 assertEquals(library.getDefinition().apply(new Object[] {text}), SpecFunctions.trim(text),
                         "'" + text + "'");
-            } catch (dev.cel.common.CelException e) {
+            } catch (CelException e) {
                 throw new AssertionError(e);
             }
         }
@@ -130,7 +135,7 @@ class SpecFunctionsTest {
         assertEquals(new BigDecimal("1234.57"), eval("round(after.premium, 2)"), "half up: ties away from zero");
         assertEquals(new BigDecimal("1234.56"), eval("round(after.premium, 2, 'half_even')"), "banker's rounding");
         assertEquals(new BigDecimal("1234.56"), eval("round(after.premium, 2, 'down')"));
-        assertEquals(new BigDecimal("-2.5").setScale(0, java.math.RoundingMode.HALF_UP).stripTrailingZeros(),
+        assertEquals(new BigDecimal("-2.5").setScale(0, RoundingMode.HALF_UP).stripTrailingZeros(),
                 eval("round(decimal('-2.5'))"), "-3, as PostgreSQL's round(-2.5::numeric)");
         assertEquals(new BigDecimal("123457"), eval("round(after.premium * 100, 0)"), "cents of a four-decimal amount");
         assertEquals(new BigDecimal("0.13"), eval("round(after.ratio, 2)"), "a double rounds to an exact decimal");
@@ -198,7 +203,7 @@ class SpecFunctionsTest {
     void uuid5ReproducesNameBasedIdsWithTheRfcsNamespacesOrAnyOther() {
         assertEquals("2ed6657d-e927-568b-95e1-2665a8aea6a2", eval("uuid5('dns', 'www.example.com')"),
                 "RFC 4122's example (its errata): www.example.com in the DNS namespace");
-        assertEquals(Uuid5.of(java.util.UUID.fromString("3f6c2b5e-8a41-4d27-9c1e-5b7a0d2e4f10"), "policy:3").toString(),
+        assertEquals(Uuid5.of(UUID.fromString("3f6c2b5e-8a41-4d27-9c1e-5b7a0d2e4f10"), "policy:3").toString(),
                 eval("uuid5('3f6c2b5e-8a41-4d27-9c1e-5b7a0d2e4f10', 'policy:' + string(after.code))"));
         assertTrue(refused("uuid5('not-a-namespace', after.name)").getMessage().contains("namespace"));
     }

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Date;
 
 /**
  * Decides whether an expected value and a target value mean the same, with the declared tolerances: numbers by
@@ -122,8 +123,8 @@ public final class FieldComparator {
         if (value instanceof BigDecimal) {
             return ((BigDecimal) value).toPlainString();
         }
-        if (value instanceof java.util.Date) {
-            return ((java.util.Date) value).toInstant().toString();
+        if (value instanceof Date) {
+            return ((Date) value).toInstant().toString();
         }
         byte[] bytes = bytes(value);
         if (bytes != null) {
@@ -133,8 +134,8 @@ public final class FieldComparator {
     }
 
     private static Long micros(Object value) {
-        if (value instanceof java.util.Date) {
-            return ((java.util.Date) value).getTime() * 1000;
+        if (value instanceof Date) {
+            return ((Date) value).getTime() * 1000;
         }
         if (value instanceof Instant) {
             return micros((Instant) value);

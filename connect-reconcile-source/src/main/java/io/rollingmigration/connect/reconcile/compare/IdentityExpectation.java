@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.math.BigDecimal;
 
 /**
  * Without a mapping spec, the target should hold the legacy row as it is: the same key, and the same values in the
@@ -30,7 +31,7 @@ public final class IdentityExpectation implements Expectation {
     public static String keyText(List<String> columns, Map<String, Object> row) {
         if (columns.size() == 1) {
             Object value = row.get(columns.get(0));
-            return value instanceof java.math.BigDecimal ? ((java.math.BigDecimal) value).toPlainString()
+            return value instanceof BigDecimal ? ((BigDecimal) value).toPlainString()
                     : String.valueOf(value);
         }
         Map<String, Object> key = new LinkedHashMap<>();

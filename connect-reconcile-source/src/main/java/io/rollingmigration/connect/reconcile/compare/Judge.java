@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Compares what one legacy key should be in the target with what the target holds under that key: the translated
@@ -108,7 +109,7 @@ public final class Judge {
             return verdicts;
         }
         if (match == null || !holds(match)) {
-            if (fragment && expected.values().stream().allMatch(java.util.Objects::isNull)) {
+            if (fragment && expected.values().stream().allMatch(Objects::isNull)) {
                 // A fragment without values: the target row without it is what the legacy row says.
                 verdicts.add(new Verdict(targetKey, sourceKey, null, legacyChange, targetChange));
             } else {

@@ -10,6 +10,7 @@ import io.rollingmigration.connect.reconcile.dialect.PostgresDigests;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The two digest queries of an aggregate and the bucket expression of each side, or the reason they cannot be
@@ -87,7 +88,7 @@ public final class DigestPlan {
     /** Fails unless both databases are PostgreSQL: both sides must hash with the same functions. */
     public static void requirePostgres(SqlDialect... dialects) throws NotPushable {
         for (SqlDialect dialect : dialects) {
-            if (!dialect.name().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+            if (!dialect.name().toLowerCase(Locale.ROOT).contains("postgres")) {
                 throw new NotPushable("digests are computed on PostgreSQL only, on both sides, not on "
                         + dialect.name());
             }

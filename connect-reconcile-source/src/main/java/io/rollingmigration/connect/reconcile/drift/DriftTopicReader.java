@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * Reads the drift topic from its start to its end when a task starts: the latest record per key of one aggregate
@@ -57,7 +58,7 @@ public final class DriftTopicReader {
                     apply(open, record, aggregate);
                 }
             }
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             throw new ConnectException("Could not read drift topic '" + topic + "' from " + bootstrapServers + ": "
                     + e.getMessage(), e);
         }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.Set;
 
 /**
  * The drift a task knows to be open, by target key: what the drift topic holds for the aggregate, kept up to date
@@ -45,7 +46,7 @@ public final class OpenDriftSet {
     }
 
     /** Open drift of a range not among the given keys: to be re-checked by key at the end of a run. */
-    public List<OpenDrift> unseen(String range, java.util.Set<String> seenTargetKeys) {
+    public List<OpenDrift> unseen(String range, Set<String> seenTargetKeys) {
         return open.values().stream()
                 .filter(d -> range.equals(d.range()) || isOrphan(d.range(), range))
                 .filter(d -> !seenTargetKeys.contains(d.targetKey()))

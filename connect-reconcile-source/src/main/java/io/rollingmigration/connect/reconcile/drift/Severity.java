@@ -3,6 +3,7 @@ package io.rollingmigration.connect.reconcile.drift;
 import org.apache.kafka.common.config.ConfigException;
 
 import java.util.Locale;
+import java.util.Arrays;
 
 /** How urgent a drift is; drift records, summaries and metrics count by it. Ordered from least to most urgent. */
 public enum Severity {
@@ -13,7 +14,7 @@ public enum Severity {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(setting, text, "not a severity; expected one of "
-                    + java.util.Arrays.toString(values()));
+                    + Arrays.toString(values()));
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Arrays;
 
 /** The severity of a drift: by its kind, raised by the most severe of its differing fields. */
 public final class SeverityPolicy {
@@ -27,7 +28,7 @@ public final class SeverityPolicy {
                     DriftKind.valueOf(kind);
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(name, item, "'" + kind + "' is not a drift kind; expected one of "
-                            + java.util.Arrays.toString(DriftKind.values()));
+                            + Arrays.toString(DriftKind.values()));
                 }
             }
         }

@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.HashMap;
 import java.util.Map;
+import java.math.BigDecimal;
 
 /**
  * Where a run of one key range stands, and what the next run starts from: everything a source offset carries, so
@@ -216,12 +217,12 @@ public final class RunState {
             type = "date";
         } else if (value instanceof Long) {
             type = "long";
-        } else if (value instanceof java.math.BigDecimal) {
+        } else if (value instanceof BigDecimal) {
             type = "decimal";
         } else {
             type = "text";
         }
-        offset.put(name, value instanceof java.math.BigDecimal ? ((java.math.BigDecimal) value).toPlainString()
+        offset.put(name, value instanceof BigDecimal ? ((BigDecimal) value).toPlainString()
                 : value.toString());
         offset.put(name + "_type", type);
     }
@@ -242,7 +243,7 @@ public final class RunState {
             case "long":
                 return Long.parseLong(value);
             case "decimal":
-                return new java.math.BigDecimal(value);
+                return new BigDecimal(value);
             default:
                 return value;
         }

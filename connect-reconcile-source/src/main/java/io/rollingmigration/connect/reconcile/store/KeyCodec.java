@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.io.IOException;
 
 /**
  * Converts a legacy key between its column values and its canonical JSON (the lineage source key), and binds key
@@ -82,7 +83,7 @@ public final class KeyCodec {
         JsonNode node;
         try {
             node = JSON.readTree(canonical);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("Not a canonical key: " + canonical, e);
         }
         if (node == null || !node.isObject()) {

@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.lang.reflect.Array;
+import java.util.function.UnaryOperator;
 
 /**
  * The SELECT of the rows whose key is one of a slice of keys, bound: one array parameter where the dialect binds
@@ -34,7 +36,7 @@ final class KeyLookup {
     /** @param rewrite applied to the query before it is prepared (to add a computed column, say) */
     static Prepared prepare(Session session, TableId table, List<String> keyColumns, List<String> selected,
                             List<List<Object>> keys, Optional<String> arrayType, String condition,
-                            java.util.function.UnaryOperator<String> rewrite) throws SQLException {
+                            UnaryOperator<String> rewrite) throws SQLException {
         SqlDialect dialect = session.dialect();
         if (arrayType.isPresent()) {
             PreparedStatement statement = session.prepare(rewrite.apply(dialect.selectByKeyArray(table,
@@ -48,7 +50,7 @@ final class KeyLookup {
                     break;
                 }
             }
-            Object[] values = (Object[]) java.lang.reflect.Array.newInstance(type, keys.size());
+            Object[] values = (Object[]) Array.newInstance(type, keys.size());
             for (int i = 0; i < values.length; i++) {
                 values[i] = keys.get(i).get(0);
             }

@@ -20,6 +20,11 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.rollingmigration.connect.common.normalize.ValueNormalizer;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The legacy table, read only: in key order one chunk at a time (keyset pagination on its own key index, in its
@@ -123,7 +128,7 @@ public final class LegacyTable {
 
     private List<LegacyRow> chunk(KeyRange range, String after, Object changedSince, int limit,
                                   RowSelection selection, List<String> selected,
-                                  java.util.function.UnaryOperator<String> rewrite) throws SQLException {
+                                  UnaryOperator<String> rewrite) throws SQLException {
         if (range.legacyEmpty()) {
             return List.of();
         }
@@ -180,14 +185,14 @@ public final class LegacyTable {
     }
 
     /** Which of the given keys (canonical JSON) have a row; reads the key columns only. */
-    public java.util.Set<String> existing(Collection<String> sourceKeys, int batch) throws SQLException {
+    public Set<String> existing(Collection<String> sourceKeys, int batch) throws SQLException {
         return lookUp(sourceKeys, batch, key.names()).keySet();
     }
 
     private Map<String, LegacyRow> lookUp(Collection<String> sourceKeys, int batch, List<String> selected)
             throws SQLException {
         Map<String, LegacyRow> found = new HashMap<>();
-        java.util.Set<String> wanted = new java.util.HashSet<>(sourceKeys);
+        Set<String> wanted = new HashSet<>(sourceKeys);
         List<List<Object>> values = new ArrayList<>();
         for (String sourceKey : sourceKeys) {
             try {
@@ -196,7 +201,7 @@ public final class LegacyTable {
                 // A lineage key that names no legacy row (another key shape): nothing to look up.
             }
         }
-        java.util.Optional<String> arrayType = key.single() == null ? java.util.Optional.empty()
+        Optional<String> arrayType = key.single() == null ? Optional.empty()
                 : dialect.keyArrayType(key.single());
         for (int from = 0; from < values.size(); from += batch) {
             List<List<Object>> slice = values.subList(from, Math.min(values.size(), from + batch));
@@ -219,7 +224,7 @@ public final class LegacyTable {
         Object value;
         try (ResultSet rs = statement.executeQuery()) {
             rs.next();
-            value = io.rollingmigration.connect.common.normalize.ValueNormalizer.column(rs, 1,
+            value = ValueNormalizer.column(rs, 1,
                     rs.getMetaData().getColumnType(1), rs.getMetaData().getColumnTypeName(1));
         }
         session.endTransaction();

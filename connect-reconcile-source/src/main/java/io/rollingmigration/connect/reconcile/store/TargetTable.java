@@ -24,6 +24,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.rollingmigration.connect.common.lineage.Operation;
+import io.rollingmigration.connect.common.lineage.SourceKey;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The target table, read only, through its lineage: rows looked up by legacy key (the indexed
@@ -168,11 +176,11 @@ public final class TargetTable {
         for (String key : wanted) {
             keys.add(ownKeyValues(key));
         }
-        java.util.Optional<String> arrayType = dialect.keyArrayType(ownKey.column(0));
+        Optional<String> arrayType = dialect.keyArrayType(ownKey.column(0));
         for (int from = 0; from < keys.size(); from += batch) {
             KeyLookup.Prepared lookup = KeyLookup.prepare(session, table, keyColumns, selected,
                     keys.subList(from, Math.min(keys.size(), from + batch)), keyColumns.size() == 1 ? arrayType
-                            : java.util.Optional.empty(), null);
+                            : Optional.empty(), null);
             for (TargetRow row : read(lookup.statement(), true)) {
                 if (wanted.contains(row.targetKey())) {
                     found.put(row.targetKey(), row);
@@ -203,7 +211,7 @@ public final class TargetTable {
     /** The key values of a target key as rows show it (a single key's text, or canonical JSON of several). */
     private List<Object> ownKeyValues(String targetKey) {
         return ownKey.parse(keyColumns.size() == 1
-                ? io.rollingmigration.connect.common.lineage.SourceKey.of(Map.of(keyColumns.get(0), targetKey))
+                ? SourceKey.of(Map.of(keyColumns.get(0), targetKey))
                 : targetKey);
     }
 
@@ -235,10 +243,10 @@ public final class TargetTable {
 
     /** Looks the source keys up a slice of {@code batch} at a time, each slice's statement bound for the reader. */
     private void lookUp(Set<String> sourceKeys, int batch, List<String> columns,
-                        java.util.function.UnaryOperator<String> rewrite, SliceReader reader) throws SQLException {
+                        UnaryOperator<String> rewrite, SliceReader reader) throws SQLException {
         List<List<Object>> keys = new ArrayList<>(sourceKeys.size());
         sourceKeys.forEach(k -> keys.add(List.of(k)));
-        java.util.Optional<String> arrayType = dialect.keyArrayType(sourceKeyColumn);
+        Optional<String> arrayType = dialect.keyArrayType(sourceKeyColumn);
         for (int from = 0; from < keys.size(); from += batch) {
             KeyLookup.Prepared lookup = KeyLookup.prepare(session, table, List.of(SOURCE_KEY), columns,
                     keys.subList(from, Math.min(keys.size(), from + batch)), arrayType, sourceTableCondition(),
@@ -285,7 +293,7 @@ public final class TargetTable {
         if (plan != null && softDeletes) {
             columns.add(DELETED_AT);
         }
-        java.util.function.UnaryOperator<String> rewrite = plan == null ? sql -> sql
+        UnaryOperator<String> rewrite = plan == null ? sql -> sql
                 : sql -> plan.withRowDigest(sql, dialect.quote(table), false);
         return walk(range, null, since, limit + 1, selection, true, columns, rewrite, AppliedRows.NONE,
                 statement -> {
@@ -387,7 +395,7 @@ public final class TargetTable {
      * result for a range without target rows.
      */
     private <T> T walk(KeyRange range, String after, Instant since, int limit, RowSelection selection,
-                       boolean markers, List<String> columns, java.util.function.UnaryOperator<String> rewrite,
+                       boolean markers, List<String> columns, UnaryOperator<String> rewrite,
                        T empty, WalkReader<T> reader) throws SQLException {
         if (range.targetEmpty()) {
             return empty;
@@ -466,7 +474,7 @@ public final class TargetTable {
         PreparedStatement statement = session.prepare(sql);
         int index = 1;
         if (hasOperation) {
-            statement.setString(index++, io.rollingmigration.connect.common.lineage.Operation.READ.name());
+            statement.setString(index++, Operation.READ.name());
         }
         if (since != null) {
             KeyCodec.bindOne(statement, index++, since);
@@ -582,14 +590,14 @@ public final class TargetTable {
         if (value instanceof Instant) {
             return (Instant) value;
         }
-        if (value instanceof java.time.OffsetDateTime) {
-            return ((java.time.OffsetDateTime) value).toInstant();
+        if (value instanceof OffsetDateTime) {
+            return ((OffsetDateTime) value).toInstant();
         }
-        if (value instanceof java.time.LocalDateTime) {
-            return ((java.time.LocalDateTime) value).toInstant(java.time.ZoneOffset.UTC);
+        if (value instanceof LocalDateTime) {
+            return ((LocalDateTime) value).toInstant(ZoneOffset.UTC);
         }
-        if (value instanceof java.sql.Timestamp) {
-            return ((java.sql.Timestamp) value).toInstant();
+        if (value instanceof Timestamp) {
+            return ((Timestamp) value).toInstant();
         }
         return null;
     }

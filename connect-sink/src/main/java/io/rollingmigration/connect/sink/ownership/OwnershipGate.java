@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 
 /**
  * Decides, per partition value of a migration unit, whether CDC changes may still be applied. Operators move write
@@ -78,7 +79,7 @@ public final class OwnershipGate {
     }
 
     /** Cache statistics, for metrics: lookups answered from the cache and from the table. */
-    public com.github.benmanes.caffeine.cache.stats.CacheStats stats() {
+    public CacheStats stats() {
         return owners.stats();
     }
 

@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.rollingmigration.connect.common.lineage.Lineage;
+import java.util.OptionalLong;
 
 /**
  * The changes of one delivery, reduced to one change per row: the one with the highest version, and among equal
@@ -50,9 +52,9 @@ public final class ChangeBatch {
     }
 
     /** The latest legacy commit time among the changes, for the replication lag. */
-    public java.util.OptionalLong latestCommitTime() {
+    public OptionalLong latestCommitTime() {
         return newest.values().stream()
-                .map(c -> c.lineage().get(io.rollingmigration.connect.common.lineage.Lineage.Field.SOURCE_COMMIT_TIME
+                .map(c -> c.lineage().get(Lineage.Field.SOURCE_COMMIT_TIME
                         .column()))
                 .filter(v -> v instanceof Number)
                 .mapToLong(v -> ((Number) v).longValue())

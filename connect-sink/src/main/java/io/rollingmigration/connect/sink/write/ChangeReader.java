@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Date;
+import java.util.HashSet;
 
 /**
  * Reads a sink record as a change to one target row. Every reason a record cannot be written is found here and
@@ -70,7 +72,7 @@ public final class ChangeReader {
             names.add(field.name());
             values.add(BoundValue.of(field.schema(), value, field.name()));
         }
-        if (!new java.util.HashSet<>(names).equals(new java.util.HashSet<>(table.primaryKey()))) {
+        if (!new HashSet<>(names).equals(new HashSet<>(table.primaryKey()))) {
             throw new DataException(origin(record) + ": key fields " + names + " are not the primary key "
                     + table.primaryKey() + " of " + table.id());
         }
@@ -132,8 +134,8 @@ public final class ChangeReader {
         if (version instanceof Number) {
             return ((Number) version).longValue();
         }
-        if (version instanceof java.util.Date) {
-            return ((java.util.Date) version).getTime();
+        if (version instanceof Date) {
+            return ((Date) version).getTime();
         }
         throw new DataException(origin(record) + ": version field '" + versionField + "' is "
                 + (field == null ? "not in the value" : version == null ? "null" : "a "

@@ -2,6 +2,7 @@ package io.rollingmigration.connect.sink.write;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /** The primary key of a target row: its column names in order and their values. */
 public final class RowKey {
@@ -13,7 +14,7 @@ public final class RowKey {
     RowKey(List<String> columns, List<BoundValue> values) {
         this.columns = List.copyOf(columns);
         this.values = List.copyOf(values);
-        this.comparable = values.stream().map(BoundValue::identity).collect(java.util.stream.Collectors.toList());
+        this.comparable = values.stream().map(BoundValue::identity).collect(Collectors.toList());
     }
 
     public List<String> columns() {

@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.ArrayList;
+import java.util.Optional;
 
 /**
  * The target table as the target service made it. The sink checks it once at start: it must exist and carry every
@@ -50,12 +52,12 @@ public final class TargetTable {
             throw new ConnectException("Target table " + table + " has no primary key; the sink upserts by it");
         }
         if (fragment != null) {
-            List<String> fragmentProblems = new java.util.ArrayList<>();
+            List<String> fragmentProblems = new ArrayList<>();
             if (description.column(fragment.versionColumn()).isEmpty()) {
                 fragmentProblems.add("no version column '" + fragment.versionColumn() + "'");
             }
             for (String column : fragment.columns()) {
-                java.util.Optional<ColumnDescription> found = description.column(column);
+                Optional<ColumnDescription> found = description.column(column);
                 if (found.isEmpty()) {
                     fragmentProblems.add("no column '" + column + "'");
                 } else if (!found.get().canBeOmitted()) {
@@ -102,7 +104,7 @@ public final class TargetTable {
         return description.table();
     }
 
-    public java.util.Optional<ColumnDescription> column(String name) {
+    public Optional<ColumnDescription> column(String name) {
         return description.column(name);
     }
 

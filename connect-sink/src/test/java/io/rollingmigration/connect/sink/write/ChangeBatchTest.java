@@ -8,6 +8,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.stream.Collectors;
 
 class ChangeBatchTest {
 
@@ -29,7 +30,7 @@ class ChangeBatchTest {
         assertEquals(4, batch.received());
         assertEquals(2, batch.changes().size());
         assertEquals(List.of(40L, 5L), batch.changes().stream().map(TargetChange::version).collect(
-                java.util.stream.Collectors.toList()));
+                Collectors.toList()));
         assertTrue(batch.deletes().isEmpty());
     }
 

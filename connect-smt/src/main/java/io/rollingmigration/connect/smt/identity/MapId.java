@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 
 /**
  * Maps a legacy identifier to its target identifier and writes it into a field: deterministically (UUIDv5 of the
@@ -234,8 +235,8 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
     }
 
     /** Hits and misses of the lookup cache (empty statistics in uuid5 mode). */
-    public com.github.benmanes.caffeine.cache.stats.CacheStats cacheStats() {
-        return lookup == null ? com.github.benmanes.caffeine.cache.stats.CacheStats.empty() : lookup.stats();
+    public CacheStats cacheStats() {
+        return lookup == null ? CacheStats.empty() : lookup.stats();
     }
 
 

@@ -2,6 +2,7 @@ package io.rollingmigration.connect.smt.lineage;
 
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.Header;
+import java.util.Objects;
 
 /**
  * One lineage header: a name, a string or int64 value and its schema in one small object. The transforms stamp nine
@@ -58,13 +59,13 @@ final class LineageHeader implements Header {
             return false;
         }
         Header other = (Header) o;
-        return key.equals(other.key()) && java.util.Objects.equals(schema, other.schema())
-                && java.util.Objects.equals(value, other.value());
+        return key.equals(other.key()) && Objects.equals(schema, other.schema())
+                && Objects.equals(value, other.value());
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(key, schema, value);
+        return Objects.hash(key, schema, value);
     }
 
     @Override

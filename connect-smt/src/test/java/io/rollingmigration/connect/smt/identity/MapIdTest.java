@@ -21,6 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.rollingmigration.connect.common.spec.SpecCompiler;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 
 class MapIdTest {
 
@@ -58,7 +61,7 @@ class MapIdTest {
     void anExistingNameBasedIdSchemeIsReproducedExactlyAsASpecKeyMakesIt() {
         String spec = "name: s\nversion: 1\nsource: t\naggregates:\n  a:\n    key: {field: party_id, uuid5: "
                 + "{namespace: url, name: \"'customer:' + string(after.id)\"}}\n    fields:\n      name: name\n";
-        String specId = io.rollingmigration.connect.common.spec.SpecCompiler.compile(spec, "a")
+        String specId = SpecCompiler.compile(spec, "a")
                 .targetId(Map.of("id", 42L, "name", "n42"));
 
         SourceRecord mapped = transform(Map.of("uuid.namespace", "url",
@@ -91,8 +94,8 @@ class MapIdTest {
                 "lookup.connection.url", postgres.jdbcUrl(PostgresFixture.TARGET),
                 "lookup.connection.user", postgres.user()));
         MapId<SourceRecord> transform = transform(lookup);
-        org.apache.kafka.common.metrics.Metrics registry = new org.apache.kafka.common.metrics.Metrics();
-        transform.withPluginMetrics(new org.apache.kafka.common.metrics.internals.PluginMetricsImpl(registry,
+        Metrics registry = new Metrics();
+        transform.withPluginMetrics(new PluginMetricsImpl(registry,
                 Map.of()));
 
         assertEquals("P-00042", ((Struct) transform.apply(row(42)).value()).getString("party_id"));

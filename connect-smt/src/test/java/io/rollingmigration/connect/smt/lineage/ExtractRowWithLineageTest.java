@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.common.config.ConfigException;
 
 class ExtractRowWithLineageTest {
 
@@ -171,7 +172,7 @@ class ExtractRowWithLineageTest {
 
     @Test
     void invalidOptionIsRejectedAtConfigureTime() {
-        assertThrows(org.apache.kafka.common.config.ConfigException.class,
+        assertThrows(ConfigException.class,
                 () -> transform(Map.of("source.tombstones", "sometimes")));
     }
 

@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Date;
 
 class TranslateAggregateTest {
 
@@ -93,7 +94,7 @@ class TranslateAggregateTest {
         assertEquals("Ada Lovelace", party.getString("display_name"));
         assertEquals("ACTIVE", party.getString("status"));
         assertEquals("ada@example.com", party.getString("email"));
-        assertEquals(1_764_000_000_123L, ((java.util.Date) party.get("updated_at")).getTime());
+        assertEquals(1_764_000_000_123L, ((Date) party.get("updated_at")).getTime());
         assertEquals("crm-customer@1", out.headers().lastWithName(Field.RULE.header()).value());
         assertEquals(900L, out.headers().lastWithName(Field.SOURCE_POSITION.header()).value());
         assertEquals("{\"id\":42}", out.headers().lastWithName(Field.SOURCE_KEY.header()).value());
