@@ -7,8 +7,7 @@ import java.lang.management.MemoryType;
 /** The high-water mark of the heap over a stretch of a benchmark, summed over the heap's pools. */
 public final class HeapPeak {
 
-    private HeapPeak() {
-    }
+    private HeapPeak() {}
 
     /** Starts a new stretch; the peak is the sum of each pool's own peak, so it may overstate a little. */
     public static void reset() {

@@ -1,5 +1,7 @@
 package io.rollingmigration.packaging;
 
+import io.rollingmigration.testsupport.ConnectClusterFixture;
+import io.rollingmigration.testsupport.SkeletonPipeline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,21 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import io.rollingmigration.testsupport.ConnectClusterFixture;
-import io.rollingmigration.testsupport.SkeletonPipeline;
-import java.util.function.UnaryOperator;
 
 /** The component archives the build produced, and a way to install them as an operator would: unzip them. */
 final class ComponentArchives {
 
     static final List<String> COMPONENTS = List.of("connect-smt", "connect-sink", "connect-reconcile-source");
 
-    private ComponentArchives() {
-    }
+    private ComponentArchives() {}
 
     static Path componentsDir() {
         return Paths.get(required("migration.components.dir"));
@@ -60,19 +59,17 @@ final class ComponentArchives {
     }
 
     /** The same cluster, adjusted first (more workers, worker settings). */
-    static ConnectClusterFixture startCluster(Path work,
-            UnaryOperator<ConnectClusterFixture.Builder> adjust)
+    static ConnectClusterFixture startCluster(Path work, UnaryOperator<ConnectClusterFixture.Builder> adjust)
             throws IOException {
         Path pluginPath = installInto(Files.createDirectories(work.resolve("plugins")));
         return adjust.apply(SkeletonPipeline.withSecretsProvider(
-                        ConnectClusterFixture.builder()
-                                .pluginPath(pluginPath)
-                                .pluginPath(peerPluginsDir())))
+                        ConnectClusterFixture.builder().pluginPath(pluginPath).pluginPath(peerPluginsDir())))
                 .start();
     }
 
     static void unzip(Path archive, Path destination) {
-        try (InputStream in = Files.newInputStream(archive); ZipInputStream zip = new ZipInputStream(in)) {
+        try (InputStream in = Files.newInputStream(archive);
+                ZipInputStream zip = new ZipInputStream(in)) {
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
                 Path target = destination.resolve(entry.getName()).normalize();

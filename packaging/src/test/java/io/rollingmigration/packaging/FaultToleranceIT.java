@@ -1,28 +1,20 @@
 package io.rollingmigration.packaging;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollingmigration.connect.common.normalize.ValueNormalizer;
 import io.rollingmigration.connect.common.spec.AggregateTranslator;
 import io.rollingmigration.connect.common.spec.SpecCompiler;
-import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConfigExample;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.PostgresFixture;
+import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.TopicOffsets;
 import io.rollingmigration.testsupport.TopicReader.TopicRecord;
-import org.apache.kafka.connect.data.Field;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.util.clusters.WorkerHandle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +27,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,14 +37,18 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Date;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.util.clusters.WorkerHandle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults a migration must survive without losing or doubling anything, on a three-worker cluster running the
@@ -82,7 +81,9 @@ class FaultToleranceIT {
     static void startEverything() throws Exception {
         legacy = PostgresFixture.shared();
         legacy.createDatabase(LEGACY_DB);
-        legacy.execute(LEGACY_DB, "DROP TABLE IF EXISTS public.policy",
+        legacy.execute(
+                LEGACY_DB,
+                "DROP TABLE IF EXISTS public.policy",
                 "CREATE TABLE public.policy (policy_no text PRIMARY KEY, customer_id bigint NOT NULL, "
                         + "product_code text NOT NULL, status_code char(1) NOT NULL, effective_date date NOT NULL, "
                         + "expiry_date date, region text NOT NULL, vehicle_vin text, updated_at timestamp(6) NOT NULL, "
@@ -101,34 +102,70 @@ class FaultToleranceIT {
         }
         policy = SpecCompiler.compile(Files.readString(INSURER.resolve("specs").resolve("policy.yaml")), "policy");
 
-        connect = ComponentArchives.startCluster(work, builder -> builder.workers(3)
-                .workerProperty("scheduled.rebalance.max.delay.ms", "0"));
+        connect = ComponentArchives.startCluster(
+                work, builder -> builder.workers(3).workerProperty("scheduled.rebalance.max.delay.ms", "0"));
         connect.createTopic(TOPIC, 6, Map.of());
         connect.createTopic(DLQ, 1, Map.of());
         connect.createTopic("faults.drift", 1, Map.of("cleanup.policy", "compact"));
         SkeletonPipeline pipeline = SkeletonPipeline.pointedAt(legacy, work.resolve("secrets"));
-        Files.writeString(work.resolve("secrets").resolve("policy-service.properties"),
-                "password=" + target.password() + "\n");
+        Files.writeString(
+                work.resolve("secrets").resolve("policy-service.properties"), "password=" + target.password() + "\n");
         Map<String, String> addresses = new LinkedHashMap<>();
-        addresses.put("policy-db:5432/policy_service", target.host() + ":" + target.port() + "/"
-                + PostgresFixture.TARGET);
+        addresses.put(
+                "policy-db:5432/policy_service", target.host() + ":" + target.port() + "/" + PostgresFixture.TARGET);
         addresses.put("legacy-db:5432/insurer", legacy.host() + ":" + legacy.port() + "/" + LEGACY_DB);
-        addresses.put("/etc/migration/specs", INSURER.resolve("specs").toAbsolutePath().toString());
+        addresses.put(
+                "/etc/migration/specs",
+                INSURER.resolve("specs").toAbsolutePath().toString());
         addresses.put(SkeletonPipeline.EXAMPLE_KAFKA, connect.bootstrapServers());
 
-        Map<String, String> source = new HashMap<>(pipeline.debeziumSource(legacy.port()).config());
-        source.putAll(Map.of("database.dbname", LEGACY_DB, "topic.prefix", LEGACY_DB, "slot.name", LEGACY_DB,
-                "publication.name", LEGACY_DB, "table.include.list", "public.policy",
-                "time.precision.mode", "adaptive"));
+        Map<String, String> source =
+                new HashMap<>(pipeline.debeziumSource(legacy.port()).config());
+        source.putAll(Map.of(
+                "database.dbname",
+                LEGACY_DB,
+                "topic.prefix",
+                LEGACY_DB,
+                "slot.name",
+                LEGACY_DB,
+                "publication.name",
+                LEGACY_DB,
+                "table.include.list",
+                "public.policy",
+                "time.precision.mode",
+                "adaptive"));
         // Addresses of the example's own hosts first; then the generic ones (legacy-db, secrets) the pipeline knows.
         ConfigExample sink = pipeline.relocate(ConfigExample.load("insurer/connectors/policy-sink.json")
-                .relocated(addresses)).with(Map.of("topics", TOPIC, "errors.deadletterqueue.topic.name", DLQ,
+                        .relocated(addresses))
+                .with(Map.of(
+                        "topics",
+                        TOPIC,
+                        "errors.deadletterqueue.topic.name",
+                        DLQ,
                         // Ride out a 30 s outage of the target database: retry for up to a minute.
-                        "max.retries", "30", "retry.backoff.ms", "2000"));
+                        "max.retries",
+                        "30",
+                        "retry.backoff.ms",
+                        "2000"));
         ConfigExample reconcile = pipeline.relocate(ConfigExample.load("insurer/connectors/policy-reconcile.json")
-                .relocated(addresses)).with(Map.of("drift.topic", "faults.drift", "summary.topic", SUMMARIES,
-                        "mode", "full", "interval.ms", "2000", "recheck.delay.ms", "1000", "rows.per.second", "0",
-                        "max.retries", "60", "retry.backoff.ms", "1000"));
+                        .relocated(addresses))
+                .with(Map.of(
+                        "drift.topic",
+                        "faults.drift",
+                        "summary.topic",
+                        SUMMARIES,
+                        "mode",
+                        "full",
+                        "interval.ms",
+                        "2000",
+                        "recheck.delay.ms",
+                        "1000",
+                        "rows.per.second",
+                        "0",
+                        "max.retries",
+                        "60",
+                        "retry.backoff.ms",
+                        "1000"));
         connect.rest().putConnector(SINK, sink.config());
         connect.rest().putConnector("faults-cdc", source);
         connect.rest().putConnector(RECONCILE, reconcile.config());
@@ -161,13 +198,18 @@ class FaultToleranceIT {
         traffic = Traffic.start();
         traffic.await(200);
         // A worker running sink tasks, other than the one this test talks REST to.
-        String rest = connect.rest().base().getHost() + ":" + connect.rest().base().getPort();
+        String rest =
+                connect.rest().base().getHost() + ":" + connect.rest().base().getPort();
         List<String> running = new ArrayList<>();
-        connect.rest().status(SINK).path("tasks").forEach(t -> running.add(t.path("worker_id").asText()));
+        connect.rest()
+                .status(SINK)
+                .path("tasks")
+                .forEach(t -> running.add(t.path("worker_id").asText()));
         WorkerHandle victim = connect.cluster().workers().stream()
                 .filter(w -> !rest.equals(address(w)))
                 .sorted(Comparator.comparing(w -> running.contains(address(w)) ? 0 : 1))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         connect.cluster().removeWorker(victim);
         traffic.await(traffic.changes() + 300);
         connect.cluster().addWorker();
@@ -197,15 +239,24 @@ class FaultToleranceIT {
         awaitConverged("before the replay");
         List<List<Object>> before = target.query(PostgresFixture.TARGET, "SELECT * FROM policy ORDER BY policy_id");
         connect.rest().stopConnector(SINK);
-        Await.until(PATIENCE, "the sink to stop", () -> "STOPPED".equals(connect.rest().status(SINK)
-                .path("connector").path("state").asText()));
+        Await.until(
+                PATIENCE,
+                "the sink to stop",
+                () -> "STOPPED"
+                        .equals(connect.rest()
+                                .status(SINK)
+                                .path("connector")
+                                .path("state")
+                                .asText()));
         connect.rest().resetOffsets(SINK);
         connect.rest().resumeConnector(SINK);
         connect.rest().awaitRunning(SINK, 3, PATIENCE);
         long total = connect.topics().readAll(TOPIC).size();
         Await.until(PATIENCE, "the sink to replay all " + total + " changes", () -> consumedBySink() >= total);
 
-        assertEquals(before, target.query(PostgresFixture.TARGET, "SELECT * FROM policy ORDER BY policy_id"),
+        assertEquals(
+                before,
+                target.query(PostgresFixture.TARGET, "SELECT * FROM policy ORDER BY policy_id"),
                 "a full replay leaves every row, lineage included, as it was");
         awaitConverged("a full replay");
     }
@@ -216,7 +267,8 @@ class FaultToleranceIT {
         int before = connect.topics().readAll(DLQ).size();
         traffic = Traffic.start();
         traffic.await(traffic.changes() + 50);
-        String schema = connect.topics().readAll(TOPIC).get(0).raw().value() == null ? null
+        String schema = connect.topics().readAll(TOPIC).get(0).raw().value() == null
+                ? null
                 : new String(connect.topics().readAll(TOPIC).get(0).raw().value());
         JsonNode envelope = new ObjectMapper().readTree(schema);
         String key = "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":\"string\",\"optional\":false,"
@@ -227,15 +279,21 @@ class FaultToleranceIT {
         connect.cluster().kafka().produce(TOPIC, key, "{this is not json");
         connect.cluster().kafka().produce(TOPIC, null, envelope.toString());
         // Untranslatable values written by the legacy application: status codes the spec does not know.
-        legacy.execute(LEGACY_DB, "INSERT INTO public.policy VALUES ('PA-Z1', 1, 'PAUTO', 'Z', '2026-01-01', NULL, "
+        legacy.execute(
+                LEGACY_DB,
+                "INSERT INTO public.policy VALUES ('PA-Z1', 1, 'PAUTO', 'Z', '2026-01-01', NULL, "
                         + "'NORTH', NULL, now() AT TIME ZONE 'UTC')",
                 "INSERT INTO public.policy VALUES ('PA-Z2', 2, 'XAUTO', 'A', '2026-01-01', NULL, 'SOUTH', NULL, "
                         + "now() AT TIME ZONE 'UTC')");
         traffic.await(traffic.changes() + 50);
         traffic.stop();
 
-        List<TopicRecord> dead = connect.topics().await(DLQ, PATIENCE, "five bad records in the dead letter queue",
-                records -> records.size() >= before + 5);
+        List<TopicRecord> dead = connect.topics()
+                .await(
+                        DLQ,
+                        PATIENCE,
+                        "five bad records in the dead letter queue",
+                        records -> records.size() >= before + 5);
         assertEquals(before + 5, dead.size(), "exactly the bad records");
         for (TopicRecord record : dead.subList(before, dead.size())) {
             // Values stay unread: some of them are not JSON at all.
@@ -252,14 +310,19 @@ class FaultToleranceIT {
     void aColumnAddedToTheLegacyTableWhileStreamingChangesNothingDownstream() throws Exception {
         traffic = Traffic.start();
         traffic.await(traffic.changes() + 50);
-        legacy.execute(LEGACY_DB, "ALTER TABLE public.policy ADD COLUMN agent_code text",
+        legacy.execute(
+                LEGACY_DB,
+                "ALTER TABLE public.policy ADD COLUMN agent_code text",
                 "UPDATE public.policy SET agent_code = 'AG7', updated_at = now() AT TIME ZONE 'UTC' "
                         + "WHERE policy_no IN ('PA-00001', 'PA-00002')");
         traffic.await(traffic.changes() + 100);
         traffic.stop();
         awaitConverged("a column added while streaming");
-        assertEquals(0, connect.topics().readAll(DLQ).stream()
-                .filter(r -> String.valueOf(r.headers()).contains("agent_code")).count());
+        assertEquals(
+                0,
+                connect.topics().readAll(DLQ).stream()
+                        .filter(r -> String.valueOf(r.headers()).contains("agent_code"))
+                        .count());
     }
 
     private static String address(WorkerHandle worker) {
@@ -271,38 +334,52 @@ class FaultToleranceIT {
      * started after that reports no drift in either range, with no drift open.
      */
     private static void awaitConverged(String after) {
-        Await.until(PATIENCE, "the target to equal the translated legacy state after " + after,
+        Await.until(
+                PATIENCE,
+                "the target to equal the translated legacy state after " + after,
                 () -> translatedLegacy().equals(targetState()));
         long since = System.currentTimeMillis();
         // The runs seen last, and the reconciler's status, are what a timeout reports.
-        Await.value(PATIENCE, "clean reconciler runs after " + after, () -> {
-            Map<String, JsonNode> latest = new TreeMap<>();
-            for (TopicRecord record : connect.topics().readAll(SUMMARIES)) {
-                JsonNode run = record.value();
-                if ("COMPLETED".equals(run.path("status").asText()) && run.path("started_at").asLong() > since) {
-                    latest.put(run.path("range").asText(), run);
-                }
-            }
-            return new ReconcilerRuns(latest, connect.rest().status(RECONCILE).toString());
-        }, ReconcilerRuns::clean);
+        Await.value(
+                PATIENCE,
+                "clean reconciler runs after " + after,
+                () -> {
+                    Map<String, JsonNode> latest = new TreeMap<>();
+                    for (TopicRecord record : connect.topics().readAll(SUMMARIES)) {
+                        JsonNode run = record.value();
+                        if ("COMPLETED".equals(run.path("status").asText())
+                                && run.path("started_at").asLong() > since) {
+                            latest.put(run.path("range").asText(), run);
+                        }
+                    }
+                    return new ReconcilerRuns(
+                            latest, connect.rest().status(RECONCILE).toString());
+                },
+                ReconcilerRuns::clean);
     }
 
     /** The latest completed run per key range since a fault, and the reconciler connector's status. */
     private record ReconcilerRuns(Map<String, JsonNode> latestByRange, String status) {
 
         boolean clean() {
-            return latestByRange.size() == 2 && latestByRange.values().stream().allMatch(run ->
-                    run.path("open_drift").asLong() == 0 && run.path("missing_in_target").asLong()
-                            + run.path("unexpected_in_target").asLong() + run.path("field_mismatch").asLong()
-                            + run.path("rule_violation").asLong() == 0);
+            return latestByRange.size() == 2
+                    && latestByRange.values().stream()
+                            .allMatch(run -> run.path("open_drift").asLong() == 0
+                                    && run.path("missing_in_target").asLong()
+                                                    + run.path("unexpected_in_target")
+                                                            .asLong()
+                                                    + run.path("field_mismatch").asLong()
+                                                    + run.path("rule_violation").asLong()
+                                            == 0);
         }
     }
 
     /** The legacy policies, translated with the spec, by target id: field name to value as text. */
     private static Map<String, Map<String, String>> translatedLegacy() {
         Map<String, Map<String, String>> rows = new TreeMap<>();
-        try (Connection connection = legacy.connect(LEGACY_DB); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT * FROM public.policy")) {
+        try (Connection connection = legacy.connect(LEGACY_DB);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT * FROM public.policy")) {
             while (rs.next()) {
                 Map<String, Object> row = ValueNormalizer.row(rs);
                 String id = policy.targetId(row);
@@ -323,8 +400,8 @@ class FaultToleranceIT {
     private static Map<String, Map<String, String>> targetState() {
         Map<String, Map<String, String>> rows = new TreeMap<>();
         try (Connection connection = target.connect(PostgresFixture.TARGET);
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT * FROM policy WHERE lineage_deleted_at IS NULL")) {
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT * FROM policy WHERE lineage_deleted_at IS NULL")) {
             while (rs.next()) {
                 Map<String, Object> row = ValueNormalizer.row(rs);
                 Map<String, String> fields = new TreeMap<>();
@@ -363,8 +440,7 @@ class FaultToleranceIT {
 
     /** Records the sink's consumer group has committed, over all partitions of the topic. */
     private static long consumedBySink() {
-        try (Admin admin = Admin.create(
-                Map.of("bootstrap.servers", connect.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", connect.bootstrapServers()))) {
             return TopicOffsets.committedBySink(admin, SINK);
         } catch (Exception e) {
             return 0;
@@ -403,15 +479,15 @@ class FaultToleranceIT {
         public void run() {
             while (running) {
                 try (Connection connection = legacy.connect(LEGACY_DB);
-                     PreparedStatement update = connection.prepareStatement("UPDATE public.policy SET "
-                             + "status_code = (ARRAY['Q','A','L','C'])[1 + floor(random() * 4)::int], "
-                             + "vehicle_vin = md5(random()::text), updated_at = now() AT TIME ZONE 'UTC' "
-                             + "WHERE policy_no = ?");
-                     PreparedStatement insert = connection.prepareStatement("INSERT INTO public.policy (policy_no, "
-                             + "customer_id, product_code, status_code, effective_date, region, updated_at) VALUES "
-                             + "(?, 7, 'PAUTO', 'Q', date '2026-06-01', 'NORTH', now() AT TIME ZONE 'UTC')");
-                     PreparedStatement delete = connection.prepareStatement("DELETE FROM public.policy WHERE "
-                             + "policy_no = ?")) {
+                        PreparedStatement update = connection.prepareStatement("UPDATE public.policy SET "
+                                + "status_code = (ARRAY['Q','A','L','C'])[1 + floor(random() * 4)::int], "
+                                + "vehicle_vin = md5(random()::text), updated_at = now() AT TIME ZONE 'UTC' "
+                                + "WHERE policy_no = ?");
+                        PreparedStatement insert = connection.prepareStatement("INSERT INTO public.policy (policy_no, "
+                                + "customer_id, product_code, status_code, effective_date, region, updated_at) VALUES "
+                                + "(?, 7, 'PAUTO', 'Q', date '2026-06-01', 'NORTH', now() AT TIME ZONE 'UTC')");
+                        PreparedStatement delete =
+                                connection.prepareStatement("DELETE FROM public.policy WHERE " + "policy_no = ?")) {
                     while (running) {
                         int dice = random.nextInt(10);
                         if (dice < 6) {

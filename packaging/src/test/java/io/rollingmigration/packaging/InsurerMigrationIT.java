@@ -1,37 +1,36 @@
 package io.rollingmigration.packaging;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConfigExample;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.ConnectRest;
 import io.rollingmigration.testsupport.PostgresFixture;
+import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.TopicReader.TopicRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.sql.Date;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.sql.Date;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The insurer's migration as an operator runs it from {@code config-examples/insurer}: legacy policy, premium and
@@ -45,8 +44,8 @@ class InsurerMigrationIT {
     private static final Duration PATIENCE = Duration.ofSeconds(150);
     private static final Path INSURER = Paths.get(System.getProperty(ConfigExample.DIRECTORY_PROPERTY), "insurer");
     private static final List<String> SINKS = List.of("party-sink", "policy-sink", "premium-sink", "billing-sink");
-    private static final List<String> RECONCILERS = List.of("party-reconcile", "policy-reconcile",
-            "premium-reconcile", "billing-reconcile");
+    private static final List<String> RECONCILERS =
+            List.of("party-reconcile", "policy-reconcile", "premium-reconcile", "billing-reconcile");
 
     @TempDir
     static Path work;
@@ -58,8 +57,9 @@ class InsurerMigrationIT {
     @BeforeAll
     static void startEverything() throws Exception {
         postgres = PostgresFixture.shared();
-        for (String[] database : new String[][] {{"insurer", "legacy.sql"}, {"policy_service", "policy-service.sql"},
-            {"party_service", "party-service.sql"}}) {
+        for (String[] database : new String[][] {
+            {"insurer", "legacy.sql"}, {"policy_service", "policy-service.sql"}, {"party_service", "party-service.sql"}
+        }) {
             postgres.createDatabase(database[0]);
             postgres.execute(database[0], "DROP SCHEMA public CASCADE", "CREATE SCHEMA public");
             postgres.execute(database[0], statements(INSURER.resolve("sql").resolve(database[1])));
@@ -69,9 +69,16 @@ class InsurerMigrationIT {
         connect = ComponentArchives.startCluster(work, builder -> {
             builder.workers(3);
             // The example's worker settings; addresses, listeners and replication factors belong to the machine.
-            for (String key : List.of("key.converter", "value.converter", "key.converter.schemas.enable",
-                    "value.converter.schemas.enable", "plugin.discovery", "config.providers",
-                    "config.providers.file.class", "config.providers.dir.class", "scheduled.rebalance.max.delay.ms")) {
+            for (String key : List.of(
+                    "key.converter",
+                    "value.converter",
+                    "key.converter.schemas.enable",
+                    "value.converter.schemas.enable",
+                    "plugin.discovery",
+                    "config.providers",
+                    "config.providers.file.class",
+                    "config.providers.dir.class",
+                    "scheduled.rebalance.max.delay.ms")) {
                 builder.workerProperty(key, worker.getProperty(key));
             }
             return builder;
@@ -87,7 +94,9 @@ class InsurerMigrationIT {
             addresses.put(host, postgres.host());
         }
         addresses.put("/etc/kafka-connect/secrets", secrets.toString());
-        addresses.put("/etc/migration/specs", INSURER.resolve("specs").toAbsolutePath().toString());
+        addresses.put(
+                "/etc/migration/specs",
+                INSURER.resolve("specs").toAbsolutePath().toString());
         addresses.put(SkeletonPipeline.EXAMPLE_KAFKA, connect.bootstrapServers());
         // Topics as an operator creates them: six partitions for the change streams, a compacted drift topic.
         for (String table : List.of("customer", "policy", "policy_premium", "policy_billing")) {
@@ -110,9 +119,10 @@ class InsurerMigrationIT {
     @Test
     void theExamplesMigrateTheBookAndTheReconcilersFindTheServicesAligned() throws Exception {
         ConfigExample cdc = example("legacy-cdc").with(Map.of("database.port", Integer.toString(postgres.port())));
-        List<ConfigExample> sinks = SINKS.stream().map(InsurerMigrationIT::example).collect(Collectors.toList());
-        List<ConfigExample> reconcilers = RECONCILERS.stream().map(InsurerMigrationIT::example)
-                .collect(Collectors.toList());
+        List<ConfigExample> sinks =
+                SINKS.stream().map(InsurerMigrationIT::example).collect(Collectors.toList());
+        List<ConfigExample> reconcilers =
+                RECONCILERS.stream().map(InsurerMigrationIT::example).collect(Collectors.toList());
         List<ConfigExample> all = new ArrayList<>(sinks);
         all.add(cdc);
         all.addAll(reconcilers);
@@ -132,7 +142,8 @@ class InsurerMigrationIT {
         connect.rest().awaitRunning(cdc.name(), 1, PATIENCE);
         awaitServicesHold(40, 60, 90, "the backfill");
 
-        postgres.execute("insurer",
+        postgres.execute(
+                "insurer",
                 "UPDATE policy SET status_code = 'L', updated_at = now() AT TIME ZONE 'UTC' WHERE policy_no = 'PA-0007'",
                 "UPDATE policy_premium SET premium_cents = premium_cents + 1250, updated_at = now() AT TIME ZONE 'UTC' "
                         + "WHERE policy_no = 'PA-0007'",
@@ -146,21 +157,35 @@ class InsurerMigrationIT {
                 "INSERT INTO policy_billing (policy_no, annual_premium, currency) VALUES ('PA-0061', 99.9949, 'gbp')");
         awaitServicesHold(41, 61, 89, "live changes");
         // Both fragments of PA-0061 and the new premium of PA-0007, each through its own sink.
-        Await.until(PATIENCE, "the live billing changes", () -> "99.99|QUOTED|1234.57".equals(
-                query("policy_service", "SELECT (SELECT annual_premium || '|' || coalesce(status, '') FROM policy "
-                        + "WHERE policy_id = (SELECT policy_id FROM policy WHERE billing_currency = 'GBP')) || '|' "
-                        + "|| (SELECT annual_premium FROM policy WHERE policy_number = 'PA-0007')")));
+        Await.until(
+                PATIENCE,
+                "the live billing changes",
+                () -> "99.99|QUOTED|1234.57"
+                        .equals(query(
+                                "policy_service",
+                                "SELECT (SELECT annual_premium || '|' || coalesce(status, '') FROM policy "
+                                        + "WHERE policy_id = (SELECT policy_id FROM policy WHERE billing_currency = 'GBP')) || '|' "
+                                        + "|| (SELECT annual_premium FROM policy WHERE policy_number = 'PA-0007')")));
         assertEquals("LAPSED", query("policy_service", "SELECT status FROM policy WHERE policy_number = 'PA-0007'"));
-        assertEquals("GBP", query("policy_service", "SELECT billing_currency FROM policy WHERE policy_number = 'PA-0061'"),
+        assertEquals(
+                "GBP",
+                query("policy_service", "SELECT billing_currency FROM policy WHERE policy_number = 'PA-0061'"),
                 "the billing fragment of a policy, its currency trimmed");
-        assertEquals("QUOTED", query("policy_service", "SELECT status FROM policy WHERE policy_number = 'PA-0061'"),
+        assertEquals(
+                "QUOTED",
+                query("policy_service", "SELECT status FROM policy WHERE policy_number = 'PA-0061'"),
                 "the policy fragment of the same row");
-        assertEquals(Date.valueOf("2025-04-11"), query("policy_service",
-                "SELECT ends_on FROM policy WHERE policy_number = 'PA-0010'"), "a cancelled policy ends when cancelled");
-        assertEquals(Date.valueOf("2026-01-12"), query("policy_service",
-                "SELECT ends_on FROM policy WHERE policy_number = 'PA-0011'"), "another when it expires");
+        assertEquals(
+                Date.valueOf("2025-04-11"),
+                query("policy_service", "SELECT ends_on FROM policy WHERE policy_number = 'PA-0010'"),
+                "a cancelled policy ends when cancelled");
+        assertEquals(
+                Date.valueOf("2026-01-12"),
+                query("policy_service", "SELECT ends_on FROM policy WHERE policy_number = 'PA-0011'"),
+                "another when it expires");
         assertEquals("VIN11", query("policy_service", "SELECT vin FROM policy WHERE policy_number = 'PA-0011'"));
-        assertEquals(query("party_service", "SELECT party_id FROM party WHERE lineage_source_key = '{\"id\":8}'"),
+        assertEquals(
+                query("party_service", "SELECT party_id FROM party WHERE lineage_source_key = '{\"id\":8}'"),
                 query("policy_service", "SELECT holder_party_id FROM policy WHERE policy_number = 'PA-0007'"),
                 "a policy references its holder by the party service's id");
 
@@ -170,32 +195,44 @@ class InsurerMigrationIT {
         for (ConfigExample reconciler : reconcilers) {
             connect.rest().awaitRunning(reconciler.name(), 2, PATIENCE);
         }
-        Map<String, Long> compared = Await.value(PATIENCE, "a completed run of every range of every aggregate",
-                InsurerMigrationIT::comparedPerAggregate, c -> c.size() == 4);
-        assertEquals(Map.of("party", 41L, "policy.policy", 61L, "premium", 89L, "policy.policy_billing", 56L),
-                compared);
+        Map<String, Long> compared = Await.value(
+                PATIENCE,
+                "a completed run of every range of every aggregate",
+                InsurerMigrationIT::comparedPerAggregate,
+                c -> c.size() == 4);
+        assertEquals(
+                Map.of("party", 41L, "policy.policy", 61L, "premium", 89L, "policy.policy_billing", 56L), compared);
         for (JsonNode run : completedRuns()) {
-            assertEquals(0, run.path("missing_in_target").asLong() + run.path("unexpected_in_target").asLong()
-                    + run.path("field_mismatch").asLong() + run.path("rule_violation").asLong()
-                    + run.path("missing_fragment").asLong() + run.path("unexpected_fragment").asLong(),
+            assertEquals(
+                    0,
+                    run.path("missing_in_target").asLong()
+                            + run.path("unexpected_in_target").asLong()
+                            + run.path("field_mismatch").asLong()
+                            + run.path("rule_violation").asLong()
+                            + run.path("missing_fragment").asLong()
+                            + run.path("unexpected_fragment").asLong(),
                     run.toString());
         }
         assertTrue(connect.topics().readAll("insurer.drift").isEmpty(), "no drift");
 
         // Shift writes of the NORTH region to the policy service: legacy writes there are no longer applied.
-        postgres.execute("policy_service", "INSERT INTO migration_ownership VALUES ('policy', 'NORTH', 'TARGET', "
-                + "now())");
+        postgres.execute(
+                "policy_service", "INSERT INTO migration_ownership VALUES ('policy', 'NORTH', 'TARGET', " + "now())");
         // The legacy application keeps writing a NORTH policy; once the sink's cached ownership answer expires
         // (ownership.refresh.ms), its writes are blocked and reported.
         AtomicInteger writes = new AtomicInteger();
         Await.until(PATIENCE, "a legacy write after cutover in the dead letter queue", () -> {
-            postgres.execute("insurer", "UPDATE policy SET vehicle_vin = 'LATE-WRITE-" + writes.incrementAndGet()
-                    + "', updated_at = now() AT TIME ZONE 'UTC' WHERE policy_no = 'PA-0002'");
+            postgres.execute(
+                    "insurer",
+                    "UPDATE policy SET vehicle_vin = 'LATE-WRITE-" + writes.incrementAndGet()
+                            + "', updated_at = now() AT TIME ZONE 'UTC' WHERE policy_no = 'PA-0002'");
             return !connect.topics().readAll("insurer.dlq.policy").isEmpty();
         });
         List<TopicRecord> blocked = connect.topics().readAll("insurer.dlq.policy");
-        assertTrue(blocked.get(0).headers().values().stream().anyMatch(v -> v != null
-                && v.contains("LEGACY_WRITE_AFTER_CUTOVER")), blocked.get(0).headers().toString());
+        assertTrue(
+                blocked.get(0).headers().values().stream()
+                        .anyMatch(v -> v != null && v.contains("LEGACY_WRITE_AFTER_CUTOVER")),
+                blocked.get(0).headers().toString());
         String vin = (String) query("policy_service", "SELECT vin FROM policy WHERE policy_number = 'PA-0002'");
         assertTrue(!("LATE-WRITE-" + writes.get()).equals(vin), "the policy service owns NORTH policies now: " + vin);
         for (ConfigExample example : all) {
@@ -222,10 +259,11 @@ class InsurerMigrationIT {
     /** Customers, policies (two premium terms for some), spread over the NORTH and SOUTH regions. */
     private static void legacyBook() {
         List<String> sql = new ArrayList<>();
-        sql.add("INSERT INTO customer (id, cust_type, first_name, last_name, company_name, status, email, email_opt_in, "
-                + "fax, region) SELECT g, CASE WHEN g % 4 = 0 THEN 'B' ELSE 'P' END, 'First' || g, 'Last' || g, "
-                + "'Company ' || g, (ARRAY['A','S','C'])[1 + g % 3], 'c' || g || '@example.com', g % 2 = 0, NULL, "
-                + "(ARRAY['NORTH','SOUTH'])[1 + g % 2] FROM generate_series(1, 40) g");
+        sql.add(
+                "INSERT INTO customer (id, cust_type, first_name, last_name, company_name, status, email, email_opt_in, "
+                        + "fax, region) SELECT g, CASE WHEN g % 4 = 0 THEN 'B' ELSE 'P' END, 'First' || g, 'Last' || g, "
+                        + "'Company ' || g, (ARRAY['A','S','C'])[1 + g % 3], 'c' || g || '@example.com', g % 2 = 0, NULL, "
+                        + "(ARRAY['NORTH','SOUTH'])[1 + g % 2] FROM generate_series(1, 40) g");
         // Every tenth policy cancelled 90 days in (backdated cancellations among them); VINs as old screens typed
         // them, in lower case with trailing blanks.
         sql.add("INSERT INTO policy (policy_no, customer_id, product_code, status_code, effective_date, expiry_date, "
@@ -246,14 +284,19 @@ class InsurerMigrationIT {
     }
 
     private static void awaitServicesHold(long parties, long policies, long premiums, String what) {
-        Await.until(PATIENCE, "the services to hold " + what, () ->
-                count("party_service", "party") == parties && count("policy_service", "policy") == policies
+        Await.until(
+                PATIENCE,
+                "the services to hold " + what,
+                () -> count("party_service", "party") == parties
+                        && count("policy_service", "policy") == policies
                         && count("policy_service", "policy_premium") == premiums);
     }
 
     private static long count(String database, String table) {
-        return ((Number) postgres.query(database, "SELECT count(*) FROM " + table
-                + " WHERE lineage_deleted_at IS NULL").get(0).get(0)).longValue();
+        return ((Number) postgres.query(database, "SELECT count(*) FROM " + table + " WHERE lineage_deleted_at IS NULL")
+                        .get(0)
+                        .get(0))
+                .longValue();
     }
 
     private static Object query(String database, String sql) {
@@ -261,22 +304,27 @@ class InsurerMigrationIT {
     }
 
     private static List<JsonNode> completedRuns() {
-        return connect.topics().readAll("insurer.drift.summary").stream().map(TopicRecord::value)
-                .filter(s -> "COMPLETED".equals(s.path("status").asText())).collect(Collectors.toList());
+        return connect.topics().readAll("insurer.drift.summary").stream()
+                .map(TopicRecord::value)
+                .filter(s -> "COMPLETED".equals(s.path("status").asText()))
+                .collect(Collectors.toList());
     }
 
     /** Keys compared by the first completed run of each range, summed per aggregate, once every range has one. */
     private static Map<String, Long> comparedPerAggregate() {
         Map<String, JsonNode> firstPerRange = new LinkedHashMap<>();
         for (JsonNode run : completedRuns()) {
-            firstPerRange.putIfAbsent(run.path("aggregate").asText() + "/" + run.path("range").asText(), run);
+            firstPerRange.putIfAbsent(
+                    run.path("aggregate").asText() + "/" + run.path("range").asText(), run);
         }
         if (firstPerRange.size() < 8) {
             return Map.of();
         }
         Map<String, Long> compared = new HashMap<>();
-        firstPerRange.values().forEach(run -> compared.merge(run.path("aggregate").asText(),
-                run.path("compared").asLong(), Long::sum));
+        firstPerRange
+                .values()
+                .forEach(run -> compared.merge(
+                        run.path("aggregate").asText(), run.path("compared").asLong(), Long::sum));
         return compared;
     }
 
@@ -293,9 +341,13 @@ class InsurerMigrationIT {
     }
 
     private static String[] statements(Path sqlFile) throws IOException {
-        String text = Files.readAllLines(sqlFile).stream().filter(line -> !line.trim().startsWith("--"))
-                .map(line -> line.replaceAll("--.*$", "")).collect(Collectors.joining("\n"));
-        return Arrays.stream(text.split(";")).map(String::trim).filter(s -> !s.isEmpty())
+        String text = Files.readAllLines(sqlFile).stream()
+                .filter(line -> !line.trim().startsWith("--"))
+                .map(line -> line.replaceAll("--.*$", ""))
+                .collect(Collectors.joining("\n"));
+        return Arrays.stream(text.split(";"))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
                 .toArray(String[]::new);
     }
 }

@@ -8,6 +8,5 @@ final class LegacyCustomerTable {
             + "balance_cents bigint NOT NULL, fax text, email text, email_opt_in boolean NOT NULL, "
             + "region text NOT NULL, updated_at timestamp(6) NOT NULL)";
 
-    private LegacyCustomerTable() {
-    }
+    private LegacyCustomerTable() {}
 }

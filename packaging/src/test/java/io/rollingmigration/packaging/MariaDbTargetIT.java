@@ -1,25 +1,24 @@
 package io.rollingmigration.packaging;
 
-import io.rollingmigration.testsupport.SkeletonPipeline;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.MariaDbFixture;
 import io.rollingmigration.testsupport.PostgresFixture;
+import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.TopicReader.TopicRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A PostgreSQL legacy database migrating into a MariaDB target through the packaged plugins in a real Connect
@@ -43,13 +42,18 @@ class MariaDbTargetIT {
     static void startEverything() throws Exception {
         mariadb = MariaDbFixture.availableOrSkip();
         postgres = PostgresFixture.shared();
-        postgres.execute(PostgresFixture.LEGACY, "DROP TABLE IF EXISTS public.account",
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "DROP TABLE IF EXISTS public.account",
                 "CREATE TABLE public.account (id bigint PRIMARY KEY, owner text NOT NULL, region text NOT NULL, "
                         + "balance numeric(12,2) NOT NULL, updated_at timestamp(3) NOT NULL DEFAULT now())",
                 "INSERT INTO public.account (id, owner, region, balance) SELECT g, 'Owner ' || g, "
                         + "CASE WHEN g % 2 = 0 THEN 'EU' ELSE 'US' END, g * 1.5 FROM generate_series(1, 20) g");
         mariadb.createDatabase(TARGET_DB);
-        mariadb.execute(TARGET_DB, "DROP TABLE IF EXISTS account", "DROP TABLE IF EXISTS migration_ownership",
+        mariadb.execute(
+                TARGET_DB,
+                "DROP TABLE IF EXISTS account",
+                "DROP TABLE IF EXISTS migration_ownership",
                 "CREATE TABLE account (id BIGINT PRIMARY KEY, owner VARCHAR(200), region VARCHAR(10), "
                         + "balance DECIMAL(12,2), updated_at DATETIME(3), lineage_source_system VARCHAR(100), "
                         + "lineage_source_table VARCHAR(200), lineage_source_key VARCHAR(500), "
@@ -70,16 +74,42 @@ class MariaDbTargetIT {
 
     @Test
     void legacyChangesReachMariaDbAndTheOwnershipGateBlocksOnlyTheCutOverRegion() {
-        Map<String, String> source = new HashMap<>(pipeline.debeziumSource(postgres.port()).config());
-        source.putAll(Map.of("topic.prefix", "bank", "slot.name", "bank_account_cdc",
-                "publication.name", "bank_account_cdc", "table.include.list", "public.account"));
+        Map<String, String> source =
+                new HashMap<>(pipeline.debeziumSource(postgres.port()).config());
+        source.putAll(Map.of(
+                "topic.prefix",
+                "bank",
+                "slot.name",
+                "bank_account_cdc",
+                "publication.name",
+                "bank_account_cdc",
+                "table.include.list",
+                "public.account"));
         Map<String, String> sink = new HashMap<>(pipeline.sink().config());
-        sink.putAll(Map.of("topics", "bank.public.account", "connection.url", mariadb.jdbcUrl(TARGET_DB),
-                "connection.user", mariadb.user(), "connection.password", mariadb.password(),
-                "target.table", "account", "errors.deadletterqueue.topic.name", DLQ,
-                "ownership.table", "migration_ownership", "ownership.unit", "account",
-                "ownership.partition.field", "region", "ownership.refresh.ms", "0"));
-        assertEquals(0, connect.rest().validate(sink.get("connector.class"), sink).errorCount(),
+        sink.putAll(Map.of(
+                "topics",
+                "bank.public.account",
+                "connection.url",
+                mariadb.jdbcUrl(TARGET_DB),
+                "connection.user",
+                mariadb.user(),
+                "connection.password",
+                mariadb.password(),
+                "target.table",
+                "account",
+                "errors.deadletterqueue.topic.name",
+                DLQ,
+                "ownership.table",
+                "migration_ownership",
+                "ownership.unit",
+                "account",
+                "ownership.partition.field",
+                "region",
+                "ownership.refresh.ms",
+                "0"));
+        assertEquals(
+                0,
+                connect.rest().validate(sink.get("connector.class"), sink).errorCount(),
                 () -> connect.rest().validate(sink.get("connector.class"), sink).toString());
         connect.createTopic(DLQ, 1, Map.of());
         connect.rest().putConnector("bank-account-cdc", source);
@@ -88,29 +118,43 @@ class MariaDbTargetIT {
         connect.rest().awaitRunning("bank-account-sink", 1, PATIENCE);
 
         awaitTargetMatchesLegacy("the snapshot");
-        postgres.execute(PostgresFixture.LEGACY,
+        postgres.execute(
+                PostgresFixture.LEGACY,
                 "UPDATE public.account SET balance = balance + 100, updated_at = now() WHERE id IN (1, 2)",
                 "DELETE FROM public.account WHERE id IN (3, 4)",
                 "INSERT INTO public.account (id, owner, region, balance) VALUES (21, 'Owner 21', 'US', 7)");
         awaitTargetMatchesLegacy("live changes");
-        assertEquals(List.of(List.of(3L), List.of(4L)), mariadb.query(TARGET_DB,
-                "SELECT id FROM account WHERE lineage_deleted_at IS NOT NULL ORDER BY id"));
+        assertEquals(
+                List.of(List.of(3L), List.of(4L)),
+                mariadb.query(TARGET_DB, "SELECT id FROM account WHERE lineage_deleted_at IS NOT NULL ORDER BY id"));
 
         // Writes of the EU region move to the target service.
-        mariadb.execute(TARGET_DB, "INSERT INTO migration_ownership (migration_unit, partition_value, owner) "
-                + "VALUES ('account', 'EU', 'TARGET')");
-        postgres.execute(PostgresFixture.LEGACY,
+        mariadb.execute(
+                TARGET_DB,
+                "INSERT INTO migration_ownership (migration_unit, partition_value, owner) "
+                        + "VALUES ('account', 'EU', 'TARGET')");
+        postgres.execute(
+                PostgresFixture.LEGACY,
                 "UPDATE public.account SET owner = 'legacy wrote after cutover' WHERE id = 6",
                 "UPDATE public.account SET owner = 'US still migrates' WHERE id = 5");
-        Await.until(PATIENCE, "the US change to arrive", () -> "US still migrates".equals(mariadb.query(TARGET_DB,
-                "SELECT owner FROM account WHERE id = 5").get(0).get(0)));
-        List<TopicRecord> blocked = connect.topics().await(DLQ, PATIENCE, "the blocked EU change",
-                records -> !records.isEmpty());
+        Await.until(
+                PATIENCE,
+                "the US change to arrive",
+                () -> "US still migrates"
+                        .equals(mariadb.query(TARGET_DB, "SELECT owner FROM account WHERE id = 5")
+                                .get(0)
+                                .get(0)));
+        List<TopicRecord> blocked =
+                connect.topics().await(DLQ, PATIENCE, "the blocked EU change", records -> !records.isEmpty());
         assertEquals(1, blocked.size(), blocked.toString());
         String reason = blocked.get(0).headers().get("__connect.errors.exception.message");
         assertTrue(reason.startsWith("LEGACY_WRITE_AFTER_CUTOVER"), reason);
         assertTrue(reason.contains("region=EU"), reason);
-        assertEquals("Owner 6", mariadb.query(TARGET_DB, "SELECT owner FROM account WHERE id = 6").get(0).get(0));
+        assertEquals(
+                "Owner 6",
+                mariadb.query(TARGET_DB, "SELECT owner FROM account WHERE id = 6")
+                        .get(0)
+                        .get(0));
 
         connect.rest().deleteConnector("bank-account-sink");
         connect.rest().deleteConnector("bank-account-cdc");
@@ -121,16 +165,26 @@ class MariaDbTargetIT {
     }
 
     private static List<String> legacy() {
-        return postgres.query(PostgresFixture.LEGACY, "SELECT id, owner, region, balance, "
-                + "to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS.MS') FROM public.account ORDER BY id").stream()
-                .map(MariaDbTargetIT::line).collect(Collectors.toList());
+        return postgres
+                .query(
+                        PostgresFixture.LEGACY,
+                        "SELECT id, owner, region, balance, "
+                                + "to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS.MS') FROM public.account ORDER BY id")
+                .stream()
+                .map(MariaDbTargetIT::line)
+                .collect(Collectors.toList());
     }
 
     private static List<String> target() {
-        return mariadb.query(TARGET_DB, "SELECT id, owner, region, balance, "
-                + "LEFT(DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), 23) FROM account "
-                + "WHERE lineage_deleted_at IS NULL ORDER BY id").stream()
-                .map(MariaDbTargetIT::line).collect(Collectors.toList());
+        return mariadb
+                .query(
+                        TARGET_DB,
+                        "SELECT id, owner, region, balance, "
+                                + "LEFT(DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), 23) FROM account "
+                                + "WHERE lineage_deleted_at IS NULL ORDER BY id")
+                .stream()
+                .map(MariaDbTargetIT::line)
+                .collect(Collectors.toList());
     }
 
     private static String line(List<Object> row) {

@@ -1,31 +1,30 @@
 package io.rollingmigration.packaging;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rollingmigration.testsupport.CustomerScenario;
-import io.rollingmigration.testsupport.SkeletonPipeline;
+import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConfigExample;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.ConnectRest;
+import io.rollingmigration.testsupport.CustomerScenario;
 import io.rollingmigration.testsupport.PostgresFixture;
+import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.TopicReader.TopicRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.rollingmigration.testsupport.Await;
-import java.math.BigDecimal;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole path, as an operator runs it: the component archives unpacked onto a real worker's plugin.path
@@ -81,18 +80,23 @@ class WalkingSkeletonIT {
         sink.remove("connection.url");
         ConnectRest.Validation sinkValidation = connect.rest().validate(SINK, sink);
         assertFalse(sinkValidation.errorsOn("connection.url").isEmpty(), sinkValidation.toString());
-        assertEquals(List.of("connection.url"), List.copyOf(sinkValidation.errors().keySet()));
+        assertEquals(
+                List.of("connection.url"), List.copyOf(sinkValidation.errors().keySet()));
 
-        Map<String, String> reconcile = new HashMap<>(pipeline.reconcile(1000, connect.bootstrapServers()).config());
+        Map<String, String> reconcile = new HashMap<>(
+                pipeline.reconcile(1000, connect.bootstrapServers()).config());
         reconcile.remove("drift.topic");
         ConnectRest.Validation reconcileValidation = connect.rest().validate(RECONCILER, reconcile);
         assertFalse(reconcileValidation.errorsOn("drift.topic").isEmpty(), reconcileValidation.toString());
-        assertEquals(List.of("drift.topic"), List.copyOf(reconcileValidation.errors().keySet()));
+        assertEquals(
+                List.of("drift.topic"), List.copyOf(reconcileValidation.errors().keySet()));
     }
 
     @Test
     void theExamplesValidateCleanly() {
-        for (ConfigExample example : List.of(pipeline.sink(), pipeline.reconcile(1000, connect.bootstrapServers()),
+        for (ConfigExample example : List.of(
+                pipeline.sink(),
+                pipeline.reconcile(1000, connect.bootstrapServers()),
                 pipeline.debeziumSource(postgres.port()))) {
             ConnectRest.Validation validation = connect.rest().validate(example.connectorClass(), example.config());
             assertEquals(0, validation.errorCount(), example.name() + ": " + validation);
@@ -116,7 +120,8 @@ class WalkingSkeletonIT {
 
         // Then live changes: inserts, updates (including an update of a just-inserted row), deletes.
         scenario.insertLegacyCustomers(51, 10);
-        postgres.execute(PostgresFixture.LEGACY,
+        postgres.execute(
+                PostgresFixture.LEGACY,
                 "UPDATE public.customer SET balance = balance + 1000.50, status = 'B' WHERE id IN (1, 2, 3)",
                 "UPDATE public.customer SET email = 'moved@example.com', updated_at = now() WHERE id = 55",
                 "DELETE FROM public.customer WHERE id IN (4, 5, 56)",
@@ -124,18 +129,25 @@ class WalkingSkeletonIT {
                 "UPDATE public.customer SET name = 'Renamed three times' WHERE id = 6");
         awaitTargetMatchesLegacy("live inserts, updates and deletes");
         assertEquals(57, scenario.targetCount());
-        assertEquals(List.of(List.of(4L), List.of(5L), List.of(56L)), postgres.query(PostgresFixture.TARGET,
-                "SELECT id FROM public.customer WHERE lineage_deleted_at IS NOT NULL ORDER BY id"),
+        assertEquals(
+                List.of(List.of(4L), List.of(5L), List.of(56L)),
+                postgres.query(
+                        PostgresFixture.TARGET,
+                        "SELECT id FROM public.customer WHERE lineage_deleted_at IS NOT NULL ORDER BY id"),
                 "deleted customers stay as versioned markers");
 
         // Each target row tells its story.
-        List<List<Object>> lineage = postgres.query(PostgresFixture.TARGET, "SELECT lineage_source_system, "
-                + "lineage_source_table, lineage_source_key, lineage_operation, lineage_snapshot, lineage_rule, "
-                + "lineage_source_position FROM public.customer WHERE id = 6");
-        assertEquals(List.of("legacy", "public.customer", "{\"id\":6}", "UPDATE", "false", "customer-identity@1"),
+        List<List<Object>> lineage = postgres.query(
+                PostgresFixture.TARGET,
+                "SELECT lineage_source_system, "
+                        + "lineage_source_table, lineage_source_key, lineage_operation, lineage_snapshot, lineage_rule, "
+                        + "lineage_source_position FROM public.customer WHERE id = 6");
+        assertEquals(
+                List.of("legacy", "public.customer", "{\"id\":6}", "UPDATE", "false", "customer-identity@1"),
                 lineage.get(0).subList(0, 6));
         assertTrue(((Number) lineage.get(0).get(6)).longValue() > 0, "source position recorded");
-        List<List<Object>> snapshotted = postgres.query(PostgresFixture.TARGET,
+        List<List<Object>> snapshotted = postgres.query(
+                PostgresFixture.TARGET,
                 "SELECT lineage_operation, lineage_snapshot FROM public.customer WHERE id = 10");
         assertEquals("READ", snapshotted.get(0).get(0));
         assertFalse("false".equals(snapshotted.get(0).get(1)), "snapshot rows carry the snapshot marker");
@@ -152,21 +164,25 @@ class WalkingSkeletonIT {
         assertTrue(connect.topics().readAll(driftTopic).isEmpty(), "no drift while in sync");
 
         // A row changed behind the pipeline's back in the target is reported, and only that one.
-        postgres.execute(PostgresFixture.TARGET,
-                "UPDATE public.customer SET balance = 0.01 WHERE id = 7");
-        List<TopicRecord> drift = connect.topics().await(driftTopic, PATIENCE, "drift for customer 7",
-                records -> !records.isEmpty());
+        postgres.execute(PostgresFixture.TARGET, "UPDATE public.customer SET balance = 0.01 WHERE id = 7");
+        List<TopicRecord> drift =
+                connect.topics().await(driftTopic, PATIENCE, "drift for customer 7", records -> !records.isEmpty());
         JsonNode dirty = awaitSummary(summaryTopic, s -> differences(s) > 0, "a sweep that found the change");
         assertEquals(1, differences(dirty), "differences in " + dirty);
         assertEquals(1, dirty.path("field_mismatch").asLong());
-        List<String> driftedKeys = drift.stream().map(r -> r.value().path("legacy_key").asText()).distinct()
+        List<String> driftedKeys = drift.stream()
+                .map(r -> r.value().path("legacy_key").asText())
+                .distinct()
                 .collect(Collectors.toList());
         assertEquals(List.of("{\"id\":7}"), driftedKeys);
         JsonNode mismatch = drift.get(0).value();
         assertEquals("FIELD_MISMATCH", mismatch.path("kind").asText());
         assertEquals("balance", mismatch.path("fields").get(0).path("name").asText());
-        assertEquals(0, new BigDecimal("70.25").compareTo(
-                new BigDecimal(mismatch.path("fields").get(0).path("expected").asText())));
+        assertEquals(
+                0,
+                new BigDecimal("70.25")
+                        .compareTo(new BigDecimal(
+                                mismatch.path("fields").get(0).path("expected").asText())));
 
         for (String name : List.of(reconcile.name(), sink.name(), source.name())) {
             connect.rest().deleteConnector(name);
@@ -174,20 +190,27 @@ class WalkingSkeletonIT {
     }
 
     private static void awaitTargetMatchesLegacy(String what) {
-        Await.until(PATIENCE, "target to match legacy after " + what,
+        Await.until(
+                PATIENCE,
+                "target to match legacy after " + what,
                 () -> scenario.targetState().equals(scenario.legacyState()));
     }
 
     private static JsonNode awaitSummary(String topic, Predicate<JsonNode> accept, String what) {
-        Predicate<JsonNode> completed = s -> "COMPLETED".equals(s.path("status").asText())
-                && accept.test(s);
-        List<TopicRecord> summaries = connect.topics().await(topic, PATIENCE, what,
-                records -> records.stream().anyMatch(r -> completed.test(r.value())));
-        return summaries.stream().map(TopicRecord::value).filter(completed).reduce((a, b) -> b).orElseThrow();
+        Predicate<JsonNode> completed = s -> "COMPLETED".equals(s.path("status").asText()) && accept.test(s);
+        List<TopicRecord> summaries = connect.topics()
+                .await(topic, PATIENCE, what, records -> records.stream().anyMatch(r -> completed.test(r.value())));
+        return summaries.stream()
+                .map(TopicRecord::value)
+                .filter(completed)
+                .reduce((a, b) -> b)
+                .orElseThrow();
     }
 
     private static long differences(JsonNode summary) {
-        return summary.path("missing_in_target").asLong() + summary.path("unexpected_in_target").asLong()
-                + summary.path("field_mismatch").asLong() + summary.path("rule_violation").asLong();
+        return summary.path("missing_in_target").asLong()
+                + summary.path("unexpected_in_target").asLong()
+                + summary.path("field_mismatch").asLong()
+                + summary.path("rule_violation").asLong();
     }
 }

@@ -1,7 +1,6 @@
 package io.rollingmigration.sandbox;
 
 import io.rollingmigration.testsupport.PostgresFixture;
-
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -49,15 +48,16 @@ public final class LegacyTraffic implements Runnable {
         long intervalNanos = 1_000_000_000L / Math.max(1, changesPerSecond);
         while (running) {
             try (Connection connection = postgres.connect(PostgresFixture.LEGACY);
-                 PreparedStatement insert = connection.prepareStatement("INSERT INTO public.customer "
-                         + "(id, name, email, status, balance, region, updated_at) VALUES (?, ?, ?, 'P', ?, ?, now())");
-                 PreparedStatement update = connection.prepareStatement("UPDATE public.customer SET "
-                         + "balance = balance + ?, status = CASE status WHEN 'P' THEN 'B' ELSE 'P' END, "
-                         + "updated_at = now() WHERE id = (SELECT id FROM public.customer WHERE "
-                         + "(?::text IS NULL OR region = ?::text) AND id <> ? ORDER BY random() LIMIT 1)");
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM public.customer WHERE id = "
-                         + "(SELECT id FROM public.customer WHERE (?::text IS NULL OR region = ?::text) "
-                         + "AND id <> ? ORDER BY random() LIMIT 1)")) {
+                    PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO public.customer "
+                                    + "(id, name, email, status, balance, region, updated_at) VALUES (?, ?, ?, 'P', ?, ?, now())");
+                    PreparedStatement update = connection.prepareStatement("UPDATE public.customer SET "
+                            + "balance = balance + ?, status = CASE status WHEN 'P' THEN 'B' ELSE 'P' END, "
+                            + "updated_at = now() WHERE id = (SELECT id FROM public.customer WHERE "
+                            + "(?::text IS NULL OR region = ?::text) AND id <> ? ORDER BY random() LIMIT 1)");
+                    PreparedStatement delete = connection.prepareStatement("DELETE FROM public.customer WHERE id = "
+                            + "(SELECT id FROM public.customer WHERE (?::text IS NULL OR region = ?::text) "
+                            + "AND id <> ? ORDER BY random() LIMIT 1)")) {
                 long next = System.nanoTime();
                 while (running) {
                     int dice = random.nextInt(10);

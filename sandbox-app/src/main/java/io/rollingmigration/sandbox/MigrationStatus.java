@@ -1,7 +1,7 @@
 package io.rollingmigration.sandbox;
 
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What the sandbox shows every few seconds, on the console and on its status page.
@@ -18,9 +18,18 @@ import java.util.Locale;
  * @param alignmentPercent the last completed reconciliation's alignment, or -1 before the first
  * @param ownership        who owns writes, per region
  */
-public record MigrationStatus(long takenAt, long legacyRows, long targetRows, long lagP50Ms, long lagP99Ms,
-                              long applied, long skipped, long failed, Map<String, Long> openDrift,
-                              double alignmentPercent, Map<String, String> ownership) {
+public record MigrationStatus(
+        long takenAt,
+        long legacyRows,
+        long targetRows,
+        long lagP50Ms,
+        long lagP99Ms,
+        long applied,
+        long skipped,
+        long failed,
+        Map<String, Long> openDrift,
+        double alignmentPercent,
+        Map<String, String> ownership) {
 
     /** Share of legacy rows present in the target, in percent. */
     public double backfillPercent() {
@@ -33,9 +42,19 @@ public record MigrationStatus(long takenAt, long legacyRows, long targetRows, lo
 
     /** One console line. */
     public String line() {
-        return String.format(Locale.ROOT, "backfill %.1f%% (%d/%d) | lag p50 %d ms p99 %d ms | applied %d "
-                        + "skipped %d failed %d | open drift %s | alignment %s | ownership %s", backfillPercent(),
-                targetRows, legacyRows, lagP50Ms, lagP99Ms, applied, skipped, failed, openDrift,
+        return String.format(
+                Locale.ROOT,
+                "backfill %.1f%% (%d/%d) | lag p50 %d ms p99 %d ms | applied %d "
+                        + "skipped %d failed %d | open drift %s | alignment %s | ownership %s",
+                backfillPercent(),
+                targetRows,
+                legacyRows,
+                lagP50Ms,
+                lagP99Ms,
+                applied,
+                skipped,
+                failed,
+                openDrift,
                 alignmentPercent < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f%%", alignmentPercent),
                 ownership);
     }

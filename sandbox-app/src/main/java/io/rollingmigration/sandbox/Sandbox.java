@@ -1,13 +1,12 @@
 package io.rollingmigration.sandbox;
 
-import io.rollingmigration.testsupport.CustomerScenario;
-import io.rollingmigration.testsupport.SkeletonPipeline;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.rollingmigration.testsupport.ConfigExample;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
+import io.rollingmigration.testsupport.CustomerScenario;
 import io.rollingmigration.testsupport.PostgresFixture;
-import io.rollingmigration.testsupport.TopicReader.TopicRecord;
-
+import io.rollingmigration.testsupport.SkeletonPipeline;
+import java.io.IOException;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -19,8 +18,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.io.IOException;
-import java.net.BindException;
 
 /**
  * The main job: a whole rolling migration on one machine. It starts a private PostgreSQL with {@code legacy} and
@@ -65,10 +62,13 @@ public final class Sandbox {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> sandbox.stop());
         }
         // Should the JVM exit some other way, its shutdown hook still waits for the clean-up.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sandbox.stop();
-            awaitQuietly(sandbox.cleanedUp, 90);
-        }, "sandbox-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            sandbox.stop();
+                            awaitQuietly(sandbox.cleanedUp, 90);
+                        },
+                        "sandbox-stop"));
         sandbox.run();
         // Stray non-daemon threads of the embedded parts must not keep the JVM alive once everything has stopped.
         System.exit(0);
@@ -96,8 +96,7 @@ public final class Sandbox {
             CustomerScenario scenario = new CustomerScenario(postgres);
             scenario.createSchemas();
             scenario.insertLegacyCustomers(1, options.customers());
-            say("legacy database holds " + scenario.legacyCount() + " customers (" + postgres.jdbcUrl("legacy")
-                    + ")");
+            say("legacy database holds " + scenario.legacyCount() + " customers (" + postgres.jdbcUrl("legacy") + ")");
 
             say("starting Kafka (KRaft) and a Connect worker with plugin.path " + options.pluginsDir() + ", "
                     + options.peerPluginsDir());
@@ -134,8 +133,11 @@ public final class Sandbox {
             say("legacy application writing " + options.changesPerSecond() + " changes/s; Ctrl-C stops everything");
 
             String summaryTopic = reconcile.config().get("summary.topic");
-            StatusCollector collector = new StatusCollector(postgres, connect,
-                    sink.config().get("errors.deadletterqueue.topic.name"), reconcile.config().get("drift.topic"),
+            StatusCollector collector = new StatusCollector(
+                    postgres,
+                    connect,
+                    sink.config().get("errors.deadletterqueue.topic.name"),
+                    reconcile.config().get("drift.topic"),
                     summaryTopic);
             statusPage = startStatusPage();
             Story story = new Story(postgres, traffic, this::say);
@@ -203,8 +205,9 @@ public final class Sandbox {
     private MigrationStatus report(LegacyTraffic traffic, StatusCollector collector, StatusPage page) {
         MigrationStatus status = collector.collect();
         page.record(status);
-        say(String.format("legacy changes +%d ~%d -%d | %s", traffic.inserts(), traffic.updates(),
-                traffic.deletes(), status.line()));
+        say(String.format(
+                "legacy changes +%d ~%d -%d | %s",
+                traffic.inserts(), traffic.updates(), traffic.deletes(), status.line()));
         return status;
     }
 
@@ -213,9 +216,16 @@ public final class Sandbox {
     }
 
     /** Command-line options. */
-    record SandboxOptions(boolean help, int customers, int changesPerSecond,
-                          long reconcileIntervalMillis, int reportEverySeconds, int runSeconds,
-                          boolean untilStoryTold, Path pluginsDir, Path peerPluginsDir) {
+    record SandboxOptions(
+            boolean help,
+            int customers,
+            int changesPerSecond,
+            long reconcileIntervalMillis,
+            int reportEverySeconds,
+            int runSeconds,
+            boolean untilStoryTold,
+            Path pluginsDir,
+            Path peerPluginsDir) {
 
         static SandboxOptions parse(String[] args) {
             boolean help = false;
@@ -260,7 +270,8 @@ public final class Sandbox {
         }
 
         static String usage() {
-            return String.join("\n",
+            return String.join(
+                    "\n",
                     "usage: ./sandbox [options]",
                     "  --customers N              legacy customers before the migration starts (default 1000)",
                     "  --rate N                   legacy changes per second while it runs (default 20)",

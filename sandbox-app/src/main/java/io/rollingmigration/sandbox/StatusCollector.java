@@ -5,7 +5,6 @@ import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.PluginMetrics;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.TopicReader.TopicRecord;
-
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +23,12 @@ final class StatusCollector {
     private final String driftTopic;
     private final String summaryTopic;
 
-    StatusCollector(PostgresFixture postgres, ConnectClusterFixture connect, String dlqTopic, String driftTopic,
-                    String summaryTopic) {
+    StatusCollector(
+            PostgresFixture postgres,
+            ConnectClusterFixture connect,
+            String dlqTopic,
+            String driftTopic,
+            String summaryTopic) {
         this.postgres = postgres;
         this.connect = connect;
         this.dlqTopic = dlqTopic;
@@ -35,15 +38,27 @@ final class StatusCollector {
 
     MigrationStatus collect() {
         long legacy = number(postgres.query(PostgresFixture.LEGACY, "SELECT count(*) FROM public.customer"));
-        long target = number(postgres.query(PostgresFixture.TARGET,
-                "SELECT count(*) FROM public.customer WHERE lineage_deleted_at IS NULL"));
-        List<Object> lag = postgres.query(PostgresFixture.TARGET, "SELECT "
-                + "percentile_cont(0.5) WITHIN GROUP (ORDER BY lag), percentile_cont(0.99) WITHIN GROUP (ORDER BY lag) "
-                + "FROM (SELECT extract(epoch FROM lineage_applied_at - lineage_source_committed_at) * 1000 AS lag "
-                + "FROM public.customer WHERE lineage_applied_at > now() - interval '30 seconds') recent").get(0);
-        return new MigrationStatus(System.currentTimeMillis(), legacy, target, millis(lag.get(0)), millis(lag.get(1)),
-                PluginMetrics.sum("changes-applied-total"), PluginMetrics.sum("changes-skipped-stale-total"),
-                connect.topics().readAll(dlqTopic).size(), openDrift(), alignment(), ownership());
+        long target = number(postgres.query(
+                PostgresFixture.TARGET, "SELECT count(*) FROM public.customer WHERE lineage_deleted_at IS NULL"));
+        List<Object> lag = postgres.query(
+                        PostgresFixture.TARGET,
+                        "SELECT "
+                                + "percentile_cont(0.5) WITHIN GROUP (ORDER BY lag), percentile_cont(0.99) WITHIN GROUP (ORDER BY lag) "
+                                + "FROM (SELECT extract(epoch FROM lineage_applied_at - lineage_source_committed_at) * 1000 AS lag "
+                                + "FROM public.customer WHERE lineage_applied_at > now() - interval '30 seconds') recent")
+                .get(0);
+        return new MigrationStatus(
+                System.currentTimeMillis(),
+                legacy,
+                target,
+                millis(lag.get(0)),
+                millis(lag.get(1)),
+                PluginMetrics.sum("changes-applied-total"),
+                PluginMetrics.sum("changes-skipped-stale-total"),
+                connect.topics().readAll(dlqTopic).size(),
+                openDrift(),
+                alignment(),
+                ownership());
     }
 
     /** The latest record per key of the compacted drift topic, counted by severity. */
@@ -59,7 +74,8 @@ final class StatusCollector {
         }
         Map<String, Long> bySeverity = new LinkedHashMap<>();
         for (String severity : List.of("CRITICAL", "HIGH", "MEDIUM", "LOW")) {
-            bySeverity.put(severity, latest.values().stream().filter(severity::equals).count());
+            bySeverity.put(
+                    severity, latest.values().stream().filter(severity::equals).count());
         }
         return bySeverity;
     }
@@ -78,7 +94,8 @@ final class StatusCollector {
     private Map<String, String> ownership() {
         Map<String, String> owners = new TreeMap<>();
         try {
-            for (List<Object> row : postgres.query(PostgresFixture.TARGET,
+            for (List<Object> row : postgres.query(
+                    PostgresFixture.TARGET,
                     "SELECT partition_value, owner FROM migration_ownership WHERE migration_unit = 'customer'")) {
                 owners.put(String.valueOf(row.get(0)), String.valueOf(row.get(1)));
             }

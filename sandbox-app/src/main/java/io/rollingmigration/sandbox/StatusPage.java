@@ -3,7 +3,6 @@ package io.rollingmigration.sandbox;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,7 +52,8 @@ public final class StatusPage implements AutoCloseable {
     }
 
     public URI url() {
-        return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + "/");
+        return URI.create("http://" + server.getAddress().getHostString() + ":"
+                + server.getAddress().getPort() + "/");
     }
 
     public synchronized void record(MigrationStatus status) {
@@ -92,8 +92,8 @@ public final class StatusPage implements AutoCloseable {
         }
         List<Map<String, Object>> points = new ArrayList<>();
         for (MigrationStatus status : snapshot) {
-            points.add(Map.of("t", status.takenAt(), "lagP99Ms", status.lagP99Ms(), "openDrift",
-                    status.openDriftTotal()));
+            points.add(
+                    Map.of("t", status.takenAt(), "lagP99Ms", status.lagP99Ms(), "openDrift", status.openDriftTotal()));
         }
         body.put("history", points);
         respond(exchange, "application/json", JSON.writeValueAsBytes(body));

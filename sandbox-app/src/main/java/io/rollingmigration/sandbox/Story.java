@@ -1,7 +1,6 @@
 package io.rollingmigration.sandbox;
 
 import io.rollingmigration.testsupport.PostgresFixture;
-
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -13,7 +12,16 @@ import java.util.function.Consumer;
  */
 final class Story {
 
-    private enum Step { BACKFILL, ALIGNED, CHOSEN, CORRUPTED, REPAIRED, CUTOVER, STRAY_WRITE, DONE }
+    private enum Step {
+        BACKFILL,
+        ALIGNED,
+        CHOSEN,
+        CORRUPTED,
+        REPAIRED,
+        CUTOVER,
+        STRAY_WRITE,
+        DONE
+    }
 
     private final PostgresFixture postgres;
     private final LegacyTraffic traffic;
@@ -47,8 +55,9 @@ final class Story {
                 }
                 break;
             case ALIGNED:
-                corruptedId = firstLong(postgres.query(PostgresFixture.TARGET, "SELECT min(id) FROM public.customer "
-                        + "WHERE region = 'US' AND lineage_deleted_at IS NULL"));
+                corruptedId = firstLong(postgres.query(
+                        PostgresFixture.TARGET,
+                        "SELECT min(id) FROM public.customer " + "WHERE region = 'US' AND lineage_deleted_at IS NULL"));
                 traffic.avoid(corruptedId);
                 step = Step.CHOSEN;
                 break;
@@ -56,14 +65,18 @@ final class Story {
                 // A legacy change of the chosen customer may still be in flight; applied after the corruption, it
                 // would overwrite it and the story would wait for drift forever. Corrupt only once the target holds
                 // the legacy row's last write, which no later change can follow now that the traffic avoids it.
-                List<List<Object>> legacy = postgres.query(PostgresFixture.LEGACY, "SELECT balance, updated_at "
-                        + "FROM public.customer WHERE id = " + corruptedId);
+                List<List<Object>> legacy = postgres.query(
+                        PostgresFixture.LEGACY,
+                        "SELECT balance, updated_at " + "FROM public.customer WHERE id = " + corruptedId);
                 if (legacy.isEmpty()) {
                     step = Step.ALIGNED;
-                } else if (legacy.equals(postgres.query(PostgresFixture.TARGET, "SELECT balance, updated_at "
-                        + "FROM public.customer WHERE lineage_deleted_at IS NULL AND id = " + corruptedId))) {
-                    postgres.execute(PostgresFixture.TARGET, "UPDATE public.customer SET balance = balance + 1000 "
-                            + "WHERE id = " + corruptedId);
+                } else if (legacy.equals(postgres.query(
+                        PostgresFixture.TARGET,
+                        "SELECT balance, updated_at "
+                                + "FROM public.customer WHERE lineage_deleted_at IS NULL AND id = " + corruptedId))) {
+                    postgres.execute(
+                            PostgresFixture.TARGET,
+                            "UPDATE public.customer SET balance = balance + 1000 " + "WHERE id = " + corruptedId);
                     say.accept("story: a bug in the new service adds 1000 to customer " + corruptedId + "'s balance "
                             + "in the target; watch the open drift");
                     step = Step.CORRUPTED;
@@ -71,8 +84,9 @@ final class Story {
                 break;
             case CORRUPTED:
                 if (status.openDriftTotal() > 0) {
-                    postgres.execute(PostgresFixture.TARGET, "UPDATE public.customer SET balance = balance - 1000 "
-                            + "WHERE id = " + corruptedId);
+                    postgres.execute(
+                            PostgresFixture.TARGET,
+                            "UPDATE public.customer SET balance = balance - 1000 " + "WHERE id = " + corruptedId);
                     say.accept("story: the reconciler reported it as FIELD_MISMATCH drift; the team repairs customer "
                             + corruptedId + " and the drift closes with a tombstone");
                     step = Step.REPAIRED;
@@ -81,8 +95,10 @@ final class Story {
             case REPAIRED:
                 if (status.openDriftTotal() == 0) {
                     traffic.writeOnly("US");
-                    postgres.execute(PostgresFixture.TARGET, "INSERT INTO migration_ownership (migration_unit, "
-                            + "partition_value, owner, since) VALUES ('customer', 'EU', 'TARGET', now())");
+                    postgres.execute(
+                            PostgresFixture.TARGET,
+                            "INSERT INTO migration_ownership (migration_unit, "
+                                    + "partition_value, owner, since) VALUES ('customer', 'EU', 'TARGET', now())");
                     failedAtCutover = status.failed();
                     cutoverAt = status.takenAt();
                     say.accept("story: the operator moves write ownership of region EU to the new service; the "
@@ -93,10 +109,12 @@ final class Story {
             case CUTOVER:
                 // Give the sink time to see the new owner (ownership.refresh.ms, 5 s) before the stray write.
                 if (status.takenAt() - cutoverAt >= 7000) {
-                    long eu = firstLong(postgres.query(PostgresFixture.LEGACY, "SELECT min(id) FROM public.customer "
-                            + "WHERE region = 'EU'"));
-                    postgres.execute(PostgresFixture.LEGACY, "UPDATE public.customer SET name = 'Written after "
-                            + "cutover', updated_at = now() WHERE id = " + eu);
+                    long eu = firstLong(postgres.query(
+                            PostgresFixture.LEGACY, "SELECT min(id) FROM public.customer " + "WHERE region = 'EU'"));
+                    postgres.execute(
+                            PostgresFixture.LEGACY,
+                            "UPDATE public.customer SET name = 'Written after "
+                                    + "cutover', updated_at = now() WHERE id = " + eu);
                     say.accept("story: a forgotten legacy job still writes EU customer " + eu + "; the sink does not "
                             + "apply it and reports it as LEGACY_WRITE_AFTER_CUTOVER (failed count)");
                     step = Step.STRAY_WRITE;

@@ -1,9 +1,12 @@
 package io.rollingmigration.sandbox;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,16 +15,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The README's main command plays the whole migration story: the sandbox, with the packaged plugins and the stock
@@ -39,29 +38,45 @@ class SandboxStoryIT {
         AtomicReference<URI> page = new AtomicReference<>();
         AtomicReference<JsonNode> shown = new AtomicReference<>();
         DoubleAccumulator bestBackfill = new DoubleAccumulator(Math::max, 0);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        Sandbox sandbox = Sandbox.of(new String[] {"--customers", "300", "--rate", "20",
-                "--reconcile-interval-ms", "2000", "--report-every", "1", "--until-story-told"}, line -> {
-            lines.add(line);
-            Matcher url = STATUS_PAGE.matcher(line);
-            if (url.find()) {
-                page.set(URI.create(url.group(1)));
-            } else if (page.get() != null && line.contains("| lag p50")) {
-                // What the page shows right after each console status line.
-                JsonNode figures = fetch(http, page.get().resolve("status.json"));
-                if (figures != null) {
-                    shown.set(figures);
-                    bestBackfill.accumulate(figures.path("latest").path("backfillPercent").asDouble());
-                }
-            }
-        });
-        Thread runner = new Thread(() -> {
-            try {
-                sandbox.run();
-            } catch (Exception e) {
-                lines.add("run failed: " + e);
-            }
-        }, "sandbox");
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Sandbox sandbox = Sandbox.of(
+                new String[] {
+                    "--customers",
+                    "300",
+                    "--rate",
+                    "20",
+                    "--reconcile-interval-ms",
+                    "2000",
+                    "--report-every",
+                    "1",
+                    "--until-story-told"
+                },
+                line -> {
+                    lines.add(line);
+                    Matcher url = STATUS_PAGE.matcher(line);
+                    if (url.find()) {
+                        page.set(URI.create(url.group(1)));
+                    } else if (page.get() != null && line.contains("| lag p50")) {
+                        // What the page shows right after each console status line.
+                        JsonNode figures = fetch(http, page.get().resolve("status.json"));
+                        if (figures != null) {
+                            shown.set(figures);
+                            bestBackfill.accumulate(figures.path("latest")
+                                    .path("backfillPercent")
+                                    .asDouble());
+                        }
+                    }
+                });
+        Thread runner = new Thread(
+                () -> {
+                    try {
+                        sandbox.run();
+                    } catch (Exception e) {
+                        lines.add("run failed: " + e);
+                    }
+                },
+                "sandbox");
         runner.start();
         runner.join(TimeUnit.MINUTES.toMillis(6));
         if (runner.isAlive()) {
@@ -72,12 +87,19 @@ class SandboxStoryIT {
         String transcript = String.join("\n", lines);
         assertTrue(sandbox.storyTold(), "the whole story was played:\n" + transcript);
         List<String> story = lines.stream().filter(l -> l.contains("] story: ")).collect(Collectors.toList());
-        List<String> chapters = List.of("the backfill starts", "100% aligned", "adds 1000", "FIELD_MISMATCH",
-                "moves write ownership of region EU", "forgotten legacy job", "dead letter queue");
+        List<String> chapters = List.of(
+                "the backfill starts",
+                "100% aligned",
+                "adds 1000",
+                "FIELD_MISMATCH",
+                "moves write ownership of region EU",
+                "forgotten legacy job",
+                "dead letter queue");
         assertEquals(chapters.size(), story.size(), "one line per chapter:\n" + String.join("\n", story));
         for (int i = 0; i < chapters.size(); i++) {
-            assertTrue(story.get(i).contains(chapters.get(i)), "chapter " + (i + 1) + " is '" + chapters.get(i)
-                    + "': " + story.get(i));
+            assertTrue(
+                    story.get(i).contains(chapters.get(i)),
+                    "chapter " + (i + 1) + " is '" + chapters.get(i) + "': " + story.get(i));
         }
         assertTrue(transcript.contains("] stopped"), "everything stopped cleanly:\n" + transcript);
 
@@ -96,8 +118,9 @@ class SandboxStoryIT {
 
     private static JsonNode fetch(HttpClient http, URI uri) {
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
-                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
         } catch (Exception e) {
             return null;

@@ -1,17 +1,16 @@
 package io.rollingmigration.sandbox;
 
-import io.rollingmigration.testsupport.ChromiumFixture;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.imageio.ImageIO;
+import io.rollingmigration.testsupport.ChromiumFixture;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The sandbox's status page as a browser shows it: the figures filled in by its script, and the chart drawn. */
 class StatusPageIT {
@@ -30,8 +29,18 @@ class StatusPageIT {
                 drift.put("HIGH", i > 20 ? 1L : 0L);
                 drift.put("MEDIUM", i > 25 ? 2L : 0L);
                 drift.put("LOW", 0L);
-                page.record(new MigrationStatus(now + i * 5000L, 1200, Math.min(1200, 100L * i), 40 + i,
-                        300 + 25L * i, 5000L + i, 17, 2, drift, 99.75, Map.of("*", "LEGACY", "EU", "TARGET")));
+                page.record(new MigrationStatus(
+                        now + i * 5000L,
+                        1200,
+                        Math.min(1200, 100L * i),
+                        40 + i,
+                        300 + 25L * i,
+                        5000L + i,
+                        17,
+                        2,
+                        drift,
+                        99.75,
+                        Map.of("*", "LEGACY", "EU", "TARGET")));
             }
 
             String dom = chromium.renderedDom(page.url(), 3000);

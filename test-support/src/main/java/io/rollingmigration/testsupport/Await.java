@@ -13,8 +13,7 @@ public final class Await {
 
     private static final long POLL_MILLIS = 200;
 
-    private Await() {
-    }
+    private Await() {}
 
     public static void until(Duration timeout, String what, BooleanSupplier condition) {
         value(timeout, what, () -> condition.getAsBoolean(), Boolean::booleanValue);

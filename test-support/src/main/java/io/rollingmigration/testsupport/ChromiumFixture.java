@@ -19,8 +19,7 @@ public final class ChromiumFixture {
 
     private static final Path BINARY = Paths.get("/usr/bin/chromium");
 
-    private ChromiumFixture() {
-    }
+    private ChromiumFixture() {}
 
     /** The browser, installed if needed; skips the calling test (JUnit assumption) if it cannot be had. */
     public static synchronized ChromiumFixture availableOrSkip() {
@@ -30,16 +29,19 @@ public final class ChromiumFixture {
                 System.err.println("*** " + message + " ***");
                 Assumptions.abort(message);
             }
-            ProcessRunner.run(List.of("apt-get", "install", "-y", "--no-install-recommends", "chromium"),
-                    Paths.get("/"));
+            ProcessRunner.run(
+                    List.of("apt-get", "install", "-y", "--no-install-recommends", "chromium"), Paths.get("/"));
         }
         return new ChromiumFixture();
     }
 
     /** Renders the page (scripts given {@code budgetMillis} of virtual time) into a PNG of the given size. */
     public void screenshot(URI page, Path png, int width, int height, int budgetMillis) {
-        run(List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height,
-                "--virtual-time-budget=" + budgetMillis, page.toString()));
+        run(List.of(
+                "--screenshot=" + png.toAbsolutePath(),
+                "--window-size=" + width + "," + height,
+                "--virtual-time-budget=" + budgetMillis,
+                page.toString()));
     }
 
     /** The page's DOM after its scripts ran for {@code budgetMillis} of virtual time. */
@@ -48,13 +50,21 @@ public final class ChromiumFixture {
     }
 
     private static String run(List<String> arguments) {
-        List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"));
+        List<String> command = new ArrayList<>(List.of(
+                BINARY.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--hide-scrollbars"));
         command.addAll(arguments);
         try {
             Path out = Files.createTempFile("chromium-", ".out");
-            Process process = new ProcessBuilder(command).redirectErrorStream(false)
-                    .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(false)
+                    .redirectOutput(out.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("chromium did not finish within 60 s: " + command);

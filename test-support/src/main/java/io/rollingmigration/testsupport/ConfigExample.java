@@ -3,7 +3,6 @@ package io.rollingmigration.testsupport;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,8 +40,8 @@ public final class ConfigExample {
     public static ConfigExample load(Path file) {
         try {
             JsonNode root = JSON.readTree(Files.readString(file));
-            Map<String, String> config = JSON.convertValue(root.path("config"),
-                    new TypeReference<LinkedHashMap<String, String>>() { });
+            Map<String, String> config =
+                    JSON.convertValue(root.path("config"), new TypeReference<LinkedHashMap<String, String>>() {});
             return new ConfigExample(root.path("name").asText(), config);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read config example " + file, e);

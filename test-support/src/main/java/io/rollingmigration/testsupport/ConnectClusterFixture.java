@@ -1,9 +1,5 @@
 package io.rollingmigration.testsupport;
 
-import org.apache.kafka.connect.runtime.WorkerConfig;
-import org.apache.kafka.connect.runtime.isolation.PluginDiscoveryMode;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.apache.kafka.connect.runtime.WorkerConfig;
+import org.apache.kafka.connect.runtime.isolation.PluginDiscoveryMode;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 /**
  * A real Kafka Connect cluster in this JVM: Kafka's {@link EmbeddedConnectCluster} (a KRaft broker and distributed
@@ -104,9 +103,12 @@ public final class ConnectClusterFixture implements AutoCloseable {
                 throw new IllegalStateException("No plugin.path given: a worker without plugins proves nothing");
             }
             Map<String, String> props = new HashMap<>();
-            props.put(WorkerConfig.PLUGIN_PATH_CONFIG,
+            props.put(
+                    WorkerConfig.PLUGIN_PATH_CONFIG,
                     pluginLocations.stream().map(Path::toString).collect(Collectors.joining(",")));
-            props.put(WorkerConfig.PLUGIN_DISCOVERY_CONFIG, PluginDiscoveryMode.SERVICE_LOAD.name().toLowerCase());
+            props.put(
+                    WorkerConfig.PLUGIN_DISCOVERY_CONFIG,
+                    PluginDiscoveryMode.SERVICE_LOAD.name().toLowerCase());
             props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
             props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
             props.put("key.converter.schemas.enable", "true");

@@ -2,7 +2,6 @@ package io.rollingmigration.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -25,7 +24,8 @@ public final class ConnectRest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public ConnectRest(URI base) {
         this.base = base;
@@ -87,7 +87,8 @@ public final class ConnectRest {
             JsonNode status = status(name);
             for (JsonNode task : status.path("tasks")) {
                 if ("FAILED".equals(task.path("state").asText())) {
-                    throw new AssertionError("Task of " + name + " failed: " + task.path("trace").asText());
+                    throw new AssertionError(
+                            "Task of " + name + " failed: " + task.path("trace").asText());
                 }
             }
             if ("FAILED".equals(status.path("connector").path("state").asText())) {
@@ -123,8 +124,8 @@ public final class ConnectRest {
             int status = response.statusCode();
             boolean ok = expectedStatus < 0 ? status / 100 == 2 : status == expectedStatus;
             if (!ok) {
-                throw new ConnectRestException(method + " " + path + " answered " + status + ": " + response.body(),
-                        status);
+                throw new ConnectRestException(
+                        method + " " + path + " answered " + status + ": " + response.body(), status);
             }
             String text = response.body();
             return text == null || text.isBlank() ? JSON.nullNode() : JSON.readTree(text);

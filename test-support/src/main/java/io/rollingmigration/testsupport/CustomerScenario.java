@@ -1,13 +1,12 @@
 package io.rollingmigration.testsupport;
 
-
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
-import java.math.BigDecimal;
 
 /**
  * The walking-skeleton migration: a legacy {@code customer} table copied into the target service's
@@ -17,8 +16,8 @@ public final class CustomerScenario {
 
     public static final String TABLE = "customer";
     public static final String TOPIC = "legacy.public.customer";
-    public static final List<String> COLUMNS = List.of("id", "name", "email", "status", "balance", "region",
-            "updated_at");
+    public static final List<String> COLUMNS =
+            List.of("id", "name", "email", "status", "balance", "region", "updated_at");
 
     private static final String LEGACY_DDL = "CREATE TABLE IF NOT EXISTS public.customer ("
             + "id bigint PRIMARY KEY, "
@@ -61,15 +60,18 @@ public final class CustomerScenario {
     /** Creates both tables (empty) and the index the reconciler orders target rows by. */
     public void createSchemas() {
         postgres.execute(PostgresFixture.LEGACY, "DROP TABLE IF EXISTS public.customer", LEGACY_DDL);
-        postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS public.customer", TARGET_DDL,
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "DROP TABLE IF EXISTS public.customer",
+                TARGET_DDL,
                 "CREATE INDEX IF NOT EXISTS customer_lineage_source_key ON public.customer (lineage_source_key)");
     }
 
     /** Inserts customers {@code firstId .. firstId + count - 1} into the legacy table. */
     public void insertLegacyCustomers(long firstId, int count) {
         try (Connection connection = postgres.connect(PostgresFixture.LEGACY);
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO public.customer "
-                     + "(id, name, email, status, balance, region, updated_at) VALUES (?, ?, ?, ?, ?, ?, now())")) {
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO public.customer "
+                        + "(id, name, email, status, balance, region, updated_at) VALUES (?, ?, ?, ?, ?, ?, now())")) {
             for (long id = firstId; id < firstId + count; id++) {
                 insert.setLong(1, id);
                 insert.setString(2, "Customer " + id);
@@ -106,13 +108,18 @@ public final class CustomerScenario {
     private static final String LIVE = "WHERE lineage_deleted_at IS NULL";
 
     private long count(String database, String where) {
-        return ((Number) postgres.query(database, "SELECT count(*) FROM public.customer " + where).get(0).get(0))
+        return ((Number) postgres.query(database, "SELECT count(*) FROM public.customer " + where)
+                        .get(0)
+                        .get(0))
                 .longValue();
     }
 
     private List<String> state(String database, String where) {
-        return postgres.query(database, "SELECT " + String.join(", ", COLUMNS) + " FROM public.customer " + where
-                        + " ORDER BY id").stream()
+        return postgres
+                .query(
+                        database,
+                        "SELECT " + String.join(", ", COLUMNS) + " FROM public.customer " + where + " ORDER BY id")
+                .stream()
                 .map(row -> row.stream().map(String::valueOf).collect(Collectors.joining("|")))
                 .collect(Collectors.toList());
     }

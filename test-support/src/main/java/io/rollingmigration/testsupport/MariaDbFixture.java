@@ -4,13 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import org.junit.jupiter.api.Assumptions;
 import org.mariadb.jdbc.Driver;
 
@@ -40,9 +40,11 @@ public final class MariaDbFixture {
     /** The MariaDB server, started if needed; skips the calling test (JUnit assumption) if none can be had. */
     public static synchronized MariaDbFixture availableOrSkip() {
         if (shared == null) {
-            MariaDbFixture candidate = new MariaDbFixture(env("MIGRATION_TEST_MARIADB_HOST", "127.0.0.1"),
+            MariaDbFixture candidate = new MariaDbFixture(
+                    env("MIGRATION_TEST_MARIADB_HOST", "127.0.0.1"),
                     Integer.parseInt(env("MIGRATION_TEST_MARIADB_PORT", "3306")),
-                    env("MIGRATION_TEST_MARIADB_USER", "root"), env("MIGRATION_TEST_MARIADB_PASSWORD", ""));
+                    env("MIGRATION_TEST_MARIADB_USER", "root"),
+                    env("MIGRATION_TEST_MARIADB_PASSWORD", ""));
             if (!candidate.reachable()) {
                 if (!Files.isExecutable(SERVER)) {
                     String message = "SKIPPING MariaDB tests: no MariaDB server reachable at " + candidate.host + ":"
@@ -50,8 +52,15 @@ public final class MariaDbFixture {
                     System.err.println("*** " + message + " ***");
                     Assumptions.abort(message);
                 }
-                ProcessRunner.run(List.of("start-stop-daemon", "--start", "--oknodo", "--background", "--exec",
-                        SERVER.toString()), Paths.get("/"));
+                ProcessRunner.run(
+                        List.of(
+                                "start-stop-daemon",
+                                "--start",
+                                "--oknodo",
+                                "--background",
+                                "--exec",
+                                SERVER.toString()),
+                        Paths.get("/"));
                 Await.until(Duration.ofSeconds(60), "MariaDB to accept connections", candidate::reachable);
             }
             shared = candidate;
@@ -84,7 +93,8 @@ public final class MariaDbFixture {
     }
 
     public void execute(String database, String... statements) {
-        try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect(database);
+                Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
             }
@@ -95,8 +105,9 @@ public final class MariaDbFixture {
 
     /** Runs a query and returns its rows, each as a list of column values. */
     public List<List<Object>> query(String database, String sql) {
-        try (Connection connection = connect(database); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
+        try (Connection connection = connect(database);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             List<List<Object>> rows = new ArrayList<>();
             int columns = rs.getMetaData().getColumnCount();
             while (rs.next()) {

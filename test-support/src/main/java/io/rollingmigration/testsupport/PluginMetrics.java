@@ -1,10 +1,10 @@
 package io.rollingmigration.testsupport;
 
+import java.lang.management.ManagementFactory;
+import java.util.function.Predicate;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import java.lang.management.ManagementFactory;
-import java.util.function.Predicate;
 
 /**
  * Connect plugin metrics as a monitoring agent reads them: from JMX, by attribute name, summed over the beans that
@@ -12,8 +12,7 @@ import java.util.function.Predicate;
  */
 public final class PluginMetrics {
 
-    private PluginMetrics() {
-    }
+    private PluginMetrics() {}
 
     /** The sum of {@code attribute} over every bean that has it. */
     public static long sum(String attribute) {

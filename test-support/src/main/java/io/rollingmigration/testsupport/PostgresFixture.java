@@ -85,10 +85,12 @@ public final class PostgresFixture implements AutoCloseable {
     private static PostgresFixture start(boolean removeOnExit) {
         String existing = System.getenv("MIGRATION_TEST_PG_HOST");
         if (existing != null && !existing.isBlank()) {
-            return new PostgresFixture(existing,
+            return new PostgresFixture(
+                    existing,
                     Integer.parseInt(envOr("MIGRATION_TEST_PG_PORT", "5432")),
                     envOr("MIGRATION_TEST_PG_USER", "postgres"),
-                    envOr("MIGRATION_TEST_PG_PASSWORD", ""), null);
+                    envOr("MIGRATION_TEST_PG_PASSWORD", ""),
+                    null);
         }
         PrivateCluster cluster = PrivateCluster.start(removeOnExit);
         return new PostgresFixture("127.0.0.1", cluster.port, "postgres", "", cluster);
@@ -123,7 +125,8 @@ public final class PostgresFixture implements AutoCloseable {
 
     /** Runs statements in autocommit mode. */
     public void execute(String database, String... statements) {
-        try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect(database);
+                Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
             }
@@ -134,8 +137,9 @@ public final class PostgresFixture implements AutoCloseable {
 
     /** Runs a query and returns its rows, each as a list of column values. */
     public List<List<Object>> query(String database, String sql) {
-        try (Connection connection = connect(database); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
+        try (Connection connection = connect(database);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             List<List<Object>> rows = new ArrayList<>();
             int columns = rs.getMetaData().getColumnCount();
             while (rs.next()) {
@@ -153,8 +157,9 @@ public final class PostgresFixture implements AutoCloseable {
 
     /** Creates the database unless it exists. */
     public void createDatabase(String name) {
-        boolean exists = !query("postgres", "SELECT 1 FROM pg_database WHERE datname = '" + name.replace("'", "''")
-                + "'").isEmpty();
+        boolean exists = !query(
+                        "postgres", "SELECT 1 FROM pg_database WHERE datname = '" + name.replace("'", "''") + "'")
+                .isEmpty();
         if (!exists) {
             execute("postgres", "CREATE DATABASE \"" + name.replace("\"", "\"\"") + "\"");
         }
@@ -185,7 +190,8 @@ public final class PostgresFixture implements AutoCloseable {
 
     private PrivateCluster requirePrivate() {
         if (cluster == null) {
-            throw new IllegalStateException("This test needs a private PostgreSQL cluster; unset MIGRATION_TEST_PG_HOST");
+            throw new IllegalStateException(
+                    "This test needs a private PostgreSQL cluster; unset MIGRATION_TEST_PG_HOST");
         }
         return cluster;
     }
@@ -217,7 +223,9 @@ public final class PostgresFixture implements AutoCloseable {
                 CLUSTERS.toFile().setWritable(true, false);
                 CLUSTERS.toFile().setExecutable(true, false);
                 Path base = Files.createTempDirectory(CLUSTERS, "cluster-");
-                Files.writeString(base.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
+                Files.writeString(
+                        base.resolve(OWNER_FILE),
+                        Long.toString(ProcessHandle.current().pid()));
                 PrivateCluster cluster = new PrivateCluster(base, bin, freePort());
                 ProcessRunner.giveToServiceUser(base);
                 if (removeOnExit) {
@@ -234,31 +242,76 @@ public final class PostgresFixture implements AutoCloseable {
         private void initdb() {
             // ICU's linguistic default collation sorts text differently from byte order, as production databases
             // often do; code that forgets COLLATE "C" fails here instead of in production.
-            ProcessRunner.runAsServiceUser(List.of(bin.resolve("initdb").toString(), "-D", data.toString(),
-                    "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8",
-                    "--locale-provider=icu", "--icu-locale=en-US"), base);
+            ProcessRunner.runAsServiceUser(
+                    List.of(
+                            bin.resolve("initdb").toString(),
+                            "-D",
+                            data.toString(),
+                            "-U",
+                            "postgres",
+                            "-A",
+                            "trust",
+                            "-E",
+                            "UTF8",
+                            "--locale=C.UTF-8",
+                            "--locale-provider=icu",
+                            "--icu-locale=en-US"),
+                    base);
         }
 
         void startServer() {
-            String options = String.join(" ",
-                    "-p", Integer.toString(port),
-                    "-c", "listen_addresses=127.0.0.1",
-                    "-c", "unix_socket_directories=" + base,
-                    "-c", "wal_level=logical",
-                    "-c", "max_wal_senders=20",
-                    "-c", "max_replication_slots=20",
-                    "-c", "max_connections=200",
+            String options = String.join(
+                    " ",
+                    "-p",
+                    Integer.toString(port),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "unix_socket_directories=" + base,
+                    "-c",
+                    "wal_level=logical",
+                    "-c",
+                    "max_wal_senders=20",
+                    "-c",
+                    "max_replication_slots=20",
+                    "-c",
+                    "max_connections=200",
                     // A throwaway cluster: durability buys nothing and costs test time.
-                    "-c", "fsync=off",
-                    "-c", "synchronous_commit=off",
-                    "-c", "full_page_writes=off");
-            ProcessRunner.runAsServiceUser(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(),
-                    "-l", base.resolve("postgres.log").toString(), "-w", "-t", "60", "-o", options, "start"), base);
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "synchronous_commit=off",
+                    "-c",
+                    "full_page_writes=off");
+            ProcessRunner.runAsServiceUser(
+                    List.of(
+                            bin.resolve("pg_ctl").toString(),
+                            "-D",
+                            data.toString(),
+                            "-l",
+                            base.resolve("postgres.log").toString(),
+                            "-w",
+                            "-t",
+                            "60",
+                            "-o",
+                            options,
+                            "start"),
+                    base);
         }
 
         void stop(String mode) {
-            ProcessRunner.runAsServiceUser(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(),
-                    "-m", mode, "-w", "-t", "60", "stop"), base);
+            ProcessRunner.runAsServiceUser(
+                    List.of(
+                            bin.resolve("pg_ctl").toString(),
+                            "-D",
+                            data.toString(),
+                            "-m",
+                            mode,
+                            "-w",
+                            "-t",
+                            "60",
+                            "stop"),
+                    base);
         }
 
         synchronized void destroy() {
@@ -303,14 +356,15 @@ public final class PostgresFixture implements AutoCloseable {
             Path root = Paths.get("/usr/lib/postgresql");
             try (Stream<Path> versions = Files.list(root)) {
                 return versions.filter(v -> Files.isExecutable(v.resolve("bin/initdb")))
-                        .max(Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString()
-                                .replaceAll("\\D.*", ""))))
+                        .max(Comparator.comparingInt(
+                                v -> Integer.parseInt(v.getFileName().toString().replaceAll("\\D.*", ""))))
                         .map(v -> v.resolve("bin"))
                         .orElseThrow(() -> new IllegalStateException("No PostgreSQL server binaries under " + root
                                 + "; install postgresql (15+) or set PG_BIN_DIR"));
             } catch (IOException e) {
-                throw new IllegalStateException("No PostgreSQL server binaries under " + root
-                        + "; install postgresql (15+) or set PG_BIN_DIR", e);
+                throw new IllegalStateException(
+                        "No PostgreSQL server binaries under " + root + "; install postgresql (15+) or set PG_BIN_DIR",
+                        e);
             }
         }
 

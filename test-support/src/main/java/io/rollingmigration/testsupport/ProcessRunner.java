@@ -1,5 +1,6 @@
 package io.rollingmigration.testsupport;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.io.File;
 
 /**
  * Runs the database server tools. PostgreSQL's {@code initdb} and {@code pg_ctl} refuse to run as root, so as root
@@ -22,8 +22,7 @@ final class ProcessRunner {
 
     static final String SERVICE_USER = "postgres";
 
-    private ProcessRunner() {
-    }
+    private ProcessRunner() {}
 
     static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
@@ -42,8 +41,11 @@ final class ProcessRunner {
         try {
             // Output goes to a file, not a pipe: a server that the tool leaves running must not hold our pipe open.
             Path log = Files.createTempFile("tool-", ".log");
-            Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            Process process = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
             boolean finished = process.waitFor(120, TimeUnit.SECONDS);
             String output = Files.readString(log, StandardCharsets.UTF_8);
@@ -53,8 +55,8 @@ final class ProcessRunner {
                 throw new IllegalStateException("Timed out: " + String.join(" ", command) + "\n" + output);
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException("Failed (exit " + process.exitValue() + "): "
-                        + String.join(" ", command) + "\n" + output);
+                throw new IllegalStateException(
+                        "Failed (exit " + process.exitValue() + "): " + String.join(" ", command) + "\n" + output);
             }
         } catch (IOException e) {
             throw new IllegalStateException("Cannot run " + command.get(0) + ": " + e.getMessage(), e);

@@ -1,6 +1,5 @@
 package io.rollingmigration.testsupport;
 
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,9 +52,10 @@ public final class SkeletonPipeline {
     /** The worker settings the examples rely on: config providers for secrets (file) and mapping specs (dir). */
     public static ConnectClusterFixture.Builder withSecretsProvider(ConnectClusterFixture.Builder builder) {
         return builder.workerProperty("config.providers", "file,dir")
-                .workerProperty("config.providers.file.class",
-                        "org.apache.kafka.common.config.provider.FileConfigProvider")
-                .workerProperty("config.providers.dir.class",
+                .workerProperty(
+                        "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider")
+                .workerProperty(
+                        "config.providers.dir.class",
                         "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
     }
 
@@ -65,19 +65,22 @@ public final class SkeletonPipeline {
     }
 
     public ConfigExample debeziumSource(int postgresPort) {
-        return ConfigExample.load(DEBEZIUM_EXAMPLE).relocated(addresses)
+        return ConfigExample.load(DEBEZIUM_EXAMPLE)
+                .relocated(addresses)
                 .with(Map.of("database.port", Integer.toString(postgresPort)));
     }
 
     public ConfigExample sink() {
         // One broker here, three in the example's production cluster.
-        return ConfigExample.load(SINK_EXAMPLE).relocated(addresses)
+        return ConfigExample.load(SINK_EXAMPLE)
+                .relocated(addresses)
                 .with(Map.of("errors.deadletterqueue.topic.replication.factor", "1"));
     }
 
     /** The reconciler example, reading its drift state back from the Kafka cluster at {@code kafkaBootstrap}. */
     public ConfigExample reconcile(long intervalMillis, String kafkaBootstrap) {
-        return ConfigExample.load(RECONCILE_EXAMPLE).relocated(addresses)
+        return ConfigExample.load(RECONCILE_EXAMPLE)
+                .relocated(addresses)
                 .relocated(Map.of(EXAMPLE_KAFKA, kafkaBootstrap))
                 .with(Map.of("interval.ms", Long.toString(intervalMillis)));
     }

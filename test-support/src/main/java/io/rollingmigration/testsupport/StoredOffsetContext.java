@@ -1,11 +1,10 @@
 package io.rollingmigration.testsupport;
 
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
-
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
 
 /**
  * The worker's side of a source task run outside a worker (tests, benchmarks): one stored offset, returned for every

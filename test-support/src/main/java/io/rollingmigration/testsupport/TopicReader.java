@@ -2,14 +2,6 @@ package io.rollingmigration.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 
 /** Reads whole topics written with Connect's JSON converter, as JSON, with their headers. */
 public final class TopicReader {
@@ -43,7 +42,8 @@ public final class TopicReader {
                 return List.of();
             }
             List<TopicPartition> assigned = partitions.stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .collect(Collectors.toList());
             consumer.assign(assigned);
             consumer.seekToBeginning(assigned);
             Map<TopicPartition, Long> end = consumer.endOffsets(assigned, Duration.ofSeconds(10));
@@ -62,8 +62,7 @@ public final class TopicReader {
     }
 
     /** Waits until the topic holds records that pass {@code accept}, and returns them all. */
-    public List<TopicRecord> await(String topic, Duration timeout, String what,
-                                   Predicate<List<TopicRecord>> accept) {
+    public List<TopicRecord> await(String topic, Duration timeout, String what, Predicate<List<TopicRecord>> accept) {
         return Await.value(timeout, what + " in topic " + topic, () -> readAll(topic), accept);
     }
 
@@ -91,8 +90,9 @@ public final class TopicReader {
         public Map<String, String> headers() {
             Map<String, String> headers = new LinkedHashMap<>();
             for (Header header : record.headers()) {
-                headers.put(header.key(), header.value() == null ? null
-                        : new String(header.value(), StandardCharsets.UTF_8));
+                headers.put(
+                        header.key(),
+                        header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
             }
             return headers;
         }

@@ -1,12 +1,11 @@
 package io.rollingmigration.testsupport;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class MariaDbFixtureTest {
 
@@ -14,10 +13,13 @@ class MariaDbFixtureTest {
     void reachesMariaDbAndCreatesDatabases() throws Exception {
         MariaDbFixture mariadb = MariaDbFixture.availableOrSkip();
         mariadb.createDatabase("fixture_probe");
-        mariadb.execute("fixture_probe", "CREATE TABLE IF NOT EXISTS probe (id int primary key)",
+        mariadb.execute(
+                "fixture_probe",
+                "CREATE TABLE IF NOT EXISTS probe (id int primary key)",
                 "INSERT IGNORE INTO probe VALUES (3)");
-        try (Connection connection = mariadb.connect("fixture_probe"); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT id FROM probe")) {
+        try (Connection connection = mariadb.connect("fixture_probe");
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT id FROM probe")) {
             rs.next();
             assertEquals(3, rs.getInt(1));
         }

@@ -1,10 +1,9 @@
 package io.rollingmigration.testsupport;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class PostgresFixtureTest {
 
@@ -13,7 +12,9 @@ class PostgresFixtureTest {
         PostgresFixture pg = PostgresFixture.shared();
 
         assertEquals(List.of(List.of("logical")), pg.query(PostgresFixture.LEGACY, "SHOW wal_level"));
-        pg.execute(PostgresFixture.TARGET, "CREATE TABLE IF NOT EXISTS fixture_probe (id int primary key)",
+        pg.execute(
+                PostgresFixture.TARGET,
+                "CREATE TABLE IF NOT EXISTS fixture_probe (id int primary key)",
                 "INSERT INTO fixture_probe VALUES (1) ON CONFLICT DO NOTHING");
         assertEquals(List.of(List.of(1)), pg.query(PostgresFixture.TARGET, "SELECT id FROM fixture_probe"));
     }
@@ -21,7 +22,9 @@ class PostgresFixtureTest {
     @Test
     void survivesAServerRestart() {
         PostgresFixture pg = PostgresFixture.shared();
-        pg.execute(PostgresFixture.LEGACY, "CREATE TABLE IF NOT EXISTS restart_probe (id int primary key)",
+        pg.execute(
+                PostgresFixture.LEGACY,
+                "CREATE TABLE IF NOT EXISTS restart_probe (id int primary key)",
                 "INSERT INTO restart_probe VALUES (7) ON CONFLICT DO NOTHING");
 
         pg.stopServer();

@@ -1,7 +1,6 @@
 package io.rollingmigration.benchmarks.pipeline;
 
 import io.rollingmigration.testsupport.PostgresFixture;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,8 @@ final class Contender {
             + "lineage_applied_at timestamptz, lineage_deleted_at timestamptz";
 
     /** The job our transform does; the peer's stock chain does what of it stock transforms can. */
-    static final String SPEC = String.join("\n",
+    static final String SPEC = String.join(
+            "\n",
             "name: bench-account",
             "version: 1",
             "source: public.account",
@@ -61,8 +61,13 @@ final class Contender {
     private final List<String> targetDdl;
     private final Map<String, String> sink;
 
-    private Contender(String name, String title, String targetTable, String legacyIdColumn, List<String> targetDdl,
-                      Map<String, String> sink) {
+    private Contender(
+            String name,
+            String title,
+            String targetTable,
+            String legacyIdColumn,
+            List<String> targetDdl,
+            Map<String, String> sink) {
         this.name = name;
         this.title = title;
         this.targetTable = targetTable;
@@ -83,11 +88,17 @@ final class Contender {
         sink.put("transforms.translate.type", "io.rollingmigration.connect.smt.translate.TranslateAggregate");
         sink.put("transforms.translate.spec", SPEC);
         sink.put("transforms.translate.aggregate", "account");
-        return new Contender("ours", "TranslateAggregate -> TargetStoreSink", table, "legacy_id", List.of(
-                "CREATE TABLE " + table + " (account_id text PRIMARY KEY, legacy_id bigint, " + BUSINESS_COLUMNS
-                        + ", " + LINEAGE_COLUMNS + ", applied_us bigint)",
-                // The index the sink's guide asks for (the reconciler reads target rows in this order).
-                "CREATE INDEX " + table + "_source_key ON " + table + " (lineage_source_key)"), sink);
+        return new Contender(
+                "ours",
+                "TranslateAggregate -> TargetStoreSink",
+                table,
+                "legacy_id",
+                List.of(
+                        "CREATE TABLE " + table + " (account_id text PRIMARY KEY, legacy_id bigint, " + BUSINESS_COLUMNS
+                                + ", " + LINEAGE_COLUMNS + ", applied_us bigint)",
+                        // The index the sink's guide asks for (the reconciler reads target rows in this order).
+                        "CREATE INDEX " + table + "_source_key ON " + table + " (lineage_source_key)"),
+                sink);
     }
 
     static Contender peer(PostgresFixture postgres) {
@@ -111,10 +122,15 @@ final class Contender {
         sink.put("transforms.rule.type", "org.apache.kafka.connect.transforms.InsertField$Value");
         sink.put("transforms.rule.static.field", "lineage_rule");
         sink.put("transforms.rule.static.value", "bench-account@1");
-        return new Contender("peer", "ExtractNewRecordState + stock SMTs -> Debezium JDBC sink 3.4.0.Final (upsert)",
-                table, "id", List.of("CREATE TABLE " + table + " (id bigint PRIMARY KEY, " + BUSINESS_COLUMNS
+        return new Contender(
+                "peer",
+                "ExtractNewRecordState + stock SMTs -> Debezium JDBC sink 3.4.0.Final (upsert)",
+                table,
+                "id",
+                List.of("CREATE TABLE " + table + " (id bigint PRIMARY KEY, " + BUSINESS_COLUMNS
                         + ", __op text, __table text, __lsn bigint, __source_ts_ms bigint, lineage_rule text, "
-                        + "applied_us bigint)"), sink);
+                        + "applied_us bigint)"),
+                sink);
     }
 
     private static void putPassword(Map<String, String> config, String key, PostgresFixture postgres) {
@@ -168,8 +184,10 @@ final class Contender {
     void createTarget(PostgresFixture postgres) {
         postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS " + targetTable, STAMP_FUNCTION);
         postgres.execute(PostgresFixture.TARGET, targetDdl.toArray(new String[0]));
-        postgres.execute(PostgresFixture.TARGET, "CREATE TRIGGER " + targetTable + "_applied BEFORE INSERT OR UPDATE "
-                + "ON " + targetTable + " FOR EACH ROW EXECUTE FUNCTION stamp_applied_us()");
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "CREATE TRIGGER " + targetTable + "_applied BEFORE INSERT OR UPDATE " + "ON " + targetTable
+                        + " FOR EACH ROW EXECUTE FUNCTION stamp_applied_us()");
     }
 
     Map<String, String> sinkConfig() {

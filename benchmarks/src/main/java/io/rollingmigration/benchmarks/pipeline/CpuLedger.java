@@ -1,7 +1,6 @@
 package io.rollingmigration.benchmarks.pipeline;
 
 import io.rollingmigration.testsupport.PostgresFixture;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -27,8 +26,19 @@ final class CpuLedger {
 
     private static final Path PROC = Path.of("/proc");
     private static final double TICK_NANOS = 1e9 / 100; // USER_HZ is 100 on every Linux build this runs on
-    private static final List<String> PARTS = List.of("sink task", "source task", "debezium", "producer", "broker",
-            "generator", "jvm other", "pg legacy", "pg walsender", "pg target", "pg other", "machine busy",
+    private static final List<String> PARTS = List.of(
+            "sink task",
+            "source task",
+            "debezium",
+            "producer",
+            "broker",
+            "generator",
+            "jvm other",
+            "pg legacy",
+            "pg walsender",
+            "pg target",
+            "pg other",
+            "machine busy",
             "machine steal");
 
     private final PostgresFixture postgres;
@@ -56,13 +66,17 @@ final class CpuLedger {
                 javaThreads += nanos;
             }
         }
-        spent.merge("jvm other", Math.max(0, processTicks("self") - Math.round(javaThreads / TICK_NANOS))
-                * (long) TICK_NANOS, Long::sum);
-        for (List<Object> backend : postgres.query("postgres", "SELECT pid, backend_type, coalesce(datname, '') "
-                + "FROM pg_stat_activity WHERE pid <> pg_backend_pid()")) {
+        spent.merge(
+                "jvm other",
+                Math.max(0, processTicks("self") - Math.round(javaThreads / TICK_NANOS)) * (long) TICK_NANOS,
+                Long::sum);
+        for (List<Object> backend : postgres.query(
+                "postgres",
+                "SELECT pid, backend_type, coalesce(datname, '') "
+                        + "FROM pg_stat_activity WHERE pid <> pg_backend_pid()")) {
             long ticks = processTicks(backend.get(0).toString());
-            spent.merge(pgPart(backend.get(1).toString(), backend.get(2).toString()), ticks * (long) TICK_NANOS,
-                    Long::sum);
+            spent.merge(
+                    pgPart(backend.get(1).toString(), backend.get(2).toString()), ticks * (long) TICK_NANOS, Long::sum);
         }
         long[] machine = machineTicks();
         spent.put("machine busy", machine[0] * (long) TICK_NANOS);
@@ -100,9 +114,10 @@ final class CpuLedger {
             if (!measured()) {
                 return "CPU per part not measured here";
             }
-            return "CPU ms per 1,000 changes: " + PARTS.stream()
-                    .map(part -> String.format(Locale.ROOT, "%s %.0f", part, perThousand(part)))
-                    .collect(Collectors.joining(", "));
+            return "CPU ms per 1,000 changes: "
+                    + PARTS.stream()
+                            .map(part -> String.format(Locale.ROOT, "%s %.0f", part, perThousand(part)))
+                            .collect(Collectors.joining(", "));
         }
     }
 
@@ -127,7 +142,8 @@ final class CpuLedger {
             return "pg walsender";
         }
         if ("client backend".equals(backendType)) {
-            return database.startsWith("legacy") ? "pg legacy"
+            return database.startsWith("legacy")
+                    ? "pg legacy"
                     : PostgresFixture.TARGET.equals(database) ? "pg target" : "pg other";
         }
         return "pg other";
@@ -148,7 +164,8 @@ final class CpuLedger {
     /** All CPUs: busy ticks (everything but idle, iowait and steal) and stolen ticks. */
     private static long[] machineTicks() {
         try {
-            String[] cpu = Files.readAllLines(PROC.resolve("stat")).get(0).trim().split("\\s+");
+            String[] cpu =
+                    Files.readAllLines(PROC.resolve("stat")).get(0).trim().split("\\s+");
             long busy = 0;
             for (int i = 1; i <= 7; i++) {
                 if (i != 4 && i != 5) {

@@ -4,12 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.PostgresFixture;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.record.TimestampType;
-
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,6 +17,11 @@ import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * Splits each change's lag where Kafka appended it: the topics stamp records with the broker's append time
@@ -59,9 +58,13 @@ final class KafkaSplit {
         long[] sourceWorst = new long[rows.seconds];
         long[] sinkWorst = new long[rows.seconds];
         TopicPartition partition = new TopicPartition(contender.topic(), 0);
-        Map<String, Object> props = Map.of(ConsumerConfig.GROUP_ID_CONFIG, "lag-split-" + System.nanoTime(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "lag-split-" + System.nanoTime(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                "false",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                Integer.toString(8 << 20));
         try (KafkaConsumer<byte[], byte[]> consumer = connect.cluster().kafka().createConsumer(props)) {
             consumer.assign(List.of(partition));
             consumer.seek(partition, firstOffset);
@@ -89,8 +92,13 @@ final class KafkaSplit {
                 }
             }
         }
-        return new Split(matched, changes == 0 ? 0 : bytes / changes, Percentiles.of(sourceUs, matched),
-                Percentiles.of(sinkUs, matched), sourceWorst, sinkWorst);
+        return new Split(
+                matched,
+                changes == 0 ? 0 : bytes / changes,
+                Percentiles.of(sourceUs, matched),
+                Percentiles.of(sinkUs, matched),
+                sourceWorst,
+                sinkWorst);
     }
 
     private static long legacyId(byte[] key) throws IOException {
@@ -172,21 +180,35 @@ final class KafkaSplit {
      * A step's lag split at Kafka: {@code changes} joined, the size of a change event in the topic (key and value as
      * serialized, before any compression), the source's part and the sink's part.
      */
-    record Split(int changes, long bytesPerChange, Percentiles source, Percentiles sink, long[] sourceWorstUs,
-                 long[] sinkWorstUs) {
+    record Split(
+            int changes,
+            long bytesPerChange,
+            Percentiles source,
+            Percentiles sink,
+            long[] sourceWorstUs,
+            long[] sinkWorstUs) {
 
         String describe() {
-            return String.format(Locale.ROOT, "split at Kafka's append time over %,d changes of %,d bytes: source "
+            return String.format(
+                    Locale.ROOT,
+                    "split at Kafka's append time over %,d changes of %,d bytes: source "
                             + "p50 %.0f ms, p99 %.0f ms, max %.0f ms; sink p50 %.0f ms, p99 %.0f ms, max %.0f ms",
-                    changes, bytesPerChange, source.p50Ms(), source.p99Ms(), source.maxMs(), sink.p50Ms(),
-                    sink.p99Ms(), sink.maxMs());
+                    changes,
+                    bytesPerChange,
+                    source.p50Ms(),
+                    source.p99Ms(),
+                    source.maxMs(),
+                    sink.p50Ms(),
+                    sink.p99Ms(),
+                    sink.maxMs());
         }
 
         /** Second by second of the step (by legacy write time), the largest source and sink parts: a lag's shape. */
         String bySecond() {
-            return "worst source/sink part per second of the step, ms: " + IntStream.range(0, sinkWorstUs.length)
-                    .mapToObj(i -> sourceWorstUs[i] / 1000 + "/" + sinkWorstUs[i] / 1000)
-                    .collect(Collectors.joining(" "));
+            return "worst source/sink part per second of the step, ms: "
+                    + IntStream.range(0, sinkWorstUs.length)
+                            .mapToObj(i -> sourceWorstUs[i] / 1000 + "/" + sinkWorstUs[i] / 1000)
+                            .collect(Collectors.joining(" "));
         }
     }
 }

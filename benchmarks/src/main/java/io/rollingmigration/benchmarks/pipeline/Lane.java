@@ -6,7 +6,6 @@ import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.ConnectRest;
 import io.rollingmigration.testsupport.PostgresFixture;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,9 +69,14 @@ final class Lane implements AutoCloseable {
         rest.putConnector(contender.sourceConnector(), legacy.debeziumSource(contender.name(), contender.slot()));
         rest.awaitRunning(contender.sourceConnector(), 1, CONNECTOR_PATIENCE);
         // RUNNING comes before the slot exists; changes committed before it would never be captured.
-        Await.until(CONNECTOR_PATIENCE, "replication slot " + contender.slot() + " in use",
-                () -> postgres.query(legacy.database(), "SELECT 1 FROM pg_replication_slots WHERE " + slotIs()
-                        + " AND active").size() == 1);
+        Await.until(
+                CONNECTOR_PATIENCE,
+                "replication slot " + contender.slot() + " in use",
+                () -> postgres.query(
+                                        legacy.database(),
+                                        "SELECT 1 FROM pg_replication_slots WHERE " + slotIs() + " AND active")
+                                .size()
+                        == 1);
         rest.putConnector(contender.sinkConnector(), contender.sinkConfig());
         rest.awaitRunning(contender.sinkConnector(), 1, CONNECTOR_PATIENCE);
         writers = new LegacyWriters(postgres, plan, legacy);
@@ -137,11 +141,16 @@ final class Lane implements AutoCloseable {
                 PipelineBenchmark.say("  could not delete connector " + connector + ": " + e.getMessage());
             }
         }
-        Await.until(CONNECTOR_PATIENCE, "replication slot " + contender.slot() + " released",
-                () -> postgres.query(legacy.database(), "SELECT 1 FROM pg_replication_slots WHERE " + slotIs()
-                        + " AND active").isEmpty());
-        postgres.query(legacy.database(), "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                + "WHERE " + slotIs());
+        Await.until(
+                CONNECTOR_PATIENCE,
+                "replication slot " + contender.slot() + " released",
+                () -> postgres.query(
+                                legacy.database(),
+                                "SELECT 1 FROM pg_replication_slots WHERE " + slotIs() + " AND active")
+                        .isEmpty());
+        postgres.query(
+                legacy.database(),
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots " + "WHERE " + slotIs());
     }
 
     private String slotIs() {
@@ -150,21 +159,28 @@ final class Lane implements AutoCloseable {
 
     /** The highest offered rate it sustained, or 0. */
     int maxSustainedRate() {
-        return steps.stream().filter(s -> s.verdict() == Verdict.SUSTAINED)
-                .mapToInt(s -> s.load().offeredRate()).max().orElse(0);
+        return steps.stream()
+                .filter(s -> s.verdict() == Verdict.SUSTAINED)
+                .mapToInt(s -> s.load().offeredRate())
+                .max()
+                .orElse(0);
     }
 
     /** The offered rates whose changes all reached the target, sustained or not. */
     Set<Integer> caughtUpRates() {
-        return steps.stream().filter(StepResult::caughtUp).map(s -> s.load().offeredRate())
+        return steps.stream()
+                .filter(StepResult::caughtUp)
+                .map(s -> s.load().offeredRate())
                 .collect(Collectors.toSet());
     }
 
     /** The lowest offered rate above the highest sustained one that was not sustained, if any. */
     OptionalInt lowestFailedRate() {
         int max = maxSustainedRate();
-        return steps.stream().filter(s -> s.verdict() != Verdict.SUSTAINED && s.load().offeredRate() > max)
-                .mapToInt(s -> s.load().offeredRate()).min();
+        return steps.stream()
+                .filter(s -> s.verdict() != Verdict.SUSTAINED && s.load().offeredRate() > max)
+                .mapToInt(s -> s.load().offeredRate())
+                .min();
     }
 
     Optional<StepResult> at(int rate) {
@@ -174,7 +190,8 @@ final class Lane implements AutoCloseable {
     /** What stopped the climb: the lowest rate above the sustained one that was not sustained. */
     String ending() {
         int max = maxSustainedRate();
-        return steps.stream().filter(s -> s.verdict() != Verdict.SUSTAINED && s.load().offeredRate() > max)
+        return steps.stream()
+                .filter(s -> s.verdict() != Verdict.SUSTAINED && s.load().offeredRate() > max)
                 .min(Comparator.comparingInt(s -> s.load().offeredRate()))
                 .map(s -> String.format(Locale.ROOT, "at %,d/s: %s", s.load().offeredRate(), why(s)))
                 .orElse("sustained the top of the ladder; its limit is higher");
@@ -182,10 +199,13 @@ final class Lane implements AutoCloseable {
 
     private static String why(StepResult step) {
         if (step.verdict() == Verdict.GENERATOR_SHORT) {
-            return String.format(Locale.ROOT, "the generator only produced %,.0f/s, so the pipeline's limit there is "
-                    + "unknown", step.load().achievedRate());
+            return String.format(
+                    Locale.ROOT,
+                    "the generator only produced %,.0f/s, so the pipeline's limit there is " + "unknown",
+                    step.load().achievedRate());
         }
-        return step.caughtUp() ? String.format(Locale.ROOT, "lagged (p99 %.0f ms)", step.p99Ms())
+        return step.caughtUp()
+                ? String.format(Locale.ROOT, "lagged (p99 %.0f ms)", step.p99Ms())
                 : "lagged (target did not catch up)";
     }
 }

@@ -1,7 +1,6 @@
 package io.rollingmigration.benchmarks.pipeline;
 
 import io.rollingmigration.testsupport.PostgresFixture;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -39,7 +38,9 @@ final class LegacyAccounts {
      */
     void recreate() {
         postgres.createDatabase(database);
-        postgres.execute(database, "DROP TABLE IF EXISTS " + TABLE,
+        postgres.execute(
+                database,
+                "DROP TABLE IF EXISTS " + TABLE,
                 "CREATE TABLE " + TABLE + " (id bigint PRIMARY KEY, kind char(1) NOT NULL, holder text NOT NULL, "
                         + "status char(1) NOT NULL, balance numeric(14,2) NOT NULL, "
                         + "credit_limit numeric(14,2) NOT NULL, opened_on date NOT NULL, "
@@ -61,7 +62,9 @@ final class LegacyAccounts {
     /** The first key no row has yet: inserts take keys from here on. */
     long nextNewKey() {
         return ((Number) postgres.query(database, "SELECT coalesce(max(id), 0) + 1 FROM " + TABLE)
-                .get(0).get(0)).longValue();
+                        .get(0)
+                        .get(0))
+                .longValue();
     }
 
     /**

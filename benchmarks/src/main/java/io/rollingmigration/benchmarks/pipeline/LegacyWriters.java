@@ -1,7 +1,6 @@
 package io.rollingmigration.benchmarks.pipeline;
 
 import io.rollingmigration.testsupport.PostgresFixture;
-
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -3,8 +3,6 @@ package io.rollingmigration.benchmarks.pipeline;
 import io.rollingmigration.benchmarks.pipeline.LegacyWriters.StepLoad;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.PostgresFixture;
-import org.apache.kafka.clients.admin.Admin;
-
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -16,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The whole pipeline under a legacy application writing at fixed rates: {@code benchmarks/run pipeline [--quick]}.
@@ -65,15 +64,21 @@ public final class PipelineBenchmark {
             "io.rollingmigration.connect.sink.TargetStoreSinkConnector",
             "io.debezium.connector.jdbc.JdbcSinkConnector");
 
-    private PipelineBenchmark() {
-    }
+    private PipelineBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Plan plan = Plan.of(List.of(args).contains("--quick"));
-        say(String.format(Locale.ROOT, "pipeline benchmark%s: steps of %d s at %s changes/s, %d legacy writers, "
+        say(String.format(
+                Locale.ROOT,
+                "pipeline benchmark%s: steps of %d s at %s changes/s, %d legacy writers, "
                         + "%d changes per transaction (%.0f%% inserts, the rest updates of distinct keys), heap "
-                        + "limit %d MB", plan.quick() ? " (quick)" : "", plan.step().toSeconds(), plan.rates(),
-                plan.writers(), plan.rowsPerTransaction(), plan.insertShare() * 100,
+                        + "limit %d MB",
+                plan.quick() ? " (quick)" : "",
+                plan.step().toSeconds(),
+                plan.rates(),
+                plan.writers(),
+                plan.rowsPerTransaction(),
+                plan.insertShare() * 100,
                 Runtime.getRuntime().maxMemory() >> 20));
         try {
             run(plan);
@@ -97,13 +102,14 @@ public final class PipelineBenchmark {
             try (Admin admin = connect.cluster().kafka().createAdminClient()) {
                 List<String> loaded = connect.rest().connectorPlugins();
                 if (!loaded.containsAll(CONNECTORS)) {
-                    throw new IllegalStateException("Connect did not load " + CONNECTORS + " from plugin.path; it "
-                            + "has " + loaded);
+                    throw new IllegalStateException(
+                            "Connect did not load " + CONNECTORS + " from plugin.path; it " + "has " + loaded);
                 }
                 TargetLag lag = new TargetLag(postgres, admin);
                 Lane ours = new Lane(Contender.ours(postgres), plan, postgres, connect, lag);
                 Lane peer = new Lane(Contender.peer(postgres), plan, postgres, connect, lag);
-                try (ours; peer) {
+                try (ours;
+                        peer) {
                     ours.prepare();
                     peer.prepare();
                     ours.open();
@@ -119,8 +125,7 @@ public final class PipelineBenchmark {
     }
 
     /** What the load generator reaches flat out with no pipeline running: tells its limits from the pipeline's. */
-    private static StepLoad generatorAlone(PostgresFixture postgres, Plan plan, Contender contender)
-            throws Exception {
+    private static StepLoad generatorAlone(PostgresFixture postgres, Plan plan, Contender contender) throws Exception {
         LegacyAccounts legacy = new LegacyAccounts(postgres, contender.legacyDatabase(), plan.updatableKeys());
         try (LegacyWriters writers = new LegacyWriters(postgres, plan, legacy)) {
             return writers.drive(0, 1_000_000, plan.calibration());
@@ -128,19 +133,31 @@ public final class PipelineBenchmark {
     }
 
     private static void report(Lane ours, Lane peer, StepLoad ceiling) {
-        say(String.format(Locale.ROOT, "load generator alone, flat out, no pipeline running: %,.0f changes/s",
+        say(String.format(
+                Locale.ROOT,
+                "load generator alone, flat out, no pipeline running: %,.0f changes/s",
                 ceiling.achievedRate()));
         for (Lane lane : List.of(ours, peer)) {
-            say(String.format(Locale.ROOT, "%s (%s): max sustained %,d changes/s with p99 lag under 1 s; stopped %s",
-                    lane.contender().name(), lane.contender().title(), lane.maxSustainedRate(), lane.ending()));
+            say(String.format(
+                    Locale.ROOT,
+                    "%s (%s): max sustained %,d changes/s with p99 lag under 1 s; stopped %s",
+                    lane.contender().name(),
+                    lane.contender().title(),
+                    lane.maxSustainedRate(),
+                    lane.ending()));
         }
         say(cpuAtCommonRates(ours, peer));
         say(heapReport());
         int oursMax = ours.maxSustainedRate();
         int peerMax = peer.maxSustainedRate();
         double p99At5k = ours.at(REFERENCE_RATE).map(StepResult::p99Ms).orElse(Double.NaN);
-        System.out.printf(Locale.ROOT, "RESULT bench=pipeline ours_max_rate=%d peer_max_rate=%d ratio=%s "
-                + "p99_ms_at_5k=%.0f%n", oursMax, peerMax, ratio(oursMax, peerMax), p99At5k);
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT bench=pipeline ours_max_rate=%d peer_max_rate=%d ratio=%s " + "p99_ms_at_5k=%.0f%n",
+                oursMax,
+                peerMax,
+                ratio(oursMax, peerMax),
+                p99At5k);
     }
 
     /**
@@ -155,18 +172,29 @@ public final class PipelineBenchmark {
         if (both.isEmpty()) {
             return "no rate both pipelines ran to the end: CPU per change not compared";
         }
-        CpuLedger.Spent oursCpu = both.stream().map(rate -> ours.at(rate).orElseThrow().cpu())
-                .reduce(CpuLedger.Spent::plus).orElseThrow();
-        CpuLedger.Spent peerCpu = both.stream().map(rate -> peer.at(rate).orElseThrow().cpu())
-                .reduce(CpuLedger.Spent::plus).orElseThrow();
+        CpuLedger.Spent oursCpu = both.stream()
+                .map(rate -> ours.at(rate).orElseThrow().cpu())
+                .reduce(CpuLedger.Spent::plus)
+                .orElseThrow();
+        CpuLedger.Spent peerCpu = both.stream()
+                .map(rate -> peer.at(rate).orElseThrow().cpu())
+                .reduce(CpuLedger.Spent::plus)
+                .orElseThrow();
         if (!oursCpu.measured() || !peerCpu.measured()) {
             return "CPU per change not measured here";
         }
-        return String.format(Locale.ROOT, "over the rates both ran to the end %s, CPU ms per 1,000 changes until the "
+        return String.format(
+                Locale.ROOT,
+                "over the rates both ran to the end %s, CPU ms per 1,000 changes until the "
                         + "target held them all, ours / peer: whole machine %.0f / %.0f; sink task %.0f / %.0f; "
-                        + "target database %.0f / %.0f", both, oursCpu.perThousand("machine busy"),
-                peerCpu.perThousand("machine busy"), oursCpu.perThousand("sink task"),
-                peerCpu.perThousand("sink task"), oursCpu.perThousand("pg target"), peerCpu.perThousand("pg target"));
+                        + "target database %.0f / %.0f",
+                both,
+                oursCpu.perThousand("machine busy"),
+                peerCpu.perThousand("machine busy"),
+                oursCpu.perThousand("sink task"),
+                peerCpu.perThousand("sink task"),
+                oursCpu.perThousand("pg target"),
+                peerCpu.perThousand("pg target"));
     }
 
     private static String ratio(int ours, int peer) {
@@ -193,9 +221,14 @@ public final class PipelineBenchmark {
             gcMillis += Math.max(0, collector.getCollectionTime());
         }
         long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
-        return String.format(Locale.ROOT, "heap of this JVM (broker, worker, generator): limit %d MB, old generation "
-                        + "peak %d MB, GC %.1f s over %.0f s", Runtime.getRuntime().maxMemory() >> 20, oldPeak >> 20,
-                gcMillis / 1000.0, uptime / 1000.0);
+        return String.format(
+                Locale.ROOT,
+                "heap of this JVM (broker, worker, generator): limit %d MB, old generation "
+                        + "peak %d MB, GC %.1f s over %.0f s",
+                Runtime.getRuntime().maxMemory() >> 20,
+                oldPeak >> 20,
+                gcMillis / 1000.0,
+                uptime / 1000.0);
     }
 
     static void say(String line) {

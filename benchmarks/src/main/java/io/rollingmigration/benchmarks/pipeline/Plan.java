@@ -7,9 +7,20 @@ import java.util.List;
  * How hard and how long the pipeline benchmark pushes: the rate ladder, the length of each step, and the shape of
  * the legacy application's transactions. Both contenders get the same plan.
  */
-record Plan(boolean quick, List<Integer> rates, List<Integer> fallbackRates, Duration step, int warmUpRate,
-            Duration warmUp, int warmUpRounds, Duration catchUpLimit, Duration calibration, int writers,
-            int rowsPerTransaction, double insertShare, int refinements) {
+record Plan(
+        boolean quick,
+        List<Integer> rates,
+        List<Integer> fallbackRates,
+        Duration step,
+        int warmUpRate,
+        Duration warmUp,
+        int warmUpRounds,
+        Duration catchUpLimit,
+        Duration calibration,
+        int writers,
+        int rowsPerTransaction,
+        double insertShare,
+        int refinements) {
 
     /** The lag a rate must stay under to count as sustained. */
     static final double P99_LIMIT_MS = 1000;
@@ -21,10 +32,34 @@ record Plan(boolean quick, List<Integer> rates, List<Integer> fallbackRates, Dur
         // Below the first rung, for machines where not even that holds: the highest sustained rate is still the answer.
         List<Integer> below = List.of(4_000, 3_000, 2_000, 1_000);
         return quick
-                ? new Plan(true, ladder, below, Duration.ofSeconds(10), 2_500, Duration.ofSeconds(5), 6,
-                        Duration.ofSeconds(30), Duration.ofSeconds(3), 8, 10, 0.4, 2)
-                : new Plan(false, ladder, below, Duration.ofSeconds(60), 2_500, Duration.ofSeconds(10), 6,
-                        Duration.ofSeconds(120), Duration.ofSeconds(10), 8, 10, 0.4, 2);
+                ? new Plan(
+                        true,
+                        ladder,
+                        below,
+                        Duration.ofSeconds(10),
+                        2_500,
+                        Duration.ofSeconds(5),
+                        6,
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(3),
+                        8,
+                        10,
+                        0.4,
+                        2)
+                : new Plan(
+                        false,
+                        ladder,
+                        below,
+                        Duration.ofSeconds(60),
+                        2_500,
+                        Duration.ofSeconds(10),
+                        6,
+                        Duration.ofSeconds(120),
+                        Duration.ofSeconds(10),
+                        8,
+                        10,
+                        0.4,
+                        2);
     }
 
     /**

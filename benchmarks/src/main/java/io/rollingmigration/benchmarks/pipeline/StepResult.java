@@ -2,7 +2,6 @@ package io.rollingmigration.benchmarks.pipeline;
 
 import io.rollingmigration.benchmarks.pipeline.LegacyWriters.StepLoad;
 import io.rollingmigration.benchmarks.pipeline.TargetLag.StepLag;
-
 import java.util.Locale;
 
 /**
@@ -12,7 +11,9 @@ import java.util.Locale;
 record StepResult(StepLoad load, boolean caughtUp, StepLag lag, CpuLedger.Spent cpu) {
 
     enum Verdict {
-        SUSTAINED, LAGGED, GENERATOR_SHORT
+        SUSTAINED,
+        LAGGED,
+        GENERATOR_SHORT
     }
 
     /**
@@ -31,21 +32,36 @@ record StepResult(StepLoad load, boolean caughtUp, StepLag lag, CpuLedger.Spent 
     }
 
     String describe() {
-        String offered = String.format(Locale.ROOT, "offered %,d/s, legacy committed %,d changes = %,.0f/s",
-                load.offeredRate(), load.changes(), load.achievedRate());
+        String offered = String.format(
+                Locale.ROOT,
+                "offered %,d/s, legacy committed %,d changes = %,.0f/s",
+                load.offeredRate(),
+                load.changes(),
+                load.achievedRate());
         if (!caughtUp) {
             return offered + "; target did not catch up: LAGGED";
         }
-        String lagged = String.format(Locale.ROOT, "; lag p50 %.0f ms, p99 %.0f ms, max %.0f ms over %,d rows "
+        String lagged = String.format(
+                Locale.ROOT,
+                "; lag p50 %.0f ms, p99 %.0f ms, max %.0f ms over %,d rows "
                         + "(last second's p50 %.0f ms; worst written %.0f s into the step; %d s over 1 s)",
-                lag.p50Ms(), lag.p99Ms(), lag.maxMs(), lag.rows(), lag.lastSecondP50Ms(), lag.worstAtSecond(),
+                lag.p50Ms(),
+                lag.p99Ms(),
+                lag.maxMs(),
+                lag.rows(),
+                lag.lastSecondP50Ms(),
+                lag.worstAtSecond(),
                 lag.secondsOverLimit());
         switch (verdict()) {
             case SUSTAINED:
                 return offered + lagged + ": sustained";
             case GENERATOR_SHORT:
-                return offered + lagged + String.format(Locale.ROOT, ": the GENERATOR could not produce %,d/s "
-                        + "(inconclusive, not counted)", load.offeredRate());
+                return offered
+                        + lagged
+                        + String.format(
+                                Locale.ROOT,
+                                ": the GENERATOR could not produce %,d/s " + "(inconclusive, not counted)",
+                                load.offeredRate());
             default:
                 return offered + lagged + ": LAGGED (p99 over 1 s)";
         }

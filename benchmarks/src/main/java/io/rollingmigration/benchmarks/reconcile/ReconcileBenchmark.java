@@ -1,9 +1,6 @@
 package io.rollingmigration.benchmarks.reconcile;
 
 import io.rollingmigration.testsupport.PostgresFixture;
-import org.postgresql.copy.CopyManager;
-import org.postgresql.core.BaseConnection;
-
 import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
 
 /**
  * The reconciler against the physical limit of reading both tables: legacy and target tables of 1,000,000 rows in
@@ -40,34 +39,54 @@ public final class ReconcileBenchmark {
             data.create(small);
             Planted smallPlanted = data.plant(small);
             Sweep smallRun = Reconciler.once(postgres, 1, Map.of());
-            say(String.format(Locale.ROOT, "%,d rows, 1 task: full run %.2f s, peak heap %d MB (live after GC %d MB, "
-                            + "retained at the end %d MB), found %d/%d", small, smallRun.seconds(),
-                    smallRun.peakHeap() >> 20, smallRun.peakLiveHeap() >> 20, smallRun.retainedHeap() >> 20,
-                    smallPlanted.found(smallRun.drift()), smallPlanted.size()));
+            say(String.format(
+                    Locale.ROOT,
+                    "%,d rows, 1 task: full run %.2f s, peak heap %d MB (live after GC %d MB, "
+                            + "retained at the end %d MB), found %d/%d",
+                    small,
+                    smallRun.seconds(),
+                    smallRun.peakHeap() >> 20,
+                    smallRun.peakLiveHeap() >> 20,
+                    smallRun.retainedHeap() >> 20,
+                    smallPlanted.found(smallRun.drift()),
+                    smallPlanted.size()));
             long smallHeld = Reconciler.liveHeapOfOnce(postgres, 1, Map.of());
-            say(String.format(Locale.ROOT, "%,d rows, 1 task, again with a full collection every 0.5 s: at most %d MB "
-                    + "held", small, smallHeld >> 20));
+            say(String.format(
+                    Locale.ROOT,
+                    "%,d rows, 1 task, again with a full collection every 0.5 s: at most %d MB " + "held",
+                    small,
+                    smallHeld >> 20));
 
             data.create(rows);
             Planted planted = data.plant(rows);
             double limitSeconds = dualCopy(postgres);
             double limit = rows / limitSeconds;
-            say(String.format(Locale.ROOT, "dual COPY TO STDOUT (both tables, in parallel): %.2f s, %.0f rows/s",
-                    limitSeconds, limit));
+            say(String.format(
+                    Locale.ROOT,
+                    "dual COPY TO STDOUT (both tables, in parallel): %.2f s, %.0f rows/s",
+                    limitSeconds,
+                    limit));
             double jdbcRead = rows / dualJdbcRead(postgres);
-            say(String.format(Locale.ROOT, "both tables read through JDBC, every column of every row materialised, in "
-                    + "parallel: %.0f rows/s (%.2f of the COPY limit): the best any reconciler that reads rows over "
-                    + "JDBC can do, before it compares anything", jdbcRead, jdbcRead / limit));
+            say(String.format(
+                    Locale.ROOT,
+                    "both tables read through JDBC, every column of every row materialised, in "
+                            + "parallel: %.0f rows/s (%.2f of the COPY limit): the best any reconciler that reads rows over "
+                            + "JDBC can do, before it compares anything",
+                    jdbcRead,
+                    jdbcRead / limit));
 
             Sweep oneTask = Reconciler.once(postgres, 1, Map.of());
             report(rows, "1 task", oneTask, planted);
             long largeHeld = Reconciler.liveHeapOfOnce(postgres, 1, Map.of());
-            say(String.format(Locale.ROOT, "%,d rows, 1 task, again with a full collection every 0.5 s: at most %d MB "
-                    + "held", rows, largeHeld >> 20));
+            say(String.format(
+                    Locale.ROOT,
+                    "%,d rows, 1 task, again with a full collection every 0.5 s: at most %d MB " + "held",
+                    rows,
+                    largeHeld >> 20));
             // Incremental reconcilers run a full sweep first, then compare what changed, in the same tasks.
             try (Reconciler rowByRowTasks = Reconciler.start(postgres, TASKS, Map.of("mode", "incremental"));
-                 Reconciler pushdownTask = Reconciler.start(postgres, 1,
-                         Map.of("mode", "incremental", "hash.pushdown", "true"))) {
+                    Reconciler pushdownTask =
+                            Reconciler.start(postgres, 1, Map.of("mode", "incremental", "hash.pushdown", "true"))) {
                 Sweep rowByRow = rowByRowTasks.nextRun();
                 report(rows, TASKS + " tasks", rowByRow, planted);
                 Sweep pushdownTwo = Reconciler.once(postgres, TASKS, Map.of("hash.pushdown", "true"));
@@ -93,10 +112,17 @@ public final class ReconcileBenchmark {
                 List<Double> sweepSeconds = sweeps.stream().map(Sweep::seconds).toList();
                 double fullSeconds = median(sweepSeconds);
                 double ours = full.compared() / fullSeconds;
-                say(String.format(Locale.ROOT, "in turns: dual COPY %s s (median %.2f s, %.0f rows/s); pushed-down "
-                                + "full run %s s (median %.2f s, %.0f rows/s): %.2f of the limit", seconds(limits),
-                        medianLimitSeconds, limit, seconds(sweepSeconds),
-                        fullSeconds, ours, ours / limit));
+                say(String.format(
+                        Locale.ROOT,
+                        "in turns: dual COPY %s s (median %.2f s, %.0f rows/s); pushed-down "
+                                + "full run %s s (median %.2f s, %.0f rows/s): %.2f of the limit",
+                        seconds(limits),
+                        medianLimitSeconds,
+                        limit,
+                        seconds(sweepSeconds),
+                        fullSeconds,
+                        ours,
+                        ours / limit));
                 int found = planted.found(rowByRow.drift());
                 int falsePositives = planted.falsePositives(rowByRow.drift());
                 for (Sweep sweep : sweeps) {
@@ -106,28 +132,54 @@ public final class ReconcileBenchmark {
 
                 data.changeOnePercent(rows);
                 Sweep incremental = pushdownTask.nextRun();
-                say(String.format(Locale.ROOT, "incremental run (1 task, hash pushdown) after 1%% of rows changed: "
+                say(String.format(
+                        Locale.ROOT,
+                        "incremental run (1 task, hash pushdown) after 1%% of rows changed: "
                                 + "%.3f s (%d compared, mode %s), %.1fx faster than the full run",
-                        incremental.seconds(), incremental.compared(), incremental.mode(),
+                        incremental.seconds(),
+                        incremental.compared(),
+                        incremental.mode(),
                         full.seconds() / incremental.seconds()));
                 Sweep incrementalRowByRow = rowByRowTasks.nextRun();
-                say(String.format(Locale.ROOT, "incremental run (%d tasks, row by row): %.3f s (%d compared, mode %s), "
-                                + "%.1fx faster than the row-by-row full run", TASKS, incrementalRowByRow.seconds(),
-                        incrementalRowByRow.compared(), incrementalRowByRow.mode(),
+                say(String.format(
+                        Locale.ROOT,
+                        "incremental run (%d tasks, row by row): %.3f s (%d compared, mode %s), "
+                                + "%.1fx faster than the row-by-row full run",
+                        TASKS,
+                        incrementalRowByRow.seconds(),
+                        incrementalRowByRow.compared(),
+                        incrementalRowByRow.mode(),
                         rowByRow.seconds() / incrementalRowByRow.seconds()));
 
-                System.out.printf(Locale.ROOT, "RESULT bench=reconcile ours_rows_s=%.0f limit_rows_s=%.0f "
+                System.out.printf(
+                        Locale.ROOT,
+                        "RESULT bench=reconcile ours_rows_s=%.0f limit_rows_s=%.0f "
                                 + "of_limit=%.2f incremental_s=%.3f full_s=%.2f found=%d/%d false_positives=%d tasks=1 "
                                 + "row_by_row_tasks=%d one_task_rows_s=%.0f peak_heap_mb_small=%d "
                                 + "peak_heap_mb_large=%d live_heap_mb_small=%d live_heap_mb_large=%d "
                                 + "retained_heap_mb_small=%d retained_heap_mb_large=%d jdbc_read_rows_s=%.0f "
                                 + "row_by_row_rows_s=%.0f row_by_row_incremental_s=%.3f held_heap_mb_small=%d "
-                                + "held_heap_mb_large=%d%n", ours, limit,
-                        ours / limit, incremental.seconds(), fullSeconds, found, planted.size(), falsePositives,
-                        TASKS, oneTask.compared() / oneTask.seconds(), smallRun.peakHeap() >> 20,
-                        oneTask.peakHeap() >> 20, smallRun.peakLiveHeap() >> 20, oneTask.peakLiveHeap() >> 20,
-                        smallRun.retainedHeap() >> 20, oneTask.retainedHeap() >> 20, jdbcRead,
-                        rowByRow.compared() / rowByRow.seconds(), incrementalRowByRow.seconds(), smallHeld >> 20,
+                                + "held_heap_mb_large=%d%n",
+                        ours,
+                        limit,
+                        ours / limit,
+                        incremental.seconds(),
+                        fullSeconds,
+                        found,
+                        planted.size(),
+                        falsePositives,
+                        TASKS,
+                        oneTask.compared() / oneTask.seconds(),
+                        smallRun.peakHeap() >> 20,
+                        oneTask.peakHeap() >> 20,
+                        smallRun.peakLiveHeap() >> 20,
+                        oneTask.peakLiveHeap() >> 20,
+                        smallRun.retainedHeap() >> 20,
+                        oneTask.retainedHeap() >> 20,
+                        jdbcRead,
+                        rowByRow.compared() / rowByRow.seconds(),
+                        incrementalRowByRow.seconds(),
+                        smallHeld >> 20,
                         largeHeld >> 20);
             }
         }
@@ -140,16 +192,23 @@ public final class ReconcileBenchmark {
     }
 
     private static String seconds(List<Double> values) {
-        return values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v))
-                .collect(Collectors.joining(" / "));
+        return values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).collect(Collectors.joining(" / "));
     }
 
     private static void report(int rows, String tasks, Sweep sweep, Planted planted) {
-        say(String.format(Locale.ROOT, "%,d rows, %s: full run %.2f s, %.0f rows/s, peak heap %d MB (live after GC %d "
-                        + "MB, retained at the end %d MB), found %d/%d, false positives %d", rows, tasks,
-                sweep.seconds(), sweep.compared() / sweep.seconds(), sweep.peakHeap() >> 20,
-                sweep.peakLiveHeap() >> 20, sweep.retainedHeap() >> 20,
-                planted.found(sweep.drift()), planted.size(),
+        say(String.format(
+                Locale.ROOT,
+                "%,d rows, %s: full run %.2f s, %.0f rows/s, peak heap %d MB (live after GC %d "
+                        + "MB, retained at the end %d MB), found %d/%d, false positives %d",
+                rows,
+                tasks,
+                sweep.seconds(),
+                sweep.compared() / sweep.seconds(),
+                sweep.peakHeap() >> 20,
+                sweep.peakLiveHeap() >> 20,
+                sweep.retainedHeap() >> 20,
+                planted.found(sweep.drift()),
+                planted.size(),
                 planted.falsePositives(sweep.drift())));
     }
 
@@ -168,8 +227,7 @@ public final class ReconcileBenchmark {
     }
 
     /** What reading both tables at once yielded (bytes, values), and how long it took. */
-    private record BothTables(long total, double seconds) {
-    }
+    private record BothTables(long total, double seconds) {}
 
     private static BothTables bothAtOnce(ToLongFunction<String> read) throws Exception {
         long started = System.nanoTime();

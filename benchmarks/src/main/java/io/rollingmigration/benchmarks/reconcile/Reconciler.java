@@ -6,11 +6,9 @@ import io.rollingmigration.connect.reconcile.ReconcileSourceTask;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.StoredOffsetContext;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.source.SourceRecord;
-
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.Date;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * The reconciler's tasks over the benchmark tables, the key space split by the connector as a worker would ask it
@@ -112,9 +111,13 @@ final class Reconciler implements AutoCloseable {
                         drift.put(value.getString("legacy_key"), value.getString("kind"));
                     }
                 } else if ("RUNNING".equals(value.getString("status"))) {
-                    ReconcileBenchmark.say(String.format(Locale.ROOT, "  ... %s: %,d compared, %,d in flight, "
-                                    + "%,d open drift, %,d suspects", value.getString("run_id"),
-                            value.getInt64("compared"), value.getInt64("in_flight"), value.getInt64("open_drift"),
+                    ReconcileBenchmark.say(String.format(
+                            Locale.ROOT,
+                            "  ... %s: %,d compared, %,d in flight, " + "%,d open drift, %,d suspects",
+                            value.getString("run_id"),
+                            value.getInt64("compared"),
+                            value.getInt64("in_flight"),
+                            value.getInt64("open_drift"),
                             value.getInt64("suspects")));
                 } else {
                     return value;

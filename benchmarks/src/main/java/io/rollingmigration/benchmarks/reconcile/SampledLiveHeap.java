@@ -27,10 +27,14 @@ final class SampledLiveHeap {
     static SampledLiveHeap start() {
         SampledLiveHeap heap = new SampledLiveHeap();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        heap.sampler.scheduleAtFixedRate(() -> {
-            memory.gc();
-            heap.max.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-        }, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        heap.sampler.scheduleAtFixedRate(
+                () -> {
+                    memory.gc();
+                    heap.max.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                },
+                PERIOD_MILLIS,
+                PERIOD_MILLIS,
+                TimeUnit.MILLISECONDS);
         return heap;
     }
 

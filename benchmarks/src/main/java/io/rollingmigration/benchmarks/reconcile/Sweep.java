@@ -12,6 +12,11 @@ import java.util.Map;
  * @param retainedHeap the heap use after a full collection at the end of the run, the tasks still running: what a
  *                     task holds on to whatever the table size (open drift, caches), without any garbage
  */
-record Sweep(double seconds, long compared, Map<String, String> drift, long peakHeap, long peakLiveHeap,
-             long retainedHeap, String mode) {
-}
+record Sweep(
+        double seconds,
+        long compared,
+        Map<String, String> drift,
+        long peakHeap,
+        long peakLiveHeap,
+        long retainedHeap,
+        String mode) {}

@@ -3,7 +3,6 @@ package io.rollingmigration.benchmarks.scaleout;
 import io.rollingmigration.testsupport.ConfigExample;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.PostgresFixture;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,25 +41,55 @@ final class InsurerConfigs {
 
     /** The example's Debezium source, capturing only the policy table into {@code topicPrefix}.public.policy. */
     Map<String, String> source(String topicPrefix) {
-        return load("insurer/connectors/legacy-cdc.json", LEGACY_DATABASE).with(Map.of(
-                "database.port", Integer.toString(postgres.port()), "topic.prefix", topicPrefix,
-                "table.include.list", "public.policy", "slot.name", topicPrefix, "publication.name", topicPrefix))
+        return load("insurer/connectors/legacy-cdc.json", LEGACY_DATABASE)
+                .with(Map.of(
+                        "database.port",
+                        Integer.toString(postgres.port()),
+                        "topic.prefix",
+                        topicPrefix,
+                        "table.include.list",
+                        "public.policy",
+                        "slot.name",
+                        topicPrefix,
+                        "publication.name",
+                        topicPrefix))
                 .config();
     }
 
     /** The example's policy sink, into {@code targetDatabase}, with {@code tasks} tasks. */
     Map<String, String> sink(String topic, String targetDatabase, int tasks) {
-        return load("insurer/connectors/policy-sink.json", targetDatabase).with(Map.of("topics", topic,
-                "tasks.max", Integer.toString(tasks), "errors.deadletterqueue.topic.name", "scaleout.dlq.policy",
-                "errors.deadletterqueue.topic.replication.factor", "1")).config();
+        return load("insurer/connectors/policy-sink.json", targetDatabase)
+                .with(Map.of(
+                        "topics",
+                        topic,
+                        "tasks.max",
+                        Integer.toString(tasks),
+                        "errors.deadletterqueue.topic.name",
+                        "scaleout.dlq.policy",
+                        "errors.deadletterqueue.topic.replication.factor",
+                        "1"))
+                .config();
     }
 
     /** The example's policy reconciler as one full sweep (the next one an hour later), with {@code tasks} tasks. */
     Map<String, String> reconcile(String targetDatabase, int tasks, String driftTopic, String summaryTopic) {
-        return load("insurer/connectors/policy-reconcile.json", targetDatabase).with(Map.of(
-                "tasks.max", Integer.toString(tasks), "mode", "full", "interval.ms", "3600000",
-                "rows.per.second", "0", "drift.topic", driftTopic, "summary.topic", summaryTopic,
-                "drift.state.bootstrap.servers", connect.bootstrapServers())).config();
+        return load("insurer/connectors/policy-reconcile.json", targetDatabase)
+                .with(Map.of(
+                        "tasks.max",
+                        Integer.toString(tasks),
+                        "mode",
+                        "full",
+                        "interval.ms",
+                        "3600000",
+                        "rows.per.second",
+                        "0",
+                        "drift.topic",
+                        driftTopic,
+                        "summary.topic",
+                        summaryTopic,
+                        "drift.state.bootstrap.servers",
+                        connect.bootstrapServers()))
+                .config();
     }
 
     private ConfigExample load(String example, String targetDatabase) {

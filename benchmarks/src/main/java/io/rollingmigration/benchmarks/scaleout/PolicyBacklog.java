@@ -4,10 +4,9 @@ import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.TopicOffsets;
-import org.apache.kafka.clients.admin.Admin;
-
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The backlog every run drains: the legacy policies captured by the stock Debezium connector (a snapshot, then
@@ -47,7 +46,9 @@ final class PolicyBacklog {
     long capture() throws Exception {
         postgres.createDatabase(InsurerConfigs.LEGACY_DATABASE);
         // The example's legacy policy table (config-examples/insurer/sql/legacy.sql) without its customer reference.
-        postgres.execute(InsurerConfigs.LEGACY_DATABASE, "CREATE TABLE public.policy (policy_no text PRIMARY KEY, "
+        postgres.execute(
+                InsurerConfigs.LEGACY_DATABASE,
+                "CREATE TABLE public.policy (policy_no text PRIMARY KEY, "
                         + "customer_id bigint NOT NULL, product_code text NOT NULL, status_code char(1) NOT NULL, "
                         + "effective_date date NOT NULL, expiry_date date, region text NOT NULL, vehicle_vin text, "
                         + "updated_at timestamp(6) NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'), cancel_date date)",
@@ -62,9 +63,11 @@ final class PolicyBacklog {
             awaitEvents(admin, policies, "the snapshot");
             // Once streaming, Debezium sees every later commit; the snapshot's end is the slot's start.
             for (int round = 1; round <= UPDATE_ROUNDS; round++) {
-                postgres.execute(InsurerConfigs.LEGACY_DATABASE, "UPDATE public.policy SET vehicle_vin = 'R" + round
-                        + "-' || policy_no, status_code = (ARRAY['Q','A','L','C'])[1 + " + round + " % 4], "
-                        + "updated_at = now() AT TIME ZONE 'UTC' WHERE substr(policy_no, 4)::int % 4 = 0");
+                postgres.execute(
+                        InsurerConfigs.LEGACY_DATABASE,
+                        "UPDATE public.policy SET vehicle_vin = 'R" + round
+                                + "-' || policy_no, status_code = (ARRAY['Q','A','L','C'])[1 + " + round + " % 4], "
+                                + "updated_at = now() AT TIME ZONE 'UTC' WHERE substr(policy_no, 4)::int % 4 = 0");
             }
             long total = policies + (long) UPDATE_ROUNDS * updatedPolicies();
             awaitEvents(admin, total, "the updates");

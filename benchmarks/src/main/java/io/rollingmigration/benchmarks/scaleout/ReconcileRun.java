@@ -3,12 +3,11 @@ package io.rollingmigration.benchmarks.scaleout;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.TopicReader.TopicRecord;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** One full sweep of the example's policy reconciler with {@code tasks.max} tasks, read from its run summaries. */
 final class ReconcileRun {
@@ -21,8 +20,8 @@ final class ReconcileRun {
     private final int tasks;
     private final String name;
 
-    ReconcileRun(ConnectClusterFixture connect, InsurerConfigs configs, String targetDatabase, int tasks,
-                 String label) {
+    ReconcileRun(
+            ConnectClusterFixture connect, InsurerConfigs configs, String targetDatabase, int tasks, String label) {
         this.connect = connect;
         this.configs = configs;
         this.targetDatabase = targetDatabase;
@@ -37,21 +36,41 @@ final class ReconcileRun {
         connect.rest().putConnector(name, configs.reconcile(targetDatabase, tasks, name + ".drift", summaries));
         connect.rest().awaitRunning(name, tasks, Duration.ofMinutes(2));
         // One summary per key range, and one range per task.
-        List<JsonNode> runs = connect.topics().await(summaries, PATIENCE, tasks + " completed runs", records ->
-                        completed(records).size() >= tasks).stream().map(TopicRecord::value)
-                .filter(r -> "COMPLETED".equals(r.path("status").asText())).collect(Collectors.toList());
+        List<JsonNode> runs = connect
+                .topics()
+                .await(
+                        summaries,
+                        PATIENCE,
+                        tasks + " completed runs",
+                        records -> completed(records).size() >= tasks)
+                .stream()
+                .map(TopicRecord::value)
+                .filter(r -> "COMPLETED".equals(r.path("status").asText()))
+                .collect(Collectors.toList());
         connect.rest().deleteConnector(name);
-        long compared = runs.stream().mapToLong(r -> r.path("compared").asLong()).sum();
-        long drift = runs.stream().mapToLong(r -> r.path("missing_in_target").asLong()
-                + r.path("unexpected_in_target").asLong() + r.path("field_mismatch").asLong()
-                + r.path("rule_violation").asLong()).sum();
-        long start = runs.stream().mapToLong(r -> r.path("started_at").asLong()).min().orElse(0);
-        long end = runs.stream().mapToLong(r -> r.path("finished_at").asLong()).max().orElse(0);
+        long compared =
+                runs.stream().mapToLong(r -> r.path("compared").asLong()).sum();
+        long drift = runs.stream()
+                .mapToLong(r -> r.path("missing_in_target").asLong()
+                        + r.path("unexpected_in_target").asLong()
+                        + r.path("field_mismatch").asLong()
+                        + r.path("rule_violation").asLong())
+                .sum();
+        long start = runs.stream()
+                .mapToLong(r -> r.path("started_at").asLong())
+                .min()
+                .orElse(0);
+        long end = runs.stream()
+                .mapToLong(r -> r.path("finished_at").asLong())
+                .max()
+                .orElse(0);
         return new Result(tasks, runs.size(), compared, drift, (end - start) / 1000.0);
     }
 
     private static List<TopicRecord> completed(List<TopicRecord> records) {
-        return records.stream().filter(r -> !r.isTombstone() && "COMPLETED".equals(r.value().path("status").asText()))
+        return records.stream()
+                .filter(r -> !r.isTombstone()
+                        && "COMPLETED".equals(r.value().path("status").asText()))
                 .collect(Collectors.toList());
     }
 
@@ -64,8 +83,15 @@ final class ReconcileRun {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "reconciler tasks.max=%d: %d ranges, %,d rows compared in %.1f s = %,.0f "
-                    + "rows/s, %d drift", tasks, ranges, compared, seconds, rowsPerSecond(), drift);
+            return String.format(
+                    Locale.ROOT,
+                    "reconciler tasks.max=%d: %d ranges, %,d rows compared in %.1f s = %,.0f " + "rows/s, %d drift",
+                    tasks,
+                    ranges,
+                    compared,
+                    seconds,
+                    rowsPerSecond(),
+                    drift);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.rollingmigration.benchmarks.scaleout;
 
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.PostgresFixture;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -37,15 +36,19 @@ public final class ScaleOutBenchmark {
     static final List<Integer> SINK_TASKS = List.of(1, 2, 3, 6);
     static final List<Integer> RECONCILE_TASKS = List.of(1, 2, 3);
 
-    private ScaleOutBenchmark() {
-    }
+    private ScaleOutBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
         int policies = quick ? 40_000 : 200_000;
-        say(String.format(Locale.ROOT, "scale-out benchmark%s: %,d policies, updates of a quarter of them in %d "
-                + "rounds, 3 workers, a 6-partition topic, %d cores, heap limit %d MB", quick ? " (quick)" : "",
-                policies, PolicyBacklog.UPDATE_ROUNDS, Runtime.getRuntime().availableProcessors(),
+        say(String.format(
+                Locale.ROOT,
+                "scale-out benchmark%s: %,d policies, updates of a quarter of them in %d "
+                        + "rounds, 3 workers, a 6-partition topic, %d cores, heap limit %d MB",
+                quick ? " (quick)" : "",
+                policies,
+                PolicyBacklog.UPDATE_ROUNDS,
+                Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20));
         try {
             run(policies);
@@ -65,27 +68,28 @@ public final class ScaleOutBenchmark {
                     .name("bench-scaleout")
                     .workers(3)
                     .pluginPath(Paths.get(System.getProperty("bench.plugins.dir", "packaging/target/plugins")))
-                    .pluginPath(Paths.get(System.getProperty("bench.debezium-plugins.dir",
-                            "packaging/target/peer-plugins")))
+                    .pluginPath(Paths.get(
+                            System.getProperty("bench.debezium-plugins.dir", "packaging/target/peer-plugins")))
                     .workerProperty("config.providers", "file,dir")
-                    .workerProperty("config.providers.file.class",
-                            "org.apache.kafka.common.config.provider.FileConfigProvider")
-                    .workerProperty("config.providers.dir.class",
+                    .workerProperty(
+                            "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider")
+                    .workerProperty(
+                            "config.providers.dir.class",
                             "org.apache.kafka.common.config.provider.DirectoryConfigProvider")
                     .start();
             try {
                 InsurerConfigs configs = new InsurerConfigs(postgres, connect, work);
                 PolicyBacklog backlog = new PolicyBacklog(postgres, connect, configs, policies);
                 long records = backlog.capture();
-                say(String.format(Locale.ROOT, "backlog: %,d change events in %s (6 partitions)", records,
-                        PolicyBacklog.TOPIC));
+                say(String.format(
+                        Locale.ROOT, "backlog: %,d change events in %s (6 partitions)", records, PolicyBacklog.TOPIC));
 
                 // Unmeasured: the JIT compiles the pipeline's hot paths, so the first measured run is not penalised.
                 say("warm-up: " + new SinkRun(postgres, connect, configs, backlog, 3, "warmup").drain());
                 List<SinkRun.Result> sinkRuns = new ArrayList<>();
                 for (int tasks : SINK_TASKS) {
-                    SinkRun.Result result = new SinkRun(postgres, connect, configs, backlog, tasks, "sink_" + tasks)
-                            .drain();
+                    SinkRun.Result result =
+                            new SinkRun(postgres, connect, configs, backlog, tasks, "sink_" + tasks).drain();
                     say(result.toString());
                     sinkRuns.add(result);
                 }
@@ -97,8 +101,8 @@ public final class ScaleOutBenchmark {
                 postgres.execute(target, "VACUUM ANALYZE public.policy");
                 say("warm-up: " + new ReconcileRun(connect, configs, target, 3, "warmup").sweep());
                 for (int tasks : RECONCILE_TASKS) {
-                    ReconcileRun.Result result = new ReconcileRun(connect, configs, target, tasks, "run_" + tasks)
-                            .sweep();
+                    ReconcileRun.Result result =
+                            new ReconcileRun(connect, configs, target, tasks, "run_" + tasks).sweep();
                     say(result.toString());
                     reconcileRuns.add(result);
                 }
@@ -111,19 +115,31 @@ public final class ScaleOutBenchmark {
 
     private static void report(List<SinkRun.Result> sinks, List<ReconcileRun.Result> reconciles) {
         double sinkOne = sinks.get(0).recordsPerSecond();
-        double sinkBest = sinks.stream().mapToDouble(SinkRun.Result::recordsPerSecond).max().orElse(0);
+        double sinkBest = sinks.stream()
+                .mapToDouble(SinkRun.Result::recordsPerSecond)
+                .max()
+                .orElse(0);
         double reconcileOne = reconciles.get(0).rowsPerSecond();
-        double reconcileBest = reconciles.stream().mapToDouble(ReconcileRun.Result::rowsPerSecond).max().orElse(0);
+        double reconcileBest = reconciles.stream()
+                .mapToDouble(ReconcileRun.Result::rowsPerSecond)
+                .max()
+                .orElse(0);
         boolean ordered = sinks.stream().allMatch(SinkRun.Result::ordered);
         boolean clean = reconciles.stream().allMatch(r -> r.drift() == 0);
         say("every sink run kept per-key order: " + ordered + "; every reconciler run found no drift: " + clean);
-        System.out.printf(Locale.ROOT, "RESULT bench=scaleout %s sink_speedup=%.2f %s reconcile_speedup=%.2f "
-                        + "cores=%d ordered=%s%n",
-                sinks.stream().map(r -> String.format(Locale.ROOT, "sink_rows_s_%d=%.0f", r.tasks(),
-                        r.recordsPerSecond())).collect(Collectors.joining(" ")), sinkBest / sinkOne,
-                reconciles.stream().map(r -> String.format(Locale.ROOT, "reconcile_rows_s_%d=%.0f", r.tasks(),
-                        r.rowsPerSecond())).collect(Collectors.joining(" ")), reconcileBest / reconcileOne,
-                Runtime.getRuntime().availableProcessors(), ordered && clean);
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT bench=scaleout %s sink_speedup=%.2f %s reconcile_speedup=%.2f " + "cores=%d ordered=%s%n",
+                sinks.stream()
+                        .map(r -> String.format(Locale.ROOT, "sink_rows_s_%d=%.0f", r.tasks(), r.recordsPerSecond()))
+                        .collect(Collectors.joining(" ")),
+                sinkBest / sinkOne,
+                reconciles.stream()
+                        .map(r -> String.format(Locale.ROOT, "reconcile_rows_s_%d=%.0f", r.tasks(), r.rowsPerSecond()))
+                        .collect(Collectors.joining(" ")),
+                reconcileBest / reconcileOne,
+                Runtime.getRuntime().availableProcessors(),
+                ordered && clean);
     }
 
     static void say(String line) {

@@ -1,6 +1,10 @@
 package io.rollingmigration.benchmarks.sink;
 
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -9,19 +13,18 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.sink.SinkRecord;
 
-import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-
 /**
  * The same stream of customer changes for every contender, generated batch by batch from a seed so memory stays
  * flat: about 10 columns, 10% updates of earlier keys, 1% duplicate deliveries, the rest inserts.
  */
 final class ChangeStream {
 
-    static final Schema KEY = SchemaBuilder.struct().name("bench.Key").field("id", Schema.INT64_SCHEMA).build();
-    static final Schema VALUE = SchemaBuilder.struct().name("bench.Value")
+    static final Schema KEY = SchemaBuilder.struct()
+            .name("bench.Key")
+            .field("id", Schema.INT64_SCHEMA)
+            .build();
+    static final Schema VALUE = SchemaBuilder.struct()
+            .name("bench.Value")
             .field("id", Schema.INT64_SCHEMA)
             .field("name", Schema.STRING_SCHEMA)
             .field("email", Schema.OPTIONAL_STRING_SCHEMA)
@@ -66,13 +69,26 @@ final class ChangeStream {
     String nextCsvRow() {
         Struct value = (Struct) next().value();
         StringBuilder row = new StringBuilder(160);
-        row.append(value.getInt64("id")).append(',').append(value.getString("name")).append(',')
-                .append(value.getString("email")).append(',').append(value.getString("status")).append(',')
-                .append(((BigDecimal) value.get("balance")).toPlainString()).append(',')
-                .append(new java.sql.Date(((java.util.Date) value.get("created")).getTime())).append(',')
-                .append(new java.sql.Timestamp(((java.util.Date) value.get("updated_at")).getTime())).append(',')
-                .append(value.getFloat64("score")).append(',').append(value.getBoolean("active")).append(',')
-                .append(value.getString("note")).append('\n');
+        row.append(value.getInt64("id"))
+                .append(',')
+                .append(value.getString("name"))
+                .append(',')
+                .append(value.getString("email"))
+                .append(',')
+                .append(value.getString("status"))
+                .append(',')
+                .append(((BigDecimal) value.get("balance")).toPlainString())
+                .append(',')
+                .append(new java.sql.Date(((java.util.Date) value.get("created")).getTime()))
+                .append(',')
+                .append(new java.sql.Timestamp(((java.util.Date) value.get("updated_at")).getTime()))
+                .append(',')
+                .append(value.getFloat64("score"))
+                .append(',')
+                .append(value.getBoolean("active"))
+                .append(',')
+                .append(value.getString("note"))
+                .append('\n');
         return row.toString();
     }
 
@@ -114,7 +130,8 @@ final class ChangeStream {
                 .put("active", (id & 1) == 0)
                 .put("note", "migrated from the legacy crm in batch " + (offset / 1000));
         SinkRecord record = new SinkRecord(topic, 0, KEY, new Struct(KEY).put("id", id), VALUE, value, offset);
-        record.headers().addLong(Field.SOURCE_POSITION.header(), version)
+        record.headers()
+                .addLong(Field.SOURCE_POSITION.header(), version)
                 .addLong(Field.SOURCE_COMMIT_TIME.header(), time)
                 .addString(Field.SOURCE_SYSTEM.header(), "legacy")
                 .addString(Field.SOURCE_TABLE.header(), "public.customer")

@@ -4,12 +4,6 @@ import io.debezium.connector.jdbc.JdbcSinkConnectorTask;
 import io.rollingmigration.benchmarks.HeapPeak;
 import io.rollingmigration.connect.sink.TargetStoreSinkTask;
 import io.rollingmigration.testsupport.PostgresFixture;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTask;
-import org.postgresql.copy.CopyManager;
-import org.postgresql.core.BaseConnection;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.sql.Connection;
@@ -17,6 +11,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
 
 /**
  * Our sink against the Debezium JDBC sink (upsert mode) and against the physical limit, a plain {@code COPY} of the
@@ -47,7 +46,10 @@ public final class SinkBenchmark {
             HeapPeak.reset();
             double statements = run("ours, write.method=statements", oursTask(postgres, "statements"), records);
             long statementsPeakHeap = HeapPeak.bytes();
-            say(String.format(Locale.ROOT, "ours (statements): %.0f rows/s, peak heap %d MB", statements,
+            say(String.format(
+                    Locale.ROOT,
+                    "ours (statements): %.0f rows/s, peak heap %d MB",
+                    statements,
                     statementsPeakHeap >> 20));
             postgres.execute(PostgresFixture.TARGET, "TRUNCATE bench_ours");
 
@@ -63,28 +65,47 @@ public final class SinkBenchmark {
             System.gc();
             HeapPeak.reset();
             double peer = run("debezium-jdbc", peerTask(postgres), records);
-            say(String.format(Locale.ROOT, "Debezium JDBC sink 3.4.0.Final: %.0f rows/s, peak heap %d MB", peer,
+            say(String.format(
+                    Locale.ROOT,
+                    "Debezium JDBC sink 3.4.0.Final: %.0f rows/s, peak heap %d MB",
+                    peer,
                     HeapPeak.bytes() >> 20));
 
-            List<List<Object>> differences = postgres.query(PostgresFixture.TARGET, "SELECT count(*) FROM ("
-                    + "(SELECT " + ChangeStream.COLUMNS + " FROM bench_ours EXCEPT SELECT " + ChangeStream.COLUMNS
-                    + " FROM bench_peer) UNION ALL (SELECT " + ChangeStream.COLUMNS + " FROM bench_peer EXCEPT SELECT "
-                    + ChangeStream.COLUMNS + " FROM bench_ours)) d");
+            List<List<Object>> differences = postgres.query(
+                    PostgresFixture.TARGET,
+                    "SELECT count(*) FROM ("
+                            + "(SELECT " + ChangeStream.COLUMNS + " FROM bench_ours EXCEPT SELECT "
+                            + ChangeStream.COLUMNS
+                            + " FROM bench_peer) UNION ALL (SELECT " + ChangeStream.COLUMNS
+                            + " FROM bench_peer EXCEPT SELECT "
+                            + ChangeStream.COLUMNS + " FROM bench_ours)) d");
             say("rows differing between ours and the peer (should be 0: in-order delivery, same final state): "
                     + differences.get(0).get(0));
 
-            System.out.printf(Locale.ROOT, "RESULT bench=sink ours_rows_s=%.0f peer_rows_s=%.0f ratio=%.2f "
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT bench=sink ours_rows_s=%.0f peer_rows_s=%.0f ratio=%.2f "
                             + "copy_rows_s=%.0f of_limit=%.2f ours_method=%s ours_peak_heap_mb=%d "
-                            + "statements_rows_s=%.0f copy_method_rows_s=%.0f%n", ours, peer, ours / peer, copy,
-                    ours / copy, copyWins ? "copy" : "statements", oursPeakHeap >> 20, statements, copied);
+                            + "statements_rows_s=%.0f copy_method_rows_s=%.0f%n",
+                    ours,
+                    peer,
+                    ours / peer,
+                    copy,
+                    ours / copy,
+                    copyWins ? "copy" : "statements",
+                    oursPeakHeap >> 20,
+                    statements,
+                    copied);
         }
     }
 
     private static void createTables(PostgresFixture postgres) {
         String business = "id bigint, name text, email text, status text, balance numeric(12,2), created date, "
                 + "updated_at timestamp(3), score double precision, active boolean, note text";
-        postgres.execute(PostgresFixture.TARGET,
-                "DROP TABLE IF EXISTS bench_ours", "DROP TABLE IF EXISTS bench_peer",
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "DROP TABLE IF EXISTS bench_ours",
+                "DROP TABLE IF EXISTS bench_peer",
                 "DROP TABLE IF EXISTS bench_copy",
                 "CREATE TABLE bench_ours (" + business + ", lineage_source_system text, lineage_source_table text, "
                         + "lineage_source_key text, lineage_source_position bigint, "
@@ -147,15 +168,25 @@ public final class SinkBenchmark {
             done += batch.size();
             if (System.nanoTime() - lastReport > 10_000_000_000L) {
                 lastReport = System.nanoTime();
-                say(String.format(Locale.ROOT, "  %s: %d records, %.0f rows/s so far", name, done,
+                say(String.format(
+                        Locale.ROOT,
+                        "  %s: %d records, %.0f rows/s so far",
+                        name,
+                        done,
                         done / ((lastReport - started) / 1e9)));
             }
         }
         task.flush(Map.of());
         double seconds = (System.nanoTime() - started) / 1e9;
         task.stop();
-        say(String.format(Locale.ROOT, "  %s: %d records (%d updates, %d duplicates) in %.1f s", name, records,
-                stream.updates(), stream.duplicates(), seconds));
+        say(String.format(
+                Locale.ROOT,
+                "  %s: %d records (%d updates, %d duplicates) in %.1f s",
+                name,
+                records,
+                stream.updates(),
+                stream.duplicates(),
+                seconds));
         return records / seconds;
     }
 
@@ -164,8 +195,8 @@ public final class SinkBenchmark {
         try (Connection connection = postgres.connect(PostgresFixture.TARGET)) {
             CopyManager copy = new CopyManager(connection.unwrap(BaseConnection.class));
             long started = System.nanoTime();
-            long rows = copy.copyIn("COPY bench_copy (" + ChangeStream.COLUMNS + ") FROM STDIN (FORMAT csv)",
-                    new StreamReader(stream));
+            long rows = copy.copyIn(
+                    "COPY bench_copy (" + ChangeStream.COLUMNS + ") FROM STDIN (FORMAT csv)", new StreamReader(stream));
             double seconds = (System.nanoTime() - started) / 1e9;
             if (rows != records) {
                 throw new IllegalStateException("COPY wrote " + rows + " rows, expected " + records);
@@ -173,7 +204,6 @@ public final class SinkBenchmark {
             return records / seconds;
         }
     }
-
 
     private static void say(String line) {
         System.out.println("[bench] " + line);
@@ -206,7 +236,6 @@ public final class SinkBenchmark {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

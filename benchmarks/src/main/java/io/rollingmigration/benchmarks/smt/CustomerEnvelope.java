@@ -1,23 +1,26 @@
 package io.rollingmigration.benchmarks.smt;
 
+import java.math.BigDecimal;
+import java.util.Map;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
-import java.math.BigDecimal;
-import java.util.Map;
-
 /** A realistic Debezium PostgreSQL change event of a 20-column legacy table, with decimals and timestamps. */
 final class CustomerEnvelope {
 
-    static final Schema KEY = SchemaBuilder.struct().name("legacy.public.customer.Key")
-            .field("id", Schema.INT64_SCHEMA).build();
+    static final Schema KEY = SchemaBuilder.struct()
+            .name("legacy.public.customer.Key")
+            .field("id", Schema.INT64_SCHEMA)
+            .build();
     static final Schema ROW;
 
     static {
-        SchemaBuilder row = SchemaBuilder.struct().name("legacy.public.customer.Value").optional()
+        SchemaBuilder row = SchemaBuilder.struct()
+                .name("legacy.public.customer.Value")
+                .optional()
                 .field("id", Schema.INT64_SCHEMA)
                 .field("cust_type", Schema.STRING_SCHEMA)
                 .field("first_name", Schema.OPTIONAL_STRING_SCHEMA)
@@ -25,8 +28,16 @@ final class CustomerEnvelope {
                 .field("status", Schema.STRING_SCHEMA)
                 .field("balance", Decimal.builder(2).build())
                 .field("credit_limit", Decimal.builder(2).build())
-                .field("created_at", SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").build())
-                .field("updated_at", SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").build())
+                .field(
+                        "created_at",
+                        SchemaBuilder.int64()
+                                .name("io.debezium.time.MicroTimestamp")
+                                .build())
+                .field(
+                        "updated_at",
+                        SchemaBuilder.int64()
+                                .name("io.debezium.time.MicroTimestamp")
+                                .build())
                 .field("fax", Schema.OPTIONAL_STRING_SCHEMA)
                 .field("email", Schema.OPTIONAL_STRING_SCHEMA)
                 .field("region", Schema.STRING_SCHEMA);
@@ -36,21 +47,34 @@ final class CustomerEnvelope {
         ROW = row.build();
     }
 
-    static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
-            .field("version", Schema.STRING_SCHEMA).field("connector", Schema.STRING_SCHEMA)
-            .field("name", Schema.STRING_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA)
-            .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA).field("db", Schema.STRING_SCHEMA)
-            .field("schema", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
-            .field("txId", Schema.OPTIONAL_INT64_SCHEMA).field("lsn", Schema.OPTIONAL_INT64_SCHEMA).build();
-    static final Schema ENVELOPE = SchemaBuilder.struct().name("legacy.public.customer.Envelope")
-            .field("before", ROW).field("after", ROW).field("source", SOURCE).field("op", Schema.STRING_SCHEMA)
-            .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA).build();
+    static final Schema SOURCE = SchemaBuilder.struct()
+            .name("io.debezium.connector.postgresql.Source")
+            .field("version", Schema.STRING_SCHEMA)
+            .field("connector", Schema.STRING_SCHEMA)
+            .field("name", Schema.STRING_SCHEMA)
+            .field("ts_ms", Schema.INT64_SCHEMA)
+            .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("db", Schema.STRING_SCHEMA)
+            .field("schema", Schema.STRING_SCHEMA)
+            .field("table", Schema.STRING_SCHEMA)
+            .field("txId", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
+            .build();
+    static final Schema ENVELOPE = SchemaBuilder.struct()
+            .name("legacy.public.customer.Envelope")
+            .field("before", ROW)
+            .field("after", ROW)
+            .field("source", SOURCE)
+            .field("op", Schema.STRING_SCHEMA)
+            .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
+            .build();
 
     /**
      * The spec for our transform: the same job the stock chain below does, and what it cannot do: typed columns,
      * a name-based UUID key, trimming and case folding, rounding to cents, a timestamp coalesce, value maps.
      */
-    static final String SPEC = String.join("\n",
+    static final String SPEC = String.join(
+            "\n",
             "name: bench-customer",
             "version: 1",
             "source: public.customer",
@@ -85,24 +109,48 @@ final class CustomerEnvelope {
             "    dropped:",
             "      fax: no fax in the target model");
 
-    private CustomerEnvelope() {
-    }
+    private CustomerEnvelope() {}
 
     static SourceRecord record(long id) {
-        Struct after = new Struct(ROW).put("id", id).put("cust_type", id % 3 == 0 ? "B" : "P")
-                .put("first_name", " Ada ").put("last_name", "Lovelace  ").put("status", "A")
-                .put("balance", new BigDecimal("1234.56")).put("credit_limit", new BigDecimal("5000.00"))
-                .put("created_at", 1_700_000_000_000_000L).put("updated_at", 1_764_000_000_123_456L)
-                .put("fax", "+44 20 1234").put("email", " Ada@Example.com").put("region", "EU");
+        Struct after = new Struct(ROW)
+                .put("id", id)
+                .put("cust_type", id % 3 == 0 ? "B" : "P")
+                .put("first_name", " Ada ")
+                .put("last_name", "Lovelace  ")
+                .put("status", "A")
+                .put("balance", new BigDecimal("1234.56"))
+                .put("credit_limit", new BigDecimal("5000.00"))
+                .put("created_at", 1_700_000_000_000_000L)
+                .put("updated_at", 1_764_000_000_123_456L)
+                .put("fax", "+44 20 1234")
+                .put("email", " Ada@Example.com")
+                .put("region", "EU");
         for (int i = 1; i <= 8; i++) {
             after.put("attr" + i, "value " + i);
         }
-        Struct source = new Struct(SOURCE).put("version", "3.4.0.Final").put("connector", "postgresql")
-                .put("name", "legacy").put("ts_ms", 1_764_000_000_000L).put("db", "legacy").put("schema", "public")
-                .put("table", "customer").put("txId", 991L).put("lsn", 123_456_789L + id);
-        Struct value = new Struct(ENVELOPE).put("after", after).put("source", source).put("op", "u")
+        Struct source = new Struct(SOURCE)
+                .put("version", "3.4.0.Final")
+                .put("connector", "postgresql")
+                .put("name", "legacy")
+                .put("ts_ms", 1_764_000_000_000L)
+                .put("db", "legacy")
+                .put("schema", "public")
+                .put("table", "customer")
+                .put("txId", 991L)
+                .put("lsn", 123_456_789L + id);
+        Struct value = new Struct(ENVELOPE)
+                .put("after", after)
+                .put("source", source)
+                .put("op", "u")
                 .put("ts_ms", 1_764_000_000_100L);
-        return new SourceRecord(Map.of("server", "legacy"), Map.of("lsn", 1L), "legacy.public.customer", 0, KEY,
-                new Struct(KEY).put("id", id), ENVELOPE, value);
+        return new SourceRecord(
+                Map.of("server", "legacy"),
+                Map.of("lsn", 1L),
+                "legacy.public.customer",
+                0,
+                KEY,
+                new Struct(KEY).put("id", id),
+                ENVELOPE,
+                value);
     }
 }

@@ -1,5 +1,10 @@
 package io.rollingmigration.benchmarks.smt;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -7,12 +12,6 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
-
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Locale;
-import java.util.Collections;
 
 /**
  * Runs {@link TranslationBenchmarks} with JMH (one thread: one core) and its GC profiler, and prints, last, the
@@ -40,8 +39,8 @@ public final class SmtBenchmark {
                     .measurementIterations(quick ? 3 : 5)
                     .measurementTime(TimeValue.seconds(quick ? 2 : 5))
                     .addProfiler(GCProfiler.class)
-                    .jvmArgsAppend("-Xmx1g",
-                            "-Dlog4j2.configurationFile=benchmarks/src/main/resources/benchmark-log4j2.xml")
+                    .jvmArgsAppend(
+                            "-Xmx1g", "-Dlog4j2.configurationFile=benchmarks/src/main/resources/benchmark-log4j2.xml")
                     .build();
             Collection<RunResult> results = new Runner(options).run();
             double ours = score(results, "translateAggregate");
@@ -51,17 +50,37 @@ public final class SmtBenchmark {
             oursScores.add(ours);
             peerScores.add(peer);
             ratios.add(ours / peer);
-            System.out.printf(Locale.ROOT, "[bench] round %d: TranslateAggregate %.0f records/s, stock chain %.0f "
-                    + "records/s, ratio %.2f%n", round, ours, peer, ours / peer);
+            System.out.printf(
+                    Locale.ROOT,
+                    "[bench] round %d: TranslateAggregate %.0f records/s, stock chain %.0f "
+                            + "records/s, ratio %.2f%n",
+                    round,
+                    ours,
+                    peer,
+                    ours / peer);
         }
         double ours = median(oursScores);
         double peer = median(peerScores);
         double ratio = median(ratios);
-        System.out.printf(Locale.ROOT, "[bench] TranslateAggregate %.0f records/s, %.0f B/record; stock chain %.0f "
-                + "records/s, %.0f B/record (medians of %d rounds); round ratios %s%n", ours, oursAlloc, peer,
-                peerAlloc, rounds, ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList());
-        System.out.printf(Locale.ROOT, "RESULT bench=smt ours_ops_s=%.0f peer_ops_s=%.0f ratio=%.2f "
-                + "alloc_bytes_op=%.0f peer_alloc_bytes_op=%.0f%n", ours, peer, ratio, oursAlloc, peerAlloc);
+        System.out.printf(
+                Locale.ROOT,
+                "[bench] TranslateAggregate %.0f records/s, %.0f B/record; stock chain %.0f "
+                        + "records/s, %.0f B/record (medians of %d rounds); round ratios %s%n",
+                ours,
+                oursAlloc,
+                peer,
+                peerAlloc,
+                rounds,
+                ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList());
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT bench=smt ours_ops_s=%.0f peer_ops_s=%.0f ratio=%.2f "
+                        + "alloc_bytes_op=%.0f peer_alloc_bytes_op=%.0f%n",
+                ours,
+                peer,
+                ratio,
+                oursAlloc,
+                peerAlloc);
     }
 
     private static double median(List<Double> values) {
@@ -71,7 +90,9 @@ public final class SmtBenchmark {
     }
 
     private static RunResult result(Collection<RunResult> results, String method) {
-        return results.stream().filter(r -> r.getParams().getBenchmark().endsWith("." + method)).findFirst()
+        return results.stream()
+                .filter(r -> r.getParams().getBenchmark().endsWith("." + method))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no result for " + method));
     }
 

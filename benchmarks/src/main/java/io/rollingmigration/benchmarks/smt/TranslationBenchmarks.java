@@ -2,6 +2,8 @@ package io.rollingmigration.benchmarks.smt;
 
 import io.debezium.transforms.ExtractNewRecordState;
 import io.rollingmigration.connect.smt.translate.TranslateAggregate;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.transforms.Cast;
@@ -15,9 +17,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * One translation per invocation: our TranslateAggregate (spec with a value map, UUIDv5 key, decimals, timestamps,
@@ -68,8 +67,15 @@ public class TranslationBenchmarks {
     private SourceRecord nextRecord() {
         SourceRecord record = records[next];
         next = (next + 1) & (RECORDS - 1);
-        return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                record.valueSchema(), record.value(), record.timestamp(), new ConnectHeaders());
+        return record.newRecord(
+                record.topic(),
+                record.kafkaPartition(),
+                record.keySchema(),
+                record.key(),
+                record.valueSchema(),
+                record.value(),
+                record.timestamp(),
+                new ConnectHeaders());
     }
 
     @Benchmark

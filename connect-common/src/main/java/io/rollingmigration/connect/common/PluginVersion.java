@@ -10,8 +10,7 @@ public final class PluginVersion {
 
     private static final String VERSION = load();
 
-    private PluginVersion() {
-    }
+    private PluginVersion() {}
 
     public static String get() {
         return VERSION;

@@ -25,9 +25,6 @@ import io.rollingmigration.connect.reconcile.pairing.Pairing;
 import io.rollingmigration.connect.reconcile.store.LegacyTable;
 import io.rollingmigration.connect.reconcile.store.Session;
 import io.rollingmigration.connect.reconcile.store.TargetTable;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.connect.errors.ConnectException;
-
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +35,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.errors.ConnectException;
 
 /**
  * What "correct" means for one table pair, built from the configuration: the mapping spec's aggregate (or the
@@ -52,8 +51,12 @@ public final class Comparison {
     private final FieldComparator comparator;
     private final SeverityPolicy severities;
 
-    private Comparison(ReconcileConfig config, AggregateTranslator translator, RuleBook rules,
-                       FieldComparator comparator, SeverityPolicy severities) {
+    private Comparison(
+            ReconcileConfig config,
+            AggregateTranslator translator,
+            RuleBook rules,
+            FieldComparator comparator,
+            SeverityPolicy severities) {
         this.config = config;
         this.translator = translator;
         this.rules = rules;
@@ -70,14 +73,18 @@ public final class Comparison {
         SeverityPolicy severities = config.severityPolicy();
         Map<String, String> ruleExpressions = config.rules();
         Map<String, Severity> ruleSeverities = new LinkedHashMap<>();
-        ruleExpressions.keySet().forEach(name -> ruleSeverities.put(name,
-                config.ruleSeverity(name, severities.of(DriftKind.RULE_VIOLATION))));
+        ruleExpressions
+                .keySet()
+                .forEach(name ->
+                        ruleSeverities.put(name, config.ruleSeverity(name, severities.of(DriftKind.RULE_VIOLATION))));
         RuleBook rules;
         try {
             rules = new RuleBook(ruleExpressions, ruleSeverities);
         } catch (SpecException e) {
-            throw new ConfigException(e.path(), ruleExpressions.get(e.path().substring(
-                    ReconcileConfig.RULE_PREFIX.length())), e.getMessage());
+            throw new ConfigException(
+                    e.path(),
+                    ruleExpressions.get(e.path().substring(ReconcileConfig.RULE_PREFIX.length())),
+                    e.getMessage());
         }
         FieldComparator comparator = comparator(config, translator);
         if (config.hashPushdown()) {
@@ -95,9 +102,11 @@ public final class Comparison {
         if (translator != null) {
             translator.maskedFields().stream().filter(f -> !masked.contains(f)).forEach(masked::add);
         }
-        return new FieldComparator(config.getLong(ReconcileConfig.TOLERANCE_TIMESTAMP_MS),
+        return new FieldComparator(
+                config.getLong(ReconcileConfig.TOLERANCE_TIMESTAMP_MS),
                 config.getList(ReconcileConfig.TOLERANCE_CASE_FIELDS),
-                config.getList(ReconcileConfig.TOLERANCE_WHITESPACE_FIELDS), masked);
+                config.getList(ReconcileConfig.TOLERANCE_WHITESPACE_FIELDS),
+                masked);
     }
 
     /**
@@ -110,8 +119,10 @@ public final class Comparison {
         if (translator == null) {
             return null;
         }
-        Map<String, AggregateTranslator> compiled = SpecCompiler.compile(MappingSpec.parse(config.mappingSpec()),
-                LegacyColumns.of(legacyTable), config.legacyTable().toString());
+        Map<String, AggregateTranslator> compiled = SpecCompiler.compile(
+                MappingSpec.parse(config.mappingSpec()),
+                LegacyColumns.of(legacyTable),
+                config.legacyTable().toString());
         return SpecCompiler.pick(compiled, translator.name());
     }
 
@@ -124,23 +135,21 @@ public final class Comparison {
         if (translator == null) {
             return Optional.empty();
         }
-        CompletableFuture<Optional<String>> check =
-                CompletableFuture.supplyAsync(() -> {
-                    try (Session session = Session.open(config.legacyConnection(), LEGACY_CHECK_SECONDS)) {
-                        Optional<TableDescription> table = TableDescription.read(session.connection(),
-                                session.dialect(), config.legacyTable());
-                        if (table.isEmpty()) {
-                            return Optional.empty();
-                        }
-                        translatorFor(table.get());
-                        return Optional.<String>empty();
-                    } catch (SpecException e) {
-                        return Optional.of("against legacy table " + config.legacyTable() + ": "
-                                + e.getMessage());
-                    } catch (SQLException | RuntimeException e) {
-                        return Optional.<String>empty();
-                    }
-                });
+        CompletableFuture<Optional<String>> check = CompletableFuture.supplyAsync(() -> {
+            try (Session session = Session.open(config.legacyConnection(), LEGACY_CHECK_SECONDS)) {
+                Optional<TableDescription> table =
+                        TableDescription.read(session.connection(), session.dialect(), config.legacyTable());
+                if (table.isEmpty()) {
+                    return Optional.empty();
+                }
+                translatorFor(table.get());
+                return Optional.<String>empty();
+            } catch (SpecException e) {
+                return Optional.of("against legacy table " + config.legacyTable() + ": " + e.getMessage());
+            } catch (SQLException | RuntimeException e) {
+                return Optional.<String>empty();
+            }
+        });
         try {
             return check.get(LEGACY_CHECK_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
@@ -155,17 +164,24 @@ public final class Comparison {
 
     private static void checkFragment(ReconcileConfig config, AggregateTranslator translator) {
         if (translator == null) {
-            throw new ConfigException(ReconcileConfig.TARGET_FRAGMENT, true, "a fragment is the fields of a mapping "
-                    + "spec's aggregate: set " + ReconcileConfig.MAPPING_SPEC);
+            throw new ConfigException(
+                    ReconcileConfig.TARGET_FRAGMENT,
+                    true,
+                    "a fragment is the fields of a mapping " + "spec's aggregate: set " + ReconcileConfig.MAPPING_SPEC);
         }
         if (config.lineageSourceTable() == null) {
-            throw new ConfigException(ReconcileConfig.LINEAGE_SOURCE_TABLE, "", "a fragment's reconciler needs the "
-                    + "lineage source table its sink stamps (e.g. public.policy_premium), to tell its writes from "
-                    + "the other fragments'");
+            throw new ConfigException(
+                    ReconcileConfig.LINEAGE_SOURCE_TABLE,
+                    "",
+                    "a fragment's reconciler needs the "
+                            + "lineage source table its sink stamps (e.g. public.policy_premium), to tell its writes from "
+                            + "the other fragments'");
         }
         if (config.hashPushdown()) {
-            throw new ConfigException(ReconcileConfig.HASH_PUSHDOWN, true, "digests cover whole rows, and a "
-                    + "fragment is part of one; leave it off for a fragment");
+            throw new ConfigException(
+                    ReconcileConfig.HASH_PUSHDOWN,
+                    true,
+                    "digests cover whole rows, and a " + "fragment is part of one; leave it off for a fragment");
         }
     }
 
@@ -180,15 +196,17 @@ public final class Comparison {
             problem = "a digest scans each table at once and cannot keep to " + ReconcileConfig.ROWS_PER_SECOND;
         } else {
             try {
-                DigestPlan.requirePostgres(config.legacyConnection().dialect(), config.targetConnection().dialect());
+                DigestPlan.requirePostgres(
+                        config.legacyConnection().dialect(),
+                        config.targetConnection().dialect());
                 DigestPlan.checkRecipes(translator.recipes());
             } catch (NotPushable e) {
                 problem = e.getMessage();
             }
         }
         if (problem != null) {
-            throw new ConfigException(ReconcileConfig.HASH_PUSHDOWN, true, problem + "; leave it off for this "
-                    + "aggregate");
+            throw new ConfigException(
+                    ReconcileConfig.HASH_PUSHDOWN, true, problem + "; leave it off for this " + "aggregate");
         }
     }
 
@@ -196,7 +214,9 @@ public final class Comparison {
         String spec = config.mappingSpec();
         if (spec.isBlank()) {
             if (!config.mappingAggregate().isBlank()) {
-                throw new ConfigException(ReconcileConfig.MAPPING_AGGREGATE, config.mappingAggregate(),
+                throw new ConfigException(
+                        ReconcileConfig.MAPPING_AGGREGATE,
+                        config.mappingAggregate(),
                         "an aggregate needs a mapping spec: set " + ReconcileConfig.MAPPING_SPEC);
             }
             return null;
@@ -210,15 +230,19 @@ public final class Comparison {
         String wanted = config.mappingAggregate();
         if (wanted.isBlank()) {
             if (aggregates.size() != 1) {
-                throw new ConfigException(ReconcileConfig.MAPPING_AGGREGATE, wanted, "the spec has aggregates "
-                        + aggregates.keySet() + ": name the one the target table holds");
+                throw new ConfigException(
+                        ReconcileConfig.MAPPING_AGGREGATE,
+                        wanted,
+                        "the spec has aggregates " + aggregates.keySet() + ": name the one the target table holds");
             }
             return aggregates.values().iterator().next();
         }
         AggregateTranslator translator = aggregates.get(wanted);
         if (translator == null) {
-            throw new ConfigException(ReconcileConfig.MAPPING_AGGREGATE, wanted, "the spec has no aggregate '"
-                    + wanted + "'; it has " + aggregates.keySet());
+            throw new ConfigException(
+                    ReconcileConfig.MAPPING_AGGREGATE,
+                    wanted,
+                    "the spec has no aggregate '" + wanted + "'; it has " + aggregates.keySet());
         }
         return translator;
     }
@@ -235,8 +259,8 @@ public final class Comparison {
 
     /** Describes both tables over the sessions and returns what compares their rows. */
     public Prepared prepare(Session legacySession, Session targetSession) throws SQLException {
-        LegacyTable legacy = LegacyTable.describe(legacySession, config.legacyTable(), config.keyColumns(),
-                config.changeColumn());
+        LegacyTable legacy =
+                LegacyTable.describe(legacySession, config.legacyTable(), config.keyColumns(), config.changeColumn());
         Expectation expectation;
         String keyField;
         AggregateTranslator translator;
@@ -255,8 +279,12 @@ public final class Comparison {
             keyField = null;
         }
         boolean fragment = config.targetFragment() && translator != null;
-        TargetTable target = TargetTable.describe(targetSession, config.targetTable(), keyField,
-                expectation.fields(), fragment ? null : config.lineageSourceTable());
+        TargetTable target = TargetTable.describe(
+                targetSession,
+                config.targetTable(),
+                keyField,
+                expectation.fields(),
+                fragment ? null : config.lineageSourceTable());
         if (fragment) {
             target.asFragmentOf(config.lineageSourceTable());
         }
@@ -269,8 +297,8 @@ public final class Comparison {
                 ? Judge.ofFragment(expectation, comparator, rules, severities, config.changeColumn())
                 : new Judge(expectation, comparator, rules, severities, config.changeColumn());
         Pairing pairing = fragment
-                ? new AggregateKeyPairing(legacy, target, judge, expectation, translator.keyColumns(),
-                        config.chunkSize())
+                ? new AggregateKeyPairing(
+                        legacy, target, judge, expectation, translator.keyColumns(), config.chunkSize())
                 : new LineagePairing(legacy, target, judge, config.chunkSize());
         DigestPlan digests = null;
         if (config.hashPushdown() && translator != null) {
@@ -281,9 +309,16 @@ public final class Comparison {
                 }
             }
             try {
-                digests = DigestPlan.of(legacySession.dialect(), legacy.description(), legacy.key().names(),
-                        targetSession.dialect(), target.description(), recipes, config.lineageSourceTable(),
-                        config.hashPushdownBuckets(), translator.keyColumns());
+                digests = DigestPlan.of(
+                        legacySession.dialect(),
+                        legacy.description(),
+                        legacy.key().names(),
+                        targetSession.dialect(),
+                        target.description(),
+                        recipes,
+                        config.lineageSourceTable(),
+                        config.hashPushdownBuckets(),
+                        translator.keyColumns());
             } catch (NotPushable e) {
                 throw new ConnectException(ReconcileConfig.HASH_PUSHDOWN + " cannot be used with these tables: "
                         + e.getMessage() + "; set it to false");
@@ -292,16 +327,16 @@ public final class Comparison {
         return new Prepared(legacy, target, judge, pairing, digests);
     }
 
-    private List<String> identityFields(Session targetSession, LegacyTable legacy)
-            throws SQLException {
-        TableDescription target = TableDescription.read(targetSession.connection(), targetSession.dialect(),
-                config.targetTable()).orElseThrow(() -> new ConnectException("Target table " + config.targetTable()
-                + " does not exist"));
+    private List<String> identityFields(Session targetSession, LegacyTable legacy) throws SQLException {
+        TableDescription target = TableDescription.read(
+                        targetSession.connection(), targetSession.dialect(), config.targetTable())
+                .orElseThrow(() -> new ConnectException("Target table " + config.targetTable() + " does not exist"));
         targetSession.endTransaction();
         List<String> fields = new ArrayList<>();
         if (config.compareColumns().isEmpty()) {
             for (String column : legacy.columns()) {
-                if (!legacy.key().names().contains(column) && !Lineage.isLineageColumn(column)
+                if (!legacy.key().names().contains(column)
+                        && !Lineage.isLineageColumn(column)
                         && target.column(column).isPresent()) {
                     fields.add(column);
                 }
@@ -309,8 +344,8 @@ public final class Comparison {
         } else {
             for (String column : config.compareColumns()) {
                 if (!legacy.columns().contains(column)) {
-                    throw new ConnectException("Compared column '" + column + "' is not a column of legacy table "
-                            + config.legacyTable());
+                    throw new ConnectException(
+                            "Compared column '" + column + "' is not a column of legacy table " + config.legacyTable());
                 }
                 fields.add(column);
             }
@@ -319,6 +354,5 @@ public final class Comparison {
     }
 
     /** Both tables, described, and the judge of their rows. */
-    public record Prepared(LegacyTable legacy, TargetTable target, Judge judge, Pairing pairing, DigestPlan digests) {
-    }
+    public record Prepared(LegacyTable legacy, TargetTable target, Judge judge, Pairing pairing, DigestPlan digests) {}
 }

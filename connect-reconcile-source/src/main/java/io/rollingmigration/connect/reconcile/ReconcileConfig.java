@@ -5,15 +5,14 @@ import io.rollingmigration.connect.common.config.TableNameValidator;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.reconcile.drift.Severity;
 import io.rollingmigration.connect.reconcile.drift.SeverityPolicy;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Arrays;
-import java.util.Locale;
 
 /** Every setting of the reconciler, with its default, validation and documentation. */
 public final class ReconcileConfig extends AbstractConfig {
@@ -82,37 +81,92 @@ public final class ReconcileConfig extends AbstractConfig {
         JdbcConnectionConfig.define(def, LEGACY_PREFIX, "Legacy database", "the legacy database (read only)");
         JdbcConnectionConfig.define(def, TARGET_PREFIX, "Target database", "the target database (read only)");
         int order = 0;
-        def.define(LEGACY_TABLE, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new TableNameValidator(),
-                        ConfigDef.Importance.HIGH, "The legacy table, 'table' or 'schema.table'.",
-                        COMPARISON_GROUP, ++order, ConfigDef.Width.MEDIUM, "Legacy table")
-                .define(TARGET_TABLE, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new TableNameValidator(),
-                        ConfigDef.Importance.HIGH, "The target table, 'table' or 'schema.table'. It must have the "
+        def.define(
+                        LEGACY_TABLE,
+                        ConfigDef.Type.STRING,
+                        ConfigDef.NO_DEFAULT_VALUE,
+                        new TableNameValidator(),
+                        ConfigDef.Importance.HIGH,
+                        "The legacy table, 'table' or 'schema.table'.",
+                        COMPARISON_GROUP,
+                        ++order,
+                        ConfigDef.Width.MEDIUM,
+                        "Legacy table")
+                .define(
+                        TARGET_TABLE,
+                        ConfigDef.Type.STRING,
+                        ConfigDef.NO_DEFAULT_VALUE,
+                        new TableNameValidator(),
+                        ConfigDef.Importance.HIGH,
+                        "The target table, 'table' or 'schema.table'. It must have the "
                                 + "lineage columns the sink writes: target rows are paired with legacy rows by "
                                 + "lineage_source_key.",
-                        COMPARISON_GROUP, ++order, ConfigDef.Width.MEDIUM, "Target table")
-                .define(KEY_COLUMNS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.MEDIUM,
+                        COMPARISON_GROUP,
+                        ++order,
+                        ConfigDef.Width.MEDIUM,
+                        "Target table")
+                .define(
+                        KEY_COLUMNS,
+                        ConfigDef.Type.LIST,
+                        List.of(),
+                        ConfigDef.Importance.MEDIUM,
                         "The legacy key columns, as the lineage source key holds them. Empty: the legacy table's "
                                 + "primary key.",
-                        COMPARISON_GROUP, ++order, ConfigDef.Width.LONG, "Legacy key columns")
-                .define(MAPPING_SPEC, ConfigDef.Type.STRING, "", ConfigDef.Importance.HIGH,
+                        COMPARISON_GROUP,
+                        ++order,
+                        ConfigDef.Width.LONG,
+                        "Legacy key columns")
+                .define(
+                        MAPPING_SPEC,
+                        ConfigDef.Type.STRING,
+                        "",
+                        ConfigDef.Importance.HIGH,
                         "The mapping spec (YAML or JSON, or a ${file:...} reference) the pipeline translates "
                                 + "with. Set: each legacy row is translated with it and the aggregate compared "
                                 + "with the target row field by field. Empty: legacy and target columns of the "
                                 + "same name are compared as they are.",
-                        COMPARISON_GROUP, ++order, ConfigDef.Width.LONG, "Mapping spec")
-                .define(MAPPING_AGGREGATE, ConfigDef.Type.STRING, "", ConfigDef.Importance.HIGH,
+                        COMPARISON_GROUP,
+                        ++order,
+                        ConfigDef.Width.LONG,
+                        "Mapping spec")
+                .define(
+                        MAPPING_AGGREGATE,
+                        ConfigDef.Type.STRING,
+                        "",
+                        ConfigDef.Importance.HIGH,
                         "The aggregate of the mapping spec that the target table holds. Empty: the spec's only "
                                 + "aggregate.",
-                        COMPARISON_GROUP, ++order, ConfigDef.Width.MEDIUM, "Aggregate of the spec")
-                .define(COMPARE_COLUMNS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.MEDIUM,
+                        COMPARISON_GROUP,
+                        ++order,
+                        ConfigDef.Width.MEDIUM,
+                        "Aggregate of the spec")
+                .define(
+                        COMPARE_COLUMNS,
+                        ConfigDef.Type.LIST,
+                        List.of(),
+                        ConfigDef.Importance.MEDIUM,
                         "Without a mapping spec, the columns compared value by value. Empty: every column "
                                 + "present in both tables, except the key and the lineage columns.",
-                        COMPARISON_GROUP, ++order, ConfigDef.Width.LONG, "Compared columns")
-                .define(LINEAGE_SOURCE_TABLE, ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW,
+                        COMPARISON_GROUP,
+                        ++order,
+                        ConfigDef.Width.LONG,
+                        "Compared columns")
+                .define(
+                        LINEAGE_SOURCE_TABLE,
+                        ConfigDef.Type.STRING,
+                        "",
+                        ConfigDef.Importance.LOW,
                         "Only target rows whose lineage_source_table equals this (e.g. 'public.customer') take "
                                 + "part, for target tables fed from several legacy tables. Empty: every row.",
-                        COMPARISON_GROUP, ++order, ConfigDef.Width.MEDIUM, "Lineage source table")
-                .define(TARGET_FRAGMENT, ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.MEDIUM,
+                        COMPARISON_GROUP,
+                        ++order,
+                        ConfigDef.Width.MEDIUM,
+                        "Lineage source table")
+                .define(
+                        TARGET_FRAGMENT,
+                        ConfigDef.Type.BOOLEAN,
+                        false,
+                        ConfigDef.Importance.MEDIUM,
                         "True when the target rows are fed by several legacy tables (the sink's fragment.columns) "
                                 + "and this reconciler checks the part legacy.table feeds: the spec's fields. Rows "
                                 + "are paired by the aggregate's key, not by the last writer's lineage; a target "
@@ -120,145 +174,340 @@ public final class ReconcileConfig extends AbstractConfig {
                                 + "row UNEXPECTED_FRAGMENT. Needs mapping.spec and lineage.source.table (the table "
                                 + "name this fragment's sink stamps, which tells its writes from the others'); "
                                 + "not with hash.pushdown.",
-                        COMPARISON_GROUP, ++order, ConfigDef.Width.SHORT, "Target fragment")
-                .define(TOLERANCE_TIMESTAMP_MS, ConfigDef.Type.LONG, 0L, ConfigDef.Range.atLeast(0),
+                        COMPARISON_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Target fragment")
+                .define(
+                        TOLERANCE_TIMESTAMP_MS,
+                        ConfigDef.Type.LONG,
+                        0L,
+                        ConfigDef.Range.atLeast(0),
                         ConfigDef.Importance.LOW,
                         "Timestamps that differ by at most this many milliseconds are equal (stores of "
                                 + "different precision). Decimals are always compared regardless of scale.",
-                        COMPARISON_GROUP, ++order, ConfigDef.Width.SHORT, "Timestamp tolerance (ms)")
-                .define(TOLERANCE_CASE_FIELDS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.LOW,
+                        COMPARISON_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Timestamp tolerance (ms)")
+                .define(
+                        TOLERANCE_CASE_FIELDS,
+                        ConfigDef.Type.LIST,
+                        List.of(),
+                        ConfigDef.Importance.LOW,
                         "Fields whose text is compared ignoring case.",
-                        COMPARISON_GROUP, ++order, ConfigDef.Width.LONG, "Case-insensitive fields")
-                .define(TOLERANCE_WHITESPACE_FIELDS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.LOW,
+                        COMPARISON_GROUP,
+                        ++order,
+                        ConfigDef.Width.LONG,
+                        "Case-insensitive fields")
+                .define(
+                        TOLERANCE_WHITESPACE_FIELDS,
+                        ConfigDef.Type.LIST,
+                        List.of(),
+                        ConfigDef.Importance.LOW,
                         "Fields whose text is compared ignoring leading, trailing and repeated white space.",
-                        COMPARISON_GROUP, ++order, ConfigDef.Width.LONG, "White-space-insensitive fields")
-                .define(RULES, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.MEDIUM,
+                        COMPARISON_GROUP,
+                        ++order,
+                        ConfigDef.Width.LONG,
+                        "White-space-insensitive fields")
+                .define(
+                        RULES,
+                        ConfigDef.Type.LIST,
+                        List.of(),
+                        ConfigDef.Importance.MEDIUM,
                         "Names of invariants checked on every pair of rows. Each name needs 'rule.<name>': an "
                                 + "expression over 'legacy' and 'target' (the mapping spec's expression "
                                 + "language) that must be true, e.g. same(decimal(legacy.balance_cents), target.balance * decimal(100)); "
                                 + "optionally 'rule.<name>.severity'. A false or failing rule is RULE_VIOLATION "
                                 + "drift.",
-                        COMPARISON_GROUP, ++order, ConfigDef.Width.LONG, "Rules");
+                        COMPARISON_GROUP,
+                        ++order,
+                        ConfigDef.Width.LONG,
+                        "Rules");
         order = 0;
-        def.define(AGGREGATE, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+        def.define(
+                        AGGREGATE,
+                        ConfigDef.Type.STRING,
+                        "",
+                        ConfigDef.Importance.MEDIUM,
                         "The name drift records are keyed by. Empty: the spec's aggregate, else the target table's "
                                 + "name.",
-                        OUTPUT_GROUP, ++order, ConfigDef.Width.MEDIUM, "Aggregate")
-                .define(DRIFT_TOPIC, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                        OUTPUT_GROUP,
+                        ++order,
+                        ConfigDef.Width.MEDIUM,
+                        "Aggregate")
+                .define(
+                        DRIFT_TOPIC,
+                        ConfigDef.Type.STRING,
+                        ConfigDef.NO_DEFAULT_VALUE,
+                        new ConfigDef.NonEmptyString(),
                         ConfigDef.Importance.HIGH,
                         "Topic of open drift, keyed by aggregate and target key; a key that comes back into "
                                 + "line gets a tombstone. Make it compacted: it is then the live set of open drift.",
-                        OUTPUT_GROUP, ++order, ConfigDef.Width.MEDIUM, "Drift topic")
-                .define(SUMMARY_TOPIC, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+                        OUTPUT_GROUP,
+                        ++order,
+                        ConfigDef.Width.MEDIUM,
+                        "Drift topic")
+                .define(
+                        SUMMARY_TOPIC,
+                        ConfigDef.Type.STRING,
+                        "",
+                        ConfigDef.Importance.MEDIUM,
                         "Topic of run summaries: progress while a run proceeds, figures when it ends. Empty: the "
                                 + "drift topic's name followed by '.summary'.",
-                        OUTPUT_GROUP, ++order, ConfigDef.Width.MEDIUM, "Summary topic")
-                .define(SEVERITY_KINDS, ConfigDef.Type.LIST, SeverityPolicy.DEFAULT_KINDS,
-                        SeverityPolicy.VALIDATOR, ConfigDef.Importance.LOW,
+                        OUTPUT_GROUP,
+                        ++order,
+                        ConfigDef.Width.MEDIUM,
+                        "Summary topic")
+                .define(
+                        SEVERITY_KINDS,
+                        ConfigDef.Type.LIST,
+                        SeverityPolicy.DEFAULT_KINDS,
+                        SeverityPolicy.VALIDATOR,
+                        ConfigDef.Importance.LOW,
                         "Severity per drift kind, as KIND:SEVERITY pairs; severities are "
                                 + Arrays.toString(Severity.values()) + ".",
-                        OUTPUT_GROUP, ++order, ConfigDef.Width.LONG, "Severity per kind")
-                .define(SEVERITY_FIELDS, ConfigDef.Type.LIST, List.of(), SeverityPolicy.VALIDATOR,
+                        OUTPUT_GROUP,
+                        ++order,
+                        ConfigDef.Width.LONG,
+                        "Severity per kind")
+                .define(
+                        SEVERITY_FIELDS,
+                        ConfigDef.Type.LIST,
+                        List.of(),
+                        SeverityPolicy.VALIDATOR,
                         ConfigDef.Importance.LOW,
                         "Severity of a mismatch per field, as field:SEVERITY pairs; a FIELD_MISMATCH takes the "
                                 + "highest severity of its differing fields and of its kind.",
-                        OUTPUT_GROUP, ++order, ConfigDef.Width.LONG, "Severity per field")
-                .define(MASK_FIELDS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.MEDIUM,
+                        OUTPUT_GROUP,
+                        ++order,
+                        ConfigDef.Width.LONG,
+                        "Severity per field")
+                .define(
+                        MASK_FIELDS,
+                        ConfigDef.Type.LIST,
+                        List.of(),
+                        ConfigDef.Importance.MEDIUM,
                         "Fields holding personal data: drift records say that they differ but show '***' "
                                 + "instead of their values.",
-                        OUTPUT_GROUP, ++order, ConfigDef.Width.LONG, "Masked fields")
-                .define(STATE_BOOTSTRAP_SERVERS, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
-                        new ConfigDef.NonEmptyString(), ConfigDef.Importance.HIGH,
+                        OUTPUT_GROUP,
+                        ++order,
+                        ConfigDef.Width.LONG,
+                        "Masked fields")
+                .define(
+                        STATE_BOOTSTRAP_SERVERS,
+                        ConfigDef.Type.STRING,
+                        ConfigDef.NO_DEFAULT_VALUE,
+                        new ConfigDef.NonEmptyString(),
+                        ConfigDef.Importance.HIGH,
                         "Kafka bootstrap servers the tasks read the drift topic back from when they start, to "
                                 + "know which drift is open and tombstone it once resolved. Settings prefixed "
                                 + "with 'drift.state.consumer.' (security, for example) go to that consumer.",
-                        OUTPUT_GROUP, ++order, ConfigDef.Width.LONG, "Drift state bootstrap servers");
+                        OUTPUT_GROUP,
+                        ++order,
+                        ConfigDef.Width.LONG,
+                        "Drift state bootstrap servers");
         order = 0;
-        def.define(MODE, ConfigDef.Type.STRING, "full", ConfigDef.CaseInsensitiveValidString.in("full", "incremental"),
+        def.define(
+                        MODE,
+                        ConfigDef.Type.STRING,
+                        "full",
+                        ConfigDef.CaseInsensitiveValidString.in("full", "incremental"),
                         ConfigDef.Importance.MEDIUM,
                         "'full': every run compares every row. 'incremental': runs compare the rows changed since "
                                 + "the previous run (legacy.change.column, and the target's lineage_applied_at), "
                                 + "plus open drift; a full run happens every full.sweep.interval.ms.",
-                        SCHEDULE_GROUP, ++order, ConfigDef.Width.SHORT, "Mode")
-                .define(CHANGE_COLUMN, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+                        SCHEDULE_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Mode")
+                .define(
+                        CHANGE_COLUMN,
+                        ConfigDef.Type.STRING,
+                        "",
+                        ConfigDef.Importance.MEDIUM,
                         "A legacy column that every write sets to the time of the change (e.g. updated_at). Used "
                                 + "by incremental runs, and to hold a mismatch as in flight while the target's "
                                 + "applied position is older than the legacy change.",
-                        SCHEDULE_GROUP, ++order, ConfigDef.Width.MEDIUM, "Legacy change column")
-                .define(INCREMENTAL_OVERLAP_MS, ConfigDef.Type.LONG, 60_000L, ConfigDef.Range.atLeast(0),
+                        SCHEDULE_GROUP,
+                        ++order,
+                        ConfigDef.Width.MEDIUM,
+                        "Legacy change column")
+                .define(
+                        INCREMENTAL_OVERLAP_MS,
+                        ConfigDef.Type.LONG,
+                        60_000L,
+                        ConfigDef.Range.atLeast(0),
                         ConfigDef.Importance.LOW,
                         "Incremental runs also re-check changes this much older than the previous run's start, "
                                 + "for transactions that committed late.",
-                        SCHEDULE_GROUP, ++order, ConfigDef.Width.SHORT, "Incremental overlap (ms)")
-                .define(FULL_SWEEP_INTERVAL_MS, ConfigDef.Type.LONG, 86_400_000L, ConfigDef.Range.atLeast(0),
+                        SCHEDULE_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Incremental overlap (ms)")
+                .define(
+                        FULL_SWEEP_INTERVAL_MS,
+                        ConfigDef.Type.LONG,
+                        86_400_000L,
+                        ConfigDef.Range.atLeast(0),
                         ConfigDef.Importance.LOW,
                         "In incremental mode, the time between full runs (they also find legacy deletes and "
                                 + "direct edits of the target that no change column shows).",
-                        SCHEDULE_GROUP, ++order, ConfigDef.Width.SHORT, "Full sweep interval (ms)")
-                .define(INTERVAL_MS, ConfigDef.Type.LONG, 60_000L, ConfigDef.Range.atLeast(100),
+                        SCHEDULE_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Full sweep interval (ms)")
+                .define(
+                        INTERVAL_MS,
+                        ConfigDef.Type.LONG,
+                        60_000L,
+                        ConfigDef.Range.atLeast(100),
                         ConfigDef.Importance.MEDIUM,
                         "Time between the starts of two runs, in milliseconds. A restarted task keeps the "
                                 + "schedule of its last completed run.",
-                        SCHEDULE_GROUP, ++order, ConfigDef.Width.SHORT, "Interval (ms)")
-                .define(PROGRESS_INTERVAL_MS, ConfigDef.Type.LONG, 10_000L, ConfigDef.Range.atLeast(100),
+                        SCHEDULE_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Interval (ms)")
+                .define(
+                        PROGRESS_INTERVAL_MS,
+                        ConfigDef.Type.LONG,
+                        10_000L,
+                        ConfigDef.Range.atLeast(100),
                         ConfigDef.Importance.LOW,
                         "How often a running sweep publishes its progress (and commits the position a restarted "
                                 + "task resumes from).",
-                        SCHEDULE_GROUP, ++order, ConfigDef.Width.SHORT, "Progress interval (ms)")
-                .define(RECHECK_DELAY_MS, ConfigDef.Type.LONG, 5_000L, ConfigDef.Range.atLeast(0),
+                        SCHEDULE_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Progress interval (ms)")
+                .define(
+                        RECHECK_DELAY_MS,
+                        ConfigDef.Type.LONG,
+                        5_000L,
+                        ConfigDef.Range.atLeast(0),
                         ConfigDef.Importance.MEDIUM,
                         "A difference is first held as suspect and checked again after this delay, or after "
                                 + "twice the replication lag observed in the target, whichever is longer; only a "
                                 + "difference that persists is drift.",
-                        SCHEDULE_GROUP, ++order, ConfigDef.Width.SHORT, "Recheck delay (ms)")
-                .define(RECHECK_MAX_WAIT_MS, ConfigDef.Type.LONG, 600_000L, ConfigDef.Range.atLeast(0),
+                        SCHEDULE_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Recheck delay (ms)")
+                .define(
+                        RECHECK_MAX_WAIT_MS,
+                        ConfigDef.Type.LONG,
+                        600_000L,
+                        ConfigDef.Range.atLeast(0),
                         ConfigDef.Importance.LOW,
                         "A suspect whose legacy change the pipeline has still not applied after this long is "
                                 + "reported as drift anyway: the pipeline is stuck.",
-                        SCHEDULE_GROUP, ++order, ConfigDef.Width.SHORT, "Recheck max wait (ms)")
-                .define(SUSPECTS_MAX, ConfigDef.Type.INT, 100_000, ConfigDef.Range.atLeast(1),
+                        SCHEDULE_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Recheck max wait (ms)")
+                .define(
+                        SUSPECTS_MAX,
+                        ConfigDef.Type.INT,
+                        100_000,
+                        ConfigDef.Range.atLeast(1),
                         ConfigDef.Importance.LOW,
                         "Suspects held at once; when full, the sweep waits for rechecks before reading on, so "
                                 + "memory stays bounded.",
-                        SCHEDULE_GROUP, ++order, ConfigDef.Width.SHORT, "Max suspects");
+                        SCHEDULE_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Max suspects");
         order = 0;
-        def.define(CHUNK_SIZE, ConfigDef.Type.INT, 1000, ConfigDef.Range.between(1, 20_000),
+        def.define(
+                        CHUNK_SIZE,
+                        ConfigDef.Type.INT,
+                        1000,
+                        ConfigDef.Range.between(1, 20_000),
                         ConfigDef.Importance.LOW,
                         "Rows read per query from each side; memory use is bounded by it whatever the table size.",
-                        LOAD_GROUP, ++order, ConfigDef.Width.SHORT, "Chunk size")
-                .define(ROWS_PER_SECOND, ConfigDef.Type.INT, 0, ConfigDef.Range.atLeast(0), ConfigDef.Importance.MEDIUM,
+                        LOAD_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Chunk size")
+                .define(
+                        ROWS_PER_SECOND,
+                        ConfigDef.Type.INT,
+                        0,
+                        ConfigDef.Range.atLeast(0),
+                        ConfigDef.Importance.MEDIUM,
                         "Most legacy rows a task compares per second, to bound the load on production "
                                 + "databases. 0: no limit.",
-                        LOAD_GROUP, ++order, ConfigDef.Width.SHORT, "Rows per second")
-                .define(STATEMENT_TIMEOUT_MS, ConfigDef.Type.LONG, 30_000L, ConfigDef.Range.atLeast(1000),
+                        LOAD_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Rows per second")
+                .define(
+                        STATEMENT_TIMEOUT_MS,
+                        ConfigDef.Type.LONG,
+                        30_000L,
+                        ConfigDef.Range.atLeast(1000),
                         ConfigDef.Importance.LOW,
                         "Longest a query may run on either database (rounded up to whole seconds) before it is "
                                 + "cancelled and the run retried.",
-                        LOAD_GROUP, ++order, ConfigDef.Width.SHORT, "Statement timeout (ms)")
-                .define(MAX_RETRIES, ConfigDef.Type.INT, 5, ConfigDef.Range.atLeast(0), ConfigDef.Importance.LOW,
+                        LOAD_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Statement timeout (ms)")
+                .define(
+                        MAX_RETRIES,
+                        ConfigDef.Type.INT,
+                        5,
+                        ConfigDef.Range.atLeast(0),
+                        ConfigDef.Importance.LOW,
                         "Consecutive failures on an unreachable database before the task fails.",
-                        LOAD_GROUP, ++order, ConfigDef.Width.SHORT, "Max retries")
-                .define(RETRY_BACKOFF_MS, ConfigDef.Type.LONG, 5000L, ConfigDef.Range.atLeast(0),
+                        LOAD_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Max retries")
+                .define(
+                        RETRY_BACKOFF_MS,
+                        ConfigDef.Type.LONG,
+                        5000L,
+                        ConfigDef.Range.atLeast(0),
                         ConfigDef.Importance.LOW,
                         "Wait before retrying after a database failure, in milliseconds.",
-                        LOAD_GROUP, ++order, ConfigDef.Width.SHORT, "Retry back-off (ms)")
-                .define(HASH_PUSHDOWN, ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.MEDIUM,
+                        LOAD_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Retry back-off (ms)")
+                .define(
+                        HASH_PUSHDOWN,
+                        ConfigDef.Type.BOOLEAN,
+                        false,
+                        ConfigDef.Importance.MEDIUM,
                         "Full sweeps first compute, in SQL on both databases, a digest per bucket of legacy keys "
                                 + "(rows and a sum of row hashes, the legacy rows translated in SQL), and compare "
                                 + "one by one only the rows of buckets whose digests differ. Needs PostgreSQL on "
                                 + "both sides, a mapping spec whose fields SQL can compute, no rules and no "
                                 + "rows.per.second limit: each digest is one full scan of its table.",
-                        LOAD_GROUP, ++order, ConfigDef.Width.SHORT, "Hash pushdown")
-                .define(HASH_PUSHDOWN_BUCKETS, ConfigDef.Type.INT, 65_536, (name, value) -> {
+                        LOAD_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Hash pushdown")
+                .define(
+                        HASH_PUSHDOWN_BUCKETS,
+                        ConfigDef.Type.INT,
+                        65_536,
+                        (name, value) -> {
                             int buckets = (Integer) value;
                             if (Integer.bitCount(buckets) != 1 || buckets < 256 || buckets > 4_194_304) {
-                                throw new ConfigException(name, value, "must be a power of two from 256 to "
-                                        + "4194304");
+                                throw new ConfigException(
+                                        name, value, "must be a power of two from 256 to " + "4194304");
                             }
-                        }, ConfigDef.Importance.LOW,
+                        },
+                        ConfigDef.Importance.LOW,
                         "Buckets of the hash pushdown: more buckets, fewer rows compared one by one around each "
                                 + "difference, and 24 bytes of task memory per bucket and side.",
-                        LOAD_GROUP, ++order, ConfigDef.Width.SHORT, "Hash pushdown buckets");
+                        LOAD_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Hash pushdown buckets");
         return def;
     }
 
@@ -340,8 +589,10 @@ public final class ReconcileConfig extends AbstractConfig {
         for (String name : getList(RULES)) {
             Object expression = originals().get(RULE_PREFIX + name);
             if (expression == null || expression.toString().isBlank()) {
-                throw new ConfigException(RULES, getList(RULES), "rule '" + name + "' has no expression: set '"
-                        + RULE_PREFIX + name + "'");
+                throw new ConfigException(
+                        RULES,
+                        getList(RULES),
+                        "rule '" + name + "' has no expression: set '" + RULE_PREFIX + name + "'");
             }
             rules.put(name, expression.toString());
         }

@@ -2,6 +2,12 @@ package io.rollingmigration.connect.reconcile;
 
 import io.rollingmigration.connect.common.PluginVersion;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -9,13 +15,6 @@ import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceConnector;
-
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Continuously compares a legacy table with the target table the migration fills, translating legacy rows with
@@ -45,8 +44,10 @@ public class ReconcileSourceConnector extends SourceConnector {
         try {
             ranges = TaskRanges.split(config, maxTasks);
         } catch (SQLException e) {
-            throw new ConnectException("Cannot split " + config.legacyTable() + " into " + maxTasks + " key ranges ("
-                    + config.legacyConnection() + " / " + config.targetConnection() + "): " + e.getMessage(), e);
+            throw new ConnectException(
+                    "Cannot split " + config.legacyTable() + " into " + maxTasks + " key ranges ("
+                            + config.legacyConnection() + " / " + config.targetConnection() + "): " + e.getMessage(),
+                    e);
         }
         List<Map<String, String>> tasks = new ArrayList<>();
         for (KeyRange range : ranges) {
@@ -60,18 +61,21 @@ public class ReconcileSourceConnector extends SourceConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
-        boolean valid = config.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
+        boolean valid =
+                config.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
         String drift = connectorConfigs.get(ReconcileConfig.DRIFT_TOPIC);
         String summary = connectorConfigs.get(ReconcileConfig.SUMMARY_TOPIC);
         if (drift != null && drift.equals(summary)) {
-            find(config, ReconcileConfig.SUMMARY_TOPIC).ifPresent(value -> value.addErrorMessage(
-                    "The summary topic must differ from the drift topic '" + drift + "': drift records and run "
-                            + "summaries have different keys and schemas"));
+            find(config, ReconcileConfig.SUMMARY_TOPIC)
+                    .ifPresent(value -> value.addErrorMessage("The summary topic must differ from the drift topic '"
+                            + drift + "': drift records and run " + "summaries have different keys and schemas"));
         }
         if (valid) {
             try {
-                Comparison.of(new ReconcileConfig(connectorConfigs)).problemWithLegacyTable().ifPresent(problem ->
-                        find(config, ReconcileConfig.MAPPING_SPEC).ifPresent(v -> v.addErrorMessage(problem)));
+                Comparison.of(new ReconcileConfig(connectorConfigs))
+                        .problemWithLegacyTable()
+                        .ifPresent(problem ->
+                                find(config, ReconcileConfig.MAPPING_SPEC).ifPresent(v -> v.addErrorMessage(problem)));
             } catch (ConfigException e) {
                 report(config, e);
             }
@@ -104,8 +108,7 @@ public class ReconcileSourceConnector extends SourceConnector {
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     @Override
     public ConfigDef config() {

@@ -10,20 +10,19 @@ import io.rollingmigration.connect.reconcile.run.RunOutput;
 import io.rollingmigration.connect.reconcile.run.RunState;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.connect.reconcile.store.Session;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.sql.SQLException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.function.LongSupplier;
-import java.util.Locale;
 
 /**
  * Compares one key range of a legacy table with its target table, run after run, and publishes open drift (and
@@ -64,8 +63,14 @@ public class ReconcileSourceTask extends SourceTask {
     private volatile boolean stopping;
 
     public ReconcileSourceTask() {
-        this(System::currentTimeMillis, (config, aggregate) -> DriftTopicReader.read(config.stateBootstrapServers(),
-                config.stateConsumerSettings(), config.driftTopic(), aggregate, STATE_READ_TIMEOUT));
+        this(
+                System::currentTimeMillis,
+                (config, aggregate) -> DriftTopicReader.read(
+                        config.stateBootstrapServers(),
+                        config.stateConsumerSettings(),
+                        config.driftTopic(),
+                        aggregate,
+                        STATE_READ_TIMEOUT));
     }
 
     /** A task with its own clock and drift state, for embedding it outside a worker (tests, benchmarks). */
@@ -93,8 +98,15 @@ public class ReconcileSourceTask extends SourceTask {
         open = loader.load(config, aggregate);
         open.retainRange(range.id());
         metrics = ReconcileMetrics.of(context.pluginMetrics(), open, clock);
-        log.info("Reconciling {} range {} ({} against {}, {} rule); {} open drift; {}", aggregate, range.id(),
-                config.legacyTable(), config.targetTable(), comparison.rule(), open.size(), resumed != null
+        log.info(
+                "Reconciling {} range {} ({} against {}, {} rule); {} open drift; {}",
+                aggregate,
+                range.id(),
+                config.legacyTable(),
+                config.targetTable(),
+                comparison.rule(),
+                open.size(),
+                resumed != null
                         ? "resuming run " + resumed.number() + " at " + resumed.phase()
                         : "next run at " + nextRunAt);
     }
@@ -145,17 +157,39 @@ public class ReconcileSourceTask extends SourceTask {
             RunState state = resumed;
             if (state == null) {
                 Comparison.Prepared stores = prepared;
-                boolean full = config.mode() == ReconcileConfig.Mode.FULL || lastCompleted == null
+                boolean full = config.mode() == ReconcileConfig.Mode.FULL
+                        || lastCompleted == null
                         || now - lastCompleted.lastFullStartedAt() >= config.fullSweepIntervalMillis();
-                Object legacyMark = config.changeColumn() == null ? null : stores.legacy().maxChange();
-                state = RunState.begin(lastCompleted, full, config.changeColumn() != null,
-                        config.incrementalOverlapMillis(), legacyMark, stores.target().lastApplied(), now);
+                Object legacyMark =
+                        config.changeColumn() == null ? null : stores.legacy().maxChange();
+                state = RunState.begin(
+                        lastCompleted,
+                        full,
+                        config.changeColumn() != null,
+                        config.incrementalOverlapMillis(),
+                        legacyMark,
+                        stores.target().lastApplied(),
+                        now);
             }
             resumed = null;
-            run = new Run(state, range, prepared.legacy(), prepared.target(), prepared.judge(), prepared.pairing(),
-                    open, settings(), prepared.digests(), clock);
+            run = new Run(
+                    state,
+                    range,
+                    prepared.legacy(),
+                    prepared.target(),
+                    prepared.judge(),
+                    prepared.pairing(),
+                    open,
+                    settings(),
+                    prepared.digests(),
+                    clock);
             lastProgressAt = now;
-            log.info("Run {} of {} range {} ({}) {} at {}", state.number(), aggregate, range.id(), state.mode(),
+            log.info(
+                    "Run {} of {} range {} ({}) {} at {}",
+                    state.number(),
+                    aggregate,
+                    range.id(),
+                    state.mode(),
                     state.position() == null && state.figures().compared() == 0 ? "starts" : "resumes",
                     state.phase());
             return true;
@@ -187,26 +221,46 @@ public class ReconcileSourceTask extends SourceTask {
     }
 
     private Run.Settings settings() {
-        return new Run.Settings(config.chunkSize(), config.recheckDelayMillis(), config.recheckMaxWaitMillis(),
-                config.suspectsMax(), config.rowsPerSecond());
+        return new Run.Settings(
+                config.chunkSize(),
+                config.recheckDelayMillis(),
+                config.recheckMaxWaitMillis(),
+                config.suspectsMax(),
+                config.rowsPerSecond());
     }
 
     private List<SourceRecord> records(RunOutput output, long now) {
-        List<SourceRecord> records = new ArrayList<>(output.reported().size() + output.resolved().size() + 1);
+        List<SourceRecord> records =
+                new ArrayList<>(output.reported().size() + output.resolved().size() + 1);
         if (output.isEmpty()) {
             return records;
         }
         Map<String, Object> offset = run.state().toOffset();
         String runId = runId(run.state().number());
         for (RunOutput.Reported reported : output.reported()) {
-            records.add(new SourceRecord(partition, offset, config.driftTopic(), null, DriftRecords.KEY_SCHEMA,
-                    DriftRecords.key(aggregate, reported.drift().targetKey()), DriftRecords.VALUE_SCHEMA,
+            records.add(new SourceRecord(
+                    partition,
+                    offset,
+                    config.driftTopic(),
+                    null,
+                    DriftRecords.KEY_SCHEMA,
+                    DriftRecords.key(aggregate, reported.drift().targetKey()),
+                    DriftRecords.VALUE_SCHEMA,
                     DriftRecords.value(aggregate, reported.drift(), comparison.rule(), reported.state(), now, runId),
-                    now, DriftRecords.stateHeaders(aggregate, reported.state())));
+                    now,
+                    DriftRecords.stateHeaders(aggregate, reported.state())));
         }
         for (String targetKey : output.resolved()) {
-            records.add(new SourceRecord(partition, offset, config.driftTopic(), null, DriftRecords.KEY_SCHEMA,
-                    DriftRecords.key(aggregate, targetKey), null, null, now,
+            records.add(new SourceRecord(
+                    partition,
+                    offset,
+                    config.driftTopic(),
+                    null,
+                    DriftRecords.KEY_SCHEMA,
+                    DriftRecords.key(aggregate, targetKey),
+                    null,
+                    null,
+                    now,
                     DriftRecords.tombstoneHeaders(aggregate, targetKey)));
         }
         return records;
@@ -220,11 +274,19 @@ public class ReconcileSourceTask extends SourceTask {
             metrics.compared(state.figures().compared());
             metrics.runCompleted(state.figures().alignmentPercent());
         }
-        log.info("Run {} of {} range {} ({}): {} compared, {} matched, {} in flight, {} drift, {} open; "
-                        + "alignment {}%", state.number(), aggregate, range.id(), state.mode(),
-                state.figures().compared(), state.figures().matched(), state.figures().inFlight(),
-                state.figures().drift(), open.size(), String.format(Locale.ROOT, "%.3f",
-                        state.figures().alignmentPercent()));
+        log.info(
+                "Run {} of {} range {} ({}): {} compared, {} matched, {} in flight, {} drift, {} open; "
+                        + "alignment {}%",
+                state.number(),
+                aggregate,
+                range.id(),
+                state.mode(),
+                state.figures().compared(),
+                state.figures().matched(),
+                state.figures().inFlight(),
+                state.figures().drift(),
+                open.size(),
+                String.format(Locale.ROOT, "%.3f", state.figures().alignmentPercent()));
         SourceRecord summary = summary(RunState.completedOffset(lastCompleted), true, now);
         run = null;
         return summary;
@@ -232,10 +294,25 @@ public class ReconcileSourceTask extends SourceTask {
 
     private SourceRecord summary(Map<String, Object> offset, boolean completed, long now) {
         RunState state = run.state();
-        return new SourceRecord(partition, offset, config.summaryTopic(), null, DriftRecords.SUMMARY_KEY_SCHEMA,
-                range.count() == 1 ? aggregate : aggregate + "/" + range.id(), DriftRecords.SUMMARY_SCHEMA,
-                DriftRecords.summary(aggregate, runId(state.number()), range.id(), state.mode(), completed,
-                        state.figures(), open.size(), run.suspects(), state.startedAt(), now));
+        return new SourceRecord(
+                partition,
+                offset,
+                config.summaryTopic(),
+                null,
+                DriftRecords.SUMMARY_KEY_SCHEMA,
+                range.count() == 1 ? aggregate : aggregate + "/" + range.id(),
+                DriftRecords.SUMMARY_SCHEMA,
+                DriftRecords.summary(
+                        aggregate,
+                        runId(state.number()),
+                        range.id(),
+                        state.mode(),
+                        completed,
+                        state.figures(),
+                        open.size(),
+                        run.suspects(),
+                        state.startedAt(),
+                        now));
     }
 
     private String runId(long number) {
@@ -254,7 +331,11 @@ public class ReconcileSourceTask extends SourceTask {
         if (run == null) {
             nextRunAt = retryAt;
         }
-        log.warn("{}; retrying in {} ms (failure {} of at most {})", message, config.retryBackoffMillis(), failures,
+        log.warn(
+                "{}; retrying in {} ms (failure {} of at most {})",
+                message,
+                config.retryBackoffMillis(),
+                failures,
                 config.maxRetries());
         return new RetriableException(message, e);
     }

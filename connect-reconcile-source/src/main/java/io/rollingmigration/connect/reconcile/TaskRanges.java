@@ -4,7 +4,6 @@ import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.connect.reconcile.store.LegacyTable;
 import io.rollingmigration.connect.reconcile.store.Session;
 import io.rollingmigration.connect.reconcile.store.TargetTable;
-
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +23,7 @@ final class TaskRanges {
     static final String TARGET_LOWER = "reconcile.range.target.lower";
     static final String TARGET_UPPER = "reconcile.range.target.upper";
 
-    private TaskRanges() {
-    }
+    private TaskRanges() {}
 
     static List<KeyRange> split(LegacyTable legacy, TargetTable target, int tasks) throws SQLException {
         if (tasks <= 1) {
@@ -68,7 +66,7 @@ final class TaskRanges {
         }
         Comparison comparison = Comparison.of(config);
         try (Session legacySession = Session.open(config.legacyConnection(), config.statementTimeoutSeconds());
-             Session targetSession = Session.open(config.targetConnection(), config.statementTimeoutSeconds())) {
+                Session targetSession = Session.open(config.targetConnection(), config.statementTimeoutSeconds())) {
             Comparison.Prepared prepared = comparison.prepare(legacySession, targetSession);
             return split(prepared.legacy(), prepared.target(), tasks);
         }
@@ -89,8 +87,12 @@ final class TaskRanges {
         if (!settings.containsKey(INDEX)) {
             return KeyRange.whole();
         }
-        return new KeyRange(Integer.parseInt(settings.get(INDEX)), Integer.parseInt(settings.get(COUNT)),
-                settings.get(LEGACY_LOWER), settings.get(LEGACY_UPPER), settings.get(TARGET_LOWER),
+        return new KeyRange(
+                Integer.parseInt(settings.get(INDEX)),
+                Integer.parseInt(settings.get(COUNT)),
+                settings.get(LEGACY_LOWER),
+                settings.get(LEGACY_UPPER),
+                settings.get(TARGET_LOWER),
                 settings.get(TARGET_UPPER));
     }
 

@@ -1,18 +1,17 @@
 package io.rollingmigration.connect.reconcile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.reconcile.store.Session;
 import io.rollingmigration.connect.reconcile.store.TargetTable;
 import io.rollingmigration.testsupport.PostgresFixture;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * How far the pipeline has applied, as the target's lineage tells it: the legacy commit time of the newest streamed
@@ -31,7 +30,9 @@ class AppliedPositionTest {
 
     @BeforeEach
     void targetWithTwoStreamedChangesAndASnapshotRow() throws Exception {
-        postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS account",
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "DROP TABLE IF EXISTS account",
                 "CREATE TABLE account (id bigint PRIMARY KEY, lineage_source_key text, "
                         + "lineage_source_committed_at timestamptz, lineage_applied_at timestamptz, "
                         + "lineage_operation text)",
@@ -75,7 +76,7 @@ class AppliedPositionTest {
     }
 
     private static String row(long id, String committedAt, String appliedAt, String operation) {
-        return "INSERT INTO account VALUES (" + id + ", '{\"id\":" + id + "}', '" + committedAt + "+00', '"
-                + appliedAt + "+00', '" + operation + "')";
+        return "INSERT INTO account VALUES (" + id + ", '{\"id\":" + id + "}', '" + committedAt + "+00', '" + appliedAt
+                + "+00', '" + operation + "')";
     }
 }

@@ -1,21 +1,20 @@
 package io.rollingmigration.connect.reconcile;
 
+import static io.rollingmigration.connect.reconcile.PolicyTables.legacyInsert;
+import static io.rollingmigration.connect.reconcile.PolicyTables.targetId;
+import static io.rollingmigration.connect.reconcile.PolicyTables.upsert;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.rollingmigration.connect.reconcile.digest.BucketFilter;
 import io.rollingmigration.connect.reconcile.digest.Digests;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.connect.reconcile.store.Session;
 import io.rollingmigration.testsupport.PostgresFixture;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
-import static io.rollingmigration.connect.reconcile.PolicyTables.legacyInsert;
-import static io.rollingmigration.connect.reconcile.PolicyTables.targetId;
-import static io.rollingmigration.connect.reconcile.PolicyTables.upsert;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The digests the hash pushdown computes in SQL on both sides: equal for a target that holds what the pipeline
@@ -80,21 +79,26 @@ class HashPushdownDigestsTest {
 
     @Test
     void eachDifferingRowMakesItsBucketDiffer() throws Exception {
-        postgres.execute(PostgresFixture.TARGET,
+        postgres.execute(
+                PostgresFixture.TARGET,
                 "UPDATE policy SET premium = premium + 0.01 WHERE policy_id = '" + targetId("P-0") + "'",
                 "UPDATE policy SET holder = 'ann' WHERE policy_id = '" + targetId("Pé-1") + "'",
                 // A deleted row's marker is no live row; a row the translator rejects matches no target value.
                 "UPDATE policy SET lineage_deleted_at = now() WHERE policy_id = '" + targetId("P-2") + "'");
-        postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET status_code = 'X' WHERE policy_no = 'Pé-3'",
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "UPDATE policy SET status_code = 'X' WHERE policy_no = 'Pé-3'",
                 "UPDATE policy SET updated_at = updated_at + interval '1 millisecond' WHERE policy_no = 'P-4'");
-        postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET status = NULL WHERE policy_id = '"
-                + targetId("Pé-3") + "'");
+        postgres.execute(
+                PostgresFixture.TARGET, "UPDATE policy SET status = NULL WHERE policy_id = '" + targetId("Pé-3") + "'");
 
         BucketFilter differing = digests();
 
         assertEquals(5, differing.differing(), "a bucket per differing row (one row per bucket here)");
         assertEquals(2, differing.matchedLegacyRows(0, 1));
-        assertEquals(5, differing.largestSideOfDiffering(0, 1),
+        assertEquals(
+                5,
+                differing.largestSideOfDiffering(0, 1),
                 "five legacy rows and four live target rows: reading them whole holds the legacy five at once");
     }
 }

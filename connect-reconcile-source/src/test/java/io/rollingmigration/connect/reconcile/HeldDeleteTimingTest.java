@@ -1,5 +1,9 @@
 package io.rollingmigration.connect.reconcile;
 
+import static io.rollingmigration.connect.reconcile.PolicyTables.targetId;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.rollingmigration.connect.reconcile.drift.DriftKind;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
 import io.rollingmigration.connect.reconcile.run.Run;
@@ -8,18 +12,13 @@ import io.rollingmigration.connect.reconcile.run.RunState;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.connect.reconcile.store.Session;
 import io.rollingmigration.testsupport.PostgresFixture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static io.rollingmigration.connect.reconcile.PolicyTables.targetId;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * A legacy delete committed while a step's queries run is still on its way once the pipeline has applied changes
@@ -56,9 +55,12 @@ class HeldDeleteTimingTest {
         // P-5 was deleted in legacy; the delete reached neither Kafka nor the target yet. Meanwhile the pipeline
         // applied a change committed half a second after the step began: the step's queries took a second.
         postgres.execute(PostgresFixture.LEGACY, "DELETE FROM policy WHERE policy_no = 'P-5'");
-        postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET lineage_source_committed_at = "
-                + at(stepStart + 500) + ", lineage_applied_at = " + at(stepStart + 1500) + " WHERE policy_id = '"
-                + targetId("P-1") + "'");
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "UPDATE policy SET lineage_source_committed_at = "
+                        + at(stepStart + 500) + ", lineage_applied_at = " + at(stepStart + 1500)
+                        + " WHERE policy_id = '"
+                        + targetId("P-1") + "'");
 
         Map<String, String> settings = PolicyTables.settings(postgres);
         ReconcileConfig config = new ReconcileConfig(settings);
@@ -66,9 +68,16 @@ class HeldDeleteTimingTest {
         targetSession = Session.open(config.targetConnection(), 30);
         Comparison.Prepared prepared = Comparison.of(config).prepare(legacySession, targetSession);
         AtomicLong clock = new AtomicLong(stepStart + 1000);
-        Run run = new Run(RunState.begin(null, true, false, 0, null, null, stepStart), KeyRange.whole(),
-                prepared.legacy(), prepared.target(), prepared.judge(), new OpenDriftSet(),
-                new Run.Settings(10, 0, 600_000, 1000, 0), null, clock::get);
+        Run run = new Run(
+                RunState.begin(null, true, false, 0, null, null, stepStart),
+                KeyRange.whole(),
+                prepared.legacy(),
+                prepared.target(),
+                prepared.judge(),
+                new OpenDriftSet(),
+                new Run.Settings(10, 0, 600_000, 1000, 0),
+                null,
+                clock::get);
 
         List<String> reported = new ArrayList<>();
         // Every step of the sweep begins at stepStart; the clock says a second has passed once its queries ran.
@@ -80,8 +89,11 @@ class HeldDeleteTimingTest {
         clock.set(stepStart + 2000);
         collect(run.step(stepStart + 2000), reported);
 
-        assertEquals(List.of(), reported, "the delete is still in flight: the pipeline has applied nothing committed "
-                + "after the moment P-5 was seen missing");
+        assertEquals(
+                List.of(),
+                reported,
+                "the delete is still in flight: the pipeline has applied nothing committed "
+                        + "after the moment P-5 was seen missing");
         assertEquals(1, run.suspects());
 
         // The pipeline goes quiet and the delete never arrives: then it is drift.
@@ -93,6 +105,7 @@ class HeldDeleteTimingTest {
     }
 
     private static void collect(RunOutput output, List<String> reported) {
-        output.reported().forEach(r -> reported.add(r.drift().kind() + " " + r.drift().legacyKey()));
+        output.reported()
+                .forEach(r -> reported.add(r.drift().kind() + " " + r.drift().legacyKey()));
     }
 }

@@ -1,5 +1,9 @@
 package io.rollingmigration.connect.reconcile;
 
+import static io.rollingmigration.connect.reconcile.PolicyTables.targetId;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
 import io.rollingmigration.connect.reconcile.run.Run;
 import io.rollingmigration.connect.reconcile.run.RunOutput;
@@ -7,24 +11,18 @@ import io.rollingmigration.connect.reconcile.run.RunState;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.connect.reconcile.store.Session;
 import io.rollingmigration.testsupport.PostgresFixture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-
-import static io.rollingmigration.connect.reconcile.PolicyTables.targetId;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.lang.reflect.Method;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The race behind the false drift under live load (decision 0016): a recheck looks both rows up, then asks how far
@@ -61,11 +59,21 @@ class InFlightRecheckTest {
         ReconcileConfig config = new ReconcileConfig(PolicyTables.settings(postgres));
         legacySession = Session.open(config.legacyConnection(), 30);
         Connection target = config.targetConnection().open();
-        targetSession = Session.over(actingBefore(target, beforeQuery, pipeline), config.targetConnection().dialect(), 30);
+        targetSession = Session.over(
+                actingBefore(target, beforeQuery, pipeline),
+                config.targetConnection().dialect(),
+                30);
         Comparison.Prepared prepared = Comparison.of(config).prepare(legacySession, targetSession);
-        return new Run(RunState.begin(null, true, false, 0, null, null, stepStart), KeyRange.whole(),
-                prepared.legacy(), prepared.target(), prepared.judge(), new OpenDriftSet(),
-                new Run.Settings(10, 1000, 600_000, 1000, 0), null, clock::get);
+        return new Run(
+                RunState.begin(null, true, false, 0, null, null, stepStart),
+                KeyRange.whole(),
+                prepared.legacy(),
+                prepared.target(),
+                prepared.judge(),
+                new OpenDriftSet(),
+                new Run.Settings(10, 1000, 600_000, 1000, 0),
+                null,
+                clock::get);
     }
 
     @Test
@@ -78,11 +86,17 @@ class InFlightRecheckTest {
         boolean[] delivered = {false};
         // The pipeline delivers the delete, and a change committed after P-5 was seen missing, the moment the
         // reconciler next asks for the applied position.
-        Run run = run(stepStart, clock, sql -> sql.contains("max(") && sql.contains("lineage_source_committed_at")
-                && clock.get() > stepStart + 1000, () -> {
+        Run run = run(
+                stepStart,
+                clock,
+                sql -> sql.contains("max(")
+                        && sql.contains("lineage_source_committed_at")
+                        && clock.get() > stepStart + 1000,
+                () -> {
                     if (!delivered[0]) {
                         delivered[0] = true;
-                        postgres.execute(PostgresFixture.TARGET,
+                        postgres.execute(
+                                PostgresFixture.TARGET,
                                 "UPDATE policy SET lineage_deleted_at = now(), lineage_source_committed_at = "
                                         + at(stepStart + 500) + ", lineage_applied_at = now() WHERE policy_id = '"
                                         + targetId("P-5") + "'",
@@ -111,21 +125,33 @@ class InFlightRecheckTest {
         PolicyTables.inLine(postgres, 5, T0);
         long stepStart = System.currentTimeMillis() - 60_000;
         // P-3 changed in legacy; the change has not reached the target.
-        postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET holder_name = 'Second', updated_at = "
-                + at(stepStart + 200) + " WHERE policy_no = 'P-3'");
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "UPDATE policy SET holder_name = 'Second', updated_at = " + at(stepStart + 200)
+                        + " WHERE policy_no = 'P-3'");
         AtomicLong clock = new AtomicLong(stepStart + 1000);
         boolean[] delivered = {false};
         // While the recheck reads the target, legacy changes P-3 again, and the pipeline delivers that newer change
         // at once: the legacy row read a moment before is older than the target row now read.
-        Run run = run(stepStart, clock, sql -> sql.contains("lineage_source_key") && (sql.contains("ANY (?)") || sql.contains(" IN ("))
-                && clock.get() > stepStart + 1000, () -> {
+        Run run = run(
+                stepStart,
+                clock,
+                sql -> sql.contains("lineage_source_key")
+                        && (sql.contains("ANY (?)") || sql.contains(" IN ("))
+                        && clock.get() > stepStart + 1000,
+                () -> {
                     if (!delivered[0]) {
                         delivered[0] = true;
-                        postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET holder_name = 'Third', "
-                                + "updated_at = " + at(stepStart + 3100) + " WHERE policy_no = 'P-3'");
-                        postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET holder = 'Third', "
-                                + "updated_at = " + at(stepStart + 3100) + ", lineage_source_committed_at = " + at(stepStart + 3100) + ", lineage_applied_at = "
-                                + "now() WHERE policy_id = '" + targetId("P-3") + "'");
+                        postgres.execute(
+                                PostgresFixture.LEGACY,
+                                "UPDATE policy SET holder_name = 'Third', " + "updated_at = " + at(stepStart + 3100)
+                                        + " WHERE policy_no = 'P-3'");
+                        postgres.execute(
+                                PostgresFixture.TARGET,
+                                "UPDATE policy SET holder = 'Third', "
+                                        + "updated_at = " + at(stepStart + 3100) + ", lineage_source_committed_at = "
+                                        + at(stepStart + 3100) + ", lineage_applied_at = "
+                                        + "now() WHERE policy_id = '" + targetId("P-3") + "'");
                     }
                 });
 
@@ -148,13 +174,15 @@ class InFlightRecheckTest {
 
     /** The target connection, running {@code pipeline} before each query the predicate picks. */
     private static Connection actingBefore(Connection connection, Predicate<String> picks, Runnable pipeline) {
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                (proxy, method, args) -> {
+        return (Connection) Proxy.newProxyInstance(
+                Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     Object result = invoke(connection, method, args);
                     if (method.getName().equals("prepareStatement") && args != null && args[0] instanceof String sql) {
                         PreparedStatement statement = (PreparedStatement) result;
-                        return Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
-                                new Class<?>[] {PreparedStatement.class}, (p, m, a) -> {
+                        return Proxy.newProxyInstance(
+                                PreparedStatement.class.getClassLoader(),
+                                new Class<?>[] {PreparedStatement.class},
+                                (p, m, a) -> {
                                     if (m.getName().equals("executeQuery") && picks.test(sql)) {
                                         pipeline.run();
                                     }
@@ -174,6 +202,7 @@ class InFlightRecheckTest {
     }
 
     private static void collect(RunOutput output, List<String> reported) {
-        output.reported().forEach(r -> reported.add(r.drift().kind() + " " + r.drift().legacyKey()));
+        output.reported()
+                .forEach(r -> reported.add(r.drift().kind() + " " + r.drift().legacyKey()));
     }
 }

@@ -1,12 +1,11 @@
 package io.rollingmigration.connect.reconcile;
 
+import io.rollingmigration.connect.common.lineage.SourceKey;
 import io.rollingmigration.connect.common.spec.AggregateTranslator;
 import io.rollingmigration.connect.common.spec.SpecCompiler;
-
-import java.util.Map;
-import io.rollingmigration.connect.common.lineage.SourceKey;
 import io.rollingmigration.testsupport.PostgresFixture;
 import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A legacy policy table and the target table our pipeline fills from it, with the lineage columns the sink
@@ -14,7 +13,8 @@ import java.util.HashMap;
  */
 public final class PolicyTables {
 
-    public static final String SPEC = String.join("\n",
+    public static final String SPEC = String.join(
+            "\n",
             "name: policy-spec",
             "version: 3",
             "source: public.policy",
@@ -64,7 +64,8 @@ public final class PolicyTables {
         return "INSERT INTO policy VALUES ('" + id + "', " + (mapped == null ? "NULL" : "'" + mapped + "'") + ", "
                 + (premiumCents / 100.0) + ", " + (holder == null ? "NULL" : "'" + holder.replace("'", "''") + "'")
                 + ", '" + updatedAt + "', '" + sourceKey(policyNo).replace("'", "''") + "', 'public.policy', '"
-                + updatedAt + "+00', '" + updatedAt + "+00', NULL) ON CONFLICT (policy_id) DO UPDATE SET status = EXCLUDED.status, "
+                + updatedAt + "+00', '" + updatedAt
+                + "+00', NULL) ON CONFLICT (policy_id) DO UPDATE SET status = EXCLUDED.status, "
                 + "premium = EXCLUDED.premium, holder = EXCLUDED.holder, updated_at = EXCLUDED.updated_at, "
                 + "lineage_source_committed_at = EXCLUDED.lineage_source_committed_at, "
                 + "lineage_applied_at = EXCLUDED.lineage_applied_at, lineage_deleted_at = NULL";
@@ -72,19 +73,16 @@ public final class PolicyTables {
 
     /** Fresh legacy and target policy tables holding the same {@code policies} rows, as the pipeline left them. */
     public static void inLine(PostgresFixture postgres, int policies, String updatedAt) {
-        postgres.execute(PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy",
-                LEGACY_DDL);
-        postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS policy",
-                TARGET_DDL);
+        postgres.execute(PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy", LEGACY_DDL);
+        postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS policy", TARGET_DDL);
         for (int i = 1; i <= policies; i++) {
-            postgres.execute(PostgresFixture.LEGACY,
-                    legacyInsert("P-" + i, "A", 1000L * i, "Holder " + i, updatedAt));
-            postgres.execute(PostgresFixture.TARGET,
-                    upsert("P-" + i, "A", 1000L * i, "Holder " + i, updatedAt));
+            postgres.execute(PostgresFixture.LEGACY, legacyInsert("P-" + i, "A", 1000L * i, "Holder " + i, updatedAt));
+            postgres.execute(PostgresFixture.TARGET, upsert("P-" + i, "A", 1000L * i, "Holder " + i, updatedAt));
         }
     }
 
-    public static String legacyInsert(String policyNo, String status, long premiumCents, String holder, String updatedAt) {
+    public static String legacyInsert(
+            String policyNo, String status, long premiumCents, String holder, String updatedAt) {
         return "INSERT INTO policy VALUES ('" + policyNo.replace("'", "''") + "', '" + status + "', " + premiumCents
                 + ", " + (holder == null ? "NULL" : "'" + holder.replace("'", "''") + "'") + ", '" + updatedAt + "')";
     }
@@ -97,6 +95,5 @@ public final class PolicyTables {
         return SourceKey.of(Map.of("policy_no", policyNo));
     }
 
-    private PolicyTables() {
-    }
+    private PolicyTables() {}
 }

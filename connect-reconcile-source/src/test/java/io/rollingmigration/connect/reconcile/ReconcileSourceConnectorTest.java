@@ -1,18 +1,17 @@
 package io.rollingmigration.connect.reconcile;
 
-import org.apache.kafka.common.config.ConfigValue;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rollingmigration.testsupport.PostgresFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.rollingmigration.testsupport.PostgresFixture;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
 
 class ReconcileSourceConnectorTest {
 
@@ -28,13 +27,19 @@ class ReconcileSourceConnectorTest {
     }
 
     private static List<String> errorsOn(Map<String, String> config, String key) {
-        return new ReconcileSourceConnector().validate(config).configValues().stream()
-                .filter(v -> v.name().equals(key)).findFirst().map(ConfigValue::errorMessages).orElseThrow();
+        return new ReconcileSourceConnector()
+                .validate(config).configValues().stream()
+                        .filter(v -> v.name().equals(key))
+                        .findFirst()
+                        .map(ConfigValue::errorMessages)
+                        .orElseThrow();
     }
 
     @Test
     void validConfigHasNoErrors() {
-        new ReconcileSourceConnector().validate(valid()).configValues()
+        new ReconcileSourceConnector()
+                .validate(valid())
+                .configValues()
                 .forEach(v -> assertTrue(v.errorMessages().isEmpty(), v.name() + ": " + v.errorMessages()));
     }
 
@@ -43,7 +48,8 @@ class ReconcileSourceConnectorTest {
         Map<String, String> config = valid();
         config.put("hash.pushdown", "true");
         config.put("mapping.spec", PolicyTables.SPEC);
-        assertTrue(errorsOn(config, "hash.pushdown").get(0).contains("PostgreSQL only"),
+        assertTrue(
+                errorsOn(config, "hash.pushdown").get(0).contains("PostgreSQL only"),
                 "a MariaDB target has other hash functions");
 
         config.put("target.connection.url", "jdbc:postgresql://target-db:5432/target");
@@ -52,36 +58,46 @@ class ReconcileSourceConnectorTest {
         assertTrue(errorsOn(config, "hash.pushdown").get(0).contains("rules"));
 
         config.remove("rules");
-        config.put("mapping.spec", PolicyTables.SPEC.replace("holder: holder_name",
-                "holder: {from: holder_name, when: \"after.status_code == 'A'\"}"));
+        config.put(
+                "mapping.spec",
+                PolicyTables.SPEC.replace(
+                        "holder: holder_name", "holder: {from: holder_name, when: \"after.status_code == 'A'\"}"));
         assertTrue(errorsOn(config, "hash.pushdown").get(0).contains("field 'holder' is conditional"));
 
-        config.put("mapping.spec", PolicyTables.SPEC.replace("decimal(after.premium_cents) / decimal(100)",
-                "decimal(after.premium_cents) / decimal(size(after.holder_name))"));
+        config.put(
+                "mapping.spec",
+                PolicyTables.SPEC.replace(
+                        "decimal(after.premium_cents) / decimal(100)",
+                        "decimal(after.premium_cents) / decimal(size(after.holder_name))"));
         assertTrue(errorsOn(config, "hash.pushdown").get(0).contains("size"));
 
         config.put("mapping.spec", PolicyTables.SPEC);
         config.put("hash.pushdown.buckets", "1000");
         assertTrue(errorsOn(config, "hash.pushdown.buckets").get(0).contains("power of two"));
         config.put("hash.pushdown.buckets", "1024");
-        new ReconcileSourceConnector().validate(config).configValues()
+        new ReconcileSourceConnector()
+                .validate(config)
+                .configValues()
                 .forEach(v -> assertTrue(v.errorMessages().isEmpty(), v.name() + ": " + v.errorMessages()));
     }
 
     @Test
     void validationChecksTheSpecAgainstTheLegacyTablesRealColumnTypes() {
         PostgresFixture postgres = PostgresFixture.shared();
-        postgres.execute(PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy",
-                PolicyTables.LEGACY_DDL);
+        postgres.execute(PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy", PolicyTables.LEGACY_DDL);
         Map<String, String> config = PolicyTables.settings(postgres);
         assertEquals(List.of(), errorsOn(config, "mapping.spec"));
 
-        config.put("mapping.spec", PolicyTables.SPEC.replace("holder: holder_name",
-                "holder: {type: decimal(2), expr: \"round(after.holder_name, 2)\"}"));
+        config.put(
+                "mapping.spec",
+                PolicyTables.SPEC.replace(
+                        "holder: holder_name", "holder: {type: decimal(2), expr: \"round(after.holder_name, 2)\"}"));
         List<String> errors = errorsOn(config, "mapping.spec");
         assertEquals(1, errors.size(), errors.toString());
-        assertTrue(errors.get(0).contains("aggregates.policy.fields.holder.expr")
-                && errors.get(0).contains("round() does not take a string"), errors.get(0));
+        assertTrue(
+                errors.get(0).contains("aggregates.policy.fields.holder.expr")
+                        && errors.get(0).contains("round() does not take a string"),
+                errors.get(0));
     }
 
     @Test
@@ -117,8 +133,9 @@ class ReconcileSourceConnectorTest {
     @Test
     void aBrokenMappingSpecIsReportedOnTheSpecWithItsPath() {
         Map<String, String> config = valid();
-        config.put("mapping.spec", PolicyTables.SPEC.replace("decimal(after.premium_cents)",
-                "decimal(after.premium_cents"));
+        config.put(
+                "mapping.spec",
+                PolicyTables.SPEC.replace("decimal(after.premium_cents)", "decimal(after.premium_cents"));
         List<String> errors = errorsOn(config, "mapping.spec");
         assertEquals(1, errors.size(), errors.toString());
         assertTrue(errors.get(0).contains("aggregates.policy.fields.premium.expr"), errors.get(0));

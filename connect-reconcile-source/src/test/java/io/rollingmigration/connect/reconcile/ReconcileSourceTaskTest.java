@@ -1,7 +1,28 @@
 package io.rollingmigration.connect.reconcile;
 
+import static io.rollingmigration.connect.reconcile.PolicyTables.legacyInsert;
+import static io.rollingmigration.connect.reconcile.PolicyTables.targetId;
+import static io.rollingmigration.connect.reconcile.PolicyTables.upsert;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rollingmigration.connect.reconcile.drift.DriftKind;
+import io.rollingmigration.connect.reconcile.drift.OpenDrift;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
+import io.rollingmigration.connect.reconcile.drift.Severity;
 import io.rollingmigration.testsupport.PostgresFixture;
+import io.rollingmigration.testsupport.StoredOffsetContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
@@ -10,28 +31,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
-
-import static io.rollingmigration.connect.reconcile.PolicyTables.legacyInsert;
-import static io.rollingmigration.connect.reconcile.PolicyTables.targetId;
-import static io.rollingmigration.connect.reconcile.PolicyTables.upsert;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.rollingmigration.connect.reconcile.drift.DriftKind;
-import io.rollingmigration.connect.reconcile.drift.OpenDrift;
-import io.rollingmigration.connect.reconcile.drift.Severity;
-import io.rollingmigration.testsupport.StoredOffsetContext;
-import java.time.Instant;
-import java.util.Date;
 
 /**
  * The reconciler's task against real PostgreSQL legacy and target databases, with the mapping spec between them.
@@ -55,9 +54,15 @@ class ReconcileSourceTaskTest {
     void alignedTables() {
         postgres.execute(PostgresFixture.LEGACY, "DROP TABLE IF EXISTS policy", PolicyTables.LEGACY_DDL);
         postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS policy", PolicyTables.TARGET_DDL);
-        String[][] rows = {{"P-1", "A", "1050", "Ann"}, {"P-2", "A", "2000", "Bob"}, {"P-3", "L", "3000", "Émile"},
-            {"P-4", "A", "4000", "Zoe"}, {"P-5", "L", "5000", "健"}, {"P-6", "A", "6000", "Al"},
-            {"P-7", "A", "7000", "Eve"}};
+        String[][] rows = {
+            {"P-1", "A", "1050", "Ann"},
+            {"P-2", "A", "2000", "Bob"},
+            {"P-3", "L", "3000", "Émile"},
+            {"P-4", "A", "4000", "Zoe"},
+            {"P-5", "L", "5000", "健"},
+            {"P-6", "A", "6000", "Al"},
+            {"P-7", "A", "7000", "Eve"}
+        };
         for (String[] row : rows) {
             postgres.execute(PostgresFixture.LEGACY, legacyInsert(row[0], row[1], Long.parseLong(row[2]), row[3], T0));
             postgres.execute(PostgresFixture.TARGET, upsert(row[0], row[1], Long.parseLong(row[2]), row[3], T0));
@@ -111,12 +116,14 @@ class ReconcileSourceTaskTest {
             driftTopic.remove(key);
         } else {
             Struct value = (Struct) record.value();
-            driftTopic.put(new OpenDrift(key,
+            driftTopic.put(new OpenDrift(
+                    key,
                     value.getString("legacy_key"),
                     DriftKind.valueOf(value.getString("kind")),
                     Severity.valueOf(value.getString("severity")),
                     record.headers().lastWithName("drift.range").value().toString(),
-                    ((Date) value.get("first_detected")).getTime(), value.getInt64("rechecks")));
+                    ((Date) value.get("first_detected")).getTime(),
+                    value.getInt64("rechecks")));
         }
     }
 
@@ -125,27 +132,41 @@ class ReconcileSourceTaskTest {
     }
 
     private static List<String> drift(List<SourceRecord> records) {
-        return records.stream().filter(r -> r.topic().equals("drift") && r.value() != null)
+        return records.stream()
+                .filter(r -> r.topic().equals("drift") && r.value() != null)
                 .map(r -> ((Struct) r.value()).getString("kind") + " " + ((Struct) r.value()).getString("legacy_key"))
-                .sorted().collect(Collectors.toList());
+                .sorted()
+                .collect(Collectors.toList());
     }
 
     private static List<String> tombstones(List<SourceRecord> records) {
-        return records.stream().filter(r -> r.topic().equals("drift") && r.value() == null)
-                .map(r -> ((Struct) r.key()).getString("target_key")).sorted().collect(Collectors.toList());
+        return records.stream()
+                .filter(r -> r.topic().equals("drift") && r.value() == null)
+                .map(r -> ((Struct) r.key()).getString("target_key"))
+                .sorted()
+                .collect(Collectors.toList());
     }
 
     private static Struct driftFor(List<SourceRecord> records, String kind) {
-        return records.stream().filter(r -> r.topic().equals("drift") && r.value() != null)
-                .map(r -> (Struct) r.value()).filter(v -> v.getString("kind").equals(kind)).findFirst().orElseThrow();
+        return records.stream()
+                .filter(r -> r.topic().equals("drift") && r.value() != null)
+                .map(r -> (Struct) r.value())
+                .filter(v -> v.getString("kind").equals(kind))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void aTaskCountsAndRechecksOnlyTheOpenDriftOfItsOwnRange() throws Exception {
         // Open drift reported by the task of the other range, as the drift topic holds it.
-        driftTopic.put(new OpenDrift("another-range's-key",
-                "{\"policy_no\":\"PA-ELSEWHERE\"}", DriftKind.FIELD_MISMATCH,
-                Severity.HIGH, "1/2", 1_000L, 0L));
+        driftTopic.put(new OpenDrift(
+                "another-range's-key",
+                "{\"policy_no\":\"PA-ELSEWHERE\"}",
+                DriftKind.FIELD_MISMATCH,
+                Severity.HIGH,
+                "1/2",
+                1_000L,
+                0L));
         ReconcileSourceConnector connector = new ReconcileSourceConnector();
         connector.start(config(Map.of()));
         Map<String, String> firstRange = connector.taskConfigs(2).get(0);
@@ -156,7 +177,9 @@ class ReconcileSourceTaskTest {
         List<SourceRecord> records = run(task);
 
         assertEquals(List.of(), tombstones(records), "the other range's task resolves its own drift");
-        assertEquals(0L, summary(records).getInt64("open_drift"),
+        assertEquals(
+                0L,
+                summary(records).getInt64("open_drift"),
                 "drift this task never rechecks is not counted as open by it");
     }
 
@@ -177,23 +200,39 @@ class ReconcileSourceTaskTest {
 
     @Test
     void everyKindOfDifferenceIsFoundAndClassified() throws Exception {
-        postgres.execute(PostgresFixture.TARGET,
+        postgres.execute(
+                PostgresFixture.TARGET,
                 "DELETE FROM policy WHERE policy_id = '" + targetId("P-2") + "'",
                 upsert("P-99", "A", 100, "Ghost", T0),
                 "UPDATE policy SET premium = 30.01 WHERE policy_id = '" + targetId("P-3") + "'");
-        postgres.execute(PostgresFixture.LEGACY, "DELETE FROM policy WHERE policy_no = 'P-99'",
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "DELETE FROM policy WHERE policy_no = 'P-99'",
                 "UPDATE policy SET status_code = 'X' WHERE policy_no = 'P-6'",
                 "UPDATE policy SET premium_cents = -500 WHERE policy_no = 'P-7'");
-        postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET premium = -5 WHERE policy_id = '"
-                + targetId("P-7") + "'");
+        postgres.execute(
+                PostgresFixture.TARGET, "UPDATE policy SET premium = -5 WHERE policy_id = '" + targetId("P-7") + "'");
 
-        List<SourceRecord> records = run(start(Map.of("rules", "premium_positive",
-                "rule.premium_positive", "target.premium > decimal(0)", "rule.premium_positive.severity",
-                "CRITICAL", "mask.fields", "holder"), null));
+        List<SourceRecord> records = run(start(
+                Map.of(
+                        "rules",
+                        "premium_positive",
+                        "rule.premium_positive",
+                        "target.premium > decimal(0)",
+                        "rule.premium_positive.severity",
+                        "CRITICAL",
+                        "mask.fields",
+                        "holder"),
+                null));
 
-        assertEquals(List.of("FIELD_MISMATCH {\"policy_no\":\"P-3\"}", "MISSING_IN_TARGET {\"policy_no\":\"P-2\"}",
-                "RULE_VIOLATION {\"policy_no\":\"P-6\"}", "RULE_VIOLATION {\"policy_no\":\"P-7\"}",
-                "UNEXPECTED_IN_TARGET {\"policy_no\":\"P-99\"}"), drift(records));
+        assertEquals(
+                List.of(
+                        "FIELD_MISMATCH {\"policy_no\":\"P-3\"}",
+                        "MISSING_IN_TARGET {\"policy_no\":\"P-2\"}",
+                        "RULE_VIOLATION {\"policy_no\":\"P-6\"}",
+                        "RULE_VIOLATION {\"policy_no\":\"P-7\"}",
+                        "UNEXPECTED_IN_TARGET {\"policy_no\":\"P-99\"}"),
+                drift(records));
         Struct mismatch = driftFor(records, "FIELD_MISMATCH");
         @SuppressWarnings("unchecked")
         List<Struct> fields = (List<Struct>) mismatch.get("fields");
@@ -204,13 +243,19 @@ class ReconcileSourceTaskTest {
         assertEquals("MEDIUM", mismatch.getString("severity"));
         assertEquals("policy-spec@3", mismatch.getString("rule"));
         assertEquals(targetId("P-3"), mismatch.getString("target_key"));
-        List<Struct> violations = records.stream().filter(r -> r.topic().equals("drift") && r.value() != null)
-                .map(r -> (Struct) r.value()).filter(v -> v.getString("kind").equals("RULE_VIOLATION"))
+        List<Struct> violations = records.stream()
+                .filter(r -> r.topic().equals("drift") && r.value() != null)
+                .map(r -> (Struct) r.value())
+                .filter(v -> v.getString("kind").equals("RULE_VIOLATION"))
                 .collect(Collectors.toList());
-        Struct untranslatable = violations.stream().filter(v -> v.getString("legacy_key").contains("P-6"))
-                .findFirst().orElseThrow();
+        Struct untranslatable = violations.stream()
+                .filter(v -> v.getString("legacy_key").contains("P-6"))
+                .findFirst()
+                .orElseThrow();
         assertTrue(untranslatable.getString("message").contains("'X'"), untranslatable.getString("message"));
-        Struct broken = violations.stream().filter(v -> v.getString("legacy_key").contains("P-7")).findFirst()
+        Struct broken = violations.stream()
+                .filter(v -> v.getString("legacy_key").contains("P-7"))
+                .findFirst()
                 .orElseThrow();
         assertEquals(List.of("premium_positive"), broken.getArray("violated_rules"));
         assertEquals("CRITICAL", broken.getString("severity"));
@@ -226,26 +271,30 @@ class ReconcileSourceTaskTest {
 
     /** The differences of {@link #everyKindOfDifferenceIsFoundAndClassified} that need no rule. */
     private static void plantDifferencesWithoutRules() {
-        postgres.execute(PostgresFixture.TARGET,
+        postgres.execute(
+                PostgresFixture.TARGET,
                 "DELETE FROM policy WHERE policy_id = '" + targetId("P-2") + "'",
                 upsert("P-99", "A", 100, "Ghost", T0),
                 "UPDATE policy SET premium = 30.01 WHERE policy_id = '" + targetId("P-3") + "'",
                 // Equal amounts at another scale are no difference.
                 "ALTER TABLE policy ALTER COLUMN premium TYPE numeric(14,4)");
-        postgres.execute(PostgresFixture.LEGACY, "DELETE FROM policy WHERE policy_no = 'P-99'",
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "DELETE FROM policy WHERE policy_no = 'P-99'",
                 "UPDATE policy SET status_code = 'X' WHERE policy_no = 'P-6'");
     }
 
-    private static final List<String> PLANTED_WITHOUT_RULES = List.of("FIELD_MISMATCH {\"policy_no\":\"P-3\"}",
-            "MISSING_IN_TARGET {\"policy_no\":\"P-2\"}", "RULE_VIOLATION {\"policy_no\":\"P-6\"}",
+    private static final List<String> PLANTED_WITHOUT_RULES = List.of(
+            "FIELD_MISMATCH {\"policy_no\":\"P-3\"}",
+            "MISSING_IN_TARGET {\"policy_no\":\"P-2\"}",
+            "RULE_VIOLATION {\"policy_no\":\"P-6\"}",
             "UNEXPECTED_IN_TARGET {\"policy_no\":\"P-99\"}");
 
     @Test
     void theHashPushdownFindsWhatARowByRowSweepFinds() throws Exception {
         plantDifferencesWithoutRules();
 
-        List<SourceRecord> records = run(start(Map.of("hash.pushdown", "true", "hash.pushdown.buckets", "256"),
-                null));
+        List<SourceRecord> records = run(start(Map.of("hash.pushdown", "true", "hash.pushdown.buckets", "256"), null));
 
         assertEquals(PLANTED_WITHOUT_RULES, drift(records));
         Struct summary = summary(records);
@@ -259,11 +308,13 @@ class ReconcileSourceTaskTest {
         // Chunks of one row: more than four rows in differing buckets are walked in key order.
         postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET premium = premium + 0.01");
 
-        List<SourceRecord> records = run(start(Map.of("hash.pushdown", "true", "hash.pushdown.buckets", "256",
-                "chunk.size", "1"), null));
+        List<SourceRecord> records =
+                run(start(Map.of("hash.pushdown", "true", "hash.pushdown.buckets", "256", "chunk.size", "1"), null));
 
         assertEquals(7, drift(records).size());
-        assertTrue(drift(records).stream().allMatch(d -> d.startsWith("FIELD_MISMATCH")), drift(records).toString());
+        assertTrue(
+                drift(records).stream().allMatch(d -> d.startsWith("FIELD_MISMATCH")),
+                drift(records).toString());
         assertEquals(7L, summary(records).getInt64("compared"));
         assertEquals(0L, summary(records).getInt64("matched"));
     }
@@ -271,8 +322,17 @@ class ReconcileSourceTaskTest {
     @Test
     void underTheHashPushdownTasksShareTheBucketsAndEachKeyHasOneOwner() throws Exception {
         plantDifferencesWithoutRules();
-        Map<String, String> pushdown = Map.of("hash.pushdown", "true", "hash.pushdown.buckets", "256",
-                "mode", "incremental", "legacy.change.column", "updated_at", "incremental.overlap.ms", "0");
+        Map<String, String> pushdown = Map.of(
+                "hash.pushdown",
+                "true",
+                "hash.pushdown.buckets",
+                "256",
+                "mode",
+                "incremental",
+                "legacy.change.column",
+                "updated_at",
+                "incremental.overlap.ms",
+                "0");
         ReconcileSourceConnector connector = new ReconcileSourceConnector();
         connector.start(config(pushdown));
         List<Map<String, String>> shares = connector.taskConfigs(2);
@@ -293,8 +353,10 @@ class ReconcileSourceTaskTest {
         assertEquals(8L, compared, "each key compared by one task only");
 
         // An incremental run of each share: the change of P-5 is compared by its owner alone.
-        postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET premium_cents = 999, updated_at = "
-                + "'2026-02-01 10:00:00' WHERE policy_no = 'P-5'");
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "UPDATE policy SET premium_cents = 999, updated_at = "
+                        + "'2026-02-01 10:00:00' WHERE policy_no = 'P-5'");
         postgres.execute(PostgresFixture.TARGET, upsert("P-5", "L", 999, "健", "2026-02-01 10:00:00"));
         now.addAndGet(60_000);
         long legacyRows = 0;
@@ -312,17 +374,25 @@ class ReconcileSourceTaskTest {
 
     @Test
     void incrementalRunsUnderTheHashPushdownCompareChangedRowsByDigestAndReportWhatDiffers() throws Exception {
-        Map<String, String> incremental = Map.of("hash.pushdown", "true", "mode", "incremental",
-                "legacy.change.column", "updated_at", "incremental.overlap.ms", "0");
+        Map<String, String> incremental = Map.of(
+                "hash.pushdown",
+                "true",
+                "mode",
+                "incremental",
+                "legacy.change.column",
+                "updated_at",
+                "incremental.overlap.ms",
+                "0");
         assertEquals(List.of(), drift(run(start(incremental, null))));
 
         // P-4 changed and the pipeline applied it, but wrote the wrong holder; P-5 came across intact.
         String later = "2026-02-01 10:00:00";
-        postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET holder_name = 'Zoë', updated_at = '" + later
-                + "' WHERE policy_no = 'P-4'", "UPDATE policy SET premium_cents = 999, updated_at = '" + later
-                + "' WHERE policy_no = 'P-5'");
-        postgres.execute(PostgresFixture.TARGET, upsert("P-4", "A", 4000, "Zoe", later),
-                upsert("P-5", "L", 999, "健", later));
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "UPDATE policy SET holder_name = 'Zoë', updated_at = '" + later + "' WHERE policy_no = 'P-4'",
+                "UPDATE policy SET premium_cents = 999, updated_at = '" + later + "' WHERE policy_no = 'P-5'");
+        postgres.execute(
+                PostgresFixture.TARGET, upsert("P-4", "A", 4000, "Zoe", later), upsert("P-5", "L", 999, "健", later));
         now.addAndGet(60_000);
         List<SourceRecord> second = run(task);
 
@@ -342,18 +412,30 @@ class ReconcileSourceTaskTest {
     @Test
     void incrementalRunsUnderTheHashPushdownSeeTargetOnlyChangesAndLeaveRowsThePipelineCannotWriteToFullSweeps()
             throws Exception {
-        Map<String, String> incremental = Map.of("hash.pushdown", "true", "mode", "incremental",
-                "legacy.change.column", "updated_at", "incremental.overlap.ms", "0", "recheck.max.wait.ms", "1000");
+        Map<String, String> incremental = Map.of(
+                "hash.pushdown",
+                "true",
+                "mode",
+                "incremental",
+                "legacy.change.column",
+                "updated_at",
+                "incremental.overlap.ms",
+                "0",
+                "recheck.max.wait.ms",
+                "1000");
         assertEquals(List.of(), drift(run(start(incremental, null))));
 
         // A second live row under P-5's key, written by someone else before the last run; then P-5 changes and comes
         // across.
-        postgres.execute(PostgresFixture.TARGET, "INSERT INTO policy VALUES ('stale-p5', 'LAPSED', 50.00, '健', '"
-                + T0 + "', '" + PolicyTables.sourceKey("P-5") + "', 'public.policy', '" + T0 + "+00', '" + T0
-                + "+00', NULL)");
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "INSERT INTO policy VALUES ('stale-p5', 'LAPSED', 50.00, '健', '"
+                        + T0 + "', '" + PolicyTables.sourceKey("P-5") + "', 'public.policy', '" + T0 + "+00', '" + T0
+                        + "+00', NULL)");
         String later = "2026-02-01 10:00:00";
-        postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET premium_cents = 999, updated_at = '" + later
-                + "' WHERE policy_no = 'P-5'");
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "UPDATE policy SET premium_cents = 999, updated_at = '" + later + "' WHERE policy_no = 'P-5'");
         postgres.execute(PostgresFixture.TARGET, upsert("P-5", "L", 999, "健", later));
         // A write to the target alone, with no legacy change behind it.
         postgres.execute(PostgresFixture.TARGET, upsert("P-7", "A", 7001, "Eve", later));
@@ -367,9 +449,16 @@ class ReconcileSourceTaskTest {
 
         task.stop();
         List<SourceRecord> sweep = run(start(Map.of("hash.pushdown", "true"), null));
-        assertEquals("stale-p5", ((Struct) sweep.stream().filter(r -> r.topic().equals("drift")
-                && r.value() != null && "UNEXPECTED_IN_TARGET".equals(((Struct) r.value()).getString("kind")))
-                .findFirst().orElseThrow().key()).getString("target_key"));
+        assertEquals(
+                "stale-p5",
+                ((Struct) sweep.stream()
+                                .filter(r -> r.topic().equals("drift")
+                                        && r.value() != null
+                                        && "UNEXPECTED_IN_TARGET".equals(((Struct) r.value()).getString("kind")))
+                                .findFirst()
+                                .orElseThrow()
+                                .key())
+                        .getString("target_key"));
     }
 
     @Test
@@ -381,8 +470,10 @@ class ReconcileSourceTaskTest {
         run(task);
         assertEquals(first, otherBackends(PostgresFixture.LEGACY), "the same database backend served both runs");
 
-        postgres.execute(PostgresFixture.LEGACY, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                + "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        + "WHERE datname = current_database() AND pid <> pg_backend_pid()");
         now.addAndGet(60_000);
         List<SourceRecord> third = run(task);
 
@@ -393,18 +484,24 @@ class ReconcileSourceTaskTest {
 
     /** The backends of the database's other client connections: the task's, while no other test runs. */
     private static List<Object> otherBackends(String database) {
-        return postgres.query(database, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                + "AND pid <> pg_backend_pid() AND backend_type = 'client backend' ORDER BY pid").stream()
-                .map(row -> row.get(0)).collect(Collectors.toList());
+        return postgres
+                .query(
+                        database,
+                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                + "AND pid <> pg_backend_pid() AND backend_type = 'client backend' ORDER BY pid")
+                .stream()
+                .map(row -> row.get(0))
+                .collect(Collectors.toList());
     }
 
     @Test
     void maskedFieldsSayTheyDifferWithoutShowingValues() throws Exception {
-        postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET holder = 'Mallory' WHERE policy_id = '"
-                + targetId("P-1") + "'");
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "UPDATE policy SET holder = 'Mallory' WHERE policy_id = '" + targetId("P-1") + "'");
 
-        List<SourceRecord> records = run(start(Map.of("mask.fields", "holder", "severity.fields", "holder:HIGH"),
-                null));
+        List<SourceRecord> records =
+                run(start(Map.of("mask.fields", "holder", "severity.fields", "holder:HIGH"), null));
 
         Struct mismatch = driftFor(records, "FIELD_MISMATCH");
         Struct field = (Struct) mismatch.getArray("fields").get(0);
@@ -418,9 +515,13 @@ class ReconcileSourceTaskTest {
     void aTargetHoldingTheLastChangeIsNotBehindItBecauseOfRoundingAndADifferenceThereIsDrift() throws Exception {
         // now() of 10:00:00.1236 rounds up into the legacy timestamp(3); Debezium's ts_ms of the commit a moment
         // later, 10:00:00.1238, is cut down. The target holds that change, and a bug has since altered it.
-        postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET premium_cents = 1234, "
-                + "updated_at = '2026-03-01 10:00:00.1236' WHERE policy_no = 'P-4'");
-        postgres.execute(PostgresFixture.TARGET, upsert("P-4", "A", 1234, "Zoe", "2026-03-01 10:00:00.124"),
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "UPDATE policy SET premium_cents = 1234, "
+                        + "updated_at = '2026-03-01 10:00:00.1236' WHERE policy_no = 'P-4'");
+        postgres.execute(
+                PostgresFixture.TARGET,
+                upsert("P-4", "A", 1234, "Zoe", "2026-03-01 10:00:00.124"),
                 "UPDATE policy SET premium = 99, lineage_source_committed_at = '2026-03-01 10:00:00.123+00' "
                         + "WHERE policy_id = '" + targetId("P-4") + "'");
         start(Map.of("legacy.change.column", "updated_at", "recheck.max.wait.ms", "3600000"), null);
@@ -434,8 +535,9 @@ class ReconcileSourceTaskTest {
     @Test
     void aChangeThePipelineHasNotAppliedYetIsInFlightNotDrift() throws Exception {
         // The legacy row changed at T1; the target still reflects the legacy commit at T0.
-        postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET premium_cents = 1234, updated_at = '" + T1
-                + "' WHERE policy_no = 'P-4'");
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "UPDATE policy SET premium_cents = 1234, updated_at = '" + T1 + "' WHERE policy_no = 'P-4'");
         start(Map.of("legacy.change.column", "updated_at"), null);
 
         List<SourceRecord> records = new ArrayList<>();
@@ -465,9 +567,11 @@ class ReconcileSourceTaskTest {
 
         List<SourceRecord> records = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET lineage_source_committed_at = " + lagging
-                    + ", lineage_applied_at = '" + Instant.ofEpochMilli(now.get()) + "' WHERE policy_id = '"
-                    + PolicyTables.targetId("P-1") + "'");
+            postgres.execute(
+                    PostgresFixture.TARGET,
+                    "UPDATE policy SET lineage_source_committed_at = " + lagging
+                            + ", lineage_applied_at = '" + Instant.ofEpochMilli(now.get()) + "' WHERE policy_id = '"
+                            + PolicyTables.targetId("P-1") + "'");
             List<SourceRecord> batch = task.poll();
             if (batch != null) {
                 records.addAll(batch);
@@ -476,8 +580,10 @@ class ReconcileSourceTaskTest {
         }
         assertEquals(List.of(), drift(records), "held while the pipeline has not passed the moment P-4 was missed");
 
-        postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET lineage_deleted_at = now() WHERE policy_id = '"
-                + PolicyTables.targetId("P-4") + "'");
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "UPDATE policy SET lineage_deleted_at = now() WHERE policy_id = '" + PolicyTables.targetId("P-4")
+                        + "'");
         for (int polls = 0; polls < 60 && records.stream().noneMatch(TaskRuns::isFinalSummary); polls++) {
             List<SourceRecord> batch = task.poll();
             if (batch != null) {
@@ -492,8 +598,9 @@ class ReconcileSourceTaskTest {
 
     @Test
     void aSuspectWhoseChangeThePipelineNeverAppliesBecomesDriftAfterTheMaximumWait() throws Exception {
-        postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET premium_cents = 4321, updated_at = '" + T1
-                + "' WHERE policy_no = 'P-4'");
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "UPDATE policy SET premium_cents = 4321, updated_at = '" + T1 + "' WHERE policy_no = 'P-4'");
         start(Map.of("legacy.change.column", "updated_at", "recheck.max.wait.ms", "3000"), null);
 
         List<SourceRecord> early = new ArrayList<>();
@@ -507,15 +614,17 @@ class ReconcileSourceTaskTest {
 
         now.addAndGet(5000);
         List<SourceRecord> records = run(task);
-        assertEquals(List.of("FIELD_MISMATCH {\"policy_no\":\"P-4\"}"), drift(records),
+        assertEquals(
+                List.of("FIELD_MISMATCH {\"policy_no\":\"P-4\"}"),
+                drift(records),
                 "a pipeline stuck longer than recheck.max.wait.ms is drift");
         assertTrue(driftFor(records, "FIELD_MISMATCH").getInt64("rechecks") >= 2);
     }
 
     @Test
     void aDifferenceThatGoesAwayBeforeItsRecheckIsCountedInFlight() throws Exception {
-        postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET premium = 1 WHERE policy_id = '"
-                + targetId("P-1") + "'");
+        postgres.execute(
+                PostgresFixture.TARGET, "UPDATE policy SET premium = 1 WHERE policy_id = '" + targetId("P-1") + "'");
         start(Map.of("recheck.delay.ms", "5000"), null);
         List<SourceRecord> records = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -524,8 +633,9 @@ class ReconcileSourceTaskTest {
                 records.addAll(batch);
             }
         }
-        postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET premium = 10.50 WHERE policy_id = '"
-                + targetId("P-1") + "'");
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "UPDATE policy SET premium = 10.50 WHERE policy_id = '" + targetId("P-1") + "'");
         now.addAndGet(6000);
         records.addAll(run(task));
 
@@ -535,7 +645,8 @@ class ReconcileSourceTaskTest {
 
     @Test
     void driftThatComesBackIntoLineIsTombstonedEvenAfterARestart() throws Exception {
-        postgres.execute(PostgresFixture.TARGET,
+        postgres.execute(
+                PostgresFixture.TARGET,
                 "UPDATE policy SET holder = 'Mallory' WHERE policy_id = '" + targetId("P-1") + "'",
                 upsert("P-99", "A", 100, "Ghost", T0));
         List<SourceRecord> first = run(start(Map.of(), null));
@@ -543,7 +654,8 @@ class ReconcileSourceTaskTest {
         Map<String, Object> offset = new HashMap<>(first.get(first.size() - 1).sourceOffset());
         task.stop();
 
-        postgres.execute(PostgresFixture.TARGET,
+        postgres.execute(
+                PostgresFixture.TARGET,
                 "UPDATE policy SET holder = 'Ann' WHERE policy_id = '" + targetId("P-1") + "'",
                 "DELETE FROM policy WHERE policy_id = '" + targetId("P-99") + "'");
         now.addAndGet(60_000);
@@ -557,8 +669,9 @@ class ReconcileSourceTaskTest {
 
     @Test
     void stillOpenDriftIsReportedAgainWithItsFirstDetectionAndRecheckCount() throws Exception {
-        postgres.execute(PostgresFixture.TARGET, "UPDATE policy SET holder = 'Mallory' WHERE policy_id = '"
-                + targetId("P-1") + "'");
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "UPDATE policy SET holder = 'Mallory' WHERE policy_id = '" + targetId("P-1") + "'");
         List<SourceRecord> first = run(start(Map.of(), null));
         long firstDetected = ((Date) driftFor(first, "FIELD_MISMATCH").get("first_detected")).getTime();
         now.addAndGet(60_000);
@@ -596,13 +709,15 @@ class ReconcileSourceTaskTest {
 
     @Test
     void incrementalRunsCompareOnlyWhatChangedSinceThePreviousRun() throws Exception {
-        Map<String, String> incremental = Map.of("mode", "incremental", "legacy.change.column", "updated_at",
-                "incremental.overlap.ms", "0");
+        Map<String, String> incremental =
+                Map.of("mode", "incremental", "legacy.change.column", "updated_at", "incremental.overlap.ms", "0");
         List<SourceRecord> first = run(start(incremental, null));
         assertEquals("full", summary(first).getString("mode"), "the first run has nothing to start from");
 
-        postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET premium_cents = 999, updated_at = "
-                + "'2026-02-01 10:00:00' WHERE policy_no = 'P-5'");
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "UPDATE policy SET premium_cents = 999, updated_at = "
+                        + "'2026-02-01 10:00:00' WHERE policy_no = 'P-5'");
         postgres.execute(PostgresFixture.TARGET, upsert("P-5", "L", 999, "健", "2026-02-01 10:00:00"));
         now.addAndGet(60_000);
         List<SourceRecord> second = run(task);
@@ -616,8 +731,19 @@ class ReconcileSourceTaskTest {
 
     @Test
     void nextRunWaitsForTheIntervalAndARestartContinuesTheNumbering() throws Exception {
-        start(Map.of(), Map.of("run", 41L, "phase", "DONE", "started_at", now.get() - 1000,
-                "completed_at", now.get() - 500, "last_full_started_at", now.get() - 1000));
+        start(
+                Map.of(),
+                Map.of(
+                        "run",
+                        41L,
+                        "phase",
+                        "DONE",
+                        "started_at",
+                        now.get() - 1000,
+                        "completed_at",
+                        now.get() - 500,
+                        "last_full_started_at",
+                        now.get() - 1000));
 
         assertNull(task.poll(), "the interval since the last run's start has not passed");
         now.addAndGet(60_000);
@@ -638,8 +764,15 @@ class ReconcileSourceTaskTest {
 
     @Test
     void unreachableDatabaseIsRetriedThenFailsTheTask() {
-        start(Map.of("legacy.connection.url", "jdbc:postgresql://127.0.0.1:1/legacy", "max.retries", "2",
-                "legacy.connection.password", "s3cret"), null);
+        start(
+                Map.of(
+                        "legacy.connection.url",
+                        "jdbc:postgresql://127.0.0.1:1/legacy",
+                        "max.retries",
+                        "2",
+                        "legacy.connection.password",
+                        "s3cret"),
+                null);
 
         assertThrows(RetriableException.class, () -> task.poll());
         assertThrows(RetriableException.class, () -> task.poll());

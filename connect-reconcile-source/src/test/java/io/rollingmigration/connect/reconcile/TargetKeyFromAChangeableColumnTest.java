@@ -1,23 +1,22 @@
 package io.rollingmigration.connect.reconcile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.rollingmigration.connect.common.lineage.SourceKey;
 import io.rollingmigration.connect.common.spec.AggregateTranslator;
 import io.rollingmigration.connect.common.spec.SpecCompiler;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.StoredOffsetContext;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A party aggregate keyed by the customer's e-mail address, which the legacy row can change: the pipeline then
@@ -26,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class TargetKeyFromAChangeableColumnTest {
 
-    private static final String SPEC = String.join("\n",
+    private static final String SPEC = String.join(
+            "\n",
             "name: party-spec",
             "version: 1",
             "source: public.customer",
@@ -53,16 +53,25 @@ class TargetKeyFromAChangeableColumnTest {
 
     @BeforeEach
     void alignedCustomersAndParties() {
-        postgres.execute(PostgresFixture.LEGACY, "DROP TABLE IF EXISTS customer", "CREATE TABLE customer ("
-                + "customer_id text PRIMARY KEY, email text NOT NULL, full_name text, updated_at timestamp(3) NOT NULL)");
-        postgres.execute(PostgresFixture.TARGET, "DROP TABLE IF EXISTS party", "CREATE TABLE party (party_id text "
-                + "PRIMARY KEY, name text, email text, lineage_source_key text COLLATE \"C\", lineage_source_table text, "
-                + "lineage_source_committed_at timestamptz, lineage_applied_at timestamptz, lineage_deleted_at "
-                + "timestamptz)");
-        for (String[] customer : new String[][] {{"C-1", "ann@example.com", "Ann"}, {"C-2", "bob@example.com", "Bob"},
-            {"C-3", "eve@example.com", "Eve"}}) {
-            postgres.execute(PostgresFixture.LEGACY, "INSERT INTO customer VALUES ('" + customer[0] + "', '"
-                    + customer[1] + "', '" + customer[2] + "', '" + T0 + "')");
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "DROP TABLE IF EXISTS customer",
+                "CREATE TABLE customer ("
+                        + "customer_id text PRIMARY KEY, email text NOT NULL, full_name text, updated_at timestamp(3) NOT NULL)");
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "DROP TABLE IF EXISTS party",
+                "CREATE TABLE party (party_id text "
+                        + "PRIMARY KEY, name text, email text, lineage_source_key text COLLATE \"C\", lineage_source_table text, "
+                        + "lineage_source_committed_at timestamptz, lineage_applied_at timestamptz, lineage_deleted_at "
+                        + "timestamptz)");
+        for (String[] customer : new String[][] {
+            {"C-1", "ann@example.com", "Ann"}, {"C-2", "bob@example.com", "Bob"}, {"C-3", "eve@example.com", "Eve"}
+        }) {
+            postgres.execute(
+                    PostgresFixture.LEGACY,
+                    "INSERT INTO customer VALUES ('" + customer[0] + "', '" + customer[1] + "', '" + customer[2]
+                            + "', '" + T0 + "')");
             postgres.execute(PostgresFixture.TARGET, applied(customer[0], customer[1], customer[2], T0));
         }
     }
@@ -82,15 +91,17 @@ class TargetKeyFromAChangeableColumnTest {
         assertEquals(List.of(), drift(run()));
 
         // Bob's new address came across as a new party; the pipeline did not delete the party of the old one.
-        postgres.execute(PostgresFixture.LEGACY, "UPDATE customer SET email = 'robert@example.com', updated_at = '"
-                + T1 + "' WHERE customer_id = 'C-2'");
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "UPDATE customer SET email = 'robert@example.com', updated_at = '" + T1
+                        + "' WHERE customer_id = 'C-2'");
         postgres.execute(PostgresFixture.TARGET, applied("C-2", "robert@example.com", "Bob", T1));
         now.addAndGet(60_000);
         List<SourceRecord> second = run();
 
         assertEquals("incremental", summary(second).getString("mode"));
-        assertEquals(List.of("UNEXPECTED_IN_TARGET " + PARTY.targetId(Map.of("email", "bob@example.com"))),
-                drift(second));
+        assertEquals(
+                List.of("UNEXPECTED_IN_TARGET " + PARTY.targetId(Map.of("email", "bob@example.com"))), drift(second));
     }
 
     private Map<String, String> config() {
@@ -125,8 +136,10 @@ class TargetKeyFromAChangeableColumnTest {
 
     /** Each open drift as its kind and target key. */
     private static List<String> drift(List<SourceRecord> records) {
-        return records.stream().filter(r -> r.topic().equals("drift") && r.value() != null)
+        return records.stream()
+                .filter(r -> r.topic().equals("drift") && r.value() != null)
                 .map(r -> ((Struct) r.value()).getString("kind") + " " + ((Struct) r.key()).getString("target_key"))
-                .sorted().toList();
+                .sorted()
+                .toList();
     }
 }

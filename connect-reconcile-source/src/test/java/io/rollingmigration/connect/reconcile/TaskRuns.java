@@ -1,16 +1,14 @@
 package io.rollingmigration.connect.reconcile;
 
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.source.SourceRecord;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
 
 /** Polls a reconciler task, as a worker does, until the final summary of its run. */
 final class TaskRuns {
 
-    private TaskRuns() {
-    }
+    private TaskRuns() {}
 
     /**
      * Every record of the run, up to and including its final summary.
@@ -35,6 +33,7 @@ final class TaskRuns {
 
     /** The summary a run publishes when it has ended. */
     static boolean isFinalSummary(SourceRecord record) {
-        return record.topic().equals("drift.summary") && "COMPLETED".equals(((Struct) record.value()).getString("status"));
+        return record.topic().equals("drift.summary")
+                && "COMPLETED".equals(((Struct) record.value()).getString("status"));
     }
 }

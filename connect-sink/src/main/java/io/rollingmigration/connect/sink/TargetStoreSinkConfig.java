@@ -5,16 +5,15 @@ import io.rollingmigration.connect.common.config.TableNameValidator;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.sink.write.DeleteMode;
-import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
-
-import java.util.Map;
 import io.rollingmigration.connect.sink.write.Fragment;
 import io.rollingmigration.connect.sink.write.WriteMethod;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 /** Every setting of the target-store sink, with its default, validation and documentation. */
 public final class TargetStoreSinkConfig extends AbstractConfig {
@@ -58,102 +57,229 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
         ConfigDef def = new ConfigDef();
         JdbcConnectionConfig.define(def, "", CONNECTION_GROUP, "the target database");
         int order = 0;
-        def.define(TARGET_TABLE, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new TableNameValidator(),
+        def.define(
+                        TARGET_TABLE,
+                        ConfigDef.Type.STRING,
+                        ConfigDef.NO_DEFAULT_VALUE,
+                        new TableNameValidator(),
                         ConfigDef.Importance.HIGH,
                         "The target table, 'table' or 'schema.table'. The target service owns it: the sink never "
                                 + "creates or alters it, and checks at start that it has every lineage column.",
-                        WRITES_GROUP, ++order, ConfigDef.Width.MEDIUM, "Target table")
-                .define(VERSION_HEADER, ConfigDef.Type.STRING, Lineage.Field.SOURCE_POSITION.header(),
-                        new ConfigDef.NonEmptyString(), ConfigDef.Importance.MEDIUM,
+                        WRITES_GROUP,
+                        ++order,
+                        ConfigDef.Width.MEDIUM,
+                        "Target table")
+                .define(
+                        VERSION_HEADER,
+                        ConfigDef.Type.STRING,
+                        Lineage.Field.SOURCE_POSITION.header(),
+                        new ConfigDef.NonEmptyString(),
+                        ConfigDef.Importance.MEDIUM,
                         "The record header holding the change's version (int64, or a string of digits). A change "
                                 + "is applied only if its version is newer than the row's stored version.",
-                        WRITES_GROUP, ++order, ConfigDef.Width.MEDIUM, "Version header")
-                .define(VERSION_FIELD, ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW,
+                        WRITES_GROUP,
+                        ++order,
+                        ConfigDef.Width.MEDIUM,
+                        "Version header")
+                .define(
+                        VERSION_FIELD,
+                        ConfigDef.Type.STRING,
+                        "",
+                        ConfigDef.Importance.LOW,
                         "A value field that orders versions instead of the header (a number, or a Timestamp whose "
                                 + "epoch milliseconds are used), e.g. a legacy row-version column. Deletes carry no "
                                 + "fields, so their version still comes from the header. Empty: use the header.",
-                        WRITES_GROUP, ++order, ConfigDef.Width.MEDIUM, "Version field")
-                .define(DELETE_MODE, ConfigDef.Type.STRING, DeleteMode.SOFT.name().toLowerCase(),
-                        ConfigDef.CaseInsensitiveValidString.in("soft", "hard"), ConfigDef.Importance.MEDIUM,
+                        WRITES_GROUP,
+                        ++order,
+                        ConfigDef.Width.MEDIUM,
+                        "Version field")
+                .define(
+                        DELETE_MODE,
+                        ConfigDef.Type.STRING,
+                        DeleteMode.SOFT.name().toLowerCase(),
+                        ConfigDef.CaseInsensitiveValidString.in("soft", "hard"),
+                        ConfigDef.Importance.MEDIUM,
                         "'soft': a delete keeps the row as a versioned marker (lineage_deleted_at set), so a late, "
                                 + "older change cannot bring it back; readers skip rows with lineage_deleted_at set. "
                                 + "'hard': a delete removes the row; a late change older than the delete then "
                                 + "recreates it.",
-                        WRITES_GROUP, ++order, ConfigDef.Width.SHORT, "Delete mode")
-                .define(DELETE_RETENTION_MS, ConfigDef.Type.LONG, 7L * 24 * 60 * 60 * 1000, ConfigDef.Range.atLeast(0),
+                        WRITES_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Delete mode")
+                .define(
+                        DELETE_RETENTION_MS,
+                        ConfigDef.Type.LONG,
+                        7L * 24 * 60 * 60 * 1000,
+                        ConfigDef.Range.atLeast(0),
                         ConfigDef.Importance.LOW,
                         "How long soft-delete markers are kept before they are purged, in milliseconds; 0 keeps "
                                 + "them for ever. Keep it longer than any replay or backfill you may run: a change "
                                 + "older than a purged marker could recreate the row.",
-                        WRITES_GROUP, ++order, ConfigDef.Width.SHORT, "Delete marker retention (ms)")
-                .define(OFFSETS_STORAGE, ConfigDef.Type.STRING, "kafka",
-                        ConfigDef.CaseInsensitiveValidString.in("kafka", "target"), ConfigDef.Importance.MEDIUM,
+                        WRITES_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Delete marker retention (ms)")
+                .define(
+                        OFFSETS_STORAGE,
+                        ConfigDef.Type.STRING,
+                        "kafka",
+                        ConfigDef.CaseInsensitiveValidString.in("kafka", "target"),
+                        ConfigDef.Importance.MEDIUM,
                         "Where consumed offsets are kept. 'kafka': Connect's consumer group, as for any sink. "
                                 + "'target': also in offsets.table in the target database, in the same transaction "
                                 + "as the rows; the task resumes from there, so a crash between the database "
                                 + "commit and Kafka's offset commit neither loses nor re-applies a change.",
-                        WRITES_GROUP, ++order, ConfigDef.Width.SHORT, "Offsets storage")
-                .define(OFFSETS_TABLE, ConfigDef.Type.STRING, "migration_sink_offsets", new TableNameValidator(),
+                        WRITES_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Offsets storage")
+                .define(
+                        OFFSETS_TABLE,
+                        ConfigDef.Type.STRING,
+                        "migration_sink_offsets",
+                        new TableNameValidator(),
                         ConfigDef.Importance.LOW,
                         "The table that holds consumed offsets when offsets.storage=target (created if missing; "
                                 + "one row per connector, topic and partition).",
-                        WRITES_GROUP, ++order, ConfigDef.Width.MEDIUM, "Offsets table")
-                .define(WRITE_METHOD, ConfigDef.Type.STRING, "auto",
-                        ConfigDef.CaseInsensitiveValidString.in("auto", "statements", "copy"), ConfigDef.Importance.LOW,
+                        WRITES_GROUP,
+                        ++order,
+                        ConfigDef.Width.MEDIUM,
+                        "Offsets table")
+                .define(
+                        WRITE_METHOD,
+                        ConfigDef.Type.STRING,
+                        "auto",
+                        ConfigDef.CaseInsensitiveValidString.in("auto", "statements", "copy"),
+                        ConfigDef.Importance.LOW,
                         "How rows reach the table: 'statements' (version-guarded upserts; multi-row on PostgreSQL), "
                                 + "'copy' (PostgreSQL only: COPY into a temporary staging table, then one guarded "
                                 + "INSERT ... SELECT ... ON CONFLICT per batch), or 'auto': copy for batches of 200 "
                                 + "rows or more where the database has it (it measured faster there), statements "
                                 + "otherwise.",
-                        WRITES_GROUP, ++order, ConfigDef.Width.SHORT, "Write method")
-                .define(TABLE_AUTO_CREATE, ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.LOW,
+                        WRITES_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Write method")
+                .define(
+                        TABLE_AUTO_CREATE,
+                        ConfigDef.Type.BOOLEAN,
+                        false,
+                        ConfigDef.Importance.LOW,
                         "Create the target table from the first record's schema if it does not exist: key "
                                 + "fields as primary key, value fields as nullable columns, every lineage column, "
                                 + "an index on lineage_source_key. For sandboxes and tests; in production the target "
                                 + "service owns its schema.",
-                        WRITES_GROUP, ++order, ConfigDef.Width.SHORT, "Create table")
-                .define(FRAGMENT_COLUMNS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.MEDIUM,
+                        WRITES_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Create table")
+                .define(
+                        FRAGMENT_COLUMNS,
+                        ConfigDef.Type.LIST,
+                        List.of(),
+                        ConfigDef.Importance.MEDIUM,
                         "When several sources feed one target row, the columns this connector owns (its fragment). "
                                 + "It writes only these, guarded by fragment.version.column, and a delete empties "
                                 + "them and leaves the rest of the row. Empty: the connector writes whole rows.",
-                        WRITES_GROUP, ++order, ConfigDef.Width.LONG, "Fragment columns")
-                .define(FRAGMENT_VERSION_COLUMN, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+                        WRITES_GROUP,
+                        ++order,
+                        ConfigDef.Width.LONG,
+                        "Fragment columns")
+                .define(
+                        FRAGMENT_VERSION_COLUMN,
+                        ConfigDef.Type.STRING,
+                        "",
+                        ConfigDef.Importance.MEDIUM,
                         "The column holding the version of this connector's fragment (a bigint). Required with "
                                 + "fragment.columns.",
-                        WRITES_GROUP, ++order, ConfigDef.Width.MEDIUM, "Fragment version column")
-                .define(FRAGMENT_DELETES, ConfigDef.Type.STRING, "fragment", ConfigDef.ValidString.in("fragment", "row"),
+                        WRITES_GROUP,
+                        ++order,
+                        ConfigDef.Width.MEDIUM,
+                        "Fragment version column")
+                .define(
+                        FRAGMENT_DELETES,
+                        ConfigDef.Type.STRING,
+                        "fragment",
+                        ConfigDef.ValidString.in("fragment", "row"),
                         ConfigDef.Importance.MEDIUM,
                         "What a delete from this fragment's source does: 'fragment' empties the fragment and leaves "
                                 + "the rest of the row; 'row' deletes the row (as delete.mode says: a marker or a "
                                 + "hard delete), for the source that owns the row, such as a policy header whose "
                                 + "premium is another fragment. Guarded by the fragment's version either way.",
-                        WRITES_GROUP, ++order, ConfigDef.Width.SHORT, "Fragment deletes")
-                .define(OWNERSHIP_TABLE, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+                        WRITES_GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Fragment deletes")
+                .define(
+                        OWNERSHIP_TABLE,
+                        ConfigDef.Type.STRING,
+                        "",
+                        ConfigDef.Importance.MEDIUM,
                         "The control table saying, per migration unit and partition value, who owns writes: "
                                 + "LEGACY (CDC changes are applied) or TARGET (they are not; each is reported to the "
                                 + "dead letter queue as LEGACY_WRITE_AFTER_CUTOVER). Created if missing. Empty: no "
                                 + "ownership gate, every change is applied.",
-                        OWNERSHIP_GROUP, 1, ConfigDef.Width.MEDIUM, "Ownership table")
-                .define(OWNERSHIP_UNIT, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+                        OWNERSHIP_GROUP,
+                        1,
+                        ConfigDef.Width.MEDIUM,
+                        "Ownership table")
+                .define(
+                        OWNERSHIP_UNIT,
+                        ConfigDef.Type.STRING,
+                        "",
+                        ConfigDef.Importance.MEDIUM,
                         "The migration unit this sink writes, as named in the control table. Empty: the target "
                                 + "table's name.",
-                        OWNERSHIP_GROUP, 2, ConfigDef.Width.MEDIUM, "Migration unit")
-                .define(OWNERSHIP_PARTITION_FIELD, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+                        OWNERSHIP_GROUP,
+                        2,
+                        ConfigDef.Width.MEDIUM,
+                        "Migration unit")
+                .define(
+                        OWNERSHIP_PARTITION_FIELD,
+                        ConfigDef.Type.STRING,
+                        "",
+                        ConfigDef.Importance.MEDIUM,
                         "The field whose value is the ownership partition (tenant, region...). Deletes carry no "
                                 + "value: theirs is read from the key, or else from the target row.",
-                        OWNERSHIP_GROUP, 3, ConfigDef.Width.MEDIUM, "Partition field")
-                .define(OWNERSHIP_REFRESH_MS, ConfigDef.Type.LONG, 5000L, ConfigDef.Range.atLeast(0),
+                        OWNERSHIP_GROUP,
+                        3,
+                        ConfigDef.Width.MEDIUM,
+                        "Partition field")
+                .define(
+                        OWNERSHIP_REFRESH_MS,
+                        ConfigDef.Type.LONG,
+                        5000L,
+                        ConfigDef.Range.atLeast(0),
                         ConfigDef.Importance.LOW,
                         "How long an ownership answer is cached before the control table is read again.",
-                        OWNERSHIP_GROUP, 4, ConfigDef.Width.SHORT, "Ownership refresh (ms)")
-                .define(MAX_RETRIES, ConfigDef.Type.INT, 10, ConfigDef.Range.atLeast(0), ConfigDef.Importance.MEDIUM,
+                        OWNERSHIP_GROUP,
+                        4,
+                        ConfigDef.Width.SHORT,
+                        "Ownership refresh (ms)")
+                .define(
+                        MAX_RETRIES,
+                        ConfigDef.Type.INT,
+                        10,
+                        ConfigDef.Range.atLeast(0),
+                        ConfigDef.Importance.MEDIUM,
                         "How many times a batch is retried after a transient database error (connection lost, "
                                 + "serialisation failure, server shutting down) before the task fails.",
-                        RETRIES_GROUP, 1, ConfigDef.Width.SHORT, "Max retries")
-                .define(RETRY_BACKOFF_MS, ConfigDef.Type.LONG, 3000L, ConfigDef.Range.atLeast(0),
+                        RETRIES_GROUP,
+                        1,
+                        ConfigDef.Width.SHORT,
+                        "Max retries")
+                .define(
+                        RETRY_BACKOFF_MS,
+                        ConfigDef.Type.LONG,
+                        3000L,
+                        ConfigDef.Range.atLeast(0),
                         ConfigDef.Importance.LOW,
                         "Wait between retries of a batch after a transient database error, in milliseconds.",
-                        RETRIES_GROUP, 2, ConfigDef.Width.SHORT, "Retry back-off (ms)");
+                        RETRIES_GROUP,
+                        2,
+                        ConfigDef.Width.SHORT,
+                        "Retry back-off (ms)");
         return def;
     }
 
@@ -206,8 +332,8 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
         if (columns.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Fragment(columns,
-                getString(FRAGMENT_VERSION_COLUMN), "row".equals(getString(FRAGMENT_DELETES))));
+        return Optional.of(
+                new Fragment(columns, getString(FRAGMENT_VERSION_COLUMN), "row".equals(getString(FRAGMENT_DELETES))));
     }
 
     /** The ownership control table, or empty when no gate is configured. */

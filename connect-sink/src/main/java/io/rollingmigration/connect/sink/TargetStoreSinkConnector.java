@@ -1,15 +1,14 @@
 package io.rollingmigration.connect.sink;
 
 import io.rollingmigration.connect.common.PluginVersion;
-import org.apache.kafka.common.config.Config;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.sink.SinkConnector;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.sink.SinkConnector;
 
 /**
  * Writes change records into a migration's target store: version-guarded upserts and deletes, with the lineage of
@@ -48,38 +47,53 @@ public class TargetStoreSinkConnector extends SinkConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
-        boolean fragment = !connectorConfigs.getOrDefault(TargetStoreSinkConfig.FRAGMENT_COLUMNS, "").isBlank();
-        boolean fragmentVersion = !connectorConfigs.getOrDefault(TargetStoreSinkConfig.FRAGMENT_VERSION_COLUMN, "")
+        boolean fragment = !connectorConfigs
+                .getOrDefault(TargetStoreSinkConfig.FRAGMENT_COLUMNS, "")
+                .isBlank();
+        boolean fragmentVersion = !connectorConfigs
+                .getOrDefault(TargetStoreSinkConfig.FRAGMENT_VERSION_COLUMN, "")
                 .isBlank();
         if (fragment != fragmentVersion) {
-            error(config, fragment ? TargetStoreSinkConfig.FRAGMENT_VERSION_COLUMN
-                    : TargetStoreSinkConfig.FRAGMENT_COLUMNS, "fragment.columns and fragment.version.column go "
-                    + "together: a fragment is guarded by its own version column");
+            error(
+                    config,
+                    fragment ? TargetStoreSinkConfig.FRAGMENT_VERSION_COLUMN : TargetStoreSinkConfig.FRAGMENT_COLUMNS,
+                    "fragment.columns and fragment.version.column go "
+                            + "together: a fragment is guarded by its own version column");
         }
         String gate = connectorConfigs.getOrDefault(TargetStoreSinkConfig.OWNERSHIP_TABLE, "");
         if (!gate.isBlank()) {
-            if (connectorConfigs.getOrDefault(TargetStoreSinkConfig.OWNERSHIP_PARTITION_FIELD, "").isBlank()) {
-                error(config, TargetStoreSinkConfig.OWNERSHIP_PARTITION_FIELD,
+            if (connectorConfigs
+                    .getOrDefault(TargetStoreSinkConfig.OWNERSHIP_PARTITION_FIELD, "")
+                    .isBlank()) {
+                error(
+                        config,
+                        TargetStoreSinkConfig.OWNERSHIP_PARTITION_FIELD,
                         "An ownership gate needs the field that names the partition (tenant, region...)");
             }
             if (!"all".equals(connectorConfigs.get("errors.tolerance"))
-                    || connectorConfigs.getOrDefault("errors.deadletterqueue.topic.name", "").isBlank()) {
-                error(config, TargetStoreSinkConfig.OWNERSHIP_TABLE, "Changes blocked by the ownership gate are "
-                        + "reported to the dead letter queue: set errors.tolerance=all and "
-                        + "errors.deadletterqueue.topic.name");
+                    || connectorConfigs
+                            .getOrDefault("errors.deadletterqueue.topic.name", "")
+                            .isBlank()) {
+                error(
+                        config,
+                        TargetStoreSinkConfig.OWNERSHIP_TABLE,
+                        "Changes blocked by the ownership gate are "
+                                + "reported to the dead letter queue: set errors.tolerance=all and "
+                                + "errors.deadletterqueue.topic.name");
             }
         }
         return config;
     }
 
     private static void error(Config config, String key, String message) {
-        config.configValues().stream().filter(v -> v.name().equals(key)).findFirst()
+        config.configValues().stream()
+                .filter(v -> v.name().equals(key))
+                .findFirst()
                 .ifPresent(v -> v.addErrorMessage(message));
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     @Override
     public ConfigDef config() {

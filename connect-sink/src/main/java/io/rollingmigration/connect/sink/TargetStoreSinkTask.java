@@ -1,18 +1,25 @@
 package io.rollingmigration.connect.sink;
 
 import io.rollingmigration.connect.common.PluginVersion;
+import io.rollingmigration.connect.sink.metrics.SinkMetrics;
+import io.rollingmigration.connect.sink.ownership.Owner;
+import io.rollingmigration.connect.sink.ownership.OwnershipGate;
 import io.rollingmigration.connect.sink.write.ChangeBatch;
 import io.rollingmigration.connect.sink.write.ChangeReader;
 import io.rollingmigration.connect.sink.write.DeleteMode;
-import io.rollingmigration.connect.sink.ownership.Owner;
-import io.rollingmigration.connect.sink.ownership.OwnershipGate;
-import io.rollingmigration.connect.sink.metrics.SinkMetrics;
 import io.rollingmigration.connect.sink.write.OffsetLedger;
-import io.rollingmigration.connect.sink.write.WriteOutcome;
-import org.apache.kafka.common.TopicPartition;
 import io.rollingmigration.connect.sink.write.TargetChange;
 import io.rollingmigration.connect.sink.write.TransientDatabaseException;
 import io.rollingmigration.connect.sink.write.VersionGuardedWriter;
+import io.rollingmigration.connect.sink.write.WriteOutcome;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
@@ -21,14 +28,6 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.sql.Connection;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
-import java.sql.SQLException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
 /**
  * The sink's loop: read each record as a change, keep the newest change per row, write the batch in one
@@ -45,6 +44,7 @@ public class TargetStoreSinkTask extends SinkTask {
     private int retriesLeft;
     /** When the batch that failed may be tried again, epoch ms; 0 when nothing is being retried. */
     private long retryNotBefore;
+
     private long nextPurgeAt;
     private OwnershipGate gate;
     private boolean gateReady;
@@ -59,15 +59,25 @@ public class TargetStoreSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         config = new TargetStoreSinkConfig(props);
         OffsetLedger ledger = config.offsetsInTarget()
-                ? new OffsetLedger(config.connection().dialect(), config.offsetsTable(),
-                        props.getOrDefault("name", "unnamed"))
+                ? new OffsetLedger(
+                        config.connection().dialect(), config.offsetsTable(), props.getOrDefault("name", "unnamed"))
                 : null;
-        writer = new VersionGuardedWriter(new VersionGuardedWriter.Target(config.connection(), config.table(),
-                config.deleteMode(), ledger, config.fragment().orElse(null), config.writeMethod()));
+        writer = new VersionGuardedWriter(new VersionGuardedWriter.Target(
+                config.connection(),
+                config.table(),
+                config.deleteMode(),
+                ledger,
+                config.fragment().orElse(null),
+                config.writeMethod()));
         retriesLeft = config.maxRetries();
         metrics = SinkMetrics.of(context.pluginMetrics());
-        config.ownershipTable().ifPresent(table -> gate = new OwnershipGate(config.connection().dialect(), table,
-                config.ownershipUnit(), config.ownershipRefresh(), this::gateConnection));
+        config.ownershipTable()
+                .ifPresent(table -> gate = new OwnershipGate(
+                        config.connection().dialect(),
+                        table,
+                        config.ownershipUnit(),
+                        config.ownershipRefresh(),
+                        this::gateConnection));
         try {
             if (!config.autoCreateTable()) {
                 reader = newReader();
@@ -97,8 +107,10 @@ public class TargetStoreSinkTask extends SinkTask {
             ChangeBatch batch = new ChangeBatch();
             Map<TopicPartition, Long> nextOffsets = new HashMap<>();
             for (SinkRecord record : records) {
-                nextOffsets.merge(new TopicPartition(record.topic(), record.kafkaPartition()),
-                        record.kafkaOffset() + 1, Math::max);
+                nextOffsets.merge(
+                        new TopicPartition(record.topic(), record.kafkaPartition()),
+                        record.kafkaOffset() + 1,
+                        Math::max);
                 try {
                     TargetChange change = reader.read(record);
                     if (gate != null && blockedByOwnership(change)) {
@@ -109,16 +121,22 @@ public class TargetStoreSinkTask extends SinkTask {
                     reject(record, e);
                 }
             }
-            WriteOutcome outcome = writer.write(batch,
-                    (TargetChange change, Exception reason) -> reject(change.record(), reason), nextOffsets);
+            WriteOutcome outcome = writer.write(
+                    batch, (TargetChange change, Exception reason) -> reject(change.record(), reason), nextOffsets);
             long now = System.currentTimeMillis();
             if (metrics != null) {
                 metrics.batch(records.size(), now - started, outcome.applied(), outcome.stale(), outcome.deleted());
                 batch.latestCommitTime().ifPresent(committed -> metrics.lag(now - committed));
             }
             // Per batch, for telling a slow target from a slow source when lag spikes.
-            log.debug("Wrote {} records into {} in {} ms: {} applied, {} stale, {} deleted", records.size(),
-                    config.table(), now - started, outcome.applied(), outcome.stale(), outcome.deleted());
+            log.debug(
+                    "Wrote {} records into {} in {} ms: {} applied, {} stale, {} deleted",
+                    records.size(),
+                    config.table(),
+                    now - started,
+                    outcome.applied(),
+                    outcome.stale(),
+                    outcome.deleted());
             purgeDeleteMarkersIfDue();
             retriesLeft = config.maxRetries();
         } catch (OwnershipGate.OwnershipLookupFailure e) {
@@ -152,8 +170,12 @@ public class TargetStoreSinkTask extends SinkTask {
     private void retryOrFail(TransientDatabaseException e, int batchSize) {
         if (retriesLeft-- > 0) {
             retryNotBefore = System.currentTimeMillis() + config.retryBackoffMillis();
-            log.warn("{}; retrying the batch of {} records in {} ms ({} retries left)", e.getMessage(),
-                    batchSize, config.retryBackoffMillis(), retriesLeft);
+            log.warn(
+                    "{}; retrying the batch of {} records in {} ms ({} retries left)",
+                    e.getMessage(),
+                    batchSize,
+                    config.retryBackoffMillis(),
+                    retriesLeft);
             context.timeout(config.retryBackoffMillis());
             throw new RetriableException(e.getMessage(), e);
         }
@@ -173,9 +195,11 @@ public class TargetStoreSinkTask extends SinkTask {
         if (metrics != null) {
             metrics.blocked();
         }
-        reject(change.record(), new DataException("LEGACY_WRITE_AFTER_CUTOVER: " + change.origin() + " changes "
-                + gate.unit() + " partition " + field + "=" + partition + ", whose writes the target owns; the "
-                + "change was not applied"));
+        reject(
+                change.record(),
+                new DataException("LEGACY_WRITE_AFTER_CUTOVER: " + change.origin() + " changes "
+                        + gate.unit() + " partition " + field + "=" + partition + ", whose writes the target owns; the "
+                        + "change was not applied"));
         return true;
     }
 
@@ -187,8 +211,10 @@ public class TargetStoreSinkTask extends SinkTask {
             gate.ensureTable(writer.connection());
             gateReady = true;
         } catch (SQLException e) {
-            throw new TransientDatabaseException("Cannot prepare the ownership table " + config.ownershipTable()
-                    .orElseThrow() + ": " + e.getMessage(), e);
+            throw new TransientDatabaseException(
+                    "Cannot prepare the ownership table "
+                            + config.ownershipTable().orElseThrow() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -201,7 +227,10 @@ public class TargetStoreSinkTask extends SinkTask {
     }
 
     private ChangeReader newReader() throws TransientDatabaseException {
-        return new ChangeReader(writer.table(), config.versionHeader(), config.versionField().orElse(null),
+        return new ChangeReader(
+                writer.table(),
+                config.versionHeader(),
+                config.versionField().orElse(null),
                 config.fragment().orElse(null));
     }
 
@@ -225,7 +254,8 @@ public class TargetStoreSinkTask extends SinkTask {
         ErrantRecordReporter reporter = context.errantRecordReporter();
         if (reporter == null) {
             // Without a reporter the only way not to lose the record is to stop here.
-            throw reason instanceof ConnectException ? (ConnectException) reason
+            throw reason instanceof ConnectException
+                    ? (ConnectException) reason
                     : new DataException(reason.getMessage(), reason);
         }
         log.warn("Reporting {} as errant: {}", record.kafkaOffset(), reason.getMessage());
@@ -262,8 +292,8 @@ public class TargetStoreSinkTask extends SinkTask {
                 return;
             } catch (TransientDatabaseException e) {
                 if (attempt >= config.maxRetries()) {
-                    throw new ConnectException("Cannot read the stored offsets after " + attempt + " retries: "
-                            + e.getMessage(), e);
+                    throw new ConnectException(
+                            "Cannot read the stored offsets after " + attempt + " retries: " + e.getMessage(), e);
                 }
                 log.warn("{}; retrying in {} ms", e.getMessage(), config.retryBackoffMillis());
                 try {

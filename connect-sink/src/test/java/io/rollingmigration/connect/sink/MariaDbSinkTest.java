@@ -1,16 +1,15 @@
 package io.rollingmigration.connect.sink;
 
-import io.rollingmigration.testsupport.MariaDbFixture;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rollingmigration.testsupport.MariaDbFixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The sink's contract on MariaDB, whose upsert differs most from PostgreSQL's. */
 class MariaDbSinkTest extends SinkContractTest {
@@ -26,8 +25,13 @@ class MariaDbSinkTest extends SinkContractTest {
 
     @Override
     Map<String, String> connection() {
-        return Map.of("connection.url", mariadb.jdbcUrl(DATABASE), "connection.user", mariadb.user(),
-                "connection.password", mariadb.password());
+        return Map.of(
+                "connection.url",
+                mariadb.jdbcUrl(DATABASE),
+                "connection.user",
+                mariadb.user(),
+                "connection.password",
+                mariadb.password());
     }
 
     @Override
@@ -57,7 +61,8 @@ class MariaDbSinkTest extends SinkContractTest {
         for (String column : columns) {
             // DATETIME holds the UTC wall-clock time the sink wrote.
             millis.add(((Number) single("SELECT TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', " + column
-                    + ") DIV 1000 FROM " + TABLE)).longValue());
+                            + ") DIV 1000 FROM " + TABLE))
+                    .longValue());
         }
         return millis;
     }
@@ -66,8 +71,8 @@ class MariaDbSinkTest extends SinkContractTest {
     void refusesTablesWithOtherUniqueIndexesThatOnDuplicateKeyWouldMatch() {
         execute("CREATE UNIQUE INDEX sink_customer_code ON " + TABLE + " (code)");
 
-        ConnectException error = assertThrows(ConnectException.class,
-                () -> startTask(new RecordingSinkContext(true), Map.of()));
+        ConnectException error =
+                assertThrows(ConnectException.class, () -> startTask(new RecordingSinkContext(true), Map.of()));
         assertTrue(error.getMessage().contains("[sink_customer_code]"), error.getMessage());
     }
 }

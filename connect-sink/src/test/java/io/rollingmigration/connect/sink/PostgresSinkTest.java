@@ -1,21 +1,20 @@
 package io.rollingmigration.connect.sink;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.rollingmigration.testsupport.PostgresFixture;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The sink's contract on PostgreSQL with upsert statements, and what a PostgreSQL outage does to it. */
 class PostgresSinkTest extends SinkContractTest {
@@ -29,9 +28,15 @@ class PostgresSinkTest extends SinkContractTest {
 
     @Override
     Map<String, String> connection() {
-        return Map.of("connection.url", postgres.jdbcUrl(PostgresFixture.TARGET),
-                "connection.user", postgres.user(), "connection.password", postgres.password(),
-                "write.method", "statements");
+        return Map.of(
+                "connection.url",
+                postgres.jdbcUrl(PostgresFixture.TARGET),
+                "connection.user",
+                postgres.user(),
+                "connection.password",
+                postgres.password(),
+                "write.method",
+                "statements");
     }
 
     @Override

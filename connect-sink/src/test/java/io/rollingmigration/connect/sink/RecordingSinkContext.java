@@ -1,19 +1,18 @@
 package io.rollingmigration.connect.sink;
 
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTaskContext;
-
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.HashMap;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
 
 /** The worker's side of a sink task, reduced to what these tests observe: errant records and requested timeouts. */
 final class RecordingSinkContext implements SinkTaskContext {
@@ -54,21 +53,18 @@ final class RecordingSinkContext implements SinkTaskContext {
     }
 
     @Override
-    public void pause(TopicPartition... partitions) {
-    }
+    public void pause(TopicPartition... partitions) {}
 
     @Override
-    public void resume(TopicPartition... partitions) {
-    }
+    public void resume(TopicPartition... partitions) {}
 
     @Override
-    public void requestCommit() {
-    }
+    public void requestCommit() {}
 
     /** A real metrics registry, as the worker's, so tests read what operators would see. */
     final Metrics metrics = new Metrics();
-    private final PluginMetrics pluginMetrics =
-            new PluginMetricsImpl(metrics, Map.of("connector", "test"));
+
+    private final PluginMetrics pluginMetrics = new PluginMetricsImpl(metrics, Map.of("connector", "test"));
 
     @Override
     public PluginMetrics pluginMetrics() {
@@ -77,9 +73,12 @@ final class RecordingSinkContext implements SinkTaskContext {
 
     /** The current value of one of the plugin's metrics, by name. */
     double metric(String name) {
-        return metrics.metrics().entrySet().stream().filter(e -> e.getKey().name().equals(name)).findFirst()
+        return metrics.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals(name))
+                .findFirst()
                 .map(e -> ((Number) e.getValue().metricValue()).doubleValue())
-                .orElseThrow(() -> new AssertionError("no metric " + name + " in " + metrics.metrics().keySet()));
+                .orElseThrow(() -> new AssertionError(
+                        "no metric " + name + " in " + metrics.metrics().keySet()));
     }
 
     @Override

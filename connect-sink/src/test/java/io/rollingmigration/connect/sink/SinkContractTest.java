@@ -1,6 +1,19 @@
 package io.rollingmigration.connect.sink;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -13,27 +26,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.TreeMap;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.stream.Collectors;
-
 /**
  * What the sink promises, proved against a real database: each subclass runs every scenario on one database
  * (PostgreSQL, MariaDB) through its dialect.
  */
 abstract class SinkContractTest {
 
-    static final Schema KEY = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
+    static final Schema KEY =
+            SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
     static final Schema ROW = SchemaBuilder.struct()
             .field("id", Schema.INT64_SCHEMA)
             .field("name", Schema.STRING_SCHEMA)
@@ -146,7 +146,9 @@ abstract class SinkContractTest {
         task.put(batch);
 
         assertEquals(List.of("1|Ada"), liveRows());
-        assertEquals(appliedAt, single("SELECT lineage_applied_at FROM " + TABLE + " WHERE id = 1"),
+        assertEquals(
+                appliedAt,
+                single("SELECT lineage_applied_at FROM " + TABLE + " WHERE id = 1"),
                 "an equal version is a no-op, so the row is not even touched");
     }
 
@@ -218,7 +220,9 @@ abstract class SinkContractTest {
         TargetStoreSinkTask second = startTask(restarted, exactlyOnce);
         second.open(List.of(partition, new TopicPartition("legacy.public.customer", 1)));
 
-        assertEquals(Map.of(partition, firstOffset + 3), restarted.seeks,
+        assertEquals(
+                Map.of(partition, firstOffset + 3),
+                restarted.seeks,
                 "resumes after the last written record; a partition never written keeps Kafka's offset");
         assertEquals(List.of("2|b"), liveRows());
     }
@@ -227,8 +231,17 @@ abstract class SinkContractTest {
     void switchingOnePartitionToTargetOwnershipStopsCdcWritesForItOnlyAndReportsEachBlockedChange() {
         execute("DROP TABLE IF EXISTS migration_ownership");
         RecordingSinkContext gatedContext = new RecordingSinkContext(true);
-        TargetStoreSinkTask gated = startTask(gatedContext, Map.of("ownership.table", "migration_ownership",
-                "ownership.unit", "customer", "ownership.partition.field", "code", "ownership.refresh.ms", "0"));
+        TargetStoreSinkTask gated = startTask(
+                gatedContext,
+                Map.of(
+                        "ownership.table",
+                        "migration_ownership",
+                        "ownership.unit",
+                        "customer",
+                        "ownership.partition.field",
+                        "code",
+                        "ownership.refresh.ms",
+                        "0"));
         gated.put(List.of(inRegion(1, "one", "EU", 10), inRegion(2, "two", "US", 11)));
         assertEquals(List.of("1|one", "2|two"), liveRows());
 
@@ -240,8 +253,13 @@ abstract class SinkContractTest {
 
         assertEquals(List.of("1|one", "2|two, updated"), liveRows());
         assertEquals(List.of(blockedUpdate, blockedDelete), gatedContext.errant);
-        assertTrue(gatedContext.reasons.get(0).getMessage().startsWith("LEGACY_WRITE_AFTER_CUTOVER"), gatedContext.reasons.get(0).getMessage());
-        assertTrue(gatedContext.reasons.get(1).getMessage().contains("code=EU"), "a delete's partition comes from the target row: " + gatedContext.reasons.get(1).getMessage());
+        assertTrue(
+                gatedContext.reasons.get(0).getMessage().startsWith("LEGACY_WRITE_AFTER_CUTOVER"),
+                gatedContext.reasons.get(0).getMessage());
+        assertTrue(
+                gatedContext.reasons.get(1).getMessage().contains("code=EU"),
+                "a delete's partition comes from the target row: "
+                        + gatedContext.reasons.get(1).getMessage());
 
         execute("UPDATE migration_ownership SET owner = 'LEGACY' WHERE partition_value = 'EU'");
         gated.put(List.of(inRegion(1, "rolled back to legacy", "EU", 30)));
@@ -250,35 +268,89 @@ abstract class SinkContractTest {
     }
 
     private SinkRecord inRegion(long id, String name, String region, long version) {
-        return versioned(new SinkRecord("legacy.public.customer", 0, KEY, key(id), ROW,
-                row(id, name).put("code", region), offset++), version);
+        return versioned(
+                new SinkRecord(
+                        "legacy.public.customer",
+                        0,
+                        KEY,
+                        key(id),
+                        ROW,
+                        row(id, name).put("code", region),
+                        offset++),
+                version);
     }
 
     @Test
     void fragmentsFromTwoSourcesConvergeInAnyOrderWithoutOverwritingEachOther() {
-        execute("ALTER TABLE " + TABLE + " ADD COLUMN core_version bigint",
+        execute(
+                "ALTER TABLE " + TABLE + " ADD COLUMN core_version bigint",
                 "ALTER TABLE " + TABLE + " ADD COLUMN premium_version bigint");
-        Schema coreSchema = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).field("name", Schema.STRING_SCHEMA)
-                .field("code", Schema.OPTIONAL_STRING_SCHEMA).build();
-        Schema premiumSchema = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA)
-                .field("balance", Decimal.builder(2).optional().build()).build();
+        Schema coreSchema = SchemaBuilder.struct()
+                .field("id", Schema.INT64_SCHEMA)
+                .field("name", Schema.STRING_SCHEMA)
+                .field("code", Schema.OPTIONAL_STRING_SCHEMA)
+                .build();
+        Schema premiumSchema = SchemaBuilder.struct()
+                .field("id", Schema.INT64_SCHEMA)
+                .field("balance", Decimal.builder(2).optional().build())
+                .build();
         List<SinkRecord> core = List.of(
-                versioned(new SinkRecord("policy", 0, KEY, key(1), coreSchema, new Struct(coreSchema).put("id", 1L)
-                        .put("name", "policy v1").put("code", "P1"), offset++), 10),
-                versioned(new SinkRecord("policy", 0, KEY, key(1), coreSchema, new Struct(coreSchema).put("id", 1L)
-                        .put("name", "policy v2").put("code", "P2"), offset++), 30));
+                versioned(
+                        new SinkRecord(
+                                "policy",
+                                0,
+                                KEY,
+                                key(1),
+                                coreSchema,
+                                new Struct(coreSchema)
+                                        .put("id", 1L)
+                                        .put("name", "policy v1")
+                                        .put("code", "P1"),
+                                offset++),
+                        10),
+                versioned(
+                        new SinkRecord(
+                                "policy",
+                                0,
+                                KEY,
+                                key(1),
+                                coreSchema,
+                                new Struct(coreSchema)
+                                        .put("id", 1L)
+                                        .put("name", "policy v2")
+                                        .put("code", "P2"),
+                                offset++),
+                        30));
         List<SinkRecord> premium = List.of(
-                versioned(new SinkRecord("premium", 0, KEY, key(1), premiumSchema, new Struct(premiumSchema)
-                        .put("id", 1L).put("balance", new BigDecimal("100.00")), offset++), 20),
-                versioned(new SinkRecord("premium", 0, KEY, key(1), premiumSchema, new Struct(premiumSchema)
-                        .put("id", 1L).put("balance", new BigDecimal("250.00")), offset++), 40));
+                versioned(
+                        new SinkRecord(
+                                "premium",
+                                0,
+                                KEY,
+                                key(1),
+                                premiumSchema,
+                                new Struct(premiumSchema).put("id", 1L).put("balance", new BigDecimal("100.00")),
+                                offset++),
+                        20),
+                versioned(
+                        new SinkRecord(
+                                "premium",
+                                0,
+                                KEY,
+                                key(1),
+                                premiumSchema,
+                                new Struct(premiumSchema).put("id", 1L).put("balance", new BigDecimal("250.00")),
+                                offset++),
+                        40));
 
         for (int order = 0; order < 4; order++) {
             execute("DELETE FROM " + TABLE);
-            TargetStoreSinkTask coreSink = startTask(new RecordingSinkContext(true), Map.of(
-                    "fragment.columns", "name,code", "fragment.version.column", "core_version"));
-            TargetStoreSinkTask premiumSink = startTask(new RecordingSinkContext(true), Map.of(
-                    "fragment.columns", "balance", "fragment.version.column", "premium_version"));
+            TargetStoreSinkTask coreSink = startTask(
+                    new RecordingSinkContext(true),
+                    Map.of("fragment.columns", "name,code", "fragment.version.column", "core_version"));
+            TargetStoreSinkTask premiumSink = startTask(
+                    new RecordingSinkContext(true),
+                    Map.of("fragment.columns", "balance", "fragment.version.column", "premium_version"));
             // Premium before core, interleaved, newest first and replayed: always the same row.
             switch (order) {
                 case 0:
@@ -305,44 +377,91 @@ abstract class SinkContractTest {
             }
             List<Object> row = query("SELECT name, code, balance, core_version, premium_version FROM " + TABLE)
                     .get(0);
-            assertEquals("policy v2|P2|250.00|30|40", row.stream().map(String::valueOf)
-                    .collect(Collectors.joining("|")), "order " + order);
+            assertEquals(
+                    "policy v2|P2|250.00|30|40",
+                    row.stream().map(String::valueOf).collect(Collectors.joining("|")),
+                    "order " + order);
         }
 
-        TargetStoreSinkTask premiumSink = startTask(new RecordingSinkContext(true), Map.of(
-                "fragment.columns", "balance", "fragment.version.column", "premium_version"));
+        TargetStoreSinkTask premiumSink = startTask(
+                new RecordingSinkContext(true),
+                Map.of("fragment.columns", "balance", "fragment.version.column", "premium_version"));
         premiumSink.put(List.of(delete(1, 50)));
-        assertEquals("policy v2|null", query("SELECT name, balance FROM " + TABLE).get(0).stream()
-                .map(String::valueOf).collect(Collectors.joining("|")),
+        assertEquals(
+                "policy v2|null",
+                query("SELECT name, balance FROM " + TABLE).get(0).stream()
+                        .map(String::valueOf)
+                        .collect(Collectors.joining("|")),
                 "a fragment's delete empties only that fragment");
 
-        TargetStoreSinkTask owner = startTask(new RecordingSinkContext(true), Map.of(
-                "fragment.columns", "name,code", "fragment.version.column", "core_version", "fragment.deletes", "row"));
+        TargetStoreSinkTask owner = startTask(
+                new RecordingSinkContext(true),
+                Map.of(
+                        "fragment.columns",
+                        "name,code",
+                        "fragment.version.column",
+                        "core_version",
+                        "fragment.deletes",
+                        "row"));
         owner.put(List.of(delete(1, 25)));
-        assertEquals("policy v2", query("SELECT name FROM " + TABLE + " WHERE lineage_deleted_at IS NULL").get(0)
-                .get(0), "an older delete of the owning fragment changes nothing");
+        assertEquals(
+                "policy v2",
+                query("SELECT name FROM " + TABLE + " WHERE lineage_deleted_at IS NULL")
+                        .get(0)
+                        .get(0),
+                "an older delete of the owning fragment changes nothing");
         owner.put(List.of(delete(1, 55)));
-        assertEquals(0L, ((Number) query("SELECT count(*) FROM " + TABLE + " WHERE lineage_deleted_at IS NULL").get(0).get(0))
-                .longValue(), "the owning fragment's delete deletes the row");
-        owner.put(List.of(versioned(new SinkRecord("policy", 0, KEY, key(1), coreSchema, new Struct(coreSchema)
-                .put("id", 1L).put("name", "policy v3").put("code", "P3"), offset++), 45)));
-        assertEquals(0L, ((Number) query("SELECT count(*) FROM " + TABLE + " WHERE lineage_deleted_at IS NULL").get(0).get(0))
-                .longValue(), "an older change does not bring it back");
+        assertEquals(
+                0L,
+                ((Number) query("SELECT count(*) FROM " + TABLE + " WHERE lineage_deleted_at IS NULL")
+                                .get(0)
+                                .get(0))
+                        .longValue(),
+                "the owning fragment's delete deletes the row");
+        owner.put(List.of(versioned(
+                new SinkRecord(
+                        "policy",
+                        0,
+                        KEY,
+                        key(1),
+                        coreSchema,
+                        new Struct(coreSchema)
+                                .put("id", 1L)
+                                .put("name", "policy v3")
+                                .put("code", "P3"),
+                        offset++),
+                45)));
+        assertEquals(
+                0L,
+                ((Number) query("SELECT count(*) FROM " + TABLE + " WHERE lineage_deleted_at IS NULL")
+                                .get(0)
+                                .get(0))
+                        .longValue(),
+                "an older change does not bring it back");
 
         RecordingSinkContext strict = new RecordingSinkContext(true);
-        TargetStoreSinkTask coreSink = startTask(strict, Map.of(
-                "fragment.columns", "name,code", "fragment.version.column", "core_version"));
-        coreSink.put(List.of(versioned(new SinkRecord("policy", 0, KEY, key(1), premiumSchema,
-                new Struct(premiumSchema).put("id", 1L).put("balance", BigDecimal.ONE), offset++), 60)));
-        assertTrue(strict.reasons.get(0).getMessage().contains("not in this sink's fragment"),
+        TargetStoreSinkTask coreSink =
+                startTask(strict, Map.of("fragment.columns", "name,code", "fragment.version.column", "core_version"));
+        coreSink.put(List.of(versioned(
+                new SinkRecord(
+                        "policy",
+                        0,
+                        KEY,
+                        key(1),
+                        premiumSchema,
+                        new Struct(premiumSchema).put("id", 1L).put("balance", BigDecimal.ONE),
+                        offset++),
+                60)));
+        assertTrue(
+                strict.reasons.get(0).getMessage().contains("not in this sink's fragment"),
                 strict.reasons.get(0).getMessage());
     }
 
     @Test
     void optInTableCreationMakesATableFromTheFirstRecordWithLineageColumns() {
         execute("DROP TABLE IF EXISTS created_by_sink");
-        TargetStoreSinkTask creating = startTask(new RecordingSinkContext(true),
-                Map.of("target.table", "created_by_sink", "table.auto.create", "true"));
+        TargetStoreSinkTask creating = startTask(
+                new RecordingSinkContext(true), Map.of("target.table", "created_by_sink", "table.auto.create", "true"));
 
         creating.put(List.of(upsert(1, "Ada", 10), upsert(2, "Bo", 11), delete(2, 12)));
         creating.put(List.of(upsert(1, "older", 5)));
@@ -350,8 +469,7 @@ abstract class SinkContractTest {
         List<List<Object>> rows = query("SELECT id, name, code, lineage_source_position FROM created_by_sink "
                 + "WHERE lineage_deleted_at IS NULL ORDER BY id");
         assertEquals(1, rows.size());
-        assertEquals("1|Ada|null|10", rows.get(0).stream().map(String::valueOf)
-                .collect(Collectors.joining("|")));
+        assertEquals("1|Ada|null|10", rows.get(0).stream().map(String::valueOf).collect(Collectors.joining("|")));
     }
 
     @Test
@@ -359,7 +477,9 @@ abstract class SinkContractTest {
         SinkRecord withCommitTime = upsert(1, "a", 10);
         withCommitTime.headers().addLong(Field.SOURCE_COMMIT_TIME.header(), System.currentTimeMillis() - 5_000);
         task.put(List.of(withCommitTime, upsert(2, "b", 11)));
-        task.put(List.of(upsert(1, "stale", 5), delete(2, 12),
+        task.put(List.of(
+                upsert(1, "stale", 5),
+                delete(2, 12),
                 new SinkRecord("t", 0, KEY, key(3), ROW, row(3, "no version"), offset++)));
 
         assertEquals(3.0, context.metric("changes-applied-total"));
@@ -373,7 +493,8 @@ abstract class SinkContractTest {
     @Test
     void lineageOfTheLastAppliedChangeIsKeptInTheRow() {
         SinkRecord record = upsert(5, "Lin", 4242);
-        record.headers().addString(Field.SOURCE_SYSTEM.header(), "legacy")
+        record.headers()
+                .addString(Field.SOURCE_SYSTEM.header(), "legacy")
                 .addString(Field.SOURCE_TABLE.header(), "public.customer")
                 .addString(Field.SOURCE_KEY.header(), "{\"id\":5}")
                 .addLong(Field.SOURCE_COMMIT_TIME.header(), 1_700_000_000_000L)
@@ -384,25 +505,43 @@ abstract class SinkContractTest {
         task.put(List.of(record));
 
         List<Object> row = query("SELECT lineage_source_system, lineage_source_table, lineage_source_key, "
-                + "lineage_source_position, lineage_operation, lineage_snapshot, lineage_rule, "
-                + "lineage_applied_at IS NOT NULL, lineage_deleted_at IS NULL FROM " + TABLE).get(0);
-        assertEquals(List.of("legacy", "public.customer", "{\"id\":5}", "4242", "CREATE", "false", "customer@2"),
+                        + "lineage_source_position, lineage_operation, lineage_snapshot, lineage_rule, "
+                        + "lineage_applied_at IS NOT NULL, lineage_deleted_at IS NULL FROM " + TABLE)
+                .get(0);
+        assertEquals(
+                List.of("legacy", "public.customer", "{\"id\":5}", "4242", "CREATE", "false", "customer@2"),
                 row.subList(0, 7).stream().map(String::valueOf).collect(Collectors.toList()));
         assertTrue(truthy(row.get(7)) && truthy(row.get(8)), "applied_at set, not deleted: " + row);
-        assertEquals(List.of(1_700_000_000_000L, 1_700_000_000_500L), epochMillis("lineage_source_committed_at",
-                "lineage_translated_at"));
+        assertEquals(
+                List.of(1_700_000_000_000L, 1_700_000_000_500L),
+                epochMillis("lineage_source_committed_at", "lineage_translated_at"));
     }
 
     @Test
     void versionCanComeFromAValueField() {
-        Schema versioned = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).field("name", Schema.STRING_SCHEMA)
-                .field("balance", Decimal.builder(2).optional().build()).build();
+        Schema versioned = SchemaBuilder.struct()
+                .field("id", Schema.INT64_SCHEMA)
+                .field("name", Schema.STRING_SCHEMA)
+                .field("balance", Decimal.builder(2).optional().build())
+                .build();
         TargetStoreSinkTask byField = startTask(new RecordingSinkContext(true), Map.of("version.field", "balance"));
 
-        byField.put(List.of(new SinkRecord("t", 0, KEY, key(1), versioned, new Struct(versioned).put("id", 1L)
-                .put("name", "v7").put("balance", new BigDecimal("7")), offset++)));
-        byField.put(List.of(new SinkRecord("t", 0, KEY, key(1), versioned, new Struct(versioned).put("id", 1L)
-                .put("name", "v5").put("balance", new BigDecimal("5")), offset++)));
+        byField.put(List.of(new SinkRecord(
+                "t",
+                0,
+                KEY,
+                key(1),
+                versioned,
+                new Struct(versioned).put("id", 1L).put("name", "v7").put("balance", new BigDecimal("7")),
+                offset++)));
+        byField.put(List.of(new SinkRecord(
+                "t",
+                0,
+                KEY,
+                key(1),
+                versioned,
+                new Struct(versioned).put("id", 1L).put("name", "v5").put("balance", new BigDecimal("5")),
+                offset++)));
 
         assertEquals(List.of("1|v7"), liveRows());
     }
@@ -425,8 +564,7 @@ abstract class SinkContractTest {
         keeping.put(List.of(upsert(1, "a", 10), upsert(2, "b", 20), oldDelete));
         assertEquals(List.of(2L), markers(), "retention 0 keeps markers for ever");
 
-        TargetStoreSinkTask purging = startTask(new RecordingSinkContext(true),
-                Map.of("delete.retention.ms", "60000"));
+        TargetStoreSinkTask purging = startTask(new RecordingSinkContext(true), Map.of("delete.retention.ms", "60000"));
         purging.put(List.of(upsert(3, "c", 40)));
 
         assertEquals(List.of(), markers(), "the marker of a delete committed long ago is gone");
@@ -437,8 +575,8 @@ abstract class SinkContractTest {
     void softDeletesNeedBusinessColumnsThatAMarkerCanLeaveEmpty() {
         execute("DROP TABLE IF EXISTS " + TABLE, createTable(TABLE, true));
 
-        ConnectException error = assertThrows(ConnectException.class,
-                () -> startTask(new RecordingSinkContext(true), Map.of()));
+        ConnectException error =
+                assertThrows(ConnectException.class, () -> startTask(new RecordingSinkContext(true), Map.of()));
         assertTrue(error.getMessage().contains("NOT NULL columns without default [name]"), error.getMessage());
         startTask(new RecordingSinkContext(true), Map.of("delete.mode", "hard"));
     }
@@ -448,10 +586,20 @@ abstract class SinkContractTest {
         SinkRecord noKey = new SinkRecord("t", 0, null, null, ROW, row(3, "x"), offset++);
         noKey.headers().addLong(Field.SOURCE_POSITION.header(), 1L);
         SinkRecord noVersion = new SinkRecord("t", 0, KEY, key(4), ROW, row(4, "y"), offset++);
-        Schema unknown = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).field("fax", Schema.STRING_SCHEMA)
+        Schema unknown = SchemaBuilder.struct()
+                .field("id", Schema.INT64_SCHEMA)
+                .field("fax", Schema.STRING_SCHEMA)
                 .build();
-        SinkRecord unknownColumn = versioned(new SinkRecord("t", 0, KEY, key(6), unknown,
-                new Struct(unknown).put("id", 6L).put("fax", "555"), offset++), 5);
+        SinkRecord unknownColumn = versioned(
+                new SinkRecord(
+                        "t",
+                        0,
+                        KEY,
+                        key(6),
+                        unknown,
+                        new Struct(unknown).put("id", 6L).put("fax", "555"),
+                        offset++),
+                5);
 
         task.put(List.of(upsert(1, "good", 1), noKey, noVersion, unknownColumn, upsert(2, "also good", 2)));
 
@@ -464,8 +612,8 @@ abstract class SinkContractTest {
 
     @Test
     void valueTooLongForItsColumnIsReportedAndTheRestWritten() {
-        SinkRecord tooLong = versioned(new SinkRecord("t", 0, KEY, key(3), ROW,
-                row(3, "long").put("code", "ABCDEFGHIJ"), offset++), 3);
+        SinkRecord tooLong = versioned(
+                new SinkRecord("t", 0, KEY, key(3), ROW, row(3, "long").put("code", "ABCDEFGHIJ"), offset++), 3);
 
         task.put(List.of(upsert(1, "one", 1), tooLong, upsert(2, "two", 2)));
 
@@ -477,8 +625,10 @@ abstract class SinkContractTest {
     @Test
     void valueTheDatabaseRefusesIsFoundByWritingOneByOne() {
         execute("ALTER TABLE " + TABLE + " ADD CONSTRAINT positive CHECK (balance >= 0)");
-        SinkRecord negative = versioned(new SinkRecord("t", 0, KEY, key(3), ROW,
-                row(3, "neg").put("balance", new BigDecimal("-1.00")), offset++), 3);
+        SinkRecord negative = versioned(
+                new SinkRecord(
+                        "t", 0, KEY, key(3), ROW, row(3, "neg").put("balance", new BigDecimal("-1.00")), offset++),
+                3);
 
         task.put(List.of(upsert(1, "one", 1), negative, upsert(2, "two", 2)));
 
@@ -497,7 +647,8 @@ abstract class SinkContractTest {
 
     @Test
     void missingTableFailsAtStartWithAPreciseMessage() {
-        ConnectException error = assertThrows(ConnectException.class,
+        ConnectException error = assertThrows(
+                ConnectException.class,
                 () -> startTask(new RecordingSinkContext(true), Map.of("target.table", "no_such_table")));
         assertTrue(error.getMessage().contains("no_such_table does not exist"), error.getMessage());
     }
@@ -506,8 +657,8 @@ abstract class SinkContractTest {
     void tableWithoutLineageColumnsFailsAtStartNamingThem() {
         execute("ALTER TABLE " + TABLE + " DROP COLUMN lineage_rule");
 
-        ConnectException error = assertThrows(ConnectException.class,
-                () -> startTask(new RecordingSinkContext(true), Map.of()));
+        ConnectException error =
+                assertThrows(ConnectException.class, () -> startTask(new RecordingSinkContext(true), Map.of()));
         assertTrue(error.getMessage().contains("[lineage_rule]"), error.getMessage());
     }
 
@@ -516,8 +667,8 @@ abstract class SinkContractTest {
     }
 
     SinkRecord upsert(long id, String name, long version) {
-        return versioned(new SinkRecord("legacy.public.customer", 0, KEY, key(id), ROW, row(id, name), offset++),
-                version);
+        return versioned(
+                new SinkRecord("legacy.public.customer", 0, KEY, key(id), ROW, row(id, name), offset++), version);
     }
 
     SinkRecord delete(long id, long version) {
@@ -539,8 +690,8 @@ abstract class SinkContractTest {
 
     List<String> liveRows() {
         List<String> rows = new ArrayList<>();
-        for (List<Object> row : query("SELECT id, name FROM " + TABLE
-                + " WHERE lineage_deleted_at IS NULL ORDER BY id")) {
+        for (List<Object> row :
+                query("SELECT id, name FROM " + TABLE + " WHERE lineage_deleted_at IS NULL ORDER BY id")) {
             rows.add(row.get(0) + "|" + row.get(1));
         }
         return rows;
@@ -548,7 +699,8 @@ abstract class SinkContractTest {
 
     List<Long> markers() {
         List<Long> ids = new ArrayList<>();
-        for (List<Object> row : query("SELECT id FROM " + TABLE + " WHERE lineage_deleted_at IS NOT NULL ORDER BY id")) {
+        for (List<Object> row :
+                query("SELECT id FROM " + TABLE + " WHERE lineage_deleted_at IS NOT NULL ORDER BY id")) {
             ids.add(((Number) row.get(0)).longValue());
         }
         return ids;

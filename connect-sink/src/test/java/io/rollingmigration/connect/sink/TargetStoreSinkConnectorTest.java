@@ -1,8 +1,7 @@
 package io.rollingmigration.connect.sink;
 
-import org.apache.kafka.common.config.Config;
-import org.apache.kafka.common.config.ConfigValue;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +9,10 @@ import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
 
 class TargetStoreSinkConnectorTest {
 
@@ -26,14 +25,18 @@ class TargetStoreSinkConnectorTest {
 
     private static List<String> errorsOn(Map<String, String> config, String key) {
         Config result = new TargetStoreSinkConnector().validate(config);
-        return result.configValues().stream().filter(v -> v.name().equals(key)).findFirst()
-                .map(ConfigValue::errorMessages).orElseThrow();
+        return result.configValues().stream()
+                .filter(v -> v.name().equals(key))
+                .findFirst()
+                .map(ConfigValue::errorMessages)
+                .orElseThrow();
     }
 
     @Test
     void validConfigHasNoErrors() {
         Config result = new TargetStoreSinkConnector().validate(valid());
-        result.configValues().forEach(v -> assertTrue(v.errorMessages().isEmpty(), v.name() + ": " + v.errorMessages()));
+        result.configValues()
+                .forEach(v -> assertTrue(v.errorMessages().isEmpty(), v.name() + ": " + v.errorMessages()));
     }
 
     @Test
@@ -80,7 +83,8 @@ class TargetStoreSinkConnectorTest {
 
     @Test
     void passwordIsAPasswordTypeSoConnectMasksIt() {
-        assertEquals(ConfigDef.Type.PASSWORD,
+        assertEquals(
+                ConfigDef.Type.PASSWORD,
                 TargetStoreSinkConfig.CONFIG_DEF.configKeys().get("connection.password").type);
     }
 

@@ -1,9 +1,8 @@
 package io.rollingmigration.connect.common.change;
 
+import java.util.OptionalLong;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
-
-import java.util.OptionalLong;
 
 /**
  * The {@code source} block of a Debezium change event: where the change came from and where it sits in the legacy

@@ -1,9 +1,8 @@
 package io.rollingmigration.connect.common.change;
 
+import java.util.OptionalLong;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
-
-import java.util.OptionalLong;
 
 /**
  * Turns a Debezium source block into one number that orders the changes of a row: the version the sink guards on.
@@ -19,8 +18,7 @@ public final class SourcePosition {
 
     static final int BINLOG_POSITION_BITS = 36;
 
-    private SourcePosition() {
-    }
+    private SourcePosition() {}
 
     public static OptionalLong of(Struct source) {
         Object lsn = value(source, "lsn");

@@ -2,14 +2,13 @@ package io.rollingmigration.connect.common.config;
 
 import io.rollingmigration.connect.common.dialect.Dialects;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
-
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.Properties;
 
 /**
  * The three settings that reach a database ({@code <prefix>connection.url}, {@code .user}, {@code .password}), with
@@ -46,26 +45,48 @@ public final class JdbcConnectionConfig {
     /** As {@link #define(ConfigDef, String, String, String)}; an optional URL defaults to null (no database). */
     public static ConfigDef define(ConfigDef def, String prefix, String group, String database, boolean required) {
         int order = 0;
-        return def
-                .define(prefix + URL, ConfigDef.Type.STRING, required ? ConfigDef.NO_DEFAULT_VALUE : null,
+        return def.define(
+                        prefix + URL,
+                        ConfigDef.Type.STRING,
+                        required ? ConfigDef.NO_DEFAULT_VALUE : null,
                         new JdbcUrlValidator(),
                         ConfigDef.Importance.HIGH,
                         "JDBC URL of " + database + ". Supported: " + Dialects.supportedPrefixes()
                                 + " The dialect (SQL syntax, identifier quoting) follows from the URL.",
-                        group, ++order, ConfigDef.Width.LONG, "JDBC URL")
-                .define(prefix + USER, ConfigDef.Type.STRING, null, ConfigDef.Importance.HIGH,
-                        "User name for " + database + ".", group, ++order, ConfigDef.Width.MEDIUM, "User")
-                .define(prefix + PASSWORD, ConfigDef.Type.PASSWORD, null, ConfigDef.Importance.HIGH,
+                        group,
+                        ++order,
+                        ConfigDef.Width.LONG,
+                        "JDBC URL")
+                .define(
+                        prefix + USER,
+                        ConfigDef.Type.STRING,
+                        null,
+                        ConfigDef.Importance.HIGH,
+                        "User name for " + database + ".",
+                        group,
+                        ++order,
+                        ConfigDef.Width.MEDIUM,
+                        "User")
+                .define(
+                        prefix + PASSWORD,
+                        ConfigDef.Type.PASSWORD,
+                        null,
+                        ConfigDef.Importance.HIGH,
                         "Password for " + database + ". Use a ConfigProvider such as ${file:...} to keep it out of "
-                                + "the connector config.", group, ++order, ConfigDef.Width.MEDIUM, "Password");
+                                + "the connector config.",
+                        group,
+                        ++order,
+                        ConfigDef.Width.MEDIUM,
+                        "Password");
     }
 
     public static JdbcConnectionConfig from(AbstractConfig config, String prefix) {
         String url = config.getString(prefix + URL);
-        SqlDialect dialect = Dialects.forUrl(url).orElseThrow(() -> new ConfigException(prefix + URL, url,
-                "No dialect for this URL; supported: " + Dialects.supportedPrefixes()));
-        return new JdbcConnectionConfig(url, config.getString(prefix + USER), config.getPassword(prefix + PASSWORD),
-                dialect);
+        SqlDialect dialect = Dialects.forUrl(url)
+                .orElseThrow(() -> new ConfigException(
+                        prefix + URL, url, "No dialect for this URL; supported: " + Dialects.supportedPrefixes()));
+        return new JdbcConnectionConfig(
+                url, config.getString(prefix + USER), config.getPassword(prefix + PASSWORD), dialect);
     }
 
     public SqlDialect dialect() {
@@ -108,8 +129,8 @@ public final class JdbcConnectionConfig {
                 throw new ConfigException(name, value, "A JDBC URL is required");
             }
             if (Dialects.forUrl(value.toString()).isEmpty()) {
-                throw new ConfigException(name, value, "Unsupported JDBC URL; supported: "
-                        + Dialects.supportedPrefixes());
+                throw new ConfigException(
+                        name, value, "Unsupported JDBC URL; supported: " + Dialects.supportedPrefixes());
             }
         }
 

@@ -1,9 +1,9 @@
 package io.rollingmigration.connect.common.dialect;
 
+import java.math.BigInteger;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.Optional;
-import java.math.BigInteger;
 
 /** One column of a table as the database reports it. */
 public final class ColumnDescription {
@@ -20,8 +20,14 @@ public final class ColumnDescription {
      * @param decimalDigits the metadata's {@code DECIMAL_DIGITS}: the scale of a number, the fractional seconds
      *                      precision of a time; negative when the database reports none
      */
-    public ColumnDescription(String name, int jdbcType, String typeName, int size, boolean nullable,
-                             boolean hasDefault, int decimalDigits) {
+    public ColumnDescription(
+            String name,
+            int jdbcType,
+            String typeName,
+            int size,
+            boolean nullable,
+            boolean hasDefault,
+            int decimalDigits) {
         this.name = name;
         this.jdbcType = jdbcType;
         this.typeName = typeName;
@@ -86,8 +92,8 @@ public final class ColumnDescription {
                 return Optional.of(Duration.ofDays(1));
             case Types.TIMESTAMP:
             case Types.TIMESTAMP_WITH_TIMEZONE:
-                return Optional.of(Duration.ofNanos(BigInteger.TEN.pow(9 - fractionalDigits())
-                        .longValueExact()));
+                return Optional.of(Duration.ofNanos(
+                        BigInteger.TEN.pow(9 - fractionalDigits()).longValueExact()));
             default:
                 return Optional.empty();
         }

@@ -8,8 +8,7 @@ public final class Dialects {
 
     private static final List<SqlDialect> KNOWN = List.of(new PostgresDialect(), new MariaDbDialect());
 
-    private Dialects() {
-    }
+    private Dialects() {}
 
     public static Optional<SqlDialect> forUrl(String jdbcUrl) {
         return KNOWN.stream().filter(d -> d.accepts(jdbcUrl)).findFirst();

@@ -1,13 +1,13 @@
 package io.rollingmigration.connect.common.dialect;
 
+import io.rollingmigration.connect.common.lineage.Lineage;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
-import java.util.List;
-import java.util.stream.Collectors;
-import io.rollingmigration.connect.common.lineage.Lineage;
 import java.util.Collections;
+import java.util.List;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -57,8 +57,8 @@ public final class MariaDbDialect implements SqlDialect {
     public String columnType(Schema schema, boolean keyColumn) {
         String logical = schema.name();
         if (Decimal.LOGICAL_NAME.equals(logical)) {
-            String scale = schema.parameters() == null ? null
-                    : schema.parameters().get(Decimal.SCALE_FIELD);
+            String scale =
+                    schema.parameters() == null ? null : schema.parameters().get(Decimal.SCALE_FIELD);
             return "DECIMAL(65," + (scale == null ? "10" : scale) + ")";
         }
         if (Date.LOGICAL_NAME.equals(logical)) {
@@ -119,8 +119,8 @@ public final class MariaDbDialect implements SqlDialect {
     }
 
     @Override
-    public String versionGuardedUpsert(TableId table, List<String> keyColumns, List<String> columns,
-                                       String versionColumn) {
+    public String versionGuardedUpsert(
+            TableId table, List<String> keyColumns, List<String> columns, String versionColumn) {
         String version = quote(versionColumn);
         String newer = "(" + version + " IS NULL OR " + version + " < VALUES(" + version + "))";
         // MariaDB applies assignments left to right and later ones see earlier results, so the version column,
@@ -139,8 +139,10 @@ public final class MariaDbDialect implements SqlDialect {
     public String upsert(TableId table, List<String> keyColumns, List<String> columns) {
         return "INSERT INTO " + quote(table) + " (" + quotedList(columns) + ") VALUES ("
                 + String.join(", ", Collections.nCopies(columns.size(), "?")) + ") ON DUPLICATE KEY UPDATE "
-                + columns.stream().filter(c -> !keyColumns.contains(c))
-                .map(c -> quote(c) + " = VALUES(" + quote(c) + ")").collect(Collectors.joining(", "));
+                + columns.stream()
+                        .filter(c -> !keyColumns.contains(c))
+                        .map(c -> quote(c) + " = VALUES(" + quote(c) + ")")
+                        .collect(Collectors.joining(", "));
     }
 
     @Override

@@ -1,26 +1,27 @@
 package io.rollingmigration.connect.common.dialect;
 
-import org.postgresql.PGConnection;
-
 import java.io.IOException;
+import java.io.Reader;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
-import java.util.stream.Collectors;
-import java.io.Reader;
 import java.util.Date;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
 
 /** PostgreSQL's bulk path: {@code COPY ... FROM STDIN} in text format into a temporary table, then a guarded merge. */
 final class PostgresCopy implements StagedWrites {
 
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -39,13 +40,15 @@ final class PostgresCopy implements StagedWrites {
     }
 
     @Override
-    public String mergeStage(String stage, TableId target, List<String> keyColumns, List<String> columns,
-                             String versionColumn) {
+    public String mergeStage(
+            String stage, TableId target, List<String> keyColumns, List<String> columns, String versionColumn) {
         String version = dialect.quote(versionColumn);
         return "INSERT INTO " + dialect.quote(target) + " AS t (" + list(columns) + ") SELECT " + list(columns)
                 + " FROM " + dialect.quote(stage) + " ON CONFLICT (" + list(keyColumns) + ") DO UPDATE SET "
-                + columns.stream().filter(c -> !keyColumns.contains(c))
-                .map(c -> dialect.quote(c) + " = EXCLUDED." + dialect.quote(c)).collect(Collectors.joining(", "))
+                + columns.stream()
+                        .filter(c -> !keyColumns.contains(c))
+                        .map(c -> dialect.quote(c) + " = EXCLUDED." + dialect.quote(c))
+                        .collect(Collectors.joining(", "))
                 + " WHERE t." + version + " IS NULL OR t." + version + " < EXCLUDED." + version;
     }
 
@@ -118,11 +121,15 @@ final class PostgresCopy implements StagedWrites {
     }
 
     @Override
-    public long load(Connection connection, String stage, List<String> columns,
-                     Supplier<CharSequence> rows) throws SQLException {
+    public long load(Connection connection, String stage, List<String> columns, Supplier<CharSequence> rows)
+            throws SQLException {
         try {
-            return connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + dialect.quote(stage) + " ("
-                    + list(columns) + ") FROM STDIN", new RowReader(rows));
+            return connection
+                    .unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(
+                            "COPY " + dialect.quote(stage) + " (" + list(columns) + ") FROM STDIN",
+                            new RowReader(rows));
         } catch (IOException e) {
             throw new SQLException("COPY into " + stage + " failed: " + e.getMessage(), "08006", e);
         }
@@ -162,8 +169,7 @@ final class PostgresCopy implements StagedWrites {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Override

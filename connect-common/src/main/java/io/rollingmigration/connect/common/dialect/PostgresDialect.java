@@ -1,12 +1,12 @@
 package io.rollingmigration.connect.common.dialect;
 
+import io.rollingmigration.connect.common.lineage.Lineage;
 import java.sql.Connection;
 import java.sql.Driver;
-import java.util.List;
-import java.util.stream.Collectors;
-import io.rollingmigration.connect.common.lineage.Lineage;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -113,14 +113,14 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
-    public String versionGuardedUpsert(TableId table, List<String> keyColumns, List<String> columns,
-                                       String versionColumn) {
+    public String versionGuardedUpsert(
+            TableId table, List<String> keyColumns, List<String> columns, String versionColumn) {
         return versionGuardedUpsert(table, keyColumns, columns, versionColumn, 1);
     }
 
     @Override
-    public String versionGuardedUpsert(TableId table, List<String> keyColumns, List<String> columns,
-                                       String versionColumn, int rows) {
+    public String versionGuardedUpsert(
+            TableId table, List<String> keyColumns, List<String> columns, String versionColumn, int rows) {
         String target = quote(table);
         String updates = columns.stream()
                 .filter(c -> !keyColumns.contains(c))
@@ -137,15 +137,17 @@ public final class PostgresDialect implements SqlDialect {
     @Override
     public String upsert(TableId table, List<String> keyColumns, List<String> columns) {
         return "INSERT INTO " + quote(table) + " (" + quotedList(columns) + ") VALUES (" + placeholders(columns.size())
-                + ") ON CONFLICT (" + quotedList(keyColumns) + ") DO UPDATE SET " + columns.stream()
-                .filter(c -> !keyColumns.contains(c)).map(c -> quote(c) + " = EXCLUDED." + quote(c))
-                .collect(Collectors.joining(", "));
+                + ") ON CONFLICT (" + quotedList(keyColumns) + ") DO UPDATE SET "
+                + columns.stream()
+                        .filter(c -> !keyColumns.contains(c))
+                        .map(c -> quote(c) + " = EXCLUDED." + quote(c))
+                        .collect(Collectors.joining(", "));
     }
 
     @Override
     public String versionGuardedDelete(TableId table, List<String> keyColumns, String versionColumn) {
-        return "DELETE FROM " + quote(table) + " WHERE " + keyPredicate(keyColumns) + " AND ("
-                + quote(versionColumn) + " IS NULL OR " + quote(versionColumn) + " < ?)";
+        return "DELETE FROM " + quote(table) + " WHERE " + keyPredicate(keyColumns) + " AND (" + quote(versionColumn)
+                + " IS NULL OR " + quote(versionColumn) + " < ?)";
     }
 
     @Override
@@ -155,8 +157,8 @@ public final class PostgresDialect implements SqlDialect {
 
     @Override
     public String selectByKeyArray(TableId table, String keyColumn, List<String> selected, String condition) {
-        return "SELECT " + quotedList(selected) + " FROM " + quote(table) + " WHERE " + quote(keyColumn)
-                + " = ANY (?)" + (condition == null ? "" : " AND (" + condition + ")");
+        return "SELECT " + quotedList(selected) + " FROM " + quote(table) + " WHERE " + quote(keyColumn) + " = ANY (?)"
+                + (condition == null ? "" : " AND (" + condition + ")");
     }
 
     /** A row comparison: PostgreSQL turns it into one index range, with each value bound once. */

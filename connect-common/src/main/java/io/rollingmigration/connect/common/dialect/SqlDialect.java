@@ -1,15 +1,15 @@
 package io.rollingmigration.connect.common.dialect;
 
+import io.rollingmigration.connect.common.lineage.Lineage;
 import java.sql.Connection;
 import java.sql.Driver;
-import java.sql.SQLException;
-import java.util.List;
-import io.rollingmigration.connect.common.lineage.Lineage;
 import java.sql.JDBCType;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -73,8 +73,8 @@ public interface SqlDialect {
      * {@link #versionGuardedUpsert(TableId, List, List, String)} for {@code rows} rows at once (parameters: each
      * row's columns in order, row after row). Rows must have distinct keys.
      */
-    default String versionGuardedUpsert(TableId table, List<String> keyColumns, List<String> columns,
-                                        String versionColumn, int rows) {
+    default String versionGuardedUpsert(
+            TableId table, List<String> keyColumns, List<String> columns, String versionColumn, int rows) {
         if (rows == 1) {
             return versionGuardedUpsert(table, keyColumns, columns, versionColumn);
         }
@@ -129,8 +129,15 @@ public interface SqlDialect {
      * {@code condition} (SQL with its own parameters, or {@code null}). Parameters: the after-tuple, the lower
      * tuple, the upper tuple (each as {@link #tupleParameterOrder(int, boolean)} says), then the condition's.
      */
-    default String keysetChunk(TableId table, List<String> orderColumns, List<String> selected, boolean after,
-                               boolean lower, boolean upper, String condition, int limit) {
+    default String keysetChunk(
+            TableId table,
+            List<String> orderColumns,
+            List<String> selected,
+            boolean after,
+            boolean lower,
+            boolean upper,
+            String condition,
+            int limit) {
         List<String> conditions = new ArrayList<>();
         if (after) {
             conditions.add(tupleAfter(orderColumns, false));
@@ -144,7 +151,10 @@ public interface SqlDialect {
         if (condition != null) {
             conditions.add("(" + condition + ")");
         }
-        StringBuilder sql = new StringBuilder("SELECT ").append(quoted(selected)).append(" FROM ").append(quote(table));
+        StringBuilder sql = new StringBuilder("SELECT ")
+                .append(quoted(selected))
+                .append(" FROM ")
+                .append(quote(table));
         if (!conditions.isEmpty()) {
             sql.append(" WHERE ").append(String.join(" AND ", conditions));
         }
@@ -156,10 +166,11 @@ public interface SqlDialect {
      * The {@code selected} columns of the rows whose {@code keyColumns} equal one of {@code count} key tuples.
      * Parameters: each tuple's values in key order, tuple after tuple, then the condition's.
      */
-    default String selectByKeys(TableId table, List<String> keyColumns, List<String> selected, int count,
-                                String condition) {
-        String tuple = keyColumns.size() == 1 ? "?" : "(" + String.join(", ", Collections.nCopies(
-                keyColumns.size(), "?")) + ")";
+    default String selectByKeys(
+            TableId table, List<String> keyColumns, List<String> selected, int count, String condition) {
+        String tuple = keyColumns.size() == 1
+                ? "?"
+                : "(" + String.join(", ", Collections.nCopies(keyColumns.size(), "?")) + ")";
         String key = keyColumns.size() == 1 ? quote(keyColumns.get(0)) : "(" + quoted(keyColumns) + ")";
         return "SELECT " + quoted(selected) + " FROM " + quote(table) + " WHERE " + key + " IN ("
                 + String.join(", ", Collections.nCopies(count, tuple)) + ")"
@@ -204,18 +215,20 @@ public interface SqlDialect {
      * null or differs from a parameter (none without a filter column), optionally among rows matching a condition.
      * Parameters: the filter's value, then the condition's.
      */
-    default String maxOfBoth(TableId table, String column, String filteredColumn, String filterColumn,
-                             String condition) {
-        String filtered = filterColumn == null ? quote(filteredColumn) : "CASE WHEN " + quote(filterColumn)
-                + " IS NULL OR " + quote(filterColumn) + " <> ? THEN " + quote(filteredColumn) + " END";
+    default String maxOfBoth(
+            TableId table, String column, String filteredColumn, String filterColumn, String condition) {
+        String filtered = filterColumn == null
+                ? quote(filteredColumn)
+                : "CASE WHEN " + quote(filterColumn) + " IS NULL OR " + quote(filterColumn) + " <> ? THEN "
+                        + quote(filteredColumn) + " END";
         return "SELECT max(" + quote(column) + "), max(" + filtered + ") FROM " + quote(table)
                 + (condition == null ? "" : " WHERE " + condition);
     }
 
     /** The selected columns of rows matching a condition ({@code null}: every row). */
     default String selectWhere(TableId table, List<String> selected, String condition) {
-        return "SELECT " + quoted(selected) + " FROM " + quote(table) + (condition == null ? "" : " WHERE "
-                + condition);
+        return "SELECT " + quoted(selected) + " FROM " + quote(table)
+                + (condition == null ? "" : " WHERE " + condition);
     }
 
     /** The selected columns of rows whose {@code equalColumns} equal the parameters, in order. */
@@ -254,12 +267,16 @@ public interface SqlDialect {
     String upsert(TableId table, List<String> keyColumns, List<String> columns);
 
     /** Creates, if missing, a table whose columns are all given with their portable SQL types. */
-    default String createTableIfMissing(TableId table, LinkedHashMap<String, String> columnTypes,
-                                        List<String> primaryKey) {
-        StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(quote(table)).append(" (");
-        columnTypes.forEach((column, type) -> sql.append(quote(column)).append(' ').append(type).append(", "));
-        sql.append("PRIMARY KEY (").append(primaryKey.stream().map(this::quote)
-                .collect(Collectors.joining(", "))).append("))");
+    default String createTableIfMissing(
+            TableId table, LinkedHashMap<String, String> columnTypes, List<String> primaryKey) {
+        StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ")
+                .append(quote(table))
+                .append(" (");
+        columnTypes.forEach((column, type) ->
+                sql.append(quote(column)).append(' ').append(type).append(", "));
+        sql.append("PRIMARY KEY (")
+                .append(primaryKey.stream().map(this::quote).collect(Collectors.joining(", ")))
+                .append("))");
         return sql.toString();
     }
 
@@ -299,14 +316,16 @@ public interface SqlDialect {
     default List<String> otherUniqueIndexes(Connection connection, TableId table) throws SQLException {
         Set<String> names = new TreeSet<>();
         String primaryKeyName = null;
-        try (ResultSet rs = connection.getMetaData().getPrimaryKeys(catalogFor(connection, table),
-                schemaFor(connection, table), table.table())) {
+        try (ResultSet rs = connection
+                .getMetaData()
+                .getPrimaryKeys(catalogFor(connection, table), schemaFor(connection, table), table.table())) {
             while (rs.next()) {
                 primaryKeyName = rs.getString("PK_NAME");
             }
         }
-        try (ResultSet rs = connection.getMetaData().getIndexInfo(catalogFor(connection, table),
-                schemaFor(connection, table), table.table(), true, true)) {
+        try (ResultSet rs = connection
+                .getMetaData()
+                .getIndexInfo(catalogFor(connection, table), schemaFor(connection, table), table.table(), true, true)) {
             while (rs.next()) {
                 String name = rs.getString("INDEX_NAME");
                 if (name != null && !name.equals(primaryKeyName) && !"PRIMARY".equals(name)) {

@@ -12,14 +12,20 @@ import java.util.function.Supplier;
 public interface StagedWrites {
 
     /** How a value is written into the bulk stream, beyond its Java type. */
-    enum Temporal { NONE, DATE, TIME, TIMESTAMP, TIMESTAMP_WITH_ZONE }
+    enum Temporal {
+        NONE,
+        DATE,
+        TIME,
+        TIMESTAMP,
+        TIMESTAMP_WITH_ZONE
+    }
 
     /** Creates the staging table for these target columns unless it exists; it empties itself at each commit. */
     String createStage(String stage, TableId target, List<String> columns);
 
     /** Merges the staged rows into the target, taking each only where it is newer; returns rows written. */
-    String mergeStage(String stage, TableId target, List<String> keyColumns, List<String> columns,
-                      String versionColumn);
+    String mergeStage(
+            String stage, TableId target, List<String> keyColumns, List<String> columns, String versionColumn);
 
     /** Appends one value to a row of the bulk stream. */
     void appendValue(StringBuilder row, Object value, Temporal temporal);
@@ -34,8 +40,8 @@ public interface StagedWrites {
      * {@code null} at the end. Encoding on demand lets the database ingest while the next rows are prepared.
      * Returns how many rows arrived.
      */
-    long load(Connection connection, String stage, List<String> columns,
-              Supplier<CharSequence> rows) throws SQLException;
+    long load(Connection connection, String stage, List<String> columns, Supplier<CharSequence> rows)
+            throws SQLException;
 
     /** How a column of this database type takes timestamps. */
     Temporal temporalOf(ColumnDescription column);

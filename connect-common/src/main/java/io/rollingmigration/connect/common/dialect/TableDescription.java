@@ -36,14 +36,16 @@ public final class TableDescription {
         try (ResultSet rs = meta.getColumns(catalog, pattern(schema, meta), pattern(table.table(), meta), null)) {
             while (rs.next()) {
                 String name = rs.getString("COLUMN_NAME");
-                columns.put(name, new ColumnDescription(
+                columns.put(
                         name,
-                        rs.getInt("DATA_TYPE"),
-                        rs.getString("TYPE_NAME"),
-                        rs.getInt("COLUMN_SIZE"),
-                        rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls,
-                        rs.getString("COLUMN_DEF") != null || "YES".equals(rs.getString("IS_AUTOINCREMENT")),
-                        decimalDigits(rs)));
+                        new ColumnDescription(
+                                name,
+                                rs.getInt("DATA_TYPE"),
+                                rs.getString("TYPE_NAME"),
+                                rs.getInt("COLUMN_SIZE"),
+                                rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls,
+                                rs.getString("COLUMN_DEF") != null || "YES".equals(rs.getString("IS_AUTOINCREMENT")),
+                                decimalDigits(rs)));
             }
         }
         if (columns.isEmpty()) {
@@ -55,8 +57,8 @@ public final class TableDescription {
                 keyBySequence.put(rs.getInt("KEY_SEQ"), rs.getString("COLUMN_NAME"));
             }
         }
-        return Optional.of(new TableDescription(table, Collections.unmodifiableMap(columns),
-                List.copyOf(new ArrayList<>(keyBySequence.values()))));
+        return Optional.of(new TableDescription(
+                table, Collections.unmodifiableMap(columns), List.copyOf(new ArrayList<>(keyBySequence.values()))));
     }
 
     private static int decimalDigits(ResultSet rs) throws SQLException {

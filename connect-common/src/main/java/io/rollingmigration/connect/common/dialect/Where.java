@@ -12,7 +12,12 @@ public final class Where {
 
     /** How a column is compared with its parameter. */
     public enum Comparison {
-        EQUAL("="), NOT_EQUAL("<>"), BEFORE("<"), AT_MOST("<="), AFTER(">"), AT_LEAST(">=");
+        EQUAL("="),
+        NOT_EQUAL("<>"),
+        BEFORE("<"),
+        AT_MOST("<="),
+        AFTER(">"),
+        AT_LEAST(">=");
 
         private final String operator;
 
@@ -50,8 +55,7 @@ public final class Where {
 
     /** The column equal to one of {@code count} parameters. */
     public Where oneOf(String column, int count) {
-        conditions.add(dialect.quote(column) + " IN (" + String.join(", ", Collections.nCopies(count, "?"))
-                + ")");
+        conditions.add(dialect.quote(column) + " IN (" + String.join(", ", Collections.nCopies(count, "?")) + ")");
         return this;
     }
 

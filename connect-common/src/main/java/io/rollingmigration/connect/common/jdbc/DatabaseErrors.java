@@ -10,8 +10,7 @@ import java.sql.SQLTransientException;
  */
 public final class DatabaseErrors {
 
-    private DatabaseErrors() {
-    }
+    private DatabaseErrors() {}
 
     /**
      * Connection failures (08), transaction rollbacks such as serialisation failures and deadlocks (40),
@@ -23,8 +22,11 @@ public final class DatabaseErrors {
                 return true;
             }
             String state = e.getSQLState();
-            if (state != null && (state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
-                    || state.startsWith("57"))) {
+            if (state != null
+                    && (state.startsWith("08")
+                            || state.startsWith("40")
+                            || state.startsWith("53")
+                            || state.startsWith("57"))) {
                 return true;
             }
         }
@@ -48,8 +50,8 @@ public final class DatabaseErrors {
         for (SQLException e = error; e != null; e = next(e)) {
             deepest = e;
         }
-        return deepest.getMessage() + (deepest.getSQLState() == null ? "" : " (SQLState " + deepest.getSQLState()
-                + ")");
+        return deepest.getMessage()
+                + (deepest.getSQLState() == null ? "" : " (SQLState " + deepest.getSQLState() + ")");
     }
 
     private static SQLException next(SQLException e) {

@@ -13,8 +13,7 @@ import java.util.stream.Collectors;
  */
 public final class Lineage {
 
-    private Lineage() {
-    }
+    private Lineage() {}
 
     /** One piece of lineage: its Kafka header name (if it travels as a header) and its target column name. */
     public enum Field {
@@ -70,7 +69,9 @@ public final class Lineage {
 
     /** How a lineage value is represented: in headers as string or int64, in columns as text, bigint or timestamp. */
     public enum Kind {
-        STRING, INT64, TIMESTAMP
+        STRING,
+        INT64,
+        TIMESTAMP
     }
 
     /** The fields that travel as record headers, in contract order. */

@@ -1,20 +1,19 @@
 package io.rollingmigration.connect.common.lineage;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.kafka.connect.data.Field;
-import org.apache.kafka.connect.data.Struct;
-
+import io.rollingmigration.connect.common.normalize.ValueNormalizer;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Map;
 import java.util.TreeMap;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.rollingmigration.connect.common.normalize.ValueNormalizer;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 
 /**
@@ -23,11 +22,10 @@ import org.apache.kafka.connect.errors.DataException;
  */
 public final class SourceKey {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
-    private SourceKey() {
-    }
+    private SourceKey() {}
 
     /** Canonical JSON of the named key fields of a row struct. */
     public static String of(Struct row, Iterable<String> keyFields) {
@@ -35,8 +33,8 @@ public final class SourceKey {
         for (String name : keyFields) {
             Field field = row.schema().field(name);
             if (field == null) {
-                throw new DataException(
-                        "Key field '" + name + "' is not in the row schema " + row.schema().fields());
+                throw new DataException("Key field '" + name + "' is not in the row schema "
+                        + row.schema().fields());
             }
             values.put(name, normalised(field, row.get(field)));
         }
@@ -49,8 +47,7 @@ public final class SourceKey {
      * legacy row.
      */
     private static Object normalised(Field field, Object value) {
-        return value == null ? null
-                : ValueNormalizer.value(field.schema(), value);
+        return value == null ? null : ValueNormalizer.value(field.schema(), value);
     }
 
     /** Canonical JSON of every field of a key struct. */
@@ -100,7 +97,10 @@ public final class SourceKey {
             node.putNull(name);
         } else if (value instanceof BigDecimal) {
             node.put(name, ((BigDecimal) value).stripTrailingZeros().toPlainString());
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+        } else if (value instanceof Long
+                || value instanceof Integer
+                || value instanceof Short
+                || value instanceof Byte) {
             node.put(name, ((Number) value).longValue());
         } else if (value instanceof Boolean) {
             node.put(name, (Boolean) value);

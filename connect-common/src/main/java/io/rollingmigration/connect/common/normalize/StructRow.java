@@ -1,11 +1,10 @@
 package io.rollingmigration.connect.common.normalize;
 
-import org.apache.kafka.connect.data.Field;
-import org.apache.kafka.connect.data.Struct;
-
 import java.util.AbstractMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
 
 /**
  * A row struct seen as a map of column to normalised value, normalising each value when it is read. Translation
@@ -39,8 +38,8 @@ final class StructRow extends AbstractMap<String, Object> {
     public Set<Entry<String, Object>> entrySet() {
         Set<Entry<String, Object>> entries = new LinkedHashSet<>();
         for (Field field : row.schema().fields()) {
-            entries.add(new SimpleImmutableEntry<>(field.name(), ValueNormalizer.value(field.schema(),
-                    row.get(field))));
+            entries.add(
+                    new SimpleImmutableEntry<>(field.name(), ValueNormalizer.value(field.schema(), row.get(field))));
         }
         return entries;
     }

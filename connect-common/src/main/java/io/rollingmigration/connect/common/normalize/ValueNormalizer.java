@@ -1,17 +1,9 @@
 package io.rollingmigration.connect.common.normalize;
 
-import org.apache.kafka.connect.data.Date;
-import org.apache.kafka.connect.data.Decimal;
-import org.apache.kafka.connect.data.Field;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.data.Time;
-import org.apache.kafka.connect.data.Timestamp;
-import org.apache.kafka.connect.errors.DataException;
-
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -25,9 +17,15 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.sql.Array;
 import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * One value model for legacy rows, whether they arrive as Debezium change events or are read over JDBC, so that
@@ -43,8 +41,7 @@ import java.util.Locale;
  */
 public final class ValueNormalizer {
 
-    private ValueNormalizer() {
-    }
+    private ValueNormalizer() {}
 
     /** The normalised columns of a row struct, by field name (a read-only view, normalising on read). */
     public static Map<String, Object> row(Struct row) {
@@ -83,12 +80,12 @@ public final class ValueNormalizer {
                     return wallClock(Instant.ofEpochMilli(((Number) value).longValue()));
                 case "io.debezium.time.MicroTimestamp":
                     long micros = ((Number) value).longValue();
-                    return wallClock(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                            Math.floorMod(micros, 1_000_000L) * 1_000L));
+                    return wallClock(Instant.ofEpochSecond(
+                            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L));
                 case "io.debezium.time.NanoTimestamp":
                     long nanos = ((Number) value).longValue();
-                    return wallClock(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
-                            Math.floorMod(nanos, 1_000_000_000L)));
+                    return wallClock(Instant.ofEpochSecond(
+                            Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)));
                 case "io.debezium.time.ZonedTimestamp":
                     return OffsetDateTime.parse(value.toString()).toInstant();
                 case "io.debezium.data.Uuid":
@@ -186,8 +183,8 @@ public final class ValueNormalizer {
                 if (value instanceof Array) {
                     List<Object> items = new ArrayList<>();
                     for (Object item : (Object[]) ((Array) value).getArray()) {
-                        items.add(item instanceof Integer || item instanceof Short ? ((Number) item).longValue()
-                                : item);
+                        items.add(
+                                item instanceof Integer || item instanceof Short ? ((Number) item).longValue() : item);
                     }
                     return items;
                 }

@@ -3,18 +3,17 @@ package io.rollingmigration.connect.common.spec;
 import io.rollingmigration.connect.common.lineage.SourceKey;
 import io.rollingmigration.connect.common.spec.MappingSpec.AggregateSpec;
 import io.rollingmigration.connect.common.spec.MappingSpec.FieldSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 
 /**
  * One aggregate of a compiled mapping spec: turns a normalised legacy row into the target key and the aggregate
@@ -45,9 +44,14 @@ public final class AggregateTranslator {
         this.key = new TargetKey(rule + " aggregate " + name, aggregate.key, expressions);
         this.dropped = aggregate.dropped;
         this.ownershipField = aggregate.ownershipField;
-        this.keySchema = SchemaBuilder.struct().name(spec.name() + "." + name + ".Key").version(spec.version())
-                .field(key.field(), Schema.STRING_SCHEMA).build();
-        SchemaBuilder value = SchemaBuilder.struct().name(spec.name() + "." + name).version(spec.version())
+        this.keySchema = SchemaBuilder.struct()
+                .name(spec.name() + "." + name + ".Key")
+                .version(spec.version())
+                .field(key.field(), Schema.STRING_SCHEMA)
+                .build();
+        SchemaBuilder value = SchemaBuilder.struct()
+                .name(spec.name() + "." + name)
+                .version(spec.version())
                 .field(key.field(), Schema.STRING_SCHEMA);
         List<CompiledField> compiled = new ArrayList<>();
         boolean bindings = false;
@@ -124,8 +128,13 @@ public final class AggregateTranslator {
     public List<FieldRecipe> recipes() {
         List<FieldRecipe> recipes = new ArrayList<>(fields.size());
         for (CompiledField field : fields) {
-            recipes.add(new FieldRecipe(field.name, field.type.kind().name().toLowerCase(Locale.ROOT),
-                    field.from, field.map, field.fallback, field.failOnUnmapped,
+            recipes.add(new FieldRecipe(
+                    field.name,
+                    field.type.kind().name().toLowerCase(Locale.ROOT),
+                    field.from,
+                    field.map,
+                    field.fallback,
+                    field.failOnUnmapped,
                     field.expr == null ? null : field.expr.expression(),
                     field.when != null || field.constant != null || field.reference != null));
         }
@@ -151,16 +160,20 @@ public final class AggregateTranslator {
      * A value that cannot be translated is a {@link DataException} naming the rule, the field's path in the spec
      * and the legacy key, and the value's type (the value only where the field is not masked).
      */
-    public Struct translate(String targetId, Map<String, Object> after, Map<String, Object> before,
-                            Map<String, Object> source, String op) {
+    public Struct translate(
+            String targetId,
+            Map<String, Object> after,
+            Map<String, Object> before,
+            Map<String, Object> source,
+            String op) {
         Map<String, Object> bindings = needsBindings ? expressions.bindings(after, before, source, op) : null;
         Struct value = new Struct(valueSchema).put(keyFieldInValue, targetId);
         for (CompiledField field : fields) {
             try {
                 value.put(field.target, field.evaluate(after, bindings));
             } catch (DataException | ArithmeticException | IllegalArgumentException e) {
-                throw new DataException(rule + " " + field.path + " (legacy key " + legacyKeyText(after) + "): "
-                        + e.getMessage(), e);
+                throw new DataException(
+                        rule + " " + field.path + " (legacy key " + legacyKeyText(after) + "): " + e.getMessage(), e);
             }
         }
         return value;
@@ -189,6 +202,7 @@ public final class AggregateTranslator {
         final String from;
         /** Legacy value (as text) to the target value, converted to the field's type once. */
         final Map<String, Object> map;
+
         final Object fallback;
         final boolean failOnUnmapped;
         final Expressions.Compiled expr;
@@ -209,15 +223,19 @@ public final class AggregateTranslator {
             this.when = spec.when == null ? null : expressions.compile(spec.when, spec.path + ".when");
             this.reference = spec.refNamespace == null ? null : new Reference(spec, expressions);
             LegacyColumns columns = expressions.columns();
-            if (when != null && !List.of("bool", "null").contains(when.resultType().name())) {
-                throw new SpecException(spec.path + ".when", when.resultType().unknown()
-                        ? "a condition must be a boolean, and this one's type is not known: compare explicitly "
-                        + "(e.g. after.flag == true) or declare the legacy columns' types"
-                        : "a condition must be a boolean, not " + when.resultType());
+            if (when != null
+                    && !List.of("bool", "null").contains(when.resultType().name())) {
+                throw new SpecException(
+                        spec.path + ".when",
+                        when.resultType().unknown()
+                                ? "a condition must be a boolean, and this one's type is not known: compare explicitly "
+                                        + "(e.g. after.flag == true) or declare the legacy columns' types"
+                                : "a condition must be a boolean, not " + when.resultType());
             }
             if (expr != null) {
                 List<String> untyped = expr.columns().stream()
-                        .filter(c -> columns.type(c) == ColumnType.UNKNOWN).toList();
+                        .filter(c -> columns.type(c) == ColumnType.UNKNOWN)
+                        .toList();
                 type.refuses(expr.resultType(), untyped).ifPresent(problem -> {
                     throw new SpecException(spec.path + ".expr", problem);
                 });
@@ -231,8 +249,8 @@ public final class AggregateTranslator {
             this.fallback = convert(spec.fallback, spec.path + ".default");
             if (spec.map != null) {
                 Map<String, Object> converted = new LinkedHashMap<>();
-                spec.map.forEach((legacy, target) -> converted.put(legacy,
-                        convert(target, spec.path + ".map." + legacy)));
+                spec.map.forEach(
+                        (legacy, target) -> converted.put(legacy, convert(target, spec.path + ".map." + legacy)));
                 this.map = Collections.unmodifiableMap(converted);
             } else {
                 this.map = null;
@@ -300,13 +318,15 @@ public final class AggregateTranslator {
         Reference(FieldSpec spec, Expressions expressions) {
             this.namespace = Uuid5.bytes(spec.refNamespace);
             this.key = spec.refKey;
-            this.name = spec.refName == null ? null : IdName.compile(spec.refName, spec.path + ".ref.name",
-                    expressions);
+            this.name =
+                    spec.refName == null ? null : IdName.compile(spec.refName, spec.path + ".ref.name", expressions);
         }
 
         String of(Map<String, Object> after) {
             if (name != null) {
-                return name.anyNull(after) ? null : Uuid5.of(namespace, name.of(after)).toString();
+                return name.anyNull(after)
+                        ? null
+                        : Uuid5.of(namespace, name.of(after)).toString();
             }
             Map<String, Object> values = new LinkedHashMap<>();
             for (Map.Entry<String, String> part : key.entrySet()) {

@@ -1,14 +1,13 @@
 package io.rollingmigration.connect.common.spec;
 
 import dev.cel.common.CelAbstractSyntaxTree;
-import dev.cel.common.ast.CelExpr.CelCall;
 import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
+import dev.cel.common.ast.CelExpr.CelCall;
 import dev.cel.common.navigation.CelNavigableAst;
-
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -18,11 +17,12 @@ import java.util.TreeSet;
  */
 final class CallChecks {
 
-    private CallChecks() {
-    }
+    private CallChecks() {}
 
     static void check(CelAbstractSyntaxTree ast, String path) {
-        CelNavigableAst.fromAst(ast).getRoot().allNodes()
+        CelNavigableAst.fromAst(ast)
+                .getRoot()
+                .allNodes()
                 .map(node -> node.expr())
                 .filter(expr -> expr.getKind() == CelExpr.ExprKind.Kind.CALL)
                 .forEach(expr -> check(ast, expr.call(), path));
@@ -32,8 +32,10 @@ final class CallChecks {
         String function = call.function();
         List<CelExpr> args = call.args();
         if ((function.equals("_==_") || function.equals("_!=_")) && comparesDecimals(ast, args)) {
-            throw new SpecException(path, "decimals are compared with same(a, b) (or <, <=, >, >=); == and != "
-                    + "would compare their representations, not their amounts");
+            throw new SpecException(
+                    path,
+                    "decimals are compared with same(a, b) (or <, <=, >, >=); == and != "
+                            + "would compare their representations, not their amounts");
         }
         List<Set<String>> accepted = SpecFunctions.ACCEPTED.get(function);
         // timestamp(x) with one argument is CEL's own conversion; the spec adds timestamp(x, zone).
@@ -42,9 +44,13 @@ final class CallChecks {
         }
         for (int i = 0; i < args.size() && i < accepted.size(); i++) {
             StaticType type = typeOf(ast, args.get(i));
-            if (!type.unknown() && !type.name().equals("null") && !accepted.get(i).contains(type.name())) {
-                throw new SpecException(path, function + "() does not take a " + type + " as argument " + (i + 1)
-                        + "; it takes " + String.join(" or ", new TreeSet<>(accepted.get(i))));
+            if (!type.unknown()
+                    && !type.name().equals("null")
+                    && !accepted.get(i).contains(type.name())) {
+                throw new SpecException(
+                        path,
+                        function + "() does not take a " + type + " as argument " + (i + 1) + "; it takes "
+                                + String.join(" or ", new TreeSet<>(accepted.get(i))));
             }
         }
         try {
@@ -86,8 +92,7 @@ final class CallChecks {
                     });
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 

@@ -4,22 +4,21 @@ import com.google.protobuf.NullValue;
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelOverloadDecl;
+import dev.cel.compiler.CelCompilerLibrary;
 import dev.cel.extensions.CelEncoderExtensions;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.extensions.CelStringExtensions;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntimeBuilder;
 import dev.cel.runtime.CelRuntimeLibrary;
-
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import dev.cel.compiler.CelCompilerLibrary;
-import java.util.HashSet;
 
 /**
  * The CEL extension libraries the spec enables: strings, math, encoders and optional values. The string and encoder
@@ -74,7 +73,8 @@ final class CelLibraries {
      */
     List<CelFunctionBinding> nullSafeBindings() {
         List<CelFunctionBinding> widened = new ArrayList<>();
-        for (var library : List.of(new Library(strings.functions(), bindingsOf(strings)),
+        for (var library : List.of(
+                new Library(strings.functions(), bindingsOf(strings)),
                 new Library(encoders.functions(), bindingsOf(encoders)))) {
             Set<String> unique = uniqueByArity(library.functions());
             for (CelFunctionBinding binding : library.bindings()) {
@@ -86,8 +86,7 @@ final class CelLibraries {
         return widened;
     }
 
-    private record Library(Set<CelFunctionDecl> functions, List<CelFunctionBinding> bindings) {
-    }
+    private record Library(Set<CelFunctionDecl> functions, List<CelFunctionBinding> bindings) {}
 
     private static Set<String> uniqueByArity(Set<CelFunctionDecl> functions) {
         Set<String> unique = new HashSet<>();
@@ -103,8 +102,10 @@ final class CelLibraries {
     }
 
     private static CelFunctionBinding nullSafe(CelFunctionBinding binding) {
-        return CelFunctionBinding.from(binding.getOverloadId(),
-                Collections.nCopies(binding.getArgTypes().size(), Object.class), args -> {
+        return CelFunctionBinding.from(
+                binding.getOverloadId(),
+                Collections.nCopies(binding.getArgTypes().size(), Object.class),
+                args -> {
                     for (Object arg : args) {
                         if (CelValues.isNull(arg)) {
                             return NullValue.NULL_VALUE;
@@ -113,8 +114,10 @@ final class CelLibraries {
                     try {
                         return binding.getDefinition().apply(args);
                     } catch (ClassCastException e) {
-                        throw new FunctionFailure(binding.getOverloadId() + "(): an argument of the wrong type ("
-                                + CelValues.typeName(args[0]) + ")", null);
+                        throw new FunctionFailure(
+                                binding.getOverloadId() + "(): an argument of the wrong type ("
+                                        + CelValues.typeName(args[0]) + ")",
+                                null);
                     }
                 });
     }
@@ -123,7 +126,8 @@ final class CelLibraries {
     private static List<CelFunctionBinding> bindingsOf(CelRuntimeLibrary library) {
         List<CelFunctionBinding> bindings = new ArrayList<>();
         CelRuntimeBuilder recorder = (CelRuntimeBuilder) Proxy.newProxyInstance(
-                CelRuntimeBuilder.class.getClassLoader(), new Class<?>[] {CelRuntimeBuilder.class},
+                CelRuntimeBuilder.class.getClassLoader(),
+                new Class<?>[] {CelRuntimeBuilder.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("addFunctionBindings") && args != null && args.length == 1) {
                         if (args[0] instanceof CelFunctionBinding[] array) {

@@ -1,13 +1,12 @@
 package io.rollingmigration.connect.common.spec;
 
 import com.google.protobuf.NullValue;
-import org.apache.kafka.connect.errors.DataException;
-
+import java.time.DateTimeException;
 import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.time.DateTimeException;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * A row as CEL sees it, each column brought into its declared type and converted into CEL's value when an

@@ -5,7 +5,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Duration;
 import com.google.protobuf.NullValue;
 import com.google.protobuf.Timestamp;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,8 +23,7 @@ import java.util.Map;
  */
 final class CelValues {
 
-    private CelValues() {
-    }
+    private CelValues() {}
 
     static boolean isNull(Object value) {
         return value == null || value instanceof NullValue || value instanceof dev.cel.common.values.NullValue;
@@ -103,7 +101,10 @@ final class CelValues {
     }
 
     static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
     }
 
     static Instant instant(Timestamp timestamp) {
@@ -111,7 +112,10 @@ final class CelValues {
     }
 
     static Duration duration(java.time.Duration duration) {
-        return Duration.newBuilder().setSeconds(duration.getSeconds()).setNanos(duration.getNano()).build();
+        return Duration.newBuilder()
+                .setSeconds(duration.getSeconds())
+                .setNanos(duration.getNano())
+                .build();
     }
 
     static java.time.Duration javaDuration(Duration duration) {
@@ -141,7 +145,9 @@ final class CelValues {
         if (value instanceof BigDecimal) {
             return "decimal";
         }
-        if (value instanceof Timestamp || value instanceof Instant || value instanceof LocalDateTime
+        if (value instanceof Timestamp
+                || value instanceof Instant
+                || value instanceof LocalDateTime
                 || value instanceof OffsetDateTime) {
             return "timestamp";
         }

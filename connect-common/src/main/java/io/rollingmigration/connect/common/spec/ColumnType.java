@@ -18,36 +18,84 @@ import java.util.Map;
  * that the compiler can tell at validation whether an expression can become its field's declared type.
  */
 public enum ColumnType {
-    STRING, LONG, DOUBLE, DECIMAL, BOOLEAN, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, BYTES, LIST,
+    STRING,
+    LONG,
+    DOUBLE,
+    DECIMAL,
+    BOOLEAN,
+    DATE,
+    TIME,
+    TIMESTAMP,
+    TIMESTAMPTZ,
+    BYTES,
+    LIST,
     /** Declared without a type: references to it are {@code dyn}. */
     UNKNOWN;
 
     private static final Map<String, ColumnType> NAMES = Map.ofEntries(
-            Map.entry("string", STRING), Map.entry("text", STRING), Map.entry("varchar", STRING),
-            Map.entry("char", STRING), Map.entry("character", STRING), Map.entry("character varying", STRING),
-            Map.entry("nvarchar", STRING), Map.entry("nchar", STRING), Map.entry("bpchar", STRING),
-            Map.entry("citext", STRING), Map.entry("clob", STRING), Map.entry("tinytext", STRING),
-            Map.entry("mediumtext", STRING), Map.entry("longtext", STRING), Map.entry("uuid", STRING),
-            Map.entry("json", STRING), Map.entry("jsonb", STRING), Map.entry("xml", STRING),
-            Map.entry("enum", STRING), Map.entry("set", STRING),
-            Map.entry("long", LONG), Map.entry("int", LONG), Map.entry("integer", LONG), Map.entry("bigint", LONG),
-            Map.entry("smallint", LONG), Map.entry("tinyint", LONG), Map.entry("mediumint", LONG),
-            Map.entry("int2", LONG), Map.entry("int4", LONG), Map.entry("int8", LONG), Map.entry("serial", LONG),
-            Map.entry("bigserial", LONG), Map.entry("year", LONG),
-            Map.entry("double", DOUBLE), Map.entry("double precision", DOUBLE), Map.entry("float", DOUBLE),
-            Map.entry("float4", DOUBLE), Map.entry("float8", DOUBLE), Map.entry("real", DOUBLE),
-            Map.entry("decimal", DECIMAL), Map.entry("numeric", DECIMAL), Map.entry("number", DECIMAL),
+            Map.entry("string", STRING),
+            Map.entry("text", STRING),
+            Map.entry("varchar", STRING),
+            Map.entry("char", STRING),
+            Map.entry("character", STRING),
+            Map.entry("character varying", STRING),
+            Map.entry("nvarchar", STRING),
+            Map.entry("nchar", STRING),
+            Map.entry("bpchar", STRING),
+            Map.entry("citext", STRING),
+            Map.entry("clob", STRING),
+            Map.entry("tinytext", STRING),
+            Map.entry("mediumtext", STRING),
+            Map.entry("longtext", STRING),
+            Map.entry("uuid", STRING),
+            Map.entry("json", STRING),
+            Map.entry("jsonb", STRING),
+            Map.entry("xml", STRING),
+            Map.entry("enum", STRING),
+            Map.entry("set", STRING),
+            Map.entry("long", LONG),
+            Map.entry("int", LONG),
+            Map.entry("integer", LONG),
+            Map.entry("bigint", LONG),
+            Map.entry("smallint", LONG),
+            Map.entry("tinyint", LONG),
+            Map.entry("mediumint", LONG),
+            Map.entry("int2", LONG),
+            Map.entry("int4", LONG),
+            Map.entry("int8", LONG),
+            Map.entry("serial", LONG),
+            Map.entry("bigserial", LONG),
+            Map.entry("year", LONG),
+            Map.entry("double", DOUBLE),
+            Map.entry("double precision", DOUBLE),
+            Map.entry("float", DOUBLE),
+            Map.entry("float4", DOUBLE),
+            Map.entry("float8", DOUBLE),
+            Map.entry("real", DOUBLE),
+            Map.entry("decimal", DECIMAL),
+            Map.entry("numeric", DECIMAL),
+            Map.entry("number", DECIMAL),
             Map.entry("money", DECIMAL),
-            Map.entry("boolean", BOOLEAN), Map.entry("bool", BOOLEAN),
+            Map.entry("boolean", BOOLEAN),
+            Map.entry("bool", BOOLEAN),
             Map.entry("date", DATE),
-            Map.entry("time", TIME), Map.entry("time without time zone", TIME),
-            Map.entry("timestamp", TIMESTAMP), Map.entry("datetime", TIMESTAMP),
+            Map.entry("time", TIME),
+            Map.entry("time without time zone", TIME),
+            Map.entry("timestamp", TIMESTAMP),
+            Map.entry("datetime", TIMESTAMP),
             Map.entry("timestamp without time zone", TIMESTAMP),
-            Map.entry("timestamptz", TIMESTAMPTZ), Map.entry("timestamp with time zone", TIMESTAMPTZ),
-            Map.entry("bytes", BYTES), Map.entry("bytea", BYTES), Map.entry("blob", BYTES),
-            Map.entry("binary", BYTES), Map.entry("varbinary", BYTES), Map.entry("tinyblob", BYTES),
-            Map.entry("mediumblob", BYTES), Map.entry("longblob", BYTES),
-            Map.entry("list", LIST), Map.entry("array", LIST));
+            Map.entry("timestamptz", TIMESTAMPTZ),
+            Map.entry("timestamp with time zone", TIMESTAMPTZ),
+            Map.entry("bytes", BYTES),
+            Map.entry("bytea", BYTES),
+            Map.entry("blob", BYTES),
+            Map.entry("binary", BYTES),
+            Map.entry("varbinary", BYTES),
+            Map.entry("tinyblob", BYTES),
+            Map.entry("mediumblob", BYTES),
+            Map.entry("longblob", BYTES),
+            Map.entry("list", LIST),
+            Map.entry("array", LIST));
 
     /**
      * A declared type: a name of the value model ({@code string}, {@code long}, {@code decimal}, {@code date}...)
@@ -57,22 +105,40 @@ public enum ColumnType {
     public static ColumnType parse(String declared, String path) {
         String type = declared.trim().toLowerCase(Locale.ROOT);
         if (type.contains("(") && !type.contains(")")) {
-            throw new SpecException(path, "'" + declared + "' is cut at a comma: in a YAML flow mapping ({a: b, ...}) "
-                    + "quote a type with a comma, e.g. '" + declared + ",4)', or leave the precision out (numeric)");
+            throw new SpecException(
+                    path,
+                    "'" + declared + "' is cut at a comma: in a YAML flow mapping ({a: b, ...}) "
+                            + "quote a type with a comma, e.g. '" + declared
+                            + ",4)', or leave the precision out (numeric)");
         }
         if (type.endsWith("[]")) {
             return LIST;
         }
-        type = type.replaceAll("\\([^)]*\\)", " ").replaceAll("\\s+", " ").replace(" unsigned", "").trim();
+        type = type.replaceAll("\\([^)]*\\)", " ")
+                .replaceAll("\\s+", " ")
+                .replace(" unsigned", "")
+                .trim();
         ColumnType known = NAMES.get(type);
         if (known == null && type.equals("bit")) {
             known = BOOLEAN;
         }
         if (known == null) {
-            throw new SpecException(path, "unknown column type '" + declared + "'; a SQL type (text, bigint, "
-                    + "numeric(12,4), date, timestamp, timestamptz, boolean, bytea...) or one of " + List.of("string",
-                    "long", "double", "decimal", "boolean", "date", "time", "timestamp", "timestamptz", "bytes",
-                    "list"));
+            throw new SpecException(
+                    path,
+                    "unknown column type '" + declared + "'; a SQL type (text, bigint, "
+                            + "numeric(12,4), date, timestamp, timestamptz, boolean, bytea...) or one of "
+                            + List.of(
+                                    "string",
+                                    "long",
+                                    "double",
+                                    "decimal",
+                                    "boolean",
+                                    "date",
+                                    "time",
+                                    "timestamp",
+                                    "timestamptz",
+                                    "bytes",
+                                    "list"));
         }
         return known;
     }
@@ -134,7 +200,8 @@ public enum ColumnType {
         }
         switch (this) {
             case STRING:
-                return value instanceof String ? value
+                return value instanceof String
+                        ? value
                         : value instanceof BigDecimal ? ((BigDecimal) value).toPlainString() : value.toString();
             case LONG:
                 if (value instanceof Long) {
@@ -172,7 +239,8 @@ public enum ColumnType {
                 if (value instanceof LocalDate) {
                     return value;
                 }
-                if (value instanceof LocalDateTime && ((LocalDateTime) value).toLocalTime().equals(LocalTime.MIDNIGHT)) {
+                if (value instanceof LocalDateTime
+                        && ((LocalDateTime) value).toLocalTime().equals(LocalTime.MIDNIGHT)) {
                     return ((LocalDateTime) value).toLocalDate();
                 }
                 if (value instanceof String) {

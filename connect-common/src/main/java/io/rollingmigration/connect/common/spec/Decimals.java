@@ -18,12 +18,22 @@ final class Decimals {
      * default).
      */
     static final Map<String, RoundingMode> MODES = Map.of(
-            "half_up", RoundingMode.HALF_UP, "half_even", RoundingMode.HALF_EVEN,
-            "half_down", RoundingMode.HALF_DOWN, "up", RoundingMode.UP, "down", RoundingMode.DOWN,
-            "ceiling", RoundingMode.CEILING, "floor", RoundingMode.FLOOR);
+            "half_up",
+            RoundingMode.HALF_UP,
+            "half_even",
+            RoundingMode.HALF_EVEN,
+            "half_down",
+            RoundingMode.HALF_DOWN,
+            "up",
+            RoundingMode.UP,
+            "down",
+            RoundingMode.DOWN,
+            "ceiling",
+            RoundingMode.CEILING,
+            "floor",
+            RoundingMode.FLOOR);
 
-    private Decimals() {
-    }
+    private Decimals() {}
 
     /** Decimals are kept without trailing zeros inside expressions, so equal amounts compare equal. */
     static BigDecimal normal(BigDecimal value) {
@@ -48,8 +58,8 @@ final class Decimals {
     static RoundingMode mode(String name) {
         RoundingMode mode = MODES.get(name.trim().toLowerCase(Locale.ROOT).replace('-', '_'));
         if (mode == null) {
-            throw new IllegalArgumentException("unknown rounding mode '" + name + "'; one of "
-                    + new TreeSet<>(MODES.keySet()));
+            throw new IllegalArgumentException(
+                    "unknown rounding mode '" + name + "'; one of " + new TreeSet<>(MODES.keySet()));
         }
         return mode;
     }
@@ -76,7 +86,9 @@ final class Decimals {
                 throw new FunctionFailure("decimal(): a string that is not a number", value);
             }
         }
-        throw new FunctionFailure("decimal() takes a decimal, an int or a string, not a "
-                + CelValues.typeName(value) + (value instanceof Double ? " (a double would not be exact)" : ""), null);
+        throw new FunctionFailure(
+                "decimal() takes a decimal, an int or a string, not a " + CelValues.typeName(value)
+                        + (value instanceof Double ? " (a double would not be exact)" : ""),
+                null);
     }
 }

@@ -4,11 +4,12 @@ import com.google.protobuf.MessageLite;
 import com.google.protobuf.NullValue;
 import com.google.protobuf.Timestamp;
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelException;
 import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.common.ast.CelReference;
 import dev.cel.runtime.CelFunctionBinding;
-
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,8 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntPredicate;
-import dev.cel.common.CelException;
-import java.math.BigDecimal;
 
 /**
  * A checked expression turned into a tree of Java calls, for the shapes mapping specs are made of: constants,
@@ -75,16 +74,22 @@ final class DirectPlan {
     }
 
     private static void compare(String name, IntPredicate holds) {
-        NATIVE.put(name + "_int64", args -> typed(args, Long.class)
-                ? holds.test(Long.compare((Long) args[0], (Long) args[1])) : decline());
-        NATIVE.put(name + "_string", args -> typed(args, String.class)
-                ? holds.test(((String) args[0]).compareTo((String) args[1])) : decline());
-        NATIVE.put(name + "_timestamp", args -> typed(args, Timestamp.class)
-                ? holds.test(CelValues.compare((Timestamp) args[0], (Timestamp) args[1])) : decline());
+        NATIVE.put(
+                name + "_int64",
+                args -> typed(args, Long.class) ? holds.test(Long.compare((Long) args[0], (Long) args[1])) : decline());
+        NATIVE.put(
+                name + "_string",
+                args -> typed(args, String.class)
+                        ? holds.test(((String) args[0]).compareTo((String) args[1]))
+                        : decline());
+        NATIVE.put(
+                name + "_timestamp",
+                args -> typed(args, Timestamp.class)
+                        ? holds.test(CelValues.compare((Timestamp) args[0], (Timestamp) args[1]))
+                        : decline());
     }
 
-    private DirectPlan() {
-    }
+    private DirectPlan() {}
 
     /** A plan for the whole expression, or empty when some part of it is left to CEL. */
     static Optional<Node> of(CelAbstractSyntaxTree ast, Map<String, CelFunctionBinding> bindings, Set<String> rows) {
@@ -95,15 +100,16 @@ final class DirectPlan {
         }
     }
 
-    private static Node node(CelAbstractSyntaxTree ast, CelExpr expr, Map<String, CelFunctionBinding> bindings,
-                             Set<String> rows) {
+    private static Node node(
+            CelAbstractSyntaxTree ast, CelExpr expr, Map<String, CelFunctionBinding> bindings, Set<String> rows) {
         switch (expr.getKind()) {
             case CONSTANT:
                 Object constant = constant(expr.constant());
                 return b -> constant;
             case SELECT:
                 CelExpr operand = expr.select().operand();
-                if (expr.select().testOnly() || operand.getKind() != CelExpr.ExprKind.Kind.IDENT
+                if (expr.select().testOnly()
+                        || operand.getKind() != CelExpr.ExprKind.Kind.IDENT
                         || !rows.contains(operand.ident().name())) {
                     throw new IllegalArgumentException("not a column");
                 }
@@ -130,10 +136,10 @@ final class DirectPlan {
         }
     }
 
-    private static Node call(CelAbstractSyntaxTree ast, CelExpr expr, Map<String, CelFunctionBinding> bindings,
-                             Set<String> rows) {
-        CelReference reference = ast.getReference(expr.id())
-                .orElseThrow(() -> new IllegalArgumentException("unresolved"));
+    private static Node call(
+            CelAbstractSyntaxTree ast, CelExpr expr, Map<String, CelFunctionBinding> bindings, Set<String> rows) {
+        CelReference reference =
+                ast.getReference(expr.id()).orElseThrow(() -> new IllegalArgumentException("unresolved"));
         List<CelExpr> operands = new ArrayList<>();
         expr.call().target().ifPresent(operands::add);
         operands.addAll(expr.call().args());
@@ -151,7 +157,8 @@ final class DirectPlan {
                 return (Boolean) condition ? args[1].eval(b) : args[2].eval(b);
             };
         }
-        if (overloads.size() == 1 && (overloads.get(0).equals("logical_and") || overloads.get(0).equals("logical_or"))) {
+        if (overloads.size() == 1
+                && (overloads.get(0).equals("logical_and") || overloads.get(0).equals("logical_or"))) {
             boolean and = overloads.get(0).equals("logical_and");
             return b -> {
                 Object left = args[0].eval(b);
@@ -240,8 +247,11 @@ final class DirectPlan {
                 return equal;
             }
             Object other = xNull ? y : x;
-            if (other instanceof String || other instanceof Long || other instanceof Boolean
-                    || other instanceof Timestamp || other instanceof BigDecimal) {
+            if (other instanceof String
+                    || other instanceof Long
+                    || other instanceof Boolean
+                    || other instanceof Timestamp
+                    || other instanceof BigDecimal) {
                 return !equal;
             }
             throw Declined.INSTANCE;

@@ -7,10 +7,12 @@ import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelBuilder;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelErrorCode;
 import dev.cel.common.CelException;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.CelTypeProvider;
 import dev.cel.common.types.ListType;
@@ -22,8 +24,6 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
-import org.apache.kafka.connect.errors.DataException;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -31,8 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import dev.cel.common.CelErrorCode;
-import dev.cel.common.navigation.CelNavigableAst;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * The mapping spec's expression language: CEL (Common Expression Language), which is not Turing-complete, has no
@@ -49,7 +48,8 @@ import dev.cel.common.navigation.CelNavigableAst;
 public final class Expressions {
 
     private static final CelType UNTYPED_ROW = MapType.create(SimpleType.STRING, SimpleType.DYN);
-    private static final CelOptions OPTIONS = CelOptions.current().enableTimestampEpoch(true).build();
+    private static final CelOptions OPTIONS =
+            CelOptions.current().enableTimestampEpoch(true).build();
 
     private final Cel cel;
     private final LegacyColumns columns;
@@ -116,8 +116,8 @@ public final class Expressions {
     private static StructType rowType(LegacyColumns columns) {
         Map<String, CelType> fields = new HashMap<>();
         columns.asMap().forEach((name, type) -> fields.put(name, celType(type)));
-        return StructType.create("legacy.row", ImmutableSet.copyOf(fields.keySet()),
-                name -> Optional.ofNullable(fields.get(name)));
+        return StructType.create(
+                "legacy.row", ImmutableSet.copyOf(fields.keySet()), name -> Optional.ofNullable(fields.get(name)));
     }
 
     /** A column's static type; every one but the temporal and decimal ones is nullable as CEL's wrappers are. */
@@ -146,8 +146,14 @@ public final class Expressions {
         }
         CallChecks.check(ast, path);
         try {
-            return new Compiled(expression, cel.createProgram(ast), StaticType.of(ast.getResultType()), path,
-                    ast.getExpr(), referencedColumns(ast), readsContext(ast),
+            return new Compiled(
+                    expression,
+                    cel.createProgram(ast),
+                    StaticType.of(ast.getResultType()),
+                    path,
+                    ast.getExpr(),
+                    referencedColumns(ast),
+                    readsContext(ast),
                     DirectPlan.of(ast, bindingTable, Set.copyOf(rows)).orElse(null));
         } catch (CelException e) {
             throw new SpecException(path, "cannot compile expression: " + e.getMessage());
@@ -156,15 +162,20 @@ public final class Expressions {
 
     /** True if the expression reads {@code before}, {@code source} or {@code op}: more than the row itself. */
     private static boolean readsContext(CelAbstractSyntaxTree ast) {
-        return CelNavigableAst.fromAst(ast).getRoot().allNodes()
+        return CelNavigableAst.fromAst(ast)
+                .getRoot()
+                .allNodes()
                 .map(node -> node.expr())
                 .filter(expr -> expr.getKind() == CelExpr.ExprKind.Kind.IDENT)
-                .anyMatch(expr -> Set.of("before", "source", "op").contains(expr.ident().name()));
+                .anyMatch(expr ->
+                        Set.of("before", "source", "op").contains(expr.ident().name()));
     }
 
     private Set<String> referencedColumns(CelAbstractSyntaxTree ast) {
         Set<String> referenced = new LinkedHashSet<>();
-        CelNavigableAst.fromAst(ast).getRoot().allNodes()
+        CelNavigableAst.fromAst(ast)
+                .getRoot()
+                .allNodes()
                 .map(node -> node.expr())
                 .filter(expr -> expr.getKind() == CelExpr.ExprKind.Kind.SELECT)
                 .filter(expr -> expr.select().operand().getKind() == CelExpr.ExprKind.Kind.IDENT
@@ -174,10 +185,10 @@ public final class Expressions {
     }
 
     /** The variables an expression is evaluated over, converted into CEL's values as an expression reads them. */
-    public Map<String, Object> bindings(Map<String, Object> after, Map<String, Object> before,
-                                        Map<String, Object> source, String op) {
-        return new ExpressionBindings(celRow(after, columns), celRow(before, columns),
-                celRow(source, LegacyColumns.undeclared()), op);
+    public Map<String, Object> bindings(
+            Map<String, Object> after, Map<String, Object> before, Map<String, Object> source, String op) {
+        return new ExpressionBindings(
+                celRow(after, columns), celRow(before, columns), celRow(source, LegacyColumns.undeclared()), op);
     }
 
     /** Bindings for {@link #forComparison()}: the legacy row and the target row. */
@@ -216,8 +227,15 @@ public final class Expressions {
         private final boolean readsContext;
         private final DirectPlan.Node direct;
 
-        Compiled(String text, CelRuntime.Program program, StaticType resultType, String path, CelExpr expression,
-                 Set<String> columns, boolean readsContext, DirectPlan.Node direct) {
+        Compiled(
+                String text,
+                CelRuntime.Program program,
+                StaticType resultType,
+                String path,
+                CelExpr expression,
+                Set<String> columns,
+                boolean readsContext,
+                DirectPlan.Node direct) {
             this.readsContext = readsContext;
             this.direct = direct;
             this.expression = expression;
@@ -283,7 +301,8 @@ public final class Expressions {
             }
             String hint = e.getErrorCode() == CelErrorCode.OVERLOAD_NOT_FOUND
                     ? " (an operator or conversion met a null or a value of another type: guard it with "
-                    + "coalesce(...), a condition, or when:)" : "";
+                            + "coalesce(...), a condition, or when:)"
+                    : "";
             if (masked) {
                 return "evaluation error " + e.getErrorCode() + hint + " (values masked)";
             }

@@ -1,7 +1,6 @@
 package io.rollingmigration.connect.common.spec;
 
 import dev.cel.common.ast.CelExpr;
-
 import java.util.Map;
 
 /**
@@ -16,6 +15,12 @@ import java.util.Map;
  * @param expression the checked CEL expression, or {@code null}
  * @param other      true when the field is conditional, a constant or a reference to another aggregate
  */
-public record FieldRecipe(String name, String type, String from, Map<String, Object> map, Object fallback,
-                          boolean failOnUnmapped, CelExpr expression, boolean other) {
-}
+public record FieldRecipe(
+        String name,
+        String type,
+        String from,
+        Map<String, Object> map,
+        Object fallback,
+        boolean failOnUnmapped,
+        CelExpr expression,
+        boolean other) {}

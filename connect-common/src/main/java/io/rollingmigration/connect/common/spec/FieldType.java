@@ -1,13 +1,6 @@
 package io.rollingmigration.connect.common.spec;
 
-import org.apache.kafka.connect.data.Date;
-import org.apache.kafka.connect.data.Decimal;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
-import org.apache.kafka.connect.data.Time;
-import org.apache.kafka.connect.data.Timestamp;
-import org.apache.kafka.connect.errors.DataException;
-
+import com.google.protobuf.ByteString;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -16,13 +9,19 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.Set;
-import com.google.protobuf.ByteString;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * The type of a target field: how it appears in the aggregate's Connect schema, which values can become it (checked
@@ -31,7 +30,18 @@ import java.util.Map;
  */
 public final class FieldType {
 
-    enum Kind { STRING, LONG, INT, DOUBLE, BOOLEAN, DECIMAL, DATE, TIME, TIMESTAMP, BYTES }
+    enum Kind {
+        STRING,
+        LONG,
+        INT,
+        DOUBLE,
+        BOOLEAN,
+        DECIMAL,
+        DATE,
+        TIME,
+        TIMESTAMP,
+        BYTES
+    }
 
     private final Kind kind;
     private final int scale;
@@ -46,7 +56,8 @@ public final class FieldType {
         String type = text.trim().toLowerCase(Locale.ROOT);
         if (type.startsWith("decimal(") && type.endsWith(")")) {
             try {
-                int scale = Integer.parseInt(type.substring("decimal(".length(), type.length() - 1).trim());
+                int scale = Integer.parseInt(
+                        type.substring("decimal(".length(), type.length() - 1).trim());
                 if (scale < 0 || scale > 38) {
                     throw new SpecException(path, "decimal scale must be between 0 and 38, not " + scale);
                 }
@@ -65,8 +76,11 @@ public final class FieldType {
             case "time" -> new FieldType(Kind.TIME, 0);
             case "timestamp" -> new FieldType(Kind.TIMESTAMP, 0);
             case "bytes" -> new FieldType(Kind.BYTES, 0);
-            default -> throw new SpecException(path, "unknown type '" + text + "'; one of string, long, int, "
-                    + "double, boolean, decimal(<scale>), date, time, timestamp, bytes");
+            default ->
+                throw new SpecException(
+                        path,
+                        "unknown type '" + text + "'; one of string, long, int, "
+                                + "double, boolean, decimal(<scale>), date, time, timestamp, bytes");
         };
     }
 
@@ -93,8 +107,7 @@ public final class FieldType {
     /** The static types of expressions whose values can become this type ({@code null} always can). */
     private Set<String> acceptedExpressionTypes() {
         return switch (kind) {
-            case STRING -> Set.of("string", "int", "uint", "double", "bool", "decimal", "timestamp", "duration",
-                    "dyn");
+            case STRING -> Set.of("string", "int", "uint", "double", "bool", "decimal", "timestamp", "duration", "dyn");
             case LONG, INT -> Set.of("int", "uint", "decimal");
             case DOUBLE -> Set.of("double", "int", "uint", "decimal");
             case BOOLEAN -> Set.of("bool");
@@ -108,9 +121,17 @@ public final class FieldType {
     /** The legacy column types whose values can become this type as they are. */
     private Set<ColumnType> acceptedColumnTypes() {
         return switch (kind) {
-            case STRING -> Set.of(ColumnType.STRING, ColumnType.LONG, ColumnType.DOUBLE, ColumnType.DECIMAL,
-                    ColumnType.BOOLEAN, ColumnType.DATE, ColumnType.TIME, ColumnType.TIMESTAMP,
-                    ColumnType.TIMESTAMPTZ);
+            case STRING ->
+                Set.of(
+                        ColumnType.STRING,
+                        ColumnType.LONG,
+                        ColumnType.DOUBLE,
+                        ColumnType.DECIMAL,
+                        ColumnType.BOOLEAN,
+                        ColumnType.DATE,
+                        ColumnType.TIME,
+                        ColumnType.TIMESTAMP,
+                        ColumnType.TIMESTAMPTZ);
             case LONG, INT -> Set.of(ColumnType.LONG, ColumnType.DECIMAL);
             case DOUBLE -> Set.of(ColumnType.LONG, ColumnType.DOUBLE, ColumnType.DECIMAL);
             case BOOLEAN -> Set.of(ColumnType.BOOLEAN);
@@ -133,10 +154,15 @@ public final class FieldType {
         }
         if (type.unknown()) {
             return Optional.of("the expression's type is not known (dyn)"
-                    + (untypedColumns.isEmpty() ? "" : " (it reads " + String.join(", ", untypedColumns)
-                    + ", whose type the spec does not declare)") + ", so it cannot be checked to be a " + this
-                    + ": declare the legacy columns' types (columns: {" + (untypedColumns.isEmpty() ? "name"
-                    : untypedColumns.iterator().next()) + ": <type>, ...}) or convert explicitly, e.g. "
+                    + (untypedColumns.isEmpty()
+                            ? ""
+                            : " (it reads " + String.join(", ", untypedColumns)
+                                    + ", whose type the spec does not declare)")
+                    + ", so it cannot be checked to be a " + this
+                    + ": declare the legacy columns' types (columns: {"
+                    + (untypedColumns.isEmpty()
+                            ? "name"
+                            : untypedColumns.iterator().next()) + ": <type>, ...}) or convert explicitly, e.g. "
                     + conversionHint());
         }
         return Optional.of("the expression yields " + type + ", which is not a " + this
@@ -183,8 +209,8 @@ public final class FieldType {
             case STRING -> value instanceof String ? value : converted(value, masked);
             case LONG -> value instanceof Long ? value : converted(value, masked);
             case BOOLEAN -> value instanceof Boolean ? value : converted(value, masked);
-            case DECIMAL -> value instanceof BigDecimal decimal && decimal.scale() == scale ? value
-                    : converted(value, masked);
+            case DECIMAL ->
+                value instanceof BigDecimal decimal && decimal.scale() == scale ? value : converted(value, masked);
             default -> converted(value, masked);
         };
     }
@@ -195,7 +221,8 @@ public final class FieldType {
                 if (value instanceof BigDecimal decimal) {
                     return decimal.toPlainString();
                 }
-                if (value instanceof Duration duration && !duration.isNegative()
+                if (value instanceof Duration duration
+                        && !duration.isNegative()
                         && duration.compareTo(Duration.ofDays(1)) < 0) {
                     return LocalTime.ofNanoOfDay(duration.toNanos()).toString();
                 }
@@ -223,20 +250,22 @@ public final class FieldType {
                             + ", 'half_up')");
                 }
             case DATE:
-                return java.util.Date.from(day(value, masked).atStartOfDay(ZoneOffset.UTC).toInstant());
+                return java.util.Date.from(
+                        day(value, masked).atStartOfDay(ZoneOffset.UTC).toInstant());
             case TIME:
                 if (value instanceof LocalTime time) {
                     return new java.util.Date(time.toNanoOfDay() / 1_000_000L);
                 }
-                if (value instanceof Duration duration && !duration.isNegative()
+                if (value instanceof Duration duration
+                        && !duration.isNegative()
                         && duration.compareTo(Duration.ofDays(1)) < 0) {
                     return new java.util.Date(duration.toMillis());
                 }
                 throw mismatch(value, masked, "");
             case TIMESTAMP:
                 if (value instanceof LocalDateTime dateTime) {
-                    return new java.util.Date(dateTime.toEpochSecond(ZoneOffset.UTC) * 1000L
-                            + dateTime.getNano() / 1_000_000);
+                    return new java.util.Date(
+                            dateTime.toEpochSecond(ZoneOffset.UTC) * 1000L + dateTime.getNano() / 1_000_000);
                 }
                 if (value instanceof Instant instant) {
                     return java.util.Date.from(instant);
@@ -261,7 +290,8 @@ public final class FieldType {
         if (value instanceof LocalDate date) {
             return date;
         }
-        LocalDateTime dateTime = value instanceof LocalDateTime local ? local
+        LocalDateTime dateTime = value instanceof LocalDateTime local
+                ? local
                 : value instanceof Instant instant ? LocalDateTime.ofInstant(instant, ZoneOffset.UTC) : null;
         if (dateTime == null) {
             throw mismatch(value, masked, "");

@@ -1,10 +1,9 @@
 package io.rollingmigration.connect.common.spec;
 
-import org.apache.kafka.connect.errors.DataException;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * The name an id is made from, built by an expression over a legacy row: {@code 'policy:' + string(after.pol_id)}.
@@ -30,12 +29,12 @@ public final class IdName {
         Expressions.Compiled compiled = expressions.compile(text, path);
         String type = compiled.resultType().name();
         if (!List.of("string", "int", "uint", "dyn").contains(type)) {
-            throw new SpecException(path, "an id or a name is text; this expression yields " + type
-                    + ": convert it with string(...)");
+            throw new SpecException(
+                    path, "an id or a name is text; this expression yields " + type + ": convert it with string(...)");
         }
         if (compiled.readsContext()) {
-            throw new SpecException(path, "an id is made from the row alone: read after.<column>, not source, "
-                    + "before or op");
+            throw new SpecException(
+                    path, "an id is made from the row alone: read after.<column>, not source, " + "before or op");
         }
         if (compiled.columns().isEmpty()) {
             throw new SpecException(path, "an id must depend on the row: read at least one after.<column>");
@@ -57,14 +56,14 @@ public final class IdName {
     public String of(Map<String, Object> row) {
         for (String column : expression.columns()) {
             if (!row.containsKey(column)) {
-                throw new DataException(expression.path() + ": legacy column '" + column + "' is not in the row "
-                        + row.keySet());
+                throw new DataException(
+                        expression.path() + ": legacy column '" + column + "' is not in the row " + row.keySet());
             }
         }
         Object value = expression.evaluate(expressions.bindings(row, Map.of(), Map.of(), "r"));
         if (value == null) {
-            throw new DataException(expression.path() + ": the name expression yields null (a column it reads is "
-                    + "null?)");
+            throw new DataException(
+                    expression.path() + ": the name expression yields null (a column it reads is " + "null?)");
         }
         return LegacyText.of(value);
     }

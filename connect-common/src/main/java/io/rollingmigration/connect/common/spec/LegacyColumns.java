@@ -1,12 +1,11 @@
 package io.rollingmigration.connect.common.spec;
 
 import io.rollingmigration.connect.common.dialect.TableDescription;
-
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
 
 /**
  * The legacy table's columns as far as they are known: none (references are not checked and have no static type),
@@ -45,8 +44,9 @@ public final class LegacyColumns {
     /** The columns of a table as the database describes it, each with its type. */
     public static LegacyColumns of(TableDescription table) {
         Map<String, ColumnType> columns = new LinkedHashMap<>();
-        table.columns().values().forEach(column -> columns.put(column.name(),
-                ColumnType.ofJdbc(column.jdbcType(), column.typeName())));
+        table.columns()
+                .values()
+                .forEach(column -> columns.put(column.name(), ColumnType.ofJdbc(column.jdbcType(), column.typeName())));
         return new LegacyColumns(columns);
     }
 
@@ -87,13 +87,17 @@ public final class LegacyColumns {
         Map<String, ColumnType> refined = new LinkedHashMap<>();
         for (Map.Entry<String, ColumnType> column : columns.entrySet()) {
             if (!actual.contains(column.getKey())) {
-                throw new SpecException("columns." + column.getKey(), "legacy table " + table + " has no column '"
-                        + column.getKey() + "'; it has " + actual.asMap().keySet());
+                throw new SpecException(
+                        "columns." + column.getKey(),
+                        "legacy table " + table + " has no column '" + column.getKey() + "'; it has "
+                                + actual.asMap().keySet());
             }
             ColumnType real = actual.type(column.getKey());
             if (column.getValue() != ColumnType.UNKNOWN && real != ColumnType.UNKNOWN && column.getValue() != real) {
-                throw new SpecException("columns." + column.getKey(), "declared " + column.getValue().modelName()
-                        + ", but legacy table " + table + " holds a " + real.modelName());
+                throw new SpecException(
+                        "columns." + column.getKey(),
+                        "declared " + column.getValue().modelName() + ", but legacy table " + table + " holds a "
+                                + real.modelName());
             }
             refined.put(column.getKey(), column.getValue() == ColumnType.UNKNOWN ? real : column.getValue());
         }

@@ -4,15 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * A named, versioned mapping from one legacy source to one or more target aggregates, written in YAML or JSON.
@@ -27,8 +26,12 @@ public final class MappingSpec {
     private final LegacyColumns sourceColumns;
     private final Map<String, AggregateSpec> aggregates;
 
-    private MappingSpec(String name, int version, String source, LegacyColumns sourceColumns,
-                        Map<String, AggregateSpec> aggregates) {
+    private MappingSpec(
+            String name,
+            int version,
+            String source,
+            LegacyColumns sourceColumns,
+            Map<String, AggregateSpec> aggregates) {
         this.name = name;
         this.version = version;
         this.source = source;
@@ -43,16 +46,19 @@ public final class MappingSpec {
         }
         JsonNode root;
         try {
-            ObjectMapper mapper = text.trim().startsWith("{") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+            ObjectMapper mapper =
+                    text.trim().startsWith("{") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
             root = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr();
+            String where = e.getLocation() == null
+                    ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr();
             throw new SpecException("", "not valid YAML or JSON" + where + ": " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new SpecException("", "the mapping spec must be an object with name, version, source and "
-                    + "aggregates");
+            throw new SpecException(
+                    "", "the mapping spec must be an object with name, version, source and " + "aggregates");
         }
         known(root, "", Set.of("name", "version", "source", "columns", "aggregates"));
         String name = text(root, "name", "");
@@ -70,8 +76,9 @@ public final class MappingSpec {
         Iterator<Map.Entry<String, JsonNode>> entries = aggregatesNode.fields();
         while (entries.hasNext()) {
             Map.Entry<String, JsonNode> entry = entries.next();
-            aggregates.put(entry.getKey(), AggregateSpec.parse(entry.getKey(), entry.getValue(),
-                    "aggregates." + entry.getKey()));
+            aggregates.put(
+                    entry.getKey(),
+                    AggregateSpec.parse(entry.getKey(), entry.getValue(), "aggregates." + entry.getKey()));
         }
         return new MappingSpec(name, version, source, columns, aggregates);
     }
@@ -113,8 +120,9 @@ public final class MappingSpec {
                 } else if (type.isTextual()) {
                     typed.put(e.getKey(), ColumnType.parse(type.asText(), "columns." + e.getKey()));
                 } else {
-                    throw new SpecException("columns." + e.getKey(), "a column type (text, bigint, numeric(12,4), "
-                            + "date...) is required");
+                    throw new SpecException(
+                            "columns." + e.getKey(),
+                            "a column type (text, bigint, numeric(12,4), " + "date...) is required");
                 }
             });
             return LegacyColumns.typed(typed);
@@ -161,8 +169,9 @@ public final class MappingSpec {
     static void known(JsonNode node, String path, Set<String> allowed) {
         node.fieldNames().forEachRemaining(field -> {
             if (!allowed.contains(field)) {
-                throw new SpecException(path.isEmpty() ? field : path + "." + field, "unknown setting; expected "
-                        + "one of " + new TreeSet<>(allowed));
+                throw new SpecException(
+                        path.isEmpty() ? field : path + "." + field,
+                        "unknown setting; expected " + "one of " + new TreeSet<>(allowed));
             }
         });
     }
@@ -177,8 +186,14 @@ public final class MappingSpec {
         final String ownershipField;
         final String versionField;
 
-        private AggregateSpec(String name, String topic, KeySpec key, Map<String, FieldSpec> fields,
-                              Map<String, String> dropped, String ownershipField, String versionField) {
+        private AggregateSpec(
+                String name,
+                String topic,
+                KeySpec key,
+                Map<String, FieldSpec> fields,
+                Map<String, String> dropped,
+                String ownershipField,
+                String versionField) {
             this.name = name;
             this.topic = topic;
             this.key = key;
@@ -201,8 +216,8 @@ public final class MappingSpec {
             Map<String, FieldSpec> fields = new LinkedHashMap<>();
             fieldsNode.fields().forEachRemaining(e -> {
                 if (e.getKey().equals(key.field)) {
-                    throw new SpecException(path + ".fields." + e.getKey(), "is the key field; the key is declared "
-                            + "under key");
+                    throw new SpecException(
+                            path + ".fields." + e.getKey(), "is the key field; the key is declared " + "under key");
                 }
                 fields.put(e.getKey(), FieldSpec.parse(e.getValue(), path + ".fields." + e.getKey()));
             });
@@ -210,8 +225,8 @@ public final class MappingSpec {
             JsonNode droppedNode = node.path("dropped");
             if (!droppedNode.isMissingNode()) {
                 if (!droppedNode.isObject()) {
-                    throw new SpecException(path + ".dropped", "a map of legacy column to the reason it is dropped "
-                            + "is required");
+                    throw new SpecException(
+                            path + ".dropped", "a map of legacy column to the reason it is dropped " + "is required");
                 }
                 droppedNode.fields().forEachRemaining(e -> {
                     if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
@@ -226,10 +241,17 @@ public final class MappingSpec {
             }
             String version = optionalText(node, "version", path);
             if (version != null && !version.equals("source.position") && !fields.containsKey(version)) {
-                throw new SpecException(path + ".version", "'" + version + "' is neither source.position nor a "
-                        + "field of the aggregate");
+                throw new SpecException(
+                        path + ".version",
+                        "'" + version + "' is neither source.position nor a " + "field of the aggregate");
             }
-            return new AggregateSpec(name, optionalText(node, "topic", path), key, fields, dropped, ownership,
+            return new AggregateSpec(
+                    name,
+                    optionalText(node, "topic", path),
+                    key,
+                    fields,
+                    dropped,
+                    ownership,
                     version == null ? "source.position" : version);
         }
     }
@@ -244,13 +266,21 @@ public final class MappingSpec {
         final List<String> columns;
         /** The canonical JSON's names of {@link #columns}, when they differ from the column names. */
         final Map<String, String> renamed;
+
         final String column;
         /** The name UUIDv5 hashes, or with no namespace the key itself, as an expression; or {@code null}. */
         final String expr;
+
         final String path;
 
-        private KeySpec(String field, UUID namespace, List<String> columns, Map<String, String> renamed,
-                        String column, String expr, String path) {
+        private KeySpec(
+                String field,
+                UUID namespace,
+                List<String> columns,
+                Map<String, String> renamed,
+                String column,
+                String expr,
+                String path) {
             this.field = field;
             this.namespace = namespace;
             this.columns = columns;
@@ -262,8 +292,10 @@ public final class MappingSpec {
 
         static KeySpec parse(JsonNode node, String path) {
             if (!node.isObject()) {
-                throw new SpecException(path, "a key is required: {field, uuid5: {namespace, columns}}, {field, "
-                        + "uuid5: {namespace, name}}, {field, column} or {field, expr}");
+                throw new SpecException(
+                        path,
+                        "a key is required: {field, uuid5: {namespace, columns}}, {field, "
+                                + "uuid5: {namespace, name}}, {field, column} or {field, expr}");
             }
             known(node, path, Set.of("field", "uuid5", "column", "expr"));
             String field = node.path("field").isMissingNode() ? "id" : text(node, "field", path);
@@ -282,8 +314,8 @@ public final class MappingSpec {
             }
             String uuidPath = path + ".uuid5";
             if (!uuid5.isObject()) {
-                throw new SpecException(uuidPath, "{namespace, columns: [...]} or {namespace, name: <expression>} "
-                        + "is required");
+                throw new SpecException(
+                        uuidPath, "{namespace, columns: [...]} or {namespace, name: <expression>} " + "is required");
             }
             known(uuid5, uuidPath, Set.of("namespace", "columns", "name"));
             UUID namespace = namespace(uuid5, uuidPath);
@@ -301,7 +333,8 @@ public final class MappingSpec {
                 // {canonical name: column}: the key of a table whose columns are named otherwise (a fragment's)
                 columnsNode.fields().forEachRemaining(e -> {
                     if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
-                        throw new SpecException(uuidPath + ".columns." + e.getKey(), "a legacy column name is required");
+                        throw new SpecException(
+                                uuidPath + ".columns." + e.getKey(), "a legacy column name is required");
                     }
                     columns.add(e.getValue().asText());
                     renamed.put(e.getValue().asText(), e.getKey());
@@ -342,6 +375,7 @@ public final class MappingSpec {
         String refName;
         /** Personal data: failures name the value's type, never the value. */
         boolean masked;
+
         final Map<String, String> map;
         final String fallback;
         final boolean failOnUnmapped;
@@ -349,8 +383,16 @@ public final class MappingSpec {
         final String when;
         final String constant;
 
-        private FieldSpec(String path, FieldType type, String from, Map<String, String> map, String fallback,
-                          boolean failOnUnmapped, String expr, String when, String constant) {
+        private FieldSpec(
+                String path,
+                FieldType type,
+                String from,
+                Map<String, String> map,
+                String fallback,
+                boolean failOnUnmapped,
+                String expr,
+                String when,
+                String constant) {
             this.path = path;
             this.type = type;
             this.from = from;
@@ -365,25 +407,32 @@ public final class MappingSpec {
         static FieldSpec parse(JsonNode node, String path) {
             if (node.isTextual()) {
                 // Shorthand: "field: column" copies a legacy column as a string.
-                return new FieldSpec(path, FieldType.parse("string", path), node.asText(), null, null, false,
-                        null, null, null);
+                return new FieldSpec(
+                        path, FieldType.parse("string", path), node.asText(), null, null, false, null, null, null);
             }
             if (!node.isObject()) {
                 throw new SpecException(path, "a field is a column name or an object");
             }
-            known(node, path, Set.of("type", "from", "map", "default", "unmapped", "expr", "when", "const", "ref",
-                    "masked"));
+            known(
+                    node,
+                    path,
+                    Set.of("type", "from", "map", "default", "unmapped", "expr", "when", "const", "ref", "masked"));
             JsonNode maskedNode = node.path("masked");
             if (!maskedNode.isMissingNode() && !maskedNode.isBoolean()) {
                 throw new SpecException(path + ".masked", "true or false is required");
             }
-            FieldType type = FieldType.parse(node.path("type").isMissingNode() ? "string"
-                    : node.path("type").asText(), path + ".type");
+            FieldType type = FieldType.parse(
+                    node.path("type").isMissingNode()
+                            ? "string"
+                            : node.path("type").asText(),
+                    path + ".type");
             String from = optionalText(node, "from", path);
             String expr = optionalText(node, "expr", path);
             String constant = optionalText(node, "const", path);
             JsonNode ref = node.path("ref");
-            int sources = (from != null ? 1 : 0) + (expr != null ? 1 : 0) + (constant != null ? 1 : 0)
+            int sources = (from != null ? 1 : 0)
+                    + (expr != null ? 1 : 0)
+                    + (constant != null ? 1 : 0)
                     + (ref.isMissingNode() ? 0 : 1);
             if (sources != 1) {
                 throw new SpecException(path, "exactly one of from, expr, const or ref is required");
@@ -405,8 +454,10 @@ public final class MappingSpec {
                     throw new SpecException(path + ".map", "a map of legacy value to target value is required");
                 }
                 Map<String, String> values = new LinkedHashMap<>();
-                mapNode.fields().forEachRemaining(e -> values.put(e.getKey(),
-                        e.getValue().isNull() ? null : e.getValue().asText()));
+                mapNode.fields()
+                        .forEachRemaining(e -> values.put(
+                                e.getKey(),
+                                e.getValue().isNull() ? null : e.getValue().asText()));
                 map = values;
                 String unmapped = optionalText(node, "unmapped", path);
                 fallback = optionalText(node, "default", path);
@@ -415,14 +466,17 @@ public final class MappingSpec {
                     throw new SpecException(path + ".unmapped", "the only setting is 'error'");
                 }
                 if (fail == (fallback != null)) {
-                    throw new SpecException(path, "a value map needs either a default or unmapped: error, so "
-                            + "unknown legacy values are never silently passed on");
+                    throw new SpecException(
+                            path,
+                            "a value map needs either a default or unmapped: error, so "
+                                    + "unknown legacy values are never silently passed on");
                 }
-            } else if (!node.path("default").isMissingNode() || !node.path("unmapped").isMissingNode()) {
+            } else if (!node.path("default").isMissingNode()
+                    || !node.path("unmapped").isMissingNode()) {
                 throw new SpecException(path, "default and unmapped belong to a value map");
             }
-            FieldSpec spec = new FieldSpec(path, type, from, map, fallback, fail, expr,
-                    optionalText(node, "when", path), constant);
+            FieldSpec spec = new FieldSpec(
+                    path, type, from, map, fallback, fail, expr, optionalText(node, "when", path), constant);
             spec.masked = maskedNode.asBoolean(false);
             return spec;
         }
@@ -435,8 +489,10 @@ public final class MappingSpec {
         private static FieldSpec reference(JsonNode node, JsonNode ref, FieldType type, String path) {
             String refPath = path + ".ref";
             if (!ref.isObject()) {
-                throw new SpecException(refPath, "a reference is {uuid5: <namespace>, key: {<key column>: <column>}} "
-                        + "or {uuid5: <namespace>, name: <expression>}");
+                throw new SpecException(
+                        refPath,
+                        "a reference is {uuid5: <namespace>, key: {<key column>: <column>}} "
+                                + "or {uuid5: <namespace>, name: <expression>}");
             }
             known(ref, refPath, Set.of("uuid5", "key", "name"));
             if (!"string".equals(type.toString())) {
@@ -449,7 +505,8 @@ public final class MappingSpec {
             try {
                 namespace = SpecFunctions.namespace(text(ref, "uuid5", refPath));
             } catch (IllegalArgumentException e) {
-                throw new SpecException(refPath + ".uuid5", "not a UUID: " + ref.path("uuid5").asText());
+                throw new SpecException(
+                        refPath + ".uuid5", "not a UUID: " + ref.path("uuid5").asText());
             }
             String name = optionalText(ref, "name", refPath);
             JsonNode keyNode = ref.path("key");
@@ -459,8 +516,10 @@ public final class MappingSpec {
             Map<String, String> key = new LinkedHashMap<>();
             if (name == null) {
                 if (!keyNode.isObject() || keyNode.size() == 0) {
-                    throw new SpecException(refPath + ".key", "name each key column of the referenced aggregate and "
-                            + "the column of this row that holds it, e.g. {id: customer_id}");
+                    throw new SpecException(
+                            refPath + ".key",
+                            "name each key column of the referenced aggregate and "
+                                    + "the column of this row that holds it, e.g. {id: customer_id}");
                 }
                 keyNode.fields().forEachRemaining(e -> {
                     if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
@@ -469,8 +528,8 @@ public final class MappingSpec {
                     key.put(e.getKey(), e.getValue().asText());
                 });
             }
-            FieldSpec spec = new FieldSpec(path, type, null, null, null, false, null,
-                    optionalText(node, "when", path), null);
+            FieldSpec spec =
+                    new FieldSpec(path, type, null, null, null, false, null, optionalText(node, "when", path), null);
             spec.refNamespace = namespace;
             spec.refKey = name == null ? key : null;
             spec.refName = name;

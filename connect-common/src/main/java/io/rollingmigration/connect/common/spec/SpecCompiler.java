@@ -2,7 +2,6 @@ package io.rollingmigration.connect.common.spec;
 
 import io.rollingmigration.connect.common.spec.MappingSpec.AggregateSpec;
 import io.rollingmigration.connect.common.spec.MappingSpec.FieldSpec;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +19,7 @@ public final class SpecCompiler {
 
     private static final Pattern COLUMN_REFERENCE = Pattern.compile("\\b(?:after|before)\\.([A-Za-z_][A-Za-z0-9_]*)");
 
-    private SpecCompiler() {
-    }
+    private SpecCompiler() {}
 
     /** Parses and compiles every aggregate of the spec. */
     public static Map<String, AggregateTranslator> compile(String specText) {
@@ -104,8 +102,10 @@ public final class SpecCompiler {
 
     private static void require(LegacyColumns columns, String column, String path) {
         if (!columns.contains(column)) {
-            throw new SpecException(path, "unknown legacy column '" + column + "'; the source has "
-                    + columns.asMap().keySet());
+            throw new SpecException(
+                    path,
+                    "unknown legacy column '" + column + "'; the source has "
+                            + columns.asMap().keySet());
         }
     }
 }

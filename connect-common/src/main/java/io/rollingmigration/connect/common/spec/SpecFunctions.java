@@ -3,14 +3,15 @@ package io.rollingmigration.connect.common.spec;
 import com.google.protobuf.Duration;
 import com.google.protobuf.NullValue;
 import com.google.protobuf.Timestamp;
+import dev.cel.common.CelException;
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.types.CelType;
+import dev.cel.common.types.OpaqueType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.TypeParamType;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelFunctionOverload;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.DateTimeException;
@@ -29,11 +30,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import dev.cel.common.CelException;
-import dev.cel.common.types.OpaqueType;
-import java.util.TreeSet;
 import java.util.function.BinaryOperator;
 import java.util.function.IntPredicate;
 
@@ -73,9 +72,15 @@ final class SpecFunctions {
     private static final int PATTERNS_KEPT = 256;
     private static final DateTimeFormatter LOCAL_DATE_TIME = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE)
-            .optionalStart().appendLiteral('T').optionalEnd()
-            .optionalStart().appendLiteral(' ').optionalEnd()
-            .optionalStart().append(DateTimeFormatter.ISO_LOCAL_TIME).optionalEnd()
+            .optionalStart()
+            .appendLiteral('T')
+            .optionalEnd()
+            .optionalStart()
+            .appendLiteral(' ')
+            .optionalEnd()
+            .optionalStart()
+            .append(DateTimeFormatter.ISO_LOCAL_TIME)
+            .optionalEnd()
             .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
             .toFormatter(Locale.ROOT);
 
@@ -88,63 +93,71 @@ final class SpecFunctions {
 
     List<CelFunctionDecl> declarations() {
         List<CelFunctionDecl> decls = new ArrayList<>();
-        decls.add(CelFunctionDecl.newFunctionDeclaration("decimal",
-                CelOverloadDecl.newGlobalOverload("decimal_of", DECIMAL, DYN)));
-        for (String[] op : new String[][] {{"_+_", "add"}, {"_-_", "subtract"}, {"_*_", "multiply"},
-                {"_/_", "divide"}}) {
-            decls.add(CelFunctionDecl.newFunctionDeclaration(op[0],
+        decls.add(CelFunctionDecl.newFunctionDeclaration(
+                "decimal", CelOverloadDecl.newGlobalOverload("decimal_of", DECIMAL, DYN)));
+        for (String[] op :
+                new String[][] {{"_+_", "add"}, {"_-_", "subtract"}, {"_*_", "multiply"}, {"_/_", "divide"}}) {
+            decls.add(CelFunctionDecl.newFunctionDeclaration(
+                    op[0],
                     CelOverloadDecl.newGlobalOverload(op[1] + "_decimal", DECIMAL, DECIMAL, DECIMAL),
                     CelOverloadDecl.newGlobalOverload(op[1] + "_decimal_int", DECIMAL, DECIMAL, SimpleType.INT),
                     CelOverloadDecl.newGlobalOverload(op[1] + "_int_decimal", DECIMAL, SimpleType.INT, DECIMAL)));
         }
-        decls.add(CelFunctionDecl.newFunctionDeclaration("-_",
-                CelOverloadDecl.newGlobalOverload("negate_decimal", DECIMAL, DECIMAL)));
-        for (String[] op : new String[][] {{"_<_", "less"}, {"_<=_", "less_equals"}, {"_>_", "greater"},
-                {"_>=_", "greater_equals"}}) {
-            decls.add(CelFunctionDecl.newFunctionDeclaration(op[0],
+        decls.add(CelFunctionDecl.newFunctionDeclaration(
+                "-_", CelOverloadDecl.newGlobalOverload("negate_decimal", DECIMAL, DECIMAL)));
+        for (String[] op :
+                new String[][] {{"_<_", "less"}, {"_<=_", "less_equals"}, {"_>_", "greater"}, {"_>=_", "greater_equals"}
+                }) {
+            decls.add(CelFunctionDecl.newFunctionDeclaration(
+                    op[0],
                     CelOverloadDecl.newGlobalOverload(op[1] + "_decimal", SimpleType.BOOL, DECIMAL, DECIMAL),
                     CelOverloadDecl.newGlobalOverload(op[1] + "_decimal_int", SimpleType.BOOL, DECIMAL, SimpleType.INT),
-                    CelOverloadDecl.newGlobalOverload(op[1] + "_int_decimal", SimpleType.BOOL, SimpleType.INT, DECIMAL)));
+                    CelOverloadDecl.newGlobalOverload(
+                            op[1] + "_int_decimal", SimpleType.BOOL, SimpleType.INT, DECIMAL)));
         }
-        decls.add(CelFunctionDecl.newFunctionDeclaration("same",
-                CelOverloadDecl.newGlobalOverload("same_decimal", SimpleType.BOOL, DECIMAL, DECIMAL)));
-        decls.add(CelFunctionDecl.newFunctionDeclaration("string",
-                CelOverloadDecl.newGlobalOverload("string_decimal", SimpleType.STRING, DECIMAL)));
-        decls.add(CelFunctionDecl.newFunctionDeclaration("int",
-                CelOverloadDecl.newGlobalOverload("int_decimal", SimpleType.INT, DECIMAL)));
-        decls.add(CelFunctionDecl.newFunctionDeclaration("double",
-                CelOverloadDecl.newGlobalOverload("double_decimal", SimpleType.DOUBLE, DECIMAL)));
-        decls.add(CelFunctionDecl.newFunctionDeclaration("math.@max",
+        decls.add(CelFunctionDecl.newFunctionDeclaration(
+                "same", CelOverloadDecl.newGlobalOverload("same_decimal", SimpleType.BOOL, DECIMAL, DECIMAL)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration(
+                "string", CelOverloadDecl.newGlobalOverload("string_decimal", SimpleType.STRING, DECIMAL)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration(
+                "int", CelOverloadDecl.newGlobalOverload("int_decimal", SimpleType.INT, DECIMAL)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration(
+                "double", CelOverloadDecl.newGlobalOverload("double_decimal", SimpleType.DOUBLE, DECIMAL)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration(
+                "math.@max",
                 CelOverloadDecl.newGlobalOverload("math_max_decimal", DECIMAL, DECIMAL, DECIMAL),
-                CelOverloadDecl.newGlobalOverload("math_max_timestamp", SimpleType.TIMESTAMP, SimpleType.TIMESTAMP,
-                        SimpleType.TIMESTAMP)));
-        decls.add(CelFunctionDecl.newFunctionDeclaration("math.@min",
+                CelOverloadDecl.newGlobalOverload(
+                        "math_max_timestamp", SimpleType.TIMESTAMP, SimpleType.TIMESTAMP, SimpleType.TIMESTAMP)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration(
+                "math.@min",
                 CelOverloadDecl.newGlobalOverload("math_min_decimal", DECIMAL, DECIMAL, DECIMAL),
-                CelOverloadDecl.newGlobalOverload("math_min_timestamp", SimpleType.TIMESTAMP, SimpleType.TIMESTAMP,
-                        SimpleType.TIMESTAMP)));
-        decls.add(CelFunctionDecl.newFunctionDeclaration("round",
+                CelOverloadDecl.newGlobalOverload(
+                        "math_min_timestamp", SimpleType.TIMESTAMP, SimpleType.TIMESTAMP, SimpleType.TIMESTAMP)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration(
+                "round",
                 CelOverloadDecl.newGlobalOverload("round_1", DECIMAL, DYN),
                 CelOverloadDecl.newGlobalOverload("round_2", DECIMAL, DYN, DYN),
                 CelOverloadDecl.newGlobalOverload("round_3", DECIMAL, DYN, DYN, DYN)));
         List<CelOverloadDecl> coalesce = new ArrayList<>();
         TypeParamType a = TypeParamType.create("A");
         for (int arity = 2; arity <= COALESCE_MAX; arity++) {
-            coalesce.add(CelOverloadDecl.newGlobalOverload("coalesce_" + arity, a,
-                    Collections.nCopies(arity, (CelType) a)));
+            coalesce.add(
+                    CelOverloadDecl.newGlobalOverload("coalesce_" + arity, a, Collections.nCopies(arity, (CelType) a)));
         }
         decls.add(CelFunctionDecl.newFunctionDeclaration("coalesce", coalesce));
-        decls.add(CelFunctionDecl.newFunctionDeclaration("date",
+        decls.add(CelFunctionDecl.newFunctionDeclaration(
+                "date",
                 CelOverloadDecl.newGlobalOverload("date_1", SimpleType.TIMESTAMP, DYN),
                 CelOverloadDecl.newGlobalOverload("date_2", SimpleType.TIMESTAMP, DYN, DYN)));
-        decls.add(CelFunctionDecl.newFunctionDeclaration("time",
-                CelOverloadDecl.newGlobalOverload("time_1", SimpleType.DURATION, DYN)));
-        decls.add(CelFunctionDecl.newFunctionDeclaration("timestamp",
-                CelOverloadDecl.newGlobalOverload("timestamp_in_zone", SimpleType.TIMESTAMP, DYN, DYN)));
-        decls.add(CelFunctionDecl.newFunctionDeclaration("uuid5",
-                CelOverloadDecl.newGlobalOverload("uuid5_2", SimpleType.STRING, DYN, DYN)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration(
+                "time", CelOverloadDecl.newGlobalOverload("time_1", SimpleType.DURATION, DYN)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration(
+                "timestamp", CelOverloadDecl.newGlobalOverload("timestamp_in_zone", SimpleType.TIMESTAMP, DYN, DYN)));
+        decls.add(CelFunctionDecl.newFunctionDeclaration(
+                "uuid5", CelOverloadDecl.newGlobalOverload("uuid5_2", SimpleType.STRING, DYN, DYN)));
         for (String name : List.of("lowerAscii", "upperAscii", "trim")) {
-            decls.add(CelFunctionDecl.newFunctionDeclaration(name,
-                    CelOverloadDecl.newGlobalOverload(name + "_global", SimpleType.STRING, DYN)));
+            decls.add(CelFunctionDecl.newFunctionDeclaration(
+                    name, CelOverloadDecl.newGlobalOverload(name + "_global", SimpleType.STRING, DYN)));
         }
         return decls;
     }
@@ -173,16 +186,22 @@ final class SpecFunctions {
         bindings.add(CelFunctionBinding.from("double_decimal", BigDecimal.class, BigDecimal::doubleValue));
         bindings.add(CelFunctionBinding.from("math_max_decimal", BigDecimal.class, BigDecimal.class, BigDecimal::max));
         bindings.add(CelFunctionBinding.from("math_min_decimal", BigDecimal.class, BigDecimal.class, BigDecimal::min));
-        bindings.add(CelFunctionBinding.from("math_max_timestamp", Timestamp.class, Timestamp.class,
+        bindings.add(CelFunctionBinding.from(
+                "math_max_timestamp",
+                Timestamp.class,
+                Timestamp.class,
                 (x, y) -> CelValues.compare(x, y) >= 0 ? x : y));
-        bindings.add(CelFunctionBinding.from("math_min_timestamp", Timestamp.class, Timestamp.class,
+        bindings.add(CelFunctionBinding.from(
+                "math_min_timestamp",
+                Timestamp.class,
+                Timestamp.class,
                 (x, y) -> CelValues.compare(x, y) <= 0 ? x : y));
         bindings.add(nullSafe("round_1", 1, args -> round(args[0], 0L, RoundingMode.HALF_UP)));
         bindings.add(nullSafe("round_2", 2, args -> round(args[0], args[1], RoundingMode.HALF_UP)));
         bindings.add(nullSafe("round_3", 3, args -> round(args[0], args[1], Decimals.mode(text(args[2], "round")))));
         for (int arity = 2; arity <= COALESCE_MAX; arity++) {
-            bindings.add(CelFunctionBinding.from("coalesce_" + arity, Collections.nCopies(arity, Object.class),
-                    SpecFunctions::coalesce));
+            bindings.add(CelFunctionBinding.from(
+                    "coalesce_" + arity, Collections.nCopies(arity, Object.class), SpecFunctions::coalesce));
         }
         bindings.add(nullSafe("date_1", 1, args -> date(args[0], null)));
         bindings.add(nullSafe("date_2", 2, args -> date(args[0], text(args[1], "date"))));
@@ -203,8 +222,8 @@ final class SpecFunctions {
         try {
             return Uuid5.namespace(text);
         } catch (IllegalArgumentException e) {
-            throw new FunctionFailure("uuid5(): the namespace is neither a UUID nor one of "
-                    + new TreeSet<>(Uuid5.NAMED.keySet()), text);
+            throw new FunctionFailure(
+                    "uuid5(): the namespace is neither a UUID nor one of " + new TreeSet<>(Uuid5.NAMED.keySet()), text);
         }
     }
 
@@ -212,8 +231,8 @@ final class SpecFunctions {
         try {
             return ZoneId.of(text.trim());
         } catch (DateTimeException e) {
-            throw new FunctionFailure("not a time zone (an id such as UTC or Europe/Berlin, or an offset such as "
-                    + "+02:00)", text);
+            throw new FunctionFailure(
+                    "not a time zone (an id such as UTC or Europe/Berlin, or an offset such as " + "+02:00)", text);
         }
     }
 
@@ -263,8 +282,16 @@ final class SpecFunctions {
 
     /** The white space of CEL's strings extension: Unicode's White_Space characters. */
     private static boolean celWhitespace(char c) {
-        return (c >= 0x0009 && c <= 0x000D) || c == 0x0020 || c == 0x0085 || c == 0x00A0 || c == 0x1680
-                || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F
+        return (c >= 0x0009 && c <= 0x000D)
+                || c == 0x0020
+                || c == 0x0085
+                || c == 0x00A0
+                || c == 0x1680
+                || (c >= 0x2000 && c <= 0x200A)
+                || c == 0x2028
+                || c == 0x2029
+                || c == 0x202F
+                || c == 0x205F
                 || c == 0x3000;
     }
 
@@ -283,8 +310,8 @@ final class SpecFunctions {
         } else if (value instanceof BigDecimal || value instanceof Long) {
             exact = Decimals.of(value);
         } else {
-            throw new FunctionFailure("round() takes a decimal, an int or a double, not a "
-                    + CelValues.typeName(value), null);
+            throw new FunctionFailure(
+                    "round() takes a decimal, an int or a double, not a " + CelValues.typeName(value), null);
         }
         return Decimals.round(exact, (Long) scale, mode);
     }
@@ -306,15 +333,16 @@ final class SpecFunctions {
             try {
                 day = patternOrZone == null ? LocalDate.parse(text) : LocalDate.parse(text, pattern(patternOrZone));
             } catch (DateTimeParseException e) {
-                throw new FunctionFailure("date(): a string that is not a date in the form "
-                        + (patternOrZone == null ? "yyyy-MM-dd" : patternOrZone), value);
+                throw new FunctionFailure(
+                        "date(): a string that is not a date in the form "
+                                + (patternOrZone == null ? "yyyy-MM-dd" : patternOrZone),
+                        value);
             }
         } else if (value instanceof Timestamp) {
             ZoneId zone = patternOrZone == null ? ZoneOffset.UTC : zone(patternOrZone);
             day = LocalDate.ofInstant(CelValues.instant((Timestamp) value), zone);
         } else {
-            throw new FunctionFailure("date() takes a string or a timestamp, not a " + CelValues.typeName(value),
-                    null);
+            throw new FunctionFailure("date() takes a string or a timestamp, not a " + CelValues.typeName(value), null);
         }
         return CelValues.timestamp(day.atStartOfDay(ZoneOffset.UTC).toInstant());
     }
@@ -336,8 +364,7 @@ final class SpecFunctions {
             }
             return (Duration) value;
         } else {
-            throw new FunctionFailure("time() takes a string or a timestamp, not a " + CelValues.typeName(value),
-                    null);
+            throw new FunctionFailure("time() takes a string or a timestamp, not a " + CelValues.typeName(value), null);
         }
         return CelValues.duration(java.time.Duration.ofNanos(time.toNanoOfDay()));
     }
@@ -353,14 +380,15 @@ final class SpecFunctions {
             try {
                 local = LocalDateTime.parse(((String) value).trim(), LOCAL_DATE_TIME);
             } catch (DateTimeParseException e) {
-                throw new FunctionFailure("timestamp(): a string that is not a local date-time "
-                        + "(yyyy-MM-dd[ HH:mm[:ss[.SSS]]])", value);
+                throw new FunctionFailure(
+                        "timestamp(): a string that is not a local date-time " + "(yyyy-MM-dd[ HH:mm[:ss[.SSS]]])",
+                        value);
             }
         } else if (value instanceof Timestamp) {
             local = LocalDateTime.ofInstant(CelValues.instant((Timestamp) value), ZoneOffset.UTC);
         } else {
-            throw new FunctionFailure("timestamp() takes a string or a timestamp, not a "
-                    + CelValues.typeName(value), null);
+            throw new FunctionFailure(
+                    "timestamp() takes a string or a timestamp, not a " + CelValues.typeName(value), null);
         }
         return CelValues.timestamp(local.atZone(zone).toInstant());
     }
@@ -377,23 +405,33 @@ final class SpecFunctions {
         throw new FunctionFailure(function + "(): expected a string, not a " + CelValues.typeName(value), null);
     }
 
-    private static void arithmetic(List<CelFunctionBinding> bindings, String name,
-                                   BinaryOperator<BigDecimal> op) {
-        bindings.add(CelFunctionBinding.from(name + "_decimal", BigDecimal.class, BigDecimal.class,
-                (x, y) -> Decimals.normal(op.apply(x, y))));
-        bindings.add(CelFunctionBinding.from(name + "_decimal_int", BigDecimal.class, Long.class,
+    private static void arithmetic(List<CelFunctionBinding> bindings, String name, BinaryOperator<BigDecimal> op) {
+        bindings.add(CelFunctionBinding.from(
+                name + "_decimal", BigDecimal.class, BigDecimal.class, (x, y) -> Decimals.normal(op.apply(x, y))));
+        bindings.add(CelFunctionBinding.from(
+                name + "_decimal_int",
+                BigDecimal.class,
+                Long.class,
                 (x, y) -> Decimals.normal(op.apply(x, BigDecimal.valueOf(y)))));
-        bindings.add(CelFunctionBinding.from(name + "_int_decimal", Long.class, BigDecimal.class,
+        bindings.add(CelFunctionBinding.from(
+                name + "_int_decimal",
+                Long.class,
+                BigDecimal.class,
                 (x, y) -> Decimals.normal(op.apply(BigDecimal.valueOf(x), y))));
     }
 
-    private static void comparison(List<CelFunctionBinding> bindings, String name,
-                                   IntPredicate holds) {
-        bindings.add(CelFunctionBinding.from(name + "_decimal", BigDecimal.class, BigDecimal.class,
-                (x, y) -> holds.test(x.compareTo(y))));
-        bindings.add(CelFunctionBinding.from(name + "_decimal_int", BigDecimal.class, Long.class,
+    private static void comparison(List<CelFunctionBinding> bindings, String name, IntPredicate holds) {
+        bindings.add(CelFunctionBinding.from(
+                name + "_decimal", BigDecimal.class, BigDecimal.class, (x, y) -> holds.test(x.compareTo(y))));
+        bindings.add(CelFunctionBinding.from(
+                name + "_decimal_int",
+                BigDecimal.class,
+                Long.class,
                 (x, y) -> holds.test(x.compareTo(BigDecimal.valueOf(y)))));
-        bindings.add(CelFunctionBinding.from(name + "_int_decimal", Long.class, BigDecimal.class,
+        bindings.add(CelFunctionBinding.from(
+                name + "_int_decimal",
+                Long.class,
+                BigDecimal.class,
                 (x, y) -> holds.test(BigDecimal.valueOf(x).compareTo(y))));
     }
 

@@ -2,11 +2,10 @@ package io.rollingmigration.connect.common.spec;
 
 import io.rollingmigration.connect.common.lineage.SourceKey;
 import io.rollingmigration.connect.common.spec.MappingSpec.KeySpec;
-import org.apache.kafka.connect.errors.DataException;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * How an aggregate's target id is made from a legacy row: UUIDv5 of the legacy key's canonical JSON (the same text

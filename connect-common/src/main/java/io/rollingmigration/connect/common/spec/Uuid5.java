@@ -27,8 +27,7 @@ public final class Uuid5 {
             "oid", UUID.fromString("6ba7b812-9dad-11d1-80b4-00c04fd430c8"),
             "x500", UUID.fromString("6ba7b814-9dad-11d1-80b4-00c04fd430c8"));
 
-    private Uuid5() {
-    }
+    private Uuid5() {}
 
     /**
      * A namespace as a spec or a config writes it: a UUID, or one of {@link #NAMED} by name.
@@ -46,8 +45,10 @@ public final class Uuid5 {
 
     /** The namespace as the 16 bytes the hash starts with; compute once per namespace. */
     public static byte[] bytes(UUID namespace) {
-        return ByteBuffer.allocate(16).putLong(namespace.getMostSignificantBits())
-                .putLong(namespace.getLeastSignificantBits()).array();
+        return ByteBuffer.allocate(16)
+                .putLong(namespace.getMostSignificantBits())
+                .putLong(namespace.getLeastSignificantBits())
+                .array();
     }
 
     public static UUID of(byte[] namespace, String name) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,6 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.Test;
-import java.time.ZoneOffset;
 
 /**
  * The canonical text of a legacy key, which lineage carries and the reconciler derives again from JDBC rows: both
@@ -41,12 +41,19 @@ class SourceKeyTest {
 
     @Test
     void aKeyStructWritesWhatTheSameKeyReadOverJdbcWrites() {
-        Schema schema = SchemaBuilder.struct().field("start_date", org.apache.kafka.connect.data.Date.SCHEMA)
-                .field("amount", Decimal.schema(2)).field("code", Schema.INT16_SCHEMA).build();
+        Schema schema = SchemaBuilder.struct()
+                .field("start_date", org.apache.kafka.connect.data.Date.SCHEMA)
+                .field("amount", Decimal.schema(2))
+                .field("code", Schema.INT16_SCHEMA)
+                .build();
         Struct key = new Struct(schema)
-                .put("start_date", java.util.Date.from(LocalDate.of(2026, 1, 31).atStartOfDay(
-                        ZoneOffset.UTC).toInstant()))
-                .put("amount", new BigDecimal("12.50")).put("code", (short) 3);
+                .put(
+                        "start_date",
+                        java.util.Date.from(LocalDate.of(2026, 1, 31)
+                                .atStartOfDay(ZoneOffset.UTC)
+                                .toInstant()))
+                .put("amount", new BigDecimal("12.50"))
+                .put("code", (short) 3);
         Map<String, Object> jdbcRow = new LinkedHashMap<>();
         jdbcRow.put("code", 3L);
         jdbcRow.put("amount", new BigDecimal("12.50"));
@@ -59,13 +66,16 @@ class SourceKeyTest {
 
     @Test
     void anAmountIsTheSameKeyAtAnyScale() {
-        assertEquals(SourceKey.of(Map.of("amount", new BigDecimal("12.5"), "n", 1L)),
+        assertEquals(
+                SourceKey.of(Map.of("amount", new BigDecimal("12.5"), "n", 1L)),
                 SourceKey.of(Map.of("amount", new BigDecimal("12.5000"), "n", 1L)));
     }
 
     @Test
     void theNamedFieldsOfARowAreTheKey() {
-        Schema schema = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).field("name", Schema.STRING_SCHEMA)
+        Schema schema = SchemaBuilder.struct()
+                .field("id", Schema.INT64_SCHEMA)
+                .field("name", Schema.STRING_SCHEMA)
                 .build();
         Struct row = new Struct(schema).put("id", 5L).put("name", "not part of the key");
         assertEquals("{\"id\":5}", SourceKey.of(row, List.of("id")));

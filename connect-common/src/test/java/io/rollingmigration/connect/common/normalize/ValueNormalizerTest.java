@@ -44,49 +44,70 @@ class ValueNormalizerTest {
     @Test
     void connectLogicalTypes() {
         assertEquals(new BigDecimal("12.30"), ValueNormalizer.value(Decimal.schema(2), new BigDecimal("12.30")));
-        assertEquals(LocalDate.of(2026, 3, 29), ValueNormalizer.value(Date.SCHEMA,
-                java.util.Date.from(Instant.parse("2026-03-29T00:00:00Z"))));
-        assertEquals(LocalTime.of(1, 30, 15, 123_000_000), ValueNormalizer.value(Time.SCHEMA,
-                new java.util.Date(5_415_123L)));
-        assertEquals(WALL_CLOCK.withNano(123_000_000), ValueNormalizer.value(Timestamp.SCHEMA,
-                java.util.Date.from(MOMENT)));
+        assertEquals(
+                LocalDate.of(2026, 3, 29),
+                ValueNormalizer.value(Date.SCHEMA, java.util.Date.from(Instant.parse("2026-03-29T00:00:00Z"))));
+        assertEquals(
+                LocalTime.of(1, 30, 15, 123_000_000),
+                ValueNormalizer.value(Time.SCHEMA, new java.util.Date(5_415_123L)));
+        assertEquals(
+                WALL_CLOCK.withNano(123_000_000), ValueNormalizer.value(Timestamp.SCHEMA, java.util.Date.from(MOMENT)));
     }
 
     @Test
     void debeziumTimeTypesInEveryPrecision() {
-        assertEquals(LocalDate.of(2026, 3, 29), normalised("io.debezium.time.Date", Schema.Type.INT32,
-                (int) LocalDate.of(2026, 3, 29).toEpochDay()));
-        assertEquals(LocalTime.of(1, 30, 15, 123_000_000), normalised("io.debezium.time.Time", Schema.Type.INT32,
-                5_415_123));
-        assertEquals(LocalTime.of(1, 30, 15, 123_456_000), normalised("io.debezium.time.MicroTime",
-                Schema.Type.INT64, 5_415_123_456L));
-        assertEquals(LocalTime.of(1, 30, 15, 123_456_789), normalised("io.debezium.time.NanoTime",
-                Schema.Type.INT64, 5_415_123_456_789L));
-        assertEquals(WALL_CLOCK.withNano(123_000_000), normalised("io.debezium.time.Timestamp", Schema.Type.INT64,
-                MOMENT.toEpochMilli()));
-        assertEquals(WALL_CLOCK, normalised("io.debezium.time.MicroTimestamp", Schema.Type.INT64,
-                MOMENT.getEpochSecond() * 1_000_000L + 123_456L));
-        assertEquals(WALL_CLOCK.withNano(123_456_789), normalised("io.debezium.time.NanoTimestamp",
-                Schema.Type.INT64, MOMENT.getEpochSecond() * 1_000_000_000L + 123_456_789L));
-        assertEquals(MOMENT, normalised("io.debezium.time.ZonedTimestamp", Schema.Type.STRING,
-                "2026-03-29T03:30:15.123456+02:00"));
+        assertEquals(LocalDate.of(2026, 3, 29), normalised("io.debezium.time.Date", Schema.Type.INT32, (int)
+                LocalDate.of(2026, 3, 29).toEpochDay()));
+        assertEquals(
+                LocalTime.of(1, 30, 15, 123_000_000),
+                normalised("io.debezium.time.Time", Schema.Type.INT32, 5_415_123));
+        assertEquals(
+                LocalTime.of(1, 30, 15, 123_456_000),
+                normalised("io.debezium.time.MicroTime", Schema.Type.INT64, 5_415_123_456L));
+        assertEquals(
+                LocalTime.of(1, 30, 15, 123_456_789),
+                normalised("io.debezium.time.NanoTime", Schema.Type.INT64, 5_415_123_456_789L));
+        assertEquals(
+                WALL_CLOCK.withNano(123_000_000),
+                normalised("io.debezium.time.Timestamp", Schema.Type.INT64, MOMENT.toEpochMilli()));
+        assertEquals(
+                WALL_CLOCK,
+                normalised(
+                        "io.debezium.time.MicroTimestamp",
+                        Schema.Type.INT64,
+                        MOMENT.getEpochSecond() * 1_000_000L + 123_456L));
+        assertEquals(
+                WALL_CLOCK.withNano(123_456_789),
+                normalised(
+                        "io.debezium.time.NanoTimestamp",
+                        Schema.Type.INT64,
+                        MOMENT.getEpochSecond() * 1_000_000_000L + 123_456_789L));
+        assertEquals(
+                MOMENT,
+                normalised("io.debezium.time.ZonedTimestamp", Schema.Type.STRING, "2026-03-29T03:30:15.123456+02:00"));
     }
 
     @Test
     void timesBeforeTheEpochKeepTheirWallClock() {
-        assertEquals(LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000),
+        assertEquals(
+                LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000),
                 normalised("io.debezium.time.MicroTimestamp", Schema.Type.INT64, -1L));
     }
 
     @Test
     void debeziumDataTypes() {
-        Schema variable = SchemaBuilder.struct().name("io.debezium.data.VariableScaleDecimal")
-                .field("scale", Schema.INT32_SCHEMA).field("value", Schema.BYTES_SCHEMA).build();
-        Struct decimal = new Struct(variable).put("scale", 3)
+        Schema variable = SchemaBuilder.struct()
+                .name("io.debezium.data.VariableScaleDecimal")
+                .field("scale", Schema.INT32_SCHEMA)
+                .field("value", Schema.BYTES_SCHEMA)
+                .build();
+        Struct decimal = new Struct(variable)
+                .put("scale", 3)
                 .put("value", BigInteger.valueOf(-123_456).toByteArray());
         assertEquals(new BigDecimal("-123.456"), ValueNormalizer.value(variable, decimal));
-        assertEquals("0f8fad5b-d9cb-469f-a165-70867728950e", normalised("io.debezium.data.Uuid", Schema.Type.STRING,
-                "0F8FAD5B-D9CB-469F-A165-70867728950E"));
+        assertEquals(
+                "0f8fad5b-d9cb-469f-a165-70867728950e",
+                normalised("io.debezium.data.Uuid", Schema.Type.STRING, "0F8FAD5B-D9CB-469F-A165-70867728950E"));
         assertEquals("{\"a\": 1}", normalised("io.debezium.data.Json", Schema.Type.STRING, "{\"a\": 1}"));
         assertEquals("GOLD", normalised("io.debezium.data.Enum", Schema.Type.STRING, "GOLD"));
     }
@@ -100,16 +121,18 @@ class ValueNormalizerTest {
         assertEquals(0.5d, ValueNormalizer.value(Schema.FLOAT32_SCHEMA, 0.5f));
         assertEquals(0.5d, ValueNormalizer.value(Schema.FLOAT64_SCHEMA, 0.5d));
         assertEquals(true, ValueNormalizer.value(Schema.BOOLEAN_SCHEMA, true));
-        assertArrayEquals(new byte[] {1, 2}, (byte[]) ValueNormalizer.value(Schema.BYTES_SCHEMA,
-                ByteBuffer.wrap(new byte[] {1, 2})));
-        assertEquals(List.of(1L, 2L), ValueNormalizer.value(SchemaBuilder.array(Schema.INT32_SCHEMA).build(),
-                List.of(1, 2)));
+        assertArrayEquals(new byte[] {1, 2}, (byte[])
+                ValueNormalizer.value(Schema.BYTES_SCHEMA, ByteBuffer.wrap(new byte[] {1, 2})));
+        assertEquals(
+                List.of(1L, 2L),
+                ValueNormalizer.value(SchemaBuilder.array(Schema.INT32_SCHEMA).build(), List.of(1, 2)));
         assertNull(ValueNormalizer.value(Schema.OPTIONAL_STRING_SCHEMA, null));
     }
 
     @Test
     void aTypeWithoutAValueModelIsRefusedByName() {
-        Schema map = SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).build();
+        Schema map =
+                SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).build();
         DataException refused = assertThrows(DataException.class, () -> ValueNormalizer.value(map, Map.of()));
         assertEquals("Cannot normalise a value of Connect type MAP", refused.getMessage());
     }
@@ -118,7 +141,7 @@ class ValueNormalizerTest {
     void jdbcColumnsOfPostgresqlArriveInTheSameModel() throws Exception {
         PostgresFixture postgres = PostgresFixture.shared();
         try (Connection connection = postgres.connect(PostgresFixture.LEGACY);
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("SET TIME ZONE 'Europe/Paris'");
             try (ResultSet rs = statement.executeQuery("SELECT 7::smallint AS small, 7::int AS whole, "
                     + "7::bigint AS big, 0.5::real AS real, 0.5::float8 AS dbl, 12.30::numeric(6,2) AS amount, "

@@ -1,6 +1,7 @@
 package io.rollingmigration.connect.common.spec;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -11,10 +12,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 
 /**
  * The direct plan of an expression gives what CEL's interpreter gives, result or error, for every expression and
@@ -23,14 +22,32 @@ import java.util.function.Supplier;
 class DirectPlanTest {
 
     private static final List<String> EXPRESSIONS = List.of(
-            "trim(after.name)", "lowerAscii(trim(after.name))", "after.name.trim().upperAscii()",
-            "round(after.amount, 2)", "round(after.amount, 2, 'half_even')", "int(round(after.amount * 100))",
-            "coalesce(after.ends, after.starts)", "after.ends != null && after.ends < after.starts",
-            "'customer:' + string(after.id)", "after.code == 2 ? 'B' : 'P'", "after.id + 1", "after.id > 3",
-            "after.name == null", "after.amount == null", "after.flag || after.id > 1", "!after.flag",
-            "uuid5('url', 'c:' + string(after.id))", "date(after.text)", "after.name + ' ' + after.name",
-            "after.starts.getFullYear()", "size(after.name)", "after.name.contains('a')",
-            "after.untyped", "trim(after.untyped)", "after.untyped + 1", "decimal(after.untyped)");
+            "trim(after.name)",
+            "lowerAscii(trim(after.name))",
+            "after.name.trim().upperAscii()",
+            "round(after.amount, 2)",
+            "round(after.amount, 2, 'half_even')",
+            "int(round(after.amount * 100))",
+            "coalesce(after.ends, after.starts)",
+            "after.ends != null && after.ends < after.starts",
+            "'customer:' + string(after.id)",
+            "after.code == 2 ? 'B' : 'P'",
+            "after.id + 1",
+            "after.id > 3",
+            "after.name == null",
+            "after.amount == null",
+            "after.flag || after.id > 1",
+            "!after.flag",
+            "uuid5('url', 'c:' + string(after.id))",
+            "date(after.text)",
+            "after.name + ' ' + after.name",
+            "after.starts.getFullYear()",
+            "size(after.name)",
+            "after.name.contains('a')",
+            "after.untyped",
+            "trim(after.untyped)",
+            "after.untyped + 1",
+            "decimal(after.untyped)");
 
     private static final Map<String, ColumnType> TYPES = new LinkedHashMap<>();
 
@@ -99,8 +116,12 @@ class DirectPlanTest {
     @Test
     void theShapesOfTheBenchmarkSpecAreAllPlanned() {
         Expressions language = new Expressions(LegacyColumns.typed(TYPES));
-        for (String text : List.of("trim(after.name)", "round(after.amount, 2)", "coalesce(after.ends, after.starts)",
-                "lowerAscii(trim(after.name))", "'customer:' + string(after.id)")) {
+        for (String text : List.of(
+                "trim(after.name)",
+                "round(after.amount, 2)",
+                "coalesce(after.ends, after.starts)",
+                "lowerAscii(trim(after.name))",
+                "'customer:' + string(after.id)")) {
             assertTrue(language.compile(text, "f").direct(), text);
         }
     }

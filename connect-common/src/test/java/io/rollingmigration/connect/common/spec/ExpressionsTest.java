@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.connect.errors.DataException;
 import org.junit.jupiter.api.Test;
-import java.math.RoundingMode;
 
 /**
  * The expression engine itself, below the spec: exact decimal arithmetic and its scales, what a null does in each
@@ -56,8 +56,10 @@ class ExpressionsTest {
         assertEquals(new BigDecimal("0.76875"), eval("after.amount * after.rate"));
         assertEquals(new BigDecimal("30.75"), eval("after.amount * after.count"), "an int is an exact decimal");
         assertEquals(BigDecimal.ZERO, eval("after.amount - decimal('10.250')"));
-        assertEquals(0, new BigDecimal("3.416666").compareTo(
-                ((BigDecimal) eval("after.amount / after.count")).setScale(6, RoundingMode.DOWN)),
+        assertEquals(
+                0,
+                new BigDecimal("3.416666")
+                        .compareTo(((BigDecimal) eval("after.amount / after.count")).setScale(6, RoundingMode.DOWN)),
                 "division keeps enough digits for a later round()");
         assertEquals(new BigDecimal("0.3"), eval("decimal('0.10') + decimal('0.20')"), "no binary fractions");
     }
@@ -67,8 +69,8 @@ class ExpressionsTest {
         assertEquals(true, eval("same(after.amount, decimal('10.250'))"));
         assertEquals(true, eval("after.rate < after.amount"));
         assertEquals(true, eval("same(math.greatest(after.amount, decimal('9.99')), after.amount)"));
-        SpecException refused = assertThrows(SpecException.class,
-                () -> LANGUAGE.compile("after.amount == decimal('10.250')", "f"));
+        SpecException refused =
+                assertThrows(SpecException.class, () -> LANGUAGE.compile("after.amount == decimal('10.250')", "f"));
         assertTrue(refused.getMessage().contains("same(a, b)"), refused.getMessage());
     }
 

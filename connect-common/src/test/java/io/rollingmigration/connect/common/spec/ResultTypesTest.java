@@ -1,25 +1,24 @@
 package io.rollingmigration.connect.common.spec;
 
-import org.apache.kafka.connect.data.Struct;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.Date;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -29,8 +28,8 @@ import org.junit.jupiter.api.function.Executable;
  */
 class ResultTypesTest {
 
-    private static final List<String> DECLARED = List.of("string", "long", "int", "double", "boolean", "decimal(2)",
-            "date", "time", "timestamp", "bytes");
+    private static final List<String> DECLARED =
+            List.of("string", "long", "int", "double", "boolean", "decimal(2)", "date", "time", "timestamp", "bytes");
 
     /** An expression of each static type, over a row whose column u has no declared type. */
     private static final Map<String, String> EXPRESSIONS = new LinkedHashMap<>();
@@ -92,7 +91,8 @@ class ResultTypesTest {
                         wrong.add(expression.getKey() + " -> " + declared + ": refused: " + e.getMessage());
                     } else if (!e.path().equals("aggregates.a.fields.f.expr")
                             || !e.getMessage().contains(declared)
-                            || !(e.getMessage().contains(expression.getKey()) || e.getMessage().contains("not known"))) {
+                            || !(e.getMessage().contains(expression.getKey())
+                                    || e.getMessage().contains("not known"))) {
                         wrong.add(expression.getKey() + " -> " + declared + ": unclear refusal: " + e.getMessage());
                     }
                 }
@@ -107,7 +107,9 @@ class ResultTypesTest {
         assertTrue(assertThrowsData(() -> translator.translate("1", Map.of("id", 1L), Map.of(), Map.of(), "r"))
                 .contains("aggregates.a.fields.f"));
         AggregateTranslator whole = SpecCompiler.compile(spec("", "long", "expr: \"decimal('7.00')\""), "a");
-        assertEquals(7L, whole.translate("1", Map.of("id", 1L), Map.of(), Map.of(), "r").get("f"));
+        assertEquals(
+                7L,
+                whole.translate("1", Map.of("id", 1L), Map.of(), Map.of(), "r").get("f"));
     }
 
     /** Column type -> declared types a field copying it (from:) may have, by hand. */
@@ -123,11 +125,27 @@ class ResultTypesTest {
             Map.entry("timestamptz", List.of("string", "timestamp")),
             Map.entry("bytea", List.of("bytes")));
 
-    private static final Map<String, Object> VALUES = Map.of("text", "7", "bigint", 7L,
-            "numeric(12,2)", new BigDecimal("7.00"), "double precision", 7.5, "boolean", true,
-            "date", LocalDate.of(2026, 1, 31), "time", LocalTime.of(9, 30),
-            "timestamp", LocalDateTime.of(2026, 1, 31, 9, 30), "timestamptz", Instant.EPOCH,
-            "bytea", new byte[] {7});
+    private static final Map<String, Object> VALUES = Map.of(
+            "text",
+            "7",
+            "bigint",
+            7L,
+            "numeric(12,2)",
+            new BigDecimal("7.00"),
+            "double precision",
+            7.5,
+            "boolean",
+            true,
+            "date",
+            LocalDate.of(2026, 1, 31),
+            "time",
+            LocalTime.of(9, 30),
+            "timestamp",
+            LocalDateTime.of(2026, 1, 31, 9, 30),
+            "timestamptz",
+            Instant.EPOCH,
+            "bytea",
+            new byte[] {7});
 
     @Test
     void everyColumnTypeAgainstEveryDeclaredType() {
@@ -142,15 +160,20 @@ class ResultTypesTest {
                         wrong.add(column.getKey() + " -> " + declared + ": accepted");
                         continue;
                     }
-                    Struct value = translator.translate("1", new HashMap<>(Map.of("id", 1L, "c",
-                            VALUES.get(column.getKey()))), Map.of(), Map.of(), "r");
+                    Struct value = translator.translate(
+                            "1",
+                            new HashMap<>(Map.of("id", 1L, "c", VALUES.get(column.getKey()))),
+                            Map.of(),
+                            Map.of(),
+                            "r");
                     if (value.get("f") == null) {
                         wrong.add(column.getKey() + " -> " + declared + ": converted to null");
                     }
                 } catch (SpecException e) {
                     if (expected) {
                         wrong.add(column.getKey() + " -> " + declared + ": refused: " + e.getMessage());
-                    } else if (!e.path().equals("aggregates.a.fields.f.from") || !e.getMessage().contains(declared)) {
+                    } else if (!e.path().equals("aggregates.a.fields.f.from")
+                            || !e.getMessage().contains(declared)) {
                         wrong.add(column.getKey() + " -> " + declared + ": unclear refusal: " + e.getMessage());
                     }
                 }
@@ -164,16 +187,22 @@ class ResultTypesTest {
         String text = "name: t\nversion: 1\nsource: t\ncolumns: {id: bigint, cancel_date: varchar(10), "
                 + "expiry_date: varchar(10)}\naggregates:\n  a:\n    key: {column: id}\n    fields:\n"
                 + "      ends_on: {type: date, expr: \"coalesce(after.cancel_date, after.expiry_date)\"}\n";
-        SpecException error = Assertions.assertThrows(SpecException.class,
-                () -> SpecCompiler.compile(text));
+        SpecException error = Assertions.assertThrows(SpecException.class, () -> SpecCompiler.compile(text));
         assertEquals("aggregates.a.fields.ends_on.expr", error.path());
-        assertTrue(error.getMessage().contains("yields string") && error.getMessage().contains("not a date")
-                && error.getMessage().contains("date(...)"), error.getMessage());
+        assertTrue(
+                error.getMessage().contains("yields string")
+                        && error.getMessage().contains("not a date")
+                        && error.getMessage().contains("date(...)"),
+                error.getMessage());
 
-        SpecException untyped = Assertions.assertThrows(SpecException.class,
-                () -> SpecCompiler.compile(text.replace("columns: {id: bigint, cancel_date: varchar(10), "
-                        + "expiry_date: varchar(10)}", "columns: [id, cancel_date, expiry_date]")));
-        assertTrue(untyped.getMessage().contains("not known") && untyped.getMessage().contains("cancel_date"),
+        SpecException untyped = Assertions.assertThrows(
+                SpecException.class,
+                () -> SpecCompiler.compile(text.replace(
+                        "columns: {id: bigint, cancel_date: varchar(10), " + "expiry_date: varchar(10)}",
+                        "columns: [id, cancel_date, expiry_date]")));
+        assertTrue(
+                untyped.getMessage().contains("not known")
+                        && untyped.getMessage().contains("cancel_date"),
                 untyped.getMessage());
 
         AggregateTranslator typed = SpecCompiler.compile(text.replace("varchar(10)", "date"), "a");
@@ -181,12 +210,12 @@ class ResultTypesTest {
         row.put("id", 1L);
         row.put("cancel_date", null);
         row.put("expiry_date", LocalDate.of(2027, 3, 1));
-        assertEquals(Date.from(LocalDate.of(2027, 3, 1).atStartOfDay(ZoneOffset.UTC).toInstant()),
+        assertEquals(
+                Date.from(LocalDate.of(2027, 3, 1).atStartOfDay(ZoneOffset.UTC).toInstant()),
                 typed.translate("1", row, Map.of(), Map.of(), "r").get("ends_on"));
     }
 
     private static String assertThrowsData(Executable run) {
-        return Assertions.assertThrows(DataException.class, run)
-                .getMessage();
+        return Assertions.assertThrows(DataException.class, run).getMessage();
     }
 }

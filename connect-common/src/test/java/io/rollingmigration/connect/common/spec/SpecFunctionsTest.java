@@ -1,9 +1,16 @@
 package io.rollingmigration.connect.common.spec;
 
-import org.apache.kafka.connect.errors.DataException;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cel.common.CelException;
+import dev.cel.common.CelOptions;
+import dev.cel.runtime.CelFunctionBinding;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -13,17 +20,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import dev.cel.common.CelException;
-import dev.cel.common.CelOptions;
-import dev.cel.runtime.CelFunctionBinding;
-import java.math.RoundingMode;
 import java.util.UUID;
+import org.apache.kafka.connect.errors.DataException;
+import org.junit.jupiter.api.Test;
 
 /** Every function of the spec's expression language, with the examples docs/mapping-spec.md shows. */
 class SpecFunctionsTest {
@@ -101,13 +100,23 @@ class SpecFunctionsTest {
 
     @Test
     void trimRemovesWhatTheStringsExtensionsTrimRemoves() {
-        CelFunctionBinding library = new CelLibraries(CelOptions.DEFAULT)
-                .stringBindings().get("string_trim");
-        for (String text : List.of("", " ", "  Ada ", "\t\n Ada\u00a0", "\u3000\u2003Ada\u2028", "Ada", "A d a",
-                "\u200b Ada \u200b", "\ud83d\ude00 Ada \ud83d\ude00", " \u0085x\u0085 ", "\u180e a")) {
+        CelFunctionBinding library =
+                new CelLibraries(CelOptions.DEFAULT).stringBindings().get("string_trim");
+        for (String text : List.of(
+                "",
+                " ",
+                "  Ada ",
+                "\t\n Ada\u00a0",
+                "\u3000\u2003Ada\u2028",
+                "Ada",
+                "A d a",
+                "\u200b Ada \u200b",
+                "\ud83d\ude00 Ada \ud83d\ude00",
+                " \u0085x\u0085 ",
+                "\u180e a")) {
             try {
-                assertEquals(library.getDefinition().apply(new Object[] {text}), SpecFunctions.trim(text),
-                        "'" + text + "'");
+                assertEquals(
+                        library.getDefinition().apply(new Object[] {text}), SpecFunctions.trim(text), "'" + text + "'");
             } catch (CelException e) {
                 throw new AssertionError(e);
             }
@@ -135,8 +144,10 @@ class SpecFunctionsTest {
         assertEquals(new BigDecimal("1234.57"), eval("round(after.premium, 2)"), "half up: ties away from zero");
         assertEquals(new BigDecimal("1234.56"), eval("round(after.premium, 2, 'half_even')"), "banker's rounding");
         assertEquals(new BigDecimal("1234.56"), eval("round(after.premium, 2, 'down')"));
-        assertEquals(new BigDecimal("-2.5").setScale(0, RoundingMode.HALF_UP).stripTrailingZeros(),
-                eval("round(decimal('-2.5'))"), "-3, as PostgreSQL's round(-2.5::numeric)");
+        assertEquals(
+                new BigDecimal("-2.5").setScale(0, RoundingMode.HALF_UP).stripTrailingZeros(),
+                eval("round(decimal('-2.5'))"),
+                "-3, as PostgreSQL's round(-2.5::numeric)");
         assertEquals(new BigDecimal("123457"), eval("round(after.premium * 100, 0)"), "cents of a four-decimal amount");
         assertEquals(new BigDecimal("0.13"), eval("round(after.ratio, 2)"), "a double rounds to an exact decimal");
         assertEquals("decimal", typeOf("round(after.premium, 2)"));
@@ -165,7 +176,8 @@ class SpecFunctionsTest {
         assertEquals(Instant.parse("2027-03-01T00:00:00Z"), eval("coalesce(after.cancel_date, after.expiry_date)"));
         assertEquals("timestamp", typeOf("coalesce(after.cancel_date, after.expiry_date)"));
         assertEquals(3L, eval("coalesce(after.code, 0)"));
-        assertEquals(Instant.parse("2027-03-01T00:00:00Z"),
+        assertEquals(
+                Instant.parse("2027-03-01T00:00:00Z"),
                 eval("coalesce(after.cancel_date, after.expiry_date, date('2099-12-31'))"));
         refused("coalesce(after.premium, 'zero')");
     }
@@ -178,22 +190,29 @@ class SpecFunctionsTest {
         assertEquals(Instant.parse("2026-01-31T00:00:00Z"), eval("date(after.yyyymmdd, 'yyyyMMdd')"));
         assertEquals(Instant.parse("2026-01-31T00:00:00Z"), eval("date('2026-01-31')"));
         assertEquals(Instant.parse("2026-07-01T00:00:00Z"), eval("date(after.issued_at)"), "the day, in UTC");
-        assertEquals(Instant.parse("2026-07-02T00:00:00Z"), eval("date(after.issued_at, 'Asia/Tokyo')"),
+        assertEquals(
+                Instant.parse("2026-07-02T00:00:00Z"),
+                eval("date(after.issued_at, 'Asia/Tokyo')"),
                 "the day in that zone");
-        assertEquals(Instant.parse("2026-07-01T21:30:00Z"), eval("timestamp(after.issued_at, 'Europe/Berlin')"),
+        assertEquals(
+                Instant.parse("2026-07-01T21:30:00Z"),
+                eval("timestamp(after.issued_at, 'Europe/Berlin')"),
                 "a wall-clock time of Berlin as the instant it was");
         assertEquals(Instant.parse("2026-07-01T21:30:00Z"), eval("timestamp('2026-07-01 23:30', 'Europe/Berlin')"));
         assertEquals(true, eval("after.paid_at - after.issued_at > duration('8h')"));
         assertEquals(Duration.ofMinutes(9 * 60 + 30), eval("after.opens"));
         assertEquals(Duration.ofMinutes(10 * 60 + 15), eval("time('10:15')"));
         assertEquals(true, eval("after.opens < time('10:00')"));
-        assertEquals(Instant.parse("2027-03-01T00:00:00Z"), eval("math.greatest(after.expiry_date, date('2026-12-31'))"));
+        assertEquals(
+                Instant.parse("2027-03-01T00:00:00Z"), eval("math.greatest(after.expiry_date, date('2026-12-31'))"));
         assertEquals(1L, eval("after.expiry_date.getDate()"), "1-based day of month");
         assertEquals(2L, eval("after.expiry_date.getMonth()"), "0-based month, as CEL has it");
         assertEquals(Instant.parse("2027-03-02T00:00:00Z"), eval("after.expiry_date + duration('24h')"));
         assertEquals(Instant.parse("1970-01-02T00:00:00Z"), eval("timestamp(86400)"), "epoch seconds");
         assertTrue(refused("date(after.code)").getMessage().contains("date() does not take a int"));
-        assertTrue(refused("timestamp(after.issued_at, 'Mars/Olympus')").getMessage().contains("time zone"));
+        assertTrue(refused("timestamp(after.issued_at, 'Mars/Olympus')")
+                .getMessage()
+                .contains("time zone"));
         assertTrue(refused("date(after.yyyymmdd, 'yyyyMMdd{')").getMessage().contains("pattern"));
         DataException bad = assertThrows(DataException.class, () -> eval("date(after.name)"));
         assertTrue(bad.getMessage().contains("date()") && bad.getMessage().contains("yyyy-MM-dd"), bad.getMessage());
@@ -201,9 +220,13 @@ class SpecFunctionsTest {
 
     @Test
     void uuid5ReproducesNameBasedIdsWithTheRfcsNamespacesOrAnyOther() {
-        assertEquals("2ed6657d-e927-568b-95e1-2665a8aea6a2", eval("uuid5('dns', 'www.example.com')"),
+        assertEquals(
+                "2ed6657d-e927-568b-95e1-2665a8aea6a2",
+                eval("uuid5('dns', 'www.example.com')"),
                 "RFC 4122's example (its errata): www.example.com in the DNS namespace");
-        assertEquals(Uuid5.of(UUID.fromString("3f6c2b5e-8a41-4d27-9c1e-5b7a0d2e4f10"), "policy:3").toString(),
+        assertEquals(
+                Uuid5.of(UUID.fromString("3f6c2b5e-8a41-4d27-9c1e-5b7a0d2e4f10"), "policy:3")
+                        .toString(),
                 eval("uuid5('3f6c2b5e-8a41-4d27-9c1e-5b7a0d2e4f10', 'policy:' + string(after.code))"));
         assertTrue(refused("uuid5('not-a-namespace', after.name)").getMessage().contains("namespace"));
     }
@@ -229,18 +252,26 @@ class SpecFunctionsTest {
         Map<String, Object> wrong = row();
         wrong.put("premium", "twelve");
         DataException error = assertThrows(DataException.class, () -> eval("round(after.premium, 2)", wrong));
-        assertTrue(error.getMessage().contains("declared decimal") && !error.getMessage().contains("twelve"),
+        assertTrue(
+                error.getMessage().contains("declared decimal")
+                        && !error.getMessage().contains("twelve"),
                 error.getMessage());
         Map<String, Object> text = row();
         text.put("premium", "12.5");
-        assertEquals(new BigDecimal("12.5"), eval("round(after.premium, 2)", text),
+        assertEquals(
+                new BigDecimal("12.5"),
+                eval("round(after.premium, 2)", text),
                 "a decimal sent as text (Debezium's decimal.handling.mode=string) is still a decimal");
     }
 
     @Test
     void expressionsReachNothingButTheirVariables() {
-        for (String attempt : List.of("java.lang.Runtime.getRuntime()", "getenv('HOME')", "file('/etc/passwd')",
-                "after.getClass()", "http.get('http://127.0.0.1/')")) {
+        for (String attempt : List.of(
+                "java.lang.Runtime.getRuntime()",
+                "getenv('HOME')",
+                "file('/etc/passwd')",
+                "after.getClass()",
+                "http.get('http://127.0.0.1/')")) {
             refused(attempt);
         }
         assertFalse(SpecFunctions.ACCEPTED.isEmpty());

@@ -1,7 +1,6 @@
 package io.rollingmigration.connect.reconcile.compare;
 
 import io.rollingmigration.connect.reconcile.drift.FieldDifference;
-
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -13,12 +12,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.Date;
 
 /**
  * Decides whether an expected value and a target value mean the same, with the declared tolerances: numbers by
@@ -35,8 +34,11 @@ public final class FieldComparator {
     private final Set<String> whitespaceInsensitive;
     private final Set<String> masked;
 
-    public FieldComparator(long timestampToleranceMillis, List<String> caseInsensitive,
-                           List<String> whitespaceInsensitive, List<String> masked) {
+    public FieldComparator(
+            long timestampToleranceMillis,
+            List<String> caseInsensitive,
+            List<String> whitespaceInsensitive,
+            List<String> masked) {
         this.timestampToleranceMicros = timestampToleranceMillis * 1000;
         this.caseInsensitive = Set.copyOf(caseInsensitive);
         this.whitespaceInsensitive = Set.copyOf(whitespaceInsensitive);
@@ -44,8 +46,8 @@ public final class FieldComparator {
     }
 
     /** The fields whose values differ, in the given order. */
-    public List<FieldDifference> differences(List<String> fields, Map<String, Object> expected,
-                                             Map<String, Object> actual) {
+    public List<FieldDifference> differences(
+            List<String> fields, Map<String, Object> expected, Map<String, Object> actual) {
         List<FieldDifference> differences = new ArrayList<>(0);
         for (String field : fields) {
             Object want = expected.get(field);
@@ -170,7 +172,9 @@ public final class FieldComparator {
     }
 
     private static BigDecimal decimal(Object number) {
-        return number instanceof BigDecimal ? (BigDecimal) number : new BigDecimal(number.toString().trim());
+        return number instanceof BigDecimal
+                ? (BigDecimal) number
+                : new BigDecimal(number.toString().trim());
     }
 
     private static byte[] bytes(Object value) {

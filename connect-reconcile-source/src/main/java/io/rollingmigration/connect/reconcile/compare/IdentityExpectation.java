@@ -1,12 +1,11 @@
 package io.rollingmigration.connect.reconcile.compare;
 
 import io.rollingmigration.connect.common.lineage.SourceKey;
-
+import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.math.BigDecimal;
 
 /**
  * Without a mapping spec, the target should hold the legacy row as it is: the same key, and the same values in the
@@ -31,8 +30,7 @@ public final class IdentityExpectation implements Expectation {
     public static String keyText(List<String> columns, Map<String, Object> row) {
         if (columns.size() == 1) {
             Object value = row.get(columns.get(0));
-            return value instanceof BigDecimal ? ((BigDecimal) value).toPlainString()
-                    : String.valueOf(value);
+            return value instanceof BigDecimal ? ((BigDecimal) value).toPlainString() : String.valueOf(value);
         }
         Map<String, Object> key = new LinkedHashMap<>();
         columns.forEach(c -> key.put(c, row.get(c)));

@@ -5,8 +5,6 @@ import io.rollingmigration.connect.reconcile.drift.DriftKind;
 import io.rollingmigration.connect.reconcile.drift.FieldDifference;
 import io.rollingmigration.connect.reconcile.drift.Severity;
 import io.rollingmigration.connect.reconcile.drift.SeverityPolicy;
-import org.apache.kafka.connect.errors.DataException;
-
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -15,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * Compares what one legacy key should be in the target with what the target holds under that key: the translated
@@ -30,13 +29,22 @@ public final class Judge {
     private final String changeColumn;
     private final boolean fragment;
 
-    public Judge(Expectation expectation, FieldComparator comparator, RuleBook rules, SeverityPolicy severities,
-                 String changeColumn) {
+    public Judge(
+            Expectation expectation,
+            FieldComparator comparator,
+            RuleBook rules,
+            SeverityPolicy severities,
+            String changeColumn) {
         this(expectation, comparator, rules, severities, changeColumn, false);
     }
 
-    private Judge(Expectation expectation, FieldComparator comparator, RuleBook rules, SeverityPolicy severities,
-                  String changeColumn, boolean fragment) {
+    private Judge(
+            Expectation expectation,
+            FieldComparator comparator,
+            RuleBook rules,
+            SeverityPolicy severities,
+            String changeColumn,
+            boolean fragment) {
         this.expectation = expectation;
         this.comparator = comparator;
         this.rules = rules;
@@ -51,8 +59,12 @@ public final class Judge {
      * gives it values), and one that holds it without a legacy row has an {@code UNEXPECTED_FRAGMENT}. The rest of
      * the row is other tables' business.
      */
-    public static Judge ofFragment(Expectation expectation, FieldComparator comparator, RuleBook rules,
-                                   SeverityPolicy severities, String changeColumn) {
+    public static Judge ofFragment(
+            Expectation expectation,
+            FieldComparator comparator,
+            RuleBook rules,
+            SeverityPolicy severities,
+            String changeColumn) {
         return new Judge(expectation, comparator, rules, severities, changeColumn, true);
     }
 
@@ -61,7 +73,8 @@ public final class Judge {
         if (row.deleted()) {
             return false;
         }
-        return !fragment || expectation.fields().stream().anyMatch(f -> row.values().get(f) != null);
+        return !fragment
+                || expectation.fields().stream().anyMatch(f -> row.values().get(f) != null);
     }
 
     /**
@@ -75,8 +88,12 @@ public final class Judge {
         if (legacy == null) {
             for (TargetRow row : targets) {
                 if (holds(row)) {
-                    verdicts.add(new Verdict(row.targetKey(), sourceKey, drift(unexpected(),
-                            row.targetKey(), sourceKey, List.of(), List.of(), null), null, row.committedAt()));
+                    verdicts.add(new Verdict(
+                            row.targetKey(),
+                            sourceKey,
+                            drift(unexpected(), row.targetKey(), sourceKey, List.of(), List.of(), null),
+                            null,
+                            row.committedAt()));
                 }
             }
             return verdicts;
@@ -86,9 +103,18 @@ public final class Judge {
         try {
             targetKey = expectation.targetKey(legacy.values());
         } catch (DataException | IllegalArgumentException e) {
-            verdicts.add(new Verdict("legacy:" + sourceKey, sourceKey, drift(DriftKind.RULE_VIOLATION,
-                    "legacy:" + sourceKey, sourceKey, List.of(), List.of("translation"), e.getMessage()),
-                    legacyChange, null));
+            verdicts.add(new Verdict(
+                    "legacy:" + sourceKey,
+                    sourceKey,
+                    drift(
+                            DriftKind.RULE_VIOLATION,
+                            "legacy:" + sourceKey,
+                            sourceKey,
+                            List.of(),
+                            List.of("translation"),
+                            e.getMessage()),
+                    legacyChange,
+                    null));
             return verdicts;
         }
         TargetRow match = null;
@@ -96,16 +122,30 @@ public final class Judge {
             if (row.targetKey().equals(targetKey)) {
                 match = row;
             } else if (holds(row)) {
-                verdicts.add(new Verdict(row.targetKey(), sourceKey, drift(unexpected(),
-                        row.targetKey(), sourceKey, List.of(), List.of(), null), legacyChange, row.committedAt()));
+                verdicts.add(new Verdict(
+                        row.targetKey(),
+                        sourceKey,
+                        drift(unexpected(), row.targetKey(), sourceKey, List.of(), List.of(), null),
+                        legacyChange,
+                        row.committedAt()));
             }
         }
         Instant targetChange = match == null ? null : match.committedAt();
         try {
             expected = expectation.expected(legacy.values(), targetKey);
         } catch (DataException | IllegalArgumentException | ArithmeticException e) {
-            verdicts.add(new Verdict(targetKey, sourceKey, drift(DriftKind.RULE_VIOLATION, targetKey, sourceKey,
-                    List.of(), List.of("translation"), e.getMessage()), legacyChange, targetChange));
+            verdicts.add(new Verdict(
+                    targetKey,
+                    sourceKey,
+                    drift(
+                            DriftKind.RULE_VIOLATION,
+                            targetKey,
+                            sourceKey,
+                            List.of(),
+                            List.of("translation"),
+                            e.getMessage()),
+                    legacyChange,
+                    targetChange));
             return verdicts;
         }
         if (match == null || !holds(match)) {
@@ -113,9 +153,18 @@ public final class Judge {
                 // A fragment without values: the target row without it is what the legacy row says.
                 verdicts.add(new Verdict(targetKey, sourceKey, null, legacyChange, targetChange));
             } else {
-                verdicts.add(new Verdict(targetKey, sourceKey, drift(fragment ? DriftKind.MISSING_FRAGMENT
-                        : DriftKind.MISSING_IN_TARGET, targetKey, sourceKey, List.of(), List.of(), null),
-                        legacyChange, targetChange));
+                verdicts.add(new Verdict(
+                        targetKey,
+                        sourceKey,
+                        drift(
+                                fragment ? DriftKind.MISSING_FRAGMENT : DriftKind.MISSING_IN_TARGET,
+                                targetKey,
+                                sourceKey,
+                                List.of(),
+                                List.of(),
+                                null),
+                        legacyChange,
+                        targetChange));
             }
             return verdicts;
         }
@@ -131,15 +180,28 @@ public final class Judge {
         StringBuilder errors = new StringBuilder();
         for (RuleBook.Violation violation : violations) {
             names.add(violation.rule());
-            severity = severity.atLeast(violation.severity() == null
-                    ? severities.of(DriftKind.RULE_VIOLATION) : violation.severity());
+            severity = severity.atLeast(
+                    violation.severity() == null ? severities.of(DriftKind.RULE_VIOLATION) : violation.severity());
             if (violation.error() != null) {
-                errors.append(errors.length() == 0 ? "" : "; ").append(violation.rule()).append(": ")
+                errors.append(errors.length() == 0 ? "" : "; ")
+                        .append(violation.rule())
+                        .append(": ")
                         .append(violation.error());
             }
         }
-        verdicts.add(new Verdict(targetKey, sourceKey, new Drift(kind, targetKey, sourceKey, severity, differences,
-                names, errors.length() == 0 ? null : errors.toString()), legacyChange, targetChange));
+        verdicts.add(new Verdict(
+                targetKey,
+                sourceKey,
+                new Drift(
+                        kind,
+                        targetKey,
+                        sourceKey,
+                        severity,
+                        differences,
+                        names,
+                        errors.length() == 0 ? null : errors.toString()),
+                legacyChange,
+                targetChange));
         return verdicts;
     }
 
@@ -147,8 +209,13 @@ public final class Judge {
         return fragment ? DriftKind.UNEXPECTED_FRAGMENT : DriftKind.UNEXPECTED_IN_TARGET;
     }
 
-    private Drift drift(DriftKind kind, String targetKey, String sourceKey, List<FieldDifference> fields,
-                        List<String> rules, String message) {
+    private Drift drift(
+            DriftKind kind,
+            String targetKey,
+            String sourceKey,
+            List<FieldDifference> fields,
+            List<String> rules,
+            String message) {
         return new Drift(kind, targetKey, sourceKey, severities.of(kind, fields), fields, rules, message);
     }
 

@@ -9,5 +9,4 @@ import java.util.Map;
  * @param sourceKey the canonical JSON of the key columns
  * @param values    every column read, normalised as the translation SMT sees them
  */
-public record LegacyRow(String sourceKey, Map<String, Object> values) {
-}
+public record LegacyRow(String sourceKey, Map<String, Object> values) {}

@@ -4,12 +4,11 @@ import io.rollingmigration.connect.common.spec.Expressions;
 import io.rollingmigration.connect.common.spec.LegacyColumns;
 import io.rollingmigration.connect.common.spec.SpecException;
 import io.rollingmigration.connect.reconcile.drift.Severity;
-import org.apache.kafka.connect.errors.DataException;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * Invariants across both stores, each a boolean expression over {@code legacy} and {@code target} in the mapping
@@ -18,11 +17,9 @@ import java.util.Map;
 public final class RuleBook {
 
     /** A rule that does not hold: its name and, when it could not be evaluated, why. */
-    public record Violation(String rule, Severity severity, String error) {
-    }
+    public record Violation(String rule, Severity severity, String error) {}
 
-    private record Rule(String name, Expressions.Compiled expression, Severity severity) {
-    }
+    private record Rule(String name, Expressions.Compiled expression, Severity severity) {}
 
     private final List<Rule> rules = new ArrayList<>();
     private final Expressions language;
@@ -41,8 +38,11 @@ public final class RuleBook {
      * @param hideValues    true when personal data is masked: a rule that cannot be evaluated then says why
      *                      without the values
      */
-    public RuleBook(Map<String, String> expressions, Map<String, Severity> severities, LegacyColumns legacyColumns,
-                    boolean hideValues) {
+    public RuleBook(
+            Map<String, String> expressions,
+            Map<String, Severity> severities,
+            LegacyColumns legacyColumns,
+            boolean hideValues) {
         this.language = expressions.isEmpty() ? null : Expressions.forComparison(legacyColumns);
         this.hideValues = hideValues;
         for (Map.Entry<String, String> rule : expressions.entrySet()) {
@@ -73,9 +73,13 @@ public final class RuleBook {
             try {
                 Object result = rule.expression.evaluate(bindings, hideValues);
                 if (!Boolean.TRUE.equals(result)) {
-                    violations.add(new Violation(rule.name, rule.severity,
-                            result instanceof Boolean ? null : "the rule yielded " + (hideValues ? "a value" : result)
-                                    + " that is not true or false"));
+                    violations.add(new Violation(
+                            rule.name,
+                            rule.severity,
+                            result instanceof Boolean
+                                    ? null
+                                    : "the rule yielded " + (hideValues ? "a value" : result)
+                                            + " that is not true or false"));
                 }
             } catch (DataException | IllegalArgumentException e) {
                 violations.add(new Violation(rule.name, rule.severity, e.getMessage()));

@@ -1,13 +1,12 @@
 package io.rollingmigration.connect.reconcile.compare;
 
 import io.rollingmigration.connect.common.spec.AggregateTranslator;
-import org.apache.kafka.connect.data.Field;
-import org.apache.kafka.connect.data.Struct;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
 
 /**
  * The target as the pipeline's own mapping spec defines it: the legacy row translated by the same

@@ -12,6 +12,5 @@ import java.util.Map;
  * @param committedAt the legacy commit time of the change the row reflects (lineage_source_committed_at)
  * @param deleted     true for a delete marker (lineage_deleted_at set): the row no longer exists for readers
  */
-public record TargetRow(String targetKey, String sourceKey, Map<String, Object> values, Instant committedAt,
-                        boolean deleted) {
-}
+public record TargetRow(
+        String targetKey, String sourceKey, Map<String, Object> values, Instant committedAt, boolean deleted) {}

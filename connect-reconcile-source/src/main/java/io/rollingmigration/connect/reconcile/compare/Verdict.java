@@ -1,7 +1,6 @@
 package io.rollingmigration.connect.reconcile.compare;
 
 import io.rollingmigration.connect.reconcile.drift.Drift;
-
 import java.time.Instant;
 
 /**
@@ -14,8 +13,7 @@ import java.time.Instant;
  * @param legacyChangeAt when the legacy row last changed (its change column), or {@code null} when unknown
  * @param targetChangeAt the legacy commit time of the change the target row reflects, or {@code null} without one
  */
-public record Verdict(String targetKey, String sourceKey, Drift drift, Instant legacyChangeAt,
-                      Instant targetChangeAt) {
+public record Verdict(String targetKey, String sourceKey, Drift drift, Instant legacyChangeAt, Instant targetChangeAt) {
 
     public boolean matches() {
         return drift == null;

@@ -2,7 +2,6 @@ package io.rollingmigration.connect.reconcile.dialect;
 
 import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
-
 import io.rollingmigration.connect.reconcile.digest.NotPushable;
 import java.util.List;
 import java.util.Set;
@@ -31,7 +30,8 @@ final class CelToSql {
                 return constant(expr.constant());
             case SELECT:
                 CelExpr operand = expr.select().operand();
-                if (operand.getKind() == CelExpr.ExprKind.Kind.IDENT && operand.ident().name().equals("after")
+                if (operand.getKind() == CelExpr.ExprKind.Kind.IDENT
+                        && operand.ident().name().equals("after")
                         && !expr.select().testOnly()) {
                     try {
                         return column.apply(expr.select().field());

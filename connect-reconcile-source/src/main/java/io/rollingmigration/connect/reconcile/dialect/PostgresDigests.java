@@ -5,7 +5,6 @@ import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.spec.FieldRecipe;
 import io.rollingmigration.connect.reconcile.digest.NotPushable;
-
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +23,8 @@ import java.util.TreeSet;
  */
 public final class PostgresDigests {
 
-    private static final Set<String> INTEGERS = Set.of("int2", "int4", "int8", "smallint", "integer", "bigint",
-            "serial", "bigserial");
+    private static final Set<String> INTEGERS =
+            Set.of("int2", "int4", "int8", "smallint", "integer", "bigint", "serial", "bigserial");
     private static final Set<String> TEXTS = Set.of("text", "varchar");
     private static final Set<String> DECIMALS = Set.of("numeric", "decimal");
     private static final Set<String> TIMESTAMPS = Set.of("timestamp", "timestamptz");
@@ -39,8 +38,7 @@ public final class PostgresDigests {
     }
 
     /** The hash expressions of one field on each side. */
-    public record FieldHash(String legacy, String target) {
-    }
+    public record FieldHash(String legacy, String target) {}
 
     /** The legacy key as the canonical JSON text the sink writes into lineage_source_key. */
     public String canonicalKey(TableDescription legacy, List<String> keyColumns) throws NotPushable {
@@ -62,7 +60,10 @@ public final class PostgresDigests {
                 throw new NotPushable("legacy key column '" + name + "' is of type " + type + "; keys of integer "
                         + "or text columns only");
             }
-            sql.append(" || ").append(literal(separator + "\"" + name + "\":")).append(" || ").append(value);
+            sql.append(" || ")
+                    .append(literal(separator + "\"" + name + "\":"))
+                    .append(" || ")
+                    .append(value);
             separator = ",";
         }
         return sql.append(" || '}'").toString();
@@ -73,15 +74,17 @@ public final class PostgresDigests {
      *
      * @param seed the field's position, so that equal values in different fields hash apart
      */
-    public FieldHash field(FieldRecipe recipe, TableDescription legacy, ColumnDescription target, SqlDialect targetDialect,
-                    int seed) throws NotPushable {
+    public FieldHash field(
+            FieldRecipe recipe, TableDescription legacy, ColumnDescription target, SqlDialect targetDialect, int seed)
+            throws NotPushable {
         String field = "field '" + recipe.name() + "'";
         requireSqlForm(recipe);
         String targetType = type(target);
         String targetColumn = targetDialect.quote(target.name());
         if (recipe.expression() != null) {
             require(targetType, union(INTEGERS, DECIMALS), "target column '" + target.name() + "'");
-            String value = new CelToSql(name -> dialect.quote(column(legacy, name).name())).sql(recipe.expression());
+            String value =
+                    new CelToSql(name -> dialect.quote(column(legacy, name).name())).sql(recipe.expression());
             return new FieldHash(
                     "coalesce(hash_numeric_extended((" + value + ")::numeric, " + seed + "), " + UNTRANSLATABLE + ")",
                     nullable(numeric(targetColumn, seed), seed));
@@ -120,8 +123,10 @@ public final class PostgresDigests {
             case "boolean":
                 require(legacyType, Set.of("bool"), field);
                 require(targetType, Set.of("bool"), "target column '" + target.name() + "'");
-                return both("hashint4extended(" + quoted + "::int4, " + seed + ")",
-                        "hashint4extended(" + targetColumn + "::int4, " + seed + ")", seed);
+                return both(
+                        "hashint4extended(" + quoted + "::int4, " + seed + ")",
+                        "hashint4extended(" + targetColumn + "::int4, " + seed + ")",
+                        seed);
             default:
                 throw new NotPushable(field + " is of type " + recipe.type());
         }
@@ -142,17 +147,30 @@ public final class PostgresDigests {
     }
 
     /** A value map as a CASE over the legacy value's text, as the translator looks values up. */
-    private FieldHash map(FieldRecipe recipe, String quoted, ColumnDescription target, String targetColumn,
-                          int seed, String field) throws NotPushable {
+    private FieldHash map(
+            FieldRecipe recipe, String quoted, ColumnDescription target, String targetColumn, int seed, String field)
+            throws NotPushable {
         String targetType = type(target);
-        StringBuilder sql = new StringBuilder("CASE WHEN ").append(quoted).append(" IS NULL THEN ").append(seed);
+        StringBuilder sql = new StringBuilder("CASE WHEN ")
+                .append(quoted)
+                .append(" IS NULL THEN ")
+                .append(seed);
         String targetHash;
         for (Map.Entry<String, Object> mapped : recipe.map().entrySet()) {
-            sql.append(" WHEN ").append(quoted).append("::text = ").append(literal(mapped.getKey())).append(" THEN ")
+            sql.append(" WHEN ")
+                    .append(quoted)
+                    .append("::text = ")
+                    .append(literal(mapped.getKey()))
+                    .append(" THEN ")
                     .append(constantHash(mapped.getValue(), seed, field));
         }
-        sql.append(" ELSE ").append(recipe.failOnUnmapped() ? Long.toString(UNTRANSLATABLE)
-                : recipe.fallback() == null ? Integer.toString(seed) : constantHash(recipe.fallback(), seed, field))
+        sql.append(" ELSE ")
+                .append(
+                        recipe.failOnUnmapped()
+                                ? Long.toString(UNTRANSLATABLE)
+                                : recipe.fallback() == null
+                                        ? Integer.toString(seed)
+                                        : constantHash(recipe.fallback(), seed, field))
                 .append(" END");
         switch (recipe.type()) {
             case "string":
@@ -184,7 +202,8 @@ public final class PostgresDigests {
         if (value instanceof BigDecimal) {
             return numeric(((BigDecimal) value).toPlainString(), seed);
         }
-        throw new NotPushable(field + " maps to values of type " + value.getClass().getSimpleName());
+        throw new NotPushable(
+                field + " maps to values of type " + value.getClass().getSimpleName());
     }
 
     /** One row's hash: the fields' hashes combined. */
@@ -198,8 +217,8 @@ public final class PostgresDigests {
      * @param bucketCondition a condition on the bucket {@code b}, or {@code null}; PostgreSQL pushes it into the
      *                        scan, so only the rows that pass it are hashed
      */
-    public static String digestQuery(String table, String bucket, String rowDigest, String condition,
-                              String bucketCondition) {
+    public static String digestQuery(
+            String table, String bucket, String rowDigest, String condition, String bucketCondition) {
         return "SELECT b, count(*), sum((h >> 32)::int4), sum((h & 2147483647)::int4) FROM (SELECT " + bucket
                 + " AS b, " + rowDigest + " AS h FROM " + table + (condition == null ? "" : " WHERE " + condition)
                 + ") d" + (bucketCondition == null ? "" : " WHERE " + bucketCondition) + " GROUP BY b";
@@ -286,8 +305,8 @@ public final class PostgresDigests {
     }
 
     private static ColumnDescription column(TableDescription table, String name) {
-        return table.column(name).orElseThrow(() -> new IllegalArgumentException("legacy column '" + name
-                + "' does not exist"));
+        return table.column(name)
+                .orElseThrow(() -> new IllegalArgumentException("legacy column '" + name + "' does not exist"));
     }
 
     private static ColumnDescription column(TableDescription table, String name, String what) throws NotPushable {

@@ -31,7 +31,8 @@ public final class BucketDigests {
     }
 
     boolean same(BucketDigests other, int bucket) {
-        return rows[bucket] == other.rows[bucket] && high[bucket] == other.high[bucket]
+        return rows[bucket] == other.rows[bucket]
+                && high[bucket] == other.high[bucket]
                 && low[bucket] == other.low[bucket];
     }
 

@@ -7,7 +7,6 @@ import io.rollingmigration.connect.common.dialect.Where;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.spec.FieldRecipe;
 import io.rollingmigration.connect.reconcile.dialect.PostgresDigests;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,9 +31,17 @@ public final class DigestPlan {
     /** The column name under which {@link #withRowDigest} returns a row's digest. */
     public static final String ROW_DIGEST = "row_digest";
 
-    private DigestPlan(int buckets, String legacyTable, String targetTable, String legacyBucket, String targetBucket,
-                       String targetCondition, boolean bindsSourceTable, String legacyRowDigest,
-                       String targetRowDigest, boolean oneTargetRowPerLegacyKey) {
+    private DigestPlan(
+            int buckets,
+            String legacyTable,
+            String targetTable,
+            String legacyBucket,
+            String targetBucket,
+            String targetCondition,
+            boolean bindsSourceTable,
+            String legacyRowDigest,
+            String targetRowDigest,
+            boolean oneTargetRowPerLegacyKey) {
         this.buckets = buckets;
         this.legacyTable = legacyTable;
         this.targetTable = targetTable;
@@ -52,9 +59,17 @@ public final class DigestPlan {
      * @param sourceTable     the lineage source table target rows must name, or {@code null}
      * @param targetKeyMadeOf the legacy columns the target key is made from
      */
-    public static DigestPlan of(SqlDialect legacyDialect, TableDescription legacy, List<String> keyColumns,
-                                SqlDialect targetDialect, TableDescription target, List<FieldRecipe> recipes,
-                                String sourceTable, int buckets, List<String> targetKeyMadeOf) throws NotPushable {
+    public static DigestPlan of(
+            SqlDialect legacyDialect,
+            TableDescription legacy,
+            List<String> keyColumns,
+            SqlDialect targetDialect,
+            TableDescription target,
+            List<FieldRecipe> recipes,
+            String sourceTable,
+            int buckets,
+            List<String> targetKeyMadeOf)
+            throws NotPushable {
         requirePostgres(legacyDialect, targetDialect);
         if (Integer.bitCount(buckets) != 1) {
             throw new NotPushable("the number of buckets must be a power of two");
@@ -64,8 +79,8 @@ public final class DigestPlan {
         List<String> targetValues = new ArrayList<>();
         int seed = 0;
         for (FieldRecipe recipe : recipes) {
-            ColumnDescription column = target.column(recipe.name()).orElseThrow(() -> new NotPushable(
-                    "the target has no column '" + recipe.name() + "'"));
+            ColumnDescription column = target.column(recipe.name())
+                    .orElseThrow(() -> new NotPushable("the target has no column '" + recipe.name() + "'"));
             PostgresDigests.FieldHash hash = legacySql.field(recipe, legacy, column, targetDialect, ++seed);
             legacyValues.add(hash.legacy());
             targetValues.add(hash.target());
@@ -79,9 +94,16 @@ public final class DigestPlan {
         if (sourceTable != null) {
             live.compare(Lineage.Field.SOURCE_TABLE.column(), Where.Comparison.EQUAL);
         }
-        return new DigestPlan(buckets, legacyDialect.quote(legacy.table()), targetDialect.quote(target.table()),
-                legacyBucket, targetBucket, live.text(), sourceTable != null,
-                PostgresDigests.rowDigest(legacyValues), PostgresDigests.rowDigest(targetValues),
+        return new DigestPlan(
+                buckets,
+                legacyDialect.quote(legacy.table()),
+                targetDialect.quote(target.table()),
+                legacyBucket,
+                targetBucket,
+                live.text(),
+                sourceTable != null,
+                PostgresDigests.rowDigest(legacyValues),
+                PostgresDigests.rowDigest(targetValues),
                 keyColumns.containsAll(targetKeyMadeOf));
     }
 
@@ -89,8 +111,8 @@ public final class DigestPlan {
     public static void requirePostgres(SqlDialect... dialects) throws NotPushable {
         for (SqlDialect dialect : dialects) {
             if (!dialect.name().toLowerCase(Locale.ROOT).contains("postgres")) {
-                throw new NotPushable("digests are computed on PostgreSQL only, on both sides, not on "
-                        + dialect.name());
+                throw new NotPushable(
+                        "digests are computed on PostgreSQL only, on both sides, not on " + dialect.name());
             }
         }
     }
@@ -117,12 +139,16 @@ public final class DigestPlan {
 
     /** The legacy digests of the buckets {@code b} with {@code b % shares == share}. */
     public String legacyQuery(int share, int shares) {
-        return PostgresDigests.digestQuery(legacyTable, legacyBucket, legacyRowDigest, null,
-                PostgresDigests.bucketShare("b", share, shares));
+        return PostgresDigests.digestQuery(
+                legacyTable, legacyBucket, legacyRowDigest, null, PostgresDigests.bucketShare("b", share, shares));
     }
 
     public String targetQuery(int share, int shares) {
-        return PostgresDigests.digestQuery(targetTable, targetBucket, targetRowDigest, targetCondition,
+        return PostgresDigests.digestQuery(
+                targetTable,
+                targetBucket,
+                targetRowDigest,
+                targetCondition,
                 PostgresDigests.bucketShare("b", share, shares));
     }
 
@@ -142,8 +168,8 @@ public final class DigestPlan {
 
     /** A query of the given table that also returns each row's digest as {@value #ROW_DIGEST}. */
     public String withRowDigest(String sql, String quotedTable, boolean legacySide) {
-        return PostgresDigests.withRowDigest(sql, quotedTable, legacySide ? legacyRowDigest : targetRowDigest,
-                ROW_DIGEST);
+        return PostgresDigests.withRowDigest(
+                sql, quotedTable, legacySide ? legacyRowDigest : targetRowDigest, ROW_DIGEST);
     }
 
     /** A row filter for the legacy side: its bucket is set in the bitmap bound as one bytea parameter. */

@@ -35,8 +35,8 @@ public final class RowSelection {
         if (legacy.isEmpty()) {
             return null;
         }
-        return new RowSelection(Where.allOf(legacy), Where.allOf(target), differing == null ? null
-                : differing.bitmap());
+        return new RowSelection(
+                Where.allOf(legacy), Where.allOf(target), differing == null ? null : differing.bitmap());
     }
 
     public String legacyCondition() {

@@ -19,8 +19,7 @@ public final class SideBySide {
     }
 
     /** Both sides' results. */
-    public record Results<L, T>(L legacy, T target) {
-    }
+    public record Results<L, T>(L legacy, T target) {}
 
     private static final ExecutorService TARGET_SIDE = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "reconcile-target-side");
@@ -28,8 +27,7 @@ public final class SideBySide {
         return thread;
     });
 
-    private SideBySide() {
-    }
+    private SideBySide() {}
 
     public static <L, T> Results<L, T> run(Query<L> legacy, Query<T> target) throws SQLException {
         Future<T> targetResult = TARGET_SIDE.submit(target::run);

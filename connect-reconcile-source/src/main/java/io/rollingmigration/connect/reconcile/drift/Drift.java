@@ -14,8 +14,14 @@ import java.util.Objects;
  * @param violatedRules  the names of the rules that do not hold
  * @param message        what went wrong where no field says it (a translation error), or {@code null}
  */
-public record Drift(DriftKind kind, String targetKey, String legacyKey, Severity severity,
-                    List<FieldDifference> fields, List<String> violatedRules, String message) {
+public record Drift(
+        DriftKind kind,
+        String targetKey,
+        String legacyKey,
+        Severity severity,
+        List<FieldDifference> fields,
+        List<String> violatedRules,
+        String message) {
 
     public Drift {
         Objects.requireNonNull(kind, "kind");
@@ -27,7 +33,10 @@ public record Drift(DriftKind kind, String targetKey, String legacyKey, Severity
 
     /** True if both report the same disagreement (times and counts aside). */
     public boolean sameFindingAs(Drift other) {
-        return other != null && kind == other.kind && fields.equals(other.fields)
-                && violatedRules.equals(other.violatedRules) && Objects.equals(message, other.message);
+        return other != null
+                && kind == other.kind
+                && fields.equals(other.fields)
+                && violatedRules.equals(other.violatedRules)
+                && Objects.equals(message, other.message);
     }
 }

@@ -1,15 +1,14 @@
 package io.rollingmigration.connect.reconcile.drift;
 
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.header.Headers;
-
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.List;
 
 /**
  * The stable schemas of drift and summary records, and their construction. Drift records also carry their state in
@@ -27,20 +26,23 @@ public final class DriftRecords {
     public static final String HEADER_RECHECKS = "drift.rechecks";
 
     public static final Schema KEY_SCHEMA = SchemaBuilder.struct()
-            .name("io.rollingmigration.reconcile.DriftKey").version(2)
+            .name("io.rollingmigration.reconcile.DriftKey")
+            .version(2)
             .field("aggregate", Schema.STRING_SCHEMA)
             .field("target_key", Schema.STRING_SCHEMA)
             .build();
 
     public static final Schema FIELD_SCHEMA = SchemaBuilder.struct()
-            .name("io.rollingmigration.reconcile.FieldDifference").version(1)
+            .name("io.rollingmigration.reconcile.FieldDifference")
+            .version(1)
             .field("name", Schema.STRING_SCHEMA)
             .field("expected", Schema.OPTIONAL_STRING_SCHEMA)
             .field("actual", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
 
     public static final Schema VALUE_SCHEMA = SchemaBuilder.struct()
-            .name("io.rollingmigration.reconcile.Drift").version(2)
+            .name("io.rollingmigration.reconcile.Drift")
+            .version(2)
             .field("kind", Schema.STRING_SCHEMA)
             .field("severity", Schema.STRING_SCHEMA)
             .field("aggregate", Schema.STRING_SCHEMA)
@@ -59,7 +61,8 @@ public final class DriftRecords {
     public static final Schema SUMMARY_KEY_SCHEMA = Schema.STRING_SCHEMA;
 
     public static final Schema SUMMARY_SCHEMA = SchemaBuilder.struct()
-            .name("io.rollingmigration.reconcile.RunSummary").version(3)
+            .name("io.rollingmigration.reconcile.RunSummary")
+            .version(3)
             .field("run_id", Schema.STRING_SCHEMA)
             .field("aggregate", Schema.STRING_SCHEMA)
             .field("range", Schema.STRING_SCHEMA)
@@ -89,18 +92,19 @@ public final class DriftRecords {
             .field("rows_per_second", Schema.FLOAT64_SCHEMA)
             .build();
 
-    private DriftRecords() {
-    }
+    private DriftRecords() {}
 
     public static Struct key(String aggregate, String targetKey) {
         return new Struct(KEY_SCHEMA).put("aggregate", aggregate).put("target_key", targetKey);
     }
 
-    public static Struct value(String aggregate, Drift drift, String rule, OpenDrift state, long lastDetected,
-                               String runId) {
+    public static Struct value(
+            String aggregate, Drift drift, String rule, OpenDrift state, long lastDetected, String runId) {
         List<Struct> fields = new ArrayList<>();
         for (FieldDifference field : drift.fields()) {
-            fields.add(new Struct(FIELD_SCHEMA).put("name", field.name()).put("expected", field.expected())
+            fields.add(new Struct(FIELD_SCHEMA)
+                    .put("name", field.name())
+                    .put("expected", field.expected())
                     .put("actual", field.actual()));
         }
         return new Struct(VALUE_SCHEMA)
@@ -143,8 +147,17 @@ public final class DriftRecords {
         return headers;
     }
 
-    public static Struct summary(String aggregate, String runId, String range, String mode, boolean completed,
-                                 RunFigures figures, long openDrift, long suspects, long startedAt, long now) {
+    public static Struct summary(
+            String aggregate,
+            String runId,
+            String range,
+            String mode,
+            boolean completed,
+            RunFigures figures,
+            long openDrift,
+            long suspects,
+            long startedAt,
+            long now) {
         long duration = Math.max(0, now - startedAt);
         return new Struct(SUMMARY_SCHEMA)
                 .put("run_id", runId)

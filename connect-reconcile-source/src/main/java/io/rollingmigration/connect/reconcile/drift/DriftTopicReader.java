@@ -1,21 +1,20 @@
 package io.rollingmigration.connect.reconcile.drift;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.connect.errors.ConnectException;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.connect.errors.ConnectException;
 
 /**
  * Reads the drift topic from its start to its end when a task starts: the latest record per key of one aggregate
@@ -26,11 +25,14 @@ public final class DriftTopicReader {
 
     private static final Duration POLL = Duration.ofMillis(500);
 
-    private DriftTopicReader() {
-    }
+    private DriftTopicReader() {}
 
-    public static OpenDriftSet read(String bootstrapServers, Map<String, Object> consumerSettings, String topic,
-                                    String aggregate, Duration timeout) {
+    public static OpenDriftSet read(
+            String bootstrapServers,
+            Map<String, Object> consumerSettings,
+            String topic,
+            String aggregate,
+            Duration timeout) {
         Map<String, Object> settings = new HashMap<>(consumerSettings);
         settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -38,8 +40,8 @@ public final class DriftTopicReader {
         settings.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "reconcile-drift-state-" + aggregate);
         OpenDriftSet open = new OpenDriftSet();
         long deadline = System.currentTimeMillis() + timeout.toMillis();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
             if (partitions == null || partitions.isEmpty()) {
                 return open;
@@ -59,8 +61,8 @@ public final class DriftTopicReader {
                 }
             }
         } catch (KafkaException e) {
-            throw new ConnectException("Could not read drift topic '" + topic + "' from " + bootstrapServers + ": "
-                    + e.getMessage(), e);
+            throw new ConnectException(
+                    "Could not read drift topic '" + topic + "' from " + bootstrapServers + ": " + e.getMessage(), e);
         }
         return open;
     }
@@ -87,7 +89,9 @@ public final class DriftTopicReader {
             return;
         }
         try {
-            open.put(new OpenDrift(targetKey, header(record, DriftRecords.HEADER_LEGACY_KEY),
+            open.put(new OpenDrift(
+                    targetKey,
+                    header(record, DriftRecords.HEADER_LEGACY_KEY),
                     DriftKind.valueOf(header(record, DriftRecords.HEADER_KIND)),
                     Severity.valueOf(header(record, DriftRecords.HEADER_SEVERITY)),
                     header(record, DriftRecords.HEADER_RANGE),

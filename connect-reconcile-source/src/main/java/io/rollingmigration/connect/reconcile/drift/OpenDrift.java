@@ -12,6 +12,11 @@ package io.rollingmigration.connect.reconcile.drift;
  * @param firstDetected when it was first reported, epoch ms
  * @param rechecks      how many times it was found again after being first held as suspect
  */
-public record OpenDrift(String targetKey, String legacyKey, DriftKind kind, Severity severity, String range,
-                        long firstDetected, long rechecks) {
-}
+public record OpenDrift(
+        String targetKey,
+        String legacyKey,
+        DriftKind kind,
+        Severity severity,
+        String range,
+        long firstDetected,
+        long rechecks) {}

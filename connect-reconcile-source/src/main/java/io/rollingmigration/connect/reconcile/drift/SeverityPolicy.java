@@ -1,19 +1,23 @@
 package io.rollingmigration.connect.reconcile.drift;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Arrays;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /** The severity of a drift: by its kind, raised by the most severe of its differing fields. */
 public final class SeverityPolicy {
 
-    public static final List<String> DEFAULT_KINDS = List.of("MISSING_IN_TARGET:HIGH", "UNEXPECTED_IN_TARGET:HIGH",
-            "FIELD_MISMATCH:MEDIUM", "RULE_VIOLATION:HIGH", "MISSING_FRAGMENT:HIGH", "UNEXPECTED_FRAGMENT:HIGH");
+    public static final List<String> DEFAULT_KINDS = List.of(
+            "MISSING_IN_TARGET:HIGH",
+            "UNEXPECTED_IN_TARGET:HIGH",
+            "FIELD_MISMATCH:MEDIUM",
+            "RULE_VIOLATION:HIGH",
+            "MISSING_FRAGMENT:HIGH",
+            "UNEXPECTED_FRAGMENT:HIGH");
 
     /** Checks a list of {@code name:SEVERITY} pairs, naming the faulty pair. */
     public static final ConfigDef.Validator VALIDATOR = (name, value) -> {
@@ -23,12 +27,17 @@ public final class SeverityPolicy {
         for (Object item : (List<?>) value) {
             pair(name, item.toString());
             if (name.endsWith("kinds")) {
-                String kind = item.toString().substring(0, item.toString().indexOf(':')).trim();
+                String kind = item.toString()
+                        .substring(0, item.toString().indexOf(':'))
+                        .trim();
                 try {
                     DriftKind.valueOf(kind);
                 } catch (IllegalArgumentException e) {
-                    throw new ConfigException(name, item, "'" + kind + "' is not a drift kind; expected one of "
-                            + Arrays.toString(DriftKind.values()));
+                    throw new ConfigException(
+                            name,
+                            item,
+                            "'" + kind + "' is not a drift kind; expected one of "
+                                    + Arrays.toString(DriftKind.values()));
                 }
             }
         }
@@ -37,8 +46,7 @@ public final class SeverityPolicy {
     private final Map<DriftKind, Severity> kinds = new EnumMap<>(DriftKind.class);
     private final Map<String, Severity> fields = new HashMap<>();
 
-    private SeverityPolicy() {
-    }
+    private SeverityPolicy() {}
 
     public static SeverityPolicy from(List<String> kindPairs, List<String> fieldPairs) {
         SeverityPolicy policy = new SeverityPolicy();
@@ -78,7 +86,9 @@ public final class SeverityPolicy {
         if (colon <= 0 || colon == pair.length() - 1) {
             throw new ConfigException(setting, pair, "expected NAME:SEVERITY");
         }
-        String[] parts = {pair.substring(0, colon).trim(), pair.substring(colon + 1).trim()};
+        String[] parts = {
+            pair.substring(0, colon).trim(), pair.substring(colon + 1).trim()
+        };
         Severity.parse(setting, parts[1]);
         return parts;
     }

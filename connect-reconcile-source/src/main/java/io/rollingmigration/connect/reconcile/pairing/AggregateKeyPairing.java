@@ -9,7 +9,6 @@ import io.rollingmigration.connect.reconcile.digest.RowSelection;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.connect.reconcile.store.LegacyTable;
 import io.rollingmigration.connect.reconcile.store.TargetTable;
-
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,8 +37,13 @@ public final class AggregateKeyPairing implements Pairing {
     private LegacyTargetKeys legacyKeys;
 
     /** @param keyColumns the legacy columns the target key is made from */
-    public AggregateKeyPairing(LegacyTable legacy, TargetTable target, Judge judge, Expectation expectation,
-                               List<String> keyColumns, int batch) {
+    public AggregateKeyPairing(
+            LegacyTable legacy,
+            TargetTable target,
+            Judge judge,
+            Expectation expectation,
+            List<String> keyColumns,
+            int batch) {
         this.legacy = legacy;
         this.target = target;
         this.judge = judge;
@@ -134,8 +138,7 @@ public final class AggregateKeyPairing implements Pairing {
     }
 
     @Override
-    public TargetChunk walkTarget(KeyRange range, String after, int limit, RowSelection selection)
-            throws SQLException {
+    public TargetChunk walkTarget(KeyRange range, String after, int limit, RowSelection selection) throws SQLException {
         if (range.index() != 0) {
             return new TargetChunk(List.of(), List.of(), after);
         }
@@ -153,13 +156,14 @@ public final class AggregateKeyPairing implements Pairing {
         Set<String> found = ours.isEmpty() ? Set.of() : legacy.existing(ours, batch);
         for (TargetRow row : rows) {
             boolean paired = target.writtenByLane(row) && row.sourceKey() != null
-                    ? found.contains(row.sourceKey()) : legacyKeys.contains(row.targetKey());
+                    ? found.contains(row.sourceKey())
+                    : legacyKeys.contains(row.targetKey());
             if (!paired) {
                 String sourceKey = target.writtenByLane(row) ? row.sourceKey() : null;
                 unpaired.addAll(judge.judge(sourceKey, null, List.of(row)));
             }
         }
-        return new TargetChunk(rows, unpaired,
-                rows.isEmpty() ? after : target.keyPositionOf(rows.get(rows.size() - 1)));
+        return new TargetChunk(
+                rows, unpaired, rows.isEmpty() ? after : target.keyPositionOf(rows.get(rows.size() - 1)));
     }
 }

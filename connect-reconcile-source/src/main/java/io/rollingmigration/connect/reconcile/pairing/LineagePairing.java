@@ -8,7 +8,6 @@ import io.rollingmigration.connect.reconcile.digest.RowSelection;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.connect.reconcile.store.LegacyTable;
 import io.rollingmigration.connect.reconcile.store.TargetTable;
-
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -63,8 +62,7 @@ public final class LineagePairing implements Pairing {
     }
 
     @Override
-    public TargetChunk walkTarget(KeyRange range, String after, int limit, RowSelection selection)
-            throws SQLException {
+    public TargetChunk walkTarget(KeyRange range, String after, int limit, RowSelection selection) throws SQLException {
         List<TargetRow> rows = target.liveChunk(range, after, limit, selection);
         List<Verdict> unpaired = new ArrayList<>();
         if (!rows.isEmpty()) {

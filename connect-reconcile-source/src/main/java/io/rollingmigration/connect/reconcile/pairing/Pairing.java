@@ -5,7 +5,6 @@ import io.rollingmigration.connect.reconcile.compare.TargetRow;
 import io.rollingmigration.connect.reconcile.compare.Verdict;
 import io.rollingmigration.connect.reconcile.digest.RowSelection;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
-
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
@@ -19,12 +18,10 @@ import java.util.Map;
 public interface Pairing {
 
     /** A pair to judge again: its legacy key (null when not known) and its target key (null when not known). */
-    record Keys(String sourceKey, String targetKey) {
-    }
+    record Keys(String sourceKey, String targetKey) {}
 
     /** A chunk of a full run's walk of the target: the rows read, the verdicts of those without a legacy row. */
-    record TargetChunk(List<TargetRow> rows, List<Verdict> unpaired, String position) {
-    }
+    record TargetChunk(List<TargetRow> rows, List<Verdict> unpaired, String position) {}
 
     /** The target rows that belong with each legacy row, by the legacy row's key. */
     Map<String, List<TargetRow>> targetsOf(List<LegacyRow> rows) throws SQLException;

@@ -51,8 +51,12 @@ final class BucketDescent implements RunStrategy {
             state.advance(Phase.OPEN_DRIFT);
             return;
         }
-        if (buckets != null && state.position() == null && !walkDiffering
-                && buckets.largestSideOfDiffering(scope.range().index(), scope.range().count()) <= wholeDescentLimit()
+        if (buckets != null
+                && state.position() == null
+                && !walkDiffering
+                && buckets.largestSideOfDiffering(
+                                scope.range().index(), scope.range().count())
+                        <= wholeDescentLimit()
                 && judgeDifferingBuckets(selection, findings)) {
             return;
         }
@@ -78,12 +82,18 @@ final class BucketDescent implements RunStrategy {
             return buckets;
         }
         RunState state = scope.state();
-        boolean fresh = state.phase() == Phase.LEGACY && state.position() == null && scope.figures().compared() == 0;
+        boolean fresh = state.phase() == Phase.LEGACY
+                && state.position() == null
+                && scope.figures().compared() == 0;
         long started = System.nanoTime();
         try {
             buckets = Digests.compare(plan, scope.legacy(), scope.target(), scope.range());
-            LOG.info("Hash pushdown of range {}: {} of {} buckets differ; digests took {} ms", scope.range().id(),
-                    buckets.differing(), plan.buckets(), (System.nanoTime() - started) / 1_000_000);
+            LOG.info(
+                    "Hash pushdown of range {}: {} of {} buckets differ; digests took {} ms",
+                    scope.range().id(),
+                    buckets.differing(),
+                    plan.buckets(),
+                    (System.nanoTime() - started) / 1_000_000);
         } catch (SQLException e) {
             if (DatabaseErrors.isTransient(e)) {
                 throw e;
@@ -95,10 +105,12 @@ final class BucketDescent implements RunStrategy {
         }
         digested = true;
         if (fresh && buckets != null) {
-            long legacyRows = buckets.matchedLegacyRows(scope.range().index(), scope.range().count());
+            long legacyRows = buckets.matchedLegacyRows(
+                    scope.range().index(), scope.range().count());
             RunFigures figures = scope.figures();
             figures.legacyRowsRead(legacyRows);
-            figures.targetRowsRead(buckets.matchedTargetRows(scope.range().index(), scope.range().count()));
+            figures.targetRowsRead(buckets.matchedTargetRows(
+                    scope.range().index(), scope.range().count()));
             figures.compared(legacyRows);
             figures.countMatches(legacyRows);
         }
@@ -149,8 +161,8 @@ final class BucketDescent implements RunStrategy {
         // Past the legacy phase first: target-only keys are already counted among the compared.
         scope.state().advance(Phase.OPEN_DRIFT);
         for (String key : keys) {
-            for (Verdict verdict : scope.judge().judge(key, legacyRows.get(key),
-                    targetRows.getOrDefault(key, List.of()))) {
+            for (Verdict verdict :
+                    scope.judge().judge(key, legacyRows.get(key), targetRows.getOrDefault(key, List.of()))) {
                 findings.consider(verdict);
             }
         }

@@ -35,8 +35,8 @@ final class FullWalk implements RunStrategy {
     @Override
     public void targetChunk(Findings findings) throws SQLException {
         RunState state = scope.state();
-        Pairing.TargetChunk chunk = scope.pairing().walkTarget(scope.range(), state.position(), scope.chunkSize(),
-                selection.rows());
+        Pairing.TargetChunk chunk =
+                scope.pairing().walkTarget(scope.range(), state.position(), scope.chunkSize(), selection.rows());
         List<TargetRow> rows = chunk.rows();
         scope.figures().targetRowsRead(rows.size());
         for (Verdict verdict : chunk.unpaired()) {

@@ -50,18 +50,18 @@ final class IncrementalByDigest implements RunStrategy {
             appliedRead = true;
             DigestPlan appliedDigests = plan.oneTargetRowPerLegacyKey() ? plan : null;
             SideBySide.Results<List<LegacyRow>, AppliedRows> both = SideBySide.run(
-                    () -> scope.legacy().digestChunk(scope.range(), state.position(), state.legacySince(), limit,
-                            selection, plan),
-                    () -> scope.target().appliedRows(scope.range(), state.targetSince(), limit, selection,
-                            appliedDigests));
+                    () -> scope.legacy()
+                            .digestChunk(scope.range(), state.position(), state.legacySince(), limit, selection, plan),
+                    () -> scope.target()
+                            .appliedRows(scope.range(), state.targetSince(), limit, selection, appliedDigests));
             rows = both.legacy();
             applied = both.target();
             if (applied != null) {
                 scope.figures().targetRowsRead(applied.size());
             }
         } else {
-            rows = scope.legacy().digestChunk(scope.range(), state.position(), state.legacySince(), limit, selection,
-                    plan);
+            rows = scope.legacy()
+                    .digestChunk(scope.range(), state.position(), state.legacySince(), limit, selection, plan);
         }
         if (!rows.isEmpty()) {
             Map<String, List<Long>> targetDigests = targetDigests(rows);
@@ -70,7 +70,8 @@ final class IncrementalByDigest implements RunStrategy {
             for (LegacyRow row : rows) {
                 scope.firstJudgement(row.sourceKey());
                 List<Long> targets = targetDigests.get(row.sourceKey());
-                if (targets != null && targets.size() == 1
+                if (targets != null
+                        && targets.size() == 1
                         && targets.get(0).equals(row.values().get(DigestPlan.ROW_DIGEST))) {
                     matched++;
                 } else {

@@ -32,8 +32,8 @@ final class IncrementalWalk implements RunStrategy {
     @Override
     public void targetChunk(Findings findings) throws SQLException {
         RunState state = scope.state();
-        List<TargetRow> rows = scope.target().appliedSince(scope.range(), state.targetSince(), state.position(),
-                scope.chunkSize(), selection);
+        List<TargetRow> rows = scope.target()
+                .appliedSince(scope.range(), state.targetSince(), state.position(), scope.chunkSize(), selection);
         if (!rows.isEmpty()) {
             scope.figures().targetRowsRead(rows.size());
             List<Pairing.Keys> keys = new ArrayList<>();

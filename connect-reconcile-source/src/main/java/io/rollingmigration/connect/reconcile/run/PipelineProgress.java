@@ -1,7 +1,6 @@
 package io.rollingmigration.connect.reconcile.run;
 
 import io.rollingmigration.connect.reconcile.store.TargetTable;
-
 import java.sql.SQLException;
 import java.time.Instant;
 

@@ -38,9 +38,8 @@ public final class Run {
     private static final Duration LINEAGE_TIME_STEP = Duration.ofMillis(1);
 
     /** The run's limits. */
-    public record Settings(int chunkSize, long recheckDelayMillis, long recheckMaxWaitMillis, int suspectsMax,
-                           int rowsPerSecond) {
-    }
+    public record Settings(
+            int chunkSize, long recheckDelayMillis, long recheckMaxWaitMillis, int suspectsMax, int rowsPerSecond) {}
 
     private final RunState state;
     private final KeyRange range;
@@ -59,8 +58,17 @@ public final class Run {
      * @param digestPlan the hash pushdown, or {@code null} to compare every row one by one
      * @param clock      the time a difference is seen: read after the queries that showed it, not before
      */
-    public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge, Pairing pairing,
-               OpenDriftSet open, Settings settings, DigestPlan digestPlan, LongSupplier clock) {
+    public Run(
+            RunState state,
+            KeyRange range,
+            LegacyTable legacy,
+            TargetTable target,
+            Judge judge,
+            Pairing pairing,
+            OpenDriftSet open,
+            Settings settings,
+            DigestPlan digestPlan,
+            LongSupplier clock) {
         this.clock = clock;
         this.state = state;
         this.range = range;
@@ -74,10 +82,27 @@ public final class Run {
     }
 
     /** Pairs rows by the lineage the sink writes: one target row per legacy row, found by its source key. */
-    public Run(RunState state, KeyRange range, LegacyTable legacy, TargetTable target, Judge judge,
-               OpenDriftSet open, Settings settings, DigestPlan digestPlan, LongSupplier clock) {
-        this(state, range, legacy, target, judge, new LineagePairing(legacy, target, judge, settings.chunkSize()),
-                open, settings, digestPlan, clock);
+    public Run(
+            RunState state,
+            KeyRange range,
+            LegacyTable legacy,
+            TargetTable target,
+            Judge judge,
+            OpenDriftSet open,
+            Settings settings,
+            DigestPlan digestPlan,
+            LongSupplier clock) {
+        this(
+                state,
+                range,
+                legacy,
+                target,
+                judge,
+                new LineagePairing(legacy, target, judge, settings.chunkSize()),
+                open,
+                settings,
+                digestPlan,
+                clock);
     }
 
     /** Continues over new connections after a database failure, keeping the position and the suspects. */
@@ -144,8 +169,7 @@ public final class Run {
 
     /** True when the next step would only wait for suspects to fall due. */
     public boolean waitingForRechecks(long now) {
-        return (state.phase() == Phase.SETTLE || suspects.size() >= settings.suspectsMax())
-                && suspects.nextDue() > now;
+        return (state.phase() == Phase.SETTLE || suspects.size() >= settings.suspectsMax()) && suspects.nextDue() > now;
     }
 
     private void openDriftChunk(long now, RunOutput out) throws SQLException {
@@ -191,8 +215,7 @@ public final class Run {
             }
             return;
         }
-        if (verdict.drift().kind().withoutLegacyRow()
-                && state.phase() == Phase.LEGACY) {
+        if (verdict.drift().kind().withoutLegacyRow() && state.phase() == Phase.LEGACY) {
             state.figures().compared(1);
         }
         if (known != null) {
@@ -208,7 +231,8 @@ public final class Run {
             return;
         }
         Map<String, Pairing.Keys> keys = new LinkedHashMap<>();
-        due.forEach(s -> keys.putIfAbsent(s.verdict().targetKey(),
+        due.forEach(s -> keys.putIfAbsent(
+                s.verdict().targetKey(),
                 new Pairing.Keys(s.verdict().sourceKey(), s.verdict().targetKey())));
         // Read before the rows, never after: a position read after them could include a change applied since they
         // were read, and a difference that change removed would be judged against it as if it were still there.
@@ -224,7 +248,8 @@ public final class Run {
                 state.figures().countInFlight();
                 continue;
             }
-            boolean behind = pipelineBehind(verdict, applied) || legacyReadBehind(verdict, legacyReadFrom)
+            boolean behind = pipelineBehind(verdict, applied)
+                    || legacyReadBehind(verdict, legacyReadFrom)
                     || deleteMayBeInFlight(verdict, applied, suspect.firstSeen(), now);
             if (behind && now - suspect.firstSeen() < settings.recheckMaxWaitMillis()) {
                 // Waiting for the pipeline: no point asking again sooner than the applied position is refreshed.
@@ -267,7 +292,10 @@ public final class Run {
         }
         Instant reflected = verdict.targetChangeAt() != null ? verdict.targetChangeAt() : applied;
         return reflected == null
-                || reflected.plus(scope.legacy().changeResolution()).plus(LINEAGE_TIME_STEP).isBefore(legacyChange);
+                || reflected
+                        .plus(scope.legacy().changeResolution())
+                        .plus(LINEAGE_TIME_STEP)
+                        .isBefore(legacyChange);
     }
 
     /**
@@ -279,17 +307,25 @@ public final class Run {
      */
     private boolean deleteMayBeInFlight(Verdict verdict, Instant applied, long firstSeen, long now)
             throws SQLException {
-        if (verdict.legacyChangeAt() != null || verdict.drift() == null
+        if (verdict.legacyChangeAt() != null
+                || verdict.drift() == null
                 || !verdict.drift().kind().withoutLegacyRow()
-                || applied == null || applied.toEpochMilli() >= firstSeen) {
+                || applied == null
+                || applied.toEpochMilli() >= firstSeen) {
             return false;
         }
         return progress.wroteWithin(now, delay(now));
     }
 
     private void confirm(Drift drift, long firstDetected, long rechecks, RunOutput out) {
-        OpenDrift state = new OpenDrift(drift.targetKey(), drift.legacyKey(), drift.kind(), drift.severity(),
-                range.id(), firstDetected, rechecks);
+        OpenDrift state = new OpenDrift(
+                drift.targetKey(),
+                drift.legacyKey(),
+                drift.kind(),
+                drift.severity(),
+                range.id(),
+                firstDetected,
+                rechecks);
         open.put(state);
         seenOpen.add(drift.targetKey());
         this.state.figures().drift(drift);

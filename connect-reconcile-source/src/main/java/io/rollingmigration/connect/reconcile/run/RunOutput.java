@@ -2,7 +2,6 @@ package io.rollingmigration.connect.reconcile.run;
 
 import io.rollingmigration.connect.reconcile.drift.Drift;
 import io.rollingmigration.connect.reconcile.drift.OpenDrift;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,8 +9,7 @@ import java.util.List;
 public final class RunOutput {
 
     /** A drift to publish, with the state its record carries. */
-    public record Reported(Drift drift, OpenDrift state) {
-    }
+    public record Reported(Drift drift, OpenDrift state) {}
 
     private final List<Reported> reported = new ArrayList<>();
     private final List<String> resolved = new ArrayList<>();

@@ -113,8 +113,8 @@ final class RunScope {
                     judgedSourceKeys.add(row.sourceKey());
                 }
                 figures.compared(1);
-                for (Verdict verdict : judge.judge(row.sourceKey(), row,
-                        targets.getOrDefault(row.sourceKey(), List.of()))) {
+                for (Verdict verdict :
+                        judge.judge(row.sourceKey(), row, targets.getOrDefault(row.sourceKey(), List.of()))) {
                     findings.consider(verdict);
                 }
             }

@@ -1,14 +1,13 @@
 package io.rollingmigration.connect.reconcile.run;
 
 import io.rollingmigration.connect.reconcile.drift.RunFigures;
-
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.HashMap;
 import java.util.Map;
-import java.math.BigDecimal;
 
 /**
  * Where a run of one key range stands, and what the next run starts from: everything a source offset carries, so
@@ -30,9 +29,19 @@ public final class RunState {
     private Phase phase;
     private String position;
 
-    RunState(long number, boolean full, long startedAt, long lastFullStartedAt, Object legacySince,
-             Instant targetSince, boolean legacyIncremental, Object legacyMark, Instant targetMark,
-             RunFigures figures, Phase phase, String position) {
+    RunState(
+            long number,
+            boolean full,
+            long startedAt,
+            long lastFullStartedAt,
+            Object legacySince,
+            Instant targetSince,
+            boolean legacyIncremental,
+            Object legacyMark,
+            Instant targetMark,
+            RunFigures figures,
+            Phase phase,
+            String position) {
         this.number = number;
         this.full = full;
         this.startedAt = startedAt;
@@ -56,27 +65,49 @@ public final class RunState {
      * @param legacyMark    the change column's largest value now (the next run's starting point)
      * @param targetMark    the target's newest lineage_applied_at now
      */
-    public static RunState begin(Completed previous, boolean full, boolean changeColumn, long overlapMillis,
-                                 Object legacyMark, Instant targetMark, long now) {
+    public static RunState begin(
+            Completed previous,
+            boolean full,
+            boolean changeColumn,
+            long overlapMillis,
+            Object legacyMark,
+            Instant targetMark,
+            long now) {
         long number = previous == null ? 1 : previous.number() + 1;
         boolean fullRun = full || previous == null;
         Object legacySince = null;
         Instant targetSince = null;
         if (!fullRun) {
             legacySince = minus(previous.legacyMark(), overlapMillis);
-            targetSince = previous.targetMark() == null ? Instant.EPOCH
+            targetSince = previous.targetMark() == null
+                    ? Instant.EPOCH
                     : previous.targetMark().minusMillis(overlapMillis);
         }
         boolean legacyIncremental = !fullRun && changeColumn && legacySince != null;
         long lastFull = fullRun ? now : previous.lastFullStartedAt();
-        return new RunState(number, fullRun, now, lastFull, legacySince, targetSince,
-                legacyIncremental, legacyMark, targetMark, new RunFigures(), Phase.LEGACY, null);
+        return new RunState(
+                number,
+                fullRun,
+                now,
+                lastFull,
+                legacySince,
+                targetSince,
+                legacyIncremental,
+                legacyMark,
+                targetMark,
+                new RunFigures(),
+                Phase.LEGACY,
+                null);
     }
 
     /** The run's figures when they were last stored, or a completed run's summary. */
-    public record Completed(long number, long startedAt, long completedAt, long lastFullStartedAt, Object legacyMark,
-                            Instant targetMark) {
-    }
+    public record Completed(
+            long number,
+            long startedAt,
+            long completedAt,
+            long lastFullStartedAt,
+            Object legacyMark,
+            Instant targetMark) {}
 
     public long number() {
         return number;
@@ -174,11 +205,19 @@ public final class RunState {
         if (offset == null || !offset.containsKey("phase") || Phase.DONE.name().equals(offset.get("phase"))) {
             return null;
         }
-        return new RunState(number(offset, "run"), Boolean.TRUE.equals(offset.get("full")),
-                number(offset, "started_at"), number(offset, "last_full_started_at"), value(offset, "legacy_since"),
-                instant(offset, "target_since"), Boolean.TRUE.equals(offset.get("legacy_incremental")),
-                value(offset, "legacy_mark"), instant(offset, "target_mark"), RunFigures.fromOffset(offset),
-                Phase.valueOf((String) offset.get("phase")), (String) offset.get("position"));
+        return new RunState(
+                number(offset, "run"),
+                Boolean.TRUE.equals(offset.get("full")),
+                number(offset, "started_at"),
+                number(offset, "last_full_started_at"),
+                value(offset, "legacy_since"),
+                instant(offset, "target_since"),
+                Boolean.TRUE.equals(offset.get("legacy_incremental")),
+                value(offset, "legacy_mark"),
+                instant(offset, "target_mark"),
+                RunFigures.fromOffset(offset),
+                Phase.valueOf((String) offset.get("phase")),
+                (String) offset.get("position"));
     }
 
     /** The last completed run from an offset, or {@code null}. */
@@ -186,8 +225,13 @@ public final class RunState {
         if (offset == null || !Phase.DONE.name().equals(offset.get("phase"))) {
             return null;
         }
-        return new Completed(number(offset, "run"), number(offset, "started_at"), number(offset, "completed_at"),
-                number(offset, "last_full_started_at"), value(offset, "legacy_mark"), instant(offset, "target_mark"));
+        return new Completed(
+                number(offset, "run"),
+                number(offset, "started_at"),
+                number(offset, "completed_at"),
+                number(offset, "last_full_started_at"),
+                value(offset, "legacy_mark"),
+                instant(offset, "target_mark"));
     }
 
     private static Object minus(Object mark, long millis) {
@@ -222,8 +266,7 @@ public final class RunState {
         } else {
             type = "text";
         }
-        offset.put(name, value instanceof BigDecimal ? ((BigDecimal) value).toPlainString()
-                : value.toString());
+        offset.put(name, value instanceof BigDecimal ? ((BigDecimal) value).toPlainString() : value.toString());
         offset.put(name + "_type", type);
     }
 

@@ -10,5 +10,4 @@ import io.rollingmigration.connect.reconcile.compare.Verdict;
  * @param due       when to check it again, epoch ms
  * @param checks    how many times it was checked again and still differed
  */
-record Suspect(Verdict verdict, long firstSeen, long due, int checks) {
-}
+record Suspect(Verdict verdict, long firstSeen, long due, int checks) {}

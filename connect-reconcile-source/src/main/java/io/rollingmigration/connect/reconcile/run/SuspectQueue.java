@@ -1,7 +1,6 @@
 package io.rollingmigration.connect.reconcile.run;
 
 import io.rollingmigration.connect.reconcile.compare.Verdict;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,8 +23,7 @@ final class SuspectQueue {
     /** Holds a difference again after a recheck found it unchanged but still possibly in flight. */
     void requeue(Suspect suspect, Verdict verdict, long now, long delay) {
         suspects.remove(verdict.targetKey());
-        suspects.put(verdict.targetKey(), new Suspect(verdict, suspect.firstSeen(), now + delay,
-                suspect.checks() + 1));
+        suspects.put(verdict.targetKey(), new Suspect(verdict, suspect.firstSeen(), now + delay, suspect.checks() + 1));
     }
 
     boolean contains(String targetKey) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollingmigration.connect.common.dialect.ColumnDescription;
 import io.rollingmigration.connect.common.lineage.SourceKey;
-
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.io.IOException;
 
 /**
  * Converts a legacy key between its column values and its canonical JSON (the lineage source key), and binds key
@@ -72,8 +71,10 @@ public final class KeyCodec {
         for (ColumnDescription column : columns) {
             Object value = row.get(column.name());
             // Normalised rows hold UUIDs as text; the column compares only with a uuid parameter.
-            values.add(value instanceof String && "uuid".equalsIgnoreCase(column.typeName())
-                    ? UUID.fromString((String) value) : value);
+            values.add(
+                    value instanceof String && "uuid".equalsIgnoreCase(column.typeName())
+                            ? UUID.fromString((String) value)
+                            : value);
         }
         return values;
     }
@@ -93,8 +94,8 @@ public final class KeyCodec {
         for (ColumnDescription column : columns) {
             JsonNode value = node.get(column.name());
             if (value == null || value.isNull()) {
-                throw new IllegalArgumentException("Key " + canonical + " has no value for key column '"
-                        + column.name() + "'");
+                throw new IllegalArgumentException(
+                        "Key " + canonical + " has no value for key column '" + column.name() + "'");
             }
             values.add(typed(column, value));
         }
@@ -123,7 +124,8 @@ public final class KeyCodec {
                     return Instant.ofEpochMilli(value.asLong());
                 }
                 return type.contains("tz") || column.jdbcType() == Types.TIMESTAMP_WITH_TIMEZONE
-                        ? Instant.parse(value.asText()) : LocalDateTime.parse(value.asText());
+                        ? Instant.parse(value.asText())
+                        : LocalDateTime.parse(value.asText());
             case Types.BIT:
             case Types.BOOLEAN:
                 return value.asBoolean();

@@ -2,12 +2,11 @@ package io.rollingmigration.connect.reconcile.store;
 
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableId;
-
+import java.lang.reflect.Array;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
-import java.lang.reflect.Array;
 import java.util.function.UnaryOperator;
 
 /**
@@ -17,30 +16,41 @@ import java.util.function.UnaryOperator;
  */
 final class KeyLookup {
 
-    record Prepared(PreparedStatement statement, int nextParameter) {
-    }
+    record Prepared(PreparedStatement statement, int nextParameter) {}
 
-    private KeyLookup() {
-    }
+    private KeyLookup() {}
 
     /**
      * @param keys      key tuples in the order of {@code keyColumns}
      * @param arrayType the SQL type of an array of the single key column's values, if the dialect binds one
      */
-    static Prepared prepare(Session session, TableId table, List<String> keyColumns, List<String> selected,
-                            List<List<Object>> keys, Optional<String> arrayType, String condition)
+    static Prepared prepare(
+            Session session,
+            TableId table,
+            List<String> keyColumns,
+            List<String> selected,
+            List<List<Object>> keys,
+            Optional<String> arrayType,
+            String condition)
             throws SQLException {
         return prepare(session, table, keyColumns, selected, keys, arrayType, condition, sql -> sql);
     }
 
     /** @param rewrite applied to the query before it is prepared (to add a computed column, say) */
-    static Prepared prepare(Session session, TableId table, List<String> keyColumns, List<String> selected,
-                            List<List<Object>> keys, Optional<String> arrayType, String condition,
-                            UnaryOperator<String> rewrite) throws SQLException {
+    static Prepared prepare(
+            Session session,
+            TableId table,
+            List<String> keyColumns,
+            List<String> selected,
+            List<List<Object>> keys,
+            Optional<String> arrayType,
+            String condition,
+            UnaryOperator<String> rewrite)
+            throws SQLException {
         SqlDialect dialect = session.dialect();
         if (arrayType.isPresent()) {
-            PreparedStatement statement = session.prepare(rewrite.apply(dialect.selectByKeyArray(table,
-                    keyColumns.get(0), selected, condition)));
+            PreparedStatement statement = session.prepare(
+                    rewrite.apply(dialect.selectByKeyArray(table, keyColumns.get(0), selected, condition)));
             // An array of the values' own class (String[], Long[]): the driver encodes those without a generic
             // per-element conversion.
             Class<?> type = keys.get(0).get(0).getClass();
@@ -57,8 +67,8 @@ final class KeyLookup {
             statement.setArray(1, session.connection().createArrayOf(arrayType.get(), values));
             return new Prepared(statement, 2);
         }
-        PreparedStatement statement = session.prepare(rewrite.apply(dialect.selectByKeys(table, keyColumns, selected,
-                keys.size(), condition)));
+        PreparedStatement statement = session.prepare(
+                rewrite.apply(dialect.selectByKeys(table, keyColumns, selected, keys.size(), condition)));
         int index = 1;
         for (List<Object> tuple : keys) {
             index = KeyCodec.bind(statement, index, tuple);

@@ -8,8 +8,8 @@ package io.rollingmigration.connect.reconcile.store;
  *
  * @param index 0-based position among {@code count} ranges
  */
-public record KeyRange(int index, int count, String legacyLower, String legacyUpper, String targetLower,
-                       String targetUpper) {
+public record KeyRange(
+        int index, int count, String legacyLower, String legacyUpper, String targetLower, String targetUpper) {
 
     /** A legacy bound that makes the legacy part of a range empty (more tasks than legacy key boundaries). */
     public static final String NOTHING = "";

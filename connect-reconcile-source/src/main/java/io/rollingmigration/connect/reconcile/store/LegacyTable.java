@@ -5,12 +5,11 @@ import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.dialect.Where;
-import io.rollingmigration.connect.reconcile.digest.BucketDigests;
-import io.rollingmigration.connect.reconcile.digest.RowSelection;
-import io.rollingmigration.connect.reconcile.digest.DigestPlan;
+import io.rollingmigration.connect.common.normalize.ValueNormalizer;
 import io.rollingmigration.connect.reconcile.compare.LegacyRow;
-import org.apache.kafka.connect.errors.ConnectException;
-
+import io.rollingmigration.connect.reconcile.digest.BucketDigests;
+import io.rollingmigration.connect.reconcile.digest.DigestPlan;
+import io.rollingmigration.connect.reconcile.digest.RowSelection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,13 +17,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import io.rollingmigration.connect.common.normalize.ValueNormalizer;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.connect.errors.ConnectException;
 
 /**
  * The legacy table, read only: in key order one chunk at a time (keyset pagination on its own key index, in its
@@ -40,8 +39,13 @@ public final class LegacyTable {
     private final String changeColumn;
     private final TableDescription description;
 
-    private LegacyTable(Session session, TableId table, TableDescription description, KeyCodec key,
-                        List<String> columns, String changeColumn) {
+    private LegacyTable(
+            Session session,
+            TableId table,
+            TableDescription description,
+            KeyCodec key,
+            List<String> columns,
+            String changeColumn) {
         this.description = description;
         this.session = session;
         this.dialect = session.dialect();
@@ -63,15 +67,21 @@ public final class LegacyTable {
         }
         List<ColumnDescription> keyDescriptions = new ArrayList<>();
         for (String name : keys) {
-            keyDescriptions.add(description.column(name).orElseThrow(() -> new ConnectException(
-                    "Key column '" + name + "' is not a column of legacy table " + table)));
+            keyDescriptions.add(description
+                    .column(name)
+                    .orElseThrow(() -> new ConnectException(
+                            "Key column '" + name + "' is not a column of legacy table " + table)));
         }
         if (changeColumn != null && description.column(changeColumn).isEmpty()) {
-            throw new ConnectException("Change column '" + changeColumn + "' is not a column of legacy table "
-                    + table);
+            throw new ConnectException("Change column '" + changeColumn + "' is not a column of legacy table " + table);
         }
-        return new LegacyTable(session, table, description, new KeyCodec(keyDescriptions),
-                new ArrayList<>(description.columns().keySet()), changeColumn);
+        return new LegacyTable(
+                session,
+                table,
+                description,
+                new KeyCodec(keyDescriptions),
+                new ArrayList<>(description.columns().keySet()),
+                changeColumn);
     }
 
     /**
@@ -79,8 +89,12 @@ public final class LegacyTable {
      * change column: a change recorded at {@code t} may have been made up to that long before {@code t}.
      */
     public Duration changeResolution() {
-        return changeColumn == null ? Duration.ZERO
-                : description.column(changeColumn).flatMap(ColumnDescription::timeResolution).orElse(Duration.ZERO);
+        return changeColumn == null
+                ? Duration.ZERO
+                : description
+                        .column(changeColumn)
+                        .flatMap(ColumnDescription::timeResolution)
+                        .orElse(Duration.ZERO);
     }
 
     /** The table's columns as the database describes them. */
@@ -120,15 +134,28 @@ public final class LegacyTable {
      * The keys of up to {@code limit} rows of the range changed after {@code changedSince}, in key order, each with
      * its digest under {@link DigestPlan#ROW_DIGEST} (hash pushdown of incremental runs).
      */
-    public List<LegacyRow> digestChunk(KeyRange range, String after, Object changedSince, int limit,
-                                       RowSelection selection, DigestPlan plan) throws SQLException {
-        return chunk(range, after, changedSince, limit, selection, key.names(),
+    public List<LegacyRow> digestChunk(
+            KeyRange range, String after, Object changedSince, int limit, RowSelection selection, DigestPlan plan)
+            throws SQLException {
+        return chunk(
+                range,
+                after,
+                changedSince,
+                limit,
+                selection,
+                key.names(),
                 sql -> plan.withRowDigest(sql, dialect.quote(table), true));
     }
 
-    private List<LegacyRow> chunk(KeyRange range, String after, Object changedSince, int limit,
-                                  RowSelection selection, List<String> selected,
-                                  UnaryOperator<String> rewrite) throws SQLException {
+    private List<LegacyRow> chunk(
+            KeyRange range,
+            String after,
+            Object changedSince,
+            int limit,
+            RowSelection selection,
+            List<String> selected,
+            UnaryOperator<String> rewrite)
+            throws SQLException {
         if (range.legacyEmpty()) {
             return List.of();
         }
@@ -140,8 +167,15 @@ public final class LegacyTable {
             where.and(selection.legacyCondition());
         }
         String condition = where.text();
-        String sql = rewrite.apply(dialect.keysetChunk(table, key.names(), selected, after != null,
-                range.legacyLower() != null, range.legacyUpper() != null, condition, limit));
+        String sql = rewrite.apply(dialect.keysetChunk(
+                table,
+                key.names(),
+                selected,
+                after != null,
+                range.legacyLower() != null,
+                range.legacyUpper() != null,
+                condition,
+                limit));
         PreparedStatement statement = session.prepare(sql);
         int index = 1;
         int[] exclusive = dialect.tupleParameterOrder(key.size(), false);
@@ -168,8 +202,8 @@ public final class LegacyTable {
 
     /** The buckets' digests of this side, over the whole table. */
     public BucketDigests digests(DigestPlan plan, KeyRange share) throws SQLException {
-        BucketDigests digests = BucketDigests.read(session.prepare(plan.legacyQuery(share.index(), share.count())),
-                plan.buckets());
+        BucketDigests digests =
+                BucketDigests.read(session.prepare(plan.legacyQuery(share.index(), share.count())), plan.buckets());
         session.endTransaction();
         return digests;
     }
@@ -201,12 +235,12 @@ public final class LegacyTable {
                 // A lineage key that names no legacy row (another key shape): nothing to look up.
             }
         }
-        Optional<String> arrayType = key.single() == null ? Optional.empty()
-                : dialect.keyArrayType(key.single());
+        Optional<String> arrayType = key.single() == null ? Optional.empty() : dialect.keyArrayType(key.single());
         for (int from = 0; from < values.size(); from += batch) {
             List<List<Object>> slice = values.subList(from, Math.min(values.size(), from + batch));
-            PreparedStatement statement = KeyLookup.prepare(session, table, key.names(), selected, slice, arrayType,
-                    null).statement();
+            PreparedStatement statement = KeyLookup.prepare(
+                            session, table, key.names(), selected, slice, arrayType, null)
+                    .statement();
             for (LegacyRow row : read(statement)) {
                 // Only exact matches: a case- or accent-insensitive collation may return look-alike keys.
                 if (wanted.contains(row.sourceKey())) {
@@ -224,8 +258,8 @@ public final class LegacyTable {
         Object value;
         try (ResultSet rs = statement.executeQuery()) {
             rs.next();
-            value = ValueNormalizer.column(rs, 1,
-                    rs.getMetaData().getColumnType(1), rs.getMetaData().getColumnTypeName(1));
+            value = ValueNormalizer.column(
+                    rs, 1, rs.getMetaData().getColumnType(1), rs.getMetaData().getColumnTypeName(1));
         }
         session.endTransaction();
         return value;

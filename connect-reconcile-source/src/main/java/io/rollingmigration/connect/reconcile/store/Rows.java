@@ -1,7 +1,6 @@
 package io.rollingmigration.connect.reconcile.store;
 
 import io.rollingmigration.connect.common.normalize.ValueNormalizer;
-
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;

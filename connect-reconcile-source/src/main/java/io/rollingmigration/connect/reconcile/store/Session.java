@@ -2,7 +2,6 @@ package io.rollingmigration.connect.reconcile.store;
 
 import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

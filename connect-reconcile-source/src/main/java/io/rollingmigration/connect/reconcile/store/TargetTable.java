@@ -5,33 +5,32 @@ import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.dialect.Where;
-import io.rollingmigration.connect.reconcile.digest.BucketDigests;
-import io.rollingmigration.connect.reconcile.digest.RowSelection;
-import io.rollingmigration.connect.reconcile.digest.DigestPlan;
 import io.rollingmigration.connect.common.lineage.Lineage;
+import io.rollingmigration.connect.common.lineage.Operation;
+import io.rollingmigration.connect.common.lineage.SourceKey;
 import io.rollingmigration.connect.reconcile.compare.IdentityExpectation;
 import io.rollingmigration.connect.reconcile.compare.TargetRow;
-import org.apache.kafka.connect.errors.ConnectException;
-
+import io.rollingmigration.connect.reconcile.digest.BucketDigests;
+import io.rollingmigration.connect.reconcile.digest.DigestPlan;
+import io.rollingmigration.connect.reconcile.digest.RowSelection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import io.rollingmigration.connect.common.lineage.Operation;
-import io.rollingmigration.connect.common.lineage.SourceKey;
-import java.sql.Timestamp;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.connect.errors.ConnectException;
 
 /**
  * The target table, read only, through its lineage: rows looked up by legacy key (the indexed
@@ -67,11 +66,19 @@ public final class TargetTable {
     private String lane;
     /** The applied position found so far (it only moves forward), and the newest lineage_applied_at behind it. */
     private Instant appliedPosition;
+
     private Instant appliedAtSeen;
 
-    private TargetTable(Session session, TableId table, TableDescription description, List<String> keyColumns,
-                        KeyCodec walkKey, List<String> fields, boolean softDeletes, boolean hasOperation,
-                        String sourceTable) {
+    private TargetTable(
+            Session session,
+            TableId table,
+            TableDescription description,
+            List<String> keyColumns,
+            KeyCodec walkKey,
+            List<String> fields,
+            boolean softDeletes,
+            boolean hasOperation,
+            String sourceTable) {
         this.description = description;
         this.session = session;
         this.dialect = session.dialect();
@@ -83,7 +90,9 @@ public final class TargetTable {
         this.softDeletes = softDeletes;
         this.hasOperation = hasOperation;
         this.sourceTable = sourceTable;
-        this.ownKey = new KeyCodec(keyColumns.stream().map(k -> description.column(k).orElseThrow()).toList());
+        this.ownKey = new KeyCodec(keyColumns.stream()
+                .map(k -> description.column(k).orElseThrow())
+                .toList());
         walked.add(SOURCE_KEY);
         walked.addAll(keyColumns);
         walked.add(COMMITTED_AT);
@@ -112,8 +121,9 @@ public final class TargetTable {
      *
      * @param keyField the column that must be the primary key (the aggregate's key field), or {@code null}
      */
-    public static TargetTable describe(Session session, TableId table, String keyField, List<String> fields,
-                                       String sourceTable) throws SQLException {
+    public static TargetTable describe(
+            Session session, TableId table, String keyField, List<String> fields, String sourceTable)
+            throws SQLException {
         TableDescription description = TableDescription.read(session.connection(), session.dialect(), table)
                 .orElseThrow(() -> new ConnectException("Target table " + table + " does not exist"));
         session.endTransaction();
@@ -139,8 +149,16 @@ public final class TargetTable {
         List<ColumnDescription> walk = new ArrayList<>();
         walk.add(description.column(SOURCE_KEY).get());
         keys.forEach(k -> walk.add(description.column(k).get()));
-        return new TargetTable(session, table, description, keys, new KeyCodec(walk), fields,
-                description.column(DELETED_AT).isPresent(), description.column(OPERATION).isPresent(), sourceTable);
+        return new TargetTable(
+                session,
+                table,
+                description,
+                keys,
+                new KeyCodec(walk),
+                fields,
+                description.column(DELETED_AT).isPresent(),
+                description.column(OPERATION).isPresent(),
+                sourceTable);
     }
 
     public List<String> keyColumns() {
@@ -178,9 +196,14 @@ public final class TargetTable {
         }
         Optional<String> arrayType = dialect.keyArrayType(ownKey.column(0));
         for (int from = 0; from < keys.size(); from += batch) {
-            KeyLookup.Prepared lookup = KeyLookup.prepare(session, table, keyColumns, selected,
-                    keys.subList(from, Math.min(keys.size(), from + batch)), keyColumns.size() == 1 ? arrayType
-                            : Optional.empty(), null);
+            KeyLookup.Prepared lookup = KeyLookup.prepare(
+                    session,
+                    table,
+                    keyColumns,
+                    selected,
+                    keys.subList(from, Math.min(keys.size(), from + batch)),
+                    keyColumns.size() == 1 ? arrayType : Optional.empty(),
+                    null);
             for (TargetRow row : read(lookup.statement(), true)) {
                 if (wanted.contains(row.targetKey())) {
                     found.put(row.targetKey(), row);
@@ -197,8 +220,15 @@ public final class TargetTable {
      * fragment's.
      */
     public List<TargetRow> keyChunk(String after, int limit) throws SQLException {
-        String sql = dialect.keysetChunk(table, keyColumns, selected, after != null, false, false,
-                softDeletes ? Where.in(dialect).isNull(DELETED_AT).text() : null, limit);
+        String sql = dialect.keysetChunk(
+                table,
+                keyColumns,
+                selected,
+                after != null,
+                false,
+                false,
+                softDeletes ? Where.in(dialect).isNull(DELETED_AT).text() : null,
+                limit);
         PreparedStatement statement = session.prepare(sql);
         if (after != null) {
             KeyCodec.bind(statement, 1, ownKeyValues(after), dialect.tupleParameterOrder(keyColumns.size(), false));
@@ -210,9 +240,7 @@ public final class TargetTable {
 
     /** The key values of a target key as rows show it (a single key's text, or canonical JSON of several). */
     private List<Object> ownKeyValues(String targetKey) {
-        return ownKey.parse(keyColumns.size() == 1
-                ? SourceKey.of(Map.of(keyColumns.get(0), targetKey))
-                : targetKey);
+        return ownKey.parse(keyColumns.size() == 1 ? SourceKey.of(Map.of(keyColumns.get(0), targetKey)) : targetKey);
     }
 
     /** Where a walk in key order stands after a row: its key, as {@link #keyChunk} resumes from it. */
@@ -228,7 +256,8 @@ public final class TargetTable {
             for (TargetRow row : read(statement, true)) {
                 // Only exact matches: a case-insensitive collation may return look-alike keys.
                 if (wanted.contains(row.sourceKey())) {
-                    found.computeIfAbsent(row.sourceKey(), k -> new ArrayList<>(1)).add(row);
+                    found.computeIfAbsent(row.sourceKey(), k -> new ArrayList<>(1))
+                            .add(row);
                 }
             }
         });
@@ -242,14 +271,21 @@ public final class TargetTable {
     }
 
     /** Looks the source keys up a slice of {@code batch} at a time, each slice's statement bound for the reader. */
-    private void lookUp(Set<String> sourceKeys, int batch, List<String> columns,
-                        UnaryOperator<String> rewrite, SliceReader reader) throws SQLException {
+    private void lookUp(
+            Set<String> sourceKeys, int batch, List<String> columns, UnaryOperator<String> rewrite, SliceReader reader)
+            throws SQLException {
         List<List<Object>> keys = new ArrayList<>(sourceKeys.size());
         sourceKeys.forEach(k -> keys.add(List.of(k)));
         Optional<String> arrayType = dialect.keyArrayType(sourceKeyColumn);
         for (int from = 0; from < keys.size(); from += batch) {
-            KeyLookup.Prepared lookup = KeyLookup.prepare(session, table, List.of(SOURCE_KEY), columns,
-                    keys.subList(from, Math.min(keys.size(), from + batch)), arrayType, sourceTableCondition(),
+            KeyLookup.Prepared lookup = KeyLookup.prepare(
+                    session,
+                    table,
+                    List.of(SOURCE_KEY),
+                    columns,
+                    keys.subList(from, Math.min(keys.size(), from + batch)),
+                    arrayType,
+                    sourceTableCondition(),
                     rewrite);
             bindSourceTable(lookup.statement(), lookup.nextParameter());
             reader.read(lookup.statement());
@@ -268,7 +304,16 @@ public final class TargetTable {
      */
     public List<TargetRow> liveChunk(KeyRange range, String after, int limit, RowSelection selection)
             throws SQLException {
-        return walk(range, after, null, limit, selection, false, walked, sql -> sql, List.of(),
+        return walk(
+                range,
+                after,
+                null,
+                limit,
+                selection,
+                false,
+                walked,
+                sql -> sql,
+                List.of(),
                 statement -> read(statement, false));
     }
 
@@ -277,7 +322,16 @@ public final class TargetTable {
      * markers included: what a comparison by key would look up, read in one scan.
      */
     public List<TargetRow> rowsIn(KeyRange range, int limit, RowSelection selection) throws SQLException {
-        return walk(range, null, null, limit, selection, true, selected, sql -> sql, List.of(),
+        return walk(
+                range,
+                null,
+                null,
+                limit,
+                selection,
+                true,
+                selected,
+                sql -> sql,
+                List.of(),
                 statement -> read(statement, true));
     }
 
@@ -293,27 +347,26 @@ public final class TargetTable {
         if (plan != null && softDeletes) {
             columns.add(DELETED_AT);
         }
-        UnaryOperator<String> rewrite = plan == null ? sql -> sql
-                : sql -> plan.withRowDigest(sql, dialect.quote(table), false);
-        return walk(range, null, since, limit + 1, selection, true, columns, rewrite, AppliedRows.NONE,
-                statement -> {
-                    AppliedRows applied = new AppliedRows(plan != null);
-                    int rows = 0;
-                    try (ResultSet rs = statement.executeQuery()) {
-                        while (rs.next()) {
-                            rows++;
-                            String sourceKey = rs.getString(1);
-                            if (plan == null) {
-                                applied.add(sourceKey);
-                            } else if (softDeletes && rs.getObject(2) != null) {
-                                applied.addMarker(sourceKey);
-                            } else {
-                                applied.addLive(sourceKey, rs.getLong(columns.size() + 1));
-                            }
-                        }
+        UnaryOperator<String> rewrite =
+                plan == null ? sql -> sql : sql -> plan.withRowDigest(sql, dialect.quote(table), false);
+        return walk(range, null, since, limit + 1, selection, true, columns, rewrite, AppliedRows.NONE, statement -> {
+            AppliedRows applied = new AppliedRows(plan != null);
+            int rows = 0;
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                    String sourceKey = rs.getString(1);
+                    if (plan == null) {
+                        applied.add(sourceKey);
+                    } else if (softDeletes && rs.getObject(2) != null) {
+                        applied.addMarker(sourceKey);
+                    } else {
+                        applied.addLive(sourceKey, rs.getLong(columns.size() + 1));
                     }
-                    return rows > limit ? null : applied;
-                });
+                }
+            }
+            return rows > limit ? null : applied;
+        });
     }
 
     /** The digests of the live rows under each of the given source keys (hash pushdown); keys without one absent. */
@@ -331,7 +384,8 @@ public final class TargetTable {
                     String sourceKey = rs.getString(1);
                     boolean live = !softDeletes || rs.getObject(2) == null;
                     if (live && wanted.contains(sourceKey)) {
-                        found.computeIfAbsent(sourceKey, k -> new ArrayList<>(1)).add(rs.getLong(columns.size() + 1));
+                        found.computeIfAbsent(sourceKey, k -> new ArrayList<>(1))
+                                .add(rs.getLong(columns.size() + 1));
                     }
                 }
             }
@@ -356,9 +410,18 @@ public final class TargetTable {
     }
 
     /** Like {@link #liveChunk}, among rows the sink applied after {@code since}, delete markers included. */
-    public List<TargetRow> appliedSince(KeyRange range, Instant since, String after, int limit,
-                                        RowSelection selection) throws SQLException {
-        return walk(range, after, since, limit, selection, true, walked, sql -> sql, List.of(),
+    public List<TargetRow> appliedSince(KeyRange range, Instant since, String after, int limit, RowSelection selection)
+            throws SQLException {
+        return walk(
+                range,
+                after,
+                since,
+                limit,
+                selection,
+                true,
+                walked,
+                sql -> sql,
+                List.of(),
                 statement -> read(statement, false));
     }
 
@@ -369,8 +432,8 @@ public final class TargetTable {
 
     /** The newest lineage_applied_at, or {@code null} for an empty table. */
     public Instant lastApplied() throws SQLException {
-        PreparedStatement statement = session.prepare(dialect.maxOf(table, APPLIED_AT,
-                lane == null ? null : sourceTableEquals()));
+        PreparedStatement statement =
+                session.prepare(dialect.maxOf(table, APPLIED_AT, lane == null ? null : sourceTableEquals()));
         if (lane != null) {
             statement.setString(1, lane);
         }
@@ -394,9 +457,18 @@ public final class TargetTable {
      * given row, applied after {@code since} if given; delete markers only if {@code markers}. {@code empty} is the
      * result for a range without target rows.
      */
-    private <T> T walk(KeyRange range, String after, Instant since, int limit, RowSelection selection,
-                       boolean markers, List<String> columns, UnaryOperator<String> rewrite,
-                       T empty, WalkReader<T> reader) throws SQLException {
+    private <T> T walk(
+            KeyRange range,
+            String after,
+            Instant since,
+            int limit,
+            RowSelection selection,
+            boolean markers,
+            List<String> columns,
+            UnaryOperator<String> rewrite,
+            T empty,
+            WalkReader<T> reader)
+            throws SQLException {
         if (range.targetEmpty()) {
             return empty;
         }
@@ -421,13 +493,13 @@ public final class TargetTable {
         if (selection != null) {
             where.and(selection.targetCondition());
         }
-        String sql = rewrite.apply(dialect.keysetChunk(table, walkKey.names(), columns, after != null, false, false,
-                where.text(), limit));
+        String sql = rewrite.apply(
+                dialect.keysetChunk(table, walkKey.names(), columns, after != null, false, false, where.text(), limit));
         PreparedStatement statement = session.prepare(sql);
         int index = 1;
         if (after != null) {
-            index = KeyCodec.bind(statement, index, walkKey.parse(after),
-                    dialect.tupleParameterOrder(walkKey.size(), false));
+            index = KeyCodec.bind(
+                    statement, index, walkKey.parse(after), dialect.tupleParameterOrder(walkKey.size(), false));
         }
         if (since != null) {
             KeyCodec.bindOne(statement, index++, since);
@@ -469,8 +541,7 @@ public final class TargetTable {
         if (lane != null) {
             where.compare(SOURCE_TABLE, Where.Comparison.EQUAL);
         }
-        String sql = dialect.maxOfBoth(table, APPLIED_AT, COMMITTED_AT, hasOperation ? OPERATION : null,
-                where.text());
+        String sql = dialect.maxOfBoth(table, APPLIED_AT, COMMITTED_AT, hasOperation ? OPERATION : null, where.text());
         PreparedStatement statement = session.prepare(sql);
         int index = 1;
         if (hasOperation) {
@@ -539,7 +610,9 @@ public final class TargetTable {
             rows = rs.getLong(1);
         }
         if (rows >= count) {
-            PreparedStatement statement = session.prepare(dialect.keyBoundaries(table, List.of(SOURCE_KEY),
+            PreparedStatement statement = session.prepare(dialect.keyBoundaries(
+                    table,
+                    List.of(SOURCE_KEY),
                     Where.in(dialect).isNotNull(SOURCE_KEY).text()));
             statement.setLong(1, (rows + count - 1) / count);
             String previous = null;
@@ -579,8 +652,12 @@ public final class TargetTable {
             while (rs.next()) {
                 Map<String, Object> values = reader.current();
                 Object deletedAt = values.get(DELETED_AT);
-                rows.add(new TargetRow(IdentityExpectation.keyText(keyColumns, values), (String) values.get(SOURCE_KEY),
-                        values, instant(values.get(COMMITTED_AT)), withFields && deletedAt != null));
+                rows.add(new TargetRow(
+                        IdentityExpectation.keyText(keyColumns, values),
+                        (String) values.get(SOURCE_KEY),
+                        values,
+                        instant(values.get(COMMITTED_AT)),
+                        withFields && deletedAt != null));
             }
         }
         return rows;

@@ -1,18 +1,17 @@
 package io.rollingmigration.connect.reconcile.compare;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.rollingmigration.connect.common.spec.SpecException;
 import io.rollingmigration.connect.reconcile.drift.Severity;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class RuleBookTest {
 
@@ -24,12 +23,14 @@ class RuleBookTest {
     void moneyInCentsMatchesAnExactDecimalAmountWhateverItsScale() {
         RuleBook cents = rule("same(decimal(legacy.premium_cents), decimal(target.annual_premium) * decimal(100))");
 
-        assertEquals(List.of(), cents.violations(Map.of("premium_cents", 50137L),
-                Map.of("annual_premium", new BigDecimal("501.37"))));
-        assertEquals(List.of(), cents.violations(Map.of("premium_cents", 50000L),
-                Map.of("annual_premium", new BigDecimal("500.00"))));
-        List<RuleBook.Violation> broken = cents.violations(Map.of("premium_cents", 50137L),
-                Map.of("annual_premium", new BigDecimal("501.38")));
+        assertEquals(
+                List.of(),
+                cents.violations(Map.of("premium_cents", 50137L), Map.of("annual_premium", new BigDecimal("501.37"))));
+        assertEquals(
+                List.of(),
+                cents.violations(Map.of("premium_cents", 50000L), Map.of("annual_premium", new BigDecimal("500.00"))));
+        List<RuleBook.Violation> broken =
+                cents.violations(Map.of("premium_cents", 50137L), Map.of("annual_premium", new BigDecimal("501.38")));
         assertEquals(1, broken.size());
         assertEquals("r", broken.get(0).rule());
         assertEquals(null, broken.get(0).error(), "false, not an error");
@@ -60,7 +61,8 @@ class RuleBookTest {
 
     @Test
     void equalityOfDecimalsWithDoubleEqualsIsRefusedBecauseItWouldCompareRepresentations() {
-        SpecException error = assertThrows(SpecException.class,
+        SpecException error = assertThrows(
+                SpecException.class,
                 () -> rule("decimal(legacy.premium_cents) == decimal(target.annual_premium) * decimal(100)"));
         assertTrue(error.getMessage().contains("same(a, b)"), error.getMessage());
     }

@@ -1,11 +1,10 @@
 package io.rollingmigration.connect.reconcile.drift;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class OpenDriftSetTest {
 
@@ -19,14 +18,21 @@ class OpenDriftSetTest {
 
         open.retainRange("0/2");
 
-        assertEquals(Set.of("mine", "from-when-there-were-three-tasks", "from-before-ranges"),
+        assertEquals(
+                Set.of("mine", "from-when-there-were-three-tasks", "from-before-ranges"),
                 open.all().stream().map(OpenDrift::targetKey).collect(Collectors.toSet()));
         assertEquals(3, open.size(), "what the task counts as open is what it rechecks");
         assertEquals(3, open.unseen("0/2", Set.of()).size());
     }
 
     private static OpenDrift drift(String targetKey, String range) {
-        return new OpenDrift(targetKey, "{\"id\":\"" + targetKey + "\"}", DriftKind.FIELD_MISMATCH, Severity.HIGH,
-                range, 1_000L, 0L);
+        return new OpenDrift(
+                targetKey,
+                "{\"id\":\"" + targetKey + "\"}",
+                DriftKind.FIELD_MISMATCH,
+                Severity.HIGH,
+                range,
+                1_000L,
+                0L);
     }
 }

@@ -35,6 +35,7 @@ class RunStrategiesTest {
     private static final String T0 = "2026-01-01 10:00:00";
     /** When the last run ended, on both sides. */
     private static final String LAST_RUN = "2026-01-01 10:30:00";
+
     private static final String T1 = "2026-01-01 11:00:00";
     private static final int POLICIES = 40;
     private static PostgresFixture postgres;
@@ -49,7 +50,8 @@ class RunStrategiesTest {
     @BeforeEach
     void threeDifferences() {
         PolicyTables.inLine(postgres, POLICIES, T0);
-        postgres.execute(PostgresFixture.TARGET,
+        postgres.execute(
+                PostgresFixture.TARGET,
                 "UPDATE policy SET holder = 'Someone else' WHERE policy_id = '" + targetId("P-7") + "'",
                 "DELETE FROM policy WHERE policy_id = '" + targetId("P-9") + "'",
                 upsert("P-99", "A", 500, "Only in target", T0));
@@ -110,7 +112,9 @@ class RunStrategiesTest {
 
         List<Verdict> judged = sweep(scope);
 
-        assertEquals(List.of("P-3", "P-12"), sources(judged),
+        assertEquals(
+                List.of("P-3", "P-12"),
+                sources(judged),
                 "P-4 changed alike on both sides: its digests match; P-12 was applied without a legacy change");
         assertEquals(Set.of("P-3"), differing(judged));
         assertEquals(3, scope.figures().compared());
@@ -119,10 +123,12 @@ class RunStrategiesTest {
 
     /** P-3 changes in legacy only, P-4 in both alike, P-12 is re-applied to the target unchanged. */
     private static void changeSinceTheLastRun() {
-        postgres.execute(PostgresFixture.LEGACY,
+        postgres.execute(
+                PostgresFixture.LEGACY,
                 "UPDATE policy SET holder_name = 'New holder', updated_at = '" + T1 + "' WHERE policy_no = 'P-3'",
                 "UPDATE policy SET holder_name = 'Moved', updated_at = '" + T1 + "' WHERE policy_no = 'P-4'");
-        postgres.execute(PostgresFixture.TARGET,
+        postgres.execute(
+                PostgresFixture.TARGET,
                 upsert("P-4", "A", 4000, "Moved", T1),
                 "UPDATE policy SET lineage_applied_at = '" + T1 + "+00' WHERE policy_id = '" + targetId("P-12") + "'");
     }
@@ -132,8 +138,13 @@ class RunStrategiesTest {
     }
 
     private static RunState incrementalRun() {
-        RunState.Completed previous = new RunState.Completed(1, 0, 1, 0,
-                LocalDateTime.parse(LAST_RUN.replace(' ', 'T')), Instant.parse(LAST_RUN.replace(' ', 'T') + "Z"));
+        RunState.Completed previous = new RunState.Completed(
+                1,
+                0,
+                1,
+                0,
+                LocalDateTime.parse(LAST_RUN.replace(' ', 'T')),
+                Instant.parse(LAST_RUN.replace(' ', 'T') + "Z"));
         return RunState.begin(previous, false, true, 0, null, null, System.currentTimeMillis());
     }
 
@@ -145,8 +156,7 @@ class RunStrategiesTest {
         legacySession = Session.open(config.legacyConnection(), 30);
         targetSession = Session.open(config.targetConnection(), 30);
         Comparison.Prepared prepared = Comparison.of(config).prepare(legacySession, targetSession);
-        RunScope scope = new RunScope(state, KeyRange.whole(), new Run.Settings(7, 0, 0, 1000, 0),
-                prepared.digests());
+        RunScope scope = new RunScope(state, KeyRange.whole(), new Run.Settings(7, 0, 0, 1000, 0), prepared.digests());
         scope.attach(prepared.legacy(), prepared.target(), prepared.judge(), prepared.pairing());
         return scope;
     }

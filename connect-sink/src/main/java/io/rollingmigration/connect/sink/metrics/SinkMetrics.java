@@ -1,5 +1,6 @@
 package io.rollingmigration.connect.sink.metrics;
 
+import java.util.LinkedHashMap;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
@@ -7,8 +8,6 @@ import org.apache.kafka.common.metrics.stats.Avg;
 import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.common.metrics.stats.Max;
 import org.apache.kafka.common.metrics.stats.Value;
-
-import java.util.LinkedHashMap;
 
 /**
  * What operators watch on the sink, published through Connect's plugin metrics (JMX, and every metrics reporter
@@ -30,10 +29,16 @@ public final class SinkMetrics {
 
     private SinkMetrics(PluginMetrics metrics) {
         applied = total(metrics, "changes-applied", "Changes that took effect in the target");
-        stale = total(metrics, "changes-skipped-stale", "Changes the version guard refused: the row held a newer "
-                + "or equal version (replays, duplicates, late older changes)");
-        blocked = total(metrics, "changes-blocked-by-ownership", "CDC changes not applied because the target owns "
-                + "writes for their partition (LEGACY_WRITE_AFTER_CUTOVER)");
+        stale = total(
+                metrics,
+                "changes-skipped-stale",
+                "Changes the version guard refused: the row held a newer "
+                        + "or equal version (replays, duplicates, late older changes)");
+        blocked = total(
+                metrics,
+                "changes-blocked-by-ownership",
+                "CDC changes not applied because the target owns "
+                        + "writes for their partition (LEGACY_WRITE_AFTER_CUTOVER)");
         deleted = total(metrics, "rows-deleted", "Deletes that took effect (markers set or rows removed)");
         errant = total(metrics, "records-errant", "Records handed to the errant record reporter");
         batchSize = metrics.addSensor("batch-size");
@@ -43,8 +48,12 @@ public final class SinkMetrics {
         batchLatency.add(name(metrics, "batch-latency-avg-ms", "Time to write a batch, average"), new Avg());
         batchLatency.add(name(metrics, "batch-latency-max-ms", "Time to write a batch, maximum"), new Max());
         lag = metrics.addSensor("replication-lag");
-        lag.add(name(metrics, "replication-lag-ms", "Now minus the legacy commit time of the latest change "
-                + "written"), new Value());
+        lag.add(
+                name(
+                        metrics,
+                        "replication-lag-ms",
+                        "Now minus the legacy commit time of the latest change " + "written"),
+                new Value());
         lag.add(name(metrics, "replication-lag-max-ms", "Largest such lag in the metrics window"), new Max());
     }
 

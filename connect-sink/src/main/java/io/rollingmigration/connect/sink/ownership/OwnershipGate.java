@@ -2,10 +2,10 @@ package io.rollingmigration.connect.sink.ownership;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.dialect.Where;
-
 import java.sql.Connection;
 import java.sql.JDBCType;
 import java.sql.PreparedStatement;
@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
-import com.github.benmanes.caffeine.cache.stats.CacheStats;
 
 /**
  * Decides, per partition value of a migration unit, whether CDC changes may still be applied. Operators move write
@@ -41,8 +40,8 @@ public final class OwnershipGate {
     /**
      * @param connection the connection to read the control table with; lookups happen on the calling thread
      */
-    public OwnershipGate(SqlDialect dialect, TableId table, String unit, Duration refresh,
-                         Supplier<Connection> connection) {
+    public OwnershipGate(
+            SqlDialect dialect, TableId table, String unit, Duration refresh, Supplier<Connection> connection) {
         this.dialect = dialect;
         this.table = table;
         this.unit = unit;
@@ -84,8 +83,13 @@ public final class OwnershipGate {
     }
 
     private Owner load(String partitionValue) {
-        String sql = dialect.selectWhere(table, List.of(PARTITION, OWNER),
-                Where.in(dialect).compare(UNIT, Where.Comparison.EQUAL).oneOf(PARTITION, 2).text());
+        String sql = dialect.selectWhere(
+                table,
+                List.of(PARTITION, OWNER),
+                Where.in(dialect)
+                        .compare(UNIT, Where.Comparison.EQUAL)
+                        .oneOf(PARTITION, 2)
+                        .text());
         Connection db = connection.get();
         try (PreparedStatement statement = db.prepareStatement(sql)) {
             statement.setString(1, unit);
@@ -106,8 +110,10 @@ public final class OwnershipGate {
             db.commit();
             return specific != null ? specific : fallback != null ? fallback : Owner.LEGACY;
         } catch (SQLException e) {
-            throw new OwnershipLookupFailure("Cannot read write ownership of " + unit + "/" + partitionValue
-                    + " from " + table + ": " + e.getMessage(), e);
+            throw new OwnershipLookupFailure(
+                    "Cannot read write ownership of " + unit + "/" + partitionValue + " from " + table + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -115,8 +121,10 @@ public final class OwnershipGate {
         try {
             return Owner.valueOf(owner.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new OwnershipLookupFailure("Ownership row " + unit + "/" + partitionValue + " in " + table
-                    + " names owner '" + owner + "'; expected LEGACY or TARGET", e);
+            throw new OwnershipLookupFailure(
+                    "Ownership row " + unit + "/" + partitionValue + " in " + table + " names owner '" + owner
+                            + "'; expected LEGACY or TARGET",
+                    e);
         }
     }
 

@@ -1,12 +1,5 @@
 package io.rollingmigration.connect.sink.write;
 
-import org.apache.kafka.connect.data.Date;
-import org.apache.kafka.connect.data.Decimal;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Time;
-import org.apache.kafka.connect.data.Timestamp;
-import org.apache.kafka.connect.errors.DataException;
-
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
@@ -14,6 +7,12 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Calendar;
 import java.util.TimeZone;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * A Connect value on its way to a JDBC parameter. Connect's time types are instants in UTC (Debezium's
@@ -36,7 +35,15 @@ public final class BoundValue {
         this.value = value;
     }
 
-    enum Kind { NULL, PLAIN, DECIMAL, DATE, TIME, TIMESTAMP, BYTES }
+    enum Kind {
+        NULL,
+        PLAIN,
+        DECIMAL,
+        DATE,
+        TIME,
+        TIMESTAMP,
+        BYTES
+    }
 
     /** Interprets {@code value} by its Connect schema; fails for types a column cannot hold. */
     static BoundValue of(Schema schema, Object value, String field) {

@@ -1,11 +1,11 @@
 package io.rollingmigration.connect.sink.write;
 
+import io.rollingmigration.connect.common.lineage.Lineage;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.rollingmigration.connect.common.lineage.Lineage;
 import java.util.OptionalLong;
 
 /**
@@ -54,8 +54,7 @@ public final class ChangeBatch {
     /** The latest legacy commit time among the changes, for the replication lag. */
     public OptionalLong latestCommitTime() {
         return newest.values().stream()
-                .map(c -> c.lineage().get(Lineage.Field.SOURCE_COMMIT_TIME
-                        .column()))
+                .map(c -> c.lineage().get(Lineage.Field.SOURCE_COMMIT_TIME.column()))
                 .filter(v -> v instanceof Number)
                 .mapToLong(v -> ((Number) v).longValue())
                 .max();

@@ -2,17 +2,16 @@ package io.rollingmigration.connect.sink.write;
 
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Date;
-import java.util.HashSet;
 
 /**
  * Reads a sink record as a change to one target row. Every reason a record cannot be written is found here and
@@ -43,17 +42,21 @@ public final class ChangeReader {
     public TargetChange read(SinkRecord record) {
         if (!(record.key() instanceof Struct)) {
             throw new DataException(origin(record) + ": the key must be a Struct naming the target row's primary "
-                    + "key columns, but it is " + (record.key() == null ? "null" : "a "
-                    + record.key().getClass().getSimpleName()));
+                    + "key columns, but it is "
+                    + (record.key() == null
+                            ? "null"
+                            : "a " + record.key().getClass().getSimpleName()));
         }
         RowKey key = key((Struct) record.key(), record);
         long version = versionField != null && record.value() instanceof Struct
-                ? versionFromField((Struct) record.value(), record) : version(record);
+                ? versionFromField((Struct) record.value(), record)
+                : version(record);
         Map<String, BoundValue> columns = null;
         if (record.value() != null) {
             if (!(record.value() instanceof Struct)) {
                 throw new DataException(origin(record) + ": the value must be a Struct of column values (or null "
-                        + "for a delete), but it is a " + record.value().getClass().getSimpleName());
+                        + "for a delete), but it is a "
+                        + record.value().getClass().getSimpleName());
             }
             columns = columns((Struct) record.value(), key, record);
         }
@@ -123,8 +126,8 @@ public final class ChangeReader {
         try {
             return Long.parseLong(value.toString().trim());
         } catch (NumberFormatException e) {
-            throw new DataException(origin(record) + ": header '" + versionHeader + "' is '" + value
-                    + "', not a whole number");
+            throw new DataException(
+                    origin(record) + ": header '" + versionHeader + "' is '" + value + "', not a whole number");
         }
     }
 
@@ -138,8 +141,11 @@ public final class ChangeReader {
             return ((Date) version).getTime();
         }
         throw new DataException(origin(record) + ": version field '" + versionField + "' is "
-                + (field == null ? "not in the value" : version == null ? "null" : "a "
-                + version.getClass().getSimpleName() + ", not a number or timestamp"));
+                + (field == null
+                        ? "not in the value"
+                        : version == null
+                                ? "null"
+                                : "a " + version.getClass().getSimpleName() + ", not a number or timestamp"));
     }
 
     private static Map<String, Object> lineage(SinkRecord record) {
@@ -162,8 +168,8 @@ public final class ChangeReader {
         try {
             return Long.parseLong(value.toString().trim());
         } catch (NumberFormatException e) {
-            throw new DataException(origin(record) + ": header '" + field.header() + "' is '" + value
-                    + "', not epoch milliseconds");
+            throw new DataException(
+                    origin(record) + ": header '" + field.header() + "' is '" + value + "', not epoch milliseconds");
         }
     }
 

@@ -2,8 +2,6 @@ package io.rollingmigration.connect.sink.write;
 
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableId;
-import org.apache.kafka.common.TopicPartition;
-
 import java.sql.Connection;
 import java.sql.JDBCType;
 import java.sql.PreparedStatement;
@@ -15,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The consumed offsets kept in the target store itself, written in the same transaction as the rows they produced.
@@ -74,8 +73,8 @@ public final class OffsetLedger {
         if (nextOffsets.isEmpty()) {
             return;
         }
-        try (PreparedStatement statement = connection.prepareStatement(dialect.upsert(table,
-                List.of(CONNECTOR, TOPIC, PARTITION), List.of(CONNECTOR, TOPIC, PARTITION, NEXT_OFFSET)))) {
+        try (PreparedStatement statement = connection.prepareStatement(dialect.upsert(
+                table, List.of(CONNECTOR, TOPIC, PARTITION), List.of(CONNECTOR, TOPIC, PARTITION, NEXT_OFFSET)))) {
             for (Map.Entry<TopicPartition, Long> offset : nextOffsets.entrySet()) {
                 statement.setString(1, connector);
                 statement.setString(2, offset.getKey().topic());

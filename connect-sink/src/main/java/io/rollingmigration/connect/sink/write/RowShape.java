@@ -23,7 +23,8 @@ final class RowShape {
     private static final String DELETED_AT = Field.DELETED_AT.column();
     /** Lineage columns filled from headers: all but the version, which the writer sets from the change. */
     private static final List<Field> HEADER_LINEAGE = Lineage.headerFields().stream()
-            .filter(field -> field != Field.SOURCE_POSITION).toList();
+            .filter(field -> field != Field.SOURCE_POSITION)
+            .toList();
 
     private final List<String> dataColumns;
     private final List<String> columns;
@@ -95,8 +96,12 @@ final class RowShape {
     }
 
     /** Appends one change as a row of the dialect's bulk stream; {@code temporal} is per column. */
-    void encode(StringBuilder row, TargetChange change, Timestamp appliedAt, StagedWrites staged,
-                StagedWrites.Temporal[] temporal) {
+    void encode(
+            StringBuilder row,
+            TargetChange change,
+            Timestamp appliedAt,
+            StagedWrites staged,
+            StagedWrites.Temporal[] temporal) {
         int column = 0;
         for (String name : dataColumns) {
             staged.appendValue(row, value(change, name).value(), temporal[column++]);
@@ -136,6 +141,7 @@ final class RowShape {
     /** When the legacy row was deleted: its commit time if the change carries it, else now. */
     private static Timestamp deletedAt(TargetChange change, Timestamp appliedAt) {
         return change.lineage().get(Field.SOURCE_COMMIT_TIME.column()) instanceof Number committed
-                ? new Timestamp(committed.longValue()) : appliedAt;
+                ? new Timestamp(committed.longValue())
+                : appliedAt;
     }
 }

@@ -34,8 +34,14 @@ final class StagedUpsert implements TargetSession.Reset {
     }
 
     /** Streams the changes, all of one shape, into the stage and merges them; counts what the merge applied. */
-    void upsert(Connection connection, RowShape shape, List<TargetChange> changes, Timestamp appliedAt,
-                TargetTable table, WriteOutcome outcome) throws SQLException {
+    void upsert(
+            Connection connection,
+            RowShape shape,
+            List<TargetChange> changes,
+            Timestamp appliedAt,
+            TargetTable table,
+            WriteOutcome outcome)
+            throws SQLException {
         List<String> columns = shape.columns();
         String stage = "migration_stage_" + Integer.toHexString(columns.hashCode());
         if (stagesOnConnection.add(stage)) {
@@ -59,8 +65,10 @@ final class StagedUpsert implements TargetSession.Reset {
         };
         staged.load(connection, stage, columns, rows);
         try (Statement statement = connection.createStatement()) {
-            outcome.countRows(changes, statement.executeUpdate(
-                    staged.mergeStage(stage, tableId, shape.keyColumns(), columns, shape.guardColumn())));
+            outcome.countRows(
+                    changes,
+                    statement.executeUpdate(
+                            staged.mergeStage(stage, tableId, shape.keyColumns(), columns, shape.guardColumn())));
         }
     }
 }

@@ -1,9 +1,8 @@
 package io.rollingmigration.connect.sink.write;
 
-import org.apache.kafka.connect.sink.SinkRecord;
-
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * One change to one target row, read from a record: the row's key, its new column values (none for a delete), the
@@ -17,8 +16,8 @@ public final class TargetChange {
     private final long version;
     private final Map<String, Object> lineage;
 
-    TargetChange(SinkRecord record, RowKey key, Map<String, BoundValue> columns, long version,
-                 Map<String, Object> lineage) {
+    TargetChange(
+            SinkRecord record, RowKey key, Map<String, BoundValue> columns, long version, Map<String, Object> lineage) {
         this.record = record;
         this.key = key;
         this.columns = columns;

@@ -59,8 +59,8 @@ final class TargetSession implements AutoCloseable {
             } catch (SQLException e) {
                 close();
                 if (DatabaseErrors.isTransient(e)) {
-                    throw new TransientDatabaseException("Cannot reach " + config + ": " + DatabaseErrors.describe(e),
-                            e);
+                    throw new TransientDatabaseException(
+                            "Cannot reach " + config + ": " + DatabaseErrors.describe(e), e);
                 }
                 throw new ConnectException("Cannot use " + config + ": " + DatabaseErrors.describe(e), e);
             }
@@ -73,8 +73,8 @@ final class TargetSession implements AutoCloseable {
         try {
             return batch(work);
         } catch (RejectedData rejected) {
-            throw new ConnectException("Writing to " + table + " failed: " + rejected.getMessage(),
-                    rejected.getCause());
+            throw new ConnectException(
+                    "Writing to " + table + " failed: " + rejected.getMessage(), rejected.getCause());
         }
     }
 
@@ -89,8 +89,8 @@ final class TargetSession implements AutoCloseable {
             rollback(e);
             if (DatabaseErrors.isTransient(e) || isClosed()) {
                 close();
-                throw new TransientDatabaseException("Writing to " + table + " failed for now: "
-                        + DatabaseErrors.describe(e), e);
+                throw new TransientDatabaseException(
+                        "Writing to " + table + " failed for now: " + DatabaseErrors.describe(e), e);
             }
             if (DatabaseErrors.isBadData(e)) {
                 throw new RejectedData(e);

@@ -5,15 +5,14 @@ import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lineage.Lineage;
-import org.apache.kafka.connect.errors.ConnectException;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.List;
-import java.util.stream.Collectors;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.kafka.connect.errors.ConnectException;
 
 /**
  * The target table as the target service made it. The sink checks it once at start: it must exist and carry every
@@ -34,11 +33,12 @@ public final class TargetTable {
     }
 
     /** As {@link #inspect(Connection, SqlDialect, TableId, DeleteMode)}, for a writer of one fragment (or null). */
-    public static TargetTable inspect(Connection connection, SqlDialect dialect, TableId table, DeleteMode deleteMode,
-                                      Fragment fragment) throws SQLException {
+    public static TargetTable inspect(
+            Connection connection, SqlDialect dialect, TableId table, DeleteMode deleteMode, Fragment fragment)
+            throws SQLException {
         List<String> required = requiredLineageColumns(deleteMode);
-        TableDescription description = TableDescription.read(connection, dialect, table).orElseThrow(() ->
-                new ConnectException("Target table " + table + " does not exist in " + dialect.name()
+        TableDescription description = TableDescription.read(connection, dialect, table)
+                .orElseThrow(() -> new ConnectException("Target table " + table + " does not exist in " + dialect.name()
                         + ". The sink does not create tables: the target service owns its schema. Create it with "
                         + "its business columns and the lineage columns " + required + "."));
         List<String> missing = required.stream()
@@ -123,9 +123,12 @@ public final class TargetTable {
 
     /** The declared maximum length of a character column, or -1 when it has none worth checking. */
     public int maxTextLength(String column) {
-        return description.column(column)
-                .filter(c -> c.jdbcType() == Types.VARCHAR || c.jdbcType() == Types.CHAR
-                        || c.jdbcType() == Types.NVARCHAR || c.jdbcType() == Types.NCHAR)
+        return description
+                .column(column)
+                .filter(c -> c.jdbcType() == Types.VARCHAR
+                        || c.jdbcType() == Types.CHAR
+                        || c.jdbcType() == Types.NVARCHAR
+                        || c.jdbcType() == Types.NCHAR)
                 .map(ColumnDescription::size)
                 .filter(size -> size > 0 && size < Integer.MAX_VALUE)
                 .orElse(-1);

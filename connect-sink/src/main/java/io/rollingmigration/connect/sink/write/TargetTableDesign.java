@@ -4,16 +4,15 @@ import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lineage.Lineage;
-import org.apache.kafka.connect.data.Field;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.errors.DataException;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * The table the sink creates when asked to ({@code table.auto.create}, for sandboxes and tests): the record's key
@@ -22,12 +21,17 @@ import java.util.List;
  */
 final class TargetTableDesign {
 
-    private TargetTableDesign() {
-    }
+    private TargetTableDesign() {}
 
     /** Creates the table unless it exists; true if it was created. */
-    static boolean createIfMissing(Connection connection, SqlDialect dialect, TableId table, Schema keySchema,
-                                   Schema valueSchema, Fragment fragment) throws SQLException {
+    static boolean createIfMissing(
+            Connection connection,
+            SqlDialect dialect,
+            TableId table,
+            Schema keySchema,
+            Schema valueSchema,
+            Fragment fragment)
+            throws SQLException {
         if (TableDescription.read(connection, dialect, table).isPresent()) {
             return false;
         }
@@ -39,8 +43,8 @@ final class TargetTableDesign {
         return true;
     }
 
-    static List<String> statements(SqlDialect dialect, TableId table, Schema keySchema, Schema valueSchema,
-                                   Fragment fragment) {
+    static List<String> statements(
+            SqlDialect dialect, TableId table, Schema keySchema, Schema valueSchema, Fragment fragment) {
         if (keySchema == null || keySchema.type() != Schema.Type.STRUCT) {
             throw new DataException("Cannot create " + table + ": the first record's key is not a Struct");
         }

@@ -39,8 +39,13 @@ public final class VersionGuardedWriter implements AutoCloseable {
     private static final String DELETED_AT = Field.DELETED_AT.column();
 
     /** Where and how a writer writes. */
-    public record Target(JdbcConnectionConfig connection, TableId table, DeleteMode deleteMode, OffsetLedger ledger,
-                         Fragment fragment, WriteMethod method) {
+    public record Target(
+            JdbcConnectionConfig connection,
+            TableId table,
+            DeleteMode deleteMode,
+            OffsetLedger ledger,
+            Fragment fragment,
+            WriteMethod method) {
 
         /**
          * @param ledger   where consumed offsets are kept with the rows, or {@code null} to leave offsets to Kafka
@@ -48,8 +53,10 @@ public final class VersionGuardedWriter implements AutoCloseable {
          * @param method   how rows reach the table: upsert statements, or the dialect's bulk path when it has one
          */
         public Target {
-            if (method == WriteMethod.COPY && connection.dialect().stagedWrites().isEmpty()) {
-                throw new ConnectException("write.method=copy is not available for " + connection.dialect().name());
+            if (method == WriteMethod.COPY
+                    && connection.dialect().stagedWrites().isEmpty()) {
+                throw new ConnectException("write.method=copy is not available for "
+                        + connection.dialect().name());
             }
         }
 
@@ -94,8 +101,8 @@ public final class VersionGuardedWriter implements AutoCloseable {
     public TargetTable table() throws TransientDatabaseException {
         if (table == null) {
             table = session.transaction(connection -> {
-                TargetTable inspected = TargetTable.inspect(connection, dialect, tableId, target.deleteMode(),
-                        target.fragment());
+                TargetTable inspected =
+                        TargetTable.inspect(connection, dialect, tableId, target.deleteMode(), target.fragment());
                 if (target.ledger() != null) {
                     target.ledger().ensureTable(connection);
                 }
@@ -111,8 +118,8 @@ public final class VersionGuardedWriter implements AutoCloseable {
      * @throws TransientDatabaseException if the database cannot be reached now
      */
     public void createTableIfMissing(SinkRecord sample) throws TransientDatabaseException {
-        boolean created = session.transaction(connection -> TargetTableDesign.createIfMissing(connection, dialect,
-                tableId, sample.keySchema(), sample.valueSchema(), target.fragment()));
+        boolean created = session.transaction(connection -> TargetTableDesign.createIfMissing(
+                connection, dialect, tableId, sample.keySchema(), sample.valueSchema(), target.fragment()));
         if (created) {
             LOG.info("Created target table {} from the schema of {}", tableId, ChangeReader.origin(sample));
         }
@@ -122,8 +129,9 @@ public final class VersionGuardedWriter implements AutoCloseable {
      * Writes the batch in one transaction. If the database rejects it for bad data, the changes are retried one by
      * one so that only the bad ones are handed to {@code rejected}, with the database's reason.
      */
-    public WriteOutcome write(ChangeBatch batch, BiConsumer<TargetChange, Exception> rejected,
-                              Map<TopicPartition, Long> nextOffsets) throws TransientDatabaseException {
+    public WriteOutcome write(
+            ChangeBatch batch, BiConsumer<TargetChange, Exception> rejected, Map<TopicPartition, Long> nextOffsets)
+            throws TransientDatabaseException {
         if (batch.isEmpty() && (target.ledger() == null || nextOffsets.isEmpty())) {
             return new WriteOutcome();
         }
@@ -135,8 +143,11 @@ public final class VersionGuardedWriter implements AutoCloseable {
                 return outcome;
             });
         } catch (RejectedData e) {
-            LOG.warn("Batch of {} changes to {} rejected ({}); writing them one by one to find the bad ones",
-                    batch.changes().size(), tableId, e.getMessage());
+            LOG.warn(
+                    "Batch of {} changes to {} rejected ({}); writing them one by one to find the bad ones",
+                    batch.changes().size(),
+                    tableId,
+                    e.getMessage());
         }
         WriteOutcome outcome = writeOneByOne(batch.changes(), rejected);
         session.transaction(connection -> {
@@ -195,8 +206,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
     public int purgeDeleted(long cutoffMillis) throws TransientDatabaseException {
         table();
         return session.transaction(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(dialect.purgeDeleted(tableId,
-                    DELETED_AT))) {
+            try (PreparedStatement statement = connection.prepareStatement(dialect.purgeDeleted(tableId, DELETED_AT))) {
                 statement.setTimestamp(1, new Timestamp(cutoffMillis), utc);
                 return statement.executeUpdate();
             }
@@ -216,8 +226,10 @@ public final class VersionGuardedWriter implements AutoCloseable {
             try {
                 outcome.add(session.batch(connection -> apply(connection, List.of(change))));
             } catch (RejectedData e) {
-                rejected.accept(change, new DataException(change.origin() + " rejected by " + tableId + ": "
-                        + e.getMessage(), e.getCause()));
+                rejected.accept(
+                        change,
+                        new DataException(
+                                change.origin() + " rejected by " + tableId + ": " + e.getMessage(), e.getCause()));
             }
         }
         return outcome;
@@ -236,7 +248,9 @@ public final class VersionGuardedWriter implements AutoCloseable {
             if (change.isDelete() && target.deleteMode() == DeleteMode.HARD && deletesRows()) {
                 deletes.add(change);
             } else {
-                upsertsByShape.computeIfAbsent(shapeOf(change), k -> new ArrayList<>()).add(change);
+                upsertsByShape
+                        .computeIfAbsent(shapeOf(change), k -> new ArrayList<>())
+                        .add(change);
             }
         }
         for (Map.Entry<RowShape, List<TargetChange>> shape : upsertsByShape.entrySet()) {
@@ -262,21 +276,28 @@ public final class VersionGuardedWriter implements AutoCloseable {
         } else {
             data = new ArrayList<>(change.columns().keySet());
         }
-        return shapes.computeIfAbsent(data, columns -> new RowShape(columns, change.keyColumns(), markers,
-                target.fragment()));
+        return shapes.computeIfAbsent(
+                data, columns -> new RowShape(columns, change.keyColumns(), markers, target.fragment()));
     }
 
     /** Upserts rows of one shape, staged in bulk where the method asks for it. A live change clears the marker. */
-    private void upsert(Connection connection, RowShape shape, List<TargetChange> changes, Timestamp appliedAt,
-                        WriteOutcome outcome) throws SQLException {
+    private void upsert(
+            Connection connection,
+            RowShape shape,
+            List<TargetChange> changes,
+            Timestamp appliedAt,
+            WriteOutcome outcome)
+            throws SQLException {
         if (target.method().stages(changes.size(), staged != null)) {
             staged.upsert(connection, shape, changes, appliedAt, table, outcome);
             return;
         }
         int rowsPerStatement = dialect.maxRowsPerUpsert(shape.columns().size());
         if (rowsPerStatement <= 1) {
-            String sql = upsertSql.computeIfAbsent(statementKey(shape, 1), k -> dialect.versionGuardedUpsert(tableId,
-                    shape.keyColumns(), shape.columns(), shape.guardColumn()));
+            String sql = upsertSql.computeIfAbsent(
+                    statementKey(shape, 1),
+                    k -> dialect.versionGuardedUpsert(
+                            tableId, shape.keyColumns(), shape.columns(), shape.guardColumn()));
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 for (TargetChange change : changes) {
                     shape.bind(statement, 1, change, appliedAt, table);
@@ -289,8 +310,10 @@ public final class VersionGuardedWriter implements AutoCloseable {
         // Rows are unique per key after de-duplication, so one statement may carry many of them.
         for (int from = 0; from < changes.size(); from += rowsPerStatement) {
             List<TargetChange> chunk = changes.subList(from, Math.min(changes.size(), from + rowsPerStatement));
-            String sql = upsertSql.computeIfAbsent(statementKey(shape, chunk.size()), k -> dialect.versionGuardedUpsert(
-                    tableId, shape.keyColumns(), shape.columns(), shape.guardColumn(), chunk.size()));
+            String sql = upsertSql.computeIfAbsent(
+                    statementKey(shape, chunk.size()),
+                    k -> dialect.versionGuardedUpsert(
+                            tableId, shape.keyColumns(), shape.columns(), shape.guardColumn(), chunk.size()));
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 int index = 1;
                 for (TargetChange change : chunk) {
@@ -307,12 +330,11 @@ public final class VersionGuardedWriter implements AutoCloseable {
         return key;
     }
 
-    private void delete(Connection connection, List<TargetChange> deletes, WriteOutcome outcome)
-            throws SQLException {
+    private void delete(Connection connection, List<TargetChange> deletes, WriteOutcome outcome) throws SQLException {
         List<String> keyColumns = deletes.get(0).keyColumns();
         String guard = target.fragment() != null ? target.fragment().versionColumn() : VERSION;
-        try (PreparedStatement statement = connection.prepareStatement(
-                dialect.versionGuardedDelete(tableId, keyColumns, guard))) {
+        try (PreparedStatement statement =
+                connection.prepareStatement(dialect.versionGuardedDelete(tableId, keyColumns, guard))) {
             for (TargetChange change : deletes) {
                 int index = 1;
                 for (String column : keyColumns) {

@@ -1,9 +1,9 @@
 package io.rollingmigration.connect.sink.write;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 class WriteMethodTest {
 

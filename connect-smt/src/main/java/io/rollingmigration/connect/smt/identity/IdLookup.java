@@ -5,8 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
 import io.rollingmigration.connect.common.dialect.TableId;
-import org.apache.kafka.connect.errors.ConnectException;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.connect.errors.ConnectException;
 
 /**
  * Target ids kept in an id-mapping table of some database, read over JDBC and cached with Caffeine (bounded, with
@@ -27,11 +26,20 @@ final class IdLookup implements AutoCloseable {
     private final Cache<Object, Optional<String>> cache;
     private Connection connection;
 
-    IdLookup(JdbcConnectionConfig database, TableId table, String legacyColumn, String targetColumn, long maxEntries,
-             Duration expiry) {
+    IdLookup(
+            JdbcConnectionConfig database,
+            TableId table,
+            String legacyColumn,
+            String targetColumn,
+            long maxEntries,
+            Duration expiry) {
         this.database = database;
         this.sql = database.dialect().selectWhere(table, List.of(targetColumn), List.of(legacyColumn));
-        this.cache = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(expiry).recordStats().build();
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .expireAfterWrite(expiry)
+                .recordStats()
+                .build();
     }
 
     Optional<String> targetId(Object legacyId) {

@@ -1,5 +1,6 @@
 package io.rollingmigration.connect.smt.identity;
 
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.rollingmigration.connect.common.PluginVersion;
 import io.rollingmigration.connect.common.change.ChangeEvent;
 import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
@@ -10,6 +11,12 @@ import io.rollingmigration.connect.common.normalize.ValueNormalizer;
 import io.rollingmigration.connect.common.spec.IdName;
 import io.rollingmigration.connect.common.spec.SpecException;
 import io.rollingmigration.connect.common.spec.Uuid5;
+import io.rollingmigration.connect.smt.record.RecordPart;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.common.cache.Cache;
 import org.apache.kafka.common.cache.LRUCache;
 import org.apache.kafka.common.cache.SynchronizedCache;
@@ -27,14 +34,6 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.transforms.Transformation;
-import io.rollingmigration.connect.smt.record.RecordPart;
-
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import com.github.benmanes.caffeine.cache.stats.CacheStats;
 
 /**
  * Maps a legacy identifier to its target identifier and writes it into a field: deterministically (UUIDv5 of the
@@ -61,38 +60,92 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
         String MISSING = "missing";
     }
 
-    public static final ConfigDef CONFIG_DEF = JdbcConnectionConfig.define(new ConfigDef()
-            .define(ConfigName.SOURCE_FIELDS, ConfigDef.Type.LIST, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
-                    "The legacy key fields. With one field its value is looked up; with several, the canonical JSON "
-                            + "of the key ({\"a\":1,\"b\":\"x\"}, fields sorted by name). uuid5 ids hash that "
-                            + "canonical JSON unless uuid.name says otherwise.")
-            .define(ConfigName.TARGET_FIELD, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
-                    new ConfigDef.NonEmptyString(), ConfigDef.Importance.HIGH,
-                    "The field the target id is written into (added as an optional string if the schema lacks it).")
-            .define(ConfigName.MODE, ConfigDef.Type.STRING, "uuid5", ConfigDef.ValidString.in("uuid5", "lookup"),
-                    ConfigDef.Importance.HIGH, "'uuid5': a name-based UUID of the legacy key; 'lookup': the id-mapping "
-                            + "table.")
-            .define(ConfigName.NAMESPACE, ConfigDef.Type.STRING, null, new UuidValidator(), ConfigDef.Importance.MEDIUM,
-                    "The namespace UUID for uuid5 ids (required with mode=uuid5 or missing=fallback.uuid5), or one "
-                            + "of RFC 4122's by name: dns, url, oid, x500.")
-            .define(ConfigName.NAME, ConfigDef.Type.STRING, null, new NameValidator(), ConfigDef.Importance.MEDIUM,
-                    "The name uuid5 ids are made from, as a mapping-spec expression over the row (after), e.g. "
-                            + "'policy:' + string(after.pol_id): the same form as a spec key's uuid5.name, so an "
-                            + "existing id scheme is reproduced. Empty: the canonical JSON of source.fields.")
-            .define(ConfigName.LOOKUP_TABLE, ConfigDef.Type.STRING, null, new OptionalTableName(),
-                    ConfigDef.Importance.MEDIUM, "The id-mapping table, 'table' or 'schema.table' (mode=lookup).")
-            .define(ConfigName.LOOKUP_LEGACY_COLUMN, ConfigDef.Type.STRING, "legacy_id", ConfigDef.Importance.MEDIUM,
-                    "Its column holding the legacy id.")
-            .define(ConfigName.LOOKUP_TARGET_COLUMN, ConfigDef.Type.STRING, "target_id", ConfigDef.Importance.MEDIUM,
-                    "Its column holding the target id.")
-            .define(ConfigName.CACHE_MAX_ENTRIES, ConfigDef.Type.LONG, 100_000L, ConfigDef.Range.atLeast(1),
-                    ConfigDef.Importance.LOW, "Looked-up ids kept in memory.")
-            .define(ConfigName.CACHE_EXPIRE_MS, ConfigDef.Type.LONG, 600_000L, ConfigDef.Range.atLeast(0),
-                    ConfigDef.Importance.LOW, "How long a looked-up id (or its absence) is trusted, in milliseconds.")
-            .define(ConfigName.MISSING, ConfigDef.Type.STRING, "fail", ConfigDef.ValidString.in("fail", "fallback.uuid5"),
-                    ConfigDef.Importance.MEDIUM, "A legacy id without mapping: 'fail' (DataException naming the key and "
-                            + "the table, for errors.tolerance and the dead letter queue) or 'fallback.uuid5'."),
-            "lookup.", "Lookup", "the id-mapping database", false);
+    public static final ConfigDef CONFIG_DEF = JdbcConnectionConfig.define(
+            new ConfigDef()
+                    .define(
+                            ConfigName.SOURCE_FIELDS,
+                            ConfigDef.Type.LIST,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            ConfigDef.Importance.HIGH,
+                            "The legacy key fields. With one field its value is looked up; with several, the canonical JSON "
+                                    + "of the key ({\"a\":1,\"b\":\"x\"}, fields sorted by name). uuid5 ids hash that "
+                                    + "canonical JSON unless uuid.name says otherwise.")
+                    .define(
+                            ConfigName.TARGET_FIELD,
+                            ConfigDef.Type.STRING,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            new ConfigDef.NonEmptyString(),
+                            ConfigDef.Importance.HIGH,
+                            "The field the target id is written into (added as an optional string if the schema lacks it).")
+                    .define(
+                            ConfigName.MODE,
+                            ConfigDef.Type.STRING,
+                            "uuid5",
+                            ConfigDef.ValidString.in("uuid5", "lookup"),
+                            ConfigDef.Importance.HIGH,
+                            "'uuid5': a name-based UUID of the legacy key; 'lookup': the id-mapping " + "table.")
+                    .define(
+                            ConfigName.NAMESPACE,
+                            ConfigDef.Type.STRING,
+                            null,
+                            new UuidValidator(),
+                            ConfigDef.Importance.MEDIUM,
+                            "The namespace UUID for uuid5 ids (required with mode=uuid5 or missing=fallback.uuid5), or one "
+                                    + "of RFC 4122's by name: dns, url, oid, x500.")
+                    .define(
+                            ConfigName.NAME,
+                            ConfigDef.Type.STRING,
+                            null,
+                            new NameValidator(),
+                            ConfigDef.Importance.MEDIUM,
+                            "The name uuid5 ids are made from, as a mapping-spec expression over the row (after), e.g. "
+                                    + "'policy:' + string(after.pol_id): the same form as a spec key's uuid5.name, so an "
+                                    + "existing id scheme is reproduced. Empty: the canonical JSON of source.fields.")
+                    .define(
+                            ConfigName.LOOKUP_TABLE,
+                            ConfigDef.Type.STRING,
+                            null,
+                            new OptionalTableName(),
+                            ConfigDef.Importance.MEDIUM,
+                            "The id-mapping table, 'table' or 'schema.table' (mode=lookup).")
+                    .define(
+                            ConfigName.LOOKUP_LEGACY_COLUMN,
+                            ConfigDef.Type.STRING,
+                            "legacy_id",
+                            ConfigDef.Importance.MEDIUM,
+                            "Its column holding the legacy id.")
+                    .define(
+                            ConfigName.LOOKUP_TARGET_COLUMN,
+                            ConfigDef.Type.STRING,
+                            "target_id",
+                            ConfigDef.Importance.MEDIUM,
+                            "Its column holding the target id.")
+                    .define(
+                            ConfigName.CACHE_MAX_ENTRIES,
+                            ConfigDef.Type.LONG,
+                            100_000L,
+                            ConfigDef.Range.atLeast(1),
+                            ConfigDef.Importance.LOW,
+                            "Looked-up ids kept in memory.")
+                    .define(
+                            ConfigName.CACHE_EXPIRE_MS,
+                            ConfigDef.Type.LONG,
+                            600_000L,
+                            ConfigDef.Range.atLeast(0),
+                            ConfigDef.Importance.LOW,
+                            "How long a looked-up id (or its absence) is trusted, in milliseconds.")
+                    .define(
+                            ConfigName.MISSING,
+                            ConfigDef.Type.STRING,
+                            "fail",
+                            ConfigDef.ValidString.in("fail", "fallback.uuid5"),
+                            ConfigDef.Importance.MEDIUM,
+                            "A legacy id without mapping: 'fail' (DataException naming the key and "
+                                    + "the table, for errors.tolerance and the dead letter queue) or 'fallback.uuid5'."),
+            "lookup.",
+            "Lookup",
+            "the id-mapping database",
+            false);
 
     private final RecordPart part;
     private List<String> sourceFields;
@@ -115,7 +168,8 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
         String ns = config.getString(ConfigName.NAMESPACE);
         namespace = ns == null ? null : Uuid5.namespace(ns);
         String nameExpression = config.getString(ConfigName.NAME);
-        name = nameExpression == null || nameExpression.isBlank() ? null
+        name = nameExpression == null || nameExpression.isBlank()
+                ? null
                 : IdName.compile(nameExpression, ConfigName.NAME);
         fallback = "fallback.uuid5".equals(config.getString(ConfigName.MISSING));
         boolean lookupMode = "lookup".equals(config.getString(ConfigName.MODE));
@@ -125,11 +179,16 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
         if (lookupMode) {
             String table = config.getString(ConfigName.LOOKUP_TABLE);
             if (table == null || config.getString("lookup." + JdbcConnectionConfig.URL) == null) {
-                throw new ConfigException(ConfigName.LOOKUP_TABLE, table, "mode=lookup needs lookup.table and "
-                        + "lookup.connection.url");
+                throw new ConfigException(
+                        ConfigName.LOOKUP_TABLE,
+                        table,
+                        "mode=lookup needs lookup.table and " + "lookup.connection.url");
             }
-            lookup = new IdLookup(JdbcConnectionConfig.from(config, "lookup."), TableId.parse(table),
-                    config.getString(ConfigName.LOOKUP_LEGACY_COLUMN), config.getString(ConfigName.LOOKUP_TARGET_COLUMN),
+            lookup = new IdLookup(
+                    JdbcConnectionConfig.from(config, "lookup."),
+                    TableId.parse(table),
+                    config.getString(ConfigName.LOOKUP_LEGACY_COLUMN),
+                    config.getString(ConfigName.LOOKUP_TARGET_COLUMN),
                     config.getLong(ConfigName.CACHE_MAX_ENTRIES),
                     Duration.ofMillis(config.getLong(ConfigName.CACHE_EXPIRE_MS)));
         }
@@ -142,7 +201,8 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
             return record;
         }
         if (!(value instanceof Struct)) {
-            throw new DataException("MapId needs a struct with a schema, not a " + value.getClass().getSimpleName());
+            throw new DataException("MapId needs a struct with a schema, not a "
+                    + value.getClass().getSimpleName());
         }
         Struct struct = (Struct) value;
         if (ChangeEvent.isEnvelope(struct.schema())) {
@@ -155,8 +215,13 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
             for (Field field : struct.schema().fields()) {
                 Object part = struct.get(field);
                 boolean row = (field.name().equals("before") || field.name().equals("after")) && part != null;
-                envelope.put(field.name(), row ? withTargetId((Struct) part, schema.field(field.name()).schema())
-                        : part);
+                envelope.put(
+                        field.name(),
+                        row
+                                ? withTargetId(
+                                        (Struct) part,
+                                        schema.field(field.name()).schema())
+                                : part);
             }
             return part.replace(record, schema, envelope);
         }
@@ -185,8 +250,8 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
         for (String name : sourceFields) {
             Field field = row.schema().field(name);
             if (field == null || row.get(field) == null) {
-                throw new DataException("MapId: legacy key field '" + name + "' is " + (field == null ? "not in the "
-                        + "record" : "null"));
+                throw new DataException("MapId: legacy key field '" + name + "' is "
+                        + (field == null ? "not in the " + "record" : "null"));
             }
             key.put(name, ValueNormalizer.value(field.schema(), row.get(field)));
         }
@@ -197,7 +262,8 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
         Object legacyId = key.size() == 1 ? key.values().iterator().next() : canonical;
         return lookup.targetId(legacyId).orElseGet(() -> {
             if (fallback) {
-                return Uuid5.of(namespace, name == null ? canonical : name.of(ValueNormalizer.row(row))).toString();
+                return Uuid5.of(namespace, name == null ? canonical : name.of(ValueNormalizer.row(row)))
+                        .toString();
             }
             throw new DataException("MapId: no target id for legacy key " + canonical + " in the id-mapping table");
         });
@@ -207,7 +273,9 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
         if (schema.field(targetField) != null) {
             return schema;
         }
-        SchemaBuilder builder = SchemaBuilder.struct().name(schema.name()).version(schema.version())
+        SchemaBuilder builder = SchemaBuilder.struct()
+                .name(schema.name())
+                .version(schema.version())
                 .doc(schema.doc());
         if (schema.isOptional()) {
             builder.optional();
@@ -228,18 +296,19 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
     /** Publishes the lookup cache's hits, misses and size through Connect's plugin metrics. */
     @Override
     public void withPluginMetrics(PluginMetrics metrics) {
-        metrics.addMetric(metrics.metricName("id-cache-hit-total", "Target ids answered from the cache",
-                new LinkedHashMap<>()), (Gauge<Long>) (config, now) -> cacheStats().hitCount());
-        metrics.addMetric(metrics.metricName("id-cache-miss-total", "Target ids read from the id-mapping table",
-                new LinkedHashMap<>()), (Gauge<Long>) (config, now) -> cacheStats().missCount());
+        metrics.addMetric(
+                metrics.metricName("id-cache-hit-total", "Target ids answered from the cache", new LinkedHashMap<>()),
+                (Gauge<Long>) (config, now) -> cacheStats().hitCount());
+        metrics.addMetric(
+                metrics.metricName(
+                        "id-cache-miss-total", "Target ids read from the id-mapping table", new LinkedHashMap<>()),
+                (Gauge<Long>) (config, now) -> cacheStats().missCount());
     }
 
     /** Hits and misses of the lookup cache (empty statistics in uuid5 mode). */
     public CacheStats cacheStats() {
         return lookup == null ? CacheStats.empty() : lookup.stats();
     }
-
-
 
     @Override
     public ConfigDef config() {

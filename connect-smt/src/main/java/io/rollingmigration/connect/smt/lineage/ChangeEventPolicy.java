@@ -29,20 +29,28 @@ public final class ChangeEventPolicy {
 
     /** Adds the two settings to a transform's config. */
     public static ConfigDef define(ConfigDef def) {
-        return def
-                .define(SOURCE_TOMBSTONES, ConfigDef.Type.STRING, DROP, ConfigDef.ValidString.in(DROP, KEEP),
+        return def.define(
+                        SOURCE_TOMBSTONES,
+                        ConfigDef.Type.STRING,
+                        DROP,
+                        ConfigDef.ValidString.in(DROP, KEEP),
                         ConfigDef.Importance.LOW,
                         "What to do with Debezium's own tombstones (the null value it emits after a delete for log "
                                 + "compaction): 'drop' (the delete event itself already became a versioned "
                                 + "tombstone, and these carry no source position) or 'keep' (pass them on unchanged).")
-                .define(UNSUPPORTED_OPERATIONS, ConfigDef.Type.STRING, FAIL, ConfigDef.ValidString.in(FAIL, DROP),
+                .define(
+                        UNSUPPORTED_OPERATIONS,
+                        ConfigDef.Type.STRING,
+                        FAIL,
+                        ConfigDef.ValidString.in(FAIL, DROP),
                         ConfigDef.Importance.LOW,
                         "What to do with truncate ('t') and message ('m') events, which describe no row: 'fail' (a "
                                 + "DataException, routed by errors.tolerance and the dead letter queue) or 'drop'.");
     }
 
     public static ChangeEventPolicy from(AbstractConfig config) {
-        return new ChangeEventPolicy(KEEP.equals(config.getString(SOURCE_TOMBSTONES)),
+        return new ChangeEventPolicy(
+                KEEP.equals(config.getString(SOURCE_TOMBSTONES)),
                 DROP.equals(config.getString(UNSUPPORTED_OPERATIONS)));
     }
 
@@ -63,7 +71,8 @@ public final class ChangeEventPolicy {
         if (dropUnsupported) {
             return true;
         }
-        throw new DataException("Debezium " + operation + " event from " + event.source().table() + " describes no "
-                + "row to " + doing + "; set unsupported.operations=drop to skip such events on purpose");
+        throw new DataException(
+                "Debezium " + operation + " event from " + event.source().table() + " describes no " + "row to " + doing
+                        + "; set unsupported.operations=drop to skip such events on purpose");
     }
 }

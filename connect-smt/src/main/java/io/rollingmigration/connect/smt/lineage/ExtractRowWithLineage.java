@@ -3,6 +3,8 @@ package io.rollingmigration.connect.smt.lineage;
 import io.rollingmigration.connect.common.PluginVersion;
 import io.rollingmigration.connect.common.change.ChangeEvent;
 import io.rollingmigration.connect.common.lineage.Operation;
+import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.components.Versioned;
@@ -10,9 +12,6 @@ import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.transforms.Transformation;
-
-import java.util.Map;
-import java.util.function.LongSupplier;
 
 /**
  * Turns a Debezium change event into the row it describes, stamped with lineage: the state after the change for
@@ -59,13 +58,28 @@ public class ExtractRowWithLineage<R extends ConnectRecord<R>> implements Transf
         R row;
         if (operation.carriesRowState()) {
             if (event.after() == null) {
-                throw new DataException(operation + " event from " + event.source().table() + " has no 'after' state");
+                throw new DataException(
+                        operation + " event from " + event.source().table() + " has no 'after' state");
             }
-            row = record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                    event.after().schema(), event.after(), record.timestamp(), record.headers().duplicate());
+            row = record.newRecord(
+                    record.topic(),
+                    record.kafkaPartition(),
+                    record.keySchema(),
+                    record.key(),
+                    event.after().schema(),
+                    event.after(),
+                    record.timestamp(),
+                    record.headers().duplicate());
         } else {
-            row = record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                    null, null, record.timestamp(), record.headers().duplicate());
+            row = record.newRecord(
+                    record.topic(),
+                    record.kafkaPartition(),
+                    record.keySchema(),
+                    record.key(),
+                    null,
+                    null,
+                    record.timestamp(),
+                    record.headers().duplicate());
         }
         Headers headers = row.headers();
         stamp.stamp(headers, event, record.key());
@@ -83,6 +97,5 @@ public class ExtractRowWithLineage<R extends ConnectRecord<R>> implements Transf
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

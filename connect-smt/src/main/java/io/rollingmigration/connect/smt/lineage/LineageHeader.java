@@ -1,8 +1,8 @@
 package io.rollingmigration.connect.smt.lineage;
 
+import java.util.Objects;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.Header;
-import java.util.Objects;
 
 /**
  * One lineage header: a name, a string or int64 value and its schema in one small object. The transforms stamp nine
@@ -59,7 +59,8 @@ final class LineageHeader implements Header {
             return false;
         }
         Header other = (Header) o;
-        return key.equals(other.key()) && Objects.equals(schema, other.schema())
+        return key.equals(other.key())
+                && Objects.equals(schema, other.schema())
                 && Objects.equals(value, other.value());
     }
 

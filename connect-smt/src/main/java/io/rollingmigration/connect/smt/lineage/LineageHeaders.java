@@ -2,13 +2,12 @@ package io.rollingmigration.connect.smt.lineage;
 
 import io.rollingmigration.connect.common.PluginVersion;
 import io.rollingmigration.connect.common.change.ChangeEvent;
+import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.transforms.Transformation;
-
-import java.util.Map;
 
 /**
  * Stamps the lineage headers onto a Debezium change event and leaves the record otherwise as it is, for users who
@@ -36,8 +35,15 @@ public class LineageHeaders<R extends ConnectRecord<R>> implements Transformatio
             return record;
         }
         ChangeEvent event = ChangeEvent.read(record.valueSchema(), record.value());
-        R stamped = record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                record.valueSchema(), record.value(), record.timestamp(), record.headers().duplicate());
+        R stamped = record.newRecord(
+                record.topic(),
+                record.kafkaPartition(),
+                record.keySchema(),
+                record.key(),
+                record.valueSchema(),
+                record.value(),
+                record.timestamp(),
+                record.headers().duplicate());
         stamp.stamp(stamped.headers(), event, record.key());
         return stamped;
     }
@@ -53,6 +59,5 @@ public class LineageHeaders<R extends ConnectRecord<R>> implements Transformatio
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -4,15 +4,14 @@ import io.rollingmigration.connect.common.change.ChangeEvent;
 import io.rollingmigration.connect.common.change.SourceBlock;
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
 import io.rollingmigration.connect.common.lineage.SourceKey;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Headers;
-
-import java.util.List;
-import java.util.OptionalLong;
-import java.util.function.LongSupplier;
 
 /**
  * Writes the lineage headers of one change event onto a record's headers, replacing any earlier values, so every
@@ -40,12 +39,19 @@ public final class LineageStamp {
 
     /** Adds the settings of a transform that stamps lineage: the rule and, for keyless records, the key fields. */
     public static ConfigDef define(ConfigDef def) {
-        return def
-                .define(RULE, ConfigDef.Type.STRING, "identity@1", new ConfigDef.NonEmptyString(),
+        return def.define(
+                        RULE,
+                        ConfigDef.Type.STRING,
+                        "identity@1",
+                        new ConfigDef.NonEmptyString(),
                         ConfigDef.Importance.MEDIUM,
                         "The rule that produced the records, as 'name@version'; stamped as the lineage.rule header "
                                 + "and kept in the target row's lineage_rule column.")
-                .define(KEY_FIELDS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.LOW,
+                .define(
+                        KEY_FIELDS,
+                        ConfigDef.Type.LIST,
+                        List.of(),
+                        ConfigDef.Importance.LOW,
                         "Legacy key columns to read from the row when a record has no key (a table without "
                                 + "primary key captured with a message key of its own). Empty: the record key is "
                                 + "required.");

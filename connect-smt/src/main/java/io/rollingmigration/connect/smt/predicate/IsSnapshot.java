@@ -2,12 +2,11 @@ package io.rollingmigration.connect.smt.predicate;
 
 import io.rollingmigration.connect.common.PluginVersion;
 import io.rollingmigration.connect.common.change.ChangeEvent;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.transforms.predicates.Predicate;
-
-import java.util.Map;
 
 /**
  * True for Debezium snapshot reads (the backfill), false for streamed changes and for anything that is not a change
@@ -19,8 +18,11 @@ public class IsSnapshot<R extends ConnectRecord<R>> implements Predicate<R>, Ver
 
     @Override
     public boolean test(R record) {
-        return record.value() != null && ChangeEvent.isEnvelope(record.valueSchema())
-                && ChangeEvent.read(record.valueSchema(), record.value()).source().isSnapshot();
+        return record.value() != null
+                && ChangeEvent.isEnvelope(record.valueSchema())
+                && ChangeEvent.read(record.valueSchema(), record.value())
+                        .source()
+                        .isSnapshot();
     }
 
     @Override
@@ -29,8 +31,7 @@ public class IsSnapshot<R extends ConnectRecord<R>> implements Predicate<R>, Ver
     }
 
     @Override
-    public void configure(Map<String, ?> configs) {
-    }
+    public void configure(Map<String, ?> configs) {}
 
     @Override
     public String version() {
@@ -38,6 +39,5 @@ public class IsSnapshot<R extends ConnectRecord<R>> implements Predicate<R>, Ver
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

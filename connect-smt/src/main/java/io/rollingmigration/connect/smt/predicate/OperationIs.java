@@ -3,6 +3,11 @@ package io.rollingmigration.connect.smt.predicate;
 import io.rollingmigration.connect.common.PluginVersion;
 import io.rollingmigration.connect.common.change.ChangeEvent;
 import io.rollingmigration.connect.common.lineage.Operation;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -10,20 +15,19 @@ import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.transforms.predicates.Predicate;
 
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-
 /** True for Debezium change events whose operation is one of the configured ones; false for tombstones. */
 public class OperationIs<R extends ConnectRecord<R>> implements Predicate<R>, Versioned {
 
     public static final String OPERATIONS = "operations";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(OPERATIONS, ConfigDef.Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new OperationsValidator(),
-                    ConfigDef.Importance.HIGH, "The operations that match: any of CREATE, UPDATE, DELETE, READ, "
+            .define(
+                    OPERATIONS,
+                    ConfigDef.Type.LIST,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new OperationsValidator(),
+                    ConfigDef.Importance.HIGH,
+                    "The operations that match: any of CREATE, UPDATE, DELETE, READ, "
                             + "TRUNCATE, MESSAGE (case does not matter).");
 
     private Set<Operation> operations;
@@ -32,13 +36,16 @@ public class OperationIs<R extends ConnectRecord<R>> implements Predicate<R>, Ve
     public void configure(Map<String, ?> configs) {
         AbstractConfig config = new AbstractConfig(CONFIG_DEF, configs);
         operations = EnumSet.noneOf(Operation.class);
-        config.getList(OPERATIONS).forEach(o -> operations.add(Operation.valueOf(o.trim().toUpperCase(Locale.ROOT))));
+        config.getList(OPERATIONS)
+                .forEach(o -> operations.add(Operation.valueOf(o.trim().toUpperCase(Locale.ROOT))));
     }
 
     @Override
     public boolean test(R record) {
-        return record.value() != null && ChangeEvent.isEnvelope(record.valueSchema())
-                && operations.contains(ChangeEvent.read(record.valueSchema(), record.value()).operation());
+        return record.value() != null
+                && ChangeEvent.isEnvelope(record.valueSchema())
+                && operations.contains(
+                        ChangeEvent.read(record.valueSchema(), record.value()).operation());
     }
 
     @Override
@@ -52,8 +59,7 @@ public class OperationIs<R extends ConnectRecord<R>> implements Predicate<R>, Ve
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     static final class OperationsValidator implements ConfigDef.Validator {
         @Override
@@ -69,8 +75,10 @@ public class OperationIs<R extends ConnectRecord<R>> implements Predicate<R>, Ve
                 try {
                     Operation.valueOf(operation.toString().trim().toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
-                    throw new ConfigException(name, value, "'" + operation + "' is not one of CREATE, UPDATE, "
-                            + "DELETE, READ, TRUNCATE, MESSAGE");
+                    throw new ConfigException(
+                            name,
+                            value,
+                            "'" + operation + "' is not one of CREATE, UPDATE, " + "DELETE, READ, TRUNCATE, MESSAGE");
                 }
             }
         }

@@ -2,6 +2,14 @@ package io.rollingmigration.connect.smt.privacy;
 
 import io.rollingmigration.connect.common.PluginVersion;
 import io.rollingmigration.connect.common.change.ChangeEvent;
+import io.rollingmigration.connect.smt.record.RecordPart;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -13,15 +21,6 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.transforms.Transformation;
-import io.rollingmigration.connect.smt.record.RecordPart;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Replaces personal data with keyed HMAC-SHA256 tokens: the same input always yields the same token, so joins and
@@ -44,22 +43,39 @@ public abstract class Pseudonymize<R extends ConnectRecord<R>> implements Transf
     }
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(ConfigName.FIELDS, ConfigDef.Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
+            .define(
+                    ConfigName.FIELDS,
+                    ConfigDef.Type.LIST,
+                    ConfigDef.NO_DEFAULT_VALUE,
                     (name, value) -> {
                         if (value instanceof List && ((List<?>) value).isEmpty()) {
                             throw new ConfigException(name, value, "Name at least one field");
                         }
-                    }, ConfigDef.Importance.HIGH,
+                    },
+                    ConfigDef.Importance.HIGH,
                     "The string fields to replace with tokens.")
-            .define(ConfigName.SECRET, ConfigDef.Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
+            .define(
+                    ConfigName.SECRET,
+                    ConfigDef.Type.PASSWORD,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    ConfigDef.Importance.HIGH,
                     "The HMAC key. Keep it out of the connector config with a ConfigProvider, e.g. "
                             + "${file:/etc/kafka-connect/secrets/pii.properties:key}. Rotating it changes every token.")
-            .define(ConfigName.FORMAT, ConfigDef.Type.STRING, "hex", ConfigDef.ValidString.in("hex", "email"),
+            .define(
+                    ConfigName.FORMAT,
+                    ConfigDef.Type.STRING,
+                    "hex",
+                    ConfigDef.ValidString.in("hex", "email"),
                     ConfigDef.Importance.MEDIUM,
                     "'hex': the token alone. 'email': for 'local@domain' values, '<token>@domain', so routing and "
                             + "analytics by domain keep working; values without '@' get the plain token.")
-            .define(ConfigName.TOKEN_LENGTH, ConfigDef.Type.INT, 64, ConfigDef.Range.between(8, 64),
-                    ConfigDef.Importance.LOW, "How many hex characters of the HMAC to keep (64 = all 256 bits).");
+            .define(
+                    ConfigName.TOKEN_LENGTH,
+                    ConfigDef.Type.INT,
+                    64,
+                    ConfigDef.Range.between(8, 64),
+                    ConfigDef.Importance.LOW,
+                    "How many hex characters of the HMAC to keep (64 = all 256 bits).");
 
     private final RecordPart part;
     private List<String> fields;
@@ -144,8 +160,8 @@ public abstract class Pseudonymize<R extends ConnectRecord<R>> implements Transf
             return null;
         }
         if (!(value instanceof String)) {
-            throw new DataException("Pseudonymize: field '" + name + "' is a " + value.getClass().getSimpleName()
-                    + "; only strings can be replaced by tokens");
+            throw new DataException("Pseudonymize: field '" + name + "' is a "
+                    + value.getClass().getSimpleName() + "; only strings can be replaced by tokens");
         }
         String text = (String) value;
         int at = text.lastIndexOf('@');
@@ -164,9 +180,6 @@ public abstract class Pseudonymize<R extends ConnectRecord<R>> implements Transf
         return hex.substring(0, length);
     }
 
-
-
-
     @Override
     public ConfigDef config() {
         return CONFIG_DEF;
@@ -178,8 +191,7 @@ public abstract class Pseudonymize<R extends ConnectRecord<R>> implements Transf
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     /** Works on the record key. */
     public static class Key<R extends ConnectRecord<R>> extends Pseudonymize<R> {

@@ -18,8 +18,15 @@ public enum RecordPart {
 
         @Override
         public <R extends ConnectRecord<R>> R replace(R record, Schema schema, Object value) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), schema, value, record.valueSchema(),
-                    record.value(), record.timestamp(), record.headers());
+            return record.newRecord(
+                    record.topic(),
+                    record.kafkaPartition(),
+                    schema,
+                    value,
+                    record.valueSchema(),
+                    record.value(),
+                    record.timestamp(),
+                    record.headers());
         }
     },
     VALUE {
@@ -35,8 +42,15 @@ public enum RecordPart {
 
         @Override
         public <R extends ConnectRecord<R>> R replace(R record, Schema schema, Object value) {
-            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(), schema,
-                    value, record.timestamp(), record.headers());
+            return record.newRecord(
+                    record.topic(),
+                    record.kafkaPartition(),
+                    record.keySchema(),
+                    record.key(),
+                    schema,
+                    value,
+                    record.timestamp(),
+                    record.headers());
         }
     };
 

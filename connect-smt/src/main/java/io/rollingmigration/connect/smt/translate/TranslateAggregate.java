@@ -10,6 +10,10 @@ import io.rollingmigration.connect.common.spec.SpecCompiler;
 import io.rollingmigration.connect.common.spec.SpecException;
 import io.rollingmigration.connect.smt.lineage.ChangeEventPolicy;
 import io.rollingmigration.connect.smt.lineage.LineageStamp;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -20,11 +24,6 @@ import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.transforms.Transformation;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.LongSupplier;
 
 /**
  * The anti-corruption layer in one transform: a Debezium change event in, one target aggregate out, as the mapping
@@ -42,12 +41,21 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
     }
 
     public static final ConfigDef CONFIG_DEF = ChangeEventPolicy.define(new ConfigDef()
-            .define(ConfigName.SPEC, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new SpecValidator(),
-                    ConfigDef.Importance.HIGH, "The mapping spec, YAML or JSON, inline or through a "
+            .define(
+                    ConfigName.SPEC,
+                    ConfigDef.Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new SpecValidator(),
+                    ConfigDef.Importance.HIGH,
+                    "The mapping spec, YAML or JSON, inline or through a "
                             + "ConfigProvider such as ${dir:/etc/migration/specs:customer-spec.yaml} (Kafka's DirectoryConfigProvider). Validated and "
                             + "compiled when the connector config is validated; errors name their path in the spec.")
-            .define(ConfigName.AGGREGATE, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
-                    new ConfigDef.NonEmptyString(), ConfigDef.Importance.HIGH,
+            .define(
+                    ConfigName.AGGREGATE,
+                    ConfigDef.Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyString(),
+                    ConfigDef.Importance.HIGH,
                     "Which aggregate of the spec this transform emits; one legacy table can feed several aggregates "
                             + "(one connector or transform chain each)."));
 
@@ -69,11 +77,12 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
     public void configure(Map<String, ?> configs) {
         AbstractConfig config = new AbstractConfig(CONFIG_DEF, configs);
         try {
-            translator = SpecCompiler.compile(config.getString(ConfigName.SPEC), config.getString(ConfigName.AGGREGATE));
+            translator =
+                    SpecCompiler.compile(config.getString(ConfigName.SPEC), config.getString(ConfigName.AGGREGATE));
         } catch (SpecException e) {
             String key = e.path().equals("aggregates") ? ConfigName.AGGREGATE : ConfigName.SPEC;
-            throw new ConfigException(key, key.equals(ConfigName.AGGREGATE) ? config.getString(key) : "(spec)",
-                    e.getMessage());
+            throw new ConfigException(
+                    key, key.equals(ConfigName.AGGREGATE) ? config.getString(key) : "(spec)", e.getMessage());
         }
         stamp = new LineageStamp(translator.rule(), List.of(), clock);
         policy = ChangeEventPolicy.from(config);
@@ -128,14 +137,28 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
             // The source block is only read by expressions; most records need none of it.
             Map<String, Object> source = translator.needsContext() ? source(event.source()) : Map.of();
             Struct value = translator.translate(targetId, after, before, source, operation.code());
-            out = record.newRecord(topic, record.kafkaPartition(), translator.keySchema(), key,
-                    translator.valueSchema(), value, record.timestamp(), record.headers().duplicate());
+            out = record.newRecord(
+                    topic,
+                    record.kafkaPartition(),
+                    translator.keySchema(),
+                    key,
+                    translator.valueSchema(),
+                    value,
+                    record.timestamp(),
+                    record.headers().duplicate());
             if (metrics != null) {
                 translator.droppedValues(after).forEach(metrics::semanticLoss);
             }
         } else {
-            out = record.newRecord(topic, record.kafkaPartition(), translator.keySchema(), key, null, null,
-                    record.timestamp(), record.headers().duplicate());
+            out = record.newRecord(
+                    topic,
+                    record.kafkaPartition(),
+                    translator.keySchema(),
+                    key,
+                    null,
+                    null,
+                    record.timestamp(),
+                    record.headers().duplicate());
         }
         stamp.stamp(out.headers(), event, record.key());
         return out;
@@ -162,8 +185,7 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     /** Parses and compiles the spec at validation time, so the REST validate call shows its errors on 'spec'. */
     static final class SpecValidator implements ConfigDef.Validator {

@@ -1,14 +1,13 @@
 package io.rollingmigration.connect.smt.translate;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
 import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.common.metrics.stats.Max;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a translation transform reports through Connect's plugin metrics: records translated, dropped on purpose,
@@ -27,14 +26,20 @@ final class TranslationMetrics {
     TranslationMetrics(PluginMetrics metrics) {
         this.metrics = metrics;
         translated = total("records-translated", "Records translated into aggregates (tombstones included)");
-        droppedRecords = total("records-dropped", "Records dropped on purpose (Debezium tombstones, truncates and "
-                + "messages when configured to drop)");
+        droppedRecords = total(
+                "records-dropped",
+                "Records dropped on purpose (Debezium tombstones, truncates and "
+                        + "messages when configured to drop)");
         failed = total("records-failed", "Records that could not be translated (raised to errors.tolerance)");
         latency = metrics.addSensor("translation-latency");
-        latency.add(metrics.metricName("translation-latency-avg-ns", "Time to translate a record, average",
-                new LinkedHashMap<>()), new Avg());
-        latency.add(metrics.metricName("translation-latency-max-ns", "Time to translate a record, maximum",
-                new LinkedHashMap<>()), new Max());
+        latency.add(
+                metrics.metricName(
+                        "translation-latency-avg-ns", "Time to translate a record, average", new LinkedHashMap<>()),
+                new Avg());
+        latency.add(
+                metrics.metricName(
+                        "translation-latency-max-ns", "Time to translate a record, maximum", new LinkedHashMap<>()),
+                new Max());
     }
 
     void translated(long nanos) {
@@ -51,14 +56,21 @@ final class TranslationMetrics {
     }
 
     void semanticLoss(String column) {
-        semanticLoss.computeIfAbsent(column, c -> {
-            LinkedHashMap<String, String> tags = new LinkedHashMap<>();
-            tags.put("column", c);
-            Sensor sensor = metrics.addSensor("semantic-loss-" + c);
-            sensor.add(metrics.metricName("semantic-loss-total", "Rows whose value in a legacy column the spec "
-                    + "drops on purpose did not reach the target", tags), new CumulativeSum());
-            return sensor;
-        }).record();
+        semanticLoss
+                .computeIfAbsent(column, c -> {
+                    LinkedHashMap<String, String> tags = new LinkedHashMap<>();
+                    tags.put("column", c);
+                    Sensor sensor = metrics.addSensor("semantic-loss-" + c);
+                    sensor.add(
+                            metrics.metricName(
+                                    "semantic-loss-total",
+                                    "Rows whose value in a legacy column the spec "
+                                            + "drops on purpose did not reach the target",
+                                    tags),
+                            new CumulativeSum());
+                    return sensor;
+                })
+                .record();
     }
 
     private Sensor total(String name, String description) {

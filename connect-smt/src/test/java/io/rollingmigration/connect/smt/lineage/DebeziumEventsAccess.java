@@ -5,12 +5,11 @@ import org.apache.kafka.connect.source.SourceRecord;
 /** Debezium test events for tests in other packages. */
 public final class DebeziumEventsAccess {
 
-    private DebeziumEventsAccess() {
-    }
+    private DebeziumEventsAccess() {}
 
     public static SourceRecord update(long id, String before, String after) {
-        return DebeziumEvents.postgres("u", DebeziumEvents.row(id, before, "1.00"), DebeziumEvents.row(id, after,
-                "2.00"), 100L, null);
+        return DebeziumEvents.postgres(
+                "u", DebeziumEvents.row(id, before, "1.00"), DebeziumEvents.row(id, after, "2.00"), 100L, null);
     }
 
     public static SourceRecord snapshotRead(long id) {

@@ -1,21 +1,5 @@
 package io.rollingmigration.connect.smt.lineage;
 
-import io.rollingmigration.connect.common.lineage.Lineage;
-import io.rollingmigration.connect.common.lineage.Lineage.Field;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.errors.DataException;
-import org.apache.kafka.connect.header.Header;
-import org.apache.kafka.connect.source.SourceRecord;
-import org.junit.jupiter.api.Test;
-
-import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.HashMap;
-import java.util.Map;
-
 import static io.rollingmigration.connect.smt.lineage.DebeziumEvents.postgres;
 import static io.rollingmigration.connect.smt.lineage.DebeziumEvents.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rollingmigration.connect.common.lineage.Lineage;
+import io.rollingmigration.connect.common.lineage.Lineage.Field;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
 
 class ExtractRowWithLineageTest {
 
@@ -54,7 +53,8 @@ class ExtractRowWithLineageTest {
         assertEquals("public.customer", header(out, Field.SOURCE_TABLE).value());
         assertEquals("{\"id\":7}", header(out, Field.SOURCE_KEY).value());
         assertEquals(5000L, header(out, Field.SOURCE_POSITION).value());
-        assertEquals(Schema.Type.INT64, header(out, Field.SOURCE_POSITION).schema().type());
+        assertEquals(
+                Schema.Type.INT64, header(out, Field.SOURCE_POSITION).schema().type());
         assertEquals(1_700_000_000_000L, header(out, Field.SOURCE_COMMIT_TIME).value());
         assertEquals("CREATE", header(out, Field.OPERATION).value());
         assertEquals("false", header(out, Field.SNAPSHOT).value());
@@ -64,8 +64,8 @@ class ExtractRowWithLineageTest {
 
     @Test
     void updateCarriesTheStateAfterTheChange() {
-        SourceRecord out = transform().apply(postgres("u", row(7, "Ada", "12.50"), row(7, "Ada L.", "99.00"),
-                6000L, null));
+        SourceRecord out =
+                transform().apply(postgres("u", row(7, "Ada", "12.50"), row(7, "Ada L.", "99.00"), 6000L, null));
 
         assertEquals("Ada L.", ((Struct) out.value()).getString("name"));
         assertEquals("UPDATE", header(out, Field.OPERATION).value());
@@ -93,8 +93,15 @@ class ExtractRowWithLineageTest {
 
     @Test
     void debeziumTombstoneIsDroppedByDefaultAndKeptOnRequest() {
-        SourceRecord tombstone = new SourceRecord(Map.of(), Map.of(), "legacy.public.customer", 0,
-                DebeziumEvents.KEY, new Struct(DebeziumEvents.KEY).put("id", 7L), null, null);
+        SourceRecord tombstone = new SourceRecord(
+                Map.of(),
+                Map.of(),
+                "legacy.public.customer",
+                0,
+                DebeziumEvents.KEY,
+                new Struct(DebeziumEvents.KEY).put("id", 7L),
+                null,
+                null);
 
         assertNull(transform().apply(tombstone));
         assertSame(tombstone, transform(Map.of("source.tombstones", "keep")).apply(tombstone));
@@ -103,7 +110,9 @@ class ExtractRowWithLineageTest {
     @Test
     void existingLineageHeadersAreReplacedNotDuplicated() {
         SourceRecord in = postgres("c", null, row(7, "Ada", "12.50"), 5000L, null);
-        in.headers().addString(Field.RULE.header(), "stale@0").addLong(Field.SOURCE_POSITION.header(), 1L)
+        in.headers()
+                .addString(Field.RULE.header(), "stale@0")
+                .addLong(Field.SOURCE_POSITION.header(), 1L)
                 .addString("unrelated", "kept");
 
         SourceRecord out = transform().apply(in);
@@ -118,26 +127,32 @@ class ExtractRowWithLineageTest {
 
     @Test
     void mysqlBinlogPositionBecomesAnOrderedNumber() {
-        SourceRecord early = DebeziumEvents.record("c", null, row(1, "A", "1.00"),
-                DebeziumEvents.mysqlSource("mysql-bin.000003", 9_000_000L));
-        SourceRecord late = DebeziumEvents.record("u", null, row(1, "A", "2.00"),
-                DebeziumEvents.mysqlSource("mysql-bin.000004", 4L));
+        SourceRecord early = DebeziumEvents.record(
+                "c", null, row(1, "A", "1.00"), DebeziumEvents.mysqlSource("mysql-bin.000003", 9_000_000L));
+        SourceRecord late = DebeziumEvents.record(
+                "u", null, row(1, "A", "2.00"), DebeziumEvents.mysqlSource("mysql-bin.000004", 4L));
 
-        long first = (Long) header(transform().apply(early), Field.SOURCE_POSITION).value();
-        long second = (Long) header(transform().apply(late), Field.SOURCE_POSITION).value();
+        long first =
+                (Long) header(transform().apply(early), Field.SOURCE_POSITION).value();
+        long second =
+                (Long) header(transform().apply(late), Field.SOURCE_POSITION).value();
 
         assertTrue(first < second, "the next binlog file orders after any position in the previous one");
-        assertEquals("shop.customer", header(transform().apply(early), Field.SOURCE_TABLE).value());
+        assertEquals(
+                "shop.customer",
+                header(transform().apply(early), Field.SOURCE_TABLE).value());
     }
 
     @Test
     void truncateFailsByDefaultAndIsDroppedOnRequest() {
         Struct value = new Struct(DebeziumEvents.envelope(DebeziumEvents.POSTGRES_SOURCE))
-                .put("source", DebeziumEvents.postgresSource(8000L, null)).put("op", "t");
-        SourceRecord in = new SourceRecord(Map.of(), Map.of(), "legacy.public.customer", 0, null, null,
-                value.schema(), value);
+                .put("source", DebeziumEvents.postgresSource(8000L, null))
+                .put("op", "t");
+        SourceRecord in =
+                new SourceRecord(Map.of(), Map.of(), "legacy.public.customer", 0, null, null, value.schema(), value);
 
-        DataException error = assertThrows(DataException.class, () -> transform().apply(in));
+        DataException error =
+                assertThrows(DataException.class, () -> transform().apply(in));
         assertTrue(error.getMessage().contains("TRUNCATE"), error.getMessage());
         assertNull(transform(Map.of("unsupported.operations", "drop")).apply(in));
     }
@@ -146,7 +161,8 @@ class ExtractRowWithLineageTest {
     void valueThatIsNotAChangeEventIsAClearError() {
         SourceRecord plain = new SourceRecord(Map.of(), Map.of(), "t", 0, null, null, Schema.STRING_SCHEMA, "hello");
 
-        DataException error = assertThrows(DataException.class, () -> transform().apply(plain));
+        DataException error =
+                assertThrows(DataException.class, () -> transform().apply(plain));
         assertTrue(error.getMessage().contains("Not a Debezium change event"), error.getMessage());
     }
 
@@ -155,25 +171,27 @@ class ExtractRowWithLineageTest {
         Struct source = DebeziumEvents.postgresSource(1L, null).put("lsn", null);
         SourceRecord in = DebeziumEvents.record("c", null, row(1, "A", "1.00"), source);
 
-        DataException error = assertThrows(DataException.class, () -> transform().apply(in));
+        DataException error =
+                assertThrows(DataException.class, () -> transform().apply(in));
         assertTrue(error.getMessage().contains("no source position"), error.getMessage());
     }
 
     @Test
     void keylessRecordTakesItsSourceKeyFromConfiguredFields() {
         SourceRecord keyed = postgres("c", null, row(9, "K", "1.00"), 10L, null);
-        SourceRecord keyless = new SourceRecord(Map.of(), Map.of(), keyed.topic(), 0, null, null,
-                keyed.valueSchema(), keyed.value());
+        SourceRecord keyless =
+                new SourceRecord(Map.of(), Map.of(), keyed.topic(), 0, null, null, keyed.valueSchema(), keyed.value());
 
         assertThrows(DataException.class, () -> transform().apply(keyless));
         Map<String, String> config = new HashMap<>(Map.of("key.fields", "id"));
-        assertEquals("{\"id\":9}", header(transform(config).apply(keyless), Field.SOURCE_KEY).value());
+        assertEquals(
+                "{\"id\":9}",
+                header(transform(config).apply(keyless), Field.SOURCE_KEY).value());
     }
 
     @Test
     void invalidOptionIsRejectedAtConfigureTime() {
-        assertThrows(ConfigException.class,
-                () -> transform(Map.of("source.tombstones", "sometimes")));
+        assertThrows(ConfigException.class, () -> transform(Map.of("source.tombstones", "sometimes")));
     }
 
     @Test

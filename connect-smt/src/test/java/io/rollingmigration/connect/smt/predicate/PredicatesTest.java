@@ -1,17 +1,16 @@
 package io.rollingmigration.connect.smt.predicate;
 
-import io.rollingmigration.connect.smt.lineage.DebeziumEventsAccess;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.connect.source.SourceRecord;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Files;
-import java.nio.file.Paths;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rollingmigration.connect.smt.lineage.DebeziumEventsAccess;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
 
 class PredicatesTest {
 
@@ -40,14 +39,15 @@ class PredicatesTest {
 
     @Test
     void unknownOperationsAreRejectedOnTheKey() {
-        ConfigException error = assertThrows(ConfigException.class,
-                () -> new OperationIs<SourceRecord>().configure(Map.of("operations", "UPSERT")));
+        ConfigException error = assertThrows(
+                ConfigException.class, () -> new OperationIs<SourceRecord>().configure(Map.of("operations", "UPSERT")));
         assertTrue(error.getMessage().contains("UPSERT"), error.getMessage());
     }
 
     @Test
     void everyConfigKeyIsDocumentedInTheOperatorGuide() throws Exception {
-        String guide = Files.readString(Paths.get("").toAbsolutePath().getParent().resolve("docs/connect-smt.md"));
+        String guide =
+                Files.readString(Paths.get("").toAbsolutePath().getParent().resolve("docs/connect-smt.md"));
         for (String key : OperationIs.CONFIG_DEF.names()) {
             assertTrue(guide.contains("`" + key + "`"), "docs/connect-smt.md documents `" + key + "`");
         }

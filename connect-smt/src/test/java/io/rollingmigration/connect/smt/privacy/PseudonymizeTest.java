@@ -1,6 +1,21 @@
 package io.rollingmigration.connect.smt.privacy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.rollingmigration.connect.smt.lineage.DebeziumEventsAccess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -9,26 +24,13 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 class PseudonymizeTest {
 
-    private static final Schema PERSON = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA)
-            .field("name", Schema.OPTIONAL_STRING_SCHEMA).field("email", Schema.OPTIONAL_STRING_SCHEMA).build();
+    private static final Schema PERSON = SchemaBuilder.struct()
+            .field("id", Schema.INT64_SCHEMA)
+            .field("name", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("email", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
 
     private static Pseudonymize<SourceRecord> transform(Map<String, String> overrides) {
         Pseudonymize<SourceRecord> transform = new Pseudonymize.Value<>();
@@ -39,7 +41,14 @@ class PseudonymizeTest {
     }
 
     private static SourceRecord person(String name, String email) {
-        return new SourceRecord(Map.of(), Map.of(), "t", 0, null, null, PERSON,
+        return new SourceRecord(
+                Map.of(),
+                Map.of(),
+                "t",
+                0,
+                null,
+                null,
+                PERSON,
                 new Struct(PERSON).put("id", 1L).put("name", name).put("email", email));
     }
 
@@ -51,20 +60,28 @@ class PseudonymizeTest {
 
     @Test
     void replacesFieldsWithTheKeyedHmacSoJoinsStillWork() throws Exception {
-        Struct first = (Struct) transform(Map.of()).apply(person("alice", "alice@example.com")).value();
-        Struct again = (Struct) transform(Map.of()).apply(person("alice", "bob@example.com")).value();
+        Struct first = (Struct)
+                transform(Map.of()).apply(person("alice", "alice@example.com")).value();
+        Struct again = (Struct)
+                transform(Map.of()).apply(person("alice", "bob@example.com")).value();
 
         assertEquals(hmac("k", "alice"), first.getString("name"));
         assertEquals(first.getString("name"), again.getString("name"), "deterministic");
         assertEquals(1L, first.getInt64("id"), "other fields untouched");
-        assertNotEquals(first.getString("name"), ((Struct) transform(Map.of("secret", "other key"))
-                .apply(person("alice", null)).value()).getString("name"), "another key, another token");
+        assertNotEquals(
+                first.getString("name"),
+                ((Struct) transform(Map.of("secret", "other key"))
+                                .apply(person("alice", null))
+                                .value())
+                        .getString("name"),
+                "another key, another token");
     }
 
     @Test
     void emailFormatKeepsTheDomainAndLengthTruncates() throws Exception {
         Struct value = (Struct) transform(Map.of("format", "email", "token.length", "16"))
-                .apply(person("alice", "alice@example.com")).value();
+                .apply(person("alice", "alice@example.com"))
+                .value();
 
         assertEquals(hmac("k", "alice").substring(0, 16) + "@example.com", value.getString("email"));
         assertEquals(hmac("k", "alice").substring(0, 16), value.getString("name"), "no '@': the plain token");
@@ -73,10 +90,18 @@ class PseudonymizeTest {
     @Test
     void nullsStayNullAndSchemalessMapsWork() {
         assertNull(((Struct) transform(Map.of()).apply(person(null, null)).value()).get("name"));
-        SourceRecord map = new SourceRecord(Map.of(), Map.of(), "t", 0, null, null, null,
+        SourceRecord map = new SourceRecord(
+                Map.of(),
+                Map.of(),
+                "t",
+                0,
+                null,
+                null,
+                null,
                 new HashMap<>(Map.of("name", "alice", "email", "a@b.c", "id", 1)));
         @SuppressWarnings("unchecked")
-        Map<String, Object> out = (Map<String, Object>) transform(Map.of()).apply(map).value();
+        Map<String, Object> out =
+                (Map<String, Object>) transform(Map.of()).apply(map).value();
         assertEquals(64, out.get("name").toString().length());
         assertEquals(1, out.get("id"));
     }
@@ -98,34 +123,47 @@ class PseudonymizeTest {
 
     @Test
     void errorsNameTheFieldAndNeverTheSecret() {
-        Schema numeric = SchemaBuilder.struct().field("name", Schema.INT32_SCHEMA).build();
+        Schema numeric =
+                SchemaBuilder.struct().field("name", Schema.INT32_SCHEMA).build();
         Pseudonymize<SourceRecord> transform = new Pseudonymize.Value<>();
         transform.configure(Map.of("fields", "name", "secret", "s3cr3t-value"));
-        DataException wrongType = assertThrows(DataException.class, () -> transform.apply(new SourceRecord(Map.of(),
-                Map.of(), "t", 0, null, null, numeric, new Struct(numeric).put("name", 5))));
+        DataException wrongType = assertThrows(
+                DataException.class,
+                () -> transform.apply(new SourceRecord(
+                        Map.of(), Map.of(), "t", 0, null, null, numeric, new Struct(numeric).put("name", 5))));
         assertTrue(wrongType.getMessage().contains("'name'"), wrongType.getMessage());
         assertFalse(wrongType.getMessage().contains("s3cr3t"), wrongType.getMessage());
 
-        DataException missing = assertThrows(DataException.class,
-                () -> transform(Map.of("fields", "phone")).apply(person("a", "b")));
+        DataException missing = assertThrows(
+                DataException.class, () -> transform(Map.of("fields", "phone")).apply(person("a", "b")));
         assertTrue(missing.getMessage().contains("'phone'"), missing.getMessage());
 
-        assertThrows(ConfigException.class, () -> new Pseudonymize.Value<SourceRecord>()
-                .configure(Map.of("fields", "name")));
+        assertThrows(
+                ConfigException.class,
+                () -> new Pseudonymize.Value<SourceRecord>().configure(Map.of("fields", "name")));
     }
 
     @Test
     void theKeyVariantWorksOnKeys() {
         Pseudonymize<SourceRecord> transform = new Pseudonymize.Key<>();
         transform.configure(Map.of("fields", "email", "secret", "k"));
-        SourceRecord record = new SourceRecord(Map.of(), Map.of(), "t", 0, PERSON,
-                new Struct(PERSON).put("id", 1L).put("email", "a@b.c"), null, null);
-        assertEquals(64, ((Struct) transform.apply(record).key()).getString("email").length());
+        SourceRecord record = new SourceRecord(
+                Map.of(),
+                Map.of(),
+                "t",
+                0,
+                PERSON,
+                new Struct(PERSON).put("id", 1L).put("email", "a@b.c"),
+                null,
+                null);
+        assertEquals(
+                64, ((Struct) transform.apply(record).key()).getString("email").length());
     }
 
     @Test
     void everyConfigKeyIsDocumentedInTheOperatorGuide() throws Exception {
-        String guide = Files.readString(Paths.get("").toAbsolutePath().getParent().resolve("docs/connect-smt.md"));
+        String guide =
+                Files.readString(Paths.get("").toAbsolutePath().getParent().resolve("docs/connect-smt.md"));
         for (String key : Pseudonymize.CONFIG_DEF.names()) {
             assertTrue(guide.contains("`" + key + "`"), "docs/connect-smt.md documents `" + key + "`");
         }

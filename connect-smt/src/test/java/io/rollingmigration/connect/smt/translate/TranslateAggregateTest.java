@@ -1,7 +1,22 @@
 package io.rollingmigration.connect.smt.translate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
 import io.rollingmigration.connect.common.spec.Uuid5;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.metrics.Metrics;
@@ -13,29 +28,19 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
-import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.Date;
-
 class TranslateAggregateTest {
 
-    static final Path SPEC = Paths.get("").toAbsolutePath().getParent()
+    static final Path SPEC = Paths.get("")
+            .toAbsolutePath()
+            .getParent()
             .resolve("config-examples/src/main/resources/connect-smt/customer-spec.yaml");
-    static final Schema KEY = SchemaBuilder.struct().name("legacy.public.customer.Key")
-            .field("id", Schema.INT64_SCHEMA).build();
-    static final Schema ROW = SchemaBuilder.struct().name("legacy.public.customer.Value").optional()
+    static final Schema KEY = SchemaBuilder.struct()
+            .name("legacy.public.customer.Key")
+            .field("id", Schema.INT64_SCHEMA)
+            .build();
+    static final Schema ROW = SchemaBuilder.struct()
+            .name("legacy.public.customer.Value")
+            .optional()
             .field("id", Schema.INT64_SCHEMA)
             .field("cust_type", Schema.STRING_SCHEMA)
             .field("first_name", Schema.OPTIONAL_STRING_SCHEMA)
@@ -47,14 +52,27 @@ class TranslateAggregateTest {
             .field("email", Schema.OPTIONAL_STRING_SCHEMA)
             .field("email_opt_in", Schema.BOOLEAN_SCHEMA)
             .field("region", Schema.STRING_SCHEMA)
-            .field("updated_at", SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").build())
+            .field(
+                    "updated_at",
+                    SchemaBuilder.int64()
+                            .name("io.debezium.time.MicroTimestamp")
+                            .build())
             .build();
-    static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
-            .field("name", Schema.STRING_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA)
-            .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA).field("schema", Schema.STRING_SCHEMA)
-            .field("table", Schema.STRING_SCHEMA).field("lsn", Schema.OPTIONAL_INT64_SCHEMA).build();
-    static final Schema ENVELOPE = SchemaBuilder.struct().name("legacy.public.customer.Envelope")
-            .field("before", ROW).field("after", ROW).field("source", SOURCE).field("op", Schema.STRING_SCHEMA)
+    static final Schema SOURCE = SchemaBuilder.struct()
+            .name("io.debezium.connector.postgresql.Source")
+            .field("name", Schema.STRING_SCHEMA)
+            .field("ts_ms", Schema.INT64_SCHEMA)
+            .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("schema", Schema.STRING_SCHEMA)
+            .field("table", Schema.STRING_SCHEMA)
+            .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
+            .build();
+    static final Schema ENVELOPE = SchemaBuilder.struct()
+            .name("legacy.public.customer.Envelope")
+            .field("before", ROW)
+            .field("after", ROW)
+            .field("source", SOURCE)
+            .field("op", Schema.STRING_SCHEMA)
             .build();
 
     static TranslateAggregate<SourceRecord> transform(String aggregate) throws Exception {
@@ -64,28 +82,44 @@ class TranslateAggregateTest {
     }
 
     static Struct person(long id) {
-        return new Struct(ROW).put("id", id).put("cust_type", "P").put("first_name", "Ada")
-                .put("last_name", "Lovelace").put("status", "A").put("balance_cents", 123456L)
-                .put("fax", "+44 20 1234").put("email", "ada@example.com").put("email_opt_in", true)
-                .put("region", "EU").put("updated_at", 1_764_000_000_123_456L);
+        return new Struct(ROW)
+                .put("id", id)
+                .put("cust_type", "P")
+                .put("first_name", "Ada")
+                .put("last_name", "Lovelace")
+                .put("status", "A")
+                .put("balance_cents", 123456L)
+                .put("fax", "+44 20 1234")
+                .put("email", "ada@example.com")
+                .put("email_opt_in", true)
+                .put("region", "EU")
+                .put("updated_at", 1_764_000_000_123_456L);
     }
 
     static SourceRecord event(String op, Struct before, Struct after, long lsn) {
-        Struct source = new Struct(SOURCE).put("name", "legacy").put("ts_ms", 1_764_000_000_000L)
-                .put("schema", "public").put("table", "customer").put("lsn", lsn)
+        Struct source = new Struct(SOURCE)
+                .put("name", "legacy")
+                .put("ts_ms", 1_764_000_000_000L)
+                .put("schema", "public")
+                .put("table", "customer")
+                .put("lsn", lsn)
                 .put("snapshot", op.equals("r") ? "true" : null);
-        Struct value = new Struct(ENVELOPE).put("before", before).put("after", after).put("source", source)
+        Struct value = new Struct(ENVELOPE)
+                .put("before", before)
+                .put("after", after)
+                .put("source", source)
                 .put("op", op);
         long id = (after != null ? after : before).getInt64("id");
-        return new SourceRecord(Map.of(), Map.of(), "legacy.public.customer", 0, KEY, new Struct(KEY).put("id", id),
-                ENVELOPE, value);
+        return new SourceRecord(
+                Map.of(), Map.of(), "legacy.public.customer", 0, KEY, new Struct(KEY).put("id", id), ENVELOPE, value);
     }
 
     @Test
     void insertBecomesAPartyKeyedByItsStableUuid() throws Exception {
         SourceRecord out = transform("party").apply(event("c", null, person(42), 900));
 
-        String id = Uuid5.of(UUID.fromString("6ba7b811-9dad-11d1-80b4-00c04fd430c8"), "{\"id\":42}").toString();
+        String id = Uuid5.of(UUID.fromString("6ba7b811-9dad-11d1-80b4-00c04fd430c8"), "{\"id\":42}")
+                .toString();
         assertEquals("party", out.topic());
         assertEquals(id, ((Struct) out.key()).getString("party_id"));
         Struct party = (Struct) out.value();
@@ -95,27 +129,40 @@ class TranslateAggregateTest {
         assertEquals("ACTIVE", party.getString("status"));
         assertEquals("ada@example.com", party.getString("email"));
         assertEquals(1_764_000_000_123L, ((Date) party.get("updated_at")).getTime());
-        assertEquals("crm-customer@1", out.headers().lastWithName(Field.RULE.header()).value());
-        assertEquals(900L, out.headers().lastWithName(Field.SOURCE_POSITION.header()).value());
-        assertEquals("{\"id\":42}", out.headers().lastWithName(Field.SOURCE_KEY.header()).value());
+        assertEquals(
+                "crm-customer@1",
+                out.headers().lastWithName(Field.RULE.header()).value());
+        assertEquals(
+                900L, out.headers().lastWithName(Field.SOURCE_POSITION.header()).value());
+        assertEquals(
+                "{\"id\":42}",
+                out.headers().lastWithName(Field.SOURCE_KEY.header()).value());
     }
 
     @Test
     void aFunctionThatFailsOnAValueFailsTheRecordNamingThePathAndTheTypeAndMaskedNeverTheValue() throws Exception {
-        String spec = Files.readString(SPEC).replace("      region: region",
-                "      region: region\n      born_on: {type: date, expr: \"date(after.fax)\", masked: true}");
+        String spec = Files.readString(SPEC)
+                .replace(
+                        "      region: region",
+                        "      region: region\n      born_on: {type: date, expr: \"date(after.fax)\", masked: true}");
         TranslateAggregate<SourceRecord> masked = new TranslateAggregate<>(() -> 7L);
         masked.configure(Map.of("spec", spec, "aggregate", "party"));
         // What the errant record reporter puts into the dead letter queue's exception message header.
         DataException error = assertThrows(DataException.class, () -> masked.apply(event("c", null, person(42), 1)));
-        assertTrue(error.getMessage().contains("aggregates.party.fields.born_on.expr")
-                && error.getMessage().contains("a string") && error.getMessage().contains("{\"id\":42}")
-                && !error.getMessage().contains("+44 20 1234"), error.getMessage());
+        assertTrue(
+                error.getMessage().contains("aggregates.party.fields.born_on.expr")
+                        && error.getMessage().contains("a string")
+                        && error.getMessage().contains("{\"id\":42}")
+                        && !error.getMessage().contains("+44 20 1234"),
+                error.getMessage());
 
         TranslateAggregate<SourceRecord> plain = new TranslateAggregate<>(() -> 7L);
         plain.configure(Map.of("spec", spec.replace(", masked: true}", "}"), "aggregate", "party"));
-        assertTrue(assertThrows(DataException.class, () -> plain.apply(event("c", null, person(42), 1))).getMessage()
-                .contains("+44 20 1234"), "unmasked, the value helps whoever reads the dead letter queue");
+        assertTrue(
+                assertThrows(DataException.class, () -> plain.apply(event("c", null, person(42), 1)))
+                        .getMessage()
+                        .contains("+44 20 1234"),
+                "unmasked, the value helps whoever reads the dead letter queue");
     }
 
     @Test
@@ -125,7 +172,8 @@ class TranslateAggregateTest {
         Struct profile = (Struct) out.value();
         assertEquals(new BigDecimal("1234.56"), profile.get("balance"));
         assertEquals("customer_profile", out.topic());
-        assertEquals("READ", out.headers().lastWithName(Field.OPERATION.header()).value());
+        assertEquals(
+                "READ", out.headers().lastWithName(Field.OPERATION.header()).value());
         assertEquals("true", out.headers().lastWithName(Field.SNAPSHOT.header()).value());
     }
 
@@ -137,25 +185,33 @@ class TranslateAggregateTest {
 
         assertNull(deleted.value());
         assertEquals(created.key(), deleted.key());
-        assertEquals("DELETE", deleted.headers().lastWithName(Field.OPERATION.header()).value());
-        assertNull(transform.apply(new SourceRecord(Map.of(), Map.of(), "t", 0, KEY,
-                new Struct(KEY).put("id", 42L), null, null)), "Debezium's own tombstone is dropped");
+        assertEquals(
+                "DELETE",
+                deleted.headers().lastWithName(Field.OPERATION.header()).value());
+        assertNull(
+                transform.apply(
+                        new SourceRecord(Map.of(), Map.of(), "t", 0, KEY, new Struct(KEY).put("id", 42L), null, null)),
+                "Debezium's own tombstone is dropped");
     }
 
     @Test
     void schemasAreStableAcrossRecords() throws Exception {
         TranslateAggregate<SourceRecord> transform = transform("party");
-        assertSame(transform.apply(event("c", null, person(1), 1)).valueSchema(),
+        assertSame(
+                transform.apply(event("c", null, person(1), 1)).valueSchema(),
                 transform.apply(event("c", null, person(2), 2)).valueSchema());
     }
 
     @Test
     void anUntranslatableRecordFailsWithTheRuleAndTheLegacyKey() throws Exception {
         Struct odd = person(77).put("cust_type", "Q");
-        DataException error = assertThrows(DataException.class,
-                () -> transform("party").apply(event("u", null, odd, 5)));
-        assertTrue(error.getMessage().contains("crm-customer@1") && error.getMessage().contains("{\"id\":77}")
-                && error.getMessage().contains("'Q'"), error.getMessage());
+        DataException error =
+                assertThrows(DataException.class, () -> transform("party").apply(event("u", null, odd, 5)));
+        assertTrue(
+                error.getMessage().contains("crm-customer@1")
+                        && error.getMessage().contains("{\"id\":77}")
+                        && error.getMessage().contains("'Q'"),
+                error.getMessage());
     }
 
     @Test
@@ -166,7 +222,9 @@ class TranslateAggregateTest {
 
         transform.apply(event("c", null, person(1), 1));
         transform.apply(event("c", null, person(2).put("fax", null), 2));
-        assertThrows(DataException.class, () -> transform.apply(event("c", null, person(3).put("cust_type", "Q"), 3)));
+        assertThrows(
+                DataException.class,
+                () -> transform.apply(event("c", null, person(3).put("cust_type", "Q"), 3)));
 
         assertEquals(2.0, metric(registry, "records-translated-total", null));
         assertEquals(1.0, metric(registry, "records-failed-total", null));
@@ -178,19 +236,28 @@ class TranslateAggregateTest {
         String broken = Files.readString(SPEC).replace("decimal(2)", "money");
         Map<String, String> config = new HashMap<>(Map.of("spec", broken, "aggregate", "party"));
         List<ConfigValue> values = TranslateAggregate.CONFIG_DEF.validate(config);
-        String errors = values.stream().filter(v -> v.name().equals("spec")).findFirst().orElseThrow()
-                .errorMessages().toString();
+        String errors = values.stream()
+                .filter(v -> v.name().equals("spec"))
+                .findFirst()
+                .orElseThrow()
+                .errorMessages()
+                .toString();
         assertTrue(errors.contains("aggregates.customer_profile.fields.balance.type"), errors);
 
-        ConfigException unknown = assertThrows(ConfigException.class, () -> new TranslateAggregate<SourceRecord>()
-                .configure(Map.of("spec", Files.readString(SPEC), "aggregate", "policy")));
-        assertTrue(unknown.getMessage().contains("aggregate") && unknown.getMessage().contains("[party, "
-                + "customer_profile]"), unknown.getMessage());
+        ConfigException unknown = assertThrows(
+                ConfigException.class,
+                () -> new TranslateAggregate<SourceRecord>()
+                        .configure(Map.of("spec", Files.readString(SPEC), "aggregate", "policy")));
+        assertTrue(
+                unknown.getMessage().contains("aggregate")
+                        && unknown.getMessage().contains("[party, " + "customer_profile]"),
+                unknown.getMessage());
     }
 
     @Test
     void everyConfigKeyIsDocumentedInTheOperatorGuide() throws Exception {
-        String guide = Files.readString(Paths.get("").toAbsolutePath().getParent().resolve("docs/connect-smt.md"));
+        String guide =
+                Files.readString(Paths.get("").toAbsolutePath().getParent().resolve("docs/connect-smt.md"));
         for (String key : TranslateAggregate.CONFIG_DEF.names()) {
             assertTrue(guide.contains("`" + key + "`"), "docs/connect-smt.md documents `" + key + "`");
         }
@@ -200,7 +267,8 @@ class TranslateAggregateTest {
         return registry.metrics().entrySet().stream()
                 .filter(e -> e.getKey().name().equals(name)
                         && (column == null || column.equals(e.getKey().tags().get("column"))))
-                .map(e -> ((Number) e.getValue().metricValue()).doubleValue()).findFirst()
+                .map(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no metric " + name));
     }
 }
