@@ -1,6 +1,7 @@
 package io.rollingmigration.connect.reconcile;
 
 import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
+import io.rollingmigration.connect.common.config.RetryConfig;
 import io.rollingmigration.connect.common.config.TableNameValidator;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.reconcile.drift.Severity;
@@ -52,8 +53,8 @@ public final class ReconcileConfig extends AbstractConfig {
     public static final String CHUNK_SIZE = "chunk.size";
     public static final String ROWS_PER_SECOND = "rows.per.second";
     public static final String STATEMENT_TIMEOUT_MS = "statement.timeout.ms";
-    public static final String MAX_RETRIES = "max.retries";
-    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    public static final String MAX_RETRIES = RetryConfig.MAX_RETRIES;
+    public static final String RETRY_BACKOFF_MS = RetryConfig.RETRY_BACKOFF_MS;
     public static final String HASH_PUSHDOWN = "hash.pushdown";
     public static final String HASH_PUSHDOWN_BUCKETS = "hash.pushdown.buckets";
 
@@ -453,30 +454,10 @@ public final class ReconcileConfig extends AbstractConfig {
                         LOAD_GROUP,
                         ++order,
                         ConfigDef.Width.SHORT,
-                        "Statement timeout (ms)")
-                .define(
-                        MAX_RETRIES,
-                        ConfigDef.Type.INT,
-                        5,
-                        ConfigDef.Range.atLeast(0),
-                        ConfigDef.Importance.LOW,
-                        "Consecutive failures on an unreachable database before the task fails.",
-                        LOAD_GROUP,
-                        ++order,
-                        ConfigDef.Width.SHORT,
-                        "Max retries")
-                .define(
-                        RETRY_BACKOFF_MS,
-                        ConfigDef.Type.LONG,
-                        5000L,
-                        ConfigDef.Range.atLeast(0),
-                        ConfigDef.Importance.LOW,
-                        "Wait before retrying after a database failure, in milliseconds.",
-                        LOAD_GROUP,
-                        ++order,
-                        ConfigDef.Width.SHORT,
-                        "Retry back-off (ms)")
-                .define(
+                        "Statement timeout (ms)");
+        RetryConfig.define(def, LOAD_GROUP, ++order, 5, 5000L, "a run's step");
+        order++;
+        def.define(
                         HASH_PUSHDOWN,
                         ConfigDef.Type.BOOLEAN,
                         false,
@@ -671,10 +652,10 @@ public final class ReconcileConfig extends AbstractConfig {
     }
 
     public int maxRetries() {
-        return getInt(MAX_RETRIES);
+        return RetryConfig.maxRetries(this);
     }
 
     public long retryBackoffMillis() {
-        return getLong(RETRY_BACKOFF_MS);
+        return RetryConfig.retryBackoffMillis(this);
     }
 }

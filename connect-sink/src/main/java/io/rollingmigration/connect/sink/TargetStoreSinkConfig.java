@@ -1,6 +1,7 @@
 package io.rollingmigration.connect.sink;
 
 import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
+import io.rollingmigration.connect.common.config.RetryConfig;
 import io.rollingmigration.connect.common.config.TableNameValidator;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lineage.Lineage;
@@ -34,8 +35,8 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
     public static final String OWNERSHIP_UNIT = "ownership.unit";
     public static final String OWNERSHIP_PARTITION_FIELD = "ownership.partition.field";
     public static final String OWNERSHIP_REFRESH_MS = "ownership.refresh.ms";
-    public static final String MAX_RETRIES = "max.retries";
-    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    public static final String MAX_RETRIES = RetryConfig.MAX_RETRIES;
+    public static final String RETRY_BACKOFF_MS = RetryConfig.RETRY_BACKOFF_MS;
 
     private static final String CONNECTION_GROUP = "Connection";
     private static final String WRITES_GROUP = "Writes";
@@ -256,30 +257,8 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
                         OWNERSHIP_GROUP,
                         4,
                         ConfigDef.Width.SHORT,
-                        "Ownership refresh (ms)")
-                .define(
-                        MAX_RETRIES,
-                        ConfigDef.Type.INT,
-                        10,
-                        ConfigDef.Range.atLeast(0),
-                        ConfigDef.Importance.MEDIUM,
-                        "How many times a batch is retried after a transient database error (connection lost, "
-                                + "serialisation failure, server shutting down) before the task fails.",
-                        RETRIES_GROUP,
-                        1,
-                        ConfigDef.Width.SHORT,
-                        "Max retries")
-                .define(
-                        RETRY_BACKOFF_MS,
-                        ConfigDef.Type.LONG,
-                        3000L,
-                        ConfigDef.Range.atLeast(0),
-                        ConfigDef.Importance.LOW,
-                        "Wait between retries of a batch after a transient database error, in milliseconds.",
-                        RETRIES_GROUP,
-                        2,
-                        ConfigDef.Width.SHORT,
-                        "Retry back-off (ms)");
+                        "Ownership refresh (ms)");
+        RetryConfig.define(def, RETRIES_GROUP, 1, 10, 3000L, "a batch");
         return def;
     }
 
@@ -356,10 +335,10 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
     }
 
     public int maxRetries() {
-        return getInt(MAX_RETRIES);
+        return RetryConfig.maxRetries(this);
     }
 
     public long retryBackoffMillis() {
-        return getLong(RETRY_BACKOFF_MS);
+        return RetryConfig.retryBackoffMillis(this);
     }
 }
