@@ -6,7 +6,6 @@ import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.dialect.Where;
 import io.rollingmigration.connect.common.lineage.Lineage;
-import io.rollingmigration.connect.common.lineage.Operation;
 import io.rollingmigration.connect.common.lineage.SourceKey;
 import io.rollingmigration.connect.reconcile.compare.IdentityExpectation;
 import io.rollingmigration.connect.reconcile.compare.TargetRow;
@@ -46,9 +45,8 @@ public final class TargetTable {
     private static final String DELETED_AT = Lineage.Field.DELETED_AT.column();
     private static final String OPERATION = Lineage.Field.OPERATION.column();
     /** How long a sink transaction may take to commit rows stamped with an earlier lineage_applied_at. */
-    private static final long LATE_COMMIT_MILLIS = 10_000;
-
     private final Session session;
+
     private final SqlDialect dialect;
     private final TableId table;
     private final List<String> keyColumns;
@@ -64,11 +62,9 @@ public final class TargetTable {
     private final KeyCodec ownKey;
     /** For a fragment: the lineage source table its sink stamps, which tells its writes from the other tables'. */
     private String lane;
+
+    private final AppliedLineage applied;
     /** The applied position found so far (it only moves forward), and the newest lineage_applied_at behind it. */
-    private Instant appliedPosition;
-
-    private Instant appliedAtSeen;
-
     private TargetTable(
             Session session,
             TableId table,
@@ -90,6 +86,7 @@ public final class TargetTable {
         this.softDeletes = softDeletes;
         this.hasOperation = hasOperation;
         this.sourceTable = sourceTable;
+        this.applied = new AppliedLineage(session, table, hasOperation);
         this.ownKey = new KeyCodec(keyColumns.stream()
                 .map(k -> description.column(k).orElseThrow())
                 .toList());
@@ -178,6 +175,7 @@ public final class TargetTable {
                     + "fragment's reconciler tells its own writes from the other fragments' by it");
         }
         this.lane = lineageSourceTable;
+        applied.withinLane(lineageSourceTable);
         return this;
     }
 
@@ -432,18 +430,7 @@ public final class TargetTable {
 
     /** The newest lineage_applied_at, or {@code null} for an empty table. */
     public Instant lastApplied() throws SQLException {
-        PreparedStatement statement =
-                session.prepare(dialect.maxOf(table, APPLIED_AT, lane == null ? null : sourceTableEquals()));
-        if (lane != null) {
-            statement.setString(1, lane);
-        }
-        Instant applied;
-        try (ResultSet rs = statement.executeQuery()) {
-            rs.next();
-            applied = instant(rs.getObject(1));
-        }
-        session.endTransaction();
-        return applied;
+        return applied.lastApplied();
     }
 
     /** Reads the result of a walk's statement. */
@@ -521,81 +508,14 @@ public final class TargetTable {
         return rows;
     }
 
-    /**
-     * The legacy commit time of the newest streamed change the target holds: how far the pipeline has applied.
-     * Snapshot rows are left out: they carry the time they were read, not a position in the change stream, so
-     * during a backfill they would claim the stream is further along than it is.
-     * <p>
-     * Asked about once a second while differences wait for the pipeline, so only the first call reads the whole
-     * table; later calls read the rows applied since the newest {@code lineage_applied_at} the previous call saw
-     * (through its index), less {@link #LATE_COMMIT_MILLIS} for sink transactions that committed after rows stamped
-     * later. A change that commits later still is left out, which can only make the position look older: a suspect
-     * then waits longer, it is never reported as drift early.
-     */
+    /** How far the pipeline has applied the legacy change stream; see {@link AppliedLineage#appliedPosition()}. */
     public Instant appliedPosition() throws SQLException {
-        Instant since = appliedAtSeen == null ? null : appliedAtSeen.minusMillis(LATE_COMMIT_MILLIS);
-        Where where = Where.in(dialect);
-        if (since != null) {
-            where.compare(APPLIED_AT, Where.Comparison.AT_LEAST);
-        }
-        if (lane != null) {
-            where.compare(SOURCE_TABLE, Where.Comparison.EQUAL);
-        }
-        String sql = dialect.maxOfBoth(table, APPLIED_AT, COMMITTED_AT, hasOperation ? OPERATION : null, where.text());
-        PreparedStatement statement = session.prepare(sql);
-        int index = 1;
-        if (hasOperation) {
-            statement.setString(index++, Operation.READ.name());
-        }
-        if (since != null) {
-            KeyCodec.bindOne(statement, index++, since);
-        }
-        if (lane != null) {
-            statement.setString(index, lane);
-        }
-        Instant newestApplied;
-        Instant newestCommit;
-        try (ResultSet rs = statement.executeQuery()) {
-            rs.next();
-            newestApplied = instant(rs.getObject(1));
-            newestCommit = instant(rs.getObject(2));
-        }
-        session.endTransaction();
-        appliedPosition = latest(appliedPosition, newestCommit);
-        appliedAtSeen = latest(appliedAtSeen, newestApplied);
-        return appliedPosition;
+        return applied.appliedPosition();
     }
 
-    /** The later of two times, either of which may be unknown. */
-    private static Instant latest(Instant known, Instant found) {
-        return found != null && (known == null || found.isAfter(known)) ? found : known;
-    }
-
-    /** The largest replication lag (applied minus legacy commit) among rows applied at or after {@code since}. */
+    /** The largest replication lag among rows applied at or after {@code since}. */
     public long observedLagMillis(Instant since) throws SQLException {
-        Where where = Where.in(dialect).compare(APPLIED_AT, Where.Comparison.AT_LEAST);
-        if (lane != null) {
-            where.compare(SOURCE_TABLE, Where.Comparison.EQUAL);
-        }
-        String sql = dialect.selectWhere(table, List.of(COMMITTED_AT, APPLIED_AT), where.text());
-        PreparedStatement statement = session.prepare(sql);
-        KeyCodec.bindOne(statement, 1, since);
-        if (lane != null) {
-            statement.setString(2, lane);
-        }
-        statement.setMaxRows(10_000);
-        long lag = 0;
-        try (ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                Instant committed = instant(rs.getObject(1));
-                Instant applied = instant(rs.getObject(2));
-                if (committed != null && applied != null) {
-                    lag = Math.max(lag, applied.toEpochMilli() - committed.toEpochMilli());
-                }
-            }
-        }
-        session.endTransaction();
-        return lag;
+        return applied.observedLagMillis(since);
     }
 
     /** Source keys that split the live rows into {@code count} ranges of about equal size. */
@@ -663,7 +583,7 @@ public final class TargetTable {
         return rows;
     }
 
-    private static Instant instant(Object value) {
+    static Instant instant(Object value) {
         if (value instanceof Instant) {
             return (Instant) value;
         }
