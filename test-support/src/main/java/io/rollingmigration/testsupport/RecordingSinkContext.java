@@ -1,6 +1,7 @@
-package io.rollingmigration.connect.sink;
+package io.rollingmigration.testsupport;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,22 +15,35 @@ import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 
-/** The worker's side of a sink task, reduced to what these tests observe: errant records and requested timeouts. */
-final class RecordingSinkContext implements SinkTaskContext {
+/**
+ * The worker's side of a sink task, reduced to what tests and benchmarks observe: errant records with their reasons,
+ * requested timeouts and seeks, and the plugin's metrics in a real registry.
+ */
+public final class RecordingSinkContext implements SinkTaskContext {
 
-    final List<SinkRecord> errant = new ArrayList<>();
-    final List<Throwable> reasons = new ArrayList<>();
-    final List<Long> timeouts = new ArrayList<>();
-    final Map<TopicPartition, Long> seeks = new HashMap<>();
+    public final List<SinkRecord> errant = Collections.synchronizedList(new ArrayList<>());
+    public final List<Throwable> reasons = Collections.synchronizedList(new ArrayList<>());
+    public final List<Long> timeouts = new ArrayList<>();
+    public final Map<TopicPartition, Long> seeks = new HashMap<>();
     private final boolean withReporter;
+    private final Map<String, String> configs;
+    private final Set<TopicPartition> assignment;
 
-    RecordingSinkContext(boolean withReporter) {
+    /** @param withReporter false for a worker without a dead letter queue (no errant record reporter) */
+    public RecordingSinkContext(boolean withReporter) {
+        this(withReporter, Map.of(), Set.of());
+    }
+
+    /** A context that also answers with the task's configs and the partitions assigned to it. */
+    public RecordingSinkContext(boolean withReporter, Map<String, String> configs, Set<TopicPartition> assignment) {
         this.withReporter = withReporter;
+        this.configs = configs;
+        this.assignment = assignment;
     }
 
     @Override
     public Map<String, String> configs() {
-        return Map.of();
+        return configs;
     }
 
     @Override
@@ -49,7 +63,7 @@ final class RecordingSinkContext implements SinkTaskContext {
 
     @Override
     public Set<TopicPartition> assignment() {
-        return Set.of();
+        return assignment;
     }
 
     @Override
@@ -62,7 +76,7 @@ final class RecordingSinkContext implements SinkTaskContext {
     public void requestCommit() {}
 
     /** A real metrics registry, as the worker's, so tests read what operators would see. */
-    final Metrics metrics = new Metrics();
+    public final Metrics metrics = new Metrics();
 
     private final PluginMetrics pluginMetrics = new PluginMetricsImpl(metrics, Map.of("connector", "test"));
 
@@ -72,7 +86,7 @@ final class RecordingSinkContext implements SinkTaskContext {
     }
 
     /** The current value of one of the plugin's metrics, by name. */
-    double metric(String name) {
+    public double metric(String name) {
         return metrics.metrics().entrySet().stream()
                 .filter(e -> e.getKey().name().equals(name))
                 .findFirst()

@@ -4,13 +4,16 @@ import io.debezium.connector.jdbc.JdbcSinkConnectorTask;
 import io.rollingmigration.benchmarks.HeapPeak;
 import io.rollingmigration.connect.sink.TargetStoreSinkTask;
 import io.rollingmigration.testsupport.PostgresFixture;
+import io.rollingmigration.testsupport.RecordingSinkContext;
 import java.io.IOException;
 import java.io.Reader;
 import java.sql.Connection;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
@@ -81,6 +84,7 @@ public final class SinkBenchmark {
                             + ChangeStream.COLUMNS + " FROM bench_ours)) d");
             say("rows differing between ours and the peer (should be 0: in-order delivery, same final state): "
                     + differences.get(0).get(0));
+            requireNoErrantRecords();
 
             System.out.printf(
                     Locale.ROOT,
@@ -128,10 +132,28 @@ public final class SinkBenchmark {
         return config;
     }
 
+    /** Every task's worker side, checked before the result: a benchmark with errant records measured nothing. */
+    private static final List<RecordingSinkContext> CONTEXTS = new ArrayList<>();
+
+    private static RecordingSinkContext context(Map<String, String> config) {
+        RecordingSinkContext context = new RecordingSinkContext(true, config, Set.of(new TopicPartition("bench", 0)));
+        CONTEXTS.add(context);
+        return context;
+    }
+
+    private static void requireNoErrantRecords() {
+        for (RecordingSinkContext context : CONTEXTS) {
+            if (!context.errant.isEmpty()) {
+                throw new IllegalStateException(context.errant.size() + " errant records, the first: "
+                        + context.reasons.get(0).getMessage());
+            }
+        }
+    }
+
     private static SinkTask oursTask(PostgresFixture postgres, String method) {
         Map<String, String> config = oursConfig(postgres, method);
         TargetStoreSinkTask task = new TargetStoreSinkTask();
-        task.initialize(new BenchSinkContext(config));
+        task.initialize(context(config));
         task.start(config);
         return task;
     }
@@ -150,7 +172,7 @@ public final class SinkBenchmark {
         // Its own per-batch de-duplication by key: the peer's best configuration.
         config.put("use.reduction.buffer", "true");
         JdbcSinkConnectorTask task = new JdbcSinkConnectorTask();
-        task.initialize(new BenchSinkContext(config));
+        task.initialize(context(config));
         task.start(config);
         return task;
     }

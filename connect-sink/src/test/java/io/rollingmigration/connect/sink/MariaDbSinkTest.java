@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollingmigration.testsupport.MariaDbFixture;
+import io.rollingmigration.testsupport.RecordingSinkContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.rollingmigration.testsupport.PostgresFixture;
+import io.rollingmigration.testsupport.RecordingSinkContext;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

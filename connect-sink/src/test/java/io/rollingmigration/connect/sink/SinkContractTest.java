@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
+import io.rollingmigration.testsupport.RecordingSinkContext;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
