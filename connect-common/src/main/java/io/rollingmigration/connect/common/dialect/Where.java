@@ -72,10 +72,6 @@ public final class Where {
         return dialectConditions.isEmpty() ? null : String.join(" AND ", dialectConditions);
     }
 
-    public boolean isEmpty() {
-        return conditions.isEmpty();
-    }
-
     /** The conditions joined, or {@code null} for none. */
     public String text() {
         return allOf(conditions);

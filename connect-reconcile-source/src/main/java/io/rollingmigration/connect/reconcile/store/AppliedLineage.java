@@ -44,14 +44,15 @@ final class AppliedLineage {
         this.lane = laneTable;
     }
 
-    private String sourceTableEquals() {
-        return Where.in(dialect).compare(SOURCE_TABLE, Where.Comparison.EQUAL).text();
+    /** The fragment's lineage source table, or {@code null} when every row counts. */
+    String lane() {
+        return lane;
     }
 
     /** The newest lineage_applied_at, or {@code null} for an empty table. */
     Instant lastApplied() throws SQLException {
-        PreparedStatement statement =
-                session.prepare(dialect.maxOf(table, APPLIED_AT, lane == null ? null : sourceTableEquals()));
+        PreparedStatement statement = session.prepare(
+                dialect.maxOf(table, APPLIED_AT, lane == null ? null : TargetTable.sourceTableEquals(dialect)));
         if (lane != null) {
             statement.setString(1, lane);
         }

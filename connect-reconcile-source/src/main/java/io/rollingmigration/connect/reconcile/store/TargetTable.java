@@ -61,8 +61,6 @@ public final class TargetTable {
     private final TableDescription description;
     private final KeyCodec ownKey;
     /** For a fragment: the lineage source table its sink stamps, which tells its writes from the other tables'. */
-    private String lane;
-
     private final AppliedLineage applied;
     /** The applied position found so far (it only moves forward), and the newest lineage_applied_at behind it. */
     private TargetTable(
@@ -174,14 +172,13 @@ public final class TargetTable {
             throw new ConnectException("Target table " + table + " has no lineage column '" + SOURCE_TABLE + "': a "
                     + "fragment's reconciler tells its own writes from the other fragments' by it");
         }
-        this.lane = lineageSourceTable;
         applied.withinLane(lineageSourceTable);
         return this;
     }
 
     /** True if the row's last change came from the legacy table of this fragment's lane. */
     public boolean writtenByLane(TargetRow row) {
-        return lane != null && lane.equals(row.values().get(SOURCE_TABLE));
+        return applied.lane() != null && applied.lane().equals(row.values().get(SOURCE_TABLE));
     }
 
     /** Rows by their own key (the aggregate's key), delete markers included, whatever their lineage says. */
@@ -473,7 +470,7 @@ public final class TargetTable {
             where.compare(SOURCE_KEY, Where.Comparison.BEFORE);
         }
         // A fragment's rows applied since a time are those its own sink wrote.
-        String tableFilter = sourceTable != null ? sourceTable : since != null ? lane : null;
+        String tableFilter = sourceTable != null ? sourceTable : since != null ? applied.lane() : null;
         if (tableFilter != null) {
             where.compare(SOURCE_TABLE, Where.Comparison.EQUAL);
         }
@@ -551,11 +548,11 @@ public final class TargetTable {
     }
 
     private String sourceTableCondition() {
-        return sourceTable == null ? null : sourceTableEquals();
+        return sourceTable == null ? null : sourceTableEquals(dialect);
     }
 
     /** The condition on a row's lineage source table; its parameter is the table's name. */
-    private String sourceTableEquals() {
+    static String sourceTableEquals(SqlDialect dialect) {
         return Where.in(dialect).compare(SOURCE_TABLE, Where.Comparison.EQUAL).text();
     }
 

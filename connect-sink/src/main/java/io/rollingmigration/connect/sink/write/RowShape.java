@@ -43,7 +43,7 @@ final class RowShape {
         this.keyColumns = List.copyOf(keyColumns);
         this.markers = markers;
         this.fragmentVersion = fragment != null;
-        this.guardColumn = fragment != null ? fragment.versionColumn() : VERSION;
+        this.guardColumn = guardColumn(fragment);
         List<String> all = new ArrayList<>(dataColumns);
         HEADER_LINEAGE.forEach(field -> all.add(field.column()));
         all.add(VERSION);
@@ -69,6 +69,11 @@ final class RowShape {
     /** The version column that guards the upsert: the row's, or the fragment's own. */
     String guardColumn() {
         return guardColumn;
+    }
+
+    /** The version column that guards a write of this fragment ({@code null}: whole rows), upsert or delete. */
+    static String guardColumn(Fragment fragment) {
+        return fragment != null ? fragment.versionColumn() : VERSION;
     }
 
     /** Binds one change's parameters from {@code index}; returns the index after them. */

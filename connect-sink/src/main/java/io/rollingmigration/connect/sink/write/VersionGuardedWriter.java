@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class VersionGuardedWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VersionGuardedWriter.class);
-    private static final String VERSION = Field.SOURCE_POSITION.column();
     private static final String DELETED_AT = Field.DELETED_AT.column();
 
     /** Where and how a writer writes. */
@@ -59,11 +58,6 @@ public final class VersionGuardedWriter implements AutoCloseable {
                         + connection.dialect().name());
             }
         }
-
-        /** Whole rows by upsert statements, offsets left to Kafka. */
-        public static Target of(JdbcConnectionConfig connection, TableId table, DeleteMode deleteMode) {
-            return new Target(connection, table, deleteMode, null, null, WriteMethod.STATEMENTS);
-        }
     }
 
     private final Target target;
@@ -74,7 +68,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
     private final boolean markers;
     private final Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
     private final Map<List<String>, RowShape> shapes = new HashMap<>();
-    private final Map<List<String>, String> upsertSql = new HashMap<>();
+    private final Map<Upsert, String> upsertSql = new HashMap<>();
     private TargetTable table;
 
     public VersionGuardedWriter(Target target) {
@@ -83,11 +77,8 @@ public final class VersionGuardedWriter implements AutoCloseable {
         this.tableId = target.table();
         StagedWrites bulk = dialect.stagedWrites().orElse(null);
         this.staged = bulk == null ? null : new StagedUpsert(bulk, tableId);
-        this.session = new TargetSession(target.connection(), tableId, () -> {
-            if (staged != null) {
-                staged.connectionReset();
-            }
-        });
+        // A staging table lives on its connection: a new connection has none.
+        this.session = new TargetSession(target.connection(), tableId, staged == null ? () -> {} : staged);
         // A fragment's deletes empty the fragment; only deletes of the whole row leave a marker.
         this.markers = target.deleteMode() == DeleteMode.SOFT && deletesRows();
     }
@@ -295,7 +286,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
         int rowsPerStatement = dialect.maxRowsPerUpsert(shape.columns().size());
         if (rowsPerStatement <= 1) {
             String sql = upsertSql.computeIfAbsent(
-                    statementKey(shape, 1),
+                    new Upsert(shape, 1),
                     k -> dialect.versionGuardedUpsert(
                             tableId, shape.keyColumns(), shape.columns(), shape.guardColumn()));
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -311,7 +302,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
         for (int from = 0; from < changes.size(); from += rowsPerStatement) {
             List<TargetChange> chunk = changes.subList(from, Math.min(changes.size(), from + rowsPerStatement));
             String sql = upsertSql.computeIfAbsent(
-                    statementKey(shape, chunk.size()),
+                    new Upsert(shape, chunk.size()),
                     k -> dialect.versionGuardedUpsert(
                             tableId, shape.keyColumns(), shape.columns(), shape.guardColumn(), chunk.size()));
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -324,15 +315,12 @@ public final class VersionGuardedWriter implements AutoCloseable {
         }
     }
 
-    private static List<String> statementKey(RowShape shape, int rows) {
-        List<String> key = new ArrayList<>(shape.columns());
-        key.add("#rows=" + rows);
-        return key;
-    }
+    /** An upsert statement of one shape carrying this many rows (shapes are made once, so they key by identity). */
+    private record Upsert(RowShape shape, int rows) {}
 
     private void delete(Connection connection, List<TargetChange> deletes, WriteOutcome outcome) throws SQLException {
         List<String> keyColumns = deletes.get(0).keyColumns();
-        String guard = target.fragment() != null ? target.fragment().versionColumn() : VERSION;
+        String guard = RowShape.guardColumn(target.fragment());
         try (PreparedStatement statement =
                 connection.prepareStatement(dialect.versionGuardedDelete(tableId, keyColumns, guard))) {
             for (TargetChange change : deletes) {
