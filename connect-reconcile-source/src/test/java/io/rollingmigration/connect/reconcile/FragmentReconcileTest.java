@@ -10,7 +10,6 @@ import io.rollingmigration.connect.reconcile.run.Run;
 import io.rollingmigration.connect.reconcile.run.RunOutput;
 import io.rollingmigration.connect.reconcile.run.RunState;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
-import io.rollingmigration.connect.reconcile.store.Session;
 import io.rollingmigration.testsupport.PostgresFixture;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -117,10 +116,8 @@ class FragmentReconcileTest {
 
     /** A whole full run, its clock advancing a second per step: what it reported, by kind, and its figures. */
     private static Map<String, String> fullRun(Map<String, String> settings, long[] compared) throws Exception {
-        ReconcileConfig config = new ReconcileConfig(settings);
-        try (Session legacy = Session.open(config.legacyConnection(), 30);
-                Session target = Session.open(config.targetConnection(), 30)) {
-            Comparison.Prepared prepared = Comparison.of(config).prepare(legacy, target);
+        try (PreparedStores stores = PreparedStores.open(settings)) {
+            Comparison.Prepared prepared = stores.prepared();
             long start = System.currentTimeMillis();
             AtomicLong clock = new AtomicLong(start);
             Run run = new Run(

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.rollingmigration.connect.reconcile.digest.BucketFilter;
 import io.rollingmigration.connect.reconcile.digest.Digests;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
-import io.rollingmigration.connect.reconcile.store.Session;
 import io.rollingmigration.testsupport.PostgresFixture;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -25,8 +24,7 @@ class HashPushdownDigestsTest {
     private static final String T0 = "2026-01-01 10:00:00";
     private static final int BUCKETS = 1 << 20;
     private static PostgresFixture postgres;
-    private Session legacySession;
-    private Session targetSession;
+    private PreparedStores stores;
 
     @BeforeAll
     static void databases() {
@@ -48,9 +46,8 @@ class HashPushdownDigestsTest {
 
     @AfterEach
     void close() {
-        if (legacySession != null) {
-            legacySession.close();
-            targetSession.close();
+        if (stores != null) {
+            stores.close();
         }
     }
 
@@ -58,10 +55,8 @@ class HashPushdownDigestsTest {
         Map<String, String> settings = PolicyTables.settings(postgres);
         settings.put("hash.pushdown", "true");
         settings.put("hash.pushdown.buckets", Integer.toString(BUCKETS));
-        ReconcileConfig config = new ReconcileConfig(settings);
-        legacySession = Session.open(config.legacyConnection(), 30);
-        targetSession = Session.open(config.targetConnection(), 30);
-        Comparison.Prepared prepared = Comparison.of(config).prepare(legacySession, targetSession);
+        stores = PreparedStores.open(settings);
+        Comparison.Prepared prepared = stores.prepared();
         return Digests.compare(prepared.digests(), prepared.legacy(), prepared.target(), KeyRange.whole());
     }
 

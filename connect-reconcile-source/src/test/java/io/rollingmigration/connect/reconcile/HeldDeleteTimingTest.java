@@ -10,7 +10,6 @@ import io.rollingmigration.connect.reconcile.run.Run;
 import io.rollingmigration.connect.reconcile.run.RunOutput;
 import io.rollingmigration.connect.reconcile.run.RunState;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
-import io.rollingmigration.connect.reconcile.store.Session;
 import io.rollingmigration.testsupport.PostgresFixture;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +27,7 @@ class HeldDeleteTimingTest {
 
     private static final String T0 = "2026-01-01 10:00:00";
     private static PostgresFixture postgres;
-    private Session legacySession;
-    private Session targetSession;
+    private PreparedStores stores;
 
     @BeforeAll
     static void databases() {
@@ -38,9 +36,8 @@ class HeldDeleteTimingTest {
 
     @AfterEach
     void close() {
-        if (legacySession != null) {
-            legacySession.close();
-            targetSession.close();
+        if (stores != null) {
+            stores.close();
         }
     }
 
@@ -63,10 +60,8 @@ class HeldDeleteTimingTest {
                         + targetId("P-1") + "'");
 
         Map<String, String> settings = PolicyTables.settings(postgres);
-        ReconcileConfig config = new ReconcileConfig(settings);
-        legacySession = Session.open(config.legacyConnection(), 30);
-        targetSession = Session.open(config.targetConnection(), 30);
-        Comparison.Prepared prepared = Comparison.of(config).prepare(legacySession, targetSession);
+        stores = PreparedStores.open(settings);
+        Comparison.Prepared prepared = stores.prepared();
         AtomicLong clock = new AtomicLong(stepStart + 1000);
         Run run = new Run(
                 RunState.begin(null, true, false, 0, null, null, stepStart),

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.rollingmigration.connect.reconcile.Comparison;
 import io.rollingmigration.connect.reconcile.PolicyTables;
+import io.rollingmigration.connect.reconcile.PreparedStores;
 import io.rollingmigration.connect.reconcile.ReconcileConfig;
 import io.rollingmigration.connect.reconcile.compare.Verdict;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
-import io.rollingmigration.connect.reconcile.store.Session;
 import io.rollingmigration.testsupport.PostgresFixture;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -39,8 +39,7 @@ class RunStrategiesTest {
     private static final String T1 = "2026-01-01 11:00:00";
     private static final int POLICIES = 40;
     private static PostgresFixture postgres;
-    private Session legacySession;
-    private Session targetSession;
+    private PreparedStores stores;
 
     @BeforeAll
     static void databases() {
@@ -59,9 +58,8 @@ class RunStrategiesTest {
 
     @AfterEach
     void close() {
-        if (legacySession != null) {
-            legacySession.close();
-            targetSession.close();
+        if (stores != null) {
+            stores.close();
         }
     }
 
@@ -152,10 +150,8 @@ class RunStrategiesTest {
         Map<String, String> settings = PolicyTables.settings(postgres);
         settings.put(ReconcileConfig.CHANGE_COLUMN, "updated_at");
         settings.put(ReconcileConfig.HASH_PUSHDOWN, Boolean.toString(hashPushdown));
-        ReconcileConfig config = new ReconcileConfig(settings);
-        legacySession = Session.open(config.legacyConnection(), 30);
-        targetSession = Session.open(config.targetConnection(), 30);
-        Comparison.Prepared prepared = Comparison.of(config).prepare(legacySession, targetSession);
+        stores = PreparedStores.open(settings);
+        Comparison.Prepared prepared = stores.prepared();
         RunScope scope = new RunScope(state, KeyRange.whole(), new Run.Settings(7, 0, 0, 1000, 0), prepared.digests());
         scope.attach(prepared.legacy(), prepared.target(), prepared.judge(), prepared.pairing());
         return scope;
