@@ -52,14 +52,14 @@ final class AppliedLineage {
     /** The newest lineage_applied_at, or {@code null} for an empty table. */
     Instant lastApplied() throws SQLException {
         PreparedStatement statement = session.prepare(
-                dialect.maxOf(table, APPLIED_AT, lane == null ? null : TargetTable.sourceTableEquals(dialect)));
+                dialect.maxOf(table, APPLIED_AT, lane == null ? null : TargetLayout.sourceTableEquals(dialect)));
         if (lane != null) {
             statement.setString(1, lane);
         }
         Instant applied;
         try (ResultSet rs = statement.executeQuery()) {
             rs.next();
-            applied = TargetTable.instant(rs.getObject(1));
+            applied = Rows.instant(rs.getObject(1));
         }
         session.endTransaction();
         return applied;
@@ -101,8 +101,8 @@ final class AppliedLineage {
         Instant newestCommit;
         try (ResultSet rs = statement.executeQuery()) {
             rs.next();
-            newestApplied = TargetTable.instant(rs.getObject(1));
-            newestCommit = TargetTable.instant(rs.getObject(2));
+            newestApplied = Rows.instant(rs.getObject(1));
+            newestCommit = Rows.instant(rs.getObject(2));
         }
         session.endTransaction();
         appliedPosition = latest(appliedPosition, newestCommit);
@@ -131,8 +131,8 @@ final class AppliedLineage {
         long lag = 0;
         try (ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
-                Instant committed = TargetTable.instant(rs.getObject(1));
-                Instant applied = TargetTable.instant(rs.getObject(2));
+                Instant committed = Rows.instant(rs.getObject(1));
+                Instant applied = Rows.instant(rs.getObject(2));
                 if (committed != null && applied != null) {
                     lag = Math.max(lag, applied.toEpochMilli() - committed.toEpochMilli());
                 }

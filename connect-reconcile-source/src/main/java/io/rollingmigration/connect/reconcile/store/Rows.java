@@ -4,6 +4,11 @@ import io.rollingmigration.connect.common.normalize.ValueNormalizer;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -39,5 +44,22 @@ final class Rows {
             values.put(labels[i], ValueNormalizer.column(rs, i + 1, types[i], typeNames[i]));
         }
         return values;
+    }
+
+    /** A timestamp column's value as an instant (a zone-less one read as UTC), or {@code null} if it is none. */
+    static Instant instant(Object value) {
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof OffsetDateTime offset) {
+            return offset.toInstant();
+        }
+        if (value instanceof LocalDateTime local) {
+            return local.toInstant(ZoneOffset.UTC);
+        }
+        if (value instanceof Timestamp timestamp) {
+            return timestamp.toInstant();
+        }
+        return null;
     }
 }
