@@ -1,8 +1,6 @@
 package io.rollingmigration.connect.common.spec;
 
 import io.rollingmigration.connect.common.lineage.SourceKey;
-import io.rollingmigration.connect.common.spec.MappingSpec.AggregateSpec;
-import io.rollingmigration.connect.common.spec.MappingSpec.FieldSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

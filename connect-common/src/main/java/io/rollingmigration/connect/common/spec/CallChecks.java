@@ -77,7 +77,7 @@ final class CallChecks {
             case "uuid5" -> text(args.get(0)).ifPresent(SpecFunctions::namespace);
             case "timestamp" -> {
                 if (args.size() == 2) {
-                    text(args.get(1)).ifPresent(SpecFunctions::zone);
+                    text(args.get(1)).ifPresent(TemporalFunctions::zone);
                 }
             }
             case "date" -> {
@@ -85,9 +85,9 @@ final class CallChecks {
                     String first = typeOf(ast, args.get(0)).name();
                     text(args.get(1)).ifPresent(second -> {
                         if (first.equals("timestamp")) {
-                            SpecFunctions.zone(second);
+                            TemporalFunctions.zone(second);
                         } else if (first.equals("string")) {
-                            SpecFunctions.pattern(second);
+                            TemporalFunctions.pattern(second);
                         }
                     });
                 }

@@ -1,7 +1,5 @@
 package io.rollingmigration.connect.common.spec;
 
-import io.rollingmigration.connect.common.spec.MappingSpec.AggregateSpec;
-import io.rollingmigration.connect.common.spec.MappingSpec.FieldSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,6 @@
 package io.rollingmigration.connect.common.spec;
 
 import io.rollingmigration.connect.common.lineage.SourceKey;
-import io.rollingmigration.connect.common.spec.MappingSpec.KeySpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
