@@ -10,7 +10,6 @@ import io.rollingmigration.connect.common.spec.AggregateTranslator;
 import io.rollingmigration.connect.common.spec.SpecCompiler;
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConfigExample;
-import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.TopicOffsets;
@@ -48,7 +47,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Faults a migration must survive without losing or doubling anything, on a three-worker cluster running the
@@ -68,12 +67,13 @@ class FaultToleranceIT {
     private static final String DLQ = "faults.dlq.policy";
     private static final String SUMMARIES = "faults.drift.summary";
 
-    @TempDir
-    static Path work;
-
     private static PostgresFixture legacy;
     private static PostgresFixture target;
-    private static ConnectClusterFixture connect;
+
+    @RegisterExtension
+    static final InstalledCluster connect = InstalledCluster.adjusted(
+            builder -> builder.workers(3).workerProperty("scheduled.rebalance.max.delay.ms", "0"));
+
     private static AggregateTranslator policy;
     private Traffic traffic;
 
@@ -102,14 +102,12 @@ class FaultToleranceIT {
         }
         policy = SpecCompiler.compile(Files.readString(INSURER.resolve("specs").resolve("policy.yaml")), "policy");
 
-        connect = ComponentArchives.startCluster(
-                work, builder -> builder.workers(3).workerProperty("scheduled.rebalance.max.delay.ms", "0"));
         connect.createTopic(TOPIC, 6, Map.of());
         connect.createTopic(DLQ, 1, Map.of());
         connect.createTopic("faults.drift", 1, Map.of("cleanup.policy", "compact"));
-        SkeletonPipeline pipeline = SkeletonPipeline.pointedAt(legacy, work.resolve("secrets"));
+        SkeletonPipeline pipeline = connect.pipelineFor(legacy);
         Files.writeString(
-                work.resolve("secrets").resolve("policy-service.properties"), "password=" + target.password() + "\n");
+                connect.secrets().resolve("policy-service.properties"), "password=" + target.password() + "\n");
         Map<String, String> addresses = new LinkedHashMap<>();
         addresses.put(
                 "policy-db:5432/policy_service", target.host() + ":" + target.port() + "/" + PostgresFixture.TARGET);
@@ -177,9 +175,6 @@ class FaultToleranceIT {
 
     @AfterAll
     static void stopEverything() {
-        if (connect != null) {
-            connect.close();
-        }
         if (target != null) {
             target.close();
         }

@@ -13,6 +13,7 @@ import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.TopicReader.TopicRecord;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -27,10 +28,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The insurer's migration as an operator runs it from {@code config-examples/insurer}: legacy policy, premium and
@@ -47,11 +47,11 @@ class InsurerMigrationIT {
     private static final List<String> RECONCILERS =
             List.of("party-reconcile", "policy-reconcile", "premium-reconcile", "billing-reconcile");
 
-    @TempDir
-    static Path work;
-
     private static PostgresFixture postgres;
-    private static ConnectClusterFixture connect;
+
+    @RegisterExtension
+    static final InstalledCluster connect = InstalledCluster.adjusted(InsurerMigrationIT::asTheExampleWorkers);
+
     private static Map<String, String> addresses;
 
     @BeforeAll
@@ -65,25 +65,7 @@ class InsurerMigrationIT {
             postgres.execute(database[0], statements(INSURER.resolve("sql").resolve(database[1])));
         }
         legacyBook();
-        Properties worker = workerExample();
-        connect = ComponentArchives.startCluster(work, builder -> {
-            builder.workers(3);
-            // The example's worker settings; addresses, listeners and replication factors belong to the machine.
-            for (String key : List.of(
-                    "key.converter",
-                    "value.converter",
-                    "key.converter.schemas.enable",
-                    "value.converter.schemas.enable",
-                    "plugin.discovery",
-                    "config.providers",
-                    "config.providers.file.class",
-                    "config.providers.dir.class",
-                    "scheduled.rebalance.max.delay.ms")) {
-                builder.workerProperty(key, worker.getProperty(key));
-            }
-            return builder;
-        });
-        Path secrets = Files.createDirectories(work.resolve("secrets"));
+        Path secrets = Files.createDirectories(connect.secrets());
         for (String file : List.of("legacy", "policy-service", "party-service")) {
             Files.writeString(secrets.resolve(file + ".properties"), "password=" + postgres.password() + "\n");
         }
@@ -107,13 +89,6 @@ class InsurerMigrationIT {
         }
         connect.createTopic("insurer.drift", 3, Map.of("cleanup.policy", "compact"));
         connect.createTopic("insurer.drift.summary", 1, Map.of());
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (connect != null) {
-            connect.close();
-        }
     }
 
     @Test
@@ -326,6 +301,31 @@ class InsurerMigrationIT {
                 .forEach(run -> compared.merge(
                         run.path("aggregate").asText(), run.path("compared").asLong(), Long::sum));
         return compared;
+    }
+
+    /** Three workers with the example's worker settings. */
+    private static ConnectClusterFixture.Builder asTheExampleWorkers(ConnectClusterFixture.Builder builder) {
+        Properties worker;
+        try {
+            worker = workerExample();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        builder.workers(3);
+        // The example's worker settings; addresses, listeners and replication factors belong to the machine.
+        for (String key : List.of(
+                "key.converter",
+                "value.converter",
+                "key.converter.schemas.enable",
+                "value.converter.schemas.enable",
+                "plugin.discovery",
+                "config.providers",
+                "config.providers.file.class",
+                "config.providers.dir.class",
+                "scheduled.rebalance.max.delay.ms")) {
+            builder.workerProperty(key, worker.getProperty(key));
+        }
+        return builder;
     }
 
     private static Properties workerExample() throws IOException {

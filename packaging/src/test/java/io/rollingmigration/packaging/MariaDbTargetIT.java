@@ -4,21 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollingmigration.testsupport.Await;
-import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.MariaDbFixture;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.TopicReader.TopicRecord;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A PostgreSQL legacy database migrating into a MariaDB target through the packaged plugins in a real Connect
@@ -30,12 +27,12 @@ class MariaDbTargetIT {
     private static final String TARGET_DB = "migration_target";
     private static final String DLQ = "migration.dlq.account";
 
-    @TempDir
-    static Path work;
-
     private static PostgresFixture postgres;
     private static MariaDbFixture mariadb;
-    private static ConnectClusterFixture connect;
+
+    @RegisterExtension
+    static final InstalledCluster connect = InstalledCluster.standard();
+
     private static SkeletonPipeline pipeline;
 
     @BeforeAll
@@ -61,15 +58,7 @@ class MariaDbTargetIT {
                         + "lineage_operation VARCHAR(20), lineage_snapshot VARCHAR(40), lineage_rule VARCHAR(100), "
                         + "lineage_translated_at DATETIME(3), lineage_applied_at DATETIME(3), "
                         + "lineage_deleted_at DATETIME(3), INDEX (lineage_source_key)) CHARACTER SET utf8mb4");
-        connect = ComponentArchives.startCluster(work);
-        pipeline = SkeletonPipeline.pointedAt(postgres, work.resolve("secrets"));
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (connect != null) {
-            connect.close();
-        }
+        pipeline = connect.pipelineFor(postgres);
     }
 
     @Test

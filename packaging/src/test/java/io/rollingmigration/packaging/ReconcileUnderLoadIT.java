@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConfigExample;
-import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.ConnectRest;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.SkeletonPipeline;
@@ -24,13 +23,12 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The reconciler in a two-worker Connect cluster next to the pipeline it checks: the real Debezium connector, the
@@ -48,11 +46,13 @@ class ReconcileUnderLoadIT {
     private static final int CUSTOMERS = 2000;
     private static final int LEDGER_ROWS = 60_000;
 
-    @TempDir
-    static Path work;
-
     private static PostgresFixture postgres;
-    private static ConnectClusterFixture connect;
+
+    @RegisterExtension
+    static final InstalledCluster connect = InstalledCluster.adjusted(builder -> builder.workers(2)
+            // Tasks of a lost worker move at once instead of after the default five minutes.
+            .workerProperty("scheduled.rebalance.max.delay.ms", "0"));
+
     private static SkeletonPipeline pipeline;
 
     @BeforeAll
@@ -77,19 +77,7 @@ class ReconcileUnderLoadIT {
                         + "lineage_rule text, lineage_translated_at timestamptz, lineage_applied_at timestamptz, "
                         + "lineage_deleted_at timestamptz)",
                 "CREATE INDEX party_load_source_key ON public.party_load (lineage_source_key)");
-        connect = ComponentArchives.startCluster(
-                work,
-                builder -> builder.workers(2)
-                        // Tasks of a lost worker move at once instead of after the default five minutes.
-                        .workerProperty("scheduled.rebalance.max.delay.ms", "0"));
-        pipeline = SkeletonPipeline.pointedAt(postgres, work.resolve("secrets"));
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (connect != null) {
-            connect.close();
-        }
+        pipeline = connect.pipelineFor(postgres);
     }
 
     @Test

@@ -10,7 +10,6 @@ import io.rollingmigration.connect.common.spec.AggregateTranslator;
 import io.rollingmigration.connect.common.spec.SpecCompiler;
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConfigExample;
-import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.ConnectRest;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.SkeletonPipeline;
@@ -32,10 +31,9 @@ import java.util.stream.Collectors;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.json.JsonConverter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The anti-corruption layer end to end: an overloaded legacy customer table, captured by the real Debezium
@@ -50,11 +48,11 @@ class SpecTranslationIT {
     private static final Path SPEC =
             Paths.get(System.getProperty(ConfigExample.DIRECTORY_PROPERTY), "connect-smt", "customer-spec.yaml");
 
-    @TempDir
-    static Path work;
-
     private static PostgresFixture postgres;
-    private static ConnectClusterFixture connect;
+
+    @RegisterExtension
+    static final InstalledCluster connect = InstalledCluster.standard();
+
     private static ConfigExample sink;
 
     @BeforeAll
@@ -81,8 +79,7 @@ class SpecTranslationIT {
                         + "lineage_source_committed_at timestamptz, lineage_operation text, lineage_snapshot text, "
                         + "lineage_rule text, lineage_translated_at timestamptz, lineage_applied_at timestamptz, "
                         + "lineage_deleted_at timestamptz)");
-        connect = ComponentArchives.startCluster(work);
-        SkeletonPipeline pipeline = SkeletonPipeline.pointedAt(postgres, work.resolve("secrets"));
+        SkeletonPipeline pipeline = connect.pipelineFor(postgres);
         Map<String, String> specDir =
                 Map.of("/etc/migration/specs", SPEC.getParent().toAbsolutePath().toString());
         sink = pipeline.relocate(ConfigExample.load("connect-sink/party-sink.json"))
@@ -104,13 +101,6 @@ class SpecTranslationIT {
                 "adaptive"));
         connect.rest().putConnector("crm-customer-cdc", source);
         connect.rest().awaitRunning("crm-customer-cdc", 1, PATIENCE);
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (connect != null) {
-            connect.close();
-        }
     }
 
     @Test

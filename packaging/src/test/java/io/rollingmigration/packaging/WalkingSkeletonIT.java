@@ -7,24 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConfigExample;
-import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.ConnectRest;
 import io.rollingmigration.testsupport.CustomerScenario;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.TopicReader.TopicRecord;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole path, as an operator runs it: the component archives unpacked onto a real worker's plugin.path
@@ -40,12 +37,12 @@ class WalkingSkeletonIT {
     private static final String DEBEZIUM = "io.debezium.connector.postgresql.PostgresConnector";
     private static final String TRANSFORM = "io.rollingmigration.connect.smt.lineage.ExtractRowWithLineage";
 
-    @TempDir
-    static Path work;
-
     private static PostgresFixture postgres;
     private static CustomerScenario scenario;
-    private static ConnectClusterFixture connect;
+
+    @RegisterExtension
+    static final InstalledCluster connect = InstalledCluster.standard();
+
     private static SkeletonPipeline pipeline;
 
     @BeforeAll
@@ -53,15 +50,7 @@ class WalkingSkeletonIT {
         postgres = PostgresFixture.shared();
         scenario = new CustomerScenario(postgres);
         scenario.createSchemas();
-        connect = ComponentArchives.startCluster(work);
-        pipeline = SkeletonPipeline.pointedAt(postgres, work.resolve("secrets"));
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (connect != null) {
-            connect.close();
-        }
+        pipeline = connect.pipelineFor(postgres);
     }
 
     @Test
