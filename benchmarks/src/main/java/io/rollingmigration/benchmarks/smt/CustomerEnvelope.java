@@ -1,7 +1,7 @@
 package io.rollingmigration.benchmarks.smt;
 
+import io.rollingmigration.testsupport.ChangeEvents;
 import java.math.BigDecimal;
-import java.util.Map;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -11,15 +11,11 @@ import org.apache.kafka.connect.source.SourceRecord;
 /** A realistic Debezium PostgreSQL change event of a 20-column legacy table, with decimals and timestamps. */
 final class CustomerEnvelope {
 
-    static final Schema KEY = SchemaBuilder.struct()
-            .name("legacy.public.customer.Key")
-            .field("id", Schema.INT64_SCHEMA)
-            .build();
     static final Schema ROW;
 
     static {
         SchemaBuilder row = SchemaBuilder.struct()
-                .name("legacy.public.customer.Value")
+                .name(ChangeEvents.rowName("legacy", "public", "customer"))
                 .optional()
                 .field("id", Schema.INT64_SCHEMA)
                 .field("cust_type", Schema.STRING_SCHEMA)
@@ -47,27 +43,8 @@ final class CustomerEnvelope {
         ROW = row.build();
     }
 
-    static final Schema SOURCE = SchemaBuilder.struct()
-            .name("io.debezium.connector.postgresql.Source")
-            .field("version", Schema.STRING_SCHEMA)
-            .field("connector", Schema.STRING_SCHEMA)
-            .field("name", Schema.STRING_SCHEMA)
-            .field("ts_ms", Schema.INT64_SCHEMA)
-            .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("db", Schema.STRING_SCHEMA)
-            .field("schema", Schema.STRING_SCHEMA)
-            .field("table", Schema.STRING_SCHEMA)
-            .field("txId", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
-            .build();
-    static final Schema ENVELOPE = SchemaBuilder.struct()
-            .name("legacy.public.customer.Envelope")
-            .field("before", ROW)
-            .field("after", ROW)
-            .field("source", SOURCE)
-            .field("op", Schema.STRING_SCHEMA)
-            .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
-            .build();
+    static final ChangeEvents EVENTS =
+            ChangeEvents.of("legacy", "public", "customer", ROW, ChangeEvents.POSTGRES_SOURCE, "id");
 
     /**
      * The spec for our transform: the same job the stock chain below does, and what it cannot do: typed columns,
@@ -128,29 +105,7 @@ final class CustomerEnvelope {
         for (int i = 1; i <= 8; i++) {
             after.put("attr" + i, "value " + i);
         }
-        Struct source = new Struct(SOURCE)
-                .put("version", "3.4.0.Final")
-                .put("connector", "postgresql")
-                .put("name", "legacy")
-                .put("ts_ms", 1_764_000_000_000L)
-                .put("db", "legacy")
-                .put("schema", "public")
-                .put("table", "customer")
-                .put("txId", 991L)
-                .put("lsn", 123_456_789L + id);
-        Struct value = new Struct(ENVELOPE)
-                .put("after", after)
-                .put("source", source)
-                .put("op", "u")
-                .put("ts_ms", 1_764_000_000_100L);
-        return new SourceRecord(
-                Map.of("server", "legacy"),
-                Map.of("lsn", 1L),
-                "legacy.public.customer",
-                0,
-                KEY,
-                new Struct(KEY).put("id", id),
-                ENVELOPE,
-                value);
+        Struct source = EVENTS.postgresSource(123_456_789L + id).put("ts_ms", 1_764_000_000_000L);
+        return EVENTS.change("u", null, after, source);
     }
 }

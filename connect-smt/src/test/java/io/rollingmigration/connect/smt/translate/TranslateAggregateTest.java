@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
 import io.rollingmigration.connect.common.spec.Uuid5;
+import io.rollingmigration.testsupport.ChangeEvents;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,12 +35,8 @@ class TranslateAggregateTest {
             .toAbsolutePath()
             .getParent()
             .resolve("config-examples/src/main/resources/connect-smt/customer-spec.yaml");
-    static final Schema KEY = SchemaBuilder.struct()
-            .name("legacy.public.customer.Key")
-            .field("id", Schema.INT64_SCHEMA)
-            .build();
     static final Schema ROW = SchemaBuilder.struct()
-            .name("legacy.public.customer.Value")
+            .name(ChangeEvents.rowName("legacy", "public", "customer"))
             .optional()
             .field("id", Schema.INT64_SCHEMA)
             .field("cust_type", Schema.STRING_SCHEMA)
@@ -58,22 +55,8 @@ class TranslateAggregateTest {
                             .name("io.debezium.time.MicroTimestamp")
                             .build())
             .build();
-    static final Schema SOURCE = SchemaBuilder.struct()
-            .name("io.debezium.connector.postgresql.Source")
-            .field("name", Schema.STRING_SCHEMA)
-            .field("ts_ms", Schema.INT64_SCHEMA)
-            .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("schema", Schema.STRING_SCHEMA)
-            .field("table", Schema.STRING_SCHEMA)
-            .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
-            .build();
-    static final Schema ENVELOPE = SchemaBuilder.struct()
-            .name("legacy.public.customer.Envelope")
-            .field("before", ROW)
-            .field("after", ROW)
-            .field("source", SOURCE)
-            .field("op", Schema.STRING_SCHEMA)
-            .build();
+    static final ChangeEvents CUSTOMERS =
+            ChangeEvents.of("legacy", "public", "customer", ROW, ChangeEvents.POSTGRES_SOURCE, "id");
 
     static TranslateAggregate<SourceRecord> transform(String aggregate) throws Exception {
         TranslateAggregate<SourceRecord> transform = new TranslateAggregate<>(() -> 7L);
@@ -97,21 +80,11 @@ class TranslateAggregateTest {
     }
 
     static SourceRecord event(String op, Struct before, Struct after, long lsn) {
-        Struct source = new Struct(SOURCE)
-                .put("name", "legacy")
-                .put("ts_ms", 1_764_000_000_000L)
-                .put("schema", "public")
-                .put("table", "customer")
-                .put("lsn", lsn)
-                .put("snapshot", op.equals("r") ? "true" : null);
-        Struct value = new Struct(ENVELOPE)
-                .put("before", before)
-                .put("after", after)
-                .put("source", source)
-                .put("op", op);
-        long id = (after != null ? after : before).getInt64("id");
-        return new SourceRecord(
-                Map.of(), Map.of(), "legacy.public.customer", 0, KEY, new Struct(KEY).put("id", id), ENVELOPE, value);
+        Struct source = CUSTOMERS.postgresSource(lsn).put("ts_ms", 1_764_000_000_000L);
+        if (op.equals("r")) {
+            source.put("snapshot", "true");
+        }
+        return CUSTOMERS.change(op, before, after, source);
     }
 
     @Test
@@ -189,8 +162,15 @@ class TranslateAggregateTest {
                 "DELETE",
                 deleted.headers().lastWithName(Field.OPERATION.header()).value());
         assertNull(
-                transform.apply(
-                        new SourceRecord(Map.of(), Map.of(), "t", 0, KEY, new Struct(KEY).put("id", 42L), null, null)),
+                transform.apply(new SourceRecord(
+                        Map.of(),
+                        Map.of(),
+                        "t",
+                        0,
+                        CUSTOMERS.key(),
+                        new Struct(CUSTOMERS.key()).put("id", 42L),
+                        null,
+                        null)),
                 "Debezium's own tombstone is dropped");
     }
 
