@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Assumptions;
 import org.mariadb.jdbc.Driver;
@@ -78,6 +79,20 @@ public final class MariaDbFixture {
 
     public String password() {
         return password;
+    }
+
+    /**
+     * The connection settings of our plugins for a database of this server, under a key prefix: {@code ""} for the
+     * sink, {@code "legacy."} or {@code "target."} for the reconciler.
+     */
+    public Map<String, String> connectionSettings(String prefix, String database) {
+        return Map.of(
+                prefix + "connection.url",
+                jdbcUrl(database),
+                prefix + "connection.user",
+                user(),
+                prefix + "connection.password",
+                password());
     }
 
     public Connection connect(String database) throws SQLException {

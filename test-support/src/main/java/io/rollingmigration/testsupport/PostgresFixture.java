@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.postgresql.Driver;
@@ -114,6 +115,20 @@ public final class PostgresFixture implements AutoCloseable {
 
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    /**
+     * The connection settings of our plugins for a database of this server, under a key prefix: {@code ""} for the
+     * sink, {@code "legacy."} or {@code "target."} for the reconciler.
+     */
+    public Map<String, String> connectionSettings(String prefix, String database) {
+        return Map.of(
+                prefix + "connection.url",
+                jdbcUrl(database),
+                prefix + "connection.user",
+                user(),
+                prefix + "connection.password",
+                password());
     }
 
     public Connection connect(String database) throws SQLException {

@@ -133,11 +133,8 @@ final class Reconciler implements AutoCloseable {
     }
 
     private static Map<String, String> config(PostgresFixture postgres) {
-        Map<String, String> config = new HashMap<>();
-        config.put("legacy.connection.url", postgres.jdbcUrl(PostgresFixture.LEGACY));
-        config.put("legacy.connection.user", postgres.user());
-        config.put("target.connection.url", postgres.jdbcUrl(PostgresFixture.TARGET));
-        config.put("target.connection.user", postgres.user());
+        Map<String, String> config = new HashMap<>(postgres.connectionSettings("legacy.", PostgresFixture.LEGACY));
+        config.putAll(postgres.connectionSettings("target.", PostgresFixture.TARGET));
         config.put("legacy.table", "policy");
         config.put("target.table", "policy");
         config.put("mapping.spec", PolicyData.SPEC);

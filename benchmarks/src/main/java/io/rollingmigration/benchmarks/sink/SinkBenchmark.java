@@ -122,11 +122,8 @@ public final class SinkBenchmark {
     }
 
     private static Map<String, String> oursConfig(PostgresFixture postgres, String method) {
-        Map<String, String> config = new HashMap<>();
+        Map<String, String> config = new HashMap<>(postgres.connectionSettings("", PostgresFixture.TARGET));
         config.put("name", "bench-ours");
-        config.put("connection.url", postgres.jdbcUrl(PostgresFixture.TARGET));
-        config.put("connection.user", postgres.user());
-        config.put("connection.password", postgres.password());
         config.put("target.table", "bench_ours");
         config.put("write.method", method);
         return config;

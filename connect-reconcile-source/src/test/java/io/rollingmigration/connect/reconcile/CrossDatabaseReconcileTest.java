@@ -82,12 +82,8 @@ class CrossDatabaseReconcileTest {
     }
 
     private Map<String, String> config() {
-        Map<String, String> config = new HashMap<>();
-        config.put("legacy.connection.url", postgres.jdbcUrl(PostgresFixture.LEGACY));
-        config.put("legacy.connection.user", postgres.user());
-        config.put("target.connection.url", mariadb.jdbcUrl(DB));
-        config.put("target.connection.user", mariadb.user());
-        config.put("target.connection.password", mariadb.password());
+        Map<String, String> config = new HashMap<>(postgres.connectionSettings("legacy.", PostgresFixture.LEGACY));
+        config.putAll(mariadb.connectionSettings("target.", DB));
         config.put("legacy.table", "policy");
         config.put("target.table", "policy");
         config.put("mapping.spec", PolicyTables.SPEC);

@@ -31,11 +31,8 @@ public final class PolicyTables {
 
     /** A reconciler's settings for these tables in the fixture's legacy and target databases. */
     public static Map<String, String> settings(PostgresFixture postgres) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("legacy.connection.url", postgres.jdbcUrl(PostgresFixture.LEGACY));
-        settings.put("legacy.connection.user", postgres.user());
-        settings.put("target.connection.url", postgres.jdbcUrl(PostgresFixture.TARGET));
-        settings.put("target.connection.user", postgres.user());
+        Map<String, String> settings = new HashMap<>(postgres.connectionSettings("legacy.", PostgresFixture.LEGACY));
+        settings.putAll(postgres.connectionSettings("target.", PostgresFixture.TARGET));
         settings.put("legacy.table", "policy");
         settings.put("target.table", "public.policy");
         settings.put("mapping.spec", SPEC);

@@ -26,13 +26,7 @@ class MariaDbSinkTest extends SinkContractTest {
 
     @Override
     Map<String, String> connection() {
-        return Map.of(
-                "connection.url",
-                mariadb.jdbcUrl(DATABASE),
-                "connection.user",
-                mariadb.user(),
-                "connection.password",
-                mariadb.password());
+        return mariadb.connectionSettings("", DATABASE);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.RecordingSinkContext;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -29,15 +30,9 @@ class PostgresSinkTest extends SinkContractTest {
 
     @Override
     Map<String, String> connection() {
-        return Map.of(
-                "connection.url",
-                postgres.jdbcUrl(PostgresFixture.TARGET),
-                "connection.user",
-                postgres.user(),
-                "connection.password",
-                postgres.password(),
-                "write.method",
-                "statements");
+        Map<String, String> connection = new HashMap<>(postgres.connectionSettings("", PostgresFixture.TARGET));
+        connection.put("write.method", "statements");
+        return connection;
     }
 
     @Override
