@@ -31,8 +31,8 @@ public final class PluginMetrics {
                 for (MBeanAttributeInfo info : server.getMBeanInfo(bean).getAttributes()) {
                     if (info.getName().equals(attribute)) {
                         Object value = server.getAttribute(bean, attribute);
-                        if (value instanceof Number) {
-                            total += ((Number) value).longValue();
+                        if (value instanceof Number numberValue) {
+                            total += numberValue.longValue();
                         }
                     }
                 }

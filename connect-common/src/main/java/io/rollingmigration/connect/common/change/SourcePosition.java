@@ -22,8 +22,8 @@ public final class SourcePosition {
 
     public static OptionalLong of(Struct source) {
         Object lsn = value(source, "lsn");
-        if (lsn instanceof Number) {
-            return OptionalLong.of(((Number) lsn).longValue());
+        if (lsn instanceof Number numberValue) {
+            return OptionalLong.of(numberValue.longValue());
         }
         Object file = value(source, "file");
         Object pos = value(source, "pos");

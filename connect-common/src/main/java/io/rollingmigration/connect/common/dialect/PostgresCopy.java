@@ -56,8 +56,8 @@ final class PostgresCopy implements StagedWrites {
     public void appendValue(StringBuilder row, Object value, Temporal temporal) {
         if (value == null) {
             row.append("\\N");
-        } else if (value instanceof Date) {
-            Instant instant = Instant.ofEpochMilli(((Date) value).getTime());
+        } else if (value instanceof Date date) {
+            Instant instant = Instant.ofEpochMilli(date.getTime());
             switch (temporal) {
                 case DATE:
                     row.append(DATE.format(instant));
@@ -71,10 +71,10 @@ final class PostgresCopy implements StagedWrites {
                 default:
                     row.append(TIMESTAMP.format(instant));
             }
-        } else if (value instanceof BigDecimal) {
-            row.append(((BigDecimal) value).toPlainString());
-        } else if (value instanceof Boolean) {
-            row.append((Boolean) value ? 't' : 'f');
+        } else if (value instanceof BigDecimal bigDecimal) {
+            row.append(bigDecimal.toPlainString());
+        } else if (value instanceof Boolean booleanValue) {
+            row.append(booleanValue ? 't' : 'f');
         } else if (value instanceof byte[]) {
             row.append("\\\\x");
             for (byte b : (byte[]) value) {

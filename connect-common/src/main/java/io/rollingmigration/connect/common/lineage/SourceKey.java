@@ -95,24 +95,24 @@ public final class SourceKey {
     private static void put(ObjectNode node, String name, Object value) {
         if (value == null) {
             node.putNull(name);
-        } else if (value instanceof BigDecimal) {
-            node.put(name, ((BigDecimal) value).stripTrailingZeros().toPlainString());
+        } else if (value instanceof BigDecimal bigDecimal) {
+            node.put(name, bigDecimal.stripTrailingZeros().toPlainString());
         } else if (value instanceof Long
                 || value instanceof Integer
                 || value instanceof Short
                 || value instanceof Byte) {
             node.put(name, ((Number) value).longValue());
-        } else if (value instanceof Boolean) {
-            node.put(name, (Boolean) value);
+        } else if (value instanceof Boolean booleanValue) {
+            node.put(name, booleanValue);
         } else if (value instanceof byte[]) {
             node.put(name, Base64.getEncoder().encodeToString((byte[]) value));
-        } else if (value instanceof ByteBuffer) {
-            ByteBuffer buffer = ((ByteBuffer) value).duplicate();
+        } else if (value instanceof ByteBuffer byteBuffer) {
+            ByteBuffer buffer = byteBuffer.duplicate();
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
             node.put(name, Base64.getEncoder().encodeToString(bytes));
-        } else if (value instanceof Date) {
-            node.put(name, ((Date) value).getTime());
+        } else if (value instanceof Date date) {
+            node.put(name, date.getTime());
         } else {
             node.put(name, value.toString());
         }

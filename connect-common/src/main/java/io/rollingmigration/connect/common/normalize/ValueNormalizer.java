@@ -180,9 +180,9 @@ public final class ValueNormalizer {
                 if ("uuid".equalsIgnoreCase(typeName)) {
                     return value.toString().toLowerCase(Locale.ROOT);
                 }
-                if (value instanceof Array) {
+                if (value instanceof Array array) {
                     List<Object> items = new ArrayList<>();
-                    for (Object item : (Object[]) ((Array) value).getArray()) {
+                    for (Object item : (Object[]) array.getArray()) {
                         items.add(
                                 item instanceof Integer || item instanceof Short ? ((Number) item).longValue() : item);
                     }

@@ -34,32 +34,32 @@ final class CelValues {
         if (value == null) {
             return NullValue.NULL_VALUE;
         }
-        if (value instanceof BigDecimal) {
-            return Decimals.normal((BigDecimal) value);
+        if (value instanceof BigDecimal bigDecimal) {
+            return Decimals.normal(bigDecimal);
         }
         if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
             return ((Number) value).longValue();
         }
-        if (value instanceof Float) {
-            return ((Float) value).doubleValue();
+        if (value instanceof Float floatValue) {
+            return floatValue.doubleValue();
         }
         if (value instanceof byte[]) {
             return ByteString.copyFrom((byte[]) value);
         }
-        if (value instanceof LocalDate) {
-            return timestamp(((LocalDate) value).atStartOfDay(ZoneOffset.UTC).toInstant());
+        if (value instanceof LocalDate localDate) {
+            return timestamp(localDate.atStartOfDay(ZoneOffset.UTC).toInstant());
         }
-        if (value instanceof LocalDateTime) {
-            return timestamp(((LocalDateTime) value).toInstant(ZoneOffset.UTC));
+        if (value instanceof LocalDateTime localDateTime) {
+            return timestamp(localDateTime.toInstant(ZoneOffset.UTC));
         }
-        if (value instanceof Instant) {
-            return timestamp((Instant) value);
+        if (value instanceof Instant instantValue) {
+            return timestamp(instantValue);
         }
-        if (value instanceof OffsetDateTime) {
-            return timestamp(((OffsetDateTime) value).toInstant());
+        if (value instanceof OffsetDateTime offsetDateTime) {
+            return timestamp(offsetDateTime.toInstant());
         }
-        if (value instanceof LocalTime) {
-            return duration(java.time.Duration.ofNanos(((LocalTime) value).toNanoOfDay()));
+        if (value instanceof LocalTime localTime) {
+            return duration(java.time.Duration.ofNanos(localTime.toNanoOfDay()));
         }
         if (value instanceof List) {
             List<Object> items = new ArrayList<>(((List<?>) value).size());
@@ -74,17 +74,17 @@ final class CelValues {
         if (isNull(value)) {
             return null;
         }
-        if (value instanceof ByteString) {
-            return ((ByteString) value).toByteArray();
+        if (value instanceof ByteString byteString) {
+            return byteString.toByteArray();
         }
         if (value instanceof UnsignedLong unsigned) {
             return new BigDecimal(unsigned.bigIntegerValue());
         }
-        if (value instanceof Timestamp) {
-            return instant((Timestamp) value);
+        if (value instanceof Timestamp timestampValue) {
+            return instant(timestampValue);
         }
-        if (value instanceof Duration) {
-            return javaDuration((Duration) value);
+        if (value instanceof Duration durationValue) {
+            return javaDuration(durationValue);
         }
         if (value instanceof List) {
             List<Object> items = new ArrayList<>(((List<?>) value).size());

@@ -210,8 +210,8 @@ public enum ColumnType {
                 if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
                     return ((Number) value).longValue();
                 }
-                if (value instanceof BigDecimal) {
-                    return ((BigDecimal) value).longValueExact();
+                if (value instanceof BigDecimal bigDecimal) {
+                    return bigDecimal.longValueExact();
                 }
                 break;
             case DOUBLE:
@@ -226,8 +226,8 @@ public enum ColumnType {
                 if (value instanceof Long || value instanceof Integer || value instanceof Short) {
                     return BigDecimal.valueOf(((Number) value).longValue());
                 }
-                if (value instanceof String) {
-                    return new BigDecimal(((String) value).trim());
+                if (value instanceof String stringValue) {
+                    return new BigDecimal(stringValue.trim());
                 }
                 break;
             case BOOLEAN:
@@ -256,22 +256,22 @@ public enum ColumnType {
                 if (value instanceof LocalDateTime) {
                     return value;
                 }
-                if (value instanceof LocalDate) {
-                    return ((LocalDate) value).atStartOfDay();
+                if (value instanceof LocalDate localDate) {
+                    return localDate.atStartOfDay();
                 }
-                if (value instanceof Instant) {
-                    return LocalDateTime.ofInstant((Instant) value, ZoneOffset.UTC);
+                if (value instanceof Instant instantValue) {
+                    return LocalDateTime.ofInstant(instantValue, ZoneOffset.UTC);
                 }
                 break;
             case TIMESTAMPTZ:
                 if (value instanceof Instant) {
                     return value;
                 }
-                if (value instanceof LocalDateTime) {
-                    return ((LocalDateTime) value).toInstant(ZoneOffset.UTC);
+                if (value instanceof LocalDateTime localDateTime) {
+                    return localDateTime.toInstant(ZoneOffset.UTC);
                 }
-                if (value instanceof OffsetDateTime) {
-                    return ((OffsetDateTime) value).toInstant();
+                if (value instanceof OffsetDateTime offsetDateTime) {
+                    return offsetDateTime.toInstant();
                 }
                 break;
             case BYTES:

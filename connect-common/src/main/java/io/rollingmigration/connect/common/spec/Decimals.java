@@ -73,15 +73,15 @@ final class Decimals {
 
     /** A decimal from a column value, an int or text; a double is refused, it would not be exact. */
     static BigDecimal of(Object value) {
-        if (value instanceof BigDecimal) {
-            return normal((BigDecimal) value);
+        if (value instanceof BigDecimal bigDecimal) {
+            return normal(bigDecimal);
         }
-        if (value instanceof Long) {
-            return BigDecimal.valueOf((Long) value);
+        if (value instanceof Long longValue) {
+            return BigDecimal.valueOf(longValue);
         }
-        if (value instanceof String) {
+        if (value instanceof String stringValue) {
             try {
-                return normal(new BigDecimal(((String) value).trim()));
+                return normal(new BigDecimal(stringValue.trim()));
             } catch (NumberFormatException e) {
                 throw new FunctionFailure("decimal(): a string that is not a number", value);
             }

@@ -246,8 +246,8 @@ final class SpecFunctions {
             throw new FunctionFailure("round(): the scale must be an int, not a " + CelValues.typeName(scale), null);
         }
         BigDecimal exact;
-        if (value instanceof Double) {
-            double d = (Double) value;
+        if (value instanceof Double doubleValue) {
+            double d = doubleValue;
             if (Double.isNaN(d) || Double.isInfinite(d)) {
                 throw new FunctionFailure("round(): a double that is not a number", value);
             }
@@ -277,8 +277,8 @@ final class SpecFunctions {
     }
 
     private static String text(Object value, String function) {
-        if (value instanceof String) {
-            return (String) value;
+        if (value instanceof String stringValue) {
+            return stringValue;
         }
         throw new FunctionFailure(function + "(): expected a string, not a " + CelValues.typeName(value), null);
     }

@@ -67,8 +67,8 @@ final class TemporalFunctions {
     /** The day of a date text (ISO, or in the pattern) or of a timestamp (in UTC, or in the zone). */
     static Timestamp date(Object value, String patternOrZone) {
         LocalDate day;
-        if (value instanceof String) {
-            String text = ((String) value).trim();
+        if (value instanceof String stringValue) {
+            String text = stringValue.trim();
             try {
                 day = patternOrZone == null ? LocalDate.parse(text) : LocalDate.parse(text, pattern(patternOrZone));
             } catch (DateTimeParseException e) {
@@ -77,9 +77,9 @@ final class TemporalFunctions {
                                 + (patternOrZone == null ? "yyyy-MM-dd" : patternOrZone),
                         value);
             }
-        } else if (value instanceof Timestamp) {
+        } else if (value instanceof Timestamp timestampValue) {
             ZoneId zone = patternOrZone == null ? ZoneOffset.UTC : zone(patternOrZone);
-            day = LocalDate.ofInstant(CelValues.instant((Timestamp) value), zone);
+            day = LocalDate.ofInstant(CelValues.instant(timestampValue), zone);
         } else {
             throw new FunctionFailure("date() takes a string or a timestamp, not a " + CelValues.typeName(value), null);
         }
@@ -96,12 +96,12 @@ final class TemporalFunctions {
             }
         } else if (value instanceof Timestamp) {
             time = LocalTime.ofInstant(CelValues.instant((Timestamp) value), ZoneOffset.UTC);
-        } else if (value instanceof Duration) {
-            java.time.Duration duration = CelValues.javaDuration((Duration) value);
+        } else if (value instanceof Duration durationValue) {
+            java.time.Duration duration = CelValues.javaDuration(durationValue);
             if (duration.isNegative() || duration.compareTo(java.time.Duration.ofDays(1)) >= 0) {
                 throw new FunctionFailure("time(): a duration outside a day", value);
             }
-            return (Duration) value;
+            return durationValue;
         } else {
             throw new FunctionFailure("time() takes a string or a timestamp, not a " + CelValues.typeName(value), null);
         }

@@ -122,11 +122,11 @@ public final class FieldComparator {
         if (masked.contains(field)) {
             return MASK;
         }
-        if (value instanceof BigDecimal) {
-            return ((BigDecimal) value).toPlainString();
+        if (value instanceof BigDecimal bigDecimal) {
+            return bigDecimal.toPlainString();
         }
-        if (value instanceof Date) {
-            return ((Date) value).toInstant().toString();
+        if (value instanceof Date date) {
+            return date.toInstant().toString();
         }
         byte[] bytes = bytes(value);
         if (bytes != null) {
@@ -136,23 +136,23 @@ public final class FieldComparator {
     }
 
     private static Long micros(Object value) {
-        if (value instanceof Date) {
-            return ((Date) value).getTime() * 1000;
+        if (value instanceof Date dateValue) {
+            return dateValue.getTime() * 1000;
         }
-        if (value instanceof Instant) {
-            return micros((Instant) value);
+        if (value instanceof Instant instantValue) {
+            return micros(instantValue);
         }
-        if (value instanceof LocalDateTime) {
-            return micros(((LocalDateTime) value).toInstant(ZoneOffset.UTC));
+        if (value instanceof LocalDateTime localDateTime) {
+            return micros(localDateTime.toInstant(ZoneOffset.UTC));
         }
-        if (value instanceof OffsetDateTime) {
-            return micros(((OffsetDateTime) value).toInstant());
+        if (value instanceof OffsetDateTime offsetDateTime) {
+            return micros(offsetDateTime.toInstant());
         }
-        if (value instanceof LocalDate) {
-            return ((LocalDate) value).toEpochDay() * 86_400_000_000L;
+        if (value instanceof LocalDate localDate) {
+            return localDate.toEpochDay() * 86_400_000_000L;
         }
-        if (value instanceof LocalTime) {
-            return ((LocalTime) value).toNanoOfDay() / 1000;
+        if (value instanceof LocalTime localTime) {
+            return localTime.toNanoOfDay() / 1000;
         }
         return null;
     }
@@ -162,11 +162,11 @@ public final class FieldComparator {
     }
 
     private static Boolean truth(Object value) {
-        if (value instanceof Boolean) {
-            return (Boolean) value;
+        if (value instanceof Boolean booleanValue) {
+            return booleanValue;
         }
-        if (value instanceof Number) {
-            return ((Number) value).intValue() != 0;
+        if (value instanceof Number numberValue) {
+            return numberValue.intValue() != 0;
         }
         return Boolean.parseBoolean(value.toString());
     }
@@ -181,8 +181,8 @@ public final class FieldComparator {
         if (value instanceof byte[]) {
             return (byte[]) value;
         }
-        if (value instanceof ByteBuffer) {
-            ByteBuffer buffer = ((ByteBuffer) value).duplicate();
+        if (value instanceof ByteBuffer byteBuffer) {
+            ByteBuffer buffer = byteBuffer.duplicate();
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
             return bytes;

@@ -224,14 +224,14 @@ public final class Judge {
             return null;
         }
         Object value = legacy.get(changeColumn);
-        if (value instanceof Instant) {
-            return (Instant) value;
+        if (value instanceof Instant instantValue) {
+            return instantValue;
         }
-        if (value instanceof LocalDateTime) {
-            return ((LocalDateTime) value).toInstant(ZoneOffset.UTC);
+        if (value instanceof LocalDateTime localDateTime) {
+            return localDateTime.toInstant(ZoneOffset.UTC);
         }
-        if (value instanceof OffsetDateTime) {
-            return ((OffsetDateTime) value).toInstant();
+        if (value instanceof OffsetDateTime offsetDateTime) {
+            return offsetDateTime.toInstant();
         }
         return null;
     }

@@ -193,14 +193,14 @@ public final class PostgresDigests {
     }
 
     private static String constantHash(Object value, int seed, String field) throws NotPushable {
-        if (value instanceof String) {
-            return text(literal((String) value), seed);
+        if (value instanceof String stringValue) {
+            return text(literal(stringValue), seed);
         }
         if (value instanceof Long || value instanceof Integer) {
             return integer(value.toString(), seed);
         }
-        if (value instanceof BigDecimal) {
-            return numeric(((BigDecimal) value).toPlainString(), seed);
+        if (value instanceof BigDecimal bigDecimal) {
+            return numeric(bigDecimal.toPlainString(), seed);
         }
         throw new NotPushable(
                 field + " maps to values of type " + value.getClass().getSimpleName());

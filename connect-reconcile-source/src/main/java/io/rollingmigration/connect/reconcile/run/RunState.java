@@ -235,14 +235,14 @@ public final class RunState {
     }
 
     private static Object minus(Object mark, long millis) {
-        if (mark instanceof LocalDateTime) {
-            return ((LocalDateTime) mark).minus(Duration.ofMillis(millis));
+        if (mark instanceof LocalDateTime localDateTime) {
+            return localDateTime.minus(Duration.ofMillis(millis));
         }
-        if (mark instanceof Instant) {
-            return ((Instant) mark).minusMillis(millis);
+        if (mark instanceof Instant instantValue) {
+            return instantValue.minusMillis(millis);
         }
-        if (mark instanceof LocalDate) {
-            return ((LocalDate) mark).minusDays((millis + 86_399_999L) / 86_400_000L);
+        if (mark instanceof LocalDate localDate) {
+            return localDate.minusDays((millis + 86_399_999L) / 86_400_000L);
         }
         // A version number: it has no time, so no overlap can be subtracted.
         return mark;

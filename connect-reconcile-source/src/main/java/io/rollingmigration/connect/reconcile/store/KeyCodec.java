@@ -158,14 +158,14 @@ public final class KeyCodec {
     }
 
     static void bindOne(PreparedStatement statement, int index, Object value) throws SQLException {
-        if (value instanceof Long) {
-            statement.setLong(index, (Long) value);
-        } else if (value instanceof BigDecimal) {
-            statement.setBigDecimal(index, (BigDecimal) value);
-        } else if (value instanceof String) {
-            statement.setString(index, (String) value);
-        } else if (value instanceof Instant) {
-            statement.setObject(index, OffsetDateTime.ofInstant((Instant) value, ZoneOffset.UTC));
+        if (value instanceof Long longValue) {
+            statement.setLong(index, longValue);
+        } else if (value instanceof BigDecimal bigDecimal) {
+            statement.setBigDecimal(index, bigDecimal);
+        } else if (value instanceof String stringValue) {
+            statement.setString(index, stringValue);
+        } else if (value instanceof Instant instantValue) {
+            statement.setObject(index, OffsetDateTime.ofInstant(instantValue, ZoneOffset.UTC));
         } else if (value instanceof byte[]) {
             statement.setBytes(index, (byte[]) value);
         } else {

@@ -126,8 +126,8 @@ public final class BoundValue {
         if (value instanceof byte[]) {
             return ByteBuffer.wrap((byte[]) value);
         }
-        if (value instanceof BigDecimal) {
-            return ((BigDecimal) value).stripTrailingZeros();
+        if (value instanceof BigDecimal bigDecimal) {
+            return bigDecimal.stripTrailingZeros();
         }
         return value;
     }

@@ -120,8 +120,8 @@ public final class ChangeReader {
                     + "change's version to keep older changes from overwriting newer ones");
         }
         Object value = header.value();
-        if (value instanceof Number) {
-            return ((Number) value).longValue();
+        if (value instanceof Number numberValue) {
+            return numberValue.longValue();
         }
         try {
             return Long.parseLong(value.toString().trim());
@@ -137,8 +137,8 @@ public final class ChangeReader {
         if (version instanceof Number) {
             return ((Number) version).longValue();
         }
-        if (version instanceof Date) {
-            return ((Date) version).getTime();
+        if (version instanceof Date date) {
+            return date.getTime();
         }
         throw new DataException(origin(record) + ": version field '" + versionField + "' is "
                 + (field == null

@@ -88,8 +88,8 @@ public final class LineageStamp {
     }
 
     private String sourceKey(ChangeEvent event, Object key) {
-        if (key instanceof Struct) {
-            return SourceKey.of((Struct) key);
+        if (key instanceof Struct struct) {
+            return SourceKey.of(struct);
         }
         if (key == null && !keyFields.isEmpty()) {
             Struct row = event.rowState();

@@ -123,8 +123,8 @@ public abstract class Pseudonymize<R extends ConnectRecord<R>> implements Transf
             }
             return part.replace(record, schema, copy);
         }
-        if (value instanceof Struct) {
-            return part.replace(record, schema, replaced((Struct) value));
+        if (value instanceof Struct struct) {
+            return part.replace(record, schema, replaced(struct));
         }
         if (value instanceof Map) {
             Map<Object, Object> copy = new HashMap<>((Map<?, ?>) value);
