@@ -47,21 +47,21 @@ final class Story {
     /** Moves the story on if the latest figures allow it. */
     void advance(MigrationStatus status) {
         switch (step) {
-            case BACKFILL:
+            case BACKFILL -> {
                 if (status.alignmentPercent() >= 100.0 && status.backfillPercent() >= 99.0) {
                     say.accept("story: backfill done, changes streaming, the reconciler finds the target 100% aligned "
                             + "(changes still in flight are counted as such, not as drift)");
                     step = Step.ALIGNED;
                 }
-                break;
-            case ALIGNED:
+            }
+            case ALIGNED -> {
                 corruptedId = firstLong(postgres.query(
                         PostgresFixture.TARGET,
                         "SELECT min(id) FROM public.customer " + "WHERE region = 'US' AND lineage_deleted_at IS NULL"));
                 traffic.avoid(corruptedId);
                 step = Step.CHOSEN;
-                break;
-            case CHOSEN:
+            }
+            case CHOSEN -> {
                 // A legacy change of the chosen customer may still be in flight; applied after the corruption, it
                 // would overwrite it and the story would wait for drift forever. Corrupt only once the target holds
                 // the legacy row's last write, which no later change can follow now that the traffic avoids it.
@@ -81,8 +81,8 @@ final class Story {
                             + "in the target; watch the open drift");
                     step = Step.CORRUPTED;
                 }
-                break;
-            case CORRUPTED:
+            }
+            case CORRUPTED -> {
                 if (status.openDriftTotal() > 0) {
                     postgres.execute(
                             PostgresFixture.TARGET,
@@ -91,8 +91,8 @@ final class Story {
                             + corruptedId + " and the drift closes with a tombstone");
                     step = Step.REPAIRED;
                 }
-                break;
-            case REPAIRED:
+            }
+            case REPAIRED -> {
                 if (status.openDriftTotal() == 0) {
                     traffic.writeOnly("US");
                     postgres.execute(
@@ -105,8 +105,8 @@ final class Story {
                             + "legacy application now writes US customers only");
                     step = Step.CUTOVER;
                 }
-                break;
-            case CUTOVER:
+            }
+            case CUTOVER -> {
                 // Give the sink time to see the new owner (ownership.refresh.ms, 5 s) before the stray write.
                 if (status.takenAt() - cutoverAt >= 7000) {
                     long eu = firstLong(postgres.query(
@@ -119,16 +119,15 @@ final class Story {
                             + "apply it and reports it as LEGACY_WRITE_AFTER_CUTOVER (failed count)");
                     step = Step.STRAY_WRITE;
                 }
-                break;
-            case STRAY_WRITE:
+            }
+            case STRAY_WRITE -> {
                 if (status.failed() > failedAtCutover) {
                     say.accept("story: the stray write is in the dead letter queue; the reconciler shows it as drift "
                             + "until someone decides which write wins. That is the whole story: press Ctrl-C to stop");
                     step = Step.DONE;
                 }
-                break;
-            default:
-                break;
+            }
+            default -> {}
         }
     }
 

@@ -52,18 +52,16 @@ record StepResult(StepLoad load, boolean caughtUp, StepLag lag, CpuLedger.Spent 
                 lag.lastSecondP50Ms(),
                 lag.worstAtSecond(),
                 lag.secondsOverLimit());
-        switch (verdict()) {
-            case SUSTAINED:
-                return offered + lagged + ": sustained";
-            case GENERATOR_SHORT:
-                return offered
+        return switch (verdict()) {
+            case SUSTAINED -> offered + lagged + ": sustained";
+            case GENERATOR_SHORT ->
+                offered
                         + lagged
                         + String.format(
                                 Locale.ROOT,
                                 ": the GENERATOR could not produce %,d/s " + "(inconclusive, not counted)",
                                 load.offeredRate());
-            default:
-                return offered + lagged + ": LAGGED (p99 over 1 s)";
-        }
+            default -> offered + lagged + ": LAGGED (p99 over 1 s)";
+        };
     }
 }

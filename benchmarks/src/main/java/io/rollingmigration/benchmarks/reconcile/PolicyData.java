@@ -101,20 +101,11 @@ final class PolicyData {
         Planted planted = new Planted();
         for (long id = 1; id <= rows; id++) {
             switch ((int) (id % EVERY)) {
-                case 1:
-                    planted.put(id, "MISSING_IN_TARGET");
-                    break;
-                case 2:
-                    planted.put(id, "UNEXPECTED_IN_TARGET");
-                    break;
-                case 3:
-                    planted.put(id, "FIELD_MISMATCH");
-                    break;
-                case 4:
-                    planted.put(id, "RULE_VIOLATION");
-                    break;
-                default:
-                    break;
+                case 1 -> planted.put(id, "MISSING_IN_TARGET");
+                case 2 -> planted.put(id, "UNEXPECTED_IN_TARGET");
+                case 3 -> planted.put(id, "FIELD_MISMATCH");
+                case 4 -> planted.put(id, "RULE_VIOLATION");
+                default -> {}
             }
         }
         ReconcileBenchmark.say("planted " + planted.size() + " differences");

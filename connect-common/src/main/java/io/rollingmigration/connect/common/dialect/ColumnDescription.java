@@ -66,19 +66,17 @@ public final class ColumnDescription {
 
     /** True for character types, whose ordering depends on collation. */
     public boolean isText() {
-        switch (jdbcType) {
-            case Types.CHAR:
-            case Types.VARCHAR:
-            case Types.LONGVARCHAR:
-            case Types.NCHAR:
-            case Types.NVARCHAR:
-            case Types.LONGNVARCHAR:
-            case Types.CLOB:
-            case Types.NCLOB:
-                return true;
-            default:
-                return false;
-        }
+        return switch (jdbcType) {
+            case Types.CHAR,
+                    Types.VARCHAR,
+                    Types.LONGVARCHAR,
+                    Types.NCHAR,
+                    Types.NVARCHAR,
+                    Types.LONGNVARCHAR,
+                    Types.CLOB,
+                    Types.NCLOB -> true;
+            default -> false;
+        };
     }
 
     /**
@@ -87,16 +85,13 @@ public final class ColumnDescription {
      * column was rounded or cut to that step. Empty for other types.
      */
     public Optional<Duration> timeResolution() {
-        switch (jdbcType) {
-            case Types.DATE:
-                return Optional.of(Duration.ofDays(1));
-            case Types.TIMESTAMP:
-            case Types.TIMESTAMP_WITH_TIMEZONE:
-                return Optional.of(Duration.ofNanos(
+        return switch (jdbcType) {
+            case Types.DATE -> Optional.of(Duration.ofDays(1));
+            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE ->
+                Optional.of(Duration.ofNanos(
                         BigInteger.TEN.pow(9 - fractionalDigits()).longValueExact()));
-            default:
-                return Optional.empty();
-        }
+            default -> Optional.empty();
+        };
     }
 
     /**

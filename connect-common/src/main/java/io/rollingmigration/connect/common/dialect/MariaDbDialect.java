@@ -70,42 +70,33 @@ public final class MariaDbDialect implements SqlDialect {
         if (Timestamp.LOGICAL_NAME.equals(logical)) {
             return "DATETIME(3)";
         }
-        switch (schema.type()) {
-            case INT8:
-                return "TINYINT";
-            case INT16:
-                return "SMALLINT";
-            case INT32:
-                return "INT";
-            case INT64:
-                return "BIGINT";
-            case FLOAT32:
-                return "FLOAT";
-            case FLOAT64:
-                return "DOUBLE";
-            case BOOLEAN:
-                return "BOOLEAN";
-            case STRING:
+        return switch (schema.type()) {
+            case INT8 -> "TINYINT";
+            case INT16 -> "SMALLINT";
+            case INT32 -> "INT";
+            case INT64 -> "BIGINT";
+            case FLOAT32 -> "FLOAT";
+            case FLOAT64 -> "DOUBLE";
+            case BOOLEAN -> "BOOLEAN";
+            case STRING -> {
                 // Key columns must be bounded to be indexed.
-                return keyColumn ? "VARCHAR(255)" : "LONGTEXT";
-            case BYTES:
-                return keyColumn ? "VARBINARY(255)" : "LONGBLOB";
-            default:
-                throw new IllegalArgumentException("No MariaDB column type for Connect type " + schema.type());
-        }
+                yield keyColumn ? "VARCHAR(255)" : "LONGTEXT";
+            }
+            case BYTES -> keyColumn ? "VARBINARY(255)" : "LONGBLOB";
+            default -> throw new IllegalArgumentException("No MariaDB column type for Connect type " + schema.type());
+        };
     }
 
     @Override
     public String lineageColumnType(Lineage.Kind kind, boolean indexed) {
-        switch (kind) {
-            case INT64:
-                return "BIGINT";
-            case TIMESTAMP:
-                return "DATETIME(3)";
-            default:
+        return switch (kind) {
+            case INT64 -> "BIGINT";
+            case TIMESTAMP -> "DATETIME(3)";
+            default -> {
                 // Byte order for the canonical JSON source key, as on PostgreSQL (COLLATE "C").
-                return indexed ? "VARCHAR(768) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" : "VARCHAR(255)";
-        }
+                yield indexed ? "VARCHAR(768) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" : "VARCHAR(255)";
+            }
+        };
     }
 
     @Override

@@ -59,41 +59,31 @@ public final class PostgresDialect implements SqlDialect {
         if (Timestamp.LOGICAL_NAME.equals(logical)) {
             return "timestamp(3)";
         }
-        switch (schema.type()) {
-            case INT8:
-            case INT16:
-                return "smallint";
-            case INT32:
-                return "integer";
-            case INT64:
-                return "bigint";
-            case FLOAT32:
-                return "real";
-            case FLOAT64:
-                return "double precision";
-            case BOOLEAN:
-                return "boolean";
-            case STRING:
-                return "text";
-            case BYTES:
-                return "bytea";
-            default:
+        return switch (schema.type()) {
+            case INT8, INT16 -> "smallint";
+            case INT32 -> "integer";
+            case INT64 -> "bigint";
+            case FLOAT32 -> "real";
+            case FLOAT64 -> "double precision";
+            case BOOLEAN -> "boolean";
+            case STRING -> "text";
+            case BYTES -> "bytea";
+            default ->
                 throw new IllegalArgumentException("No PostgreSQL column type for Connect type " + schema.type());
-        }
+        };
     }
 
     @Override
     public String lineageColumnType(Lineage.Kind kind, boolean indexed) {
-        switch (kind) {
-            case INT64:
-                return "bigint";
-            case TIMESTAMP:
-                return "timestamptz";
-            default:
+        return switch (kind) {
+            case INT64 -> "bigint";
+            case TIMESTAMP -> "timestamptz";
+            default -> {
                 // The source key is canonical JSON, looked up and ordered by the reconciler: byte order compares it
                 // without the cost of a linguistic collation, and it has no linguistic order anyway.
-                return indexed ? "text COLLATE \"C\"" : "text";
-        }
+                yield indexed ? "text COLLATE \"C\"" : "text";
+            }
+        };
     }
 
     @Override

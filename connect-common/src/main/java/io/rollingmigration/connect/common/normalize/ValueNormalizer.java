@@ -94,32 +94,24 @@ public final class ValueNormalizer {
                     break; // io.debezium.data.Json, Enum, Xml... are strings; fall through to the type
             }
         }
-        switch (schema.type()) {
-            case INT64:
-                return value;
-            case INT8:
-            case INT16:
-            case INT32:
-                return ((Number) value).longValue();
-            case FLOAT64:
-                return value;
-            case FLOAT32:
-                return ((Number) value).doubleValue();
-            case BOOLEAN:
-            case STRING:
-                return value;
-            case BYTES:
-                return bytes(value);
-            case ARRAY:
+        return switch (schema.type()) {
+            case INT64 -> value;
+            case INT8, INT16, INT32 -> ((Number) value).longValue();
+            case FLOAT64 -> value;
+            case FLOAT32 -> ((Number) value).doubleValue();
+            case BOOLEAN, STRING -> value;
+            case BYTES -> bytes(value);
+            case ARRAY -> {
                 List<Object> items = new ArrayList<>();
                 for (Object item : (List<?>) value) {
                     items.add(value(schema.valueSchema(), item));
                 }
-                return items;
-            default:
+                yield items;
+            }
+            default ->
                 throw new DataException("Cannot normalise a value of Connect type " + schema.type()
                         + (logical == null ? "" : " (" + logical + ")"));
-        }
+        };
     }
 
     /** The normalised columns of the current row of a result set, by column label. */

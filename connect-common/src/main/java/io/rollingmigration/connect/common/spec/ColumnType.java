@@ -146,42 +146,22 @@ public enum ColumnType {
     /** The type of a column as JDBC metadata reports it. */
     public static ColumnType ofJdbc(int sqlType, String typeName) {
         String name = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
-        switch (sqlType) {
-            case Types.TINYINT:
-            case Types.SMALLINT:
-            case Types.INTEGER:
-            case Types.BIGINT:
-                return LONG;
-            case Types.REAL:
-            case Types.FLOAT:
-            case Types.DOUBLE:
-                return DOUBLE;
-            case Types.NUMERIC:
-            case Types.DECIMAL:
-                return DECIMAL;
-            case Types.BIT:
-            case Types.BOOLEAN:
-                return BOOLEAN;
-            case Types.DATE:
-                return DATE;
-            case Types.TIME:
-            case Types.TIME_WITH_TIMEZONE:
-                return TIME;
-            case Types.TIMESTAMP:
-                return name.equals("timestamptz") ? TIMESTAMPTZ : TIMESTAMP;
-            case Types.TIMESTAMP_WITH_TIMEZONE:
-                return TIMESTAMPTZ;
-            case Types.BINARY:
-            case Types.VARBINARY:
-            case Types.LONGVARBINARY:
-            case Types.BLOB:
-                return BYTES;
-            case Types.ARRAY:
-                return LIST;
-            default:
+        return switch (sqlType) {
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> LONG;
+            case Types.REAL, Types.FLOAT, Types.DOUBLE -> DOUBLE;
+            case Types.NUMERIC, Types.DECIMAL -> DECIMAL;
+            case Types.BIT, Types.BOOLEAN -> BOOLEAN;
+            case Types.DATE -> DATE;
+            case Types.TIME, Types.TIME_WITH_TIMEZONE -> TIME;
+            case Types.TIMESTAMP -> name.equals("timestamptz") ? TIMESTAMPTZ : TIMESTAMP;
+            case Types.TIMESTAMP_WITH_TIMEZONE -> TIMESTAMPTZ;
+            case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> BYTES;
+            case Types.ARRAY -> LIST;
+            default -> {
                 // character types, and uuid, json, enums and the like, which are read as text (ValueNormalizer.column)
-                return STRING;
-        }
+                yield STRING;
+            }
+        };
     }
 
     /** The type's name in the value model, as validation messages show it. */

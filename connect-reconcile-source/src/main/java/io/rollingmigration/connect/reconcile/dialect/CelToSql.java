@@ -86,15 +86,11 @@ final class CelToSql {
     }
 
     private static String constant(CelConstant constant) throws NotPushable {
-        switch (constant.getKind()) {
-            case INT64_VALUE:
-                return Long.toString(constant.int64Value());
-            case UINT64_VALUE:
-                return constant.uint64Value().toString();
-            case STRING_VALUE:
-                return PostgresDigests.literal(constant.stringValue());
-            default:
-                throw new NotPushable("constant of kind " + constant.getKind() + " has no SQL form here");
-        }
+        return switch (constant.getKind()) {
+            case INT64_VALUE -> Long.toString(constant.int64Value());
+            case UINT64_VALUE -> constant.uint64Value().toString();
+            case STRING_VALUE -> PostgresDigests.literal(constant.stringValue());
+            default -> throw new NotPushable("constant of kind " + constant.getKind() + " has no SQL form here");
+        };
     }
 }

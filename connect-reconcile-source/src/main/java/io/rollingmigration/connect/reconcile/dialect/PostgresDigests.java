@@ -98,38 +98,42 @@ public final class PostgresDigests {
             }
             return map(recipe, quoted, target, targetColumn, seed, field);
         }
-        switch (recipe.type()) {
-            case "string":
+        return switch (recipe.type()) {
+            case "string" -> {
                 require(legacyType, TEXTS, field);
                 require(targetType, TEXTS, "target column '" + target.name() + "'");
-                return both(text(quoted, seed), text(targetColumn, seed), seed);
-            case "long":
-            case "int":
+                yield both(text(quoted, seed), text(targetColumn, seed), seed);
+            }
+            case "long", "int" -> {
                 require(legacyType, INTEGERS, field);
                 require(targetType, INTEGERS, "target column '" + target.name() + "'");
-                return both(integer(quoted, seed), integer(targetColumn, seed), seed);
-            case "decimal":
+                yield both(integer(quoted, seed), integer(targetColumn, seed), seed);
+            }
+            case "decimal" -> {
                 require(legacyType, union(INTEGERS, DECIMALS), field);
                 require(targetType, union(INTEGERS, DECIMALS), "target column '" + target.name() + "'");
-                return both(numeric(quoted, seed), numeric(targetColumn, seed), seed);
-            case "timestamp":
+                yield both(numeric(quoted, seed), numeric(targetColumn, seed), seed);
+            }
+            case "timestamp" -> {
                 require(legacyType, TIMESTAMPS, field);
                 require(targetType, TIMESTAMPS, "target column '" + target.name() + "'");
-                return both(timestamp(quoted, legacyType, seed), timestamp(targetColumn, targetType, seed), seed);
-            case "date":
+                yield both(timestamp(quoted, legacyType, seed), timestamp(targetColumn, targetType, seed), seed);
+            }
+            case "date" -> {
                 require(legacyType, Set.of("date"), field);
                 require(targetType, Set.of("date"), "target column '" + target.name() + "'");
-                return both(date(quoted, seed), date(targetColumn, seed), seed);
-            case "boolean":
+                yield both(date(quoted, seed), date(targetColumn, seed), seed);
+            }
+            case "boolean" -> {
                 require(legacyType, Set.of("bool"), field);
                 require(targetType, Set.of("bool"), "target column '" + target.name() + "'");
-                return both(
+                yield both(
                         "hashint4extended(" + quoted + "::int4, " + seed + ")",
                         "hashint4extended(" + targetColumn + "::int4, " + seed + ")",
                         seed);
-            default:
-                throw new NotPushable(field + " is of type " + recipe.type());
-        }
+            }
+            default -> throw new NotPushable(field + " is of type " + recipe.type());
+        };
     }
 
     /** Fails on a field whose derivation has no SQL form, whatever the column types turn out to be. */
@@ -173,21 +177,19 @@ public final class PostgresDigests {
                                         : constantHash(recipe.fallback(), seed, field))
                 .append(" END");
         switch (recipe.type()) {
-            case "string":
+            case "string" -> {
                 require(targetType, TEXTS, "target column '" + target.name() + "'");
                 targetHash = text(targetColumn, seed);
-                break;
-            case "long":
-            case "int":
+            }
+            case "long", "int" -> {
                 require(targetType, INTEGERS, "target column '" + target.name() + "'");
                 targetHash = integer(targetColumn, seed);
-                break;
-            case "decimal":
+            }
+            case "decimal" -> {
                 require(targetType, union(INTEGERS, DECIMALS), "target column '" + target.name() + "'");
                 targetHash = numeric(targetColumn, seed);
-                break;
-            default:
-                throw new NotPushable(field + " maps to values of type " + recipe.type());
+            }
+            default -> throw new NotPushable(field + " maps to values of type " + recipe.type());
         }
         return new FieldHash(sql.toString(), nullable(targetHash, seed));
     }

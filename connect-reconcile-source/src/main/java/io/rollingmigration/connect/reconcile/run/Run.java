@@ -134,26 +134,23 @@ public final class Run {
         recheckDue(now, out);
         boolean room = suspects.size() < settings.suspectsMax();
         switch (state.phase()) {
-            case LEGACY:
+            case LEGACY -> {
                 if (room) {
                     legacyChunk(now, out);
                 }
-                break;
-            case TARGET:
+            }
+            case TARGET -> {
                 if (room) {
                     strategy.targetChunk(verdict -> consider(verdict, now, out));
                 }
-                break;
-            case OPEN_DRIFT:
-                openDriftChunk(now, out);
-                break;
-            case SETTLE:
+            }
+            case OPEN_DRIFT -> openDriftChunk(now, out);
+            case SETTLE -> {
                 if (suspects.isEmpty()) {
                     state.advance(Phase.DONE);
                 }
-                break;
-            default:
-                break;
+            }
+            default -> {}
         }
         return out;
     }

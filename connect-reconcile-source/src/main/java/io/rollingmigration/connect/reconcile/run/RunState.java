@@ -276,20 +276,14 @@ public final class RunState {
             return null;
         }
         String value = text.toString();
-        switch (String.valueOf(offset.get(name + "_type"))) {
-            case "timestamp":
-                return LocalDateTime.parse(value);
-            case "instant":
-                return Instant.parse(value);
-            case "date":
-                return LocalDate.parse(value);
-            case "long":
-                return Long.parseLong(value);
-            case "decimal":
-                return new BigDecimal(value);
-            default:
-                return value;
-        }
+        return switch (String.valueOf(offset.get(name + "_type"))) {
+            case "timestamp" -> LocalDateTime.parse(value);
+            case "instant" -> Instant.parse(value);
+            case "date" -> LocalDate.parse(value);
+            case "long" -> Long.parseLong(value);
+            case "decimal" -> new BigDecimal(value);
+            default -> value;
+        };
     }
 
     private static Instant instant(Map<String, Object> offset, String name) {

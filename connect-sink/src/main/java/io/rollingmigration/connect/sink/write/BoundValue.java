@@ -63,22 +63,13 @@ public final class BoundValue {
         if (Timestamp.LOGICAL_NAME.equals(logical)) {
             return new BoundValue(Kind.TIMESTAMP, value);
         }
-        switch (schema.type()) {
-            case INT8:
-            case INT16:
-            case INT32:
-            case INT64:
-            case FLOAT32:
-            case FLOAT64:
-            case BOOLEAN:
-            case STRING:
-                return new BoundValue(Kind.PLAIN, value);
-            case BYTES:
-                return new BoundValue(Kind.BYTES, value instanceof ByteBuffer ? bytes((ByteBuffer) value) : value);
-            default:
+        return switch (schema.type()) {
+            case INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING -> new BoundValue(Kind.PLAIN, value);
+            case BYTES -> new BoundValue(Kind.BYTES, value instanceof ByteBuffer ? bytes((ByteBuffer) value) : value);
+            default ->
                 throw new DataException("Field '" + field + "' has Connect type " + schema.type()
                         + (logical == null ? "" : " (" + logical + ")") + ", which no target column can hold yet");
-        }
+        };
     }
 
     /** A lineage value: text, a number, or an instant in epoch milliseconds for time columns. */

@@ -20,13 +20,10 @@ public enum WriteMethod {
 
     /** Whether a batch of {@code rows} goes through the staging table, on a database that has one or not. */
     public boolean stages(int rows, boolean databaseStages) {
-        switch (this) {
-            case COPY:
-                return true;
-            case AUTO:
-                return databaseStages && rows >= COPY_FROM_ROWS;
-            default:
-                return false;
-        }
+        return switch (this) {
+            case COPY -> true;
+            case AUTO -> databaseStages && rows >= COPY_FROM_ROWS;
+            default -> false;
+        };
     }
 }
