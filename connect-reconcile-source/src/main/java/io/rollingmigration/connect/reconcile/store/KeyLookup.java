@@ -23,20 +23,8 @@ final class KeyLookup {
     /**
      * @param keys      key tuples in the order of {@code keyColumns}
      * @param arrayType the SQL type of an array of the single key column's values, if the dialect binds one
+     * @param rewrite   applied to the query before it is prepared (to add a computed column, say)
      */
-    static Prepared prepare(
-            Session session,
-            TableId table,
-            List<String> keyColumns,
-            List<String> selected,
-            List<List<Object>> keys,
-            Optional<String> arrayType,
-            String condition)
-            throws SQLException {
-        return prepare(session, table, keyColumns, selected, keys, arrayType, condition, sql -> sql);
-    }
-
-    /** @param rewrite applied to the query before it is prepared (to add a computed column, say) */
     static Prepared prepare(
             Session session,
             TableId table,

@@ -239,7 +239,7 @@ public final class LegacyTable {
         for (int from = 0; from < values.size(); from += batch) {
             List<List<Object>> slice = values.subList(from, Math.min(values.size(), from + batch));
             PreparedStatement statement = KeyLookup.prepare(
-                            session, table, key.names(), selected, slice, arrayType, null)
+                            session, table, key.names(), selected, slice, arrayType, null, UnaryOperator.identity())
                     .statement();
             for (LegacyRow row : read(statement)) {
                 // Only exact matches: a case- or accent-insensitive collation may return look-alike keys.

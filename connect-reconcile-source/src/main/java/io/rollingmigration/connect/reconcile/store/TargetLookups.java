@@ -49,7 +49,8 @@ final class TargetLookups {
                     layout.selected,
                     keys.subList(from, Math.min(keys.size(), from + batch)),
                     arrayType,
-                    null);
+                    null,
+                    UnaryOperator.identity());
             for (TargetRow row : layout.read(lookup.statement(), true)) {
                 if (wanted.contains(row.targetKey())) {
                     found.put(row.targetKey(), row);
