@@ -53,7 +53,7 @@ public final class ChangeEvents {
             .field("row", Schema.INT32_SCHEMA)
             .build();
 
-    private static final String VERSION = "3.4.0.Final";
+    private static final String VERSION = "3.6.1.Final";
 
     private final String server;
     private final String topic;

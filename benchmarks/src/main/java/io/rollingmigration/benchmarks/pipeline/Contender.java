@@ -1,5 +1,6 @@
 package io.rollingmigration.benchmarks.pipeline;
 
+import io.rollingmigration.benchmarks.PeerPlugins;
 import io.rollingmigration.testsupport.PostgresFixture;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,7 +125,8 @@ final class Contender {
         sink.put("transforms.rule.static.value", "bench-account@1");
         return new Contender(
                 "peer",
-                "ExtractNewRecordState + stock SMTs -> Debezium JDBC sink 3.4.0.Final (upsert)",
+                "ExtractNewRecordState + stock SMTs -> Debezium JDBC sink " + PeerPlugins.release(PeerPlugins.JDBC_SINK)
+                        + " (upsert)",
                 table,
                 "id",
                 List.of("CREATE TABLE " + table + " (id bigint PRIMARY KEY, " + BUSINESS_COLUMNS

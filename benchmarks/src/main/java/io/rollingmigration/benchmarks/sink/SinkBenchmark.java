@@ -1,7 +1,7 @@
 package io.rollingmigration.benchmarks.sink;
 
-import io.debezium.connector.jdbc.JdbcSinkConnectorTask;
 import io.rollingmigration.benchmarks.HeapPeak;
+import io.rollingmigration.benchmarks.PeerPlugins;
 import io.rollingmigration.connect.sink.TargetStoreSinkTask;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.RecordingSinkContext;
@@ -70,7 +70,8 @@ public final class SinkBenchmark {
             double peer = run("debezium-jdbc", peerTask(postgres), records);
             say(String.format(
                     Locale.ROOT,
-                    "Debezium JDBC sink 3.4.0.Final: %.0f rows/s, peak heap %d MB",
+                    "Debezium JDBC sink %s: %.0f rows/s, peak heap %d MB",
+                    PeerPlugins.release(PeerPlugins.JDBC_SINK),
                     peer,
                     HeapPeak.bytes() >> 20));
 
@@ -90,7 +91,7 @@ public final class SinkBenchmark {
                     Locale.ROOT,
                     "RESULT bench=sink ours_rows_s=%.0f peer_rows_s=%.0f ratio=%.2f "
                             + "copy_rows_s=%.0f of_limit=%.2f ours_method=%s ours_peak_heap_mb=%d "
-                            + "statements_rows_s=%.0f copy_method_rows_s=%.0f%n",
+                            + "statements_rows_s=%.0f copy_method_rows_s=%.0f peer=debezium-jdbc-%s%n",
                     ours,
                     peer,
                     ours / peer,
@@ -99,7 +100,8 @@ public final class SinkBenchmark {
                     copyWins ? "copy" : "statements",
                     oursPeakHeap >> 20,
                     statements,
-                    copied);
+                    copied,
+                    PeerPlugins.release(PeerPlugins.JDBC_SINK));
         }
     }
 
@@ -168,13 +170,29 @@ public final class SinkBenchmark {
         config.put("batch.size", Integer.toString(BATCH));
         // Its own per-batch de-duplication by key: the peer's best configuration.
         config.put("use.reduction.buffer", "true");
-        JdbcSinkConnectorTask task = new JdbcSinkConnectorTask();
-        task.initialize(context(config));
-        task.start(config);
+        SinkTask task = PeerPlugins.newInstance(
+                PeerPlugins.JDBC_SINK, "io.debezium.connector.jdbc.JdbcSinkConnectorTask", SinkTask.class);
+        ClassLoader previous = PeerPlugins.enter(task);
+        try {
+            task.initialize(context(config));
+            task.start(config);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
         return task;
     }
 
     private static double run(String name, SinkTask task, int records) {
+        // As a worker does: the task's own plugin loader is the context loader while it runs.
+        ClassLoader previous = PeerPlugins.enter(task);
+        try {
+            return timed(name, task, records);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    private static double timed(String name, SinkTask task, int records) {
         ChangeStream stream = new ChangeStream(records, "bench");
         TopicPartition partition = new TopicPartition("bench", 0);
         task.open(List.of(partition));

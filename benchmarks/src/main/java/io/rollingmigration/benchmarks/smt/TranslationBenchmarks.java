@@ -1,6 +1,6 @@
 package io.rollingmigration.benchmarks.smt;
 
-import io.debezium.transforms.ExtractNewRecordState;
+import io.rollingmigration.benchmarks.PeerPlugins;
 import io.rollingmigration.connect.smt.translate.TranslateAggregate;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +45,8 @@ public class TranslationBenchmarks {
     }
 
     static List<Transformation<SourceRecord>> stockChain() {
-        ExtractNewRecordState<SourceRecord> unwrap = new ExtractNewRecordState<>();
+        Transformation<SourceRecord> unwrap = PeerPlugins.newInstance(
+                PeerPlugins.POSTGRES_CONNECTOR, "io.debezium.transforms.ExtractNewRecordState", Transformation.class);
         unwrap.configure(Map.of("add.headers", "db,table,lsn,ts_ms,op"));
         ReplaceField<SourceRecord> replace = new ReplaceField.Value<>();
         replace.configure(Map.of("exclude", "fax", "renames", "cust_type:kind,id:legacy_id"));
