@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class SandboxStoryIT {
 
     private static final Pattern STATUS_PAGE = Pattern.compile("status page at (http://\\S+/)");
+    private static final Pattern CONNECT_API = Pattern.compile("Connect REST API at (http://\\S+/)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -37,6 +39,7 @@ class SandboxStoryIT {
         List<String> lines = new CopyOnWriteArrayList<>();
         AtomicReference<URI> page = new AtomicReference<>();
         AtomicReference<JsonNode> shown = new AtomicReference<>();
+        AtomicReference<JsonNode> plugins = new AtomicReference<>();
         DoubleAccumulator bestBackfill = new DoubleAccumulator(Math::max, 0);
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -55,7 +58,10 @@ class SandboxStoryIT {
                 line -> {
                     lines.add(line);
                     Matcher url = STATUS_PAGE.matcher(line);
-                    if (url.find()) {
+                    Matcher api = CONNECT_API.matcher(line);
+                    if (api.find()) {
+                        plugins.set(fetch(http, URI.create(api.group(1)).resolve("connector-plugins")));
+                    } else if (url.find()) {
                         page.set(URI.create(url.group(1)));
                     } else if (page.get() != null && line.contains("| lag p50")) {
                         // What the page shows right after each console status line.
@@ -102,6 +108,18 @@ class SandboxStoryIT {
                     "chapter " + (i + 1) + " is '" + chapters.get(i) + "': " + story.get(i));
         }
         assertTrue(transcript.contains("] stopped"), "everything stopped cleanly:\n" + transcript);
+
+        // The worker lists what an operator installed, not Kafka's test connectors from the harness's jars.
+        assertNotNull(plugins.get(), "the worker listed its connector plugins:\n" + transcript);
+        List<String> listed = new ArrayList<>();
+        plugins.get().forEach(plugin -> listed.add(plugin.path("class").asText()));
+        assertEquals(
+                List.of(
+                        "io.debezium.connector.postgresql.PostgresConnector",
+                        "io.rollingmigration.connect.reconcile.ReconcileSourceConnector",
+                        "io.rollingmigration.connect.sink.TargetStoreSinkConnector"),
+                listed.stream().sorted().toList(),
+                "connector plugins: " + plugins.get());
 
         JsonNode latest = shown.get() == null ? null : shown.get().path("latest");
         assertNotNull(latest, "the status page served figures:\n" + transcript);
