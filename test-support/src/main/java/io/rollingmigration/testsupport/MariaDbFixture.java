@@ -21,7 +21,7 @@ import org.mariadb.jdbc.Driver;
  * {@code start-stop-daemon}; if the machine has no MariaDB server at all, {@link #availableOrSkip()} skips the test
  * with a loud message instead of failing it.
  */
-public final class MariaDbFixture {
+public final class MariaDbFixture implements AutoCloseable {
 
     private static final Path SERVER = Paths.get("/usr/sbin/mariadbd");
     private static MariaDbFixture shared;
@@ -30,6 +30,7 @@ public final class MariaDbFixture {
     private final int port;
     private final String user;
     private final String password;
+    private PrivateMariaDb owned;
 
     private MariaDbFixture(String host, int port, String user, String password) {
         this.host = host;
@@ -67,6 +68,39 @@ public final class MariaDbFixture {
             shared = candidate;
         }
         return shared;
+    }
+
+    /**
+     * A MariaDB server of the caller's own, set up as a legacy database Debezium streams from (binary log in ROW
+     * format, GTIDs); {@link #close()} stops and removes it. Skips the calling test if the machine has no MariaDB
+     * server binaries.
+     */
+    public static MariaDbFixture startOwned() {
+        if (!PrivateMariaDb.installed()) {
+            String message = "SKIPPING MariaDB legacy tests: no MariaDB server binaries to start a private server";
+            System.err.println("*** " + message + " ***");
+            Assumptions.abort(message);
+        }
+        PrivateMariaDb server = PrivateMariaDb.start();
+        MariaDbFixture fixture = new MariaDbFixture("127.0.0.1", server.port(), "root", "");
+        fixture.owned = server;
+        return fixture;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Stops and removes the server if it is this fixture's own; the shared one is left running. */
+    @Override
+    public void close() {
+        if (owned != null) {
+            owned.stop();
+        }
     }
 
     public String jdbcUrl(String database) {

@@ -1,0 +1,143 @@
+package io.rollingmigration.testsupport;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.mariadb.jdbc.Driver;
+
+/**
+ * A throwaway MariaDB server of this test run, set up as a legacy database that Debezium can stream from: binary log
+ * in ROW format with full row images, GTIDs, on a free port in a temporary directory, removed when it stops. The
+ * machine's shared MariaDB is never reconfigured.
+ */
+final class PrivateMariaDb {
+
+    private static final Path SERVER = Paths.get("/usr/sbin/mariadbd");
+    private static final Path INSTALL = Paths.get("/usr/bin/mariadb-install-db");
+    /** The OS user Debian's MariaDB package creates; the server drops to it when started as root. */
+    private static final String SERVICE_USER = "mysql";
+
+    private final Path base;
+    private final int port;
+    private final Process server;
+
+    private PrivateMariaDb(Path base, int port, Process server) {
+        this.base = base;
+        this.port = port;
+        this.server = server;
+    }
+
+    static boolean installed() {
+        return Files.isExecutable(SERVER) && Files.isExecutable(INSTALL);
+    }
+
+    static PrivateMariaDb start() {
+        try {
+            Path base = Files.createTempDirectory("mariadb-legacy-");
+            Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Path data = base.resolve("data");
+            List<String> install = new ArrayList<>(List.of(
+                    INSTALL.toString(),
+                    "--no-defaults",
+                    "--datadir=" + data,
+                    "--auth-root-authentication-method=normal",
+                    "--skip-test-db"));
+            if (ProcessRunner.isRoot()) {
+                install.add("--user=" + SERVICE_USER);
+            }
+            ProcessRunner.run(install, base);
+            int port = freePort();
+            List<String> command = new ArrayList<>(List.of(
+                    SERVER.toString(),
+                    "--no-defaults",
+                    "--datadir=" + data,
+                    "--port=" + port,
+                    "--bind-address=127.0.0.1",
+                    "--socket=" + base.resolve("mariadb.sock"),
+                    "--pid-file=" + base.resolve("mariadb.pid"),
+                    "--skip-name-resolve",
+                    // What Debezium's MariaDB connector needs of a legacy server.
+                    "--server-id=" + (1000 + port % 1000),
+                    "--log-bin=" + data.resolve("binlog"),
+                    "--binlog-format=ROW",
+                    "--binlog-row-image=FULL",
+                    "--log-slave-updates",
+                    // A throwaway server: durability buys nothing and costs test time.
+                    "--innodb-flush-log-at-trx-commit=2",
+                    "--sync-binlog=0",
+                    "--innodb-buffer-pool-size=64M"));
+            if (ProcessRunner.isRoot()) {
+                command.add("--user=" + SERVICE_USER);
+            }
+            Process server = new ProcessBuilder(command)
+                    .directory(base.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(base.resolve("server.log").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            PrivateMariaDb mariadb = new PrivateMariaDb(base, port, server);
+            Runtime.getRuntime().addShutdownHook(new Thread(mariadb::stop, "mariadb-legacy-cleanup"));
+            Await.until(Duration.ofSeconds(60), "the private MariaDB to accept connections", mariadb::reachable);
+            return mariadb;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start a private MariaDB server", e);
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    private boolean reachable() {
+        if (!server.isAlive()) {
+            String log;
+            try {
+                log = Files.readString(base.resolve("server.log"));
+            } catch (IOException e) {
+                log = e.getMessage();
+            }
+            throw new IllegalStateException("The private MariaDB exited:\n" + log);
+        }
+        Properties properties = new Properties();
+        properties.setProperty("user", "root");
+        properties.setProperty("password", "");
+        try (Connection connection = new Driver().connect("jdbc:mariadb://127.0.0.1:" + port + "/mysql", properties)) {
+            return connection != null && connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    synchronized void stop() {
+        if (server.isAlive()) {
+            server.destroy();
+            try {
+                if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                    server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        PostgresFixture.deleteTree(base);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+}
