@@ -3,20 +3,31 @@ package io.rollingmigration.packaging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.MariaDbFixture;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.TopicOffsets;
+import io.rollingmigration.testsupport.TopicReader.TopicRecord;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.connect.util.clusters.WorkerHandle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -24,6 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * lineage with the binlog position, and our sink writes PostgreSQL, version-guarded by that position, so that a
  * full replay of the change topic leaves every row as the legacy database has it.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MariaDbLegacyIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(120);
@@ -31,8 +43,14 @@ class MariaDbLegacyIT {
     private static final String TOPIC = "shop.shop.customer";
     private static final String DLQ = "shop.dlq.customer";
 
+    private static final String SINK = "shop-customer-replay";
+    private static final String DRIFT = "shop.drift";
+    private static final String SUMMARY = "shop.drift.summary";
+
+    // Two workers, so that one can be killed; its tasks move at once.
     @RegisterExtension
-    static final InstalledCluster connect = InstalledCluster.standard();
+    static final InstalledCluster connect = InstalledCluster.adjusted(
+            builder -> builder.workers(2).workerProperty("scheduled.rebalance.max.delay.ms", "0"));
 
     private static MariaDbFixture legacy;
     private static PostgresFixture target;
@@ -71,6 +89,7 @@ class MariaDbLegacyIT {
     }
 
     @Test
+    @Order(1)
     void binlogChangesLandInPostgresAndAReplayOfTheWholeTopicChangesNothing() {
         connect.rest().putConnector("shop-customer-cdc", source());
         connect.rest().awaitRunning("shop-customer-cdc", 1, PATIENCE);
@@ -112,20 +131,107 @@ class MariaDbLegacyIT {
         List<List<Object>> writtenBefore = lastWrites();
         connect.rest().deleteConnector("shop-customer-sink");
         Map<String, String> replay = sink();
-        connect.rest().putConnector("shop-customer-replay", replay);
-        connect.rest().awaitRunning("shop-customer-replay", 1, PATIENCE);
-        Await.until(
-                PATIENCE,
-                "the replaying sink to commit the whole topic",
-                () -> committed("shop-customer-replay") >= end(TOPIC));
+        connect.rest().putConnector(SINK, replay);
+        connect.rest().awaitRunning(SINK, 1, PATIENCE);
+        Await.until(PATIENCE, "the replaying sink to commit the whole topic", () -> committed(SINK) >= end(TOPIC));
         assertEquals(before, targetRows(), "the replay changed no row");
         // Not even rewrote one: an equal or older binlog position is not applied at all.
         assertEquals(writtenBefore, lastWrites(), "the replay wrote no row");
         assertEquals(legacyRows(), targetRows());
         assertEquals(0, end(DLQ), "nothing went to the dead letter queue");
+    }
 
-        connect.rest().deleteConnector("shop-customer-replay");
-        connect.rest().deleteConnector("shop-customer-cdc");
+    @Test
+    @Order(2)
+    void theReconcilerComparesTheMariaDbLegacyWithThePostgresTargetAndFindsOnlyRealDrift() {
+        Map<String, String> reconcile = new HashMap<>(legacy.connectionSettings("legacy.", SHOP));
+        reconcile.putAll(target.connectionSettings("target.", PostgresFixture.TARGET));
+        reconcile.put("connector.class", "io.rollingmigration.connect.reconcile.ReconcileSourceConnector");
+        reconcile.put("tasks.max", "1");
+        reconcile.put("legacy.table", "customer");
+        reconcile.put("target.table", "public.shop_customer");
+        reconcile.put("aggregate", "customer");
+        reconcile.put("drift.topic", DRIFT);
+        reconcile.put("summary.topic", SUMMARY);
+        reconcile.put("drift.state.bootstrap.servers", connect.bootstrapServers());
+        reconcile.put("interval.ms", "1000");
+        reconcile.put("recheck.delay.ms", "500");
+        connect.rest().putConnector("shop-customer-reconcile", reconcile);
+        connect.rest().awaitRunning("shop-customer-reconcile", 1, PATIENCE);
+        long rows = legacyRows().size();
+        JsonNode clean = DriftSummaries.await(
+                connect.topics(), SUMMARY, PATIENCE, s -> s.path("compared").asLong() == rows, "a sweep of all rows");
+        assertEquals(0, DriftSummaries.differences(clean), "differences in " + clean);
+        assertEquals(rows, clean.path("matched").asLong(), clean.toString());
+
+        // A row changed behind the pipeline's back in the target is reported, and only that one.
+        target.execute(PostgresFixture.TARGET, "UPDATE public.shop_customer SET balance = 0.01 WHERE id = 7");
+        List<TopicRecord> drift =
+                connect.topics().await(DRIFT, PATIENCE, "drift for customer 7", records -> !records.isEmpty());
+        assertEquals(
+                List.of("{\"id\":7}"),
+                drift.stream()
+                        .map(r -> r.value().path("legacy_key").asText())
+                        .distinct()
+                        .toList());
+        JsonNode mismatch = drift.get(0).value();
+        assertEquals("FIELD_MISMATCH", mismatch.path("kind").asText(), mismatch.toString());
+        assertEquals("balance", mismatch.path("fields").get(0).path("name").asText(), mismatch.toString());
+        connect.rest().deleteConnector("shop-customer-reconcile");
+        // Repaired as the legacy row has it, for the next test.
+        target.execute(PostgresFixture.TARGET, "UPDATE public.shop_customer SET balance = 8.75 WHERE id = 7");
+    }
+
+    @Test
+    @Order(3)
+    void aWorkerKilledWhileTheLegacyWritesLosesNothing() throws Exception {
+        String rest =
+                address(connect.rest().base().getHost(), connect.rest().base().getPort());
+        Set<String> busy = new HashSet<>();
+        for (String name : List.of(SINK, "shop-customer-cdc")) {
+            connect.rest()
+                    .status(name)
+                    .path("tasks")
+                    .forEach(t -> busy.add(t.path("worker_id").asText()));
+        }
+        // The worker other than the one this test talks REST to, which runs the sink or the source task if either.
+        WorkerHandle victim = connect.cluster().workers().stream()
+                .filter(w -> !rest.equals(address(w.url().getHost(), w.url().getPort())))
+                .sorted(Comparator.comparing(
+                        w -> busy.contains(address(w.url().getHost(), w.url().getPort())) ? 0 : 1))
+                .findFirst()
+                .orElseThrow();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicLong written = new AtomicLong();
+        Thread application = new Thread(
+                () -> {
+                    long n = 0;
+                    while (writing.get()) {
+                        n++;
+                        legacy.execute(
+                                SHOP,
+                                "UPDATE customer SET balance = balance + 1, updated_at = updated_at + INTERVAL 1 "
+                                        + "SECOND WHERE id = " + (10 + n % 20),
+                                "INSERT INTO customer VALUES (" + (1000 + n) + ", 'New " + n + "', 'US', " + n
+                                        + ", TIMESTAMP '2026-12-03 08:00:00')");
+                        written.set(n);
+                    }
+                },
+                "legacy-application");
+        application.start();
+        Await.until(PATIENCE, "the legacy application to write", () -> written.get() >= 50);
+        connect.cluster().removeWorker(victim);
+        long atKill = written.get();
+        Await.until(PATIENCE, "more legacy writes after the kill", () -> written.get() >= atKill + 100);
+        connect.cluster().addWorker();
+        writing.set(false);
+        application.join();
+        awaitTargetMatchesLegacy("a worker killed mid-stream");
+        assertEquals(0, end(DLQ), "nothing went to the dead letter queue");
+    }
+
+    private static String address(String host, int port) {
+        return host + ":" + port;
     }
 
     /** When the sink last wrote each row (delete markers included). */

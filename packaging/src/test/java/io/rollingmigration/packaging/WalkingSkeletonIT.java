@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,8 +146,13 @@ class WalkingSkeletonIT {
         connect.rest().awaitRunning(reconcile.name(), 1, PATIENCE);
         String summaryTopic = reconcile.config().get("summary.topic");
         String driftTopic = reconcile.config().get("drift.topic");
-        JsonNode clean = awaitSummary(summaryTopic, s -> s.path("compared").asLong() == 57, "a sweep of 57 rows");
-        assertEquals(0, differences(clean), "differences in " + clean);
+        JsonNode clean = DriftSummaries.await(
+                connect.topics(),
+                summaryTopic,
+                PATIENCE,
+                s -> s.path("compared").asLong() == 57,
+                "a sweep of 57 rows");
+        assertEquals(0, DriftSummaries.differences(clean), "differences in " + clean);
         assertEquals(57, clean.path("matched").asLong());
         assertTrue(connect.topics().readAll(driftTopic).isEmpty(), "no drift while in sync");
 
@@ -156,8 +160,13 @@ class WalkingSkeletonIT {
         postgres.execute(PostgresFixture.TARGET, "UPDATE public.customer SET balance = 0.01 WHERE id = 7");
         List<TopicRecord> drift =
                 connect.topics().await(driftTopic, PATIENCE, "drift for customer 7", records -> !records.isEmpty());
-        JsonNode dirty = awaitSummary(summaryTopic, s -> differences(s) > 0, "a sweep that found the change");
-        assertEquals(1, differences(dirty), "differences in " + dirty);
+        JsonNode dirty = DriftSummaries.await(
+                connect.topics(),
+                summaryTopic,
+                PATIENCE,
+                s -> DriftSummaries.differences(s) > 0,
+                "a sweep that found the change");
+        assertEquals(1, DriftSummaries.differences(dirty), "differences in " + dirty);
         assertEquals(1, dirty.path("field_mismatch").asLong());
         List<String> driftedKeys = drift.stream()
                 .map(r -> r.value().path("legacy_key").asText())
@@ -183,23 +192,5 @@ class WalkingSkeletonIT {
                 PATIENCE,
                 "target to match legacy after " + what,
                 () -> scenario.targetState().equals(scenario.legacyState()));
-    }
-
-    private static JsonNode awaitSummary(String topic, Predicate<JsonNode> accept, String what) {
-        Predicate<JsonNode> completed = s -> "COMPLETED".equals(s.path("status").asText()) && accept.test(s);
-        List<TopicRecord> summaries = connect.topics()
-                .await(topic, PATIENCE, what, records -> records.stream().anyMatch(r -> completed.test(r.value())));
-        return summaries.stream()
-                .map(TopicRecord::value)
-                .filter(completed)
-                .reduce((a, b) -> b)
-                .orElseThrow();
-    }
-
-    private static long differences(JsonNode summary) {
-        return summary.path("missing_in_target").asLong()
-                + summary.path("unexpected_in_target").asLong()
-                + summary.path("field_mismatch").asLong()
-                + summary.path("rule_violation").asLong();
     }
 }
