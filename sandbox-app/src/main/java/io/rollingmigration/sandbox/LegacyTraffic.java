@@ -1,9 +1,9 @@
 package io.rollingmigration.sandbox;
 
-import io.rollingmigration.testsupport.PostgresFixture;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LegacyTraffic implements Runnable {
 
-    private final PostgresFixture postgres;
+    private final LegacyDatabase legacy;
     private final int changesPerSecond;
     private final SplittableRandom random = new SplittableRandom(42);
     private final AtomicLong inserts = new AtomicLong();
@@ -27,8 +27,8 @@ public final class LegacyTraffic implements Runnable {
     /** A customer the application leaves alone (the story's corrupted row); -1: none. */
     private volatile long avoided = -1;
 
-    public LegacyTraffic(PostgresFixture postgres, long firstNewId, int changesPerSecond) {
-        this.postgres = postgres;
+    LegacyTraffic(LegacyDatabase legacy, long firstNewId, int changesPerSecond) {
+        this.legacy = legacy;
         this.nextId = firstNewId;
         this.changesPerSecond = changesPerSecond;
     }
@@ -47,17 +47,20 @@ public final class LegacyTraffic implements Runnable {
     public void run() {
         long intervalNanos = 1_000_000_000L / Math.max(1, changesPerSecond);
         while (running) {
-            try (Connection connection = postgres.connect(PostgresFixture.LEGACY);
-                    PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO public.customer "
-                                    + "(id, name, email, status, balance, region, updated_at) VALUES (?, ?, ?, 'P', ?, ?, now())");
-                    PreparedStatement update = connection.prepareStatement("UPDATE public.customer SET "
-                            + "balance = balance + ?, status = CASE status WHEN 'P' THEN 'B' ELSE 'P' END, "
-                            + "updated_at = now() WHERE id = (SELECT id FROM public.customer WHERE "
-                            + "(?::text IS NULL OR region = ?::text) AND id <> ? ORDER BY random() LIMIT 1)");
-                    PreparedStatement delete = connection.prepareStatement("DELETE FROM public.customer WHERE id = "
-                            + "(SELECT id FROM public.customer WHERE (?::text IS NULL OR region = ?::text) "
-                            + "AND id <> ? ORDER BY random() LIMIT 1)")) {
+            String table = legacy.table();
+            String region = legacy.textParameter();
+            // Pick, then write: MariaDB does not let an UPDATE or DELETE read its own table in a subquery.
+            try (Connection connection = legacy.connect();
+                    PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
+                            + " (id, name, email, status, balance, region, updated_at) VALUES (?, ?, ?, 'P', ?, ?, "
+                            + legacy.now() + ")");
+                    PreparedStatement pick = connection.prepareStatement("SELECT id FROM " + table + " WHERE ("
+                            + region + " IS NULL OR region = " + region + ") AND id <> ? ORDER BY " + legacy.random()
+                            + " LIMIT 1");
+                    PreparedStatement update = connection.prepareStatement("UPDATE " + table
+                            + " SET balance = balance + ?, status = CASE status WHEN 'P' THEN 'B' ELSE 'P' END, "
+                            + "updated_at = " + legacy.now() + " WHERE id = ?");
+                    PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
                 long next = System.nanoTime();
                 while (running) {
                     int dice = random.nextInt(10);
@@ -72,16 +75,18 @@ public final class LegacyTraffic implements Runnable {
                         insert.executeUpdate();
                         inserts.incrementAndGet();
                     } else if (dice < 9) {
-                        update.setBigDecimal(1, BigDecimal.valueOf(random.nextInt(10_000), 2));
-                        update.setString(2, onlyRegion);
-                        update.setString(3, onlyRegion);
-                        update.setLong(4, avoided);
-                        updates.addAndGet(update.executeUpdate());
+                        long id = pick(pick);
+                        if (id >= 0) {
+                            update.setBigDecimal(1, BigDecimal.valueOf(random.nextInt(10_000), 2));
+                            update.setLong(2, id);
+                            updates.addAndGet(update.executeUpdate());
+                        }
                     } else {
-                        delete.setString(1, onlyRegion);
-                        delete.setString(2, onlyRegion);
-                        delete.setLong(3, avoided);
-                        deletes.addAndGet(delete.executeUpdate());
+                        long id = pick(pick);
+                        if (id >= 0) {
+                            delete.setLong(1, id);
+                            deletes.addAndGet(delete.executeUpdate());
+                        }
                     }
                     next += intervalNanos;
                     long wait = next - System.nanoTime();
@@ -98,6 +103,16 @@ public final class LegacyTraffic implements Runnable {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /** A random customer the application may write now (its region, not the avoided one), or -1 if none. */
+    private long pick(PreparedStatement pick) throws SQLException {
+        pick.setString(1, onlyRegion);
+        pick.setString(2, onlyRegion);
+        pick.setLong(3, avoided);
+        try (ResultSet rs = pick.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : -1;
         }
     }
 

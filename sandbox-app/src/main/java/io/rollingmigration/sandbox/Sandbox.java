@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -86,17 +87,25 @@ public final class Sandbox {
 
     /** Runs the migration until stopped, until the run time is up, or (if asked) until the story is told. */
     public void run() throws Exception {
-        say("starting PostgreSQL (legacy and target databases)");
+        boolean mariadb = options.legacy().equals("mariadb");
+        say("starting PostgreSQL (" + (mariadb ? "the target database" : "legacy and target databases") + ")");
         PostgresFixture postgres = PostgresFixture.startOwned();
+        LegacyDatabase legacy = null;
         ConnectClusterFixture connect = null;
         LegacyTraffic traffic = null;
         Thread trafficThread = null;
         StatusPage statusPage = null;
         try {
             CustomerScenario scenario = new CustomerScenario(postgres);
-            scenario.createSchemas();
-            scenario.insertLegacyCustomers(1, options.customers());
-            say("legacy database holds " + scenario.legacyCount() + " customers (" + postgres.jdbcUrl("legacy") + ")");
+            if (mariadb) {
+                say("starting MariaDB (the legacy database, binlog in ROW format)");
+                scenario.createTargetSchema();
+                legacy = MariaDbLegacy.start();
+            } else {
+                legacy = new PostgresLegacy(postgres, scenario);
+            }
+            legacy.createCustomers(options.customers());
+            say("legacy database holds " + legacy.customers() + " customers (" + legacy.describe() + ")");
 
             say("starting Kafka (KRaft) and a Connect worker with plugin.path " + options.pluginsDir() + ", "
                     + options.peerPluginsDir());
@@ -113,9 +122,10 @@ public final class Sandbox {
                     + connect.rest().base() + "connectors?expand=status)");
 
             SkeletonPipeline pipeline = SkeletonPipeline.pointedAt(postgres, secrets);
-            ConfigExample source = pipeline.debeziumSource(postgres.port());
-            ConfigExample sink = pipeline.sink();
-            ConfigExample reconcile = pipeline.reconcile(options.reconcileIntervalMillis(), connect.bootstrapServers());
+            ConfigExample source = legacy.debeziumSource(pipeline, connect.bootstrapServers());
+            ConfigExample sink = pipeline.sink().with(Map.of("topics", legacy.changeTopic()));
+            ConfigExample reconcile = pipeline.reconcile(options.reconcileIntervalMillis(), connect.bootstrapServers())
+                    .with(legacy.reconcilerSettings());
             // Operators create the dead letter queue with the pipeline rather than on the first bad record.
             connect.createTopic(sink.config().get("errors.deadletterqueue.topic.name"), 1, Map.of());
             for (ConfigExample connector : List.of(source, sink, reconcile)) {
@@ -126,7 +136,7 @@ public final class Sandbox {
                 connect.rest().awaitRunning(connector.name(), 1, Duration.ofSeconds(120));
             }
 
-            traffic = new LegacyTraffic(postgres, options.customers() + 1L, options.changesPerSecond());
+            traffic = new LegacyTraffic(legacy, options.customers() + 1L, options.changesPerSecond());
             trafficThread = new Thread(traffic, "legacy-traffic");
             trafficThread.setDaemon(true);
             trafficThread.start();
@@ -135,12 +145,13 @@ public final class Sandbox {
             String summaryTopic = reconcile.config().get("summary.topic");
             StatusCollector collector = new StatusCollector(
                     postgres,
+                    legacy,
                     connect,
                     sink.config().get("errors.deadletterqueue.topic.name"),
                     reconcile.config().get("drift.topic"),
                     summaryTopic);
             statusPage = startStatusPage();
-            Story story = new Story(postgres, traffic, this::say);
+            Story story = new Story(postgres, legacy, traffic, this::say);
             while (true) {
                 story.advance(report(traffic, collector, statusPage));
                 storyTold = story.told();
@@ -169,6 +180,9 @@ public final class Sandbox {
             }
             if (connect != null) {
                 connect.close();
+            }
+            if (legacy != null) {
+                legacy.close();
             }
             postgres.close();
             say("stopped");
@@ -224,6 +238,7 @@ public final class Sandbox {
             int reportEverySeconds,
             int runSeconds,
             boolean untilStoryTold,
+            String legacy,
             Path pluginsDir,
             Path peerPluginsDir) {
 
@@ -235,6 +250,7 @@ public final class Sandbox {
             int every = 5;
             int runFor = 0;
             boolean untilTold = false;
+            String legacy = "postgres";
             Path plugins = Paths.get(System.getProperty("migration.plugins.dir", "packaging/target/plugins"));
             Path peers = Paths.get(System.getProperty("migration.peer-plugins.dir", "packaging/target/peer-plugins"));
             for (int i = 0; i < args.length; i++) {
@@ -262,11 +278,19 @@ public final class Sandbox {
                     case "--until-story-told":
                         untilTold = true;
                         break;
+                    case "--legacy":
+                        legacy = args[++i].toLowerCase(Locale.ROOT);
+                        if (!legacy.equals("postgres") && !legacy.equals("mariadb")) {
+                            throw new IllegalArgumentException(
+                                    "--legacy takes postgres or mariadb, not " + legacy + "\n" + usage());
+                        }
+                        break;
                     default:
                         throw new IllegalArgumentException("Unknown option " + arg + "\n" + usage());
                 }
             }
-            return new SandboxOptions(help, customers, rate, interval, every, runFor, untilTold, plugins, peers);
+            return new SandboxOptions(
+                    help, customers, rate, interval, every, runFor, untilTold, legacy, plugins, peers);
         }
 
         static String usage() {
@@ -278,7 +302,9 @@ public final class Sandbox {
                     "  --reconcile-interval-ms N  time between reconciliation sweeps (default 10000)",
                     "  --report-every N           seconds between status lines (default 5)",
                     "  --run-for N                stop after N seconds (default: run until Ctrl-C)",
-                    "  --until-story-told         stop once the whole story has been played");
+                    "  --until-story-told         stop once the whole story has been played",
+                    "  --legacy postgres|mariadb  the legacy database: PostgreSQL (default) or MariaDB, streamed by",
+                    "                             Debezium's MariaDB connector; the target is PostgreSQL either way");
         }
     }
 }

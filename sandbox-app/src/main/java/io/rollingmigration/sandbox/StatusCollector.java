@@ -18,6 +18,7 @@ import java.util.TreeMap;
 final class StatusCollector {
 
     private final PostgresFixture postgres;
+    private final LegacyDatabase legacy;
     private final ConnectClusterFixture connect;
     private final String dlqTopic;
     private final String driftTopic;
@@ -25,11 +26,13 @@ final class StatusCollector {
 
     StatusCollector(
             PostgresFixture postgres,
+            LegacyDatabase legacy,
             ConnectClusterFixture connect,
             String dlqTopic,
             String driftTopic,
             String summaryTopic) {
         this.postgres = postgres;
+        this.legacy = legacy;
         this.connect = connect;
         this.dlqTopic = dlqTopic;
         this.driftTopic = driftTopic;
@@ -37,7 +40,7 @@ final class StatusCollector {
     }
 
     MigrationStatus collect() {
-        long legacy = number(postgres.query(PostgresFixture.LEGACY, "SELECT count(*) FROM public.customer"));
+        long legacyCustomers = legacy.customers();
         long target = number(postgres.query(
                 PostgresFixture.TARGET, "SELECT count(*) FROM public.customer WHERE lineage_deleted_at IS NULL"));
         List<Object> lag = postgres.query(
@@ -49,7 +52,7 @@ final class StatusCollector {
                 .get(0);
         return new MigrationStatus(
                 System.currentTimeMillis(),
-                legacy,
+                legacyCustomers,
                 target,
                 millis(lag.get(0)),
                 millis(lag.get(1)),

@@ -1,6 +1,9 @@
 package io.rollingmigration.sandbox;
 
 import io.rollingmigration.testsupport.PostgresFixture;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -24,6 +27,7 @@ final class Story {
     }
 
     private final PostgresFixture postgres;
+    private final LegacyDatabase legacy;
     private final LegacyTraffic traffic;
     private final Consumer<String> say;
     private Step step = Step.BACKFILL;
@@ -31,8 +35,9 @@ final class Story {
     private long failedAtCutover;
     private long cutoverAt;
 
-    Story(PostgresFixture postgres, LegacyTraffic traffic, Consumer<String> say) {
+    Story(PostgresFixture postgres, LegacyDatabase legacy, LegacyTraffic traffic, Consumer<String> say) {
         this.postgres = postgres;
+        this.legacy = legacy;
         this.traffic = traffic;
         this.say = say;
         say.accept("story: the backfill starts; Debezium snapshots the legacy customers while the legacy application "
@@ -65,15 +70,16 @@ final class Story {
                 // A legacy change of the chosen customer may still be in flight; applied after the corruption, it
                 // would overwrite it and the story would wait for drift forever. Corrupt only once the target holds
                 // the legacy row's last write, which no later change can follow now that the traffic avoids it.
-                List<List<Object>> legacy = postgres.query(
-                        PostgresFixture.LEGACY,
-                        "SELECT balance, updated_at " + "FROM public.customer WHERE id = " + corruptedId);
-                if (legacy.isEmpty()) {
+                List<List<Object>> inLegacy = legacy.query(
+                        "SELECT balance, updated_at FROM " + legacy.table() + " WHERE id = " + corruptedId);
+                if (inLegacy.isEmpty()) {
                     step = Step.ALIGNED;
-                } else if (legacy.equals(postgres.query(
-                        PostgresFixture.TARGET,
-                        "SELECT balance, updated_at "
-                                + "FROM public.customer WHERE lineage_deleted_at IS NULL AND id = " + corruptedId))) {
+                } else if (sameRow(
+                        inLegacy,
+                        postgres.query(
+                                PostgresFixture.TARGET,
+                                "SELECT balance, updated_at FROM public.customer "
+                                        + "WHERE lineage_deleted_at IS NULL AND id = " + corruptedId))) {
                     postgres.execute(
                             PostgresFixture.TARGET,
                             "UPDATE public.customer SET balance = balance + 1000 " + "WHERE id = " + corruptedId);
@@ -109,12 +115,9 @@ final class Story {
             case CUTOVER -> {
                 // Give the sink time to see the new owner (ownership.refresh.ms, 5 s) before the stray write.
                 if (status.takenAt() - cutoverAt >= 7000) {
-                    long eu = firstLong(postgres.query(
-                            PostgresFixture.LEGACY, "SELECT min(id) FROM public.customer " + "WHERE region = 'EU'"));
-                    postgres.execute(
-                            PostgresFixture.LEGACY,
-                            "UPDATE public.customer SET name = 'Written after "
-                                    + "cutover', updated_at = now() WHERE id = " + eu);
+                    long eu = firstLong(legacy.query("SELECT min(id) FROM " + legacy.table() + " WHERE region = 'EU'"));
+                    legacy.execute("UPDATE " + legacy.table() + " SET name = 'Written after cutover', updated_at = "
+                            + legacy.now() + " WHERE id = " + eu);
                     say.accept("story: a forgotten legacy job still writes EU customer " + eu + "; the sink does not "
                             + "apply it and reports it as LEGACY_WRITE_AFTER_CUTOVER (failed count)");
                     step = Step.STRAY_WRITE;
@@ -129,6 +132,26 @@ final class Story {
             }
             default -> {}
         }
+    }
+
+    /**
+     * Whether the legacy and target rows hold the same balance and update time, whatever types the two drivers
+     * return them as (decimals of any scale, timestamps as LocalDateTime or java.sql.Timestamp).
+     */
+    private static boolean sameRow(List<List<Object>> legacyRows, List<List<Object>> targetRows) {
+        if (legacyRows.size() != 1 || targetRows.size() != 1) {
+            return false;
+        }
+        List<Object> a = legacyRows.get(0);
+        List<Object> b = targetRows.get(0);
+        return new BigDecimal(a.get(0).toString())
+                                .compareTo(new BigDecimal(b.get(0).toString()))
+                        == 0
+                && wallClock(a.get(1)).equals(wallClock(b.get(1)));
+    }
+
+    private static LocalDateTime wallClock(Object value) {
+        return value instanceof Timestamp timestamp ? timestamp.toLocalDateTime() : (LocalDateTime) value;
     }
 
     private static long firstLong(List<List<Object>> rows) {

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The README's main command plays the whole migration story: the sandbox, with the packaged plugins and the stock
@@ -34,8 +35,9 @@ class SandboxStoryIT {
     private static final Pattern CONNECT_API = Pattern.compile("Connect REST API at (http://\\S+/)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Test
-    void theSandboxPlaysTheWholeStoryAndItsStatusPageShowsTheFigures() throws Exception {
+    @ParameterizedTest(name = "legacy {0}")
+    @ValueSource(strings = {"postgres", "mariadb"})
+    void theSandboxPlaysTheWholeStoryAndItsStatusPageShowsTheFigures(String legacy) throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
         AtomicReference<URI> page = new AtomicReference<>();
         AtomicReference<JsonNode> shown = new AtomicReference<>();
@@ -53,7 +55,9 @@ class SandboxStoryIT {
                     "2000",
                     "--report-every",
                     "1",
-                    "--until-story-told"
+                    "--until-story-told",
+                    "--legacy",
+                    legacy
                 },
                 line -> {
                     lines.add(line);
@@ -115,6 +119,7 @@ class SandboxStoryIT {
         plugins.get().forEach(plugin -> listed.add(plugin.path("class").asText()));
         assertEquals(
                 List.of(
+                        "io.debezium.connector.mariadb.MariaDbConnector",
                         "io.debezium.connector.postgresql.PostgresConnector",
                         "io.rollingmigration.connect.reconcile.ReconcileSourceConnector",
                         "io.rollingmigration.connect.sink.TargetStoreSinkConnector"),

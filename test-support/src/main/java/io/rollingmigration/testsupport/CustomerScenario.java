@@ -60,6 +60,11 @@ public final class CustomerScenario {
     /** Creates both tables (empty) and the index the reconciler orders target rows by. */
     public void createSchemas() {
         postgres.execute(PostgresFixture.LEGACY, "DROP TABLE IF EXISTS public.customer", LEGACY_DDL);
+        createTargetSchema();
+    }
+
+    /** Creates the target table (empty) and its index, for a legacy table that lives in another database. */
+    public void createTargetSchema() {
         postgres.execute(
                 PostgresFixture.TARGET,
                 "DROP TABLE IF EXISTS public.customer",
