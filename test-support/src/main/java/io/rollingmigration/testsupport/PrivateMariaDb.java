@@ -13,14 +13,16 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.mariadb.jdbc.Driver;
 
 /**
  * A throwaway MariaDB server of this test run, set up as a legacy database that Debezium can stream from: binary log
- * in ROW format with full row images, GTIDs, on a free port in a temporary directory, removed when it stops. The
- * machine's shared MariaDB is never reconfigured.
+ * in ROW format with full row images, GTIDs, on a free port in a temporary directory, removed when it stops (or, if
+ * its JVM was killed, by the next start). The machine's shared MariaDB is never reconfigured.
  */
 final class PrivateMariaDb {
 
@@ -28,6 +30,9 @@ final class PrivateMariaDb {
     private static final Path INSTALL = Paths.get("/usr/bin/mariadb-install-db");
     /** The OS user Debian's MariaDB package creates; the server drops to it when started as root. */
     private static final String SERVICE_USER = "mysql";
+
+    private static final Path SERVERS = Paths.get(System.getProperty("java.io.tmpdir"), "rolling-migration-mariadb");
+    private static final String OWNER_FILE = "owner.pid";
 
     private final Path base;
     private final int port;
@@ -45,8 +50,14 @@ final class PrivateMariaDb {
 
     static PrivateMariaDb start() {
         try {
-            Path base = Files.createTempDirectory("mariadb-legacy-");
+            sweepAbandoned();
+            Files.createDirectories(SERVERS);
+            Files.setPosixFilePermissions(SERVERS, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Path base = Files.createTempDirectory(SERVERS, "server-");
             Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.writeString(
+                    base.resolve(OWNER_FILE),
+                    Long.toString(ProcessHandle.current().pid()));
             Path data = base.resolve("data");
             List<String> install = new ArrayList<>(List.of(
                     INSTALL.toString(),
@@ -132,6 +143,46 @@ final class PrivateMariaDb {
             }
         }
         PostgresFixture.deleteTree(base);
+    }
+
+    /** Stops and deletes servers whose owning JVM is gone (killed before its shutdown hook ran). */
+    private static void sweepAbandoned() {
+        if (!Files.isDirectory(SERVERS)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(SERVERS)) {
+            dirs.filter(Files::isDirectory).forEach(dir -> {
+                if (alive(dir.resolve(OWNER_FILE))) {
+                    return;
+                }
+                pid(dir.resolve("mariadb.pid")).flatMap(ProcessHandle::of).ifPresent(server -> {
+                    server.destroy();
+                    server.onExit()
+                            .orTimeout(30, TimeUnit.SECONDS)
+                            .exceptionally(e -> null)
+                            .join();
+                });
+                PostgresFixture.deleteTree(dir);
+            });
+        } catch (IOException e) {
+            System.err.println("MariaDB fixture: cannot sweep " + SERVERS + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean alive(Path pidFile) {
+        return pid(pidFile)
+                .flatMap(ProcessHandle::of)
+                .map(ProcessHandle::isAlive)
+                .orElse(false);
+    }
+
+    private static Optional<Long> pid(Path pidFile) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(pidFile).trim()));
+        } catch (IOException | NumberFormatException e) {
+            // No readable pid: debris of a start that never finished.
+            return Optional.empty();
+        }
     }
 
     private static int freePort() throws IOException {
