@@ -4,6 +4,7 @@ import io.rollingmigration.connect.common.lineage.Lineage;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
@@ -19,6 +20,12 @@ import org.apache.kafka.connect.data.Timestamp;
  * byte order through {@code BINARY} comparison.
  */
 public final class MariaDbDialect implements SqlDialect {
+
+    /** The binary log's event headers carry whole seconds, and Debezium's {@code ts_ms} comes from them. */
+    @Override
+    public Duration changeLogCommitResolution() {
+        return Duration.ofSeconds(1);
+    }
 
     @Override
     public String name() {

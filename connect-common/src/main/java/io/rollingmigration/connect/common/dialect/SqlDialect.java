@@ -6,6 +6,7 @@ import java.sql.Driver;
 import java.sql.JDBCType;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -36,6 +37,15 @@ public interface SqlDialect {
     Driver driver();
 
     /** Driver settings the dialect relies on, added to the user's. */
+    /**
+     * How finely Debezium times the commits of a legacy database of this kind (the source block's {@code ts_ms}, which
+     * lineage records as the source commit time): a millisecond by default; a change committed at {@code t} may carry
+     * any time up to this much before {@code t}.
+     */
+    default Duration changeLogCommitResolution() {
+        return Duration.ofMillis(1);
+    }
+
     default Properties connectionProperties() {
         return new Properties();
     }

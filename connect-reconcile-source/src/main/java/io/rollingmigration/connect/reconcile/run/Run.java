@@ -14,7 +14,6 @@ import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.connect.reconcile.store.LegacyTable;
 import io.rollingmigration.connect.reconcile.store.TargetTable;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +34,6 @@ import java.util.function.LongSupplier;
 public final class Run {
 
     /** Lineage commit times are Debezium's {@code source.ts_ms}: cut to the millisecond. */
-    private static final Duration LINEAGE_TIME_STEP = Duration.ofMillis(1);
 
     /** The run's limits. */
     public record Settings(
@@ -279,7 +277,9 @@ public final class Run {
      * <p>
      * Both times are rounded: the change column to its own precision (PostgreSQL rounds {@code now()} into a
      * {@code timestamp(3)}, so a row can read half a millisecond after the commit that wrote it), the lineage commit
-     * time down to Debezium's millisecond. Compared exactly, a target holding the row's last change would look
+     * time down to the legacy change stream's resolution (Debezium's millisecond, or the binary log's second for
+     * MariaDB: a change in the same second as the commit the target reflects counts as applied; the recheck delay
+     * still gives a later change of that second time to arrive). Compared exactly, a target holding the row's last change would look
      * behind it, and a real difference would be held as in flight until {@code recheck.max.wait.ms}.
      */
     private boolean pipelineBehind(Verdict verdict, Instant applied) {
@@ -291,7 +291,7 @@ public final class Run {
         return reflected == null
                 || reflected
                         .plus(scope.legacy().changeResolution())
-                        .plus(LINEAGE_TIME_STEP)
+                        .plus(scope.legacy().commitTimeResolution())
                         .isBefore(legacyChange);
     }
 

@@ -97,6 +97,11 @@ public final class LegacyTable {
                         .orElse(Duration.ZERO);
     }
 
+    /** How finely the change stream of this legacy database times its commits, as lineage records them. */
+    public Duration commitTimeResolution() {
+        return dialect.changeLogCommitResolution();
+    }
+
     /** The table's columns as the database describes them. */
     public TableDescription description() {
         return description;
