@@ -12,10 +12,22 @@ final class DriftSummaries {
 
     private DriftSummaries() {}
 
+    /** The summaries of every completed run in the topic, oldest first. */
+    static List<JsonNode> completed(TopicReader topics, String topic) {
+        return topics.readAll(topic).stream()
+                .map(TopicRecord::value)
+                .filter(DriftSummaries::isCompleted)
+                .toList();
+    }
+
+    static boolean isCompleted(JsonNode summary) {
+        return "COMPLETED".equals(summary.path("status").asText());
+    }
+
     /** The latest completed run's summary that {@code accept} takes, waiting for one. */
     static JsonNode await(
             TopicReader topics, String topic, Duration patience, Predicate<JsonNode> accept, String what) {
-        Predicate<JsonNode> completed = s -> "COMPLETED".equals(s.path("status").asText()) && accept.test(s);
+        Predicate<JsonNode> completed = s -> isCompleted(s) && accept.test(s);
         List<TopicRecord> summaries = topics.await(
                 topic, patience, what, records -> records.stream().anyMatch(r -> completed.test(r.value())));
         return summaries.stream()

@@ -342,7 +342,7 @@ class FaultToleranceIT {
                     Map<String, JsonNode> latest = new TreeMap<>();
                     for (TopicRecord record : connect.topics().readAll(SUMMARIES)) {
                         JsonNode run = record.value();
-                        if ("COMPLETED".equals(run.path("status").asText())
+                        if (DriftSummaries.isCompleted(run)
                                 && run.path("started_at").asLong() > since) {
                             latest.put(run.path("range").asText(), run);
                         }

@@ -177,7 +177,7 @@ class InsurerMigrationIT {
                 c -> c.size() == 4);
         assertEquals(
                 Map.of("party", 41L, "policy.policy", 61L, "premium", 89L, "policy.policy_billing", 56L), compared);
-        for (JsonNode run : completedRuns()) {
+        for (JsonNode run : DriftSummaries.completed(connect.topics(), "insurer.drift.summary")) {
             assertEquals(
                     0,
                     run.path("missing_in_target").asLong()
@@ -278,17 +278,10 @@ class InsurerMigrationIT {
         return postgres.query(database, sql).get(0).get(0);
     }
 
-    private static List<JsonNode> completedRuns() {
-        return connect.topics().readAll("insurer.drift.summary").stream()
-                .map(TopicRecord::value)
-                .filter(s -> "COMPLETED".equals(s.path("status").asText()))
-                .collect(Collectors.toList());
-    }
-
     /** Keys compared by the first completed run of each range, summed per aggregate, once every range has one. */
     private static Map<String, Long> comparedPerAggregate() {
         Map<String, JsonNode> firstPerRange = new LinkedHashMap<>();
-        for (JsonNode run : completedRuns()) {
+        for (JsonNode run : DriftSummaries.completed(connect.topics(), "insurer.drift.summary")) {
             firstPerRange.putIfAbsent(
                     run.path("aggregate").asText() + "/" + run.path("range").asText(), run);
         }

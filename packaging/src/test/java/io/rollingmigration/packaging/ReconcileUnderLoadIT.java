@@ -153,7 +153,7 @@ class ReconcileUnderLoadIT {
             Await.until(
                     PATIENCE,
                     "three runs per range under load",
-                    () -> completed(summaries).stream()
+                    () -> DriftSummaries.completed(connect.topics(), summaries).stream()
                                     .collect(Collectors.groupingBy(
                                             s -> s.path("range").asText(), Collectors.counting()))
                                     .values()
@@ -166,11 +166,11 @@ class ReconcileUnderLoadIT {
             traffic.running = false;
             writer.join();
         }
-        for (JsonNode run : completed(summaries)) {
-            assertEquals(0, driftOf(run), "no drift under live load: " + run);
+        for (JsonNode run : DriftSummaries.completed(connect.topics(), summaries)) {
+            assertEquals(0, DriftSummaries.differences(run), "no drift under live load: " + run);
         }
         assertTrue(connect.topics().readAll(drift).isEmpty(), "no drift records under live load");
-        long inFlight = completed(summaries).stream()
+        long inFlight = DriftSummaries.completed(connect.topics(), summaries).stream()
                 .mapToLong(s -> s.path("in_flight").asLong())
                 .sum();
         System.out.println("changes written under load: " + traffic.changes.get() + ", differences that were in "
@@ -278,9 +278,7 @@ class ReconcileUnderLoadIT {
         JsonNode done = Await.value(
                 PATIENCE,
                 "the run to complete on the surviving worker",
-                () -> connect.topics().readAll("ledger.summary").stream()
-                        .map(TopicRecord::value)
-                        .filter(s -> "COMPLETED".equals(s.path("status").asText()))
+                () -> DriftSummaries.completed(connect.topics(), "ledger.summary").stream()
                         .findFirst()
                         .orElse(null),
                 found -> found != null);
@@ -297,21 +295,7 @@ class ReconcileUnderLoadIT {
                 LEDGER_ROWS,
                 done.path("matched").asLong() - (done.path("legacy_rows").asLong() - LEDGER_ROWS),
                 "rows read again were matched again");
-        assertEquals(0, driftOf(done));
-    }
-
-    private static List<JsonNode> completed(String topic) {
-        return connect.topics().readAll(topic).stream()
-                .map(TopicRecord::value)
-                .filter(s -> "COMPLETED".equals(s.path("status").asText()))
-                .collect(Collectors.toList());
-    }
-
-    private static long driftOf(JsonNode summary) {
-        return summary.path("missing_in_target").asLong()
-                + summary.path("unexpected_in_target").asLong()
-                + summary.path("field_mismatch").asLong()
-                + summary.path("rule_violation").asLong();
+        assertEquals(0, DriftSummaries.differences(done));
     }
 
     /** The live drift table: the latest record per key, tombstones removing keys; legacy key to kind. */
