@@ -84,6 +84,10 @@ public final class MariaDbFixture implements AutoCloseable {
         PrivateMariaDb server = PrivateMariaDb.start();
         MariaDbFixture fixture = new MariaDbFixture("127.0.0.1", server.port(), "root", "");
         fixture.owned = server;
+        Await.until(
+                Duration.ofSeconds(60),
+                "the private MariaDB to accept connections",
+                () -> server.running() && fixture.reachable());
         return fixture;
     }
 

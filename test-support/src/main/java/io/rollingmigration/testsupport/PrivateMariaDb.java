@@ -3,24 +3,18 @@ package io.rollingmigration.testsupport;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.mariadb.jdbc.Driver;
 
 /**
- * A throwaway MariaDB server of this test run, set up as a legacy database that Debezium can stream from: binary log
+ * A throwaway MariaDB server process of this test run, set up as a legacy database that Debezium can stream from: binary log
  * in ROW format with full row images, GTIDs, on a free port in a temporary directory, removed when it stops (or, if
  * its JVM was killed, by the next start). The machine's shared MariaDB is never reconfigured.
  */
@@ -69,7 +63,7 @@ final class PrivateMariaDb {
                 install.add("--user=" + SERVICE_USER);
             }
             ProcessRunner.run(install, base);
-            int port = freePort();
+            int port = PostgresFixture.freePort();
             List<String> command = new ArrayList<>(List.of(
                     SERVER.toString(),
                     "--no-defaults",
@@ -100,7 +94,6 @@ final class PrivateMariaDb {
                     .start();
             PrivateMariaDb mariadb = new PrivateMariaDb(base, port, server);
             Runtime.getRuntime().addShutdownHook(new Thread(mariadb::stop, "mariadb-legacy-cleanup"));
-            Await.until(Duration.ofSeconds(60), "the private MariaDB to accept connections", mariadb::reachable);
             return mariadb;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start a private MariaDB server", e);
@@ -111,24 +104,22 @@ final class PrivateMariaDb {
         return port;
     }
 
-    private boolean reachable() {
-        if (!server.isAlive()) {
-            String log;
-            try {
-                log = Files.readString(base.resolve("server.log"));
-            } catch (IOException e) {
-                log = e.getMessage();
-            }
-            throw new IllegalStateException("The private MariaDB exited:\n" + log);
+    /**
+     * True while the server process runs.
+     *
+     * @throws IllegalStateException with the server's log if it exited
+     */
+    boolean running() {
+        if (server.isAlive()) {
+            return true;
         }
-        Properties properties = new Properties();
-        properties.setProperty("user", "root");
-        properties.setProperty("password", "");
-        try (Connection connection = new Driver().connect("jdbc:mariadb://127.0.0.1:" + port + "/mysql", properties)) {
-            return connection != null && connection.isValid(2);
-        } catch (SQLException e) {
-            return false;
+        String log;
+        try {
+            log = Files.readString(base.resolve("server.log"));
+        } catch (IOException e) {
+            log = e.getMessage();
         }
+        throw new IllegalStateException("The private MariaDB exited:\n" + log);
     }
 
     synchronized void stop() {
@@ -182,13 +173,6 @@ final class PrivateMariaDb {
         } catch (IOException | NumberFormatException e) {
             // No readable pid: debris of a start that never finished.
             return Optional.empty();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
         }
     }
 }
