@@ -1,6 +1,7 @@
 package io.rollingmigration.sandbox;
 
 import io.rollingmigration.testsupport.ConfigExample;
+import io.rollingmigration.testsupport.CustomerScenario;
 import io.rollingmigration.testsupport.MariaDbFixture;
 import io.rollingmigration.testsupport.SkeletonPipeline;
 import java.sql.Connection;
@@ -43,10 +44,12 @@ final class MariaDbLegacy implements LegacyDatabase {
                 "CREATE TABLE customer (id BIGINT PRIMARY KEY, name VARCHAR(200) NOT NULL, email VARCHAR(200), "
                         + "status CHAR(1) NOT NULL, balance DECIMAL(12,2) NOT NULL, "
                         + "region VARCHAR(10) NOT NULL DEFAULT 'EU', updated_at DATETIME(3) NOT NULL) "
-                        + "CHARACTER SET utf8mb4",
-                "INSERT INTO customer SELECT seq, CONCAT('Customer ', seq), "
-                        + "IF(seq % 7 = 0, NULL, CONCAT('customer', seq, '@example.com')), IF(seq % 3 = 0, 'B', 'P'), "
-                        + "seq * 10 + 0.25, IF(seq % 2 = 0, 'EU', 'US'), NOW(3) FROM seq_1_to_" + count);
+                        + "CHARACTER SET utf8mb4");
+        try (Connection connection = connect()) {
+            CustomerScenario.insertCustomers(connection, table(), now(), 1, count);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot insert legacy customers: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -74,9 +74,21 @@ public final class CustomerScenario {
 
     /** Inserts customers {@code firstId .. firstId + count - 1} into the legacy table. */
     public void insertLegacyCustomers(long firstId, int count) {
-        try (Connection connection = postgres.connect(PostgresFixture.LEGACY);
-                PreparedStatement insert = connection.prepareStatement("INSERT INTO public.customer "
-                        + "(id, name, email, status, balance, region, updated_at) VALUES (?, ?, ?, ?, ?, ?, now())")) {
+        try (Connection connection = postgres.connect(PostgresFixture.LEGACY)) {
+            insertCustomers(connection, "public.customer", "now()", firstId, count);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot insert legacy customers: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Inserts customers {@code firstId .. firstId + count - 1} into a legacy customer table of any database, stamped
+     * with {@code now}, that database's current-time function.
+     */
+    public static void insertCustomers(Connection connection, String table, String now, long firstId, int count)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
+                + " (id, name, email, status, balance, region, updated_at) VALUES (?, ?, ?, ?, ?, ?, " + now + ")")) {
             for (long id = firstId; id < firstId + count; id++) {
                 insert.setLong(1, id);
                 insert.setString(2, "Customer " + id);
@@ -87,8 +99,6 @@ public final class CustomerScenario {
                 insert.addBatch();
             }
             insert.executeBatch();
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot insert legacy customers: " + e.getMessage(), e);
         }
     }
 
