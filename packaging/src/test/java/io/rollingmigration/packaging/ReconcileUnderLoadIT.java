@@ -167,7 +167,13 @@ class ReconcileUnderLoadIT {
             writer.join();
         }
         for (JsonNode run : DriftSummaries.completed(connect.topics(), summaries)) {
-            assertEquals(0, DriftSummaries.differences(run), "no drift under live load: " + run);
+            assertEquals(
+                    0,
+                    DriftSummaries.differences(run),
+                    () -> "no drift under live load: " + run + "; drift records: "
+                            + connect.topics().readAll(drift).stream()
+                                    .map(TopicRecord::value)
+                                    .toList());
         }
         assertTrue(connect.topics().readAll(drift).isEmpty(), "no drift records under live load");
         long inFlight = DriftSummaries.completed(connect.topics(), summaries).stream()

@@ -99,6 +99,58 @@ class HeldDeleteTimingTest {
         assertTrue(reported.contains(DriftKind.UNEXPECTED_IN_TARGET + " {\"policy_no\":\"P-5\"}"), reported.toString());
     }
 
+    @Test
+    void aDeleteDuringTheBackfillIsHeldWhileThePipelineWritesBeforeItHasAppliedAnyStreamedChange() throws Exception {
+        PolicyTables.inLine(postgres, 5, T0);
+        long stepStart = System.currentTimeMillis();
+        // Every target row is a snapshot row, still being written: the change stream has applied nothing yet, and
+        // P-5's legacy delete waits behind the backfill.
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "ALTER TABLE policy ADD COLUMN lineage_operation text",
+                "UPDATE policy SET lineage_operation = 'READ', lineage_source_committed_at = " + at(stepStart - 100)
+                        + ", lineage_applied_at = " + at(stepStart));
+        postgres.execute(PostgresFixture.LEGACY, "DELETE FROM policy WHERE policy_no = 'P-5'");
+
+        stores = PreparedStores.open(PolicyTables.settings(postgres));
+        Comparison.Prepared prepared = stores.prepared();
+        AtomicLong clock = new AtomicLong(stepStart);
+        Run run = new Run(
+                RunState.begin(null, true, false, 0, null, null, stepStart),
+                KeyRange.whole(),
+                prepared.legacy(),
+                prepared.target(),
+                prepared.judge(),
+                new OpenDriftSet(),
+                new Run.Settings(10, 1000, 600_000, 1000, 0),
+                null,
+                clock::get);
+
+        List<String> reported = new ArrayList<>();
+        for (int steps = 0; steps < 10 && run.suspects() == 0; steps++) {
+            collect(run.step(stepStart), reported);
+        }
+        assertEquals(1, run.suspects(), "P-5 is held as a suspect");
+        for (long t = stepStart + 1000; t <= stepStart + 5000; t += 500) {
+            // The backfill goes on writing snapshot rows.
+            postgres.execute(
+                    PostgresFixture.TARGET,
+                    "UPDATE policy SET lineage_applied_at = " + at(t) + " WHERE policy_id = '" + targetId("P-1") + "'");
+            clock.set(t);
+            collect(run.step(t), reported);
+        }
+        assertEquals(
+                List.of(), reported, "no streamed change is applied yet, so nothing says the delete has had its turn");
+        assertEquals(1, run.suspects());
+
+        // The backfill ends and nothing more arrives: the delete is not coming, and it is drift.
+        for (long t = stepStart + 7000; t < stepStart + 30_000 && reported.isEmpty(); t += 1000) {
+            clock.set(t);
+            collect(run.step(t), reported);
+        }
+        assertTrue(reported.contains(DriftKind.UNEXPECTED_IN_TARGET + " {\"policy_no\":\"P-5\"}"), reported.toString());
+    }
+
     private static void collect(RunOutput output, List<String> reported) {
         output.reported()
                 .forEach(r -> reported.add(r.drift().kind() + " " + r.drift().legacyKey()));

@@ -299,16 +299,16 @@ public final class Run {
      * A target row without a legacy row may be a legacy delete still on its way, and a deleted row leaves no change
      * time to wait for. While the pipeline is moving (it wrote the target less than a recheck delay ago), such a
      * difference waits until the pipeline has applied a change committed after the row was first seen missing,
-     * since the delete was committed before that. A pipeline that has gone quiet has nothing in flight, and the
-     * delay alone applies.
+     * since the delete was committed before that. A pipeline that has applied no streamed change yet (it is still
+     * writing the snapshot, and the change stream waits behind it) has not passed that moment either. A pipeline
+     * that has gone quiet has nothing in flight, and the delay alone applies.
      */
     private boolean deleteMayBeInFlight(Verdict verdict, Instant applied, long firstSeen, long now)
             throws SQLException {
         if (verdict.legacyChangeAt() != null
                 || verdict.drift() == null
                 || !verdict.drift().kind().withoutLegacyRow()
-                || applied == null
-                || applied.toEpochMilli() >= firstSeen) {
+                || (applied != null && applied.toEpochMilli() >= firstSeen)) {
             return false;
         }
         return progress.wroteWithin(now, delay(now));
