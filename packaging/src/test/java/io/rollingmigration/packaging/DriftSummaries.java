@@ -42,6 +42,8 @@ final class DriftSummaries {
         return summary.path("missing_in_target").asLong()
                 + summary.path("unexpected_in_target").asLong()
                 + summary.path("field_mismatch").asLong()
-                + summary.path("rule_violation").asLong();
+                + summary.path("rule_violation").asLong()
+                + summary.path("missing_fragment").asLong()
+                + summary.path("unexpected_fragment").asLong();
     }
 }

@@ -3,7 +3,6 @@ package io.rollingmigration.packaging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConfigExample;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
@@ -16,11 +15,8 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.sql.Date;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,10 +38,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class InsurerMigrationIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(150);
-    private static final Path INSURER = Paths.get(System.getProperty(ConfigExample.DIRECTORY_PROPERTY), "insurer");
-    private static final List<String> SINKS = List.of("party-sink", "policy-sink", "premium-sink", "billing-sink");
-    private static final List<String> RECONCILERS =
-            List.of("party-reconcile", "policy-reconcile", "premium-reconcile", "billing-reconcile");
+    private static final Path INSURER = InsurerServices.INSURER;
+    private static final List<String> SINKS = InsurerServices.SINKS;
+    private static final List<String> RECONCILERS = InsurerServices.RECONCILERS;
 
     private static PostgresFixture postgres;
 
@@ -53,17 +48,16 @@ class InsurerMigrationIT {
     static final InstalledCluster connect = InstalledCluster.adjusted(InsurerMigrationIT::asTheExampleWorkers);
 
     private static Map<String, String> addresses;
+    private static InsurerServices services;
 
     @BeforeAll
     static void startEverything() throws Exception {
         postgres = PostgresFixture.shared();
-        for (String[] database : new String[][] {
-            {"insurer", "legacy.sql"}, {"policy_service", "policy-service.sql"}, {"party_service", "party-service.sql"}
-        }) {
-            postgres.createDatabase(database[0]);
-            postgres.execute(database[0], "DROP SCHEMA public CASCADE", "CREATE SCHEMA public");
-            postgres.execute(database[0], statements(INSURER.resolve("sql").resolve(database[1])));
-        }
+        postgres.createDatabase("insurer");
+        postgres.execute("insurer", "DROP SCHEMA public CASCADE", "CREATE SCHEMA public");
+        postgres.execute(
+                "insurer", InsurerServices.statements(INSURER.resolve("sql").resolve("legacy.sql")));
+        services = InsurerServices.create(postgres);
         legacyBook();
         Path secrets = Files.createDirectories(connect.secrets());
         for (String file : List.of("legacy", "policy-service", "party-service")) {
@@ -80,15 +74,7 @@ class InsurerMigrationIT {
                 "/etc/migration/specs",
                 INSURER.resolve("specs").toAbsolutePath().toString());
         addresses.put(SkeletonPipeline.EXAMPLE_KAFKA, connect.bootstrapServers());
-        // Topics as an operator creates them: six partitions for the change streams, a compacted drift topic.
-        for (String table : List.of("customer", "policy", "policy_premium", "policy_billing")) {
-            connect.createTopic("insurer.public." + table, 6, Map.of());
-        }
-        for (String aggregate : List.of("party", "policy", "premium", "billing")) {
-            connect.createTopic("insurer.dlq." + aggregate, 1, Map.of());
-        }
-        connect.createTopic("insurer.drift", 3, Map.of("cleanup.policy", "compact"));
-        connect.createTopic("insurer.drift.summary", 1, Map.of());
+        InsurerServices.createTopics(connect, "insurer.public.");
     }
 
     @Test
@@ -115,7 +101,7 @@ class InsurerMigrationIT {
             connect.rest().awaitRunning(sink.name(), 3, PATIENCE);
         }
         connect.rest().awaitRunning(cdc.name(), 1, PATIENCE);
-        awaitServicesHold(40, 60, 90, "the backfill");
+        services.awaitHolding(PATIENCE, 40, 60, 90, "the backfill");
 
         postgres.execute(
                 "insurer",
@@ -130,65 +116,10 @@ class InsurerMigrationIT {
                 "UPDATE policy_billing SET annual_premium = 1234.5650, updated_at = now() AT TIME ZONE 'UTC' "
                         + "WHERE policy_no = 'PA-0007'",
                 "INSERT INTO policy_billing (policy_no, annual_premium, currency) VALUES ('PA-0061', 99.9949, 'gbp')");
-        awaitServicesHold(41, 61, 89, "live changes");
-        // Both fragments of PA-0061 and the new premium of PA-0007, each through its own sink.
-        Await.until(
-                PATIENCE,
-                "the live billing changes",
-                () -> "99.99|QUOTED|1234.57"
-                        .equals(query(
-                                "policy_service",
-                                "SELECT (SELECT annual_premium || '|' || coalesce(status, '') FROM policy "
-                                        + "WHERE policy_id = (SELECT policy_id FROM policy WHERE billing_currency = 'GBP')) || '|' "
-                                        + "|| (SELECT annual_premium FROM policy WHERE policy_number = 'PA-0007')")));
-        assertEquals("LAPSED", query("policy_service", "SELECT status FROM policy WHERE policy_number = 'PA-0007'"));
-        assertEquals(
-                "GBP",
-                query("policy_service", "SELECT billing_currency FROM policy WHERE policy_number = 'PA-0061'"),
-                "the billing fragment of a policy, its currency trimmed");
-        assertEquals(
-                "QUOTED",
-                query("policy_service", "SELECT status FROM policy WHERE policy_number = 'PA-0061'"),
-                "the policy fragment of the same row");
-        assertEquals(
-                Date.valueOf("2025-04-11"),
-                query("policy_service", "SELECT ends_on FROM policy WHERE policy_number = 'PA-0010'"),
-                "a cancelled policy ends when cancelled");
-        assertEquals(
-                Date.valueOf("2026-01-12"),
-                query("policy_service", "SELECT ends_on FROM policy WHERE policy_number = 'PA-0011'"),
-                "another when it expires");
-        assertEquals("VIN11", query("policy_service", "SELECT vin FROM policy WHERE policy_number = 'PA-0011'"));
-        assertEquals(
-                query("party_service", "SELECT party_id FROM party WHERE lineage_source_key = '{\"id\":8}'"),
-                query("policy_service", "SELECT holder_party_id FROM policy WHERE policy_number = 'PA-0007'"),
-                "a policy references its holder by the party service's id");
+        services.awaitHolding(PATIENCE, 41, 61, 89, "live changes");
+        services.assertTheLiveChangesAndTheBookLanded(PATIENCE);
 
-        for (ConfigExample reconciler : reconcilers) {
-            connect.rest().putConnector(reconciler.name(), reconciler.config());
-        }
-        for (ConfigExample reconciler : reconcilers) {
-            connect.rest().awaitRunning(reconciler.name(), 2, PATIENCE);
-        }
-        Map<String, Long> compared = Await.value(
-                PATIENCE,
-                "a completed run of every range of every aggregate",
-                InsurerMigrationIT::comparedPerAggregate,
-                c -> c.size() == 4);
-        assertEquals(
-                Map.of("party", 41L, "policy.policy", 61L, "premium", 89L, "policy.policy_billing", 56L), compared);
-        for (JsonNode run : DriftSummaries.completed(connect.topics(), "insurer.drift.summary")) {
-            assertEquals(
-                    0,
-                    run.path("missing_in_target").asLong()
-                            + run.path("unexpected_in_target").asLong()
-                            + run.path("field_mismatch").asLong()
-                            + run.path("rule_violation").asLong()
-                            + run.path("missing_fragment").asLong()
-                            + run.path("unexpected_fragment").asLong(),
-                    run.toString());
-        }
-        assertTrue(connect.topics().readAll("insurer.drift").isEmpty(), "no drift");
+        InsurerServices.assertTheReconcilersFindTheServicesAligned(connect, reconcilers, PATIENCE);
 
         // Shift writes of the NORTH region to the policy service: legacy writes there are no longer applied.
         postgres.execute(
@@ -208,7 +139,8 @@ class InsurerMigrationIT {
                 blocked.get(0).headers().values().stream()
                         .anyMatch(v -> v != null && v.contains("LEGACY_WRITE_AFTER_CUTOVER")),
                 blocked.get(0).headers().toString());
-        String vin = (String) query("policy_service", "SELECT vin FROM policy WHERE policy_number = 'PA-0002'");
+        String vin =
+                (String) services.query("policy_service", "SELECT vin FROM policy WHERE policy_number = 'PA-0002'");
         assertTrue(!("LATE-WRITE-" + writes.get()).equals(vin), "the policy service owns NORTH policies now: " + vin);
         for (ConfigExample example : all) {
             connect.rest().deleteConnector(example.name());
@@ -258,44 +190,6 @@ class InsurerMigrationIT {
         postgres.execute("insurer", sql.toArray(new String[0]));
     }
 
-    private static void awaitServicesHold(long parties, long policies, long premiums, String what) {
-        Await.until(
-                PATIENCE,
-                "the services to hold " + what,
-                () -> count("party_service", "party") == parties
-                        && count("policy_service", "policy") == policies
-                        && count("policy_service", "policy_premium") == premiums);
-    }
-
-    private static long count(String database, String table) {
-        return ((Number) postgres.query(database, "SELECT count(*) FROM " + table + " WHERE lineage_deleted_at IS NULL")
-                        .get(0)
-                        .get(0))
-                .longValue();
-    }
-
-    private static Object query(String database, String sql) {
-        return postgres.query(database, sql).get(0).get(0);
-    }
-
-    /** Keys compared by the first completed run of each range, summed per aggregate, once every range has one. */
-    private static Map<String, Long> comparedPerAggregate() {
-        Map<String, JsonNode> firstPerRange = new LinkedHashMap<>();
-        for (JsonNode run : DriftSummaries.completed(connect.topics(), "insurer.drift.summary")) {
-            firstPerRange.putIfAbsent(
-                    run.path("aggregate").asText() + "/" + run.path("range").asText(), run);
-        }
-        if (firstPerRange.size() < 8) {
-            return Map.of();
-        }
-        Map<String, Long> compared = new HashMap<>();
-        firstPerRange
-                .values()
-                .forEach(run -> compared.merge(
-                        run.path("aggregate").asText(), run.path("compared").asLong(), Long::sum));
-        return compared;
-    }
-
     /** Three workers with the example's worker settings. */
     private static ConnectClusterFixture.Builder asTheExampleWorkers(ConnectClusterFixture.Builder builder) {
         Properties worker;
@@ -331,16 +225,5 @@ class InsurerMigrationIT {
             properties.load(reader);
         }
         return properties;
-    }
-
-    private static String[] statements(Path sqlFile) throws IOException {
-        String text = Files.readAllLines(sqlFile).stream()
-                .filter(line -> !line.trim().startsWith("--"))
-                .map(line -> line.replaceAll("--.*$", ""))
-                .collect(Collectors.joining("\n"));
-        return Arrays.stream(text.split(";"))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .toArray(String[]::new);
     }
 }
