@@ -235,6 +235,91 @@ class MariaDbLegacyIT {
         assertEquals(0, end(DLQ), "nothing went to the dead letter queue");
     }
 
+    @Test
+    @Order(4)
+    void withTheGtidOrderVersionsAreTheTransactionsGtidsAndAReplayChangesNothing() {
+        String table = "public.shop_customer_gtid";
+        target.execute(
+                PostgresFixture.TARGET,
+                "DROP TABLE IF EXISTS " + table,
+                "CREATE TABLE " + table + " (LIKE public.shop_customer INCLUDING ALL)");
+        Map<String, String> source = source();
+        source.putAll(Map.of(
+                "topic.prefix", "shopgtid",
+                "database.server.id", "5402",
+                "schema.history.internal.kafka.topic", "shopgtid.schema-history",
+                "provide.transaction.metadata", "true"));
+        connect.rest().putConnector("shop-gtid-cdc", source);
+        connect.rest().awaitRunning("shop-gtid-cdc", 1, PATIENCE);
+        Map<String, String> sink = gtidSink(table);
+        connect.rest().putConnector("shop-gtid-sink", sink);
+        connect.rest().awaitRunning("shop-gtid-sink", 1, PATIENCE);
+        Await.until(
+                PATIENCE,
+                "the GTID-ordered target to hold the snapshot",
+                () -> legacyRows().equals(targetRows(table)));
+        long snapshotPosition = position(table, 1);
+
+        legacy.execute(
+                SHOP,
+                "BEGIN",
+                "UPDATE customer SET name = 'gtid first' WHERE id = 8",
+                "UPDATE customer SET name = 'gtid second' WHERE id = 8",
+                "COMMIT");
+        String gtid =
+                (String) legacy.query(SHOP, "SELECT @@gtid_binlog_pos").get(0).get(0);
+        long sequence = Long.parseLong(gtid.substring(gtid.lastIndexOf('-') + 1));
+        legacy.execute(SHOP, "DELETE FROM customer WHERE id = 9");
+        Await.until(
+                PATIENCE,
+                "the GTID-ordered target to match the legacy",
+                () -> legacyRows().equals(targetRows(table)));
+
+        long position = position(table, 8);
+        assertEquals(sequence, position >>> 20, "the version is the transaction's GTID sequence (" + gtid + ")");
+        assertEquals(2, position & ((1 << 20) - 1), "and the second change of that transaction");
+        assertTrue(snapshotPosition < position, "a snapshot read is older than a streamed change: " + snapshotPosition);
+
+        List<List<Object>> written = target.query(
+                PostgresFixture.TARGET,
+                "SELECT id, lineage_applied_at, lineage_source_position FROM " + table + " ORDER BY id");
+        connect.rest().deleteConnector("shop-gtid-sink");
+        connect.rest().putConnector("shop-gtid-replay", gtidSink(table));
+        connect.rest().awaitRunning("shop-gtid-replay", 1, PATIENCE);
+        Await.until(
+                PATIENCE,
+                "the replaying sink to commit the whole topic",
+                () -> committed("shop-gtid-replay") >= end("shopgtid.shop.customer"));
+        assertEquals(
+                written,
+                target.query(
+                        PostgresFixture.TARGET,
+                        "SELECT id, lineage_applied_at, lineage_source_position FROM " + table + " ORDER BY id"),
+                "the replay wrote no row");
+        assertEquals(0, end(DLQ), "nothing went to the dead letter queue");
+        for (String name : List.of("shop-gtid-replay", "shop-gtid-cdc")) {
+            connect.rest().deleteConnector(name);
+        }
+    }
+
+    private static Map<String, String> gtidSink(String table) {
+        Map<String, String> sink = sink();
+        sink.putAll(Map.of(
+                "topics", "shopgtid.shop.customer",
+                "target.table", table,
+                "transforms.row.position.order", "gtid"));
+        return sink;
+    }
+
+    private static long position(String table, long id) {
+        return ((Number) target.query(
+                                PostgresFixture.TARGET,
+                                "SELECT lineage_source_position FROM " + table + " WHERE id = " + id)
+                        .get(0)
+                        .get(0))
+                .longValue();
+    }
+
     private static String address(String host, int port) {
         return host + ":" + port;
     }
@@ -313,11 +398,15 @@ class MariaDbLegacyIT {
     }
 
     private static List<String> targetRows() {
+        return targetRows("public.shop_customer");
+    }
+
+    private static List<String> targetRows(String table) {
         return target
                 .query(
                         PostgresFixture.TARGET,
-                        "SELECT id, name, region, balance, to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS.MS') "
-                                + "FROM public.shop_customer WHERE lineage_deleted_at IS NULL ORDER BY id")
+                        "SELECT id, name, region, balance, to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS.MS') " + "FROM "
+                                + table + " WHERE lineage_deleted_at IS NULL ORDER BY id")
                 .stream()
                 .map(MariaDbLegacyIT::line)
                 .collect(Collectors.toList());

@@ -173,6 +173,11 @@ class ReconcileUnderLoadIT {
                     () -> "no drift under live load: " + run + "; drift records: "
                             + connect.topics().readAll(drift).stream()
                                     .map(TopicRecord::value)
+                                    .toList()
+                            + "; their target rows now: " + targetLineage(drift)
+                            + "; dead letter queue: "
+                            + connect.topics().readAll("load.dlq").stream()
+                                    .map(r -> r.headers().toString())
                                     .toList());
         }
         assertTrue(connect.topics().readAll(drift).isEmpty(), "no drift records under live load");
@@ -320,6 +325,22 @@ class ReconcileUnderLoadIT {
                 .forEach(v ->
                         open.put(v.path("legacy_key").asText(), v.path("kind").asText()));
         return open;
+    }
+
+    /** The lineage the target rows of the drift records' keys hold, to tell a change in flight from a lost one. */
+    private static List<List<Object>> targetLineage(String driftTopic) {
+        List<List<Object>> rows = new java.util.ArrayList<>();
+        for (TopicRecord record : connect.topics().readAll(driftTopic)) {
+            if (!record.isTombstone()) {
+                rows.addAll(postgres.query(
+                        PostgresFixture.TARGET,
+                        "SELECT lineage_source_key, lineage_operation, lineage_source_position, "
+                                + "lineage_source_committed_at, lineage_applied_at, lineage_deleted_at, now() "
+                                + "FROM public.party_load WHERE lineage_source_key = '"
+                                + record.value().path("legacy_key").asText().replace("'", "''") + "'"));
+            }
+        }
+        return rows;
     }
 
     private static long liveParties() {

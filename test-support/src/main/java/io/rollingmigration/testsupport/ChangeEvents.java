@@ -48,9 +48,19 @@ public final class ChangeEvents {
             .field("db", Schema.STRING_SCHEMA)
             .field("table", Schema.OPTIONAL_STRING_SCHEMA)
             .field("server_id", Schema.INT64_SCHEMA)
+            .field("gtid", Schema.OPTIONAL_STRING_SCHEMA)
             .field("file", Schema.STRING_SCHEMA)
             .field("pos", Schema.INT64_SCHEMA)
             .field("row", Schema.INT32_SCHEMA)
+            .build();
+
+    /** Debezium's transaction block, present when the connector has {@code provide.transaction.metadata=true}. */
+    public static final Schema TRANSACTION = SchemaBuilder.struct()
+            .name("event.block")
+            .optional()
+            .field("id", Schema.STRING_SCHEMA)
+            .field("total_order", Schema.INT64_SCHEMA)
+            .field("data_collection_order", Schema.INT64_SCHEMA)
             .build();
 
     private static final String VERSION = "3.6.1.Final";
@@ -94,6 +104,7 @@ public final class ChangeEvents {
                 .field("source", source)
                 .field("op", Schema.STRING_SCHEMA)
                 .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("transaction", TRANSACTION)
                 .build();
         return new ChangeEvents(server, topic, row, key.build(), envelope);
     }
@@ -150,9 +161,23 @@ public final class ChangeEvents {
                 .put("row", 0);
     }
 
+    /** The transaction block of the {@code totalOrder}-th change (from 1) of transaction {@code id}. */
+    public static Struct transaction(String id, long totalOrder) {
+        return new Struct(TRANSACTION)
+                .put("id", id)
+                .put("total_order", totalOrder)
+                .put("data_collection_order", totalOrder);
+    }
+
     /** The change record of {@code op} ('c', 'u', 'd', 'r'), keyed by the key columns of the row it holds. */
     public SourceRecord change(String op, Struct before, Struct after, Struct source) {
+        return change(op, before, after, source, null);
+    }
+
+    /** A change record that carries its transaction block, or none if {@code transaction} is {@code null}. */
+    public SourceRecord change(String op, Struct before, Struct after, Struct source, Struct transaction) {
         Struct value = new Struct(envelope)
+                .put("transaction", transaction)
                 .put("before", before)
                 .put("after", after)
                 .put("source", source)

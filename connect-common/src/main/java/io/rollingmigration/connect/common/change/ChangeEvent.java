@@ -82,6 +82,11 @@ public final class ChangeEvent {
         return after != null ? after : before();
     }
 
+    /** Debezium's transaction block ({@code id}, {@code total_order}, ...), or {@code null} when not provided. */
+    public Struct transaction() {
+        return fieldStruct("transaction");
+    }
+
     public SourceBlock source() {
         return source;
     }

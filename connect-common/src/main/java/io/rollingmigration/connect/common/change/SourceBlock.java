@@ -55,6 +55,11 @@ public final class SourceBlock {
         return SourcePosition.of(source);
     }
 
+    /** The MySQL/MariaDB GTID of the change's transaction ({@code source.gtid}), or {@code null}. */
+    public String gtid() {
+        return string("gtid");
+    }
+
     public Struct struct() {
         return source;
     }

@@ -1,6 +1,7 @@
 package io.rollingmigration.connect.smt.lineage;
 
 import io.rollingmigration.connect.common.change.ChangeEvent;
+import io.rollingmigration.connect.common.change.PositionOrder;
 import io.rollingmigration.connect.common.change.SourceBlock;
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
 import io.rollingmigration.connect.common.lineage.SourceKey;
@@ -21,25 +22,56 @@ public final class LineageStamp {
 
     private final String rule;
     private final List<String> keyFields;
+    private final PositionOrder order;
     private final LongSupplier clock;
 
     /**
      * @param rule      the rule that produced the record, {@code spec-name@version}
      * @param keyFields legacy key fields to read from the row when the record has no key; empty if none
+     * @param order     what the source position, the version the sink guards on, is made of
      * @param clock     the translation time in epoch milliseconds
      */
-    public LineageStamp(String rule, List<String> keyFields, LongSupplier clock) {
+    public LineageStamp(String rule, List<String> keyFields, PositionOrder order, LongSupplier clock) {
         this.rule = rule;
         this.keyFields = List.copyOf(keyFields);
+        this.order = order;
         this.clock = clock;
     }
 
     public static final String RULE = "rule";
     public static final String KEY_FIELDS = "key.fields";
+    public static final String POSITION_ORDER = "position.order";
+
+    /** Adds the {@code position.order} setting: what orders the versions of a legacy row. */
+    public static ConfigDef definePositionOrder(ConfigDef def) {
+        return def.define(
+                POSITION_ORDER,
+                ConfigDef.Type.STRING,
+                "log",
+                ConfigDef.CaseInsensitiveValidString.in("log", "gtid"),
+                ConfigDef.Importance.LOW,
+                "What the lineage.source.position header, the version the sink guards on, is made of. 'log': the "
+                        + "change's place in the legacy server's log (PostgreSQL LSN; MySQL/MariaDB binlog file and "
+                        + "offset, which start again on another server). 'gtid' (MariaDB): the transaction's GTID "
+                        + "sequence number and the change's order within it, which a replica promoted by a failover "
+                        + "continues; needs provide.transaction.metadata=true on the Debezium connector and one "
+                        + "replication domain. Choose before the backfill: the two do not compare with each other.");
+    }
+
+    /** The order named by the {@code position.order} setting of a config that {@link #definePositionOrder} made. */
+    public static PositionOrder positionOrder(AbstractConfig config) {
+        return PositionOrder.named(config.getString(POSITION_ORDER));
+    }
+
+    /** The position of {@code event} in the configured order; empty if its source block has none. */
+    public OptionalLong position(ChangeEvent event) {
+        return order.of(event);
+    }
 
     /** Adds the settings of a transform that stamps lineage: the rule and, for keyless records, the key fields. */
     public static ConfigDef define(ConfigDef def) {
-        return def.define(
+        return definePositionOrder(def)
+                .define(
                         RULE,
                         ConfigDef.Type.STRING,
                         "identity@1",
@@ -59,13 +91,13 @@ public final class LineageStamp {
 
     /** A stamp from the settings {@link #define} added. */
     public static LineageStamp from(AbstractConfig config, LongSupplier clock) {
-        return new LineageStamp(config.getString(RULE), config.getList(KEY_FIELDS), clock);
+        return new LineageStamp(config.getString(RULE), config.getList(KEY_FIELDS), positionOrder(config), clock);
     }
 
     /** Stamps {@code headers} for {@code event}, whose legacy key is {@code key} (a Struct, or null). */
     public void stamp(Headers headers, ChangeEvent event, Object key) {
         SourceBlock source = event.source();
-        OptionalLong position = source.position();
+        OptionalLong position = order.of(event);
         if (position.isEmpty()) {
             throw new DataException("Change event from " + source.table() + " has no source position (no 'lsn', "
                     + "no 'file'/'pos' in its source block); the sink cannot order its versions");

@@ -40,24 +40,25 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
         String AGGREGATE = "aggregate";
     }
 
-    public static final ConfigDef CONFIG_DEF = ChangeEventPolicy.define(new ConfigDef()
-            .define(
-                    ConfigName.SPEC,
-                    ConfigDef.Type.STRING,
-                    ConfigDef.NO_DEFAULT_VALUE,
-                    new SpecValidator(),
-                    ConfigDef.Importance.HIGH,
-                    "The mapping spec, YAML or JSON, inline or through a "
-                            + "ConfigProvider such as ${dir:/etc/migration/specs:customer-spec.yaml} (Kafka's DirectoryConfigProvider). Validated and "
-                            + "compiled when the connector config is validated; errors name their path in the spec.")
-            .define(
-                    ConfigName.AGGREGATE,
-                    ConfigDef.Type.STRING,
-                    ConfigDef.NO_DEFAULT_VALUE,
-                    new ConfigDef.NonEmptyString(),
-                    ConfigDef.Importance.HIGH,
-                    "Which aggregate of the spec this transform emits; one legacy table can feed several aggregates "
-                            + "(one connector or transform chain each)."));
+    public static final ConfigDef CONFIG_DEF =
+            ChangeEventPolicy.define(LineageStamp.definePositionOrder(new ConfigDef())
+                    .define(
+                            ConfigName.SPEC,
+                            ConfigDef.Type.STRING,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            new SpecValidator(),
+                            ConfigDef.Importance.HIGH,
+                            "The mapping spec, YAML or JSON, inline or through a "
+                                    + "ConfigProvider such as ${dir:/etc/migration/specs:customer-spec.yaml} (Kafka's DirectoryConfigProvider). Validated and "
+                                    + "compiled when the connector config is validated; errors name their path in the spec.")
+                    .define(
+                            ConfigName.AGGREGATE,
+                            ConfigDef.Type.STRING,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            new ConfigDef.NonEmptyString(),
+                            ConfigDef.Importance.HIGH,
+                            "Which aggregate of the spec this transform emits; one legacy table can feed several aggregates "
+                                    + "(one connector or transform chain each)."));
 
     private final LongSupplier clock;
     private AggregateTranslator translator;
@@ -84,7 +85,7 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
             throw new ConfigException(
                     key, key.equals(ConfigName.AGGREGATE) ? config.getString(key) : "(spec)", e.getMessage());
         }
-        stamp = new LineageStamp(translator.rule(), List.of(), clock);
+        stamp = new LineageStamp(translator.rule(), List.of(), LineageStamp.positionOrder(config), clock);
         policy = ChangeEventPolicy.from(config);
     }
 
@@ -135,7 +136,7 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
         R out;
         if (operation.carriesRowState()) {
             // The source block is only read by expressions; most records need none of it.
-            Map<String, Object> source = translator.needsContext() ? source(event.source()) : Map.of();
+            Map<String, Object> source = translator.needsContext() ? source(event) : Map.of();
             Struct value = translator.translate(targetId, after, before, source, operation.code());
             out = record.newRecord(
                     topic,
@@ -164,12 +165,13 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
         return out;
     }
 
-    private static Map<String, Object> source(SourceBlock source) {
+    private Map<String, Object> source(ChangeEvent event) {
+        SourceBlock source = event.source();
         Map<String, Object> values = new HashMap<>(8);
         values.put("system", source.system());
         values.put("table", source.table());
         values.put("snapshot", source.snapshotMarker());
-        source.position().ifPresent(p -> values.put("position", p));
+        stamp.position(event).ifPresent(p -> values.put("position", p));
         source.commitTimeMillis().ifPresent(t -> values.put("committed_at", t));
         return values;
     }
