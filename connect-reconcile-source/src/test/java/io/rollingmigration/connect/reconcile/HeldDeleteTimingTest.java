@@ -151,6 +151,50 @@ class HeldDeleteTimingTest {
         assertTrue(reported.contains(DriftKind.UNEXPECTED_IN_TARGET + " {\"policy_no\":\"P-5\"}"), reported.toString());
     }
 
+    @Test
+    void aSinkThatPausesForSecondsBetweenBatchesIsNotTakenForAQuietPipeline() throws Exception {
+        PolicyTables.inLine(postgres, 5, T0);
+        long stepStart = System.currentTimeMillis();
+        // The pipeline last wrote as the step began, a second behind the legacy; then its sink pauses, with P-5's
+        // delete still on its way.
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "UPDATE policy SET lineage_source_committed_at = " + at(stepStart - 1000) + ", lineage_applied_at = "
+                        + at(stepStart) + " WHERE policy_id = '" + targetId("P-1") + "'");
+        postgres.execute(PostgresFixture.LEGACY, "DELETE FROM policy WHERE policy_no = 'P-5'");
+
+        stores = PreparedStores.open(PolicyTables.settings(postgres));
+        Comparison.Prepared prepared = stores.prepared();
+        AtomicLong clock = new AtomicLong(stepStart);
+        Run run = new Run(
+                RunState.begin(null, true, false, 0, null, null, stepStart),
+                KeyRange.whole(),
+                prepared.legacy(),
+                prepared.target(),
+                prepared.judge(),
+                new OpenDriftSet(),
+                new Run.Settings(10, 1000, 600_000, 1000, 0),
+                null,
+                clock::get);
+
+        List<String> reported = new ArrayList<>();
+        for (int steps = 0; steps < 10 && run.suspects() == 0; steps++) {
+            collect(run.step(stepStart), reported);
+        }
+        assertEquals(1, run.suspects(), "P-5 is held as a suspect");
+        for (long t = stepStart + 2000; t <= stepStart + 8000; t += 1000) {
+            clock.set(t);
+            collect(run.step(t), reported);
+        }
+        assertEquals(List.of(), reported, "eight seconds without a write is a pause, not a pipeline gone quiet");
+
+        for (long t = stepStart + 9000; t < stepStart + 30_000 && reported.isEmpty(); t += 1000) {
+            clock.set(t);
+            collect(run.step(t), reported);
+        }
+        assertTrue(reported.contains(DriftKind.UNEXPECTED_IN_TARGET + " {\"policy_no\":\"P-5\"}"), reported.toString());
+    }
+
     private static void collect(RunOutput output, List<String> reported) {
         output.reported()
                 .forEach(r -> reported.add(r.drift().kind() + " " + r.drift().legacyKey()));

@@ -33,7 +33,8 @@ import java.util.function.LongSupplier;
  */
 public final class Run {
 
-    /** Lineage commit times are Debezium's {@code source.ts_ms}: cut to the millisecond. */
+    /** How long a pipeline must have written nothing before it counts as quiet, with nothing in flight. */
+    static final long QUIET_MILLIS = 10_000;
 
     /** The run's limits. */
     public record Settings(
@@ -301,7 +302,9 @@ public final class Run {
      * difference waits until the pipeline has applied a change committed after the row was first seen missing,
      * since the delete was committed before that. A pipeline that has applied no streamed change yet (it is still
      * writing the snapshot, and the change stream waits behind it) has not passed that moment either. A pipeline
-     * that has gone quiet has nothing in flight, and the delay alone applies.
+     * that has gone quiet has nothing in flight, and the delay alone applies. Quiet means no write for
+     * {@link #QUIET_MILLIS} at least: a sink on a loaded worker pauses for seconds between batches (a rebalance, a
+     * collection, a large batch), and a pause read as quiet would report a delete on its way as drift.
      */
     private boolean deleteMayBeInFlight(Verdict verdict, Instant applied, long firstSeen, long now)
             throws SQLException {
@@ -311,7 +314,7 @@ public final class Run {
                 || (applied != null && applied.toEpochMilli() >= firstSeen)) {
             return false;
         }
-        return progress.wroteWithin(now, delay(now));
+        return progress.wroteWithin(now, Math.max(delay(now), QUIET_MILLIS));
     }
 
     private void confirm(Drift drift, long firstDetected, long rechecks, RunOutput out) {
