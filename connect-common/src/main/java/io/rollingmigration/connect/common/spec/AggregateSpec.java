@@ -16,6 +16,8 @@ public final class AggregateSpec {
     final Map<String, String> dropped;
     final String ownershipField;
     final String versionField;
+    /** The reverse rules, or {@code null} for an aggregate that is not written back. */
+    final WritebackSpec writeback;
 
     private AggregateSpec(
             String name,
@@ -24,7 +26,8 @@ public final class AggregateSpec {
             Map<String, FieldSpec> fields,
             Map<String, String> dropped,
             String ownershipField,
-            String versionField) {
+            String versionField,
+            WritebackSpec writeback) {
         this.name = name;
         this.topic = topic;
         this.key = key;
@@ -32,13 +35,14 @@ public final class AggregateSpec {
         this.dropped = dropped;
         this.ownershipField = ownershipField;
         this.versionField = versionField;
+        this.writeback = writeback;
     }
 
     static AggregateSpec parse(String name, JsonNode node, String path) {
         if (!node.isObject()) {
             throw new SpecException(path, "an aggregate must be an object");
         }
-        known(node, path, Set.of("topic", "key", "fields", "dropped", "ownership", "version"));
+        known(node, path, Set.of("topic", "key", "fields", "dropped", "ownership", "version", "writeback"));
         KeySpec key = KeySpec.parse(node.path("key"), path + ".key");
         JsonNode fieldsNode = node.path("fields");
         if (!fieldsNode.isObject() || fieldsNode.size() == 0) {
@@ -83,6 +87,7 @@ public final class AggregateSpec {
                 fields,
                 dropped,
                 ownership,
-                version == null ? "source.position" : version);
+                version == null ? "source.position" : version,
+                WritebackSpec.parse(node.path("writeback"), path + ".writeback"));
     }
 }

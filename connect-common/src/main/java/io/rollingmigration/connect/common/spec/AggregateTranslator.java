@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -33,6 +34,8 @@ public final class AggregateTranslator {
     private final boolean needsContext;
     private final String ownershipField;
     private final Field keyFieldInValue;
+    /** The reverse rules, set by the compiler when the aggregate declares them. */
+    WritebackTranslator writeback;
 
     AggregateTranslator(MappingSpec spec, AggregateSpec aggregate, Expressions expressions) {
         this.name = aggregate.name;
@@ -137,6 +140,11 @@ public final class AggregateTranslator {
                     field.when != null || field.constant != null || field.reference != null));
         }
         return recipes;
+    }
+
+    /** The aggregate's reverse rules: how the service's rows are written back into the legacy table. */
+    public Optional<WritebackTranslator> writeback() {
+        return Optional.ofNullable(writeback);
     }
 
     /** The field that partitions write ownership, or {@code null}. */

@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 /**
  * Compiles a parsed spec: every expression is compiled and type-checked against the legacy columns' types where
  * they are known, every result checked to fit its field's declared type, every constant, mapped value and default
- * converted once, and, when the spec declares its legacy columns, every reference to a column checked. Problems
+ * converted once, and, when the spec declares its legacy columns, every reference to a column checked; an
+ * aggregate's reverse rules ({@code writeback}) are compiled with it, so a write-back the spec cannot carry out
+ * fails validation wherever the spec is used. Problems
  * are {@link SpecException}s with their path in the spec.
  */
 public final class SpecCompiler {
@@ -44,7 +46,12 @@ public final class SpecCompiler {
             if (spec.sourceColumns().declared()) {
                 checkColumns(spec.sourceColumns(), aggregate);
             }
-            translators.put(aggregate.name, new AggregateTranslator(spec, aggregate, expressions));
+            AggregateTranslator translator = new AggregateTranslator(spec, aggregate, expressions);
+            if (aggregate.writeback != null) {
+                translator.writeback =
+                        new WritebackTranslator(spec, aggregate, translator.keyColumns(), expressions.columns());
+            }
+            translators.put(aggregate.name, translator);
         }
         return translators;
     }
@@ -89,7 +96,7 @@ public final class SpecCompiler {
         }
     }
 
-    private static List<String> references(String expression) {
+    static List<String> references(String expression) {
         List<String> found = new ArrayList<>();
         Matcher matcher = COLUMN_REFERENCE.matcher(expression);
         while (matcher.find()) {

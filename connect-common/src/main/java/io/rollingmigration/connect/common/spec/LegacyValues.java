@@ -1,0 +1,204 @@
+package io.rollingmigration.connect.common.spec;
+
+import com.google.protobuf.ByteString;
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.connect.errors.DataException;
+
+/**
+ * Values on their way back into a legacy column: a service value (normalised) or an expression's result, brought
+ * into the column's type in the normalised value model, so the forward rules read it back as the value it was.
+ * Text is parsed where the column is not text (a legacy bigint code the service keeps as text); anything that would
+ * lose information (a fraction into a whole number, a time of day into a date) is an error naming both types.
+ */
+final class LegacyValues {
+
+    private LegacyValues() {}
+
+    /** The value model type of a field's values, as the service's row holds them. */
+    static ColumnType ofField(FieldType type) {
+        return switch (type.kind()) {
+            case STRING -> ColumnType.STRING;
+            case LONG, INT -> ColumnType.LONG;
+            case DOUBLE -> ColumnType.DOUBLE;
+            case BOOLEAN -> ColumnType.BOOLEAN;
+            case DECIMAL -> ColumnType.DECIMAL;
+            case DATE -> ColumnType.DATE;
+            case TIME -> ColumnType.TIME;
+            case TIMESTAMP -> ColumnType.TIMESTAMP;
+            case BYTES -> ColumnType.BYTES;
+        };
+    }
+
+    /** Why values of {@code from} can never be written into a column of type {@code column}; empty if they can. */
+    static Optional<String> refuses(ColumnType column, ColumnType from) {
+        if (column == ColumnType.UNKNOWN || from == ColumnType.UNKNOWN || column == from) {
+            return Optional.empty();
+        }
+        Set<ColumnType> accepted = switch (column) {
+            case STRING ->
+                Set.of(
+                        ColumnType.LONG,
+                        ColumnType.DOUBLE,
+                        ColumnType.DECIMAL,
+                        ColumnType.BOOLEAN,
+                        ColumnType.DATE,
+                        ColumnType.TIME,
+                        ColumnType.TIMESTAMP,
+                        ColumnType.TIMESTAMPTZ);
+            case LONG -> Set.of(ColumnType.STRING, ColumnType.DECIMAL);
+            case DOUBLE -> Set.of(ColumnType.STRING, ColumnType.LONG, ColumnType.DECIMAL);
+            case DECIMAL -> Set.of(ColumnType.STRING, ColumnType.LONG);
+            case BOOLEAN, TIME, BYTES, LIST -> Set.of(ColumnType.STRING);
+            case DATE -> Set.of(ColumnType.STRING, ColumnType.TIMESTAMP, ColumnType.TIMESTAMPTZ);
+            case TIMESTAMP, TIMESTAMPTZ ->
+                Set.of(ColumnType.STRING, ColumnType.DATE, ColumnType.TIMESTAMP, ColumnType.TIMESTAMPTZ);
+            case UNKNOWN -> Set.of();
+        };
+        if (accepted.contains(from)) {
+            return Optional.empty();
+        }
+        return Optional.of("a " + from.modelName() + " cannot be written into a " + column.modelName()
+                + " column; convert it with an expr rule");
+    }
+
+    /** The value model type an expression of this static type yields; {@code UNKNOWN} when not known. */
+    static ColumnType ofExpression(StaticType type) {
+        return switch (type.name()) {
+            case "string" -> ColumnType.STRING;
+            case "int", "uint" -> ColumnType.LONG;
+            case "double" -> ColumnType.DOUBLE;
+            case "decimal" -> ColumnType.DECIMAL;
+            case "bool" -> ColumnType.BOOLEAN;
+            case "bytes" -> ColumnType.BYTES;
+            // A CEL timestamp is an instant; written into a date or wall-clock column as its UTC reading.
+            case "timestamp" -> ColumnType.TIMESTAMPTZ;
+            case "duration" -> ColumnType.TIME;
+            case "list" -> ColumnType.LIST;
+            default -> ColumnType.UNKNOWN;
+        };
+    }
+
+    /**
+     * The value in the column's type. {@code masked} values are never shown in the error.
+     *
+     * @throws DataException if the value cannot be one without losing information
+     */
+    static Object toColumn(ColumnType column, Object value, boolean masked) {
+        if (value == null || column == ColumnType.UNKNOWN) {
+            return value instanceof ByteString bytes ? bytes.toByteArray() : value;
+        }
+        try {
+            Object converted = convert(column, value);
+            if (converted != null) {
+                return converted;
+            }
+        } catch (ArithmeticException | DateTimeException | IllegalArgumentException e) {
+            // reported below, with both types
+        }
+        throw new DataException("a " + CelValues.typeName(value) + (masked ? " (value masked)" : " (" + value + ")")
+                + " cannot be written into a legacy " + column.modelName() + " column");
+    }
+
+    private static Object convert(ColumnType column, Object value) {
+        return switch (column) {
+            case STRING -> text(value);
+            case LONG ->
+                value instanceof Long
+                        ? value
+                        : value instanceof Integer || value instanceof Short
+                                ? Long.valueOf(((Number) value).longValue())
+                                : value instanceof BigDecimal decimal
+                                        ? Long.valueOf(decimal.longValueExact())
+                                        : value instanceof String text
+                                                ? Long.valueOf(Long.parseLong(text.trim()))
+                                                : null;
+            case DOUBLE ->
+                value instanceof Number number
+                        ? Double.valueOf(number.doubleValue())
+                        : value instanceof String text ? Double.valueOf(Double.parseDouble(text.trim())) : null;
+            case DECIMAL ->
+                value instanceof BigDecimal
+                        ? value
+                        : value instanceof Long || value instanceof Integer
+                                ? BigDecimal.valueOf(((Number) value).longValue())
+                                : value instanceof String text ? new BigDecimal(text.trim()) : null;
+            case BOOLEAN -> value instanceof Boolean ? value : value instanceof String text ? bool(text) : null;
+            case DATE -> date(value);
+            case TIME ->
+                value instanceof LocalTime
+                        ? value
+                        : value instanceof Duration duration && !duration.isNegative() && duration.toDays() == 0
+                                ? LocalTime.ofNanoOfDay(duration.toNanos())
+                                : value instanceof String text ? LocalTime.parse(text.trim()) : null;
+            case TIMESTAMP ->
+                value instanceof LocalDateTime
+                        ? value
+                        : value instanceof Instant instant
+                                ? LocalDateTime.ofInstant(instant, ZoneOffset.UTC)
+                                : value instanceof LocalDate day
+                                        ? day.atStartOfDay()
+                                        : value instanceof String text ? LocalDateTime.parse(text.trim()) : null;
+            case TIMESTAMPTZ ->
+                value instanceof Instant
+                        ? value
+                        : value instanceof LocalDateTime local
+                                ? local.toInstant(ZoneOffset.UTC)
+                                : value instanceof OffsetDateTime offset
+                                        ? offset.toInstant()
+                                        : value instanceof String text
+                                                ? OffsetDateTime.parse(text.trim())
+                                                        .toInstant()
+                                                : null;
+            case BYTES ->
+                value instanceof byte[] ? value : value instanceof ByteString bytes ? bytes.toByteArray() : null;
+            case LIST -> value instanceof List ? value : null;
+            case UNKNOWN -> value;
+        };
+    }
+
+    private static String text(Object value) {
+        if (value instanceof byte[] || value instanceof List) {
+            return null;
+        }
+        if (value instanceof Duration duration && !duration.isNegative() && duration.toDays() == 0) {
+            return LocalTime.ofNanoOfDay(duration.toNanos()).toString();
+        }
+        return LegacyText.of(value);
+    }
+
+    private static Boolean bool(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> null;
+        };
+    }
+
+    private static LocalDate date(Object value) {
+        if (value instanceof LocalDate day) {
+            return day;
+        }
+        LocalDateTime local = value instanceof LocalDateTime dateTime
+                ? dateTime
+                : value instanceof Instant instant ? LocalDateTime.ofInstant(instant, ZoneOffset.UTC) : null;
+        if (local != null) {
+            if (!local.toLocalTime().equals(LocalTime.MIDNIGHT)) {
+                throw new DateTimeException("has a time of day");
+            }
+            return local.toLocalDate();
+        }
+        return value instanceof String text ? LocalDate.parse(text.trim()) : null;
+    }
+}
