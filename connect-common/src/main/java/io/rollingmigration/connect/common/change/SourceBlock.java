@@ -55,6 +55,15 @@ public final class SourceBlock {
         return SourcePosition.of(source);
     }
 
+    /**
+     * The id of the change's transaction in the database that committed it: PostgreSQL's {@code txId} (the low 32
+     * bits of {@code txid_current()}), if the connector reports one.
+     */
+    public OptionalLong transactionId() {
+        Object id = value("txId");
+        return id instanceof Number number ? OptionalLong.of(number.longValue()) : OptionalLong.empty();
+    }
+
     /** The MySQL/MariaDB GTID of the change's transaction ({@code source.gtid}), or {@code null}. */
     public String gtid() {
         return string("gtid");

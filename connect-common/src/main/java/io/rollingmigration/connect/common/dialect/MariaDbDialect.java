@@ -144,6 +144,11 @@ public final class MariaDbDialect implements SqlDialect {
     }
 
     @Override
+    public String nextValue(TableId sequence) {
+        return "SELECT NEXTVAL(" + quote(sequence) + ")";
+    }
+
+    @Override
     public String versionGuardedDelete(TableId table, List<String> keyColumns, String versionColumn) {
         return "DELETE FROM " + quote(table) + " WHERE "
                 + keyColumns.stream().map(c -> quote(c) + " = ?").collect(Collectors.joining(" AND "))

@@ -135,6 +135,17 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public String nextValue(TableId sequence) {
+        // nextval takes the sequence as a regclass literal; the quoted name keeps its case and cannot break out.
+        return "SELECT nextval('" + quote(sequence).replace("'", "''") + "'::regclass)";
+    }
+
+    @Override
+    public Optional<String> currentTransactionId() {
+        return Optional.of("SELECT txid_current()");
+    }
+
+    @Override
     public String versionGuardedDelete(TableId table, List<String> keyColumns, String versionColumn) {
         return "DELETE FROM " + quote(table) + " WHERE " + keyPredicate(keyColumns) + " AND (" + quote(versionColumn)
                 + " IS NULL OR " + quote(versionColumn) + " < ?)";

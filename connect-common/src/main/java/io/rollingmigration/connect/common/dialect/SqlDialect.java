@@ -346,6 +346,50 @@ public interface SqlDialect {
         return new ArrayList<>(names);
     }
 
+    /**
+     * Updates the row with this key, only where its version column is null or older than the new value (no guard
+     * with {@code versionColumn} null). Parameters: {@code columns}, then {@code keyColumns}, then the new version.
+     */
+    default String guardedUpdate(TableId table, List<String> keyColumns, List<String> columns, String versionColumn) {
+        Where where = Where.in(this);
+        keyColumns.forEach(column -> where.compare(column, Where.Comparison.EQUAL));
+        if (versionColumn != null) {
+            where.and("(" + quote(versionColumn) + " IS NULL OR " + quote(versionColumn) + " < ?)");
+        }
+        return "UPDATE " + quote(table) + " SET "
+                + columns.stream().map(c -> quote(c) + " = ?").collect(Collectors.joining(", ")) + " WHERE "
+                + where.text();
+    }
+
+    /** A plain insert of one row. Parameters: {@code columns} in order. */
+    default String insert(TableId table, List<String> columns) {
+        return "INSERT INTO " + quote(table) + " (" + quoted(columns) + ") VALUES ("
+                + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** Deletes the row with this key. Parameters: {@code keyColumns} in order. */
+    default String deleteWhere(TableId table, List<String> keyColumns) {
+        Where where = Where.in(this);
+        keyColumns.forEach(column -> where.compare(column, Where.Comparison.EQUAL));
+        return "DELETE FROM " + quote(table) + " WHERE " + where.text();
+    }
+
+    /** The next value of a sequence, as one row with one column; no parameters. */
+    String nextValue(TableId sequence);
+
+    /**
+     * The statement that returns the current transaction's id as one bigint, if the database has one that its change
+     * events carry (PostgreSQL's {@code txid_current()}, whose low 32 bits are Debezium's {@code source.txId}).
+     */
+    default Optional<String> currentTransactionId() {
+        return Optional.empty();
+    }
+
+    /** Creates a schema (a database, in MariaDB's words) for the suite's bookkeeping tables, if missing. */
+    default String createSchemaIfMissing(String schema) {
+        return "CREATE SCHEMA IF NOT EXISTS " + quote(schema);
+    }
+
     /** {@code SELECT count(*)} of the table. */
     default String rowCount(TableId table) {
         return "SELECT count(*) FROM " + quote(table);

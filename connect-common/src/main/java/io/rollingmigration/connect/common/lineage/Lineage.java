@@ -13,6 +13,13 @@ import java.util.stream.Collectors;
  */
 public final class Lineage {
 
+    /**
+     * The id of the legacy transaction that made the change (PostgreSQL's {@code txId}), as an int64 header. It is
+     * no column: it travels so that the forward sink can tell the write-back lane's own transactions coming back
+     * (echoes) from genuine legacy writes.
+     */
+    public static final String SOURCE_TRANSACTION_HEADER = "lineage.source.transaction";
+
     private Lineage() {}
 
     /** One piece of lineage: its Kafka header name (if it travels as a header) and its target column name. */

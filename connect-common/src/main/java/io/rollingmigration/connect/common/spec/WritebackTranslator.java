@@ -2,6 +2,7 @@ package io.rollingmigration.connect.common.spec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rollingmigration.connect.common.lineage.SourceKey;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -312,6 +313,51 @@ public final class WritebackTranslator {
     /** The legacy column that orders versions, or {@code null}. */
     public String versionColumn() {
         return versionColumn;
+    }
+
+    /** The key by the lineage source key's names, so that the other tables of a fragmented aggregate can use it. */
+    public Map<String, Object> canonicalKey(Map<String, Object> columnKey) {
+        Map<String, Object> names = new LinkedHashMap<>();
+        keyColumnOfName.forEach((name, column) -> {
+            if (columnKey.containsKey(column)) {
+                names.put(name, columnKey.get(column));
+            }
+        });
+        return names;
+    }
+
+    /** The key columns of this table for a key by canonical names (those it names), in the columns' types. */
+    public Map<String, Object> columnKey(Map<String, Object> canonicalKey) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        keyColumnOfName.forEach((name, column) -> {
+            if (canonicalKey.containsKey(name)) {
+                key.put(column, LegacyValues.toColumn(legacyColumns.type(column), canonicalKey.get(name), false));
+            }
+        });
+        return key;
+    }
+
+    /**
+     * The legacy id recorded in an id-mapping table for this key: the key's value as text for a single key column
+     * (what {@code MapId} looks up), the canonical JSON for several.
+     */
+    public String mappingId(Map<String, Object> columnKey) {
+        if (keyColumns.size() == 1) {
+            return LegacyText.of(columnKey.get(keyColumns.get(0)));
+        }
+        return SourceKey.of(canonicalKey(columnKey));
+    }
+
+    /** The key a legacy id of an id-mapping table stands for (see {@link #mappingId}). */
+    public Optional<Map<String, Object>> keyFromMapping(String legacyId) {
+        if (legacyId == null) {
+            return Optional.empty();
+        }
+        if (keyColumns.size() == 1) {
+            String column = keyColumns.get(0);
+            return Optional.of(Map.of(column, LegacyValues.toColumn(legacyColumns.type(column), legacyId, false)));
+        }
+        return keyFromLineage(legacyId);
     }
 
     /** The legacy key in a lineage source key ({@code {"policy_no":"PA-1"}}), if it names every key column. */

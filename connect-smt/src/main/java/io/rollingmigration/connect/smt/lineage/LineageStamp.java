@@ -3,6 +3,7 @@ package io.rollingmigration.connect.smt.lineage;
 import io.rollingmigration.connect.common.change.ChangeEvent;
 import io.rollingmigration.connect.common.change.PositionOrder;
 import io.rollingmigration.connect.common.change.SourceBlock;
+import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
 import io.rollingmigration.connect.common.lineage.SourceKey;
 import java.util.List;
@@ -117,6 +118,11 @@ public final class LineageStamp {
         put(headers, Field.RULE, rule);
         headers.remove(Field.TRANSLATED_AT.header())
                 .add(LineageHeader.number(Field.TRANSLATED_AT.header(), clock.getAsLong()));
+        OptionalLong transaction = source.transactionId();
+        headers.remove(Lineage.SOURCE_TRANSACTION_HEADER);
+        if (transaction.isPresent()) {
+            headers.add(LineageHeader.number(Lineage.SOURCE_TRANSACTION_HEADER, transaction.getAsLong()));
+        }
     }
 
     private String sourceKey(ChangeEvent event, Object key) {

@@ -63,6 +63,20 @@ class ExtractRowWithLineageTest {
     }
 
     @Test
+    void theLegacyTransactionTravelsAsAHeaderSoTheSinkCanTellTheWritebacksEchoes() {
+        SourceRecord out =
+                transform().apply(postgres("u", row(7, "Ada", "12.50"), row(7, "Ada L.", "99.00"), 6000L, null));
+        assertEquals(
+                771L,
+                out.headers().lastWithName(Lineage.SOURCE_TRANSACTION_HEADER).value());
+
+        SourceRecord mysql = transform()
+                .apply(DebeziumEvents.record(
+                        "c", null, row(8, "Bo", "1.00"), DebeziumEvents.mysqlSource("bin.000003", 42)));
+        assertNull(mysql.headers().lastWithName(Lineage.SOURCE_TRANSACTION_HEADER), "MySQL reports no txId");
+    }
+
+    @Test
     void updateCarriesTheStateAfterTheChange() {
         SourceRecord out =
                 transform().apply(postgres("u", row(7, "Ada", "12.50"), row(7, "Ada L.", "99.00"), 6000L, null));
