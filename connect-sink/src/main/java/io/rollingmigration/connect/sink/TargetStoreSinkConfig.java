@@ -35,6 +35,7 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
     public static final String OWNERSHIP_UNIT = "ownership.unit";
     public static final String OWNERSHIP_PARTITION_FIELD = "ownership.partition.field";
     public static final String OWNERSHIP_REFRESH_MS = "ownership.refresh.ms";
+    public static final String LANE_TRANSACTIONS_TABLE = "lane.transactions.table";
     public static final String MAX_RETRIES = RetryConfig.MAX_RETRIES;
     public static final String RETRY_BACKOFF_MS = RetryConfig.RETRY_BACKOFF_MS;
 
@@ -257,7 +258,21 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
                         OWNERSHIP_GROUP,
                         4,
                         ConfigDef.Width.SHORT,
-                        "Ownership refresh (ms)");
+                        "Ownership refresh (ms)")
+                .define(
+                        LANE_TRANSACTIONS_TABLE,
+                        ConfigDef.Type.STRING,
+                        "",
+                        ConfigDef.Importance.MEDIUM,
+                        "With a write-back lane: the table in the target store where both lanes record the "
+                                + "transactions they commit (the write-back sink's lane.transactions.table). The sink "
+                                + "then records each of its own transactions there and drops the legacy changes the "
+                                + "write-back made (its echoes) instead of applying them or reporting them as legacy "
+                                + "writes after cutover. Created if missing. Empty: no write-back lane.",
+                        OWNERSHIP_GROUP,
+                        5,
+                        ConfigDef.Width.MEDIUM,
+                        "Lane transactions table");
         RetryConfig.define(def, RETRIES_GROUP, 1, 10, 3000L, "a batch");
         return def;
     }
@@ -328,6 +343,12 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
 
     public String ownershipPartitionField() {
         return getString(OWNERSHIP_PARTITION_FIELD);
+    }
+
+    /** The lanes' transaction log, when a write-back lane runs beside this sink. */
+    public Optional<TableId> laneTransactionsTable() {
+        String table = getString(LANE_TRANSACTIONS_TABLE);
+        return table.isBlank() ? Optional.empty() : Optional.of(TableId.parse(table));
     }
 
     public Duration ownershipRefresh() {

@@ -1,6 +1,8 @@
 package io.rollingmigration.connect.sink;
 
 import io.rollingmigration.connect.common.PluginVersion;
+import io.rollingmigration.connect.common.lineage.Lineage;
+import io.rollingmigration.connect.sink.echo.LaneTransactions;
 import io.rollingmigration.connect.sink.metrics.SinkMetrics;
 import io.rollingmigration.connect.sink.ownership.Owner;
 import io.rollingmigration.connect.sink.ownership.OwnershipGate;
@@ -14,15 +16,19 @@ import io.rollingmigration.connect.sink.write.VersionGuardedWriter;
 import io.rollingmigration.connect.sink.write.WriteOutcome;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
@@ -68,7 +74,11 @@ public class TargetStoreSinkTask extends SinkTask {
                 config.deleteMode(),
                 ledger,
                 config.fragment().orElse(null),
-                config.writeMethod()));
+                config.writeMethod(),
+                config.laneTransactionsTable()
+                        .map(table -> new LaneTransactions(
+                                config.connection().dialect(), table, props.getOrDefault("name", "unnamed")))
+                        .orElse(null)));
         retriesLeft = config.maxRetries();
         metrics = SinkMetrics.of(context.pluginMetrics());
         config.ownershipTable()
@@ -106,11 +116,18 @@ public class TargetStoreSinkTask extends SinkTask {
             long started = System.currentTimeMillis();
             ChangeBatch batch = new ChangeBatch();
             Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+            Set<LaneTransactions.Candidate> echoes = writer.writebackEchoes(candidates(records));
             for (SinkRecord record : records) {
                 nextOffsets.merge(
                         new TopicPartition(record.topic(), record.kafkaPartition()),
                         record.kafkaOffset() + 1,
                         Math::max);
+                if (!echoes.isEmpty() && echoes.contains(candidate(record))) {
+                    if (metrics != null) {
+                        metrics.echo();
+                    }
+                    continue;
+                }
                 try {
                     TargetChange change = reader.read(record);
                     if (gate != null && blockedByOwnership(change)) {
@@ -146,6 +163,43 @@ public class TargetStoreSinkTask extends SinkTask {
             retryOrFail(new TransientDatabaseException(e.getMessage(), e), records.size());
         } catch (TransientDatabaseException e) {
             retryOrFail(e, records.size());
+        }
+    }
+
+    /** The records that may be echoes of the write-back lane: those whose legacy transaction is known. */
+    private List<LaneTransactions.Candidate> candidates(Collection<SinkRecord> records) {
+        if (config.laneTransactionsTable().isEmpty()) {
+            return List.of();
+        }
+        List<LaneTransactions.Candidate> candidates = new ArrayList<>();
+        for (SinkRecord record : records) {
+            LaneTransactions.Candidate candidate = candidate(record);
+            if (candidate != null) {
+                candidates.add(candidate);
+            }
+        }
+        return candidates;
+    }
+
+    private static LaneTransactions.Candidate candidate(SinkRecord record) {
+        Long transaction = number(record, Lineage.SOURCE_TRANSACTION_HEADER);
+        Long committed = number(record, Lineage.Field.SOURCE_COMMIT_TIME.header());
+        return transaction == null || committed == null ? null : new LaneTransactions.Candidate(transaction, committed);
+    }
+
+    private static Long number(SinkRecord record, String header) {
+        Header found = record.headers().lastWithName(header);
+        if (found == null || found.value() == null) {
+            return null;
+        }
+        Object value = found.value();
+        if (value instanceof Number number) {
+            return number.longValue();
+        }
+        try {
+            return Long.parseLong(value.toString().trim());
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.RecordingSinkContext;
 import java.math.BigDecimal;
@@ -63,6 +64,64 @@ class PostgresSinkTest extends SinkContractTest {
                     .longValueExact());
         }
         return millis;
+    }
+
+    @Test
+    void besideAWritebackLaneEachTransactionIsRecordedAndTheWritebacksOwnChangesAreDropped() {
+        execute("DROP TABLE IF EXISTS sink_lanes");
+        RecordingSinkContext lane = new RecordingSinkContext(true);
+        TargetStoreSinkTask laned = startTask(lane, Map.of("lane.transactions.table", "sink_lanes"));
+        laned.put(List.of(upsert(1, "from legacy", 10)));
+        assertEquals(
+                List.of(List.of("FORWARD", single("SELECT xmin::text::bigint FROM " + TABLE + " WHERE id = 1"))),
+                query("SELECT lane, short_id FROM sink_lanes"),
+                "the write-back lane will know this transaction's changes of the service's table");
+
+        long committed = 1_765_000_000_000L;
+        execute("INSERT INTO sink_lanes VALUES ('WRITEBACK', 4294967296 + 901, 901, 'writeback', " + committed + ")");
+        SinkRecord echo = fromTransaction(upsert(1, "the write-back's own change", 20), 901, committed + 300);
+        SinkRecord genuine = fromTransaction(upsert(2, "a genuine legacy change", 21), 902, committed + 300);
+        SinkRecord wrapped = fromTransaction(upsert(3, "same 32-bit id, a day later", 22), 901, committed + 86_400_000);
+        laned.put(List.of(echo, genuine, wrapped));
+
+        assertEquals(
+                List.of("1|from legacy", "2|a genuine legacy change", "3|same 32-bit id, a day later"), liveRows());
+        assertEquals(1.0, lane.metric("changes-dropped-as-echoes-total"));
+    }
+
+    @Test
+    void anEchoInAPartitionTheServiceOwnsIsNotReportedAsAStrayLegacyWrite() {
+        execute("DROP TABLE IF EXISTS sink_lanes", "DROP TABLE IF EXISTS migration_ownership");
+        RecordingSinkContext lane = new RecordingSinkContext(true);
+        TargetStoreSinkTask gated = startTask(
+                lane,
+                Map.of(
+                        "lane.transactions.table", "sink_lanes",
+                        "ownership.table", "migration_ownership",
+                        "ownership.unit", "customer",
+                        "ownership.partition.field", "code",
+                        "ownership.refresh.ms", "0"));
+        gated.put(List.of(inRegion(1, "one", "EU", 10)));
+        long committed = 1_765_000_000_000L;
+        execute(
+                "INSERT INTO migration_ownership (migration_unit, partition_value, owner) VALUES ('customer', 'EU', "
+                        + "'TARGET')",
+                "INSERT INTO sink_lanes VALUES ('WRITEBACK', 77, 77, 'writeback', " + committed + ")");
+
+        SinkRecord echo = fromTransaction(inRegion(1, "written back by the service", "EU", 20), 77, committed);
+        SinkRecord stray = fromTransaction(inRegion(1, "a legacy screen still writing", "EU", 21), 78, committed);
+        gated.put(List.of(echo, stray));
+
+        assertEquals(List.of(stray), lane.errant, "only the genuine legacy write is reported");
+        assertTrue(lane.reasons.get(0).getMessage().startsWith("LEGACY_WRITE_AFTER_CUTOVER"));
+        assertEquals(List.of("1|one"), liveRows());
+    }
+
+    private static SinkRecord fromTransaction(SinkRecord record, long transaction, long committedAt) {
+        record.headers()
+                .addLong(Lineage.SOURCE_TRANSACTION_HEADER, transaction)
+                .addLong(Lineage.Field.SOURCE_COMMIT_TIME.header(), committedAt);
+        return record;
     }
 
     @Test

@@ -268,7 +268,7 @@ abstract class SinkContractTest {
         assertEquals(2.0, gatedContext.metric("changes-blocked-by-ownership-total"));
     }
 
-    private SinkRecord inRegion(long id, String name, String region, long version) {
+    SinkRecord inRegion(long id, String name, String region, long version) {
         return versioned(
                 new SinkRecord(
                         "legacy.public.customer",

@@ -11,7 +11,8 @@ import org.apache.kafka.common.metrics.stats.Value;
 
 /**
  * What operators watch on the sink, published through Connect's plugin metrics (JMX, and every metrics reporter
- * the worker has): changes applied, refused as stale, blocked by ownership, deleted, errant; batch size and latency;
+ * the worker has): changes applied, refused as stale, blocked by ownership, dropped as echoes of the write-back lane,
+ * deleted, errant; batch size and latency;
  * replication lag from the legacy commit to the target write.
  */
 public final class SinkMetrics {
@@ -23,6 +24,7 @@ public final class SinkMetrics {
     private final Sensor blocked;
     private final Sensor deleted;
     private final Sensor errant;
+    private final Sensor echoes;
     private final Sensor batchSize;
     private final Sensor batchLatency;
     private final Sensor lag;
@@ -41,6 +43,10 @@ public final class SinkMetrics {
                         + "writes for their partition (LEGACY_WRITE_AFTER_CUTOVER)");
         deleted = total(metrics, "rows-deleted", "Deletes that took effect (markers set or rows removed)");
         errant = total(metrics, "records-errant", "Records handed to the errant record reporter");
+        echoes = total(
+                metrics,
+                "changes-dropped-as-echoes",
+                "Legacy changes the write-back lane made itself (its transactions), dropped instead of applied");
         batchSize = metrics.addSensor("batch-size");
         batchSize.add(name(metrics, "batch-size-avg", "Records per put() batch, average"), new Avg());
         batchSize.add(name(metrics, "batch-size-max", "Records per put() batch, maximum"), new Max());
@@ -76,6 +82,10 @@ public final class SinkMetrics {
 
     public void errant() {
         errant.record();
+    }
+
+    public void echo() {
+        echoes.record();
     }
 
     public void lag(long millis) {

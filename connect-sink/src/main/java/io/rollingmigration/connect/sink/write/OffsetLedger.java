@@ -38,7 +38,7 @@ public final class OffsetLedger {
     }
 
     /** Creates the ledger table if it is missing (in the caller's transaction): it is the sink's own bookkeeping, not the target's schema. */
-    void ensureTable(Connection connection) throws SQLException {
+    public void ensureTable(Connection connection) throws SQLException {
         LinkedHashMap<String, String> columns = new LinkedHashMap<>();
         columns.put(CONNECTOR, dialect.requiredColumn(JDBCType.VARCHAR, 255));
         columns.put(TOPIC, dialect.requiredColumn(JDBCType.VARCHAR, 255));
@@ -50,7 +50,8 @@ public final class OffsetLedger {
     }
 
     /** The next offset to consume per partition, for those partitions the ledger knows. */
-    Map<TopicPartition, Long> read(Connection connection, Collection<TopicPartition> partitions) throws SQLException {
+    public Map<TopicPartition, Long> read(Connection connection, Collection<TopicPartition> partitions)
+            throws SQLException {
         Map<TopicPartition, Long> offsets = new HashMap<>();
         String sql = dialect.selectWhere(table, List.of(NEXT_OFFSET), List.of(CONNECTOR, TOPIC, PARTITION));
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -69,7 +70,7 @@ public final class OffsetLedger {
     }
 
     /** Records the next offsets inside the caller's transaction. */
-    void record(Connection connection, Map<TopicPartition, Long> nextOffsets) throws SQLException {
+    public void record(Connection connection, Map<TopicPartition, Long> nextOffsets) throws SQLException {
         if (nextOffsets.isEmpty()) {
             return;
         }

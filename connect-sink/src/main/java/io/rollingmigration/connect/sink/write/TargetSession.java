@@ -14,18 +14,18 @@ import org.slf4j.LoggerFactory;
  * outage closes the connection and becomes a {@link TransientDatabaseException} (the same work may succeed later),
  * bad data in a batch becomes a {@link RejectedData} where the caller asks for it, anything else stops the task.
  */
-final class TargetSession implements AutoCloseable {
+public final class TargetSession implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetSession.class);
 
     /** Work inside one transaction. */
     @FunctionalInterface
-    interface Work<T> {
+    public interface Work<T> {
         T run(Connection connection) throws SQLException;
     }
 
     /** The database refused a batch for its data (SQLState 22 or 23); the transaction is rolled back. */
-    static final class RejectedData extends Exception {
+    public static final class RejectedData extends Exception {
         private static final long serialVersionUID = 1L;
 
         RejectedData(SQLException cause) {
@@ -35,7 +35,7 @@ final class TargetSession implements AutoCloseable {
 
     /** Told when the connection is gone, so that what lived on it (staging tables) is forgotten too. */
     @FunctionalInterface
-    interface Reset {
+    public interface Reset {
         void connectionReset();
     }
 
@@ -44,14 +44,14 @@ final class TargetSession implements AutoCloseable {
     private final Reset reset;
     private Connection connection;
 
-    TargetSession(JdbcConnectionConfig config, TableId table, Reset reset) {
+    public TargetSession(JdbcConnectionConfig config, TableId table, Reset reset) {
         this.config = config;
         this.table = table;
         this.reset = reset;
     }
 
     /** The open connection, opened if needed. */
-    Connection connection() throws TransientDatabaseException {
+    public Connection connection() throws TransientDatabaseException {
         if (connection == null) {
             try {
                 connection = config.open();
@@ -69,7 +69,7 @@ final class TargetSession implements AutoCloseable {
     }
 
     /** Runs the work and commits; any database failure is a retry or a stop. */
-    <T> T transaction(Work<T> work) throws TransientDatabaseException {
+    public <T> T transaction(Work<T> work) throws TransientDatabaseException {
         try {
             return batch(work);
         } catch (RejectedData rejected) {
@@ -79,7 +79,7 @@ final class TargetSession implements AutoCloseable {
     }
 
     /** Runs the work and commits; bad data is handed back to the caller as {@link RejectedData}. */
-    <T> T batch(Work<T> work) throws TransientDatabaseException, RejectedData {
+    public <T> T batch(Work<T> work) throws TransientDatabaseException, RejectedData {
         Connection db = connection();
         try {
             T result = work.run(db);

@@ -5,6 +5,7 @@ import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.StagedWrites;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
+import io.rollingmigration.connect.sink.echo.LaneTransactions;
 import io.rollingmigration.connect.sink.write.TargetSession.RejectedData;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TimeZone;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -44,12 +46,14 @@ public final class VersionGuardedWriter implements AutoCloseable {
             DeleteMode deleteMode,
             OffsetLedger ledger,
             Fragment fragment,
-            WriteMethod method) {
+            WriteMethod method,
+            LaneTransactions lanes) {
 
         /**
          * @param ledger   where consumed offsets are kept with the rows, or {@code null} to leave offsets to Kafka
          * @param fragment the column group this writer owns, or {@code null} to write whole rows
          * @param method   how rows reach the table: upsert statements, or the dialect's bulk path when it has one
+         * @param lanes    where each transaction is recorded for the write-back lane's echo filter, or {@code null}
          */
         public Target {
             if (method == WriteMethod.COPY
@@ -57,6 +61,17 @@ public final class VersionGuardedWriter implements AutoCloseable {
                 throw new ConnectException("write.method=copy is not available for "
                         + connection.dialect().name());
             }
+        }
+
+        /** A target without a write-back lane beside it. */
+        public Target(
+                JdbcConnectionConfig connection,
+                TableId table,
+                DeleteMode deleteMode,
+                OffsetLedger ledger,
+                Fragment fragment,
+                WriteMethod method) {
+            this(connection, table, deleteMode, ledger, fragment, method, null);
         }
     }
 
@@ -96,6 +111,9 @@ public final class VersionGuardedWriter implements AutoCloseable {
                         TargetTable.inspect(connection, dialect, tableId, target.deleteMode(), target.fragment());
                 if (target.ledger() != null) {
                     target.ledger().ensureTable(connection);
+                }
+                if (target.lanes() != null) {
+                    target.lanes().ensureTable(connection);
                 }
                 return inspected;
             });
@@ -250,7 +268,27 @@ public final class VersionGuardedWriter implements AutoCloseable {
         if (!deletes.isEmpty()) {
             delete(connection, deletes, outcome);
         }
+        if (target.lanes() != null && !changes.isEmpty()) {
+            // The write-back lane reads this transaction's changes of the service's table: they are its echoes.
+            LaneTransactions lanes = target.lanes();
+            lanes.record(
+                    connection,
+                    LaneTransactions.Lane.FORWARD,
+                    lanes.currentTransactionId(connection, dialect),
+                    appliedAt.getTime());
+        }
         return outcome;
+    }
+
+    /** The changes among these that the write-back lane made in legacy: its echoes, not to be applied. */
+    public Set<LaneTransactions.Candidate> writebackEchoes(Collection<LaneTransactions.Candidate> candidates)
+            throws TransientDatabaseException {
+        if (target.lanes() == null || candidates.isEmpty()) {
+            return Set.of();
+        }
+        table();
+        return session.transaction(
+                connection -> target.lanes().committedBy(connection, LaneTransactions.Lane.WRITEBACK, candidates));
     }
 
     /**

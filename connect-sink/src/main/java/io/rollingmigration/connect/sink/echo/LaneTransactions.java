@@ -1,0 +1,155 @@
+package io.rollingmigration.connect.sink.echo;
+
+import io.rollingmigration.connect.common.dialect.SqlDialect;
+import io.rollingmigration.connect.common.dialect.TableDescription;
+import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.common.dialect.Where;
+import java.sql.Connection;
+import java.sql.JDBCType;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The transactions each lane committed, kept in the service's store, so that the other lane can tell its own
+ * changes coming back (echoes) from genuine ones by fact: the change's transaction id, which Debezium's PostgreSQL
+ * source block carries as {@code txId} (the low 32 bits of {@code txid_current()}). The id wraps after about four
+ * billion transactions, so a match also needs the change's commit time within {@link #MATCH_WINDOW} of the
+ * recording, and rows are purged after a retention: a wrapped id can never match an old row.
+ */
+public final class LaneTransactions {
+
+    /** Which lane committed the transaction. */
+    public enum Lane {
+        /** The forward sink, writing legacy changes into the service's store. */
+        FORWARD,
+        /** The write-back sink, writing the service's changes into legacy. */
+        WRITEBACK
+    }
+
+    /** A change to check: its transaction's 32-bit id and its commit time. */
+    public record Candidate(long transactionId, long committedAtMillis) {}
+
+    static final String LANE = "lane";
+    static final String TRANSACTION_ID = "transaction_id";
+    static final String SHORT_ID = "short_id";
+    static final String CONNECTOR = "connector";
+    static final String RECORDED_AT = "recorded_at_ms";
+    /** How far a change's commit time may be from the recording and still be its echo (clocks of two servers). */
+    static final Duration MATCH_WINDOW = Duration.ofMinutes(10);
+
+    private static final long LOW_32_BITS = 0xFFFF_FFFFL;
+    private static final int LOOKUP_CHUNK = 500;
+
+    private final SqlDialect dialect;
+    private final TableId table;
+    private final String connector;
+
+    public LaneTransactions(SqlDialect dialect, TableId table, String connector) {
+        this.dialect = dialect;
+        this.table = table;
+        this.connector = connector;
+    }
+
+    /** Creates the table and its look-up index if missing, and commits. */
+    public void ensureTable(Connection connection) throws SQLException {
+        LinkedHashMap<String, String> columns = new LinkedHashMap<>();
+        columns.put(LANE, dialect.requiredColumn(JDBCType.VARCHAR, 16));
+        columns.put(TRANSACTION_ID, dialect.requiredColumn(JDBCType.BIGINT, 0));
+        columns.put(SHORT_ID, dialect.requiredColumn(JDBCType.BIGINT, 0));
+        columns.put(CONNECTOR, dialect.requiredColumn(JDBCType.VARCHAR, 255));
+        columns.put(RECORDED_AT, dialect.requiredColumn(JDBCType.BIGINT, 0));
+        boolean created;
+        try (Statement statement = connection.createStatement()) {
+            created = TableDescription.read(connection, dialect, table).isEmpty();
+            statement.execute(dialect.createTableIfMissing(table, columns, List.of(LANE, TRANSACTION_ID)));
+            if (created) {
+                statement.execute(dialect.createIndex(table, table.table() + "_short_id", List.of(SHORT_ID)));
+            }
+        }
+        connection.commit();
+    }
+
+    /** The id of the caller's current transaction on this connection (the database's own, 64 bits). */
+    public long currentTransactionId(Connection connection, SqlDialect of) throws SQLException {
+        String sql = of.currentTransactionId()
+                .orElseThrow(() -> new SQLException(of.name() + " does not report transaction ids to Debezium"));
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Records a transaction of {@code lane} in the caller's transaction on this table's connection. */
+    public void record(Connection connection, Lane lane, long transactionId, long nowMillis) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                dialect.insert(table, List.of(LANE, TRANSACTION_ID, SHORT_ID, CONNECTOR, RECORDED_AT)))) {
+            insert.setString(1, lane.name());
+            insert.setLong(2, transactionId);
+            insert.setLong(3, transactionId & LOW_32_BITS);
+            insert.setString(4, connector);
+            insert.setLong(5, nowMillis);
+            insert.executeUpdate();
+        }
+    }
+
+    /** The candidates that are changes of {@code lane}'s own transactions: its echoes. */
+    public Set<Candidate> committedBy(Connection connection, Lane lane, Collection<Candidate> candidates)
+            throws SQLException {
+        Set<Candidate> echoes = new HashSet<>();
+        List<Candidate> all = new ArrayList<>(candidates);
+        for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
+            List<Candidate> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK));
+            String sql = dialect.selectWhere(
+                    table,
+                    List.of(SHORT_ID, RECORDED_AT),
+                    Where.in(dialect)
+                            .compare(LANE, Where.Comparison.EQUAL)
+                            .oneOf(SHORT_ID, chunk.size())
+                            .text());
+            List<long[]> recorded = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setString(1, lane.name());
+                for (int i = 0; i < chunk.size(); i++) {
+                    select.setLong(i + 2, chunk.get(i).transactionId() & LOW_32_BITS);
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        recorded.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                    }
+                }
+            }
+            for (Candidate candidate : chunk) {
+                for (long[] row : recorded) {
+                    if (row[0] == (candidate.transactionId() & LOW_32_BITS)
+                            && Math.abs(row[1] - candidate.committedAtMillis()) <= MATCH_WINDOW.toMillis()) {
+                        echoes.add(candidate);
+                    }
+                }
+            }
+        }
+        connection.commit();
+        return echoes;
+    }
+
+    /** Forgets the transactions recorded before the cut-off, in the caller's transaction; returns how many. */
+    public int purge(Connection connection, long cutoffMillis) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(dialect.purgeDeleted(table, RECORDED_AT))) {
+            delete.setLong(1, cutoffMillis);
+            return delete.executeUpdate();
+        }
+    }
+
+    public TableId table() {
+        return table;
+    }
+}
