@@ -1,0 +1,91 @@
+package io.rollingmigration.connect.sink.writeback;
+
+import io.rollingmigration.connect.common.dialect.SqlDialect;
+import io.rollingmigration.connect.common.dialect.TableDescription;
+import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.common.dialect.Where;
+import java.sql.Connection;
+import java.sql.JDBCType;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The id-mapping table in the legacy database: the legacy id of every row the service created and the lane wrote
+ * back, next to the service's id. It is written in the same legacy transaction as the row, and it is the table
+ * {@code MapId} ({@code mode=lookup}, columns {@code legacy_id} and {@code target_id}) reads in the forward lane, so
+ * that later legacy changes of such a row reach the same service id instead of a twin under a UUIDv5.
+ */
+final class IdMapping {
+
+    static final String LEGACY_ID = "legacy_id";
+    static final String TARGET_ID = "target_id";
+    private static final int LOOKUP_CHUNK = 500;
+
+    private final SqlDialect dialect;
+    private final TableId table;
+
+    IdMapping(SqlDialect dialect, TableId table) {
+        this.dialect = dialect;
+        this.table = table;
+    }
+
+    void ensureTable(Connection connection) throws SQLException {
+        boolean missing = TableDescription.read(connection, dialect, table).isEmpty();
+        LinkedHashMap<String, String> columns = new LinkedHashMap<>();
+        columns.put(LEGACY_ID, dialect.requiredColumn(JDBCType.VARCHAR, 255));
+        columns.put(TARGET_ID, dialect.requiredColumn(JDBCType.VARCHAR, 255));
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(dialect.createTableIfMissing(table, columns, List.of(LEGACY_ID)));
+            if (missing) {
+                statement.execute(dialect.createIndex(table, table.table() + "_target_id", List.of(TARGET_ID)));
+            }
+        }
+        connection.commit();
+    }
+
+    /** The legacy id of each service id the table knows. */
+    Map<String, String> legacyIds(Connection connection, Collection<String> targetIds) throws SQLException {
+        Map<String, String> found = new HashMap<>();
+        List<String> all = new ArrayList<>(targetIds);
+        for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK));
+            String sql = dialect.selectWhere(
+                    table,
+                    List.of(TARGET_ID, LEGACY_ID),
+                    Where.in(dialect).oneOf(TARGET_ID, chunk.size()).text());
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    select.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Records a pair in the caller's transaction. */
+    void record(Connection connection, String legacyId, String targetId) throws SQLException {
+        try (PreparedStatement insert =
+                connection.prepareStatement(dialect.upsert(table, List.of(LEGACY_ID), List.of(LEGACY_ID, TARGET_ID)))) {
+            insert.setString(1, legacyId);
+            insert.setString(2, targetId);
+            insert.executeUpdate();
+        }
+    }
+
+    TableId table() {
+        return table;
+    }
+}

@@ -1,0 +1,237 @@
+package io.rollingmigration.connect.sink.writeback;
+
+import io.rollingmigration.connect.common.dialect.SqlDialect;
+import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.common.spec.LegacyWrite;
+import io.rollingmigration.connect.common.spec.WritebackTranslator;
+import io.rollingmigration.connect.sink.echo.LaneTransactions;
+import io.rollingmigration.connect.sink.write.OffsetLedger;
+import io.rollingmigration.connect.sink.write.TargetSession;
+import io.rollingmigration.connect.sink.write.TransientDatabaseException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.DataException;
+
+/**
+ * Writes a batch of the service's changes into legacy in one legacy transaction: each change into every legacy
+ * table of the aggregate (parents first, deleted children first), a row the service created under a legacy key
+ * drawn for it and recorded in the id mapping, the consumed offsets in the same transaction. Before the commit the
+ * transaction's id is recorded in the lanes' log in the service's store, so the forward lane knows the change that
+ * comes back as its echo. A change that cannot be translated is handed back as rejected; bad data the database
+ * refuses makes the batch go again change by change, so that only the bad ones are rejected.
+ */
+final class LegacyWriteback {
+
+    /** Told of a change that was not written and why; it goes to the dead letter queue. */
+    @FunctionalInterface
+    interface Rejects {
+        void reject(ServiceChange change, Exception reason);
+    }
+
+    record Outcome(int applied, int stale, int deleted, int created) {}
+
+    private final SqlDialect dialect;
+    private final TargetSession legacy;
+    private final TargetSession service;
+    private final List<WritebackTranslator> tables;
+    private final LegacyRowWriter writer;
+    private final IdMapping idMapping;
+    private final OffsetLedger ledger;
+    private final LaneTransactions lanes;
+    private final LongSupplier clock;
+
+    LegacyWriteback(
+            SqlDialect dialect,
+            TargetSession legacy,
+            TargetSession service,
+            List<WritebackTranslator> tables,
+            LegacyRowWriter writer,
+            IdMapping idMapping,
+            OffsetLedger ledger,
+            LaneTransactions lanes,
+            LongSupplier clock) {
+        this.dialect = dialect;
+        this.legacy = legacy;
+        this.service = service;
+        this.tables = tables;
+        this.writer = writer;
+        this.idMapping = idMapping;
+        this.ledger = ledger;
+        this.lanes = lanes;
+        this.clock = clock;
+    }
+
+    Outcome write(List<ServiceChange> changes, Rejects rejects, Map<TopicPartition, Long> nextOffsets)
+            throws TransientDatabaseException {
+        try {
+            return legacy.batch(db -> writeAll(db, changes, rejects, nextOffsets));
+        } catch (TargetSession.RejectedData rejected) {
+            int applied = 0, stale = 0, deleted = 0, created = 0;
+            for (ServiceChange change : changes) {
+                try {
+                    Outcome one = legacy.batch(db -> writeAll(db, List.of(change), rejects, Map.of()));
+                    applied += one.applied();
+                    stale += one.stale();
+                    deleted += one.deleted();
+                    created += one.created();
+                } catch (TargetSession.RejectedData bad) {
+                    rejects.reject(change, new DataException("legacy refused the write: " + bad.getMessage(), bad));
+                }
+            }
+            legacy.transaction(db -> {
+                ledger.record(db, nextOffsets);
+                return null;
+            });
+            return new Outcome(applied, stale, deleted, created);
+        }
+    }
+
+    private Outcome writeAll(
+            Connection db, List<ServiceChange> changes, Rejects rejects, Map<TopicPartition, Long> nextOffsets)
+            throws SQLException {
+        WritebackTranslator primary = tables.get(0);
+        Map<String, Map<String, Object>> known = knownKeys(db, primary, changes);
+        int applied = 0, stale = 0, deleted = 0, created = 0;
+        for (ServiceChange change : changes) {
+            List<LegacyWrite> writes;
+            boolean isNew;
+            try {
+                String targetId = targetId(primary, change);
+                Map<String, Object> canonical = known.get(targetId);
+                isNew = canonical == null && !change.delete();
+                writes = translate(db, change, canonical);
+                if (isNew) {
+                    LegacyWrite first = writes.get(0);
+                    idMapping.record(db, primary.mappingId(first.key()), targetId);
+                    known.put(targetId, primary.canonicalKey(first.key()));
+                }
+            } catch (DataException e) {
+                rejects.reject(change, e);
+                continue;
+            }
+            for (LegacyWrite write : writes) {
+                try {
+                    switch (writer.write(db, write)) {
+                        case APPLIED -> applied++;
+                        case STALE -> stale++;
+                        case DELETED -> deleted++;
+                        case ABSENT -> {}
+                    }
+                } catch (DataException e) {
+                    // Found before any statement of this write ran; its earlier tables stay written, as legacy
+                    // itself would have them had the service's change been made there row by row.
+                    rejects.reject(change, e);
+                    break;
+                }
+            }
+            if (isNew) {
+                created++;
+            }
+        }
+        ledger.record(db, nextOffsets);
+        long transactionId = lanes.currentTransactionId(db, dialect);
+        try {
+            service.transaction(serviceDb -> {
+                lanes.record(serviceDb, LaneTransactions.Lane.WRITEBACK, transactionId, clock.getAsLong());
+                return null;
+            });
+        } catch (TransientDatabaseException e) {
+            // Without the record the change would come back as a stray legacy write: the batch waits for the store.
+            throw new SQLException(
+                    "Cannot record the write-back's transaction in the service's store: " + e.getMessage(), "08006", e);
+        }
+        return new Outcome(applied, stale, deleted, created);
+    }
+
+    /** One write per legacy table, parents first; for a delete children first. A new row draws its key here. */
+    private List<LegacyWrite> translate(Connection db, ServiceChange change, Map<String, Object> canonical)
+            throws SQLException {
+        List<LegacyWrite> writes = new ArrayList<>(tables.size());
+        Map<String, Object> key = canonical;
+        for (WritebackTranslator table : tables) {
+            LegacyWrite write = table.translate(
+                    change.after(), change.before(), change.op(), key == null ? null : table.columnKey(key));
+            if (!write.keyKnown()) {
+                write = withDrawnKey(db, write);
+            }
+            if (key == null) {
+                key = new LinkedHashMap<>(table.canonicalKey(write.key()));
+            } else {
+                key.putAll(table.canonicalKey(write.key()));
+            }
+            writes.add(write);
+        }
+        if (change.delete()) {
+            Collections.reverse(writes);
+        }
+        return writes;
+    }
+
+    private LegacyWrite withDrawnKey(Connection db, LegacyWrite write) throws SQLException {
+        Map<String, Object> key = new LinkedHashMap<>(write.key());
+        for (Map.Entry<String, String> sequence : write.sequences().entrySet()) {
+            try (PreparedStatement next = db.prepareStatement(dialect.nextValue(TableId.parse(sequence.getValue())));
+                    ResultSet rs = next.executeQuery()) {
+                rs.next();
+                key.put(sequence.getKey(), rs.getLong(1));
+            }
+        }
+        return new LegacyWrite(
+                write.table(),
+                write.targetId(),
+                write.delete(),
+                key,
+                Map.of(),
+                write.values(),
+                write.kept(),
+                write.insertDefaults(),
+                write.versionColumn(),
+                write.partition());
+    }
+
+    /** The legacy key of each aggregate that has one: from the forward lane's lineage, else the id mapping. */
+    private Map<String, Map<String, Object>> knownKeys(
+            Connection db, WritebackTranslator primary, List<ServiceChange> changes) throws SQLException {
+        Map<String, Map<String, Object>> known = new HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (ServiceChange change : changes) {
+            Object id = change.row().get(primary.keyField());
+            if (id == null) {
+                continue;
+            }
+            primary.keyFromLineage(change.lineageSourceKey())
+                    .ifPresentOrElse(
+                            key -> known.put(id.toString(), primary.canonicalKey(key)),
+                            () -> unknown.add(id.toString()));
+        }
+        if (!unknown.isEmpty()) {
+            idMapping
+                    .legacyIds(db, unknown)
+                    .forEach((targetId, legacyId) -> primary.keyFromMapping(legacyId)
+                            .ifPresent(key -> known.put(targetId, primary.canonicalKey(key))));
+        }
+        return known;
+    }
+
+    private static String targetId(WritebackTranslator primary, ServiceChange change) {
+        Object id = change.row().get(primary.keyField());
+        if (id == null) {
+            throw new DataException("The service's change has no " + primary.keyField() + " (the "
+                    + (change.delete()
+                            ? "row before a delete carries only what the table's replica identity "
+                                    + "gives: set REPLICA IDENTITY FULL on the service's table)"
+                            : "aggregate's id)"));
+        }
+        return id.toString();
+    }
+}

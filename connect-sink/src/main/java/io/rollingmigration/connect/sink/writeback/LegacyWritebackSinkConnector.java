@@ -1,0 +1,115 @@
+package io.rollingmigration.connect.sink.writeback;
+
+import io.rollingmigration.connect.common.PluginVersion;
+import io.rollingmigration.connect.common.dialect.Dialects;
+import io.rollingmigration.connect.common.spec.SpecException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.sink.SinkConnector;
+
+/**
+ * The write-back lane: the service's changes (Debezium on the service's store) translated back through the spec's
+ * writeback rules into the legacy tables, for the partitions the service owns, so that systems still reading legacy
+ * see them and handing a partition back to legacy loses nothing.
+ */
+public class LegacyWritebackSinkConnector extends SinkConnector {
+
+    private Map<String, String> settings;
+
+    @Override
+    public void start(Map<String, String> props) {
+        new LegacyWritebackSinkConfig(props);
+        this.settings = new HashMap<>(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return LegacyWritebackSinkTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<Map<String, String>> configs = new ArrayList<>(maxTasks);
+        for (int i = 0; i < maxTasks; i++) {
+            configs.add(new HashMap<>(settings));
+        }
+        return configs;
+    }
+
+    /**
+     * Cross-field checks: every spec defines the aggregate with writeback rules; legacy is a database whose changes
+     * carry the transaction id the echo filter needs; rejected changes need a dead letter queue.
+     */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config config = super.validate(connectorConfigs);
+        String specs = connectorConfigs.get(LegacyWritebackSinkConfig.MAPPING_SPEC);
+        String aggregate = connectorConfigs.get(LegacyWritebackSinkConfig.AGGREGATE);
+        if (specs != null
+                && aggregate != null
+                && !aggregate.isBlank()
+                && !hasErrors(config, LegacyWritebackSinkConfig.MAPPING_SPEC)) {
+            try {
+                WritebackSpecs.compile(specs, aggregate, null);
+            } catch (SpecException e) {
+                error(config, LegacyWritebackSinkConfig.MAPPING_SPEC, e.getMessage());
+            }
+        }
+        String legacyUrl = connectorConfigs.get(LegacyWritebackSinkConfig.LEGACY_PREFIX + "connection.url");
+        if (legacyUrl != null
+                && Dialects.forUrl(legacyUrl)
+                        .filter(dialect -> dialect.currentTransactionId().isEmpty())
+                        .isPresent()) {
+            error(
+                    config,
+                    LegacyWritebackSinkConfig.LEGACY_PREFIX + "connection.url",
+                    "Writing back into this database is not supported yet: the lane recognises its own changes "
+                            + "by the transaction id Debezium reports, which only PostgreSQL's change events carry "
+                            + "(docs/decisions/0023)");
+        }
+        if (!"all".equals(connectorConfigs.get("errors.tolerance"))
+                || connectorConfigs
+                        .getOrDefault("errors.deadletterqueue.topic.name", "")
+                        .isBlank()) {
+            error(
+                    config,
+                    LegacyWritebackSinkConfig.MAPPING_SPEC,
+                    "Changes that cannot be written back (no legacy value for a service value, a service write "
+                            + "in a partition legacy owns) go to the dead letter queue: set errors.tolerance=all and "
+                            + "errors.deadletterqueue.topic.name");
+        }
+        return config;
+    }
+
+    private static boolean hasErrors(Config config, String key) {
+        return config.configValues().stream()
+                .filter(v -> v.name().equals(key))
+                .anyMatch(v -> !v.errorMessages().isEmpty());
+    }
+
+    private static void error(Config config, String key, String message) {
+        config.configValues().stream()
+                .filter(v -> v.name().equals(key))
+                .findFirst()
+                .ifPresent((ConfigValue v) -> v.addErrorMessage(message));
+    }
+
+    @Override
+    public void stop() {}
+
+    @Override
+    public ConfigDef config() {
+        return LegacyWritebackSinkConfig.CONFIG_DEF;
+    }
+
+    @Override
+    public String version() {
+        return PluginVersion.get();
+    }
+}

@@ -1,0 +1,327 @@
+package io.rollingmigration.connect.sink.writeback;
+
+import io.rollingmigration.connect.common.PluginVersion;
+import io.rollingmigration.connect.common.dialect.SqlDialect;
+import io.rollingmigration.connect.common.dialect.TableDescription;
+import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.common.spec.LegacyColumns;
+import io.rollingmigration.connect.common.spec.SpecException;
+import io.rollingmigration.connect.common.spec.WritebackTranslator;
+import io.rollingmigration.connect.sink.echo.LaneTransactions;
+import io.rollingmigration.connect.sink.ownership.Owner;
+import io.rollingmigration.connect.sink.ownership.OwnershipGate;
+import io.rollingmigration.connect.sink.write.OffsetLedger;
+import io.rollingmigration.connect.sink.write.TargetSession;
+import io.rollingmigration.connect.sink.write.TransientDatabaseException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write-back loop: read each change of the service's table, drop the forward lane's own writes (its echoes),
+ * keep the changes of partitions the service owns (a service write in a partition legacy still owns is reported,
+ * not written), and write the batch into legacy in one transaction with the consumed offsets. Offsets live in
+ * legacy, so a restart resumes exactly where the last committed batch ended.
+ */
+public class LegacyWritebackSinkTask extends SinkTask {
+
+    private static final Logger log = LoggerFactory.getLogger(LegacyWritebackSinkTask.class);
+
+    private LegacyWritebackSinkConfig config;
+    private TargetSession legacy;
+    private TargetSession service;
+    private OwnershipGate gate;
+    private LaneTransactions lanes;
+    private OffsetLedger ledger;
+    private LegacyWriteback writeback;
+    private String ownershipField;
+    private String keyField;
+    private int retriesLeft;
+    private long retryNotBefore;
+    private long nextPurgeAt;
+
+    @Override
+    public String version() {
+        return PluginVersion.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new LegacyWritebackSinkConfig(props);
+        String connector = props.getOrDefault("name", "unnamed");
+        legacy = new TargetSession(config.legacy(), config.offsetsTable(), () -> {});
+        service = new TargetSession(config.service(), config.laneTransactionsTable(), () -> {});
+        SqlDialect serviceDialect = config.service().dialect();
+        lanes = new LaneTransactions(serviceDialect, config.laneTransactionsTable(), connector);
+        ledger = new OffsetLedger(config.legacy().dialect(), config.offsetsTable(), connector);
+        gate = new OwnershipGate(
+                serviceDialect, config.ownershipTable(), config.ownershipUnit(), config.ownershipRefresh(), () -> {
+                    try {
+                        return service.connection();
+                    } catch (TransientDatabaseException e) {
+                        throw new OwnershipGate.OwnershipLookupFailure(e.getMessage(), e.getCause());
+                    }
+                });
+        retriesLeft = config.maxRetries();
+        log.info("Writing {} back into {}", config.aggregate(), config.legacy());
+    }
+
+    /** Describes the legacy tables, compiles the specs against them and creates the bookkeeping tables. */
+    private void prepare() throws TransientDatabaseException {
+        if (writeback != null) {
+            return;
+        }
+        SqlDialect dialect = config.legacy().dialect();
+        Map<String, TableDescription> tables = new LinkedHashMap<>();
+        List<WritebackTranslator> translators = legacy.transaction(db -> {
+            ensureBookkeeping(db);
+            List<WritebackTranslator> compiled;
+            try {
+                compiled = WritebackSpecs.compile(config.specs(), config.aggregate(), table -> {
+                    try {
+                        TableDescription description = TableDescription.read(db, dialect, TableId.parse(table))
+                                .orElseThrow(() -> new SpecException("source", "legacy has no table " + table));
+                        tables.put(table, description);
+                        return LegacyColumns.of(description);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            } catch (SpecException e) {
+                throw new ConnectException("The mapping spec cannot be written back into legacy: " + e.getMessage());
+            }
+            for (WritebackTranslator translator : compiled) {
+                if (!tables.containsKey(translator.table())) {
+                    tables.put(
+                            translator.table(),
+                            TableDescription.read(db, dialect, TableId.parse(translator.table()))
+                                    .orElseThrow(
+                                            () -> new ConnectException("legacy has no table " + translator.table())));
+                }
+            }
+            return compiled;
+        });
+        IdMapping idMapping = new IdMapping(dialect, config.idMappingTable());
+        legacy.transaction(db -> {
+            idMapping.ensureTable(db);
+            return null;
+        });
+        service.transaction(db -> {
+            lanes.ensureTable(db);
+            gate.ensureTable(db);
+            return null;
+        });
+        ownershipField = translators.get(0).ownershipField();
+        keyField = translators.get(0).keyField();
+        writeback = new LegacyWriteback(
+                dialect,
+                legacy,
+                service,
+                translators,
+                new LegacyRowWriter(dialect, tables),
+                idMapping,
+                ledger,
+                lanes,
+                System::currentTimeMillis);
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        awaitRetryBackoff();
+        if (records.isEmpty()) {
+            return;
+        }
+        try {
+            prepare();
+            Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+            List<ServiceChange> changes = new ArrayList<>(records.size());
+            for (SinkRecord record : records) {
+                nextOffsets.merge(
+                        new TopicPartition(record.topic(), record.kafkaPartition()),
+                        record.kafkaOffset() + 1,
+                        Math::max);
+                try {
+                    ServiceChange change = ServiceChange.read(record);
+                    if (change != null) {
+                        changes.add(change);
+                    }
+                } catch (DataException e) {
+                    reject(record, e);
+                }
+            }
+            List<ServiceChange> owned = ownedNonEchoes(changes);
+            LegacyWriteback.Outcome outcome =
+                    writeback.write(owned, (change, reason) -> reject(change.record(), reason), nextOffsets);
+            log.debug(
+                    "Wrote back {} of {} changes: {} applied, {} stale, {} deleted, {} new legacy rows",
+                    owned.size(),
+                    records.size(),
+                    outcome.applied(),
+                    outcome.stale(),
+                    outcome.deleted(),
+                    outcome.created());
+            purgeLaneTransactionsIfDue();
+            retriesLeft = config.maxRetries();
+        } catch (OwnershipGate.OwnershipLookupFailure e) {
+            if (!e.isTransient()) {
+                throw new ConnectException(e.getMessage(), e);
+            }
+            retryOrFail(new TransientDatabaseException(e.getMessage(), e), records.size());
+        } catch (TransientDatabaseException e) {
+            retryOrFail(e, records.size());
+        }
+    }
+
+    /**
+     * The changes to write: not the forward lane's own writes, and only in partitions the service owns. A service
+     * write in a partition legacy owns is reported as SERVICE_WRITE_BEFORE_CUTOVER and not written.
+     */
+    private List<ServiceChange> ownedNonEchoes(List<ServiceChange> changes) throws TransientDatabaseException {
+        List<LaneTransactions.Candidate> candidates = new ArrayList<>();
+        changes.forEach(change -> change.transactionId().ifPresent(id -> candidates.add(change.candidate())));
+        Set<LaneTransactions.Candidate> echoes = candidates.isEmpty()
+                ? Set.of()
+                : service.transaction(db -> lanes.committedBy(db, LaneTransactions.Lane.FORWARD, candidates));
+        List<ServiceChange> owned = new ArrayList<>(changes.size());
+        for (ServiceChange change : changes) {
+            if (change.transactionId().isPresent() && echoes.contains(change.candidate())) {
+                continue;
+            }
+            Object partition = ownershipField == null ? null : change.row().get(ownershipField);
+            if (gate.ownerOf(partition == null ? null : partition.toString()) == Owner.TARGET) {
+                owned.add(change);
+            } else {
+                reject(
+                        change.record(),
+                        new DataException("SERVICE_WRITE_BEFORE_CUTOVER: the service changed " + config.aggregate()
+                                + " " + change.row().get(keyField) + " in partition "
+                                + ownershipField + "=" + partition + ", whose writes legacy still owns; the change "
+                                + "was not written back"));
+            }
+        }
+        return owned;
+    }
+
+    /** The lane's schema in legacy and its offset ledger; the id mapping follows once the specs are compiled. */
+    private void ensureBookkeeping(Connection db) throws SQLException {
+        try (Statement statement = db.createStatement()) {
+            statement.execute(config.legacy().dialect().createSchemaIfMissing(config.bookkeepingSchema()));
+        }
+        ledger.ensureTable(db);
+    }
+
+    private void awaitRetryBackoff() {
+        long wait = retryNotBefore - System.currentTimeMillis();
+        retryNotBefore = 0;
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RetriableException("Interrupted while waiting to retry a batch", e);
+            }
+        }
+    }
+
+    private void retryOrFail(TransientDatabaseException e, int batchSize) {
+        if (retriesLeft-- > 0) {
+            retryNotBefore = System.currentTimeMillis() + config.retryBackoffMillis();
+            log.warn(
+                    "{}; retrying the batch of {} records in {} ms ({} retries left)",
+                    e.getMessage(),
+                    batchSize,
+                    config.retryBackoffMillis(),
+                    retriesLeft);
+            context.timeout(config.retryBackoffMillis());
+            throw new RetriableException(e.getMessage(), e);
+        }
+        throw new ConnectException("Giving up after " + config.maxRetries() + " retries: " + e.getMessage(), e);
+    }
+
+    private void purgeLaneTransactionsIfDue() throws TransientDatabaseException {
+        long now = System.currentTimeMillis();
+        if (now < nextPurgeAt) {
+            return;
+        }
+        long retention = config.laneTransactionsRetentionMillis();
+        int purged = service.transaction(db -> lanes.purge(db, now - retention));
+        nextPurgeAt = now + Math.min(retention, 3_600_000L);
+        if (purged > 0) {
+            log.info("Forgot {} lane transactions older than {} ms", purged, retention);
+        }
+    }
+
+    /** Every rejected change goes to the dead letter queue before the ledger moves past it. */
+    private void reject(SinkRecord record, Exception reason) {
+        ErrantRecordReporter reporter = context.errantRecordReporter();
+        if (reporter == null) {
+            throw reason instanceof ConnectException connect ? connect : new DataException(reason.getMessage(), reason);
+        }
+        log.warn("Reporting {} as errant: {}", record.kafkaOffset(), reason.getMessage());
+        try {
+            reporter.report(record, reason).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while reporting an errant record", e);
+        } catch (ExecutionException e) {
+            throw new ConnectException("Could not report an errant record: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Each assigned partition resumes where legacy's ledger says. */
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Map<TopicPartition, Long> stored = legacy.transaction(db -> {
+                    ensureBookkeeping(db);
+                    return ledger.read(db, partitions);
+                });
+                if (!stored.isEmpty()) {
+                    log.info("Resuming from the offsets stored in {}: {}", config.offsetsTable(), stored);
+                    context.offset(stored);
+                }
+                return;
+            } catch (TransientDatabaseException e) {
+                if (attempt >= config.maxRetries()) {
+                    throw new ConnectException(
+                            "Cannot read the stored offsets after " + attempt + " retries: " + e.getMessage(), e);
+                }
+                log.warn("{}; retrying in {} ms", e.getMessage(), config.retryBackoffMillis());
+                try {
+                    Thread.sleep(config.retryBackoffMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new ConnectException("Interrupted while reading stored offsets", interrupted);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (legacy != null) {
+            legacy.close();
+        }
+        if (service != null) {
+            service.close();
+        }
+    }
+}

@@ -1,0 +1,342 @@
+package io.rollingmigration.connect.sink.writeback;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rollingmigration.connect.sink.echo.LaneTransactions;
+import io.rollingmigration.testsupport.ChangeEvents;
+import io.rollingmigration.testsupport.PostgresFixture;
+import io.rollingmigration.testsupport.RecordingSinkContext;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The write-back sink against real PostgreSQL databases: a fleet register whose vehicles live in two legacy tables
+ * (the vehicle and its tax fragment), written back from the fleet service's vehicle table.
+ */
+class LegacyWritebackSinkTest {
+
+    static final String VEHICLE_SPEC = String.join(
+            "\n",
+            "name: fleet-vehicle",
+            "version: 1",
+            "source: fleet.vehicle",
+            "aggregates:",
+            "  vehicle:",
+            "    key: {field: vehicle_id, uuid5: {namespace: url, columns: [veh_no]}}",
+            "    ownership: depot",
+            "    fields:",
+            "      plate: plate",
+            "      state: {from: state_cd, map: {A: ACTIVE, S: SOLD, X: SCRAPPED}, default: UNKNOWN}",
+            "      odometer_km: {type: decimal(1), expr: \"decimal(after.odo_tenths) / 10\"}",
+            "      registered_on: {type: date, from: reg_date}",
+            "      depot: depot",
+            "      changed_at: {type: timestamp, from: changed_at}",
+            "    dropped:",
+            "      notes: free text the service does not keep",
+            "    writeback:",
+            "      key:",
+            "        veh_no: {sequence: fleet.vehicle_no_seq}",
+            "      version: changed_at",
+            "      columns:",
+            "        odo_tenths: {expr: \"int(after.odometer_km * 10)\"}",
+            "        notes: {keep: previous, default: 'new in the service'}");
+
+    static final String TAX_SPEC = String.join(
+            "\n",
+            "name: fleet-vehicle-tax",
+            "version: 1",
+            "source: fleet.vehicle_tax",
+            "aggregates:",
+            "  vehicle:",
+            "    key: {field: vehicle_id, uuid5: {namespace: url, columns: [veh_no]}}",
+            "    fields:",
+            "      annual_tax: {type: decimal(2), expr: \"decimal(after.annual_tax_cents) / 100\"}",
+            "    writeback:",
+            "      columns:",
+            "        annual_tax_cents: {expr: \"int(after.annual_tax * 100)\"}");
+
+    static final Schema DECIMAL_1 = Decimal.builder(1).optional().build();
+    static final Schema DECIMAL_2 = Decimal.builder(2).optional().build();
+    static final Schema MICRO_TIMESTAMP = SchemaBuilder.int64()
+            .name("io.debezium.time.MicroTimestamp")
+            .optional()
+            .build();
+    static final Schema SERVICE_ROW = SchemaBuilder.struct()
+            .name(ChangeEvents.rowName("fleet_service", "public", "vehicle"))
+            .optional()
+            .field("vehicle_id", Schema.STRING_SCHEMA)
+            .field("plate", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("state", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("odometer_km", DECIMAL_1)
+            .field("registered_on", Date.builder().optional().build())
+            .field("depot", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("changed_at", MICRO_TIMESTAMP)
+            .field("annual_tax", DECIMAL_2)
+            .field("lineage_source_key", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+    static final ChangeEvents SERVICE = ChangeEvents.of(
+            "fleet_service", "public", "vehicle", SERVICE_ROW, ChangeEvents.POSTGRES_SOURCE, "vehicle_id");
+
+    static final Map<String, String> PLATES = Map.of("4711", "KA-EV 42", "4712", "KA-EV 43");
+
+    private static PostgresFixture postgres;
+    private final AtomicLong offsets = new AtomicLong();
+    private RecordingSinkContext context;
+    private LegacyWritebackSinkTask task;
+
+    @BeforeAll
+    static void databases() {
+        postgres = PostgresFixture.shared();
+    }
+
+    @BeforeEach
+    void fleet() {
+        postgres.execute(
+                PostgresFixture.LEGACY,
+                "DROP SCHEMA IF EXISTS fleet CASCADE",
+                "DROP SCHEMA IF EXISTS fleet_lane CASCADE",
+                "CREATE SCHEMA fleet",
+                "CREATE TABLE fleet.vehicle (veh_no bigint PRIMARY KEY, plate varchar(12) NOT NULL, state_cd char(1), "
+                        + "odo_tenths bigint, reg_date date, depot text NOT NULL, notes text NOT NULL DEFAULT '', "
+                        + "changed_at timestamp(6))",
+                "CREATE TABLE fleet.vehicle_tax (veh_no bigint PRIMARY KEY REFERENCES fleet.vehicle (veh_no), "
+                        + "annual_tax_cents bigint NOT NULL)",
+                "CREATE SEQUENCE fleet.vehicle_no_seq START 900000",
+                "INSERT INTO fleet.vehicle VALUES (4711, 'KA-EV 42', 'A', 1234567, '2021-03-01', 'NORTH', "
+                        + "'dent in the left door', '2026-12-01 09:30:15.25')",
+                "INSERT INTO fleet.vehicle_tax VALUES (4711, 24000)",
+                "INSERT INTO fleet.vehicle VALUES (4712, 'KA-EV 43', 'A', 10, '2022-01-01', 'SOUTH', '', "
+                        + "'2026-12-01 09:00:00')");
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "DROP TABLE IF EXISTS fleet_ownership",
+                "DROP TABLE IF EXISTS fleet_lane_transactions",
+                "CREATE TABLE fleet_ownership (migration_unit varchar(255) NOT NULL, partition_value varchar(255) "
+                        + "NOT NULL, owner varchar(16) NOT NULL, since timestamp, PRIMARY KEY (migration_unit, "
+                        + "partition_value))",
+                "INSERT INTO fleet_ownership VALUES ('vehicle', 'NORTH', 'TARGET', now()), "
+                        + "('vehicle', 'SOUTH', 'LEGACY', now())");
+        task = start(VEHICLE_SPEC + "\n---\n" + TAX_SPEC);
+    }
+
+    private LegacyWritebackSinkTask start(String specs) {
+        Map<String, String> config = new HashMap<>();
+        config.put("name", "fleet-writeback");
+        config.putAll(postgres.connectionSettings("legacy.", PostgresFixture.LEGACY));
+        config.putAll(postgres.connectionSettings("service.", PostgresFixture.TARGET));
+        config.put("mapping.spec", specs);
+        config.put("aggregate", "vehicle");
+        config.put("bookkeeping.schema", "fleet_lane");
+        config.put("ownership.table", "fleet_ownership");
+        config.put("ownership.refresh.ms", "0");
+        config.put("lane.transactions.table", "fleet_lane_transactions");
+        config.put("retry.backoff.ms", "10");
+        context = new RecordingSinkContext(true, config, Set.of());
+        LegacyWritebackSinkTask started = new LegacyWritebackSinkTask();
+        started.initialize(context);
+        started.start(config);
+        return started;
+    }
+
+    @AfterEach
+    void stop() {
+        task.stop();
+    }
+
+    @Test
+    void aChangeTheServiceMakesInAPartitionItOwnsReachesBothLegacyTables() {
+        task.put(List.of(change(
+                "u", vehicle("4711", "SOLD", "130000.5", "NORTH", at(10, 0)).put("annual_tax", tax("250.00")))));
+
+        assertEquals(
+                List.of(List.of("KA-EV 42", "S", 1300005L, "NORTH", "dent in the left door")),
+                legacy("SELECT plate, state_cd, odo_tenths, depot, notes FROM fleet.vehicle WHERE veh_no = 4711"));
+        assertEquals(
+                List.of(List.of(25000L)), legacy("SELECT annual_tax_cents FROM fleet.vehicle_tax WHERE veh_no = 4711"));
+        assertTrue(context.errant.isEmpty(), () -> context.reasons.toString());
+    }
+
+    @Test
+    void aVehicleTheServiceCreatesGetsALegacyKeyFromTheSequenceAndKeepsItForLaterChanges() {
+        task.put(List.of(change("c", created("NORTH", at(11, 0)))));
+        task.put(List.of(change("u", created("NORTH", at(11, 5)).put("plate", "KA-NEW 2"))));
+
+        assertEquals(
+                List.of(List.of(900000L, "KA-NEW 2", "new in the service")),
+                legacy("SELECT veh_no, plate, notes FROM fleet.vehicle WHERE veh_no >= 900000"));
+        assertEquals(
+                List.of(List.of(900000L, 1200L)),
+                legacy("SELECT veh_no, annual_tax_cents FROM fleet.vehicle_tax WHERE veh_no >= 900000"));
+        assertEquals(
+                List.of(List.of("900000", "new-vehicle-1")),
+                legacy("SELECT legacy_id, target_id FROM fleet_lane.vehicle_id_map"),
+                "the pair is recorded for MapId in the forward lane");
+    }
+
+    @Test
+    void aServiceWriteInAPartitionLegacyStillOwnsIsReportedAndNotWritten() {
+        task.put(List.of(change("u", vehicle("4712", "SOLD", "1.0", "SOUTH", at(10, 0)))));
+
+        assertEquals(List.of(List.of("A")), legacy("SELECT state_cd FROM fleet.vehicle WHERE veh_no = 4712"));
+        assertEquals(1, context.errant.size());
+        assertTrue(
+                context.reasons.get(0).getMessage().startsWith("SERVICE_WRITE_BEFORE_CUTOVER"),
+                context.reasons.toString());
+    }
+
+    @Test
+    void theForwardLanesOwnWritesInTheServicesTableAreNotWrittenBack() throws SQLException {
+        long forwardTransaction = 5_000_123L;
+        try (Connection service = postgres.connect(PostgresFixture.TARGET)) {
+            service.setAutoCommit(false);
+            LaneTransactions lanes = new LaneTransactions(
+                    io.rollingmigration.connect.common.dialect.Dialects.forUrl(postgres.jdbcUrl(PostgresFixture.TARGET))
+                            .orElseThrow(),
+                    io.rollingmigration.connect.common.dialect.TableId.parse("fleet_lane_transactions"),
+                    "forward");
+            lanes.ensureTable(service);
+            lanes.record(service, LaneTransactions.Lane.FORWARD, forwardTransaction, ChangeEvents.COMMITTED_MS);
+            service.commit();
+        }
+        Struct source = SERVICE.postgresSource(100).put("txId", forwardTransaction);
+
+        task.put(List.of(sink(SERVICE.change("u", null, vehicle("4712", "SOLD", "1.0", "SOUTH", at(10, 0)), source))));
+
+        assertTrue(context.errant.isEmpty(), "an echo of the forward lane is neither written nor reported");
+        assertEquals(List.of(List.of("A")), legacy("SELECT state_cd FROM fleet.vehicle WHERE veh_no = 4712"));
+    }
+
+    @Test
+    void aServiceValueWithNoLegacyCounterpartGoesToTheDeadLetterQueueAndTheRestIsWritten() {
+        task.put(List.of(
+                change("u", vehicle("4711", "UNKNOWN", "1.0", "NORTH", at(10, 0))),
+                change("c", created("NORTH", at(11, 0)))));
+
+        assertEquals(1, context.errant.size());
+        String reason = context.reasons.get(0).getMessage();
+        assertTrue(
+                reason.contains("aggregates.vehicle.writeback.columns.state_cd") && reason.contains("'UNKNOWN'"),
+                reason);
+        assertEquals(List.of(List.of("A")), legacy("SELECT state_cd FROM fleet.vehicle WHERE veh_no = 4711"));
+        assertEquals(List.of(List.of(1L)), legacy("SELECT count(*) FROM fleet.vehicle WHERE veh_no >= 900000"));
+    }
+
+    @Test
+    void aLegacyRowNewerThanTheServicesChangeIsNotOverwritten() {
+        task.put(List.of(change("u", vehicle("4711", "SOLD", "1.0", "NORTH", LocalDateTime.of(2026, 11, 30, 0, 0)))));
+
+        assertEquals(List.of(List.of("A")), legacy("SELECT state_cd FROM fleet.vehicle WHERE veh_no = 4711"));
+        assertTrue(context.errant.isEmpty());
+    }
+
+    @Test
+    void aDeleteRemovesTheFragmentBeforeTheRowItReferences() {
+        Struct before = new Struct(SERVICE_ROW)
+                .put("vehicle_id", "4711-service-id")
+                .put("depot", "NORTH")
+                .put("lineage_source_key", "{\"veh_no\":4711}");
+
+        task.put(List.of(sink(SERVICE.change("d", before, null, SERVICE.postgresSource(100)))));
+
+        assertEquals(List.of(List.of(0L)), legacy("SELECT count(*) FROM fleet.vehicle_tax WHERE veh_no = 4711"));
+        assertEquals(List.of(List.of(0L)), legacy("SELECT count(*) FROM fleet.vehicle WHERE veh_no = 4711"));
+    }
+
+    @Test
+    void eachBatchRecordsItsLegacyTransactionSoTheForwardLaneKnowsItsEcho() {
+        task.put(List.of(change("u", vehicle("4711", "SOLD", "1.0", "NORTH", at(10, 0)))));
+
+        Object writer = legacy("SELECT xmin::text::bigint FROM fleet.vehicle WHERE veh_no = 4711")
+                .get(0)
+                .get(0);
+        assertEquals(
+                List.of(List.of("WRITEBACK", writer)),
+                postgres.query(PostgresFixture.TARGET, "SELECT lane, short_id FROM fleet_lane_transactions"));
+    }
+
+    @Test
+    void offsetsAreKeptInLegacySoARestartResumesAfterTheLastWrittenBatch() {
+        task.put(List.of(change("u", vehicle("4711", "SOLD", "1.0", "NORTH", at(10, 0)))));
+        task.stop();
+
+        task = start(VEHICLE_SPEC + "\n---\n" + TAX_SPEC);
+        task.open(List.of(new TopicPartition(SERVICE.topic(), 0)));
+
+        assertEquals(Map.of(new TopicPartition(SERVICE.topic(), 0), 1L), context.seeks);
+    }
+
+    private Struct vehicle(String id, String state, String odometer, String depot, LocalDateTime changedAt) {
+        return new Struct(SERVICE_ROW)
+                .put("vehicle_id", id + "-service-id")
+                .put("plate", PLATES.getOrDefault(id, "KA-?"))
+                .put("state", state)
+                .put("odometer_km", new BigDecimal(odometer))
+                .put(
+                        "registered_on",
+                        java.util.Date.from(
+                                LocalDate.of(2021, 3, 1).atStartOfDay().toInstant(ZoneOffset.UTC)))
+                .put("depot", depot)
+                .put("changed_at", ChronoUnit.MICROS.between(LocalDateTime.of(1970, 1, 1, 0, 0), changedAt))
+                .put("annual_tax", tax("240.00"))
+                .put("lineage_source_key", "{\"veh_no\":" + id + "}");
+    }
+
+    private Struct created(String depot, LocalDateTime changedAt) {
+        return vehicle("0", "ACTIVE", "0.5", depot, changedAt)
+                .put("vehicle_id", "new-vehicle-1")
+                .put("plate", "KA-NEW 1")
+                .put("annual_tax", tax("12.00"))
+                .put("lineage_source_key", null);
+    }
+
+    private static BigDecimal tax(String amount) {
+        return new BigDecimal(amount);
+    }
+
+    private static LocalDateTime at(int hour, int minute) {
+        return LocalDateTime.of(2026, 12, 7, hour, minute);
+    }
+
+    private SinkRecord change(String op, Struct after) {
+        return sink(SERVICE.change(op, null, after, SERVICE.postgresSource(100)));
+    }
+
+    private SinkRecord sink(SourceRecord record) {
+        return new SinkRecord(
+                record.topic(),
+                0,
+                record.keySchema(),
+                record.key(),
+                record.valueSchema(),
+                record.value(),
+                offsets.getAndIncrement());
+    }
+
+    private static List<List<Object>> legacy(String sql) {
+        return new ArrayList<>(postgres.query(PostgresFixture.LEGACY, sql));
+    }
+}
