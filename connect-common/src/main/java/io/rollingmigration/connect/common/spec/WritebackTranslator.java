@@ -34,6 +34,8 @@ public final class WritebackTranslator {
     private final List<String> keyColumns;
     /** The lineage source key's names (canonical) to this table's key columns. */
     private final Map<String, String> keyColumnOfName;
+    /** The forward key is a column a transform added (MapId); the legacy key is what writeback.key names. */
+    private final boolean keyMadeByTransform;
 
     private final Map<String, ColumnWrite> keyRules;
     private final Map<String, ColumnWrite> columns;
@@ -50,10 +52,15 @@ public final class WritebackTranslator {
         this.table = writeback.table != null ? writeback.table : spec.source();
         this.keyField = aggregate.key.field;
         this.ownershipField = aggregate.ownershipField;
-        this.keyColumns = List.copyOf(keyColumns);
+        // A key taken from a column that a transform put in the row (MapId's looked-up id) is no legacy key: then
+        // writeback.key names the legacy key columns.
+        this.keyMadeByTransform = aggregate.key.column != null
+                && !writeback.key.isEmpty()
+                && !writeback.key.containsKey(aggregate.key.column);
+        this.keyColumns = keyMadeByTransform ? List.copyOf(writeback.key.keySet()) : List.copyOf(keyColumns);
         this.legacyColumns = legacyColumns;
         Map<String, String> names = new LinkedHashMap<>();
-        keyColumns.forEach(c -> names.put(aggregate.key.renamed.getOrDefault(c, c), c));
+        this.keyColumns.forEach(c -> names.put(aggregate.key.renamed.getOrDefault(c, c), c));
         this.keyColumnOfName = names;
         Map<String, ColumnType> serviceRow = new LinkedHashMap<>();
         serviceRow.put(keyField, ColumnType.STRING);
@@ -62,9 +69,9 @@ public final class WritebackTranslator {
 
         Map<String, ColumnWrite> keys = new LinkedHashMap<>();
         writeback.key.forEach((column, rule) -> {
-            if (!keyColumns.contains(column)) {
+            if (!this.keyColumns.contains(column)) {
                 throw new SpecException(
-                        rule.path, "'" + column + "' is not a legacy key column; the key is " + keyColumns);
+                        rule.path, "'" + column + "' is not a legacy key column; the key is " + this.keyColumns);
             }
             keys.put(column, compile(column, rule, aggregate, serviceRow));
         });
@@ -72,7 +79,7 @@ public final class WritebackTranslator {
         writeback.columns.forEach((column, rule) -> {
             requireLegacyColumn(column, rule.path);
             ColumnWrite write = compile(column, rule, aggregate, serviceRow);
-            (keyColumns.contains(column) ? keys : writes).put(column, write);
+            (this.keyColumns.contains(column) ? keys : writes).put(column, write);
         });
         derive(aggregate, writeback, keys, writes, serviceRow);
         requireEveryColumnRuled(aggregate, writeback, keys, writes);
@@ -105,7 +112,7 @@ public final class WritebackTranslator {
             Map<String, ColumnWrite> keys,
             Map<String, ColumnWrite> writes,
             Map<String, ColumnType> serviceRow) {
-        if (aggregate.key.column != null && !keys.containsKey(aggregate.key.column)) {
+        if (aggregate.key.column != null && !keyMadeByTransform && !keys.containsKey(aggregate.key.column)) {
             String column = aggregate.key.column;
             keys.put(
                     column,

@@ -268,6 +268,25 @@ class WritebackTranslatorTest {
     }
 
     @Test
+    void aKeyMapIdLookedUpIsNotALegacyColumnSoWritebackKeyNamesTheLegacyKey() {
+        String mapped = spec(WRITEBACK)
+                .replace("uuid5: {namespace: url, columns: [veh_no]}", "column: vehicle_ref")
+                .replace("  veh_no: bigint\n", "  veh_no: bigint\n  vehicle_ref: text\n");
+        WritebackTranslator writeback =
+                SpecCompiler.compile(mapped, "vehicle").writeback().orElseThrow();
+
+        assertEquals(List.of("veh_no"), writeback.keyColumns());
+        LegacyWrite known = writeback.translate(serviceRow(Map.of()), Map.of(), "u", Map.of("veh_no", 4711L));
+        assertFalse(known.values().containsKey("vehicle_ref"), "the transform's column is not written back");
+        assertEquals(
+                Map.of("veh_no", 4711L),
+                writeback.keyFromLineage("{\"veh_no\":4711}").orElseThrow());
+        assertEquals(
+                Map.of("veh_no", "fleet.vehicle_no_seq"),
+                writeback.translate(serviceRow(Map.of()), Map.of(), "c", null).sequences());
+    }
+
+    @Test
     void aSpecWithoutWritebackRulesIsNotWrittenBack() {
         assertTrue(vehicle("").writeback().isEmpty());
     }

@@ -51,6 +51,7 @@ public class LegacyWritebackSinkTask extends SinkTask {
     private LaneTransactions lanes;
     private OffsetLedger ledger;
     private LegacyWriteback writeback;
+    private IdMapping idMapping;
     private String ownershipField;
     private String keyField;
     private int retriesLeft;
@@ -71,6 +72,7 @@ public class LegacyWritebackSinkTask extends SinkTask {
         SqlDialect serviceDialect = config.service().dialect();
         lanes = new LaneTransactions(serviceDialect, config.laneTransactionsTable(), connector);
         ledger = new OffsetLedger(config.legacy().dialect(), config.offsetsTable(), connector);
+        idMapping = new IdMapping(config.legacy().dialect(), config.idMappingTable());
         gate = new OwnershipGate(
                 serviceDialect, config.ownershipTable(), config.ownershipUnit(), config.ownershipRefresh(), () -> {
                     try {
@@ -117,11 +119,6 @@ public class LegacyWritebackSinkTask extends SinkTask {
                 }
             }
             return compiled;
-        });
-        IdMapping idMapping = new IdMapping(dialect, config.idMappingTable());
-        legacy.transaction(db -> {
-            idMapping.ensureTable(db);
-            return null;
         });
         service.transaction(db -> {
             lanes.ensureTable(db);
@@ -191,7 +188,8 @@ public class LegacyWritebackSinkTask extends SinkTask {
 
     /**
      * The changes to write: not the forward lane's own writes, and only in partitions the service owns. A service
-     * write in a partition legacy owns is reported as SERVICE_WRITE_BEFORE_CUTOVER and not written.
+     * write in a partition legacy owns is reported as SERVICE_WRITE_BEFORE_CUTOVER and not written; a snapshot read
+     * there is the store's state when the capture began, no write, and is passed over.
      */
     private List<ServiceChange> ownedNonEchoes(List<ServiceChange> changes) throws TransientDatabaseException {
         List<LaneTransactions.Candidate> candidates = new ArrayList<>();
@@ -207,7 +205,7 @@ public class LegacyWritebackSinkTask extends SinkTask {
             Object partition = ownershipField == null ? null : change.row().get(ownershipField);
             if (gate.ownerOf(partition == null ? null : partition.toString()) == Owner.TARGET) {
                 owned.add(change);
-            } else {
+            } else if (!"r".equals(change.op())) {
                 reject(
                         change.record(),
                         new DataException("SERVICE_WRITE_BEFORE_CUTOVER: the service changed " + config.aggregate()
@@ -219,12 +217,17 @@ public class LegacyWritebackSinkTask extends SinkTask {
         return owned;
     }
 
-    /** The lane's schema in legacy and its offset ledger; the id mapping follows once the specs are compiled. */
+    /**
+     * The lane's schema in legacy, its offset ledger and the id mapping, made when partitions are assigned: the
+     * forward lane's MapId reads the id mapping from its start.
+     */
     private void ensureBookkeeping(Connection db) throws SQLException {
         try (Statement statement = db.createStatement()) {
             statement.execute(config.legacy().dialect().createSchemaIfMissing(config.bookkeepingSchema()));
         }
         ledger.ensureTable(db);
+        db.commit();
+        idMapping.ensureTable(db);
     }
 
     private void awaitRetryBackoff() {

@@ -4,7 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
+import io.rollingmigration.connect.common.dialect.ColumnDescription;
+import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,7 +27,11 @@ final class IdLookup implements AutoCloseable {
     private final JdbcConnectionConfig database;
     private final String sql;
     private final Cache<Object, Optional<String>> cache;
+    private final TableId table;
+    private final String legacyColumn;
     private Connection connection;
+    /** Whether the legacy id column holds text, so a numeric legacy id is looked up as its text; read once. */
+    private Boolean textColumn;
 
     IdLookup(
             JdbcConnectionConfig database,
@@ -34,6 +41,8 @@ final class IdLookup implements AutoCloseable {
             long maxEntries,
             Duration expiry) {
         this.database = database;
+        this.table = table;
+        this.legacyColumn = legacyColumn;
         this.sql = database.dialect().selectWhere(table, List.of(targetColumn), List.of(legacyColumn));
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
@@ -56,8 +65,19 @@ final class IdLookup implements AutoCloseable {
                 connection = database.open();
                 connection.setReadOnly(true);
             }
+            if (textColumn == null) {
+                textColumn = TableDescription.read(connection, database.dialect(), table)
+                        .flatMap(description -> description.column(legacyColumn))
+                        .map(ColumnDescription::isText)
+                        .orElse(false);
+            }
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setObject(1, legacyId);
+                if (textColumn && !(legacyId instanceof String)) {
+                    statement.setString(
+                            1, legacyId instanceof BigDecimal decimal ? decimal.toPlainString() : legacyId.toString());
+                } else {
+                    statement.setObject(1, legacyId);
+                }
                 try (ResultSet rs = statement.executeQuery()) {
                     return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
                 }

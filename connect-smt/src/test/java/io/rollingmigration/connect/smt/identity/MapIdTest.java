@@ -136,6 +136,28 @@ class MapIdTest {
     }
 
     @Test
+    void aNumericLegacyIdIsLookedUpAsTextInAMappingTableThatKeepsIdsAsText() {
+        PostgresFixture postgres = PostgresFixture.shared();
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "DROP TABLE IF EXISTS party_id_map3",
+                "CREATE TABLE party_id_map3 (legacy_id varchar(255) PRIMARY KEY, target_id text NOT NULL)",
+                "INSERT INTO party_id_map3 VALUES ('42', 'written-back-party')");
+        MapId<SourceRecord> transform = transform(new HashMap<>(Map.of(
+                "mode",
+                "lookup",
+                "lookup.table",
+                "party_id_map3",
+                "lookup.connection.url",
+                postgres.jdbcUrl(PostgresFixture.TARGET),
+                "lookup.connection.user",
+                postgres.user())));
+
+        assertEquals("written-back-party", ((Struct) transform.apply(row(42)).value()).getString("party_id"));
+        transform.close();
+    }
+
+    @Test
     void aMissingMappingFailsOrFallsBackButIsNeverNull() {
         PostgresFixture postgres = PostgresFixture.shared();
         postgres.execute(
