@@ -2,6 +2,7 @@ package io.rollingmigration.connect.sink.writeback;
 
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.spec.LegacyWrite;
 import io.rollingmigration.connect.common.spec.WritebackTranslator;
 import io.rollingmigration.connect.sink.echo.LaneTransactions;
@@ -50,6 +51,8 @@ final class LegacyWriteback {
     private final LaneTransactions lanes;
     private final LongSupplier clock;
 
+    private static final String LINEAGE_SOURCE_KEY = Lineage.Field.SOURCE_KEY.column();
+
     LegacyWriteback(
             SqlDialect dialect,
             TargetSession legacy,
@@ -97,47 +100,39 @@ final class LegacyWriteback {
     }
 
     private Outcome writeAll(
-            Connection db, List<ServiceChange> changes, Rejects rejects, Map<TopicPartition, Long> nextOffsets)
+            Connection db, List<ServiceChange> batch, Rejects rejects, Map<TopicPartition, Long> nextOffsets)
             throws SQLException {
         WritebackTranslator primary = tables.get(0);
+        List<ServiceChange> changes = lastOfEachAggregate(primary, batch);
         Map<String, Map<String, Object>> known = knownKeys(db, primary, changes);
-        int applied = 0, stale = 0, deleted = 0, created = 0;
+        List<LegacyWrite> writes = new ArrayList<>();
+        int created = 0;
         for (ServiceChange change : changes) {
-            List<LegacyWrite> writes;
-            boolean isNew;
             try {
                 String targetId = targetId(primary, change);
                 Map<String, Object> canonical = known.get(targetId);
-                isNew = canonical == null && !change.delete();
-                writes = translate(db, change, canonical);
-                if (isNew) {
-                    LegacyWrite first = writes.get(0);
+                if (canonical == null && change.delete()) {
+                    if (!change.before().containsKey(LINEAGE_SOURCE_KEY)) {
+                        throw new DataException("The service deleted " + primary.keyField() + " " + targetId
+                                + ", but the row before the delete names neither its legacy key nor its lineage: set "
+                                + "REPLICA IDENTITY FULL on the service's table");
+                    }
+                    continue; // a row the service created and deleted before legacy ever held it
+                }
+                List<LegacyWrite> translated = translate(db, change, canonical);
+                translated.forEach(writer::check);
+                if (canonical == null) {
+                    LegacyWrite first = translated.get(0);
                     idMapping.record(db, primary.mappingId(first.key()), targetId);
                     known.put(targetId, primary.canonicalKey(first.key()));
+                    created++;
                 }
+                writes.addAll(translated);
             } catch (DataException e) {
                 rejects.reject(change, e);
-                continue;
-            }
-            for (LegacyWrite write : writes) {
-                try {
-                    switch (writer.write(db, write)) {
-                        case APPLIED -> applied++;
-                        case STALE -> stale++;
-                        case DELETED -> deleted++;
-                        case ABSENT -> {}
-                    }
-                } catch (DataException e) {
-                    // Found before any statement of this write ran; its earlier tables stay written, as legacy
-                    // itself would have them had the service's change been made there row by row.
-                    rejects.reject(change, e);
-                    break;
-                }
-            }
-            if (isNew) {
-                created++;
             }
         }
+        LegacyRowWriter.Counts counts = writer.write(db, writes);
         ledger.record(db, nextOffsets);
         long transactionId = lanes.currentTransactionId(db, dialect);
         try {
@@ -150,7 +145,28 @@ final class LegacyWriteback {
             throw new SQLException(
                     "Cannot record the write-back's transaction in the service's store: " + e.getMessage(), "08006", e);
         }
-        return new Outcome(applied, stale, deleted, created);
+        return new Outcome(counts.applied(), counts.stale(), counts.deleted(), created);
+    }
+
+    /**
+     * The last change of each aggregate in the batch, in batch order: every change carries the whole row, so the last
+     * one is the row's state, and each legacy key is written once.
+     */
+    private static List<ServiceChange> lastOfEachAggregate(WritebackTranslator primary, List<ServiceChange> changes) {
+        Map<Object, ServiceChange> last = new LinkedHashMap<>();
+        List<ServiceChange> withoutId = new ArrayList<>();
+        for (ServiceChange change : changes) {
+            Object id = change.row().get(primary.keyField());
+            if (id == null) {
+                withoutId.add(change);
+            } else {
+                last.remove(id);
+                last.put(id, change);
+            }
+        }
+        List<ServiceChange> kept = new ArrayList<>(withoutId);
+        kept.addAll(last.values());
+        return kept;
     }
 
     /** One write per legacy table, parents first; for a delete children first. A new row draws its key here. */

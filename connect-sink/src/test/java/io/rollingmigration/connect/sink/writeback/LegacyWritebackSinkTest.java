@@ -267,6 +267,50 @@ class LegacyWritebackSinkTest {
     }
 
     @Test
+    void severalChangesOfOneVehicleInABatchLeaveItsLastState() {
+        task.put(List.of(
+                change("u", vehicle("4711", "SOLD", "1.0", "NORTH", at(10, 0))),
+                change("u", vehicle("4711", "SCRAPPED", "2.0", "NORTH", at(10, 5)))));
+
+        assertEquals(
+                List.of(List.of("X", 20L)),
+                legacy("SELECT state_cd, odo_tenths FROM fleet.vehicle WHERE veh_no = 4711"));
+    }
+
+    @Test
+    void aVehicleTheServiceCreatesAndDeletesBeforeLegacyHeldItLeavesNothingBehind() {
+        Struct created = created("NORTH", at(11, 0));
+        Struct before = new Struct(SERVICE_ROW)
+                .put("vehicle_id", "new-vehicle-1")
+                .put("depot", "NORTH")
+                .put("lineage_source_key", null);
+        task.put(List.of(change("c", created), sink(SERVICE.change("d", before, null, SERVICE.postgresSource(101)))));
+        task.put(List.of(sink(SERVICE.change("d", before, null, SERVICE.postgresSource(102)))));
+
+        assertEquals(List.of(List.of(0L)), legacy("SELECT count(*) FROM fleet.vehicle WHERE veh_no >= 900000"));
+        assertTrue(context.errant.isEmpty(), () -> context.reasons.toString());
+    }
+
+    @Test
+    void aDeleteWhoseRowBeforeCarriesOnlyTheIdAsksForFullReplicaIdentity() {
+        Schema keyOnly = SchemaBuilder.struct()
+                .name(ChangeEvents.rowName("fleet_service", "public", "vehicle"))
+                .optional()
+                .field("vehicle_id", Schema.STRING_SCHEMA)
+                .field("depot", Schema.OPTIONAL_STRING_SCHEMA)
+                .build();
+        ChangeEvents keyOnlyEvents = ChangeEvents.of(
+                "fleet_service", "public", "vehicle", keyOnly, ChangeEvents.POSTGRES_SOURCE, "vehicle_id");
+        Struct before = new Struct(keyOnly).put("vehicle_id", "4711-service-id").put("depot", "NORTH");
+
+        task.put(List.of(sink(keyOnlyEvents.change("d", before, null, keyOnlyEvents.postgresSource(100)))));
+
+        assertEquals(1, context.errant.size());
+        assertTrue(context.reasons.get(0).getMessage().contains("REPLICA IDENTITY FULL"), context.reasons.toString());
+        assertEquals(List.of(List.of(1L)), legacy("SELECT count(*) FROM fleet.vehicle WHERE veh_no = 4711"));
+    }
+
+    @Test
     void eachBatchRecordsItsLegacyTransactionSoTheForwardLaneKnowsItsEcho() {
         task.put(List.of(change("u", vehicle("4711", "SOLD", "1.0", "NORTH", at(10, 0)))));
 
