@@ -7,6 +7,7 @@ import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
 import io.rollingmigration.connect.common.dialect.ColumnDescription;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.common.jdbc.DatabaseErrors;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
 
 /**
  * Target ids kept in an id-mapping table of some database, read over JDBC and cached with Caffeine (bounded, with
@@ -84,6 +86,12 @@ final class IdLookup implements AutoCloseable {
             }
         } catch (SQLException e) {
             close();
+            if (DatabaseErrors.isTransient(e)) {
+                // Connect retries a transform's retriable failure for errors.retry.timeout, with back-off, before
+                // the record would count as failed: an outage of the mapping database must not send it to the DLQ.
+                throw new RetriableException(
+                        "Cannot reach the id mapping in " + database + " for now: " + DatabaseErrors.describe(e), e);
+            }
             throw new ConnectException("Cannot look up target ids in " + database + ": " + e.getMessage(), e);
         }
     }

@@ -21,6 +21,7 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
@@ -154,6 +155,21 @@ class MapIdTest {
                 postgres.user())));
 
         assertEquals("written-back-party", ((Struct) transform.apply(row(42)).value()).getString("party_id"));
+        transform.close();
+    }
+
+    @Test
+    void anUnreachableMappingDatabaseIsARetriableFailureSoConnectRetriesInsteadOfDroppingTheRecord() {
+        MapId<SourceRecord> transform = transform(new HashMap<>(Map.of(
+                "mode",
+                "lookup",
+                "lookup.table",
+                "party_id_map",
+                "lookup.connection.url",
+                "jdbc:postgresql://127.0.0.1:1/nowhere?connectTimeout=2")));
+
+        RetriableException e = assertThrows(RetriableException.class, () -> transform.apply(row(42)));
+        assertTrue(e.getMessage().contains("for now"), e.getMessage());
         transform.close();
     }
 
