@@ -8,9 +8,9 @@ import io.rollingmigration.connect.common.spec.SpecCompiler;
 import io.rollingmigration.connect.common.spec.Uuid5;
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.PostgresFixture;
-import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.TopicReader.TopicRecord;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -22,8 +22,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.util.clusters.WorkerHandle;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -33,15 +38,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * depot, the depot is handed back, legacy writes it again: legacy ends holding what the service wrote, no vehicle
  * exists twice on either side, no change loops, and only the one genuine stray legacy write is reported.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WritebackLaneIT {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(120);
-    private static final String LEGACY = "fleet";
-    private static final String SERVICE = "fleet_service";
-    private static final String FORWARD_TOPIC = "fleet.fleet.vehicle";
-    private static final String SERVICE_TOPIC = "fleet_service.public.vehicle";
-    private static final String FORWARD_DLQ = "fleet.dlq.forward";
-    private static final String WRITEBACK_DLQ = "fleet.dlq.writeback";
+    private static final Duration PATIENCE = Duration.ofSeconds(150);
     private static final int VEHICLES = 40;
 
     static final String SPEC = String.join(
@@ -69,18 +69,106 @@ class WritebackLaneIT {
             "        odo_tenths: {expr: \"int(after.odometer_km * 10)\"}",
             "        notes: {keep: previous, default: 'created by the fleet service'}");
 
-    private static PostgresFixture postgres;
+    /** The legacy register's own PostgreSQL, so that it can be stopped while the service's store runs on. */
+    private static PostgresFixture legacyServer;
+
+    private static PostgresFixture serviceServer;
 
     @RegisterExtension
-    static final InstalledCluster connect = InstalledCluster.standard();
+    static final InstalledCluster connect = InstalledCluster.adjusted(
+            builder -> builder.workers(2).workerProperty("scheduled.rebalance.max.delay.ms", "0"));
+
+    /** What happens to the lanes while the service writes in the depot it owns. */
+    enum Disruption {
+        NONE,
+        WORKER_KILLED,
+        LEGACY_DOWN_FOR_30_SECONDS
+    }
+
+    private String legacy;
+    private String service;
+    private String forwardTopic;
+    private String serviceTopic;
+    private String forwardDlq;
+    private String writebackDlq;
+    private List<String> connectors;
 
     @BeforeAll
-    static void bothStoresAndBothLanes() {
-        postgres = PostgresFixture.shared();
-        postgres.createDatabase(LEGACY);
-        postgres.createDatabase(SERVICE);
-        postgres.execute(
-                LEGACY,
+    static void servers() throws Exception {
+        legacyServer = PostgresFixture.startOwned();
+        serviceServer = PostgresFixture.shared();
+        Files.createDirectories(connect.secrets());
+        Files.writeString(
+                connect.secrets().resolve("fleet-legacy.properties"), "password=" + legacyServer.password() + "\n");
+        Files.writeString(
+                connect.secrets().resolve("fleet-service.properties"), "password=" + serviceServer.password() + "\n");
+    }
+
+    @AfterAll
+    static void stopLegacy() {
+        if (legacyServer != null) {
+            legacyServer.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aDepotMovesToTheServiceAndBackWithoutLosingOrDuplicatingAVehicle() throws Exception {
+        scenario("fleet_a", Disruption.NONE);
+    }
+
+    @Test
+    @Order(2)
+    void aWorkerKilledWhileTheServiceWritesLosesAndDuplicatesNothing() throws Exception {
+        scenario("fleet_b", Disruption.WORKER_KILLED);
+    }
+
+    @Test
+    @Order(3)
+    void legacyDownForThirtySecondsWhileTheServiceWritesLosesAndDuplicatesNothing() throws Exception {
+        scenario("fleet_c", Disruption.LEGACY_DOWN_FOR_30_SECONDS);
+    }
+
+    private void scenario(String name, Disruption disruption) throws Exception {
+        legacy = name;
+        service = name + "_service";
+        forwardTopic = legacy + ".fleet.vehicle";
+        serviceTopic = service + ".public.vehicle";
+        forwardDlq = name + ".dlq.forward";
+        writebackDlq = name + ".dlq.writeback";
+        connectors = List.of(name + "-legacy-cdc", name + "-writeback", name + "-forward", name + "-service-cdc");
+        createStores();
+        startLanes();
+        try {
+            play(disruption);
+        } finally {
+            connectors.forEach(connector -> connect.rest().deleteConnector(connector));
+            dropSlot(legacyServer, legacy);
+            dropSlot(serviceServer, service);
+        }
+    }
+
+    /** The replication slot of a deleted Debezium connector, so the server does not keep WAL for it. */
+    private static void dropSlot(PostgresFixture server, String database) {
+        String inactive = "FROM pg_replication_slots WHERE slot_name = '" + database + "_cdc' AND NOT active";
+        Await.until(
+                Duration.ofSeconds(30),
+                "slot " + database + "_cdc released",
+                () -> count(server, database, "SELECT count(*) " + inactive) == 1
+                        || count(
+                                        server,
+                                        database,
+                                        "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + database
+                                                + "_cdc'")
+                                == 0);
+        server.execute(database, "SELECT pg_drop_replication_slot(slot_name) " + inactive);
+    }
+
+    private void createStores() {
+        legacyServer.createDatabase(legacy);
+        serviceServer.createDatabase(service);
+        legacyServer.execute(
+                legacy,
                 "DROP SCHEMA IF EXISTS fleet CASCADE",
                 "DROP SCHEMA IF EXISTS fleet_lane CASCADE",
                 "CREATE SCHEMA fleet",
@@ -92,8 +180,8 @@ class WritebackLaneIT {
                         + "CASE WHEN n % 2 = 0 THEN 'NORTH' ELSE 'SOUTH' END, 'note ' || n, "
                         + "timestamp '2026-12-01 08:00' + n * interval '1 second' FROM generate_series(1, "
                         + VEHICLES + ") n");
-        postgres.execute(
-                SERVICE,
+        serviceServer.execute(
+                service,
                 "DROP SCHEMA public CASCADE",
                 "CREATE SCHEMA public",
                 "CREATE TABLE public.vehicle (vehicle_id text PRIMARY KEY, plate text, state text, "
@@ -109,21 +197,21 @@ class WritebackLaneIT {
                         + "partition_value varchar(255) NOT NULL, owner varchar(16) NOT NULL, since timestamp, "
                         + "PRIMARY KEY (migration_unit, partition_value))",
                 "INSERT INTO public.migration_ownership VALUES ('vehicle', '*', 'LEGACY', now())");
-        for (String topic : List.of(FORWARD_TOPIC, SERVICE_TOPIC)) {
+        for (String topic : List.of(forwardTopic, serviceTopic)) {
             connect.createTopic(topic, 3, Map.of());
         }
-        connect.createTopic(FORWARD_DLQ, 1, Map.of());
-        connect.createTopic(WRITEBACK_DLQ, 1, Map.of());
-
-        SkeletonPipeline pipeline = connect.pipelineFor(postgres);
-        putAndAwait("fleet-legacy-cdc", debezium(pipeline, LEGACY, LEGACY, "fleet.vehicle"));
-        putAndAwait("fleet-writeback", writeback());
-        putAndAwait("fleet-forward", forward());
-        putAndAwait("fleet-service-cdc", debezium(pipeline, SERVICE, SERVICE, "public.vehicle"));
+        connect.createTopic(forwardDlq, 1, Map.of());
+        connect.createTopic(writebackDlq, 1, Map.of());
     }
 
-    @Test
-    void aDepotMovesToTheServiceAndBackWithoutLosingOrDuplicatingAVehicle() {
+    private void startLanes() {
+        putAndAwait(connectors.get(0), debezium(legacyServer, "fleet-legacy", legacy, "fleet.vehicle"));
+        putAndAwait(connectors.get(1), writeback());
+        putAndAwait(connectors.get(2), forward());
+        putAndAwait(connectors.get(3), debezium(serviceServer, "fleet-service", service, "public.vehicle"));
+    }
+
+    private void play(Disruption disruption) throws Exception {
         awaitService("the backfill", () -> liveServiceRows() == VEHICLES);
         legacyWrites(
                 "UPDATE fleet.vehicle SET odo_tenths = odo_tenths + 5, changed_at = changed_at + interval '1 hour' "
@@ -144,13 +232,16 @@ class WritebackLaneIT {
                 "INSERT INTO public.vehicle (vehicle_id, plate, state, odometer_km, depot, changed_at) VALUES "
                         + "(gen_random_uuid()::text, 'NEW-1', 'ACTIVE', 0.5, 'NORTH', '2026-12-07 10:00'), "
                         + "(gen_random_uuid()::text, 'NEW-2', 'ACTIVE', 12.0, 'NORTH', '2026-12-07 10:01'), "
-                        + "(gen_random_uuid()::text, 'NEW-3', 'ACTIVE', 7.3, 'NORTH', '2026-12-07 10:02')",
-                "DELETE FROM public.vehicle WHERE plate IN ('KA-10', 'KA-12')");
-        legacyWrites(
-                "UPDATE fleet.vehicle SET odo_tenths = odo_tenths + 1, changed_at = changed_at + interval '3 hours' "
-                        + "WHERE depot = 'SOUTH' AND veh_no <= 9");
+                        + "(gen_random_uuid()::text, 'NEW-3', 'ACTIVE', 7.3, 'NORTH', '2026-12-07 10:02')");
+        disrupt(disruption);
+        serviceWrites("DELETE FROM public.vehicle WHERE plate IN ('KA-10', 'KA-12')");
+        if (disruption != Disruption.LEGACY_DOWN_FOR_30_SECONDS) {
+            legacyWrites("UPDATE fleet.vehicle SET odo_tenths = odo_tenths + 1, "
+                    + "changed_at = changed_at + interval '3 hours' WHERE depot = 'SOUTH' AND veh_no <= 9");
+        }
         serviceWrites(
                 "UPDATE public.vehicle SET odometer_km = 99.9, changed_at = '2026-12-07 11:00' WHERE plate = 'NEW-2'");
+        recover(disruption);
         awaitLegacy(
                 "the service's writes in legacy",
                 () -> count("SELECT count(*) FROM fleet.vehicle WHERE veh_no >= 900000") == 3
@@ -165,28 +256,68 @@ class WritebackLaneIT {
                 "INSERT INTO fleet.vehicle VALUES (77, 'KA-77', 'A', 1, 'NORTH', '', now())");
         awaitService(
                 "legacy's writes after the hand-back",
-                () -> count(SERVICE, "SELECT count(*) FROM public.vehicle WHERE plate = 'NEW-1' AND odometer_km = 10.5")
+                () -> count(
+                                        serviceServer,
+                                        service,
+                                        "SELECT count(*) FROM public.vehicle WHERE plate = 'NEW-1' "
+                                                + "AND odometer_km = 10.5")
                                 == 1
-                        && count(SERVICE, "SELECT count(*) FROM public.vehicle WHERE plate = 'KA-77'") == 1);
+                        && count(serviceServer, service, "SELECT count(*) FROM public.vehicle WHERE plate = 'KA-77'")
+                                == 1);
 
         awaitQuiet();
         assertLegacyHoldsWhatTheServiceHolds();
-        List<TopicRecord> strays = connect.topics().readAll(FORWARD_DLQ);
+        List<TopicRecord> strays = connect.topics().readAll(forwardDlq);
         assertEquals(1, strays.size(), () -> "only the genuine stray legacy write is reported: " + strays);
         assertTrue(strays.get(0).headers().values().stream().anyMatch(h -> h.contains("LEGACY_WRITE_AFTER_CUTOVER")));
-        assertEquals(List.of(), connect.topics().readAll(WRITEBACK_DLQ));
+        assertEquals(List.of(), connect.topics().readAll(writebackDlq));
+    }
+
+    private long downSince;
+
+    private void disrupt(Disruption disruption) {
+        switch (disruption) {
+            case NONE -> {}
+            case WORKER_KILLED -> {
+                // A worker other than the one this test talks REST to: its tasks move to the survivor.
+                String rest = connect.rest().base().getHost() + ":"
+                        + connect.rest().base().getPort();
+                WorkerHandle victim = connect.cluster().workers().stream()
+                        .filter(w ->
+                                !rest.equals(w.url().getHost() + ":" + w.url().getPort()))
+                        .findFirst()
+                        .orElseThrow();
+                connect.cluster().removeWorker(victim);
+            }
+            case LEGACY_DOWN_FOR_30_SECONDS -> {
+                legacyServer.stopServer();
+                downSince = System.nanoTime();
+            }
+        }
+    }
+
+    private void recover(Disruption disruption) throws InterruptedException {
+        switch (disruption) {
+            case NONE -> {}
+            case WORKER_KILLED -> connect.cluster().addWorker();
+            case LEGACY_DOWN_FOR_30_SECONDS -> {
+                Thread.sleep(Math.max(0, 30_000 - (System.nanoTime() - downSince) / 1_000_000));
+                legacyServer.startServer();
+            }
+        }
     }
 
     /** Every legacy vehicle, translated through the spec, is the service's vehicle; nothing exists twice. */
-    private static void assertLegacyHoldsWhatTheServiceHolds() {
+    private void assertLegacyHoldsWhatTheServiceHolds() {
         AggregateTranslator forward = SpecCompiler.compile(SPEC, "vehicle");
         Map<String, String> ids = new HashMap<>();
-        for (List<Object> pair : postgres.query(LEGACY, "SELECT legacy_id, target_id FROM fleet_lane.vehicle_id_map")) {
+        for (List<Object> pair :
+                legacyServer.query(legacy, "SELECT legacy_id, target_id FROM fleet_lane.vehicle_id_map")) {
             ids.put(pair.get(0).toString(), pair.get(1).toString());
         }
         Map<String, String> expected = new TreeMap<>();
-        for (List<Object> row : postgres.query(
-                LEGACY, "SELECT veh_no, plate, state_cd, odo_tenths, depot, changed_at FROM fleet.vehicle")) {
+        for (List<Object> row : legacyServer.query(
+                legacy, "SELECT veh_no, plate, state_cd, odo_tenths, depot, changed_at FROM fleet.vehicle")) {
             Map<String, Object> legacy = new HashMap<>();
             legacy.put("veh_no", ((Number) row.get(0)).longValue());
             legacy.put("plate", row.get(1));
@@ -214,8 +345,8 @@ class WritebackLaneIT {
             assertEquals(null, previous, "two legacy vehicles stand for service vehicle " + id);
         }
         Map<String, String> actual = new TreeMap<>();
-        for (List<Object> row : postgres.query(
-                SERVICE,
+        for (List<Object> row : serviceServer.query(
+                service,
                 "SELECT vehicle_id, plate, state, odometer_km, depot, changed_at FROM public.vehicle "
                         + "WHERE lineage_deleted_at IS NULL")) {
             actual.put(
@@ -235,12 +366,12 @@ class WritebackLaneIT {
         assertEquals(expected, actual, "legacy, read through the spec, is the service's store row by row");
     }
 
-    private static Map<String, String> forward() {
+    private Map<String, String> forward() {
         Map<String, String> config = new HashMap<>();
         config.put("connector.class", "io.rollingmigration.connect.sink.TargetStoreSinkConnector");
         config.put("tasks.max", "1");
-        config.put("topics", FORWARD_TOPIC);
-        config.putAll(postgres.connectionSettings("", SERVICE));
+        config.put("topics", forwardTopic);
+        config.putAll(serviceServer.connectionSettings("", service));
         config.put("target.table", "public.vehicle");
         config.put("transforms", "id,translate");
         config.put("transforms.id.type", "io.rollingmigration.connect.smt.identity.MapId$Value");
@@ -250,9 +381,9 @@ class WritebackLaneIT {
         config.put("transforms.id.missing", "fallback.uuid5");
         config.put("transforms.id.uuid.namespace", "url");
         config.put("transforms.id.lookup.table", "fleet_lane.vehicle_id_map");
-        config.put("transforms.id.lookup.connection.url", postgres.jdbcUrl(LEGACY));
-        config.put("transforms.id.lookup.connection.user", postgres.user());
-        config.put("transforms.id.lookup.connection.password", postgres.password());
+        config.put("transforms.id.lookup.connection.url", legacyServer.jdbcUrl(legacy));
+        config.put("transforms.id.lookup.connection.user", legacyServer.user());
+        config.put("transforms.id.lookup.connection.password", secret("fleet-legacy"));
         config.put("transforms.translate.type", "io.rollingmigration.connect.smt.translate.TranslateAggregate");
         config.put("transforms.translate.spec", SPEC);
         config.put("transforms.translate.aggregate", "vehicle");
@@ -262,23 +393,33 @@ class WritebackLaneIT {
         config.put("ownership.refresh.ms", "200");
         config.put("lane.transactions.table", "public.migration_lane_transactions");
         config.put("offsets.storage", "target");
-        return withDeadLetterQueue(config, FORWARD_DLQ);
+        // An outage of the id mapping's database is retried by Connect (MapId's failure is retriable).
+        config.put("errors.retry.timeout", "120000");
+        config.put("errors.retry.delay.max.ms", "2000");
+        return withDeadLetterQueue(config, forwardDlq);
     }
 
-    private static Map<String, String> writeback() {
+    private Map<String, String> writeback() {
         Map<String, String> config = new HashMap<>();
         config.put("connector.class", "io.rollingmigration.connect.sink.writeback.LegacyWritebackSinkConnector");
         config.put("tasks.max", "1");
-        config.put("topics", SERVICE_TOPIC);
-        config.putAll(postgres.connectionSettings("legacy.", LEGACY));
-        config.putAll(postgres.connectionSettings("service.", SERVICE));
+        config.put("topics", serviceTopic);
+        config.put("legacy.connection.url", legacyServer.jdbcUrl(legacy));
+        config.put("legacy.connection.user", legacyServer.user());
+        config.put("legacy.connection.password", secret("fleet-legacy"));
+        config.put("service.connection.url", serviceServer.jdbcUrl(service));
+        config.put("service.connection.user", serviceServer.user());
+        config.put("service.connection.password", secret("fleet-service"));
         config.put("mapping.spec", SPEC);
         config.put("aggregate", "vehicle");
         config.put("bookkeeping.schema", "fleet_lane");
         config.put("ownership.table", "public.migration_ownership");
         config.put("ownership.refresh.ms", "200");
         config.put("lane.transactions.table", "public.migration_lane_transactions");
-        return withDeadLetterQueue(config, WRITEBACK_DLQ);
+        // Long enough to ride out the 30 s legacy outage: 12 tries 5 s apart.
+        config.put("max.retries", "12");
+        config.put("retry.backoff.ms", "5000");
+        return withDeadLetterQueue(config, writebackDlq);
     }
 
     private static Map<String, String> withDeadLetterQueue(Map<String, String> config, String topic) {
@@ -289,17 +430,31 @@ class WritebackLaneIT {
         return config;
     }
 
-    private static Map<String, String> debezium(
-            SkeletonPipeline pipeline, String database, String prefix, String table) {
-        Map<String, String> config =
-                new HashMap<>(pipeline.debeziumSource(postgres.port()).config());
+    private static Map<String, String> debezium(PostgresFixture server, String secret, String database, String table) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        config.put("tasks.max", "1");
+        config.put("database.hostname", server.host());
+        config.put("database.port", Integer.toString(server.port()));
+        config.put("database.user", server.user());
+        config.put("database.password", secret(secret));
         config.put("database.dbname", database);
-        config.put("topic.prefix", prefix);
-        config.put("slot.name", prefix + "_cdc");
-        config.put("publication.name", prefix + "_cdc");
+        config.put("topic.prefix", database);
+        config.put("plugin.name", "pgoutput");
+        config.put("slot.name", database + "_cdc");
+        config.put("publication.name", database + "_cdc");
+        config.put("publication.autocreate.mode", "filtered");
         config.put("table.include.list", table);
+        config.put("snapshot.mode", "initial");
         config.put("time.precision.mode", "adaptive");
+        config.put("decimal.handling.mode", "precise");
+        config.put("tombstones.on.delete", "false");
         return config;
+    }
+
+    /** A password as the file config provider reads it from the cluster's secrets directory. */
+    private static String secret(String name) {
+        return "${file:" + connect.secrets().resolve(name + ".properties").toAbsolutePath() + ":password}";
     }
 
     private static void putAndAwait(String name, Map<String, String> config) {
@@ -311,9 +466,9 @@ class WritebackLaneIT {
         connect.rest().awaitRunning(name, 1, PATIENCE);
     }
 
-    private static void setOwner(String depot, String owner) {
-        postgres.execute(
-                SERVICE,
+    private void setOwner(String depot, String owner) {
+        serviceServer.execute(
+                service,
                 "INSERT INTO public.migration_ownership VALUES ('vehicle', '" + depot + "', '" + owner + "', now()) "
                         + "ON CONFLICT (migration_unit, partition_value) DO UPDATE SET owner = EXCLUDED.owner, "
                         + "since = EXCLUDED.since");
@@ -322,11 +477,11 @@ class WritebackLaneIT {
     }
 
     /** Waits until neither lane moves: both change topics and the service's store hold still for a while. */
-    private static void awaitQuiet() {
+    private void awaitQuiet() {
         List<Long> last = new ArrayList<>(List.of(-1L));
         Await.until(PATIENCE, "both lanes at rest", () -> {
-            long now = connect.topics().readAll(FORWARD_TOPIC).size()
-                    + 1000L * connect.topics().readAll(SERVICE_TOPIC).size();
+            long now = connect.topics().readAll(forwardTopic).size()
+                    + 1000L * connect.topics().readAll(serviceTopic).size();
             boolean still = now == last.get(0);
             last.set(0, now);
             if (!still) {
@@ -336,66 +491,67 @@ class WritebackLaneIT {
         });
     }
 
-    private static void legacyWrites(String... sql) {
-        postgres.execute(LEGACY, sql);
+    private void legacyWrites(String... sql) {
+        legacyServer.execute(legacy, sql);
     }
 
-    private static void serviceWrites(String... sql) {
-        postgres.execute(SERVICE, sql);
+    private void serviceWrites(String... sql) {
+        serviceServer.execute(service, sql);
     }
 
-    private static long liveServiceRows() {
-        return count(SERVICE, "SELECT count(*) FROM public.vehicle WHERE lineage_deleted_at IS NULL");
+    private long liveServiceRows() {
+        return count(serviceServer, service, "SELECT count(*) FROM public.vehicle WHERE lineage_deleted_at IS NULL");
     }
 
-    private static BigDecimal odometer(long vehNo) {
+    private BigDecimal odometer(long vehNo) {
         List<List<Object>> rows =
-                postgres.query(SERVICE, "SELECT odometer_km FROM public.vehicle WHERE plate = 'KA-" + vehNo + "'");
+                serviceServer.query(service, "SELECT odometer_km FROM public.vehicle WHERE plate = 'KA-" + vehNo + "'");
         return rows.isEmpty() ? BigDecimal.ZERO : (BigDecimal) rows.get(0).get(0);
     }
 
-    private static void awaitService(String what, BooleanSupplier condition) {
+    private void awaitService(String what, BooleanSupplier condition) {
         awaitWithDiagnosis(what, condition);
     }
 
-    private static void awaitLegacy(String what, BooleanSupplier condition) {
+    private void awaitLegacy(String what, BooleanSupplier condition) {
         awaitWithDiagnosis(what, condition);
     }
 
     /** On a timeout, says what each connector, topic and dead letter queue holds. */
-    private static void awaitWithDiagnosis(String what, BooleanSupplier condition) {
+    private void awaitWithDiagnosis(String what, BooleanSupplier condition) {
         try {
             Await.until(PATIENCE, what, condition);
         } catch (AssertionError e) {
             StringBuilder state = new StringBuilder(e.getMessage());
-            for (String name : List.of("fleet-legacy-cdc", "fleet-forward", "fleet-service-cdc", "fleet-writeback")) {
+            for (String name : connectors) {
                 state.append("\n")
                         .append(name)
                         .append(": ")
                         .append(connect.rest().status(name));
             }
-            for (String topic : List.of(FORWARD_TOPIC, SERVICE_TOPIC)) {
+            for (String topic : List.of(forwardTopic, serviceTopic)) {
                 state.append("\n")
                         .append(topic)
                         .append(": ")
                         .append(connect.topics().readAll(topic).size());
             }
-            for (String topic : List.of(FORWARD_DLQ, WRITEBACK_DLQ)) {
+            for (String topic : List.of(forwardDlq, writebackDlq)) {
                 List<TopicRecord> records = connect.topics().readAll(topic);
                 state.append("\n").append(topic).append(": ").append(records.size());
                 records.stream().limit(3).forEach(r -> state.append("\n  ").append(r.headers()));
             }
-            state.append("\nservice rows: ").append(postgres.query(SERVICE, "SELECT count(*) FROM public.vehicle"));
+            state.append("\nservice rows: ")
+                    .append(serviceServer.query(service, "SELECT count(*) FROM public.vehicle"));
             throw new AssertionError(state.toString(), e);
         }
     }
 
-    private static long count(String sql) {
-        return count(LEGACY, sql);
+    private long count(String sql) {
+        return count(legacyServer, legacy, sql);
     }
 
-    private static long count(String database, String sql) {
-        return ((Number) postgres.query(database, sql).get(0).get(0)).longValue();
+    private static long count(PostgresFixture server, String database, String sql) {
+        return ((Number) server.query(database, sql).get(0).get(0)).longValue();
     }
 
     private static void sleep(long millis) {
