@@ -154,8 +154,9 @@ public final class WritebackBenchmark {
                         + "varchar(255) NOT NULL, owner varchar(16) NOT NULL, since timestamp, PRIMARY KEY "
                         + "(migration_unit, partition_value))",
                 // The forward lane writes a depot legacy owns, the write-back one the service owns.
-                "INSERT INTO migration_ownership VALUES ('vehicle-forward', '*', 'LEGACY', now()), "
-                        + "('vehicle', '*', 'TARGET', now())");
+                // Moved before the benchmark's changes were committed (ChangeEvents.COMMITTED_MS, 2023-11-14).
+                "INSERT INTO migration_ownership VALUES ('vehicle-forward', '*', 'LEGACY', '2020-01-01'), "
+                        + "('vehicle', '*', 'TARGET', '2020-01-01')");
     }
 
     private static SinkTask forwardTask(PostgresFixture postgres) {

@@ -237,13 +237,18 @@ public class TargetStoreSinkTask extends SinkTask {
     }
 
     /**
-     * True if the target owns writes for the change's partition: the change is not applied and is reported as a
-     * legacy write after cutover, so operators see the legacy system still being written.
+     * True if the target owned writes for the change's partition when the change was committed: the change is not
+     * applied and is reported as a legacy write after cutover, so operators see the legacy system still being
+     * written. A change committed before the partition moved (its {@code since}) was legacy's to make, and is applied
+     * even if it arrives after the move.
      */
     private boolean blockedByOwnership(TargetChange change) throws TransientDatabaseException {
         String field = config.ownershipPartitionField();
         Object partition = change.hasField(field) ? change.fieldValue(field) : writer.currentValue(change, field);
-        if (gate.ownerOf(partition == null ? null : partition.toString()) != Owner.TARGET) {
+        String value = partition == null ? null : partition.toString();
+        Long committed = number(change.record(), Lineage.Field.SOURCE_COMMIT_TIME.header());
+        Owner owner = committed == null ? gate.ownerOf(value) : gate.ownerAt(value, committed);
+        if (owner != Owner.TARGET) {
             return false;
         }
         if (metrics != null) {

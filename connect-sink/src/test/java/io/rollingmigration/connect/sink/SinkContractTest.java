@@ -268,6 +268,38 @@ abstract class SinkContractTest {
         assertEquals(2.0, gatedContext.metric("changes-blocked-by-ownership-total"));
     }
 
+    @Test
+    void aLegacyChangeCommittedBeforeThePartitionMovedIsAppliedEvenIfItArrivesAfterTheMove() {
+        execute("DROP TABLE IF EXISTS migration_ownership");
+        RecordingSinkContext gatedContext = new RecordingSinkContext(true);
+        TargetStoreSinkTask gated = startTask(
+                gatedContext,
+                Map.of(
+                        "ownership.table",
+                        "migration_ownership",
+                        "ownership.unit",
+                        "customer",
+                        "ownership.partition.field",
+                        "code",
+                        "ownership.refresh.ms",
+                        "0"));
+        gated.put(List.of(inRegion(1, "one", "EU", 10)));
+        // Moved to the service at 2026-12-07 12:00 UTC.
+        execute("INSERT INTO migration_ownership (migration_unit, partition_value, owner, since) "
+                + "VALUES ('customer', 'EU', 'TARGET', '2026-12-07 12:00:00')");
+        long moved = 1_796_644_800_000L;
+        SinkRecord inFlight = inRegion(1, "committed a second before the move", "EU", 20);
+        inFlight.headers().addLong(Field.SOURCE_COMMIT_TIME.header(), moved - 1_000);
+        SinkRecord stray = inRegion(1, "committed a second after the move", "EU", 21);
+        stray.headers().addLong(Field.SOURCE_COMMIT_TIME.header(), moved + 1_000);
+
+        gated.put(List.of(inFlight));
+        gated.put(List.of(stray));
+
+        assertEquals(List.of("1|committed a second before the move"), liveRows());
+        assertEquals(List.of(stray), gatedContext.errant);
+    }
+
     SinkRecord inRegion(long id, String name, String region, long version) {
         return versioned(
                 new SinkRecord(

@@ -12,10 +12,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.Calendar;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.TimeZone;
 import java.util.function.Supplier;
 
 /**
@@ -35,7 +38,17 @@ public final class OwnershipGate {
     private final TableId table;
     private final String unit;
     private final Supplier<Connection> connection;
-    private final LoadingCache<String, Owner> owners;
+    /** {@code since} is a wall-clock time in UTC, as {@code now() AT TIME ZONE 'UTC'} or a UTC session writes it. */
+    private final Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+
+    private final LoadingCache<String, Ownership> owners;
+
+    /** The owner of a partition and since when (epoch ms), or {@code null} when the row does not say. */
+    record Ownership(Owner owner, Long sinceMillis) {
+        Owner at(long committedAtMillis) {
+            return sinceMillis != null && committedAtMillis < sinceMillis ? owner.previous() : owner;
+        }
+    }
 
     /**
      * @param connection the connection to read the control table with; lookups happen on the calling thread
@@ -70,7 +83,18 @@ public final class OwnershipGate {
 
     /** The owner of writes for this partition value now (as of the last refresh). */
     public Owner ownerOf(String partitionValue) {
-        return owners.get(partitionValue == null ? ANY_PARTITION : partitionValue);
+        return owners.get(partitionValue == null ? ANY_PARTITION : partitionValue)
+                .owner();
+    }
+
+    /**
+     * The owner of writes for this partition value when a change was committed: a change committed before the
+     * partition moved ({@code since}) belongs to the owner before, so a write that was in flight when ownership
+     * moved is neither lost nor reported as a stray. Without {@code since} in the row, the owner now.
+     */
+    public Owner ownerAt(String partitionValue, long committedAtMillis) {
+        return owners.get(partitionValue == null ? ANY_PARTITION : partitionValue)
+                .at(committedAtMillis);
     }
 
     public String unit() {
@@ -82,10 +106,10 @@ public final class OwnershipGate {
         return owners.stats();
     }
 
-    private Owner load(String partitionValue) {
+    private Ownership load(String partitionValue) {
         String sql = dialect.selectWhere(
                 table,
-                List.of(PARTITION, OWNER),
+                List.of(PARTITION, OWNER, SINCE),
                 Where.in(dialect)
                         .compare(UNIT, Where.Comparison.EQUAL)
                         .oneOf(PARTITION, 2)
@@ -95,11 +119,13 @@ public final class OwnershipGate {
             statement.setString(1, unit);
             statement.setString(2, partitionValue);
             statement.setString(3, ANY_PARTITION);
-            Owner specific = null;
-            Owner fallback = null;
+            Ownership specific = null;
+            Ownership fallback = null;
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    Owner owner = parse(rs.getString(2), rs.getString(1));
+                    Timestamp since = rs.getTimestamp(3, utc);
+                    Ownership owner = new Ownership(
+                            parse(rs.getString(2), rs.getString(1)), since == null ? null : since.getTime());
                     if (partitionValue.equals(rs.getString(1))) {
                         specific = owner;
                     } else {
@@ -108,7 +134,7 @@ public final class OwnershipGate {
                 }
             }
             db.commit();
-            return specific != null ? specific : fallback != null ? fallback : Owner.LEGACY;
+            return specific != null ? specific : fallback != null ? fallback : new Ownership(Owner.LEGACY, null);
         } catch (SQLException e) {
             throw new OwnershipLookupFailure(
                     "Cannot read write ownership of " + unit + "/" + partitionValue + " from " + table + ": "

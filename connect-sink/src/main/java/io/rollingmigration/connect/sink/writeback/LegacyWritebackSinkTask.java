@@ -203,7 +203,10 @@ public class LegacyWritebackSinkTask extends SinkTask {
                 continue;
             }
             Object partition = ownershipField == null ? null : change.row().get(ownershipField);
-            if (gate.ownerOf(partition == null ? null : partition.toString()) == Owner.TARGET) {
+            // Judged as of the change's commit: a service write in flight when the partition was handed back to
+            // legacy is still written back.
+            if (gate.ownerAt(partition == null ? null : partition.toString(), change.committedAtMillis())
+                    == Owner.TARGET) {
                 owned.add(change);
             } else if (!"r".equals(change.op())) {
                 reject(

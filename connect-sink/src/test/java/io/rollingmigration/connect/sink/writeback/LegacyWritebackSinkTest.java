@@ -138,8 +138,9 @@ class LegacyWritebackSinkTest {
                 "CREATE TABLE fleet_ownership (migration_unit varchar(255) NOT NULL, partition_value varchar(255) "
                         + "NOT NULL, owner varchar(16) NOT NULL, since timestamp, PRIMARY KEY (migration_unit, "
                         + "partition_value))",
-                "INSERT INTO fleet_ownership VALUES ('vehicle', 'NORTH', 'TARGET', now()), "
-                        + "('vehicle', 'SOUTH', 'LEGACY', now())");
+                // Moved before the test's changes were committed (ChangeEvents.COMMITTED_MS, 2023-11-14).
+                "INSERT INTO fleet_ownership VALUES ('vehicle', 'NORTH', 'TARGET', '2020-01-01'), "
+                        + "('vehicle', 'SOUTH', 'LEGACY', '2020-01-01')");
         task = start(VEHICLE_SPEC + "\n---\n" + TAX_SPEC);
     }
 
@@ -206,6 +207,24 @@ class LegacyWritebackSinkTest {
         assertTrue(
                 context.reasons.get(0).getMessage().startsWith("SERVICE_WRITE_BEFORE_CUTOVER"),
                 context.reasons.toString());
+    }
+
+    @Test
+    void aServiceWriteInFlightWhenTheDepotWasHandedBackIsStillWrittenBack() {
+        // Handed back to legacy one second after the service's change below was committed.
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "UPDATE fleet_ownership SET owner = 'LEGACY', since = '2023-11-14 22:13:21' WHERE partition_value = "
+                        + "'NORTH'");
+        Struct later = SERVICE.postgresSource(101).put("ts_ms", ChangeEvents.COMMITTED_MS + 2_000);
+
+        task.put(List.of(change("u", vehicle("4711", "SOLD", "1.0", "NORTH", at(10, 0)))));
+        task.put(List.of(
+                sink(SERVICE.change("u", null, vehicle("4711", "SCRAPPED", "2.0", "NORTH", at(10, 5)), later))));
+
+        assertEquals(List.of(List.of("S")), legacy("SELECT state_cd FROM fleet.vehicle WHERE veh_no = 4711"));
+        assertEquals(1, context.errant.size(), "the change after the hand-back is a service write legacy owns");
+        assertTrue(context.reasons.get(0).getMessage().startsWith("SERVICE_WRITE_BEFORE_CUTOVER"));
     }
 
     @Test
