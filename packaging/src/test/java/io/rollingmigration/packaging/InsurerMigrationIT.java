@@ -123,7 +123,8 @@ class InsurerMigrationIT {
 
         // Shift writes of the NORTH region to the policy service: legacy writes there are no longer applied.
         postgres.execute(
-                "policy_service", "INSERT INTO migration_ownership VALUES ('policy', 'NORTH', 'TARGET', " + "now())");
+                "policy_service",
+                "INSERT INTO migration_ownership VALUES ('policy', 'NORTH', 'TARGET', " + "now() AT TIME ZONE 'UTC')");
         // The legacy application keeps writing a NORTH policy; once the sink's cached ownership answer expires
         // (ownership.refresh.ms), its writes are blocked and reported.
         AtomicInteger writes = new AtomicInteger();

@@ -196,7 +196,7 @@ class WritebackLaneIT {
                 "CREATE TABLE public.migration_ownership (migration_unit varchar(255) NOT NULL, "
                         + "partition_value varchar(255) NOT NULL, owner varchar(16) NOT NULL, since timestamp, "
                         + "PRIMARY KEY (migration_unit, partition_value))",
-                "INSERT INTO public.migration_ownership VALUES ('vehicle', '*', 'LEGACY', now())");
+                "INSERT INTO public.migration_ownership VALUES ('vehicle', '*', 'LEGACY', now() AT TIME ZONE 'UTC')");
         for (String topic : List.of(forwardTopic, serviceTopic)) {
             connect.createTopic(topic, 3, Map.of());
         }
@@ -469,7 +469,8 @@ class WritebackLaneIT {
     private void setOwner(String depot, String owner) {
         serviceServer.execute(
                 service,
-                "INSERT INTO public.migration_ownership VALUES ('vehicle', '" + depot + "', '" + owner + "', now()) "
+                "INSERT INTO public.migration_ownership VALUES ('vehicle', '" + depot + "', '" + owner
+                        + "', now() AT TIME ZONE 'UTC') "
                         + "ON CONFLICT (migration_unit, partition_value) DO UPDATE SET owner = EXCLUDED.owner, "
                         + "since = EXCLUDED.since");
         // Both gates cache an answer for ownership.refresh.ms.

@@ -104,7 +104,7 @@ final class Story {
                     postgres.execute(
                             PostgresFixture.TARGET,
                             "INSERT INTO migration_ownership (migration_unit, "
-                                    + "partition_value, owner, since) VALUES ('customer', 'EU', 'TARGET', now())");
+                                    + "partition_value, owner, since) VALUES ('customer', 'EU', 'TARGET', now() AT TIME ZONE 'UTC')");
                     failedAtCutover = status.failed();
                     cutoverAt = status.takenAt();
                     say.accept("story: the operator moves write ownership of region EU to the new service; the "
