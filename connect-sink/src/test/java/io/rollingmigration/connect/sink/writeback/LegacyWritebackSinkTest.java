@@ -228,6 +228,34 @@ class LegacyWritebackSinkTest {
     }
 
     @Test
+    void aServicePublishingItsOwnChangeEventsIsWrittenBackFromTheSmallestEnvelope() {
+        // What a service that publishes its own events must send: op, the row after (and before), and when it was
+        // committed; no transaction id, since no other lane writes these events.
+        Schema source = SchemaBuilder.struct()
+                .name("fleet.service.Source")
+                .field("ts_ms", Schema.INT64_SCHEMA)
+                .build();
+        Schema envelope = SchemaBuilder.struct()
+                .name("fleet.service.vehicle.Envelope")
+                .field("before", SERVICE_ROW)
+                .field("after", SERVICE_ROW)
+                .field("op", Schema.STRING_SCHEMA)
+                .field("source", source)
+                .build();
+        Struct event = new Struct(envelope)
+                .put("after", vehicle("4711", "SOLD", "3.0", "NORTH", at(12, 0)))
+                .put("op", "u")
+                .put("source", new Struct(source).put("ts_ms", ChangeEvents.COMMITTED_MS));
+
+        task.put(List.of(new SinkRecord("fleet.service.vehicle", 0, null, null, envelope, event, 0)));
+
+        assertTrue(context.errant.isEmpty(), () -> context.reasons.toString());
+        assertEquals(
+                List.of(List.of("S", 30L)),
+                legacy("SELECT state_cd, odo_tenths FROM fleet.vehicle WHERE veh_no = 4711"));
+    }
+
+    @Test
     void theForwardLanesOwnWritesInTheServicesTableAreNotWrittenBack() throws SQLException {
         long forwardTransaction = 5_000_123L;
         try (Connection service = postgres.connect(PostgresFixture.TARGET)) {
