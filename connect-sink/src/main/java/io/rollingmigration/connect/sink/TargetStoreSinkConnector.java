@@ -1,7 +1,6 @@
 package io.rollingmigration.connect.sink;
 
 import io.rollingmigration.connect.common.PluginVersion;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +32,7 @@ public class TargetStoreSinkConnector extends SinkConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<Map<String, String>> configs = new ArrayList<>(maxTasks);
-        for (int i = 0; i < maxTasks; i++) {
-            configs.add(new HashMap<>(settings));
-        }
-        return configs;
+        return ConfigChecks.sameForEveryTask(settings, maxTasks);
     }
 
     /**
@@ -54,7 +49,7 @@ public class TargetStoreSinkConnector extends SinkConnector {
                 .getOrDefault(TargetStoreSinkConfig.FRAGMENT_VERSION_COLUMN, "")
                 .isBlank();
         if (fragment != fragmentVersion) {
-            error(
+            ConfigChecks.error(
                     config,
                     fragment ? TargetStoreSinkConfig.FRAGMENT_VERSION_COLUMN : TargetStoreSinkConfig.FRAGMENT_COLUMNS,
                     "fragment.columns and fragment.version.column go "
@@ -65,16 +60,13 @@ public class TargetStoreSinkConnector extends SinkConnector {
             if (connectorConfigs
                     .getOrDefault(TargetStoreSinkConfig.OWNERSHIP_PARTITION_FIELD, "")
                     .isBlank()) {
-                error(
+                ConfigChecks.error(
                         config,
                         TargetStoreSinkConfig.OWNERSHIP_PARTITION_FIELD,
                         "An ownership gate needs the field that names the partition (tenant, region...)");
             }
-            if (!"all".equals(connectorConfigs.get("errors.tolerance"))
-                    || connectorConfigs
-                            .getOrDefault("errors.deadletterqueue.topic.name", "")
-                            .isBlank()) {
-                error(
+            if (!ConfigChecks.hasDeadLetterQueue(connectorConfigs)) {
+                ConfigChecks.error(
                         config,
                         TargetStoreSinkConfig.OWNERSHIP_TABLE,
                         "Changes blocked by the ownership gate are "
@@ -83,13 +75,6 @@ public class TargetStoreSinkConnector extends SinkConnector {
             }
         }
         return config;
-    }
-
-    private static void error(Config config, String key, String message) {
-        config.configValues().stream()
-                .filter(v -> v.name().equals(key))
-                .findFirst()
-                .ifPresent(v -> v.addErrorMessage(message));
     }
 
     @Override

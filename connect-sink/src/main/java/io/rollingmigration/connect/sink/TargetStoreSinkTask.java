@@ -6,9 +6,11 @@ import io.rollingmigration.connect.sink.echo.LaneTransactions;
 import io.rollingmigration.connect.sink.metrics.SinkMetrics;
 import io.rollingmigration.connect.sink.ownership.Owner;
 import io.rollingmigration.connect.sink.ownership.OwnershipGate;
+import io.rollingmigration.connect.sink.write.BatchRetries;
 import io.rollingmigration.connect.sink.write.ChangeBatch;
 import io.rollingmigration.connect.sink.write.ChangeReader;
 import io.rollingmigration.connect.sink.write.DeleteMode;
+import io.rollingmigration.connect.sink.write.ErrantRecords;
 import io.rollingmigration.connect.sink.write.OffsetLedger;
 import io.rollingmigration.connect.sink.write.TargetChange;
 import io.rollingmigration.connect.sink.write.TransientDatabaseException;
@@ -22,14 +24,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
-import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.header.Header;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -47,9 +45,7 @@ public class TargetStoreSinkTask extends SinkTask {
     private TargetStoreSinkConfig config;
     private VersionGuardedWriter writer;
     private ChangeReader reader;
-    private int retriesLeft;
-    /** When the batch that failed may be tried again, epoch ms; 0 when nothing is being retried. */
-    private long retryNotBefore;
+    private BatchRetries retries;
 
     private long nextPurgeAt;
     private OwnershipGate gate;
@@ -79,7 +75,7 @@ public class TargetStoreSinkTask extends SinkTask {
                         .map(table -> new LaneTransactions(
                                 config.connection().dialect(), table, props.getOrDefault("name", "unnamed")))
                         .orElse(null)));
-        retriesLeft = config.maxRetries();
+        retries = new BatchRetries(config.maxRetries(), config.retryBackoffMillis(), log);
         metrics = SinkMetrics.of(context.pluginMetrics());
         config.ownershipTable()
                 .ifPresent(table -> gate = new OwnershipGate(
@@ -101,7 +97,7 @@ public class TargetStoreSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        awaitRetryBackoff();
+        retries.awaitBackoff();
         if (records.isEmpty()) {
             return;
         }
@@ -155,14 +151,14 @@ public class TargetStoreSinkTask extends SinkTask {
                     outcome.stale(),
                     outcome.deleted());
             purgeDeleteMarkersIfDue();
-            retriesLeft = config.maxRetries();
+            retries.succeeded();
         } catch (OwnershipGate.OwnershipLookupFailure e) {
             if (!e.isTransient()) {
                 throw new ConnectException(e.getMessage(), e);
             }
-            retryOrFail(new TransientDatabaseException(e.getMessage(), e), records.size());
+            throw retries.retryOrFail(new TransientDatabaseException(e.getMessage(), e), records.size(), context);
         } catch (TransientDatabaseException e) {
-            retryOrFail(e, records.size());
+            throw retries.retryOrFail(e, records.size(), context);
         }
     }
 
@@ -201,39 +197,6 @@ public class TargetStoreSinkTask extends SinkTask {
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    /**
-     * Waits out the rest of the back-off before a retried batch. Connect honours {@code context.timeout} only up to
-     * the next offset commit, so a worker committing every second would otherwise burn every retry within seconds
-     * of an outage instead of over {@code max.retries} times {@code retry.backoff.ms}.
-     */
-    private void awaitRetryBackoff() {
-        long wait = retryNotBefore - System.currentTimeMillis();
-        retryNotBefore = 0;
-        if (wait > 0) {
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RetriableException("Interrupted while waiting to retry a batch", e);
-            }
-        }
-    }
-
-    private void retryOrFail(TransientDatabaseException e, int batchSize) {
-        if (retriesLeft-- > 0) {
-            retryNotBefore = System.currentTimeMillis() + config.retryBackoffMillis();
-            log.warn(
-                    "{}; retrying the batch of {} records in {} ms ({} retries left)",
-                    e.getMessage(),
-                    batchSize,
-                    config.retryBackoffMillis(),
-                    retriesLeft);
-            context.timeout(config.retryBackoffMillis());
-            throw new RetriableException(e.getMessage(), e);
-        }
-        throw new ConnectException("Giving up after " + config.maxRetries() + " retries: " + e.getMessage(), e);
     }
 
     /**
@@ -310,29 +273,11 @@ public class TargetStoreSinkTask extends SinkTask {
     }
 
     private void reject(SinkRecord record, Exception reason) {
-        ErrantRecordReporter reporter = context.errantRecordReporter();
-        if (reporter == null) {
-            // Without a reporter the only way not to lose the record is to stop here.
-            throw reason instanceof ConnectException
-                    ? (ConnectException) reason
-                    : new DataException(reason.getMessage(), reason);
-        }
-        log.warn("Reporting {} as errant: {}", record.kafkaOffset(), reason.getMessage());
-        if (metrics != null) {
+        if (metrics != null && context.errantRecordReporter() != null) {
             metrics.errant();
         }
-        Future<Void> reported = reporter.report(record, reason);
-        if (config.offsetsInTarget()) {
-            // The ledger is about to move past this record: it must be in the dead letter queue first.
-            try {
-                reported.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ConnectException("Interrupted while reporting an errant record", e);
-            } catch (ExecutionException e) {
-                throw new ConnectException("Could not report an errant record: " + e.getCause(), e.getCause());
-            }
-        }
+        // With the ledger in the target, the offsets are about to move past this record: it must be reported first.
+        ErrantRecords.report(context, record, reason, config.offsetsInTarget(), log);
     }
 
     /** With offsets kept in the target, each assigned partition resumes where the target's ledger says. */
@@ -341,27 +286,10 @@ public class TargetStoreSinkTask extends SinkTask {
         if (!config.offsetsInTarget()) {
             return;
         }
-        for (int attempt = 0; ; attempt++) {
-            try {
-                Map<TopicPartition, Long> stored = writer.storedOffsets(partitions);
-                if (!stored.isEmpty()) {
-                    log.info("Resuming from the offsets stored in {}: {}", config.offsetsTable(), stored);
-                    context.offset(stored);
-                }
-                return;
-            } catch (TransientDatabaseException e) {
-                if (attempt >= config.maxRetries()) {
-                    throw new ConnectException(
-                            "Cannot read the stored offsets after " + attempt + " retries: " + e.getMessage(), e);
-                }
-                log.warn("{}; retrying in {} ms", e.getMessage(), config.retryBackoffMillis());
-                try {
-                    Thread.sleep(config.retryBackoffMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new ConnectException("Interrupted while reading stored offsets", interrupted);
-                }
-            }
+        Map<TopicPartition, Long> stored = retries.storedOffsets(() -> writer.storedOffsets(partitions));
+        if (!stored.isEmpty()) {
+            log.info("Resuming from the offsets stored in {}: {}", config.offsetsTable(), stored);
+            context.offset(stored);
         }
     }
 

@@ -3,13 +3,12 @@ package io.rollingmigration.connect.sink.writeback;
 import io.rollingmigration.connect.common.PluginVersion;
 import io.rollingmigration.connect.common.dialect.Dialects;
 import io.rollingmigration.connect.common.spec.SpecException;
-import java.util.ArrayList;
+import io.rollingmigration.connect.sink.ConfigChecks;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
@@ -35,11 +34,7 @@ public class LegacyWritebackSinkConnector extends SinkConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<Map<String, String>> configs = new ArrayList<>(maxTasks);
-        for (int i = 0; i < maxTasks; i++) {
-            configs.add(new HashMap<>(settings));
-        }
-        return configs;
+        return ConfigChecks.sameForEveryTask(settings, maxTasks);
     }
 
     /**
@@ -54,11 +49,11 @@ public class LegacyWritebackSinkConnector extends SinkConnector {
         if (specs != null
                 && aggregate != null
                 && !aggregate.isBlank()
-                && !hasErrors(config, LegacyWritebackSinkConfig.MAPPING_SPEC)) {
+                && !ConfigChecks.hasErrors(config, LegacyWritebackSinkConfig.MAPPING_SPEC)) {
             try {
                 WritebackSpecs.compile(specs, aggregate, null);
             } catch (SpecException e) {
-                error(config, LegacyWritebackSinkConfig.MAPPING_SPEC, e.getMessage());
+                ConfigChecks.error(config, LegacyWritebackSinkConfig.MAPPING_SPEC, e.getMessage());
             }
         }
         String legacyUrl = connectorConfigs.get(LegacyWritebackSinkConfig.LEGACY_PREFIX + "connection.url");
@@ -66,18 +61,15 @@ public class LegacyWritebackSinkConnector extends SinkConnector {
                 && Dialects.forUrl(legacyUrl)
                         .filter(dialect -> dialect.currentTransactionId().isEmpty())
                         .isPresent()) {
-            error(
+            ConfigChecks.error(
                     config,
                     LegacyWritebackSinkConfig.LEGACY_PREFIX + "connection.url",
                     "Writing back into this database is not supported yet: the lane recognises its own changes "
                             + "by the transaction id Debezium reports, which only PostgreSQL's change events carry "
                             + "(docs/decisions/0023)");
         }
-        if (!"all".equals(connectorConfigs.get("errors.tolerance"))
-                || connectorConfigs
-                        .getOrDefault("errors.deadletterqueue.topic.name", "")
-                        .isBlank()) {
-            error(
+        if (!ConfigChecks.hasDeadLetterQueue(connectorConfigs)) {
+            ConfigChecks.error(
                     config,
                     LegacyWritebackSinkConfig.MAPPING_SPEC,
                     "Changes that cannot be written back (no legacy value for a service value, a service write "
@@ -85,19 +77,6 @@ public class LegacyWritebackSinkConnector extends SinkConnector {
                             + "errors.deadletterqueue.topic.name");
         }
         return config;
-    }
-
-    private static boolean hasErrors(Config config, String key) {
-        return config.configValues().stream()
-                .filter(v -> v.name().equals(key))
-                .anyMatch(v -> !v.errorMessages().isEmpty());
-    }
-
-    private static void error(Config config, String key, String message) {
-        config.configValues().stream()
-                .filter(v -> v.name().equals(key))
-                .findFirst()
-                .ifPresent((ConfigValue v) -> v.addErrorMessage(message));
     }
 
     @Override

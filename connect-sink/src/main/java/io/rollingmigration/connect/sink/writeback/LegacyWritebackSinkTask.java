@@ -10,6 +10,8 @@ import io.rollingmigration.connect.common.spec.WritebackTranslator;
 import io.rollingmigration.connect.sink.echo.LaneTransactions;
 import io.rollingmigration.connect.sink.ownership.Owner;
 import io.rollingmigration.connect.sink.ownership.OwnershipGate;
+import io.rollingmigration.connect.sink.write.BatchRetries;
+import io.rollingmigration.connect.sink.write.ErrantRecords;
 import io.rollingmigration.connect.sink.write.OffsetLedger;
 import io.rollingmigration.connect.sink.write.TargetSession;
 import io.rollingmigration.connect.sink.write.TransientDatabaseException;
@@ -23,12 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
-import org.apache.kafka.connect.errors.RetriableException;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -54,8 +53,7 @@ public class LegacyWritebackSinkTask extends SinkTask {
     private IdMapping idMapping;
     private String ownershipField;
     private String keyField;
-    private int retriesLeft;
-    private long retryNotBefore;
+    private BatchRetries retries;
     private long nextPurgeAt;
 
     @Override
@@ -81,7 +79,7 @@ public class LegacyWritebackSinkTask extends SinkTask {
                         throw new OwnershipGate.OwnershipLookupFailure(e.getMessage(), e.getCause());
                     }
                 });
-        retriesLeft = config.maxRetries();
+        retries = new BatchRetries(config.maxRetries(), config.retryBackoffMillis(), log);
         log.info("Writing {} back into {}", config.aggregate(), config.legacy());
     }
 
@@ -141,7 +139,7 @@ public class LegacyWritebackSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        awaitRetryBackoff();
+        retries.awaitBackoff();
         if (records.isEmpty()) {
             return;
         }
@@ -175,14 +173,14 @@ public class LegacyWritebackSinkTask extends SinkTask {
                     outcome.deleted(),
                     outcome.created());
             purgeLaneTransactionsIfDue();
-            retriesLeft = config.maxRetries();
+            retries.succeeded();
         } catch (OwnershipGate.OwnershipLookupFailure e) {
             if (!e.isTransient()) {
                 throw new ConnectException(e.getMessage(), e);
             }
-            retryOrFail(new TransientDatabaseException(e.getMessage(), e), records.size());
+            throw retries.retryOrFail(new TransientDatabaseException(e.getMessage(), e), records.size(), context);
         } catch (TransientDatabaseException e) {
-            retryOrFail(e, records.size());
+            throw retries.retryOrFail(e, records.size(), context);
         }
     }
 
@@ -233,34 +231,6 @@ public class LegacyWritebackSinkTask extends SinkTask {
         idMapping.ensureTable(db);
     }
 
-    private void awaitRetryBackoff() {
-        long wait = retryNotBefore - System.currentTimeMillis();
-        retryNotBefore = 0;
-        if (wait > 0) {
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RetriableException("Interrupted while waiting to retry a batch", e);
-            }
-        }
-    }
-
-    private void retryOrFail(TransientDatabaseException e, int batchSize) {
-        if (retriesLeft-- > 0) {
-            retryNotBefore = System.currentTimeMillis() + config.retryBackoffMillis();
-            log.warn(
-                    "{}; retrying the batch of {} records in {} ms ({} retries left)",
-                    e.getMessage(),
-                    batchSize,
-                    config.retryBackoffMillis(),
-                    retriesLeft);
-            context.timeout(config.retryBackoffMillis());
-            throw new RetriableException(e.getMessage(), e);
-        }
-        throw new ConnectException("Giving up after " + config.maxRetries() + " retries: " + e.getMessage(), e);
-    }
-
     private void purgeLaneTransactionsIfDue() throws TransientDatabaseException {
         long now = System.currentTimeMillis();
         if (now < nextPurgeAt) {
@@ -276,48 +246,19 @@ public class LegacyWritebackSinkTask extends SinkTask {
 
     /** Every rejected change goes to the dead letter queue before the ledger moves past it. */
     private void reject(SinkRecord record, Exception reason) {
-        ErrantRecordReporter reporter = context.errantRecordReporter();
-        if (reporter == null) {
-            throw reason instanceof ConnectException connect ? connect : new DataException(reason.getMessage(), reason);
-        }
-        log.warn("Reporting {} as errant: {}", record.kafkaOffset(), reason.getMessage());
-        try {
-            reporter.report(record, reason).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("Interrupted while reporting an errant record", e);
-        } catch (ExecutionException e) {
-            throw new ConnectException("Could not report an errant record: " + e.getCause(), e.getCause());
-        }
+        ErrantRecords.report(context, record, reason, true, log);
     }
 
     /** Each assigned partition resumes where legacy's ledger says. */
     @Override
     public void open(Collection<TopicPartition> partitions) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                Map<TopicPartition, Long> stored = legacy.transaction(db -> {
-                    ensureBookkeeping(db);
-                    return ledger.read(db, partitions);
-                });
-                if (!stored.isEmpty()) {
-                    log.info("Resuming from the offsets stored in {}: {}", config.offsetsTable(), stored);
-                    context.offset(stored);
-                }
-                return;
-            } catch (TransientDatabaseException e) {
-                if (attempt >= config.maxRetries()) {
-                    throw new ConnectException(
-                            "Cannot read the stored offsets after " + attempt + " retries: " + e.getMessage(), e);
-                }
-                log.warn("{}; retrying in {} ms", e.getMessage(), config.retryBackoffMillis());
-                try {
-                    Thread.sleep(config.retryBackoffMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new ConnectException("Interrupted while reading stored offsets", interrupted);
-                }
-            }
+        Map<TopicPartition, Long> stored = retries.storedOffsets(() -> legacy.transaction(db -> {
+            ensureBookkeeping(db);
+            return ledger.read(db, partitions);
+        }));
+        if (!stored.isEmpty()) {
+            log.info("Resuming from the offsets stored in {}: {}", config.offsetsTable(), stored);
+            context.offset(stored);
         }
     }
 
