@@ -1,5 +1,6 @@
 package io.rollingmigration.connect.sink;
 
+import io.rollingmigration.connect.common.dialect.Dialects;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +32,17 @@ public final class ConfigChecks {
                 && !connectorConfigs
                         .getOrDefault("errors.deadletterqueue.topic.name", "")
                         .isBlank();
+    }
+
+    /**
+     * True if the URL is one of a database whose change events carry the writing transaction's id, which the lanes'
+     * echo filter needs (PostgreSQL); an unknown or missing URL is left to the URL's own validator.
+     */
+    public static boolean reportsTransactionIds(String jdbcUrl) {
+        return jdbcUrl == null
+                || Dialects.forUrl(jdbcUrl)
+                        .map(dialect -> dialect.currentTransactionId().isPresent())
+                        .orElse(true);
     }
 
     /** The same settings for every task: topic partitions are what tasks share. */

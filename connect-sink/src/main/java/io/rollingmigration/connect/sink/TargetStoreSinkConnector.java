@@ -55,6 +55,16 @@ public class TargetStoreSinkConnector extends SinkConnector {
                     "fragment.columns and fragment.version.column go "
                             + "together: a fragment is guarded by its own version column");
         }
+        if (!connectorConfigs
+                        .getOrDefault(TargetStoreSinkConfig.LANE_TRANSACTIONS_TABLE, "")
+                        .isBlank()
+                && !ConfigChecks.reportsTransactionIds(connectorConfigs.get("connection.url"))) {
+            ConfigChecks.error(
+                    config,
+                    TargetStoreSinkConfig.LANE_TRANSACTIONS_TABLE,
+                    "A write-back lane needs a PostgreSQL target for now: the lanes tell each other's writes by the "
+                            + "transaction id of Debezium's PostgreSQL change events (docs/decisions/0023)");
+        }
         String gate = connectorConfigs.getOrDefault(TargetStoreSinkConfig.OWNERSHIP_TABLE, "");
         if (!gate.isBlank()) {
             if (connectorConfigs

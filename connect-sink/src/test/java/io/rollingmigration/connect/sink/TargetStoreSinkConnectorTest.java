@@ -54,6 +54,16 @@ class TargetStoreSinkConnectorTest {
     }
 
     @Test
+    void aWritebackLaneBesideATargetWhoseChangesCarryNoTransactionIdIsRefusedOnTheLaneTable() {
+        Map<String, String> config = valid();
+        config.put("lane.transactions.table", "migration_lane_transactions");
+        assertEquals(List.of(), errorsOn(config, "lane.transactions.table"));
+
+        config.put("connection.url", "jdbc:mariadb://localhost:3306/target");
+        assertTrue(errorsOn(config, "lane.transactions.table").get(0).contains("PostgreSQL target"));
+    }
+
+    @Test
     void malformedTableNameIsReportedOnTheTableKey() {
         Map<String, String> config = valid();
         config.put("target.table", "a.b.c");

@@ -1,7 +1,6 @@
 package io.rollingmigration.connect.sink.writeback;
 
 import io.rollingmigration.connect.common.PluginVersion;
-import io.rollingmigration.connect.common.dialect.Dialects;
 import io.rollingmigration.connect.common.spec.SpecException;
 import io.rollingmigration.connect.sink.ConfigChecks;
 import java.util.HashMap;
@@ -56,17 +55,22 @@ public class LegacyWritebackSinkConnector extends SinkConnector {
                 ConfigChecks.error(config, LegacyWritebackSinkConfig.MAPPING_SPEC, e.getMessage());
             }
         }
-        String legacyUrl = connectorConfigs.get(LegacyWritebackSinkConfig.LEGACY_PREFIX + "connection.url");
-        if (legacyUrl != null
-                && Dialects.forUrl(legacyUrl)
-                        .filter(dialect -> dialect.currentTransactionId().isEmpty())
-                        .isPresent()) {
+        if (!ConfigChecks.reportsTransactionIds(
+                connectorConfigs.get(LegacyWritebackSinkConfig.LEGACY_PREFIX + "connection.url"))) {
             ConfigChecks.error(
                     config,
                     LegacyWritebackSinkConfig.LEGACY_PREFIX + "connection.url",
                     "Writing back into this database is not supported yet: the lane recognises its own changes "
                             + "by the transaction id Debezium reports, which only PostgreSQL's change events carry "
                             + "(docs/decisions/0023)");
+        }
+        if (!ConfigChecks.reportsTransactionIds(
+                connectorConfigs.get(LegacyWritebackSinkConfig.SERVICE_PREFIX + "connection.url"))) {
+            ConfigChecks.error(
+                    config,
+                    LegacyWritebackSinkConfig.SERVICE_PREFIX + "connection.url",
+                    "The service's store must be PostgreSQL for now: the write-back tells the forward lane's writes "
+                            + "by the transaction id of the service's change events (docs/decisions/0023)");
         }
         if (!ConfigChecks.hasDeadLetterQueue(connectorConfigs)) {
             ConfigChecks.error(

@@ -77,6 +77,10 @@ class LegacyWritebackSinkConnectorTest {
         config.put("legacy.connection.url", "jdbc:mariadb://legacy:3306/fleet");
         String error = String.join(" ", errors(config, "legacy.connection.url"));
         assertTrue(error.contains("not supported yet"), error);
+
+        config = valid();
+        config.put("service.connection.url", "jdbc:mariadb://service:3306/fleet");
+        assertTrue(String.join(" ", errors(config, "service.connection.url")).contains("must be PostgreSQL"));
     }
 
     @Test
