@@ -409,11 +409,24 @@ public final class WritebackTranslator {
         Map<String, Object> key = new LinkedHashMap<>();
         Map<String, String> sequences = new LinkedHashMap<>();
         for (String column : keyColumns) {
+            ColumnWrite keyRule = keyRules.get(column);
             if (knownKey != null && knownKey.containsKey(column)) {
-                key.put(column, knownKey.get(column));
+                Object known = knownKey.get(column);
+                if (!delete && keyRule != null && keyRule.rule.kind == WritebackRule.Kind.FROM) {
+                    // A legacy row keeps its key: moving it would break whatever references it in legacy.
+                    Object now = evaluate(keyRule, row, bindings, targetId);
+                    if (now != null
+                            && !canonical(ColumnType.UNKNOWN, now).equals(canonical(ColumnType.UNKNOWN, known))) {
+                        throw new DataException(rule + " " + keyRule.rule.path + " (service id " + targetId + "): the "
+                                + "service changed the legacy key column " + column
+                                + (keyRule.masked ? "" : " from '" + known + "' to '" + now + "'")
+                                + "; the write-back does not move a legacy row "
+                                + "to another key");
+                    }
+                }
+                key.put(column, known);
                 continue;
             }
-            ColumnWrite keyRule = keyRules.get(column);
             if (keyRule != null && keyRule.rule.kind == WritebackRule.Kind.SEQUENCE) {
                 sequences.put(column, keyRule.rule.sequence);
                 continue;

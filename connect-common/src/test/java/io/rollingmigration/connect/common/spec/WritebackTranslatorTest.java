@@ -287,6 +287,33 @@ class WritebackTranslatorTest {
     }
 
     @Test
+    void aServiceChangingTheFieldALegacyKeyComesFromIsRefusedRatherThanMovingTheLegacyRow() {
+        String byPlate = spec(WRITEBACK)
+                .replace("uuid5: {namespace: url, columns: [veh_no]}", "uuid5: {namespace: url, columns: [plate]}")
+                .replace("        veh_no: {sequence: fleet.vehicle_no_seq}\n", "")
+                .replace("      key:\n", "");
+        WritebackTranslator writeback =
+                SpecCompiler.compile(byPlate, "vehicle").writeback().orElseThrow();
+
+        assertEquals(
+                Map.of("plate", "KA-EV 42"),
+                writeback
+                        .translate(serviceRow(Map.of()), Map.of(), "u", Map.of("plate", "KA-EV 42"))
+                        .key());
+        DataException e = assertThrows(
+                DataException.class,
+                () -> writeback.translate(
+                        serviceRow(Map.of("plate", "KA-EV 99")), Map.of(), "u", Map.of("plate", "KA-EV 42")));
+        assertTrue(e.getMessage().contains("does not move a legacy row"), e.getMessage());
+        assertEquals(
+                Map.of("plate", "KA-NEW 1"),
+                writeback
+                        .translate(serviceRow(Map.of("plate", "KA-NEW 1")), Map.of(), "c", null)
+                        .key(),
+                "a new row takes its key from the field");
+    }
+
+    @Test
     void aSpecWithoutWritebackRulesIsNotWrittenBack() {
         assertTrue(vehicle("").writeback().isEmpty());
     }
