@@ -122,7 +122,8 @@ class SandboxStoryIT {
                         "io.debezium.connector.mariadb.MariaDbConnector",
                         "io.debezium.connector.postgresql.PostgresConnector",
                         "io.rollingmigration.connect.reconcile.ReconcileSourceConnector",
-                        "io.rollingmigration.connect.sink.TargetStoreSinkConnector"),
+                        "io.rollingmigration.connect.sink.TargetStoreSinkConnector",
+                        "io.rollingmigration.connect.sink.writeback.LegacyWritebackSinkConnector"),
                 listed.stream().sorted().toList(),
                 "connector plugins: " + plugins.get());
 
