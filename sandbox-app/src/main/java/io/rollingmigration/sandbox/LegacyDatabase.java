@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The legacy database the sandbox migrates from: its customer table, the SQL its application writes with, and how
@@ -47,6 +48,12 @@ interface LegacyDatabase extends AutoCloseable {
 
     /** The reconciler's settings for reading this database (the legacy.* keys). */
     Map<String, String> reconcilerSettings();
+
+    /**
+     * The write-back lane's settings for writing this database (the legacy.* keys), or empty where the lane cannot
+     * write it back yet (it tells its own changes by the transaction ids of PostgreSQL's change events).
+     */
+    Optional<Map<String, String>> writebackSettings(SkeletonPipeline pipeline);
 
     @Override
     void close();

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A MariaDB legacy database: a private MariaDB server with its binary log in ROW format, streamed by Debezium's
@@ -118,5 +119,11 @@ final class MariaDbLegacy implements LegacyDatabase {
     @Override
     public void close() {
         mariadb.close();
+    }
+
+    @Override
+    public Optional<Map<String, String>> writebackSettings(SkeletonPipeline pipeline) {
+        // The write-back refuses a MariaDB legacy for now (decision 0023): the story ends at the stray write.
+        return Optional.empty();
     }
 }

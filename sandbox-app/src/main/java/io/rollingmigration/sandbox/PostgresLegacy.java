@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A PostgreSQL legacy database: the {@code legacy} database of the sandbox's own PostgreSQL, as the examples name it. */
 final class PostgresLegacy implements LegacyDatabase {
@@ -91,5 +92,11 @@ final class PostgresLegacy implements LegacyDatabase {
     @Override
     public void close() {
         // The sandbox's PostgreSQL is the target's too; the sandbox stops it.
+    }
+
+    @Override
+    public Optional<Map<String, String>> writebackSettings(SkeletonPipeline pipeline) {
+        // The customer-writeback example names this database already.
+        return Optional.of(Map.of());
     }
 }

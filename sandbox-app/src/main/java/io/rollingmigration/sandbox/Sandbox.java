@@ -13,9 +13,11 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -29,6 +31,8 @@ import java.util.function.Consumer;
 public final class Sandbox {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final String WRITEBACK_EXAMPLE = "connect-sink/customer-writeback.json";
+    private static final String SERVICE_SOURCE_EXAMPLE = "debezium/target-customer-source.json";
 
     private final SandboxOptions options;
     private final Consumer<String> out;
@@ -36,6 +40,13 @@ public final class Sandbox {
     private final CountDownLatch cleanedUp = new CountDownLatch(1);
     private final long startedAt = System.nanoTime();
     private boolean storyTold;
+
+    /** Where the examples keep the write-back's spec, for the worker's directory config provider. */
+    private static String specsDirectory() {
+        return Paths.get(System.getProperty(ConfigExample.DIRECTORY_PROPERTY), "connect-sink")
+                .toAbsolutePath()
+                .toString();
+    }
 
     private Sandbox(SandboxOptions options, Consumer<String> out) {
         this.options = options;
@@ -126,13 +137,32 @@ public final class Sandbox {
             ConfigExample sink = pipeline.sink().with(Map.of("topics", legacy.changeTopic()));
             ConfigExample reconcile = pipeline.reconcile(options.reconcileIntervalMillis(), connect.bootstrapServers())
                     .with(legacy.reconcilerSettings());
+            List<ConfigExample> connectors = new ArrayList<>(List.of(source));
+            Optional<Map<String, String>> writeback = legacy.writebackSettings(pipeline);
+            if (writeback.isPresent()) {
+                // The second direction: the service's changes (Debezium on the target's customer table) go back
+                // into legacy for the regions the service owns; both lanes record their transactions.
+                postgres.execute(PostgresFixture.TARGET, "ALTER TABLE public.customer REPLICA IDENTITY FULL");
+                Map<String, String> lanes = Map.of("lane.transactions.table", "public.migration_lane_transactions");
+                sink = sink.with(lanes);
+                ConfigExample back = pipeline.relocate(ConfigExample.load(WRITEBACK_EXAMPLE))
+                        .relocated(Map.of("/etc/migration/specs", specsDirectory()))
+                        .with(writeback.get())
+                        .with(Map.of("errors.deadletterqueue.topic.replication.factor", "1"));
+                connect.createTopic(back.config().get("errors.deadletterqueue.topic.name"), 1, Map.of());
+                connectors.add(back);
+                connectors.add(pipeline.relocate(ConfigExample.load(SERVICE_SOURCE_EXAMPLE))
+                        .with(Map.of("database.port", Integer.toString(postgres.port()))));
+            }
+            connectors.add(1, sink);
+            connectors.add(2, reconcile);
             // Operators create the dead letter queue with the pipeline rather than on the first bad record.
             connect.createTopic(sink.config().get("errors.deadletterqueue.topic.name"), 1, Map.of());
-            for (ConfigExample connector : List.of(source, sink, reconcile)) {
+            for (ConfigExample connector : connectors) {
                 connect.rest().putConnector(connector.name(), connector.config());
                 say("registered connector " + connector.name() + " (" + connector.connectorClass() + ")");
             }
-            for (ConfigExample connector : List.of(source, sink, reconcile)) {
+            for (ConfigExample connector : connectors) {
                 connect.rest().awaitRunning(connector.name(), 1, Duration.ofSeconds(120));
             }
 
@@ -151,7 +181,7 @@ public final class Sandbox {
                     reconcile.config().get("drift.topic"),
                     summaryTopic);
             statusPage = startStatusPage();
-            Story story = new Story(postgres, legacy, traffic, this::say);
+            Story story = new Story(postgres, legacy, traffic, writeback.isPresent(), this::say);
             while (true) {
                 story.advance(report(traffic, collector, statusPage));
                 storyTold = story.told();

@@ -23,6 +23,8 @@ final class Story {
         REPAIRED,
         CUTOVER,
         STRAY_WRITE,
+        SERVICE_WRITE,
+        HANDED_BACK,
         DONE
     }
 
@@ -30,12 +32,23 @@ final class Story {
     private final LegacyDatabase legacy;
     private final LegacyTraffic traffic;
     private final Consumer<String> say;
+    /** Whether the write-back lane runs: then the story goes on to the service's writes and the hand-back. */
+    private final boolean writesBack;
+
     private Step step = Step.BACKFILL;
+    private long serviceWritten;
+    private long handedBackAt;
     private long corruptedId;
     private long failedAtCutover;
     private long cutoverAt;
 
-    Story(PostgresFixture postgres, LegacyDatabase legacy, LegacyTraffic traffic, Consumer<String> say) {
+    Story(
+            PostgresFixture postgres,
+            LegacyDatabase legacy,
+            LegacyTraffic traffic,
+            boolean writesBack,
+            Consumer<String> say) {
+        this.writesBack = writesBack;
         this.postgres = postgres;
         this.legacy = legacy;
         this.traffic = traffic;
@@ -125,8 +138,49 @@ final class Story {
             }
             case STRAY_WRITE -> {
                 if (status.failed() > failedAtCutover) {
-                    say.accept("story: the stray write is in the dead letter queue; the reconciler shows it as drift "
-                            + "until someone decides which write wins. That is the whole story: press Ctrl-C to stop");
+                    if (!writesBack) {
+                        say.accept("story: the stray write is in the dead letter queue; the reconciler shows it as "
+                                + "drift until someone decides which write wins. That is the whole story: press Ctrl-C "
+                                + "to stop");
+                        step = Step.DONE;
+                        return;
+                    }
+                    // An EU customer the stray job did not touch, so the service's write is the row's last.
+                    serviceWritten = firstLong(postgres.query(
+                            PostgresFixture.TARGET,
+                            "SELECT max(id) FROM public.customer WHERE region = 'EU' AND lineage_deleted_at IS NULL"));
+                    postgres.execute(
+                            PostgresFixture.TARGET,
+                            "UPDATE public.customer SET name = 'Renamed by the service', updated_at = now() AT TIME "
+                                    + "ZONE 'UTC' WHERE id = " + serviceWritten);
+                    say.accept("story: the stray write is in the dead letter queue. Meanwhile the new service, which "
+                            + "owns EU, renames customer " + serviceWritten
+                            + "; the write-back lane carries the change "
+                            + "into the legacy table");
+                    step = Step.SERVICE_WRITE;
+                }
+            }
+            case SERVICE_WRITE -> {
+                List<List<Object>> row =
+                        legacy.query("SELECT name FROM " + legacy.table() + " WHERE id = " + serviceWritten);
+                if (!row.isEmpty() && "Renamed by the service".equals(row.get(0).get(0))) {
+                    postgres.execute(
+                            PostgresFixture.TARGET,
+                            "UPDATE migration_ownership SET owner = 'LEGACY', since = now() AT TIME ZONE 'UTC' WHERE "
+                                    + "migration_unit = 'customer' AND partition_value = 'EU'");
+                    traffic.writeOnly(null);
+                    handedBackAt = status.takenAt();
+                    say.accept("story: legacy holds the service's change to customer " + serviceWritten + " (its echo "
+                            + "was dropped, not reported); the operator hands region EU back to legacy, and the legacy "
+                            + "application writes EU customers again");
+                    step = Step.HANDED_BACK;
+                }
+            }
+            case HANDED_BACK -> {
+                // Long enough for the gates to see the owner and the legacy application to write EU again.
+                if (status.takenAt() - handedBackAt >= 7000) {
+                    say.accept("story: EU is legacy's again and nothing the service wrote while it owned the region is "
+                            + "lost. That is the whole story: press Ctrl-C to stop");
                     step = Step.DONE;
                 }
             }
