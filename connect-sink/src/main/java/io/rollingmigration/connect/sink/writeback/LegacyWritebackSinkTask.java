@@ -8,6 +8,7 @@ import io.rollingmigration.connect.common.spec.LegacyColumns;
 import io.rollingmigration.connect.common.spec.SpecException;
 import io.rollingmigration.connect.common.spec.WritebackTranslator;
 import io.rollingmigration.connect.sink.echo.LaneTransactions;
+import io.rollingmigration.connect.sink.metrics.SinkMetrics;
 import io.rollingmigration.connect.sink.ownership.Owner;
 import io.rollingmigration.connect.sink.ownership.OwnershipGate;
 import io.rollingmigration.connect.sink.write.BatchRetries;
@@ -54,6 +55,7 @@ public class LegacyWritebackSinkTask extends SinkTask {
     private String ownershipField;
     private String keyField;
     private BatchRetries retries;
+    private SinkMetrics metrics;
     private long nextPurgeAt;
 
     @Override
@@ -80,6 +82,7 @@ public class LegacyWritebackSinkTask extends SinkTask {
                     }
                 });
         retries = new BatchRetries(config.maxRetries(), config.retryBackoffMillis(), log);
+        metrics = SinkMetrics.of(context.pluginMetrics());
         log.info("Writing {} back into {}", config.aggregate(), config.legacy());
     }
 
@@ -145,6 +148,7 @@ public class LegacyWritebackSinkTask extends SinkTask {
         }
         try {
             prepare();
+            long started = System.currentTimeMillis();
             Map<TopicPartition, Long> nextOffsets = new HashMap<>();
             List<ServiceChange> changes = new ArrayList<>(records.size());
             for (SinkRecord record : records) {
@@ -164,6 +168,14 @@ public class LegacyWritebackSinkTask extends SinkTask {
             List<ServiceChange> owned = ownedNonEchoes(changes);
             LegacyWriteback.Outcome outcome =
                     writeback.write(owned, (change, reason) -> reject(change.record(), reason), nextOffsets);
+            long now = System.currentTimeMillis();
+            if (metrics != null) {
+                metrics.batch(records.size(), now - started, outcome.applied(), outcome.stale(), outcome.deleted());
+                owned.stream()
+                        .mapToLong(ServiceChange::committedAtMillis)
+                        .max()
+                        .ifPresent(committed -> metrics.lag(now - committed));
+            }
             log.debug(
                     "Wrote back {} of {} changes: {} applied, {} stale, {} deleted, {} new legacy rows",
                     owned.size(),
@@ -198,6 +210,9 @@ public class LegacyWritebackSinkTask extends SinkTask {
         List<ServiceChange> owned = new ArrayList<>(changes.size());
         for (ServiceChange change : changes) {
             if (change.transactionId().isPresent() && echoes.contains(change.candidate())) {
+                if (metrics != null) {
+                    metrics.echo();
+                }
                 continue;
             }
             Object partition = ownershipField == null ? null : change.row().get(ownershipField);
@@ -207,6 +222,9 @@ public class LegacyWritebackSinkTask extends SinkTask {
                     == Owner.TARGET) {
                 owned.add(change);
             } else if (!"r".equals(change.op())) {
+                if (metrics != null) {
+                    metrics.blocked();
+                }
                 reject(
                         change.record(),
                         new DataException("SERVICE_WRITE_BEFORE_CUTOVER: the service changed " + config.aggregate()
@@ -246,6 +264,9 @@ public class LegacyWritebackSinkTask extends SinkTask {
 
     /** Every rejected change goes to the dead letter queue before the ledger moves past it. */
     private void reject(SinkRecord record, Exception reason) {
+        if (metrics != null && context.errantRecordReporter() != null) {
+            metrics.errant();
+        }
         ErrantRecords.report(context, record, reason, true, log);
     }
 

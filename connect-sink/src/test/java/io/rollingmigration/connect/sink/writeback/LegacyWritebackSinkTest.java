@@ -274,6 +274,7 @@ class LegacyWritebackSinkTest {
         task.put(List.of(sink(SERVICE.change("u", null, vehicle("4712", "SOLD", "1.0", "SOUTH", at(10, 0)), source))));
 
         assertTrue(context.errant.isEmpty(), "an echo of the forward lane is neither written nor reported");
+        assertEquals(1.0, context.metric("changes-dropped-as-echoes-total"));
         assertEquals(List.of(List.of("A")), legacy("SELECT state_cd FROM fleet.vehicle WHERE veh_no = 4712"));
     }
 
