@@ -111,61 +111,35 @@ final class LegacyValues {
                 + " cannot be written into a legacy " + column.modelName() + " column");
     }
 
+    /**
+     * What the way back adds to {@link ColumnType#coerce} (text parsed into numbers, booleans, times and timestamps;
+     * a decimal into a double; a duration into a time of day; an instant at midnight into a date; text never made of
+     * bytes), then the forward direction's own coercion.
+     */
     private static Object convert(ColumnType column, Object value) {
-        return switch (column) {
-            case STRING -> text(value);
-            case LONG ->
-                value instanceof Long
-                        ? value
-                        : value instanceof Integer || value instanceof Short
-                                ? Long.valueOf(((Number) value).longValue())
-                                : value instanceof BigDecimal decimal
-                                        ? Long.valueOf(decimal.longValueExact())
-                                        : value instanceof String text
-                                                ? Long.valueOf(Long.parseLong(text.trim()))
-                                                : null;
+        if (column == ColumnType.STRING) {
+            return text(value);
+        }
+        Object added = switch (column) {
+            case LONG -> value instanceof String text ? Long.valueOf(Long.parseLong(text.trim())) : null;
             case DOUBLE ->
-                value instanceof Number number
-                        ? Double.valueOf(number.doubleValue())
+                value instanceof BigDecimal decimal
+                        ? Double.valueOf(decimal.doubleValue())
                         : value instanceof String text ? Double.valueOf(Double.parseDouble(text.trim())) : null;
-            case DECIMAL ->
-                value instanceof BigDecimal
-                        ? value
-                        : value instanceof Long || value instanceof Integer
-                                ? BigDecimal.valueOf(((Number) value).longValue())
-                                : value instanceof String text ? new BigDecimal(text.trim()) : null;
-            case BOOLEAN -> value instanceof Boolean ? value : value instanceof String text ? bool(text) : null;
-            case DATE -> date(value);
+            case BOOLEAN -> value instanceof String text ? bool(text) : null;
+            case DATE ->
+                value instanceof Instant instant ? midnight(LocalDateTime.ofInstant(instant, ZoneOffset.UTC)) : null;
             case TIME ->
-                value instanceof LocalTime
-                        ? value
-                        : value instanceof Duration duration && !duration.isNegative() && duration.toDays() == 0
-                                ? LocalTime.ofNanoOfDay(duration.toNanos())
-                                : value instanceof String text ? LocalTime.parse(text.trim()) : null;
-            case TIMESTAMP ->
-                value instanceof LocalDateTime
-                        ? value
-                        : value instanceof Instant instant
-                                ? LocalDateTime.ofInstant(instant, ZoneOffset.UTC)
-                                : value instanceof LocalDate day
-                                        ? day.atStartOfDay()
-                                        : value instanceof String text ? LocalDateTime.parse(text.trim()) : null;
+                value instanceof Duration duration && !duration.isNegative() && duration.toDays() == 0
+                        ? LocalTime.ofNanoOfDay(duration.toNanos())
+                        : value instanceof String text ? LocalTime.parse(text.trim()) : null;
+            case TIMESTAMP -> value instanceof String text ? LocalDateTime.parse(text.trim()) : null;
             case TIMESTAMPTZ ->
-                value instanceof Instant
-                        ? value
-                        : value instanceof LocalDateTime local
-                                ? local.toInstant(ZoneOffset.UTC)
-                                : value instanceof OffsetDateTime offset
-                                        ? offset.toInstant()
-                                        : value instanceof String text
-                                                ? OffsetDateTime.parse(text.trim())
-                                                        .toInstant()
-                                                : null;
-            case BYTES ->
-                value instanceof byte[] ? value : value instanceof ByteString bytes ? bytes.toByteArray() : null;
-            case LIST -> value instanceof List ? value : null;
-            case UNKNOWN -> value;
+                value instanceof String text ? OffsetDateTime.parse(text.trim()).toInstant() : null;
+            case BYTES -> value instanceof ByteString bytes ? bytes.toByteArray() : null;
+            default -> null;
         };
+        return added != null ? added : column.coerce(value);
     }
 
     private static String text(Object value) {
@@ -186,19 +160,10 @@ final class LegacyValues {
         };
     }
 
-    private static LocalDate date(Object value) {
-        if (value instanceof LocalDate day) {
-            return day;
+    private static LocalDate midnight(LocalDateTime local) {
+        if (!local.toLocalTime().equals(LocalTime.MIDNIGHT)) {
+            throw new DateTimeException("has a time of day");
         }
-        LocalDateTime local = value instanceof LocalDateTime dateTime
-                ? dateTime
-                : value instanceof Instant instant ? LocalDateTime.ofInstant(instant, ZoneOffset.UTC) : null;
-        if (local != null) {
-            if (!local.toLocalTime().equals(LocalTime.MIDNIGHT)) {
-                throw new DateTimeException("has a time of day");
-            }
-            return local.toLocalDate();
-        }
-        return value instanceof String text ? LocalDate.parse(text.trim()) : null;
+        return local.toLocalDate();
     }
 }
