@@ -23,6 +23,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -209,8 +210,8 @@ public class TargetStoreSinkTask extends SinkTask {
         String field = config.ownershipPartitionField();
         Object partition = change.hasField(field) ? change.fieldValue(field) : writer.currentValue(change, field);
         String value = partition == null ? null : partition.toString();
-        Long committed = number(change.record(), Lineage.Field.SOURCE_COMMIT_TIME.header());
-        Owner owner = committed == null ? gate.ownerOf(value) : gate.ownerAt(value, committed);
+        OptionalLong committed = change.committedAtMillis();
+        Owner owner = committed.isPresent() ? gate.ownerAt(value, committed.getAsLong()) : gate.ownerOf(value);
         if (owner != Owner.TARGET) {
             return false;
         }

@@ -1,6 +1,5 @@
 package io.rollingmigration.connect.sink.write;
 
-import io.rollingmigration.connect.common.lineage.Lineage;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -54,9 +53,9 @@ public final class ChangeBatch {
     /** The latest legacy commit time among the changes, for the replication lag. */
     public OptionalLong latestCommitTime() {
         return newest.values().stream()
-                .map(c -> c.lineage().get(Lineage.Field.SOURCE_COMMIT_TIME.column()))
-                .filter(v -> v instanceof Number)
-                .mapToLong(v -> ((Number) v).longValue())
+                .map(TargetChange::committedAtMillis)
+                .filter(OptionalLong::isPresent)
+                .mapToLong(OptionalLong::getAsLong)
                 .max();
     }
 

@@ -145,8 +145,8 @@ final class RowShape {
 
     /** When the legacy row was deleted: its commit time if the change carries it, else now. */
     private static Timestamp deletedAt(TargetChange change, Timestamp appliedAt) {
-        return change.lineage().get(Field.SOURCE_COMMIT_TIME.column()) instanceof Number committed
-                ? new Timestamp(committed.longValue())
+        return change.committedAtMillis().isPresent()
+                ? new Timestamp(change.committedAtMillis().getAsLong())
                 : appliedAt;
     }
 }

@@ -1,7 +1,9 @@
 package io.rollingmigration.connect.sink.write;
 
+import io.rollingmigration.connect.common.lineage.Lineage.Field;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
@@ -49,6 +51,13 @@ public final class TargetChange {
     /** Lineage column values (column name to JDBC value), without the version and applied-at columns. */
     public Map<String, Object> lineage() {
         return lineage;
+    }
+
+    /** The legacy commit time of the change (epoch ms), if its lineage carries one. */
+    public OptionalLong committedAtMillis() {
+        return lineage.get(Field.SOURCE_COMMIT_TIME.column()) instanceof Number committed
+                ? OptionalLong.of(committed.longValue())
+                : OptionalLong.empty();
     }
 
     /** The key columns in key order. */
