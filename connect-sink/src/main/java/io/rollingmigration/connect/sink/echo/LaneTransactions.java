@@ -78,8 +78,11 @@ public final class LaneTransactions {
         connection.commit();
     }
 
-    /** The id of the caller's current transaction on this connection (the database's own, 64 bits). */
-    public long currentTransactionId(Connection connection, SqlDialect of) throws SQLException {
+    /**
+     * The id of the caller's current transaction on a connection of a database of this dialect (its own, 64 bits):
+     * what a lane records of a transaction it is about to commit, in that database or another.
+     */
+    public static long currentTransactionId(Connection connection, SqlDialect of) throws SQLException {
         String sql = of.currentTransactionId()
                 .orElseThrow(() -> new SQLException(of.name() + " does not report transaction ids to Debezium"));
         try (Statement statement = connection.createStatement();

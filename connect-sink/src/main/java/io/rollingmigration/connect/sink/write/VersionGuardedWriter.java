@@ -274,7 +274,7 @@ public final class VersionGuardedWriter implements AutoCloseable {
             lanes.record(
                     connection,
                     LaneTransactions.Lane.FORWARD,
-                    lanes.currentTransactionId(connection, dialect),
+                    LaneTransactions.currentTransactionId(connection, dialect),
                     appliedAt.getTime());
         }
         return outcome;

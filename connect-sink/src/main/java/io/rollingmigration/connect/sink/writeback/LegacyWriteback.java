@@ -134,7 +134,7 @@ final class LegacyWriteback {
         }
         LegacyRowWriter.Counts counts = writer.write(db, writes);
         ledger.record(db, nextOffsets);
-        long transactionId = lanes.currentTransactionId(db, dialect);
+        long transactionId = LaneTransactions.currentTransactionId(db, dialect);
         try {
             service.transaction(serviceDb -> {
                 lanes.record(serviceDb, LaneTransactions.Lane.WRITEBACK, transactionId, clock.getAsLong());

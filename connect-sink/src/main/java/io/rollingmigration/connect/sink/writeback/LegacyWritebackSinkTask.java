@@ -5,6 +5,7 @@ import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.spec.LegacyColumns;
+import io.rollingmigration.connect.common.spec.MappingSpec;
 import io.rollingmigration.connect.common.spec.SpecException;
 import io.rollingmigration.connect.common.spec.WritebackTranslator;
 import io.rollingmigration.connect.sink.echo.LaneTransactions;
@@ -92,34 +93,30 @@ public class LegacyWritebackSinkTask extends SinkTask {
             return;
         }
         SqlDialect dialect = config.legacy().dialect();
-        Map<String, TableDescription> tables = new LinkedHashMap<>();
-        List<WritebackTranslator> translators = legacy.transaction(db -> {
+        List<MappingSpec> specs = WritebackSpecs.parse(config.specs());
+        // Described in the legacy transaction, so that an outage here is retried like any other.
+        Map<String, TableDescription> described = legacy.transaction(db -> {
             ensureBookkeeping(db);
-            List<WritebackTranslator> compiled;
-            try {
-                compiled = WritebackSpecs.compile(config.specs(), config.aggregate(), table -> {
-                    try {
-                        TableDescription description = TableDescription.read(db, dialect, TableId.parse(table))
-                                .orElseThrow(() -> new SpecException("source", "legacy has no table " + table));
-                        tables.put(table, description);
-                        return LegacyColumns.of(description);
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-            } catch (SpecException e) {
-                throw new ConnectException("The mapping spec cannot be written back into legacy: " + e.getMessage());
+            Map<String, TableDescription> found = new HashMap<>();
+            for (MappingSpec spec : specs) {
+                describe(db, dialect, spec.source(), found);
             }
-            for (WritebackTranslator translator : compiled) {
-                if (!tables.containsKey(translator.table())) {
-                    tables.put(
-                            translator.table(),
-                            TableDescription.read(db, dialect, TableId.parse(translator.table()))
-                                    .orElseThrow(
-                                            () -> new ConnectException("legacy has no table " + translator.table())));
-                }
+            return found;
+        });
+        List<WritebackTranslator> translators;
+        try {
+            translators =
+                    WritebackSpecs.compile(specs, config.aggregate(), table -> LegacyColumns.of(described.get(table)));
+        } catch (SpecException e) {
+            throw new ConnectException("The mapping spec cannot be written back into legacy: " + e.getMessage());
+        }
+        // The tables written, in the order the writer needs them: parents first, as the specs are given.
+        Map<String, TableDescription> written = legacy.transaction(db -> {
+            Map<String, TableDescription> ordered = new LinkedHashMap<>();
+            for (WritebackTranslator translator : translators) {
+                ordered.put(translator.table(), describe(db, dialect, translator.table(), described));
             }
-            return compiled;
+            return ordered;
         });
         service.transaction(db -> {
             lanes.ensureTable(db);
@@ -133,7 +130,7 @@ public class LegacyWritebackSinkTask extends SinkTask {
                 legacy,
                 service,
                 translators,
-                new LegacyRowWriter(dialect, tables),
+                new LegacyRowWriter(dialect, written),
                 idMapping,
                 ledger,
                 lanes,
@@ -234,6 +231,19 @@ public class LegacyWritebackSinkTask extends SinkTask {
             }
         }
         return owned;
+    }
+
+    /** A legacy table's description, read once; a table legacy lacks stops the task with its name. */
+    private static TableDescription describe(
+            Connection db, SqlDialect dialect, String table, Map<String, TableDescription> known) throws SQLException {
+        TableDescription description = known.get(table);
+        if (description == null) {
+            description = TableDescription.read(db, dialect, TableId.parse(table))
+                    .orElseThrow(() -> new ConnectException("The mapping spec names legacy table " + table
+                            + ", which the legacy database does not have"));
+            known.put(table, description);
+        }
+        return description;
     }
 
     /**

@@ -48,8 +48,14 @@ final class WritebackSpecs {
      */
     static List<WritebackTranslator> compile(
             String text, String aggregate, Function<String, LegacyColumns> tableColumns) {
+        return compile(parse(text), aggregate, tableColumns);
+    }
+
+    /** As {@link #compile(String, String, Function)}, for specs already parsed. */
+    static List<WritebackTranslator> compile(
+            List<MappingSpec> specs, String aggregate, Function<String, LegacyColumns> tableColumns) {
         List<WritebackTranslator> translators = new ArrayList<>();
-        for (MappingSpec spec : parse(text)) {
+        for (MappingSpec spec : specs) {
             try {
                 LegacyColumns columns = tableColumns == null ? null : tableColumns.apply(spec.source());
                 AggregateTranslator translator = SpecCompiler.pick(
