@@ -13,9 +13,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -109,7 +112,8 @@ public final class LaneTransactions {
     public Set<Candidate> committedBy(Connection connection, Lane lane, Collection<Candidate> candidates)
             throws SQLException {
         Set<Candidate> echoes = new HashSet<>();
-        List<Candidate> all = new ArrayList<>(candidates);
+        // The changes of one transaction share a candidate: a batch asks for each transaction once.
+        List<Candidate> all = new ArrayList<>(new LinkedHashSet<>(candidates));
         for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
             List<Candidate> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK));
             String sql = dialect.selectWhere(
@@ -119,7 +123,8 @@ public final class LaneTransactions {
                             .compare(LANE, Where.Comparison.EQUAL)
                             .oneOf(SHORT_ID, chunk.size())
                             .text());
-            List<long[]> recorded = new ArrayList<>();
+            // Recording times by 32-bit id: one id may have been recorded more than once across a wrap-around.
+            Map<Long, List<Long>> recorded = new HashMap<>();
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 select.setString(1, lane.name());
                 for (int i = 0; i < chunk.size(); i++) {
@@ -127,14 +132,14 @@ public final class LaneTransactions {
                 }
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        recorded.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                        recorded.computeIfAbsent(rs.getLong(1), id -> new ArrayList<>())
+                                .add(rs.getLong(2));
                     }
                 }
             }
             for (Candidate candidate : chunk) {
-                for (long[] row : recorded) {
-                    if (row[0] == (candidate.transactionId() & LOW_32_BITS)
-                            && Math.abs(row[1] - candidate.committedAtMillis()) <= MATCH_WINDOW.toMillis()) {
+                for (long at : recorded.getOrDefault(candidate.transactionId() & LOW_32_BITS, List.of())) {
+                    if (Math.abs(at - candidate.committedAtMillis()) <= MATCH_WINDOW.toMillis()) {
                         echoes.add(candidate);
                     }
                 }
