@@ -263,6 +263,7 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
                         LANE_TRANSACTIONS_TABLE,
                         ConfigDef.Type.STRING,
                         "",
+                        TableNameValidator.orEmpty(),
                         ConfigDef.Importance.MEDIUM,
                         "With a write-back lane: the table in the target store where both lanes record the "
                                 + "transactions they commit (the write-back sink's lane.transactions.table). The sink "

@@ -64,6 +64,13 @@ class TargetStoreSinkConnectorTest {
     }
 
     @Test
+    void aMalformedLaneTransactionsTableIsReportedOnItsKey() {
+        Map<String, String> config = valid();
+        config.put("lane.transactions.table", "a.b.c");
+        assertTrue(errorsOn(config, "lane.transactions.table").get(0).contains("not of the form"));
+    }
+
+    @Test
     void malformedTableNameIsReportedOnTheTableKey() {
         Map<String, String> config = valid();
         config.put("target.table", "a.b.c");

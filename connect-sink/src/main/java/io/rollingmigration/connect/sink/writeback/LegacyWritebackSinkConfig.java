@@ -94,7 +94,7 @@ public final class LegacyWritebackSinkConfig extends AbstractConfig {
                         ID_MAPPING_TABLE,
                         ConfigDef.Type.STRING,
                         "",
-                        new OptionalTableName(),
+                        TableNameValidator.orEmpty(),
                         ConfigDef.Importance.MEDIUM,
                         "The id-mapping table in legacy ('schema.table', columns legacy_id and target_id, what "
                                 + "MapId's lookup mode reads). Empty: <bookkeeping.schema>.<aggregate>_id_map.",
@@ -223,17 +223,5 @@ public final class LegacyWritebackSinkConfig extends AbstractConfig {
 
     public long retryBackoffMillis() {
         return RetryConfig.retryBackoffMillis(this);
-    }
-
-    /** An empty value, or a table name. */
-    static final class OptionalTableName implements ConfigDef.Validator {
-        private final TableNameValidator names = new TableNameValidator();
-
-        @Override
-        public void ensureValid(String name, Object value) {
-            if (value != null && !value.toString().isBlank()) {
-                names.ensureValid(name, value);
-            }
-        }
     }
 }

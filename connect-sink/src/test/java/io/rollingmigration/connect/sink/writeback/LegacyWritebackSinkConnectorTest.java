@@ -91,6 +91,15 @@ class LegacyWritebackSinkConnectorTest {
     }
 
     @Test
+    void malformedTableNamesAreReportedOnTheirKeys() {
+        for (String key : List.of("id.mapping.table", "ownership.table", "lane.transactions.table")) {
+            Map<String, String> config = valid();
+            config.put(key, "a.b.c");
+            assertTrue(String.join(" ", errors(config, key)).contains("not of the form"), key);
+        }
+    }
+
+    @Test
     void passwordsArePasswordTypesSoConnectMasksThem() {
         assertEquals(
                 ConfigDef.Type.PASSWORD,
