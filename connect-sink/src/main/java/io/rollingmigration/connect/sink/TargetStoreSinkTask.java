@@ -1,11 +1,11 @@
 package io.rollingmigration.connect.sink;
 
 import io.rollingmigration.connect.common.PluginVersion;
+import io.rollingmigration.connect.common.lane.LaneTransactions;
 import io.rollingmigration.connect.common.lineage.Lineage;
-import io.rollingmigration.connect.sink.echo.LaneTransactions;
+import io.rollingmigration.connect.common.ownership.Owner;
+import io.rollingmigration.connect.common.ownership.OwnershipGate;
 import io.rollingmigration.connect.sink.metrics.SinkMetrics;
-import io.rollingmigration.connect.sink.ownership.Owner;
-import io.rollingmigration.connect.sink.ownership.OwnershipGate;
 import io.rollingmigration.connect.sink.write.BatchRetries;
 import io.rollingmigration.connect.sink.write.ChangeBatch;
 import io.rollingmigration.connect.sink.write.ChangeReader;

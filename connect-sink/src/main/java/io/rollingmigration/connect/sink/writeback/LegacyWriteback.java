@@ -2,10 +2,11 @@ package io.rollingmigration.connect.sink.writeback;
 
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.common.lane.IdMapping;
+import io.rollingmigration.connect.common.lane.LaneTransactions;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.spec.LegacyWrite;
 import io.rollingmigration.connect.common.spec.WritebackTranslator;
-import io.rollingmigration.connect.sink.echo.LaneTransactions;
 import io.rollingmigration.connect.sink.write.OffsetLedger;
 import io.rollingmigration.connect.sink.write.TargetSession;
 import io.rollingmigration.connect.sink.write.TransientDatabaseException;

@@ -1,10 +1,10 @@
 package io.rollingmigration.connect.sink.writeback;
 
 import io.rollingmigration.connect.common.change.ChangeEvent;
+import io.rollingmigration.connect.common.lane.LaneTransactions;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.lineage.Operation;
 import io.rollingmigration.connect.common.normalize.ValueNormalizer;
-import io.rollingmigration.connect.sink.echo.LaneTransactions;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.kafka.connect.errors.DataException;

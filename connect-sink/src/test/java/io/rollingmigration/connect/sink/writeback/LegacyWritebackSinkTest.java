@@ -3,7 +3,7 @@ package io.rollingmigration.connect.sink.writeback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rollingmigration.connect.sink.echo.LaneTransactions;
+import io.rollingmigration.connect.common.lane.LaneTransactions;
 import io.rollingmigration.testsupport.ChangeEvents;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.RecordingSinkContext;

@@ -1,4 +1,4 @@
-package io.rollingmigration.connect.sink.ownership;
+package io.rollingmigration.connect.common.ownership;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;

@@ -1,4 +1,4 @@
-package io.rollingmigration.connect.sink.echo;
+package io.rollingmigration.connect.common.lane;
 
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
@@ -147,6 +147,27 @@ public final class LaneTransactions {
         }
         connection.commit();
         return echoes;
+    }
+
+    /**
+     * When {@code lane} last recorded a transaction (epoch ms), or {@code null} if it never did: how another plugin
+     * tells a lane that is still writing from one that has gone quiet. Reads in the caller's transaction.
+     */
+    public Long lastRecorded(Connection connection, Lane lane) throws SQLException {
+        String sql = dialect.maxOf(
+                table,
+                RECORDED_AT,
+                Where.in(dialect).compare(LANE, Where.Comparison.EQUAL).text());
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, lane.name());
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                long at = rs.getLong(1);
+                return rs.wasNull() ? null : at;
+            }
+        }
     }
 
     /** Forgets the transactions recorded before the cut-off, in the caller's transaction; returns how many. */

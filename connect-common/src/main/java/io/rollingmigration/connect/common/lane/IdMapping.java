@@ -1,4 +1,4 @@
-package io.rollingmigration.connect.sink.writeback;
+package io.rollingmigration.connect.common.lane;
 
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code MapId} ({@code mode=lookup}, columns {@code legacy_id} and {@code target_id}) reads in the forward lane, so
  * that later legacy changes of such a row reach the same service id instead of a twin under a UUIDv5.
  */
-final class IdMapping {
+public final class IdMapping {
 
     static final String LEGACY_ID = "legacy_id";
     static final String TARGET_ID = "target_id";
@@ -32,12 +32,12 @@ final class IdMapping {
     private final SqlDialect dialect;
     private final TableId table;
 
-    IdMapping(SqlDialect dialect, TableId table) {
+    public IdMapping(SqlDialect dialect, TableId table) {
         this.dialect = dialect;
         this.table = table;
     }
 
-    void ensureTable(Connection connection) throws SQLException {
+    public void ensureTable(Connection connection) throws SQLException {
         boolean missing = TableDescription.read(connection, dialect, table).isEmpty();
         LinkedHashMap<String, String> columns = new LinkedHashMap<>();
         columns.put(LEGACY_ID, dialect.requiredColumn(JDBCType.VARCHAR, 255));
@@ -52,15 +52,20 @@ final class IdMapping {
     }
 
     /** The legacy id of each service id the table knows. */
-    Map<String, String> legacyIds(Connection connection, Collection<String> targetIds) throws SQLException {
+    public Map<String, String> legacyIds(Connection connection, Collection<String> targetIds) throws SQLException {
+        return lookUp(connection, targetIds, TARGET_ID, LEGACY_ID);
+    }
+
+    private Map<String, String> lookUp(Connection connection, Collection<String> ids, String by, String wanted)
+            throws SQLException {
         Map<String, String> found = new HashMap<>();
-        List<String> all = new ArrayList<>(targetIds);
+        List<String> all = new ArrayList<>(ids);
         for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK));
             String sql = dialect.selectWhere(
                     table,
-                    List.of(TARGET_ID, LEGACY_ID),
-                    Where.in(dialect).oneOf(TARGET_ID, chunk.size()).text());
+                    List.of(by, wanted),
+                    Where.in(dialect).oneOf(by, chunk.size()).text());
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 for (int i = 0; i < chunk.size(); i++) {
                     select.setString(i + 1, chunk.get(i));
@@ -75,8 +80,13 @@ final class IdMapping {
         return found;
     }
 
+    /** The service id of each legacy id the table knows. */
+    public Map<String, String> targetIds(Connection connection, Collection<String> legacyIds) throws SQLException {
+        return lookUp(connection, legacyIds, LEGACY_ID, TARGET_ID);
+    }
+
     /** Records a pair in the caller's transaction. */
-    void record(Connection connection, String legacyId, String targetId) throws SQLException {
+    public void record(Connection connection, String legacyId, String targetId) throws SQLException {
         try (PreparedStatement insert =
                 connection.prepareStatement(dialect.upsert(table, List.of(LEGACY_ID), List.of(LEGACY_ID, TARGET_ID)))) {
             insert.setString(1, legacyId);
@@ -85,7 +95,7 @@ final class IdMapping {
         }
     }
 
-    TableId table() {
+    public TableId table() {
         return table;
     }
 }

@@ -1,4 +1,4 @@
-package io.rollingmigration.connect.sink.ownership;
+package io.rollingmigration.connect.common.ownership;
 
 /** Who owns writes for one partition (tenant, region...) of a migration unit. */
 public enum Owner {
