@@ -1,7 +1,10 @@
 package io.rollingmigration.connect.reconcile;
 
 import io.rollingmigration.connect.common.dialect.TableDescription;
+import io.rollingmigration.connect.common.lane.IdMapping;
+import io.rollingmigration.connect.common.lane.LaneTransactions;
 import io.rollingmigration.connect.common.lineage.Lineage;
+import io.rollingmigration.connect.common.ownership.OwnershipGate;
 import io.rollingmigration.connect.common.spec.AggregateTranslator;
 import io.rollingmigration.connect.common.spec.FieldRecipe;
 import io.rollingmigration.connect.common.spec.LegacyColumns;
@@ -12,6 +15,7 @@ import io.rollingmigration.connect.reconcile.compare.Expectation;
 import io.rollingmigration.connect.reconcile.compare.FieldComparator;
 import io.rollingmigration.connect.reconcile.compare.IdentityExpectation;
 import io.rollingmigration.connect.reconcile.compare.Judge;
+import io.rollingmigration.connect.reconcile.compare.OwnedPartitions;
 import io.rollingmigration.connect.reconcile.compare.RuleBook;
 import io.rollingmigration.connect.reconcile.compare.SpecExpectation;
 import io.rollingmigration.connect.reconcile.digest.DigestPlan;
@@ -21,11 +25,14 @@ import io.rollingmigration.connect.reconcile.drift.Severity;
 import io.rollingmigration.connect.reconcile.drift.SeverityPolicy;
 import io.rollingmigration.connect.reconcile.pairing.AggregateKeyPairing;
 import io.rollingmigration.connect.reconcile.pairing.LineagePairing;
+import io.rollingmigration.connect.reconcile.pairing.MappedKeyPairing;
 import io.rollingmigration.connect.reconcile.pairing.Pairing;
+import io.rollingmigration.connect.reconcile.store.IdMappingLookup;
 import io.rollingmigration.connect.reconcile.store.LegacyTable;
 import io.rollingmigration.connect.reconcile.store.Session;
 import io.rollingmigration.connect.reconcile.store.TargetTable;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,6 +99,9 @@ public final class Comparison {
         }
         if (config.targetFragment()) {
             checkFragment(config, translator);
+        }
+        if (config.reverse()) {
+            checkReverse(config, translator);
         }
         return new Comparison(config, translator, rules, comparator, severities);
     }
@@ -182,6 +192,32 @@ public final class Comparison {
                     ReconcileConfig.HASH_PUSHDOWN,
                     true,
                     "digests cover whole rows, and a " + "fragment is part of one; leave it off for a fragment");
+        }
+    }
+
+    private static void checkReverse(ReconcileConfig config, AggregateTranslator translator) {
+        String problem = null;
+        String key = ReconcileConfig.DIRECTION;
+        if (translator == null) {
+            problem =
+                    "the reverse direction compares through the spec's aggregate: set " + ReconcileConfig.MAPPING_SPEC;
+        } else if (translator.ownershipField() == null) {
+            problem = "aggregate '" + translator.name() + "' names no ownership field in the spec, so nothing says "
+                    + "which partitions the service owns";
+        } else if (config.mode() != ReconcileConfig.Mode.FULL) {
+            key = ReconcileConfig.MODE;
+            problem = "the reverse direction compares every row each run (legacy rows carry no time of the "
+                    + "write-back's changes): set mode=full";
+        } else if (config.hashPushdown()) {
+            key = ReconcileConfig.HASH_PUSHDOWN;
+            problem = "digests pair rows through their lineage, which rows the service created lack: leave it off "
+                    + "with direction=reverse";
+        } else if (config.targetFragment()) {
+            key = ReconcileConfig.TARGET_FRAGMENT;
+            problem = "the reverse direction compares whole rows: leave it off with direction=reverse";
+        }
+        if (problem != null) {
+            throw new ConfigException(key, config.getString(key).toString(), problem);
         }
     }
 
@@ -278,7 +314,22 @@ public final class Comparison {
             expectation = new IdentityExpectation(legacy.key().names(), identityFields(targetSession, legacy));
             keyField = null;
         }
+        String filledColumn = translator == null ? null : filledKeyColumn(translator, legacy);
+        boolean keyIsLegacyKey = translator != null
+                && filledColumn == null
+                && legacy.key().size() == 1
+                && translator.keyColumns().equals(legacy.key().names())
+                && copies(translator, legacy.key().names().get(0));
         boolean fragment = config.targetFragment() && translator != null;
+        boolean mapped = !fragment && (filledColumn != null || config.reverse() || config.idMappingTable() != null);
+        if (mapped && config.hashPushdown()) {
+            throw new ConnectException(ReconcileConfig.HASH_PUSHDOWN + " pairs rows through their lineage alone; "
+                    + "with an id mapping, a key a transform adds or direction=reverse, set it to false");
+        }
+        if (fragment && filledColumn != null) {
+            throw new ConnectException("A fragment is paired by the aggregate's key, which the spec makes of column '"
+                    + filledColumn + "' that legacy table " + config.legacyTable() + " lacks");
+        }
         TargetTable target = TargetTable.describe(
                 targetSession,
                 config.targetTable(),
@@ -293,13 +344,41 @@ public final class Comparison {
                     + legacy.key().names() + ", but target table " + config.targetTable() + " is keyed by "
                     + target.keyColumns());
         }
-        Judge judge = fragment
-                ? Judge.ofFragment(expectation, comparator, rules, severities, config.changeColumn())
-                : new Judge(expectation, comparator, rules, severities, config.changeColumn());
-        Pairing pairing = fragment
-                ? new AggregateKeyPairing(
-                        legacy, target, judge, expectation, translator.keyColumns(), config.chunkSize())
-                : new LineagePairing(legacy, target, judge, config.chunkSize());
+        Judge judge;
+        if (fragment) {
+            judge = Judge.ofFragment(expectation, comparator, rules, severities, config.changeColumn());
+        } else if (config.reverse()) {
+            OwnershipGate owners = new OwnershipGate(
+                    targetSession.dialect(),
+                    config.ownershipTable(),
+                    config.ownershipUnit(translator.name()),
+                    OWNERSHIP_REFRESH,
+                    targetSession::connection);
+            judge = Judge.reverse(
+                    expectation,
+                    comparator,
+                    rules,
+                    severities,
+                    OwnedPartitions.of(translator.ownershipField(), owners));
+            target.asCopiedBackBy(
+                    new LaneTransactions(targetSession.dialect(), config.laneTransactionsTable(), "reconciler"));
+        } else {
+            judge = new Judge(expectation, comparator, rules, severities, config.changeColumn());
+        }
+        Pairing pairing;
+        if (fragment) {
+            pairing = new AggregateKeyPairing(
+                    legacy, target, judge, expectation, translator.keyColumns(), config.chunkSize());
+        } else if (mapped) {
+            IdMappingLookup ids = config.idMappingTable() == null
+                    ? null
+                    : new IdMappingLookup(
+                            legacySession, new IdMapping(legacySession.dialect(), config.idMappingTable()));
+            pairing = new MappedKeyPairing(
+                    legacy, target, judge, expectation, filledColumn, keyIsLegacyKey, ids, config.chunkSize());
+        } else {
+            pairing = new LineagePairing(legacy, target, judge, config.chunkSize());
+        }
         DigestPlan digests = null;
         if (config.hashPushdown() && translator != null) {
             List<FieldRecipe> recipes = new ArrayList<>();
@@ -325,6 +404,44 @@ public final class Comparison {
             }
         }
         return new Prepared(legacy, target, judge, pairing, digests);
+    }
+
+    /** How long the reverse direction trusts an answer of the ownership table. */
+    private static final Duration OWNERSHIP_REFRESH = Duration.ofSeconds(5);
+
+    /**
+     * The spec's key column that the legacy table lacks (a transform, MapId, adds it in the pipeline), or
+     * {@code null} when the key is made of legacy columns.
+     *
+     * @throws ConnectException when the key reads such a column in any way but as it is: its value cannot be
+     *                          told from a target row
+     */
+    private String filledKeyColumn(AggregateTranslator translator, LegacyTable legacy) {
+        List<String> missing = new ArrayList<>();
+        for (String column : translator.keyColumns()) {
+            if (!legacy.columns().contains(column)) {
+                missing.add(column);
+            }
+        }
+        if (missing.isEmpty()) {
+            return null;
+        }
+        if (missing.size() == 1 && translator.keyColumns().size() == 1 && copies(translator, missing.get(0))) {
+            return missing.get(0);
+        }
+        throw new ConnectException("The key of aggregate '" + translator.name() + "' is made from " + missing
+                + ", which legacy table " + config.legacyTable() + " lacks; the reconciler fills such a column "
+                + "(a transform's, e.g. MapId's target.field) only when the key is that one column as it is");
+    }
+
+    /** True if the aggregate's id is this column's value as it is. */
+    private static boolean copies(AggregateTranslator translator, String column) {
+        String probe = "reconciler-probe-1";
+        try {
+            return probe.equals(translator.targetId(Map.of(column, probe)));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private List<String> identityFields(Session targetSession, LegacyTable legacy) throws SQLException {

@@ -4,6 +4,7 @@ import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
 import io.rollingmigration.connect.common.config.RetryConfig;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.reconcile.config.ComparisonSettings;
+import io.rollingmigration.connect.reconcile.config.DirectionSettings;
 import io.rollingmigration.connect.reconcile.config.LoadSettings;
 import io.rollingmigration.connect.reconcile.config.OutputSettings;
 import io.rollingmigration.connect.reconcile.config.ScheduleSettings;
@@ -59,6 +60,11 @@ public final class ReconcileConfig extends AbstractConfig {
     public static final String RETRY_BACKOFF_MS = RetryConfig.RETRY_BACKOFF_MS;
     public static final String HASH_PUSHDOWN = "hash.pushdown";
     public static final String HASH_PUSHDOWN_BUCKETS = "hash.pushdown.buckets";
+    public static final String DIRECTION = "direction";
+    public static final String ID_MAPPING_TABLE = "id.mapping.table";
+    public static final String OWNERSHIP_TABLE = "ownership.table";
+    public static final String OWNERSHIP_UNIT = "ownership.unit";
+    public static final String LANE_TRANSACTIONS_TABLE = "lane.transactions.table";
 
     /** How a run chooses its rows. */
     public enum Mode {
@@ -79,6 +85,7 @@ public final class ReconcileConfig extends AbstractConfig {
         JdbcConnectionConfig.define(def, LEGACY_PREFIX, "Legacy database", "the legacy database (read only)");
         JdbcConnectionConfig.define(def, TARGET_PREFIX, "Target database", "the target database (read only)");
         ComparisonSettings.define(def);
+        DirectionSettings.define(def);
         OutputSettings.define(def);
         ScheduleSettings.define(def);
         LoadSettings.define(def);
@@ -136,6 +143,10 @@ public final class ReconcileConfig extends AbstractConfig {
             // Each fragment's reconciler keeps its own drift: keyed by aggregate alone, one would close the other's.
             String table = lineageSourceTable();
             return specAggregate + "." + table.substring(table.lastIndexOf('.') + 1);
+        }
+        if (specAggregate != null && reverse()) {
+            // The reverse reconciler's drift is another truth's: keyed alike, each direction would close the other's.
+            return specAggregate + ".reverse";
         }
         return specAggregate != null ? specAggregate : targetTable().table();
     }
@@ -226,6 +237,30 @@ public final class ReconcileConfig extends AbstractConfig {
 
     public int chunkSize() {
         return getInt(CHUNK_SIZE);
+    }
+
+    /** True when the service's store is the truth and legacy the copy (for the partitions the service owns). */
+    public boolean reverse() {
+        return getString(DIRECTION).equalsIgnoreCase("reverse");
+    }
+
+    /** The id-mapping table in legacy, or {@code null}. */
+    public TableId idMappingTable() {
+        String table = getString(ID_MAPPING_TABLE);
+        return table.isBlank() ? null : TableId.parse(table);
+    }
+
+    public TableId ownershipTable() {
+        return TableId.parse(getString(OWNERSHIP_TABLE));
+    }
+
+    public String ownershipUnit(String specAggregate) {
+        String unit = getString(OWNERSHIP_UNIT);
+        return unit.isBlank() ? specAggregate : unit;
+    }
+
+    public TableId laneTransactionsTable() {
+        return TableId.parse(getString(LANE_TRANSACTIONS_TABLE));
     }
 
     public boolean hashPushdown() {

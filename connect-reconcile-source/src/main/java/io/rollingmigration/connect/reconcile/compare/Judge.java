@@ -28,6 +28,8 @@ public final class Judge {
     private final SeverityPolicy severities;
     private final String changeColumn;
     private final boolean fragment;
+    /** With the service as the truth: the partitions compared, or {@code null} for the forward direction. */
+    private final OwnedPartitions reverseScope;
 
     public Judge(
             Expectation expectation,
@@ -35,7 +37,7 @@ public final class Judge {
             RuleBook rules,
             SeverityPolicy severities,
             String changeColumn) {
-        this(expectation, comparator, rules, severities, changeColumn, false);
+        this(expectation, comparator, rules, severities, changeColumn, false, null);
     }
 
     private Judge(
@@ -44,13 +46,31 @@ public final class Judge {
             RuleBook rules,
             SeverityPolicy severities,
             String changeColumn,
-            boolean fragment) {
+            boolean fragment,
+            OwnedPartitions reverseScope) {
         this.expectation = expectation;
         this.comparator = comparator;
         this.rules = rules;
         this.severities = severities;
         this.changeColumn = changeColumn;
         this.fragment = fragment;
+        this.reverseScope = reverseScope;
+    }
+
+    /**
+     * The judge of the reverse direction: the service's store is the truth, legacy the copy the write-back lane
+     * keeps, for the partitions {@code scope} covers. The comparison is the same (legacy translated through the
+     * spec against the service's row); a service row that legacy lacks is {@code MISSING_IN_LEGACY}, a legacy row
+     * the service does not have {@code UNEXPECTED_IN_LEGACY}, and pairs of other partitions are not judged. Legacy
+     * rows carry no time of the write-back's changes, so there is no change column to wait for.
+     */
+    public static Judge reverse(
+            Expectation expectation,
+            FieldComparator comparator,
+            RuleBook rules,
+            SeverityPolicy severities,
+            OwnedPartitions scope) {
+        return new Judge(expectation, comparator, rules, severities, null, false, scope);
     }
 
     /**
@@ -65,7 +85,7 @@ public final class Judge {
             RuleBook rules,
             SeverityPolicy severities,
             String changeColumn) {
-        return new Judge(expectation, comparator, rules, severities, changeColumn, true);
+        return new Judge(expectation, comparator, rules, severities, changeColumn, true, null);
     }
 
     /** True if the row holds what this judge compares: for a fragment, at least one of its fields. */
@@ -83,6 +103,67 @@ public final class Judge {
      * @param targets   every target row whose lineage source key is {@code sourceKey}, delete markers included
      */
     public List<Verdict> judge(String sourceKey, LegacyRow legacy, List<TargetRow> targets) {
+        List<Verdict> verdicts = judgeAsCopy(sourceKey, legacy, targets);
+        return reverseScope == null ? verdicts : reversed(verdicts, legacy, targets);
+    }
+
+    /** True when the judge has the service's store as the truth. */
+    public boolean reverse() {
+        return reverseScope != null;
+    }
+
+    private List<Verdict> reversed(List<Verdict> verdicts, LegacyRow legacy, List<TargetRow> targets) {
+        List<Verdict> judged = new ArrayList<>(verdicts.size());
+        for (Verdict verdict : verdicts) {
+            if (!reverseScope.covers(partitionOf(verdict.targetKey(), legacy, targets))) {
+                continue;
+            }
+            Drift drift = verdict.drift();
+            if (drift != null && drift.kind().reversed() != drift.kind()) {
+                DriftKind kind = drift.kind().reversed();
+                drift = new Drift(
+                        kind,
+                        drift.targetKey(),
+                        drift.legacyKey(),
+                        severities.of(kind, drift.fields()),
+                        drift.fields(),
+                        drift.violatedRules(),
+                        drift.message());
+            }
+            judged.add(new Verdict(
+                    verdict.targetKey(),
+                    verdict.sourceKey(),
+                    drift,
+                    verdict.legacyChangeAt(),
+                    verdict.targetChangeAt()));
+        }
+        return judged;
+    }
+
+    /**
+     * The partition a pair belongs to: the service row's, as the truth says, else the translated legacy row's;
+     * {@code null} when neither tells.
+     */
+    private Object partitionOf(String targetKey, LegacyRow legacy, List<TargetRow> targets) {
+        String field = reverseScope.field();
+        for (TargetRow row : targets) {
+            if (row.targetKey().equals(targetKey)
+                    && !row.deleted()
+                    && row.values().get(field) != null) {
+                return row.values().get(field);
+            }
+        }
+        if (legacy == null) {
+            return null;
+        }
+        try {
+            return expectation.expected(legacy.values(), targetKey).get(field);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private List<Verdict> judgeAsCopy(String sourceKey, LegacyRow legacy, List<TargetRow> targets) {
         List<Verdict> verdicts = new ArrayList<>(1);
         Instant legacyChange = legacy == null ? null : changeTime(legacy.values());
         if (legacy == null) {

@@ -19,10 +19,32 @@ public enum DriftKind {
      */
     MISSING_FRAGMENT,
     /** A target row holds a fragment whose legacy row does not exist: a legacy delete was not applied. */
-    UNEXPECTED_FRAGMENT;
+    UNEXPECTED_FRAGMENT,
+    /**
+     * Reverse direction: the service has a live row in a partition it owns that legacy lacks: the write-back lane
+     * has not delivered it (a rollback now would lose it).
+     */
+    MISSING_IN_LEGACY,
+    /**
+     * Reverse direction: legacy has a row in a partition the service owns that the service does not: a service
+     * delete was not written back, or a legacy screen still writes there.
+     */
+    UNEXPECTED_IN_LEGACY;
 
-    /** True for drift of a target row (or fragment) without a legacy row: a legacy delete may be on its way. */
+    /**
+     * True for drift of a target row (or fragment) without a legacy row: a legacy delete, or in the reverse
+     * direction a service insert, may be on its way.
+     */
     public boolean withoutLegacyRow() {
-        return this == UNEXPECTED_IN_TARGET || this == UNEXPECTED_FRAGMENT;
+        return this == UNEXPECTED_IN_TARGET || this == UNEXPECTED_FRAGMENT || this == MISSING_IN_LEGACY;
+    }
+
+    /** The same disagreement told with the service's store as the truth and legacy as its copy. */
+    public DriftKind reversed() {
+        return switch (this) {
+            case MISSING_IN_TARGET -> UNEXPECTED_IN_LEGACY;
+            case UNEXPECTED_IN_TARGET -> MISSING_IN_LEGACY;
+            default -> this;
+        };
     }
 }

@@ -17,7 +17,9 @@ public final class SeverityPolicy {
             "FIELD_MISMATCH:MEDIUM",
             "RULE_VIOLATION:HIGH",
             "MISSING_FRAGMENT:HIGH",
-            "UNEXPECTED_FRAGMENT:HIGH");
+            "UNEXPECTED_FRAGMENT:HIGH",
+            "MISSING_IN_LEGACY:HIGH",
+            "UNEXPECTED_IN_LEGACY:HIGH");
 
     /** Checks a list of {@code name:SEVERITY} pairs, naming the faulty pair. */
     public static final ConfigDef.Validator VALIDATOR = (name, value) -> {

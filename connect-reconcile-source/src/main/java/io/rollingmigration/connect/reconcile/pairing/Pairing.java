@@ -23,7 +23,15 @@ public interface Pairing {
     /** A chunk of a full run's walk of the target: the rows read, the verdicts of those without a legacy row. */
     record TargetChunk(List<TargetRow> rows, List<Verdict> unpaired, String position) {}
 
-    /** The target rows that belong with each legacy row, by the legacy row's key. */
+    /**
+     * The legacy rows as the spec is to translate them: where a transform gave the aggregate its id in the pipeline
+     * (MapId), with that id added, as the pairing found it; otherwise as read.
+     */
+    default List<LegacyRow> identified(List<LegacyRow> rows) throws SQLException {
+        return rows;
+    }
+
+    /** The target rows that belong with each legacy row (as {@link #identified} gave it), by the legacy row's key. */
     Map<String, List<TargetRow>> targetsOf(List<LegacyRow> rows) throws SQLException;
 
     /** Both sides of the given pairs read again and judged. */

@@ -304,13 +304,15 @@ public final class Run {
      * writing the snapshot, and the change stream waits behind it) has not passed that moment either. A pipeline
      * that has gone quiet has nothing in flight, and the delay alone applies. Quiet means no write for
      * {@link #QUIET_MILLIS} at least: a sink on a loaded worker pauses for seconds between batches (a rebalance, a
-     * collection, a large batch), and a pause read as quiet would report a delete on its way as drift.
+     * collection, a large batch), and a pause read as quiet would report a delete on its way as drift. In the reverse
+     * direction every difference is like that: the write-back leaves no change time in legacy, so any difference
+     * waits while the write-back lane is writing.
      */
     private boolean deleteMayBeInFlight(Verdict verdict, Instant applied, long firstSeen, long now)
             throws SQLException {
         if (verdict.legacyChangeAt() != null
                 || verdict.drift() == null
-                || !verdict.drift().kind().withoutLegacyRow()
+                || !(verdict.drift().kind().withoutLegacyRow() || scope.target().changesUntimed())
                 || (applied != null && applied.toEpochMilli() >= firstSeen)) {
             return false;
         }

@@ -103,7 +103,8 @@ final class RunScope {
      * their target rows, and moves the run to the target phase after the last chunk.
      */
     void compareLegacyChunk(Object since, RowSelection selection, Findings findings) throws SQLException {
-        List<LegacyRow> rows = legacy.chunk(range, state.position(), since, settings.chunkSize(), selection);
+        List<LegacyRow> rows =
+                pairing.identified(legacy.chunk(range, state.position(), since, settings.chunkSize(), selection));
         if (!rows.isEmpty()) {
             RunFigures figures = state.figures();
             figures.legacyRowsRead(rows.size());

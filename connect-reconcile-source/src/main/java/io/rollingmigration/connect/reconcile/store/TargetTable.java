@@ -4,6 +4,7 @@ import static io.rollingmigration.connect.reconcile.store.TargetLayout.SOURCE_TA
 
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.common.lane.LaneTransactions;
 import io.rollingmigration.connect.reconcile.compare.TargetRow;
 import io.rollingmigration.connect.reconcile.digest.BucketDigests;
 import io.rollingmigration.connect.reconcile.digest.DigestPlan;
@@ -28,6 +29,8 @@ public final class TargetTable {
     private final AppliedLineage applied;
     private final TargetLookups lookups;
     private final TargetWalks walks;
+    /** In the reverse direction, the lanes' log the write-back's progress is read from; {@code null} otherwise. */
+    private LaneTransactions writebackLog;
 
     private TargetTable(Session session, TargetLayout layout) {
         this.session = session;
@@ -75,6 +78,28 @@ public final class TargetTable {
         }
         applied.withinLane(lineageSourceTable);
         return this;
+    }
+
+    /**
+     * Reads the pipeline's progress as the write-back lane's, from the lanes' transaction log in this database: the
+     * last write is the lane's last recorded transaction; legacy rows carry no time of the lane's changes, so there
+     * is no applied position and no observed lag.
+     */
+    public TargetTable asCopiedBackBy(LaneTransactions log) {
+        this.writebackLog = log;
+        this.copiedBack = true;
+        return this;
+    }
+
+    private boolean copiedBack;
+    private boolean laneLogSeen;
+
+    /**
+     * True when the lane checked leaves no change time to wait for (the write-back into legacy): any difference may
+     * be a change on its way while the lane is writing.
+     */
+    public boolean changesUntimed() {
+        return copiedBack;
     }
 
     /** True if the row's last change came from the legacy table of this fragment's lane. */
@@ -174,16 +199,30 @@ public final class TargetTable {
 
     /** The newest lineage_applied_at, or {@code null} for an empty table. */
     public Instant lastApplied() throws SQLException {
+        if (copiedBack) {
+            if (!laneLogSeen) {
+                // The lane creates its log when it first starts, which may be after the reconciler.
+                laneLogSeen = TableDescription.read(session.connection(), session.dialect(), writebackLog.table())
+                        .isPresent();
+                session.endTransaction();
+                if (!laneLogSeen) {
+                    return null;
+                }
+            }
+            Long at = writebackLog.lastRecorded(session.connection(), LaneTransactions.Lane.WRITEBACK);
+            session.endTransaction();
+            return at == null ? null : Instant.ofEpochMilli(at);
+        }
         return applied.lastApplied();
     }
 
     /** How far the pipeline has applied the legacy change stream; see {@link AppliedLineage#appliedPosition()}. */
     public Instant appliedPosition() throws SQLException {
-        return applied.appliedPosition();
+        return copiedBack ? null : applied.appliedPosition();
     }
 
     /** The largest replication lag among rows applied at or after {@code since}. */
     public long observedLagMillis(Instant since) throws SQLException {
-        return applied.observedLagMillis(since);
+        return copiedBack ? 0 : applied.observedLagMillis(since);
     }
 }
