@@ -44,6 +44,8 @@ final class DriftSummaries {
                 + summary.path("field_mismatch").asLong()
                 + summary.path("rule_violation").asLong()
                 + summary.path("missing_fragment").asLong()
-                + summary.path("unexpected_fragment").asLong();
+                + summary.path("unexpected_fragment").asLong()
+                + summary.path("missing_in_legacy").asLong()
+                + summary.path("unexpected_in_legacy").asLong();
     }
 }

@@ -3,6 +3,7 @@ package io.rollingmigration.packaging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rollingmigration.connect.common.spec.AggregateTranslator;
 import io.rollingmigration.connect.common.spec.SpecCompiler;
 import io.rollingmigration.connect.common.spec.Uuid5;
@@ -249,6 +250,10 @@ class WritebackLaneIT {
                         && count("SELECT count(*) FROM fleet.vehicle WHERE plate = 'NEW-2' AND odo_tenths = 999") == 1
                         && count("SELECT count(*) FROM fleet.vehicle WHERE veh_no = 4 AND state_cd = 'A'") == 1);
 
+        // Before the hand-back, the reverse reconciler proves legacy holds everything the service wrote in NORTH.
+        JsonNode reverse = reconciled("reverse");
+        assertEquals(VEHICLES / 2 - 2 + 3, reverse.path("matched").asLong(), reverse::toString);
+
         setOwner("NORTH", "LEGACY");
         legacyWrites(
                 "UPDATE fleet.vehicle SET odo_tenths = odo_tenths + 100, changed_at = now() WHERE plate IN ('NEW-1', "
@@ -266,7 +271,11 @@ class WritebackLaneIT {
                                 == 1);
 
         awaitQuiet();
+        long quietRecords = records();
         assertLegacyHoldsWhatTheServiceHolds();
+        JsonNode forward = reconciled("forward");
+        assertEquals(VEHICLES - 2 + 3 + 1, forward.path("matched").asLong(), forward::toString);
+        assertEquals(quietRecords, records(), "no lane sends the other's writes round again");
         List<TopicRecord> strays = connect.topics().readAll(forwardDlq);
         assertEquals(1, strays.size(), () -> "only the genuine stray legacy write is reported: " + strays);
         assertTrue(strays.get(0).headers().values().stream().anyMatch(h -> h.contains("LEGACY_WRITE_AFTER_CUTOVER")));
@@ -274,6 +283,52 @@ class WritebackLaneIT {
     }
 
     private long downSince;
+
+    /**
+     * Runs a reconciler in this direction until a completed run finds no difference and no open drift, and
+     * returns that run's summary; the connector is removed afterwards.
+     */
+    private JsonNode reconciled(String direction) {
+        String name = legacy + "-reconcile-" + direction;
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "io.rollingmigration.connect.reconcile.ReconcileSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("legacy.connection.url", legacyServer.jdbcUrl(legacy));
+        config.put("legacy.connection.user", legacyServer.user());
+        config.put("legacy.connection.password", secret("fleet-legacy"));
+        config.put("target.connection.url", serviceServer.jdbcUrl(service));
+        config.put("target.connection.user", serviceServer.user());
+        config.put("target.connection.password", secret("fleet-service"));
+        config.put("legacy.table", "fleet.vehicle");
+        config.put("target.table", "public.vehicle");
+        config.put("mapping.spec", SPEC);
+        config.put("direction", direction);
+        config.put("id.mapping.table", "fleet_lane.vehicle_id_map");
+        config.put("ownership.table", "public.migration_ownership");
+        config.put("lane.transactions.table", "public.migration_lane_transactions");
+        config.put("drift.topic", name + ".drift");
+        config.put("drift.state.bootstrap.servers", connect.bootstrapServers());
+        config.put("interval.ms", "2000");
+        config.put("recheck.delay.ms", "1000");
+        putAndAwait(name, config);
+        try {
+            return DriftSummaries.await(
+                    connect.topics(),
+                    name + ".drift.summary",
+                    PATIENCE,
+                    summary -> DriftSummaries.differences(summary) == 0
+                            && summary.path("open_drift").asLong() == 0,
+                    "a " + direction + " run without drift");
+        } finally {
+            connect.rest().deleteConnector(name);
+        }
+    }
+
+    /** Every record both lanes' change topics hold. */
+    private long records() {
+        return connect.topics().readAll(forwardTopic).size()
+                + connect.topics().readAll(serviceTopic).size();
+    }
 
     private void disrupt(Disruption disruption) {
         switch (disruption) {
