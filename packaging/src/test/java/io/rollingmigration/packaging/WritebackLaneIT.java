@@ -219,7 +219,7 @@ class WritebackLaneIT {
                         + "WHERE veh_no IN (2, 3)");
         awaitService("the live legacy writes", () -> odometer(2).equals(new BigDecimal("200.5")));
 
-        setOwner("NORTH", "TARGET");
+        moveDepot("NORTH", "TARGET");
         // The service writes in the depot it owns: updates, new vehicles, deletes; legacy keeps writing SOUTH, and
         // one legacy screen still writes a NORTH vehicle (the stray write), which the service then overwrites.
         legacyWrites("UPDATE fleet.vehicle SET notes = 'stray screen', state_cd = 'X', changed_at = now() "
@@ -254,7 +254,7 @@ class WritebackLaneIT {
         JsonNode reverse = reconciled("reverse");
         assertEquals(VEHICLES / 2 - 2 + 3, reverse.path("matched").asLong(), reverse::toString);
 
-        setOwner("NORTH", "LEGACY");
+        moveDepot("NORTH", "LEGACY");
         legacyWrites(
                 "UPDATE fleet.vehicle SET odo_tenths = odo_tenths + 100, changed_at = now() WHERE plate IN ('NEW-1', "
                         + "'KA-6')",
@@ -521,14 +521,30 @@ class WritebackLaneIT {
         connect.rest().awaitRunning(name, 1, PATIENCE);
     }
 
-    private void setOwner(String depot, String owner) {
+    /**
+     * Hands a depot over as an operator does: a request in the moves journal, decided by the lane that must be
+     * caught up (the forward lane for TARGET, the write-back for LEGACY); waits for it to be carried out.
+     */
+    private void moveDepot(String depot, String owner) {
         serviceServer.execute(
                 service,
-                "INSERT INTO public.migration_ownership VALUES ('vehicle', '" + depot + "', '" + owner
-                        + "', now() AT TIME ZONE 'UTC') "
-                        + "ON CONFLICT (migration_unit, partition_value) DO UPDATE SET owner = EXCLUDED.owner, "
-                        + "since = EXCLUDED.since");
-        // Both gates cache an answer for ownership.refresh.ms.
+                "INSERT INTO public.migration_ownership_moves (migration_unit, partition_value, to_owner, "
+                        + "requested_by) VALUES ('vehicle', '" + depot + "', '" + owner + "', 'WritebackLaneIT')");
+        awaitService(
+                "the move of " + depot + " to " + owner,
+                () -> count(
+                                        serviceServer,
+                                        service,
+                                        "SELECT count(*) FROM public.migration_ownership_moves WHERE to_owner = '"
+                                                + owner + "' AND status = 'DONE'")
+                                == 1
+                        && count(
+                                        serviceServer,
+                                        service,
+                                        "SELECT count(*) FROM public.migration_ownership WHERE partition_value = '"
+                                                + depot + "' AND owner = '" + owner + "'")
+                                == 1);
+        // The other lane's gate caches its answer for ownership.refresh.ms.
         sleep(1_000);
     }
 

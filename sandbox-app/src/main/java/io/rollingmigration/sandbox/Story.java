@@ -24,6 +24,7 @@ final class Story {
         CUTOVER,
         STRAY_WRITE,
         SERVICE_WRITE,
+        HANDING_BACK,
         HANDED_BACK,
         DONE
     }
@@ -114,20 +115,18 @@ final class Story {
             case REPAIRED -> {
                 if (status.openDriftTotal() == 0) {
                     traffic.writeOnly("US");
-                    postgres.execute(
-                            PostgresFixture.TARGET,
-                            "INSERT INTO migration_ownership (migration_unit, "
-                                    + "partition_value, owner, since) VALUES ('customer', 'EU', 'TARGET', now() AT TIME ZONE 'UTC')");
+                    requestMove("TARGET");
                     failedAtCutover = status.failed();
                     cutoverAt = status.takenAt();
-                    say.accept("story: the operator moves write ownership of region EU to the new service; the "
-                            + "legacy application now writes US customers only");
+                    say.accept("story: the legacy application now writes US customers only, and the operator asks "
+                            + "for write ownership of region EU to move to the new service (a row in "
+                            + "migration_ownership_moves); the forward lane decides it once it has caught up");
                     step = Step.CUTOVER;
                 }
             }
             case CUTOVER -> {
-                // Give the sink time to see the new owner (ownership.refresh.ms, 5 s) before the stray write.
-                if (status.takenAt() - cutoverAt >= 7000) {
+                // Give the other gates time to see the new owner (ownership.refresh.ms, 5 s) before the stray write.
+                if (moveDone("TARGET") && status.takenAt() - cutoverAt >= 7000) {
                     long eu = firstLong(legacy.query("SELECT min(id) FROM " + legacy.table() + " WHERE region = 'EU'"));
                     legacy.execute("UPDATE " + legacy.table() + " SET name = 'Written after cutover', updated_at = "
                             + legacy.now() + " WHERE id = " + eu);
@@ -164,15 +163,19 @@ final class Story {
                 List<List<Object>> row =
                         legacy.query("SELECT name FROM " + legacy.table() + " WHERE id = " + serviceWritten);
                 if (!row.isEmpty() && "Renamed by the service".equals(row.get(0).get(0))) {
-                    postgres.execute(
-                            PostgresFixture.TARGET,
-                            "UPDATE migration_ownership SET owner = 'LEGACY', since = now() AT TIME ZONE 'UTC' WHERE "
-                                    + "migration_unit = 'customer' AND partition_value = 'EU'");
+                    requestMove("LEGACY");
+                    say.accept("story: legacy holds the service's change to customer " + serviceWritten + " (its echo "
+                            + "was dropped, not reported); the operator asks for region EU to go back to legacy, "
+                            + "which the write-back lane decides once it has written everything back");
+                    step = Step.HANDING_BACK;
+                }
+            }
+            case HANDING_BACK -> {
+                if (moveDone("LEGACY")) {
                     traffic.writeOnly(null);
                     handedBackAt = status.takenAt();
-                    say.accept("story: legacy holds the service's change to customer " + serviceWritten + " (its echo "
-                            + "was dropped, not reported); the operator hands region EU back to legacy, and the legacy "
-                            + "application writes EU customers again");
+                    say.accept("story: " + moveRecord("LEGACY") + "; the legacy application writes EU customers "
+                            + "again");
                     step = Step.HANDED_BACK;
                 }
             }
@@ -186,6 +189,33 @@ final class Story {
             }
             default -> {}
         }
+    }
+
+    /** Asks for region EU to move to {@code owner}, as an operator does: a row in the hand-over journal. */
+    private void requestMove(String owner) {
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "INSERT INTO migration_ownership_moves (migration_unit, partition_value, to_owner, requested_by) "
+                        + "VALUES ('customer', 'EU', '" + owner + "', 'the sandbox operator')");
+    }
+
+    private boolean moveDone(String owner) {
+        return firstLong(postgres.query(
+                        PostgresFixture.TARGET,
+                        "SELECT count(*) FROM migration_ownership_moves WHERE to_owner = '" + owner
+                                + "' AND status = 'DONE'"))
+                > 0;
+    }
+
+    /** The journal's record of the last move to {@code owner}, told as a sentence. */
+    private String moveRecord(String owner) {
+        List<Object> row = postgres.query(
+                        PostgresFixture.TARGET,
+                        "SELECT decided_by, lane_lag_ms FROM migration_ownership_moves WHERE to_owner = '" + owner
+                                + "' AND status = 'DONE' ORDER BY move_id DESC LIMIT 1")
+                .get(0);
+        return "the move to " + owner + " was decided by " + row.get(0) + " with its lane " + row.get(1)
+                + " ms behind, and recorded in migration_ownership_moves";
     }
 
     /**

@@ -102,13 +102,16 @@ class SandboxStoryIT {
                 "100% aligned",
                 "adds 1000",
                 "FIELD_MISMATCH",
-                "moves write ownership of region EU",
+                "asks for write ownership of region EU to move",
                 "forgotten legacy job",
                 "dead letter queue"));
         // With a PostgreSQL legacy the write-back lane runs: the service's write reaches legacy, EU goes back.
         boolean writesBack = legacy.equals("postgres");
         if (writesBack) {
-            chapters.addAll(List.of("legacy holds the service's change", "nothing the service wrote"));
+            chapters.addAll(List.of(
+                    "legacy holds the service's change",
+                    "the move to LEGACY was decided by",
+                    "nothing the service wrote"));
         }
         assertEquals(chapters.size(), story.size(), "one line per chapter:\n" + String.join("\n", story));
         for (int i = 0; i < chapters.size(); i++) {

@@ -1,5 +1,6 @@
 package io.rollingmigration.connect.sink;
 
+import io.rollingmigration.connect.common.config.HandOverConfig;
 import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
 import io.rollingmigration.connect.common.config.RetryConfig;
 import io.rollingmigration.connect.common.config.TableNameValidator;
@@ -274,6 +275,7 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
                         5,
                         ConfigDef.Width.MEDIUM,
                         "Lane transactions table");
+        HandOverConfig.define(def, OWNERSHIP_GROUP, 6, "to TARGET (with ownership.table)", false);
         RetryConfig.define(def, RETRIES_GROUP, 1, 10, 3000L, "a batch");
         return def;
     }

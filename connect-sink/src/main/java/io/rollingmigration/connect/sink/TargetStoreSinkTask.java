@@ -1,11 +1,15 @@
 package io.rollingmigration.connect.sink;
 
 import io.rollingmigration.connect.common.PluginVersion;
+import io.rollingmigration.connect.common.config.HandOverConfig;
+import io.rollingmigration.connect.common.lane.LaneProgress;
 import io.rollingmigration.connect.common.lane.LaneTransactions;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.ownership.Owner;
 import io.rollingmigration.connect.common.ownership.OwnershipGate;
+import io.rollingmigration.connect.common.ownership.OwnershipMoves;
 import io.rollingmigration.connect.sink.metrics.SinkMetrics;
+import io.rollingmigration.connect.sink.ownership.HandOverDuty;
 import io.rollingmigration.connect.sink.write.BatchRetries;
 import io.rollingmigration.connect.sink.write.ChangeBatch;
 import io.rollingmigration.connect.sink.write.ChangeReader;
@@ -50,6 +54,8 @@ public class TargetStoreSinkTask extends SinkTask {
 
     private long nextPurgeAt;
     private OwnershipGate gate;
+    private HandOverDuty handOver;
+    private int maxPollRecords;
     private boolean gateReady;
     private SinkMetrics metrics;
 
@@ -85,6 +91,24 @@ public class TargetStoreSinkTask extends SinkTask {
                         config.ownershipUnit(),
                         config.ownershipRefresh(),
                         this::gateConnection));
+        maxPollRecords = HandOverDuty.maxPollRecords(props);
+        if (gate != null) {
+            HandOverConfig.movesTable(config)
+                    .ifPresent(moves -> handOver = new HandOverDuty(
+                            new OwnershipMoves(config.connection().dialect(), moves),
+                            gate,
+                            new LaneProgress(
+                                    config.connection().dialect(),
+                                    HandOverConfig.progressTable(config),
+                                    props.getOrDefault("name", "unnamed"),
+                                    LaneTransactions.Lane.FORWARD,
+                                    config.ownershipUnit()),
+                            LaneTransactions.Lane.FORWARD,
+                            Owner.TARGET,
+                            props.getOrDefault("name", "unnamed"),
+                            HandOverConfig.maxLagMillis(config),
+                            config.ownershipRefresh().toMillis()));
+        }
         try {
             if (!config.autoCreateTable()) {
                 reader = newReader();
@@ -100,6 +124,7 @@ public class TargetStoreSinkTask extends SinkTask {
     public void put(Collection<SinkRecord> records) {
         retries.awaitBackoff();
         if (records.isEmpty()) {
+            handOverBookkeeping(null);
             return;
         }
         try {
@@ -153,6 +178,7 @@ public class TargetStoreSinkTask extends SinkTask {
                     outcome.deleted());
             purgeDeleteMarkersIfDue();
             retries.succeeded();
+            handOverBookkeeping(records);
         } catch (OwnershipGate.OwnershipLookupFailure e) {
             if (!e.isTransient()) {
                 throw new ConnectException(e.getMessage(), e);
@@ -160,6 +186,52 @@ public class TargetStoreSinkTask extends SinkTask {
             throw retries.retryOrFail(new TransientDatabaseException(e.getMessage(), e), records.size(), context);
         } catch (TransientDatabaseException e) {
             throw retries.retryOrFail(e, records.size(), context);
+        }
+    }
+
+    /**
+     * Reports the lane's progress (the batch's newest changes; {@code null} for an empty batch)
+     * and decides the moves to TARGET that are due. Advisory bookkeeping beside the data: a failure is logged and
+     * tried again with the next batch, never a reason to fail the batch.
+     */
+    private void handOverBookkeeping(Collection<SinkRecord> records) {
+        if (handOver == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        try {
+            prepareGate();
+            Connection db = writer.connection();
+            try {
+                Collection<SinkRecord> batch = records == null ? List.of() : records;
+                handOver.report(
+                        db,
+                        HandOverDuty.newestOf(
+                                batch, record -> number(record, Lineage.Field.SOURCE_COMMIT_TIME.header()), record -> {
+                                    Long position = number(record, Lineage.Field.SOURCE_POSITION.header());
+                                    return position == null ? null : position.toString();
+                                }),
+                        HandOverDuty.drained(batch.size(), maxPollRecords),
+                        HandOverDuty.partitionsOf(context.assignment()),
+                        now);
+                handOver.decideDue(db, now);
+            } catch (SQLException e) {
+                rollbackQuietly(db);
+                log.warn(
+                        "Hand-over bookkeeping in {} failed, tried again with the next batch: {}",
+                        config.connection(),
+                        e.getMessage());
+            }
+        } catch (TransientDatabaseException | OwnershipGate.OwnershipLookupFailure e) {
+            log.warn("Hand-over bookkeeping postponed, the target database is not reachable: {}", e.getMessage());
+        }
+    }
+
+    private static void rollbackQuietly(Connection db) {
+        try {
+            db.rollback();
+        } catch (SQLException ignored) {
+            // The connection is gone; the writer opens a new one for the next batch.
         }
     }
 

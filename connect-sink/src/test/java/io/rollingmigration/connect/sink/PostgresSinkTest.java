@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -115,6 +117,63 @@ class PostgresSinkTest extends SinkContractTest {
         assertEquals(List.of(stray), lane.errant, "only the genuine legacy write is reported");
         assertTrue(lane.reasons.get(0).getMessage().startsWith("LEGACY_WRITE_AFTER_CUTOVER"));
         assertEquals(List.of("1|one"), liveRows());
+    }
+
+    @Test
+    void aMoveToTheServiceIsRefusedWhileTheForwardLaneLagsAndCarriedOutWithItsPositionOnceItHasCaughtUp()
+            throws InterruptedException {
+        execute(
+                "DROP TABLE IF EXISTS handover_ownership",
+                "DROP TABLE IF EXISTS handover_moves",
+                "DROP TABLE IF EXISTS handover_progress");
+        RecordingSinkContext lane =
+                new RecordingSinkContext(true, Map.of(), Set.of(new TopicPartition("legacy.public.customer", 0)));
+        TargetStoreSinkTask forward = startTask(
+                lane,
+                Map.of(
+                        "ownership.table", "handover_ownership",
+                        "ownership.unit", "customer",
+                        "ownership.partition.field", "code",
+                        "ownership.refresh.ms", "0",
+                        "ownership.moves.table", "handover_moves",
+                        "lane.progress.table", "handover_progress",
+                        "handover.max.lag.ms", "60000"));
+        long tenMinutesAgo = System.currentTimeMillis() - 600_000;
+        forward.put(List.of(committedAt(inRegion(1, "one", "EU", 10), tenMinutesAgo)));
+        execute("INSERT INTO handover_moves (migration_unit, partition_value, to_owner, requested_by) VALUES "
+                + "('customer', 'EU', 'TARGET', 'ops@example.com')");
+        Thread.sleep(600);
+        forward.put(List.of(committedAt(inRegion(2, "two", "EU", 11), tenMinutesAgo + 1)));
+
+        List<Object> refused =
+                query("SELECT status, reason, decided_by FROM handover_moves").get(0);
+        assertEquals("REFUSED", refused.get(0));
+        assertTrue(refused.get(1).toString().contains("lags"), refused.toString());
+        assertEquals("unnamed", refused.get(2));
+        assertEquals(List.of(), query("SELECT * FROM handover_ownership"), "nothing moved");
+
+        // The lane catches up: Connect hands it an empty batch, nothing is left to apply.
+        execute("INSERT INTO handover_moves (migration_unit, partition_value, to_owner, requested_by) VALUES "
+                + "('customer', 'EU', 'TARGET', 'ops@example.com')");
+        Thread.sleep(600);
+        forward.put(List.of());
+
+        assertEquals(
+                List.of(List.of("REFUSED", "11"), List.of("DONE", "11")),
+                query("SELECT status, lane_position FROM handover_moves ORDER BY move_id"),
+                "the move is recorded with the newest legacy position the lane had applied");
+        assertEquals(
+                List.of(List.of("customer", "EU", "TARGET")),
+                query("SELECT migration_unit, partition_value, owner FROM handover_ownership"));
+        SinkRecord stray =
+                committedAt(inRegion(1, "a legacy screen after the move", "EU", 12), System.currentTimeMillis() + 1000);
+        forward.put(List.of(stray));
+        assertEquals(List.of(stray), lane.errant, "the gate obeys the move at once");
+    }
+
+    private static SinkRecord committedAt(SinkRecord record, long committedAtMillis) {
+        record.headers().addLong(Lineage.Field.SOURCE_COMMIT_TIME.header(), committedAtMillis);
+        return record;
     }
 
     private static SinkRecord fromTransaction(SinkRecord record, long transaction, long committedAt) {

@@ -134,6 +134,11 @@ public final class MariaDbDialect implements SqlDialect {
     }
 
     @Override
+    public String identityColumn() {
+        return "BIGINT NOT NULL AUTO_INCREMENT";
+    }
+
+    @Override
     public String upsert(TableId table, List<String> keyColumns, List<String> columns) {
         return "INSERT INTO " + quote(table) + " (" + quotedList(columns) + ") VALUES ("
                 + String.join(", ", Collections.nCopies(columns.size(), "?")) + ") ON DUPLICATE KEY UPDATE "

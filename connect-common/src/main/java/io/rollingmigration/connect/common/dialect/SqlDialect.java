@@ -266,6 +266,18 @@ public interface SqlDialect {
         };
     }
 
+    /** A nullable column type of the suite's own bookkeeping tables: {@code VARCHAR} of {@code length} or {@code BIGINT}. */
+    default String optionalColumn(JDBCType type, int length) {
+        return switch (type) {
+            case VARCHAR -> "VARCHAR(" + length + ") NULL";
+            case BIGINT -> "BIGINT NULL";
+            default -> throw new IllegalArgumentException("No bookkeeping column of type " + type);
+        };
+    }
+
+    /** A {@code BIGINT} key column the database numbers itself when an insert leaves it out. */
+    String identityColumn();
+
     private String quoted(List<String> columns) {
         return columns.stream().map(this::quote).collect(Collectors.joining(", "));
     }
@@ -359,6 +371,13 @@ public interface SqlDialect {
         return "UPDATE " + quote(table) + " SET "
                 + columns.stream().map(c -> quote(c) + " = ?").collect(Collectors.joining(", ")) + " WHERE "
                 + where.text();
+    }
+
+    /** Sets columns of the rows matching a condition. Parameters: {@code columns}, then the condition's. */
+    default String updateWhere(TableId table, List<String> columns, String condition) {
+        return "UPDATE " + quote(table) + " SET "
+                + columns.stream().map(c -> quote(c) + " = ?").collect(Collectors.joining(", ")) + " WHERE "
+                + condition;
     }
 
     /** A plain insert of one row. Parameters: {@code columns} in order. */

@@ -101,6 +101,23 @@ public final class OwnershipGate {
         return unit;
     }
 
+    /**
+     * Gives a partition to {@code owner} as of {@code sinceMillis} (UTC), in the caller's transaction, and forgets
+     * the cached answer: how a hand-over the lanes decided moves it.
+     */
+    public void moveTo(Connection connection, String partitionValue, Owner owner, long sinceMillis)
+            throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement(
+                dialect.upsert(table, List.of(UNIT, PARTITION), List.of(UNIT, PARTITION, OWNER, SINCE)))) {
+            upsert.setString(1, unit);
+            upsert.setString(2, partitionValue);
+            upsert.setString(3, owner.name());
+            upsert.setTimestamp(4, new Timestamp(sinceMillis), utc);
+            upsert.executeUpdate();
+        }
+        owners.invalidate(partitionValue);
+    }
+
     /** Cache statistics, for metrics: lookups answered from the cache and from the table. */
     public CacheStats stats() {
         return owners.stats();

@@ -1,5 +1,6 @@
 package io.rollingmigration.connect.sink.writeback;
 
+import io.rollingmigration.connect.common.config.HandOverConfig;
 import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
 import io.rollingmigration.connect.common.config.RetryConfig;
 import io.rollingmigration.connect.common.config.TableNameValidator;
@@ -161,6 +162,7 @@ public final class LegacyWritebackSinkConfig extends AbstractConfig {
                         7,
                         ConfigDef.Width.SHORT,
                         "Lane transactions retention (ms)");
+        HandOverConfig.define(def, LANES_GROUP, 8, "back to LEGACY", true);
         RetryConfig.define(def, RETRIES_GROUP, 1, 10, 3000L, "a batch");
         return def;
     }

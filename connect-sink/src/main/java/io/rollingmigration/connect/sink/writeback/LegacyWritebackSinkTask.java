@@ -1,18 +1,22 @@
 package io.rollingmigration.connect.sink.writeback;
 
 import io.rollingmigration.connect.common.PluginVersion;
+import io.rollingmigration.connect.common.config.HandOverConfig;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lane.IdMapping;
+import io.rollingmigration.connect.common.lane.LaneProgress;
 import io.rollingmigration.connect.common.lane.LaneTransactions;
 import io.rollingmigration.connect.common.ownership.Owner;
 import io.rollingmigration.connect.common.ownership.OwnershipGate;
+import io.rollingmigration.connect.common.ownership.OwnershipMoves;
 import io.rollingmigration.connect.common.spec.LegacyColumns;
 import io.rollingmigration.connect.common.spec.MappingSpec;
 import io.rollingmigration.connect.common.spec.SpecException;
 import io.rollingmigration.connect.common.spec.WritebackTranslator;
 import io.rollingmigration.connect.sink.metrics.SinkMetrics;
+import io.rollingmigration.connect.sink.ownership.HandOverDuty;
 import io.rollingmigration.connect.sink.write.BatchRetries;
 import io.rollingmigration.connect.sink.write.ErrantRecords;
 import io.rollingmigration.connect.sink.write.OffsetLedger;
@@ -31,6 +35,7 @@ import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -59,6 +64,10 @@ public class LegacyWritebackSinkTask extends SinkTask {
     private BatchRetries retries;
     private SinkMetrics metrics;
     private long nextPurgeAt;
+    private HandOverDuty handOver;
+    private int maxPollRecords;
+    private ForwardCatchUp catchUp;
+    private long nextHoldLogAt;
 
     @Override
     public String version() {
@@ -83,6 +92,32 @@ public class LegacyWritebackSinkTask extends SinkTask {
                         throw new OwnershipGate.OwnershipLookupFailure(e.getMessage(), e.getCause());
                     }
                 });
+        maxPollRecords = HandOverDuty.maxPollRecords(props);
+        HandOverConfig.movesTable(config).ifPresent(table -> {
+            OwnershipMoves moves = new OwnershipMoves(serviceDialect, table);
+            LaneProgress progress = new LaneProgress(
+                    serviceDialect,
+                    HandOverConfig.progressTable(config),
+                    connector,
+                    LaneTransactions.Lane.WRITEBACK,
+                    config.ownershipUnit());
+            handOver = new HandOverDuty(
+                    moves,
+                    gate,
+                    progress,
+                    LaneTransactions.Lane.WRITEBACK,
+                    Owner.LEGACY,
+                    connector,
+                    HandOverConfig.maxLagMillis(config),
+                    config.ownershipRefresh().toMillis());
+            catchUp = new ForwardCatchUp(
+                    moves,
+                    progress,
+                    config.ownershipUnit(),
+                    HandOverConfig.settleMillis(config),
+                    HandOverConfig.holdMaxMillis(config),
+                    config.ownershipRefresh().toMillis());
+        });
         retries = new BatchRetries(config.maxRetries(), config.retryBackoffMillis(), log);
         metrics = SinkMetrics.of(context.pluginMetrics());
         log.info("Writing {} back into {}", config.aggregate(), config.legacy());
@@ -142,6 +177,7 @@ public class LegacyWritebackSinkTask extends SinkTask {
     public void put(Collection<SinkRecord> records) {
         retries.awaitBackoff();
         if (records.isEmpty()) {
+            handOverBookkeeping(List.of(), 0);
             return;
         }
         try {
@@ -149,6 +185,7 @@ public class LegacyWritebackSinkTask extends SinkTask {
             long started = System.currentTimeMillis();
             Map<TopicPartition, Long> nextOffsets = new HashMap<>();
             List<ServiceChange> changes = new ArrayList<>(records.size());
+            List<Rejection> rejections = new ArrayList<>();
             for (SinkRecord record : records) {
                 nextOffsets.merge(
                         new TopicPartition(record.topic(), record.kafkaPartition()),
@@ -160,10 +197,13 @@ public class LegacyWritebackSinkTask extends SinkTask {
                         changes.add(change);
                     }
                 } catch (DataException e) {
-                    reject(record, e);
+                    rejections.add(new Rejection(record, e));
                 }
             }
-            List<ServiceChange> owned = ownedNonEchoes(changes);
+            List<ServiceChange> owned = ownedNonEchoes(changes, rejections);
+            // Before anything is reported: a held batch comes again, and its rejections with it.
+            holdWhileForwardLaneCatchesUp(owned);
+            rejections.forEach(r -> reject(r.record(), r.reason()));
             LegacyWriteback.Outcome outcome =
                     writeback.write(owned, (change, reason) -> reject(change.record(), reason), nextOffsets);
             long now = System.currentTimeMillis();
@@ -184,6 +224,7 @@ public class LegacyWritebackSinkTask extends SinkTask {
                     outcome.created());
             purgeLaneTransactionsIfDue();
             retries.succeeded();
+            handOverBookkeeping(owned, records.size());
         } catch (OwnershipGate.OwnershipLookupFailure e) {
             if (!e.isTransient()) {
                 throw new ConnectException(e.getMessage(), e);
@@ -199,7 +240,8 @@ public class LegacyWritebackSinkTask extends SinkTask {
      * write in a partition legacy owns is reported as SERVICE_WRITE_BEFORE_CUTOVER and not written; a snapshot read
      * there is the store's state when the capture began, no write, and is passed over.
      */
-    private List<ServiceChange> ownedNonEchoes(List<ServiceChange> changes) throws TransientDatabaseException {
+    private List<ServiceChange> ownedNonEchoes(List<ServiceChange> changes, List<Rejection> rejections)
+            throws TransientDatabaseException {
         List<LaneTransactions.Candidate> candidates = new ArrayList<>();
         changes.forEach(change -> change.transactionId().ifPresent(id -> candidates.add(change.candidate())));
         Set<LaneTransactions.Candidate> echoes = candidates.isEmpty()
@@ -223,15 +265,80 @@ public class LegacyWritebackSinkTask extends SinkTask {
                 if (metrics != null) {
                     metrics.blocked();
                 }
-                reject(
+                rejections.add(new Rejection(
                         change.record(),
                         new DataException("SERVICE_WRITE_BEFORE_CUTOVER: the service changed " + config.aggregate()
                                 + " " + change.row().get(keyField) + " in partition "
                                 + ownershipField + "=" + partition + ", whose writes legacy still owns; the change "
-                                + "was not written back"));
+                                + "was not written back")));
             }
         }
         return owned;
+    }
+
+    /** A record that goes to the dead letter queue, and why. */
+    private record Rejection(SinkRecord record, Exception reason) {}
+
+    /**
+     * Holds the whole batch (Connect delivers it again shortly) while a change in it belongs to a partition just
+     * moved to TARGET whose legacy changes before the move the forward lane has not applied yet.
+     */
+    private void holdWhileForwardLaneCatchesUp(List<ServiceChange> owned) throws TransientDatabaseException {
+        if (catchUp == null || owned.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        String reason = service.transaction(db -> {
+            for (ServiceChange change : owned) {
+                Object partition = ownershipField == null ? null : change.row().get(ownershipField);
+                String held = catchUp.holdReason(
+                        db, partition == null ? "*" : partition.toString(), change.committedAtMillis(), now);
+                if (held != null) {
+                    return held;
+                }
+            }
+            return null;
+        });
+        if (reason == null) {
+            return;
+        }
+        if (now >= nextHoldLogAt) {
+            log.info("{}; the batch is delivered again in {} ms", reason, HOLD_RETRY_MILLIS);
+            nextHoldLogAt = now + 10_000;
+        }
+        context.timeout(HOLD_RETRY_MILLIS);
+        throw new RetriableException(reason);
+    }
+
+    private static final long HOLD_RETRY_MILLIS = 1_000;
+
+    /**
+     * Reports the lane's progress (the changes written back, and whether the batch drained the partitions) and decides
+     * the moves back to LEGACY that are due. Advisory bookkeeping beside the data: a failure is logged and tried
+     * again with the next batch.
+     */
+    private void handOverBookkeeping(List<ServiceChange> written, int batchSize) {
+        if (handOver == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        try {
+            service.transaction(db -> {
+                gate.ensureTable(db);
+                Map<SinkRecord, Long> committed = new HashMap<>();
+                written.forEach(change -> committed.put(change.record(), change.committedAtMillis()));
+                handOver.report(
+                        db,
+                        HandOverDuty.newestOf(committed.keySet(), committed::get, record -> null),
+                        HandOverDuty.drained(batchSize, maxPollRecords),
+                        HandOverDuty.partitionsOf(context.assignment()),
+                        now);
+                handOver.decideDue(db, now);
+                return null;
+            });
+        } catch (TransientDatabaseException | ConnectException | OwnershipGate.OwnershipLookupFailure e) {
+            log.warn("Hand-over bookkeeping postponed, tried again with the next batch: {}", e.getMessage());
+        }
     }
 
     /** A legacy table's description, read once; a table legacy lacks stops the task with its name. */
