@@ -19,7 +19,9 @@ final class WritebackRule {
         EXPR,
         CONST,
         KEEP,
-        SEQUENCE
+        SEQUENCE,
+        /** The key of the legacy row another aggregate's id (a forward {@code ref}) stands for. */
+        REF
     }
 
     final String path;
@@ -35,6 +37,8 @@ final class WritebackRule {
     final String expr;
     final String constant;
     final String sequence;
+    /** The referenced legacy table ({@link Kind#REF}); the field it reads is {@link #from}. */
+    final String table;
 
     private WritebackRule(
             String path,
@@ -45,7 +49,8 @@ final class WritebackRule {
             boolean failOnUnmapped,
             String expr,
             String constant,
-            String sequence) {
+            String sequence,
+            String table) {
         this.path = path;
         this.kind = kind;
         this.from = from;
@@ -55,21 +60,39 @@ final class WritebackRule {
         this.expr = expr;
         this.constant = constant;
         this.sequence = sequence;
+        this.table = table;
     }
 
     /** A rule derived from the forward spec: the column gets the field back, through the inverse map if any. */
     static WritebackRule derived(String path, String field, Map<String, String> inverseMap) {
-        return new WritebackRule(path, Kind.FROM, field, inverseMap, null, true, null, null, null);
+        return new WritebackRule(path, Kind.FROM, field, inverseMap, null, true, null, null, null, null);
     }
 
     static WritebackRule parse(JsonNode node, String path, boolean key) {
         if (node.isTextual()) {
-            return new WritebackRule(path, Kind.FROM, node.asText(), null, null, false, null, null, null);
+            return new WritebackRule(path, Kind.FROM, node.asText(), null, null, false, null, null, null, null);
         }
         if (!node.isObject()) {
             throw new SpecException(path, "a write-back rule is a field name or an object");
         }
-        known(node, path, Set.of("from", "map", "default", "unmapped", "expr", "const", "keep", "sequence"));
+        known(
+                node,
+                path,
+                Set.of("from", "map", "default", "unmapped", "expr", "const", "keep", "sequence", "ref", "table"));
+        if (!node.path("ref").isMissingNode()) {
+            String field = optionalText(node, "ref", path);
+            String table = optionalText(node, "table", path);
+            if (field == null || table == null || node.size() != 2) {
+                throw new SpecException(
+                        path,
+                        "a reference read back is {ref: <the aggregate's ref field>, table: <the referenced legacy "
+                                + "table>}, nothing else");
+            }
+            return new WritebackRule(path, Kind.REF, field, null, null, false, null, null, null, table);
+        }
+        if (!node.path("table").isMissingNode()) {
+            throw new SpecException(path + ".table", "a table belongs to a reference: {ref: <field>, table: ...}");
+        }
         String from = optionalText(node, "from", path);
         String expr = optionalText(node, "expr", path);
         String constant = optionalText(node, "const", path);
@@ -99,7 +122,7 @@ final class WritebackRule {
             if (!node.path("map").isMissingNode() || !node.path("unmapped").isMissingNode()) {
                 throw new SpecException(path, "keep: previous takes only a default (the value of a new row)");
             }
-            return new WritebackRule(path, Kind.KEEP, null, null, fallback, false, null, null, null);
+            return new WritebackRule(path, Kind.KEEP, null, null, fallback, false, null, null, null, null);
         }
         JsonNode mapNode = node.path("map");
         if (mapNode.isMissingNode()) {
@@ -108,7 +131,7 @@ final class WritebackRule {
             }
             Kind kind =
                     from != null ? Kind.FROM : expr != null ? Kind.EXPR : constant != null ? Kind.CONST : Kind.SEQUENCE;
-            return new WritebackRule(path, kind, from, null, null, false, expr, constant, sequence);
+            return new WritebackRule(path, kind, from, null, null, false, expr, constant, sequence, null);
         }
         if (from == null) {
             throw new SpecException(path + ".map", "a value map applies to a field: set from");
@@ -131,6 +154,6 @@ final class WritebackRule {
                     "a value map needs either a default or unmapped: error, so unknown service values are "
                             + "never silently written");
         }
-        return new WritebackRule(path, Kind.FROM, from, map, fallback, fail, null, null, null);
+        return new WritebackRule(path, Kind.FROM, from, map, fallback, fail, null, null, null, null);
     }
 }

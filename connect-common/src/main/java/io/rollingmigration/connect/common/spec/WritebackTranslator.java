@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import org.apache.kafka.connect.errors.DataException;
 
 /**
@@ -264,6 +266,47 @@ public final class WritebackTranslator {
                         null,
                         null);
             case SEQUENCE -> new ColumnWrite(column, rule, type, false, null, null, null, null);
+            case REF -> {
+                FieldSpec field = aggregate.fields.get(rule.from);
+                if (field == null || field.refNamespace == null) {
+                    throw new SpecException(
+                            rule.path + ".ref",
+                            "'" + rule.from + "' is not a reference field of the aggregate (a field with ref: "
+                                    + "{uuid5: ..., key: ...})");
+                }
+                if (field.refKey == null) {
+                    throw new SpecException(
+                            rule.path + ".ref",
+                            "fields." + rule.from + " is a UUIDv5 of a name expression, which cannot be read back "
+                                    + "into key columns; declare " + column + " with keep: previous or an expr");
+                }
+                String keyName = null;
+                for (Map.Entry<String, String> part : field.refKey.entrySet()) {
+                    if (part.getValue().equals(column)) {
+                        keyName = part.getKey();
+                    }
+                }
+                if (keyName == null) {
+                    throw new SpecException(
+                            rule.path,
+                            "fields." + rule.from + " references through " + field.refKey.values() + ", not '" + column
+                                    + "'");
+                }
+                yield new ColumnWrite(
+                        column,
+                        rule,
+                        type,
+                        false,
+                        null,
+                        null,
+                        null,
+                        null,
+                        new ReferenceRule(
+                                rule.table,
+                                field.refNamespace,
+                                List.copyOf(new TreeSet<>(field.refKey.keySet())),
+                                keyName));
+            }
         };
     }
 
@@ -448,12 +491,28 @@ public final class WritebackTranslator {
         Map<String, Object> values = new LinkedHashMap<>();
         Set<String> kept = new LinkedHashSet<>();
         Map<String, Object> insertDefaults = new LinkedHashMap<>();
+        Map<String, LegacyWrite.Reference> references = new LinkedHashMap<>();
         if (!delete) {
             for (ColumnWrite write : columns.values()) {
                 if (write.rule.kind == WritebackRule.Kind.KEEP) {
                     kept.add(write.column);
                     if (write.fallback != null) {
                         insertDefaults.put(write.column, write.fallback);
+                    }
+                } else if (write.reference != null) {
+                    Object referenced = row.get(write.rule.from);
+                    if (referenced == null) {
+                        values.put(write.column, null);
+                    } else {
+                        ReferenceRule ref = write.reference;
+                        references.put(
+                                write.column,
+                                new LegacyWrite.Reference(
+                                        ref.table(),
+                                        ref.namespace(),
+                                        ref.keyNames(),
+                                        ref.keyName(),
+                                        referenced.toString()));
                     }
                 } else {
                     values.put(write.column, evaluate(write, row, bindings, targetId));
@@ -471,7 +530,8 @@ public final class WritebackTranslator {
                 kept,
                 insertDefaults,
                 versionColumn,
-                partition == null ? null : partition.toString());
+                partition == null ? null : partition.toString(),
+                references);
     }
 
     private Object evaluate(ColumnWrite write, Map<String, Object> row, Map<String, Object> bindings, String id) {
@@ -481,6 +541,9 @@ public final class WritebackTranslator {
             throw new DataException(rule + " " + write.rule.path + " (service id " + id + "): " + e.getMessage(), e);
         }
     }
+
+    /** What a {@code ref} rule reads back: the referenced table, its UUIDv5 namespace and key names. */
+    private record ReferenceRule(String table, UUID namespace, List<String> keyNames, String keyName) {}
 
     /** One legacy column's rule, compiled: constants and mapped values already in the column's type. */
     private static final class ColumnWrite {
@@ -495,6 +558,9 @@ public final class WritebackTranslator {
         final Expressions.Compiled expr;
         final Object constant;
 
+        /** With a {@code ref} rule: the referenced row whose key the column gets. */
+        final ReferenceRule reference;
+
         ColumnWrite(
                 String column,
                 WritebackRule rule,
@@ -504,6 +570,20 @@ public final class WritebackTranslator {
                 Object fallback,
                 Expressions.Compiled expr,
                 Object constant) {
+            this(column, rule, type, masked, map, fallback, expr, constant, null);
+        }
+
+        ColumnWrite(
+                String column,
+                WritebackRule rule,
+                ColumnType type,
+                boolean masked,
+                Map<String, Object> map,
+                Object fallback,
+                Expressions.Compiled expr,
+                Object constant,
+                ReferenceRule reference) {
+            this.reference = reference;
             this.column = column;
             this.rule = rule;
             this.type = type;
@@ -519,7 +599,7 @@ public final class WritebackTranslator {
                 case CONST -> constant;
                 case EXPR -> LegacyValues.toColumn(type, expr.evaluate(bindings, masked), masked);
                 case FROM -> fromField(row);
-                case KEEP, SEQUENCE -> throw new IllegalStateException(rule.kind + " has no value of its own");
+                case KEEP, SEQUENCE, REF -> throw new IllegalStateException(rule.kind + " has no value of its own");
             };
         }
 

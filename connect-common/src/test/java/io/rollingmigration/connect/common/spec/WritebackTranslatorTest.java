@@ -318,6 +318,57 @@ class WritebackTranslatorTest {
         assertTrue(vehicle("").writeback().isEmpty());
     }
 
+    private static String orderSpec(String customerRule) {
+        return String.join(
+                "\n",
+                "name: shop-order",
+                "version: 1",
+                "source: shop.orders",
+                "columns: {order_no: bigint, customer_id: bigint, status_cd: char(1)}",
+                "aggregates:",
+                "  order:",
+                "    key: {field: order_id, column: order_no}",
+                "    fields:",
+                "      customer_party_id: {ref: {uuid5: url, key: {id: customer_id}}}",
+                "      status: {from: status_cd, map: {O: OPEN}, unmapped: error}",
+                "    writeback:",
+                "      columns:",
+                "        customer_id: " + customerRule);
+    }
+
+    @Test
+    void aReferenceToAnotherAggregateIsLeftForTheWritebackToLookUpInTheReferencedTable() {
+        String party = Uuid5.of(Uuid5.namespace("url"), "{\"id\":17}").toString();
+        LegacyWrite write = SpecCompiler.compile(orderSpec("{ref: customer_party_id, table: shop.customer}"), "order")
+                .writeback()
+                .orElseThrow()
+                .translate(
+                        Map.of("order_id", "5", "customer_party_id", party, "status", "OPEN"),
+                        Map.of(),
+                        "u",
+                        Map.of("order_no", 5L));
+
+        assertEquals(Map.of("status_cd", "O"), write.values(), "the customer's key is not known yet");
+        assertEquals(
+                Map.of(
+                        "customer_id",
+                        new LegacyWrite.Reference("shop.customer", Uuid5.namespace("url"), List.of("id"), "id", party)),
+                write.references());
+    }
+
+    @Test
+    void aReferenceIsReadBackOnlyFromAReferenceFieldMadeOfKeyColumnsAndNeedsItsTable() {
+        for (List<String> refused : List.of(
+                List.of("{ref: status, table: shop.customer}", ".ref", "not a reference field"),
+                List.of("{ref: customer_party_id}", "", "table: <the referenced legacy table>"),
+                List.of("{from: status, table: shop.customer}", ".table", "a table belongs to a reference"))) {
+            SpecException e =
+                    assertThrows(SpecException.class, () -> SpecCompiler.compile(orderSpec(refused.get(0)), "order"));
+            assertEquals("aggregates.order.writeback.columns.customer_id" + refused.get(1), e.path(), e.getMessage());
+            assertTrue(e.getMessage().contains(refused.get(2)), e.getMessage());
+        }
+    }
+
     private static void assertPathOf(String path, String writeback, String message) {
         SpecException e = assertThrows(SpecException.class, () -> vehicle(writeback));
         assertEquals(path, e.path(), e.getMessage());

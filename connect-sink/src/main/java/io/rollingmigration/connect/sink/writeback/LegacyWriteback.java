@@ -48,6 +48,7 @@ final class LegacyWriteback {
     private final List<WritebackTranslator> tables;
     private final LegacyRowWriter writer;
     private final IdMapping idMapping;
+    private final ReferencedKeys referencedKeys;
     private final OffsetLedger ledger;
     private final LaneTransactions lanes;
     private final LongSupplier clock;
@@ -69,6 +70,7 @@ final class LegacyWriteback {
         this.service = service;
         this.tables = tables;
         this.writer = writer;
+        this.referencedKeys = new ReferencedKeys(dialect);
         this.idMapping = idMapping;
         this.ledger = ledger;
         this.lanes = lanes;
@@ -106,6 +108,7 @@ final class LegacyWriteback {
         WritebackTranslator primary = tables.get(0);
         List<ServiceChange> changes = lastOfEachAggregate(primary, batch);
         Map<String, Map<String, Object>> known = knownKeys(db, primary, changes);
+        lookUpReferences(db, changes, known);
         List<LegacyWrite> writes = new ArrayList<>();
         int created = 0;
         for (ServiceChange change : changes) {
@@ -178,6 +181,9 @@ final class LegacyWriteback {
         for (WritebackTranslator table : tables) {
             LegacyWrite write = table.translate(
                     change.after(), change.before(), change.op(), key == null ? null : table.columnKey(key));
+            if (!write.references().isEmpty()) {
+                write = withReferencedKeys(db, write);
+            }
             if (!write.keyKnown()) {
                 write = withDrawnKey(db, write);
             }
@@ -192,6 +198,59 @@ final class LegacyWriteback {
             Collections.reverse(writes);
         }
         return writes;
+    }
+
+    /** The write with each reference's column set to the referenced legacy row's key. */
+    private LegacyWrite withReferencedKeys(Connection db, LegacyWrite write) throws SQLException {
+        Map<LegacyWrite.Reference, Map<String, Object>> keys =
+                referencedKeys.resolve(db, write.references().values());
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, LegacyWrite.Reference> entry : write.references().entrySet()) {
+            LegacyWrite.Reference reference = entry.getValue();
+            Map<String, Object> key = keys.get(reference);
+            if (key == null) {
+                throw new DataException("Legacy column " + write.table() + "." + entry.getKey() + " of service id "
+                        + write.targetId() + ": the referenced id " + reference.id() + " is the UUIDv5 of no key of "
+                        + "legacy table " + reference.table() + "; a referenced aggregate the service created must "
+                        + "be written back before what references it");
+            }
+            values.put(entry.getKey(), key.get(reference.keyName()));
+        }
+        return write.withReferences(values);
+    }
+
+    /**
+     * Looks up, in one scan per referenced table, every reference the batch's changes make that is not known yet,
+     * so that the changes then find theirs in the cache. The translation is done again for each change; it reads
+     * nothing but the change.
+     */
+    private void lookUpReferences(Connection db, List<ServiceChange> changes, Map<String, Map<String, Object>> known)
+            throws SQLException {
+        List<LegacyWrite.Reference> references = new ArrayList<>();
+        WritebackTranslator primary = tables.get(0);
+        for (ServiceChange change : changes) {
+            if (change.delete()) {
+                continue;
+            }
+            Object id = change.row().get(primary.keyField());
+            Map<String, Object> key = id == null ? null : known.get(id.toString());
+            for (WritebackTranslator table : tables) {
+                try {
+                    references.addAll(table.translate(
+                                    change.after(),
+                                    change.before(),
+                                    change.op(),
+                                    key == null ? null : table.columnKey(key))
+                            .references()
+                            .values());
+                } catch (DataException e) {
+                    // Reported when the change itself is translated.
+                }
+            }
+        }
+        if (!references.isEmpty()) {
+            referencedKeys.resolve(db, references);
+        }
     }
 
     private LegacyWrite withDrawnKey(Connection db, LegacyWrite write) throws SQLException {
@@ -213,7 +272,8 @@ final class LegacyWriteback {
                 write.kept(),
                 write.insertDefaults(),
                 write.versionColumn(),
-                write.partition());
+                write.partition(),
+                write.references());
     }
 
     /** The legacy key of each aggregate that has one: from the forward lane's lineage, else the id mapping. */
