@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS public.policy (
 -- The reconciler looks target rows up, and walks them, by the legacy key: byte order (COLLATE "C") keeps that cheap.
 CREATE INDEX IF NOT EXISTS policy_lineage_source_key ON public.policy (lineage_source_key);
 CREATE INDEX IF NOT EXISTS policy_lineage_applied_at ON public.policy (lineage_applied_at);
+-- The write-back lane (connectors/policy-writeback.json) reads a deleted policy's legacy key from the row before the
+-- delete: Debezium on this store must see the whole row.
+ALTER TABLE public.policy REPLICA IDENTITY FULL;
 CREATE TABLE IF NOT EXISTS public.policy_premium (
   premium_id       text PRIMARY KEY,              -- UUIDv5 of (policy_no, term_start)
   policy_id        text,

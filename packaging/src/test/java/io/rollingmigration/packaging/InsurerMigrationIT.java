@@ -3,6 +3,7 @@ package io.rollingmigration.packaging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rollingmigration.connect.common.spec.Uuid5;
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConfigExample;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,6 +77,8 @@ class InsurerMigrationIT {
                 INSURER.resolve("specs").toAbsolutePath().toString());
         addresses.put(SkeletonPipeline.EXAMPLE_KAFKA, connect.bootstrapServers());
         InsurerServices.createTopics(connect, "insurer.public.");
+        connect.createTopic("policy_service.public.policy", 3, Map.of());
+        connect.createTopic("insurer.dlq.policy-writeback", 1, Map.of());
     }
 
     @Test
@@ -84,9 +88,14 @@ class InsurerMigrationIT {
                 SINKS.stream().map(InsurerMigrationIT::example).collect(Collectors.toList());
         List<ConfigExample> reconcilers =
                 RECONCILERS.stream().map(InsurerMigrationIT::example).collect(Collectors.toList());
+        ConfigExample serviceCdc =
+                example("policy-service-cdc").with(Map.of("database.port", Integer.toString(postgres.port())));
+        ConfigExample writeback = example("policy-writeback");
         List<ConfigExample> all = new ArrayList<>(sinks);
         all.add(cdc);
         all.addAll(reconcilers);
+        all.add(serviceCdc);
+        all.add(writeback);
         for (ConfigExample example : all) {
             ConnectRest.Validation validation = connect.rest().validate(example.connectorClass(), example.config());
             assertEquals(0, validation.errorCount(), example.name() + ": " + validation);
@@ -121,10 +130,25 @@ class InsurerMigrationIT {
 
         InsurerServices.assertTheReconcilersFindTheServicesAligned(connect, reconcilers, PATIENCE);
 
-        // Shift writes of the NORTH region to the policy service: legacy writes there are no longer applied.
+        // The way back runs before the first region moves: Debezium on the policy service's store, the write-back.
+        connect.rest().putConnector(writeback.name(), writeback.config());
+        connect.rest().putConnector(serviceCdc.name(), serviceCdc.config());
+        connect.rest().awaitRunning(writeback.name(), 1, PATIENCE);
+        connect.rest().awaitRunning(serviceCdc.name(), 1, PATIENCE);
+
+        // Shift writes of the NORTH region to the policy service, as an operator asks for it: the forward lane
+        // decides the move once it has caught up; legacy writes there are no longer applied.
         postgres.execute(
                 "policy_service",
-                "INSERT INTO migration_ownership VALUES ('policy', 'NORTH', 'TARGET', " + "now() AT TIME ZONE 'UTC')");
+                "INSERT INTO migration_ownership_moves (migration_unit, partition_value, to_owner, requested_by) "
+                        + "VALUES ('policy', 'NORTH', 'TARGET', 'InsurerMigrationIT')");
+        Await.until(
+                PATIENCE,
+                "the forward lane to carry out the move of NORTH",
+                () -> "DONE"
+                        .equals(services.query(
+                                "policy_service",
+                                "SELECT status FROM migration_ownership_moves WHERE partition_value = 'NORTH'")));
         // The legacy application keeps writing a NORTH policy; once the sink's cached ownership answer expires
         // (ownership.refresh.ms), its writes are blocked and reported.
         AtomicInteger writes = new AtomicInteger();
@@ -143,9 +167,87 @@ class InsurerMigrationIT {
         String vin =
                 (String) services.query("policy_service", "SELECT vin FROM policy WHERE policy_number = 'PA-0002'");
         assertTrue(!("LATE-WRITE-" + writes.get()).equals(vin), "the policy service owns NORTH policies now: " + vin);
+
+        // The policy service writes in the region it owns: it cancels PA-0004 and quotes a new policy for customer 2,
+        // whom it knows by the party id only. Legacy receives both, and the forward lane drops them as echoes.
+        String newPolicy = Uuid5.of(UUID.fromString(POLICY_NAMESPACE), "{\"policy_no\":\"PA-9001\"}")
+                .toString();
+        String customerTwo =
+                Uuid5.of(UUID.fromString(PARTY_NAMESPACE), "{\"id\":2}").toString();
+        postgres.execute(
+                "policy_service",
+                "UPDATE policy SET status = 'CANCELLED', ends_on = effective_date + 10, updated_at = now() AT TIME "
+                        + "ZONE 'UTC' WHERE policy_number = 'PA-0004'",
+                "INSERT INTO policy (policy_id, policy_number, holder_party_id, product, status, effective_date, "
+                        + "expiry_date, ends_on, region, vin, updated_at, annual_premium, billing_currency) VALUES ('"
+                        + newPolicy + "', 'PA-9001', '" + customerTwo + "', 'PERSONAL_AUTO', 'QUOTED', '2026-12-10', "
+                        + "'2027-12-10', '2027-12-10', 'NORTH', 'NEWVIN1', now() AT TIME ZONE 'UTC', 500.00, 'EUR')");
+        Await.until(
+                PATIENCE,
+                "the policy service's writes in legacy",
+                () -> "C"
+                                .equals(firstOrNull(
+                                        "insurer",
+                                        "SELECT status_code || CASE WHEN cancel_date = effective_date + 10 THEN '' ELSE '?' END "
+                                                + "FROM policy WHERE policy_no = 'PA-0004'"))
+                        && "2|Q|PAUTO|NEWVIN1|500.0000|EUR"
+                                .equals(
+                                        firstOrNull(
+                                                "insurer",
+                                                "SELECT p.customer_id || '|' || p.status_code || '|' || p.product_code || '|' || "
+                                                        + "p.vehicle_vin || '|' || b.annual_premium || '|' || trim(b.currency) FROM "
+                                                        + "policy p JOIN policy_billing b USING (policy_no) WHERE policy_no = 'PA-9001'")));
+        Await.until(
+                PATIENCE,
+                "the forward lane to drop the echoes",
+                () -> Long.valueOf(2)
+                        .equals(services.query(
+                                "policy_service",
+                                "SELECT count(*) FROM policy WHERE policy_number IN ('PA-0004', 'PA-9001') AND lineage_deleted_at "
+                                        + "IS NULL")));
+        Thread.sleep(5_000);
+        for (TopicRecord stray : connect.topics().readAll("insurer.dlq.policy")) {
+            assertTrue(
+                    stray.headers().values().stream()
+                            .noneMatch(v -> v != null && (v.contains("PA-0004") || v.contains("PA-9001"))),
+                    "the write-back's echoes are not stray legacy writes: " + stray.headers());
+        }
+        assertEquals(List.of(), connect.topics().readAll("insurer.dlq.policy-writeback"));
+        assertEquals(
+                "CANCELLED|1",
+                services.query(
+                        "policy_service",
+                        "SELECT status || '|' || count(*) OVER () FROM policy WHERE policy_number = 'PA-0004'"),
+                "the service's own write stands, once");
         for (ConfigExample example : all) {
             connect.rest().deleteConnector(example.name());
         }
+        dropSlotOnceInactive("policy_service", "policy_service_cdc");
+    }
+
+    /** The first column of the first row, or {@code null} when there is none yet. */
+    private static Object firstOrNull(String database, String sql) {
+        List<List<Object>> rows = postgres.query(database, sql);
+        return rows.isEmpty() ? null : rows.get(0).get(0);
+    }
+
+    private static final String POLICY_NAMESPACE = "3f6c2b5e-8a41-4d27-9c1e-5b7a0d2e4f10";
+    private static final String PARTY_NAMESPACE = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
+
+    /** A deleted Debezium connector's replication slot, so that the shared server does not keep WAL for it. */
+    private static void dropSlotOnceInactive(String database, String slot) {
+        Await.until(
+                PATIENCE,
+                "slot " + slot + " released",
+                () -> Long.valueOf(0)
+                        .equals(services.query(
+                                database,
+                                "SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name = '" + slot
+                                        + "'")));
+        postgres.execute(
+                database,
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot
+                        + "'");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.rollingmigration.connect.common.lane;
 
+import io.rollingmigration.connect.common.dialect.BookkeepingTable;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
-import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.dialect.Where;
 import java.sql.Connection;
@@ -9,7 +9,6 @@ import java.sql.JDBCType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -38,17 +37,16 @@ public final class IdMapping {
     }
 
     public void ensureTable(Connection connection) throws SQLException {
-        boolean missing = TableDescription.read(connection, dialect, table).isEmpty();
         LinkedHashMap<String, String> columns = new LinkedHashMap<>();
         columns.put(LEGACY_ID, dialect.requiredColumn(JDBCType.VARCHAR, 255));
         columns.put(TARGET_ID, dialect.requiredColumn(JDBCType.VARCHAR, 255));
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(dialect.createTableIfMissing(table, columns, List.of(LEGACY_ID)));
-            if (missing) {
-                statement.execute(dialect.createIndex(table, table.table() + "_target_id", List.of(TARGET_ID)));
-            }
-        }
-        connection.commit();
+        BookkeepingTable.ensure(
+                connection,
+                dialect,
+                table,
+                columns,
+                List.of(LEGACY_ID),
+                Map.of(table.table() + "_target_id", List.of(TARGET_ID)));
     }
 
     /** The legacy id of each service id the table knows. */

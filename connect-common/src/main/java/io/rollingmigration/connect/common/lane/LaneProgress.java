@@ -1,5 +1,6 @@
 package io.rollingmigration.connect.common.lane;
 
+import io.rollingmigration.connect.common.dialect.BookkeepingTable;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.dialect.Where;
@@ -10,7 +11,6 @@ import java.sql.JDBCType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -76,10 +76,7 @@ public final class LaneProgress {
         columns.put(LAG, dialect.optionalColumn(JDBCType.BIGINT, 0));
         columns.put(CAUGHT_UP_AT, dialect.optionalColumn(JDBCType.BIGINT, 0));
         columns.put(UPDATED_AT, dialect.requiredColumn(JDBCType.BIGINT, 0));
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(dialect.createTableIfMissing(table, columns, List.of(CONNECTOR, TOPIC, PARTITION)));
-        }
-        connection.commit();
+        BookkeepingTable.ensure(connection, dialect, table, columns, List.of(CONNECTOR, TOPIC, PARTITION));
     }
 
     /** Records, in the caller's transaction, the newest change a batch applied in each partition. */

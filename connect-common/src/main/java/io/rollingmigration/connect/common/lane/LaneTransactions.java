@@ -1,7 +1,7 @@
 package io.rollingmigration.connect.common.lane;
 
+import io.rollingmigration.connect.common.dialect.BookkeepingTable;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
-import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.dialect.Where;
 import java.sql.Connection;
@@ -70,15 +70,13 @@ public final class LaneTransactions {
         columns.put(SHORT_ID, dialect.requiredColumn(JDBCType.BIGINT, 0));
         columns.put(CONNECTOR, dialect.requiredColumn(JDBCType.VARCHAR, 255));
         columns.put(RECORDED_AT, dialect.requiredColumn(JDBCType.BIGINT, 0));
-        boolean created;
-        try (Statement statement = connection.createStatement()) {
-            created = TableDescription.read(connection, dialect, table).isEmpty();
-            statement.execute(dialect.createTableIfMissing(table, columns, List.of(LANE, TRANSACTION_ID)));
-            if (created) {
-                statement.execute(dialect.createIndex(table, table.table() + "_short_id", List.of(SHORT_ID)));
-            }
-        }
-        connection.commit();
+        BookkeepingTable.ensure(
+                connection,
+                dialect,
+                table,
+                columns,
+                List.of(LANE, TRANSACTION_ID),
+                Map.of(table.table() + "_short_id", List.of(SHORT_ID)));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.rollingmigration.connect.common.ownership;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import io.rollingmigration.connect.common.dialect.BookkeepingTable;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.dialect.Where;
@@ -11,7 +12,6 @@ import java.sql.JDBCType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.Calendar;
@@ -75,10 +75,7 @@ public final class OwnershipGate {
         columns.put(PARTITION, dialect.requiredColumn(JDBCType.VARCHAR, 255));
         columns.put(OWNER, dialect.requiredColumn(JDBCType.VARCHAR, 16));
         columns.put(SINCE, "TIMESTAMP NULL");
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(dialect.createTableIfMissing(table, columns, List.of(UNIT, PARTITION)));
-        }
-        connection.commit();
+        BookkeepingTable.ensure(connection, dialect, table, columns, List.of(UNIT, PARTITION));
     }
 
     /** The owner of writes for this partition value now (as of the last refresh). */

@@ -1,5 +1,6 @@
 package io.rollingmigration.connect.common.ownership;
 
+import io.rollingmigration.connect.common.dialect.BookkeepingTable;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.dialect.Where;
@@ -8,7 +9,6 @@ import java.sql.JDBCType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,10 +73,7 @@ public final class OwnershipMoves {
         columns.put(POSITION, dialect.optionalColumn(JDBCType.VARCHAR, 255));
         columns.put(POSITION_COMMITTED_AT, dialect.optionalColumn(JDBCType.BIGINT, 0));
         columns.put(LAG, dialect.optionalColumn(JDBCType.BIGINT, 0));
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(dialect.createTableIfMissing(table, columns, List.of(ID)));
-        }
-        connection.commit();
+        BookkeepingTable.ensure(connection, dialect, table, columns, List.of(ID));
     }
 
     /** The moves of a unit to {@code to} not decided yet, oldest first. Reads in the caller's transaction. */

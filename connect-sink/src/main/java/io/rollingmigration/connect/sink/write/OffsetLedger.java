@@ -1,5 +1,6 @@
 package io.rollingmigration.connect.sink.write;
 
+import io.rollingmigration.connect.common.dialect.BookkeepingTable;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableId;
 import java.sql.Connection;
@@ -7,7 +8,6 @@ import java.sql.JDBCType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,16 +37,14 @@ public final class OffsetLedger {
         this.connector = connector;
     }
 
-    /** Creates the ledger table if it is missing (in the caller's transaction): it is the sink's own bookkeeping, not the target's schema. */
+    /** Creates the ledger table if it is missing, and commits: it is the sink's own bookkeeping, not the target's schema. */
     public void ensureTable(Connection connection) throws SQLException {
         LinkedHashMap<String, String> columns = new LinkedHashMap<>();
         columns.put(CONNECTOR, dialect.requiredColumn(JDBCType.VARCHAR, 255));
         columns.put(TOPIC, dialect.requiredColumn(JDBCType.VARCHAR, 255));
         columns.put(PARTITION, dialect.requiredColumn(JDBCType.INTEGER, 0));
         columns.put(NEXT_OFFSET, dialect.requiredColumn(JDBCType.BIGINT, 0));
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(dialect.createTableIfMissing(table, columns, List.of(CONNECTOR, TOPIC, PARTITION)));
-        }
+        BookkeepingTable.ensure(connection, dialect, table, columns, List.of(CONNECTOR, TOPIC, PARTITION));
     }
 
     /** The next offset to consume per partition, for those partitions the ledger knows. */
