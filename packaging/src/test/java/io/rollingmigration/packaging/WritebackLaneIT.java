@@ -269,6 +269,9 @@ class WritebackLaneIT {
                                 == 1
                         && count(serviceServer, service, "SELECT count(*) FROM public.vehicle WHERE plate = 'KA-77'")
                                 == 1);
+        if (disruption == Disruption.NONE) {
+            secondRoundTrip();
+        }
 
         awaitQuiet();
         long quietRecords = records();
@@ -283,6 +286,31 @@ class WritebackLaneIT {
     }
 
     private long downSince;
+
+    /**
+     * NORTH goes to the service and back a second time: the service creates one vehicle and deletes another there,
+     * and legacy writes the new one once it owns NORTH again. Ids, echoes and the journal hold across round trips.
+     */
+    private void secondRoundTrip() {
+        moveDepot("NORTH", "TARGET");
+        serviceWrites(
+                "INSERT INTO public.vehicle (vehicle_id, plate, state, odometer_km, depot, changed_at) VALUES "
+                        + "(gen_random_uuid()::text, 'NEW-4', 'ACTIVE', 3.0, 'NORTH', '2026-12-07 12:00')",
+                "DELETE FROM public.vehicle WHERE plate = 'KA-14'");
+        awaitLegacy(
+                "the second round's writes in legacy",
+                () -> count("SELECT count(*) FROM fleet.vehicle WHERE plate = 'NEW-4'") == 1
+                        && count("SELECT count(*) FROM fleet.vehicle WHERE veh_no = 14") == 0);
+        moveDepot("NORTH", "LEGACY");
+        legacyWrites("UPDATE fleet.vehicle SET odo_tenths = 77, changed_at = now() WHERE plate = 'NEW-4'");
+        awaitService(
+                "legacy's write of the second round's vehicle",
+                () -> count(
+                                serviceServer,
+                                service,
+                                "SELECT count(*) FROM public.vehicle WHERE plate = 'NEW-4' AND odometer_km = 7.7")
+                        == 1);
+    }
 
     /**
      * Runs a reconciler in this direction until a completed run finds no difference and no open drift, and
@@ -526,18 +554,16 @@ class WritebackLaneIT {
      * caught up (the forward lane for TARGET, the write-back for LEGACY); waits for it to be carried out.
      */
     private void moveDepot(String depot, String owner) {
+        String done = "SELECT count(*) FROM public.migration_ownership_moves WHERE to_owner = '" + owner
+                + "' AND status = 'DONE'";
+        long before = count(serviceServer, service, done);
         serviceServer.execute(
                 service,
                 "INSERT INTO public.migration_ownership_moves (migration_unit, partition_value, to_owner, "
                         + "requested_by) VALUES ('vehicle', '" + depot + "', '" + owner + "', 'WritebackLaneIT')");
         awaitService(
                 "the move of " + depot + " to " + owner,
-                () -> count(
-                                        serviceServer,
-                                        service,
-                                        "SELECT count(*) FROM public.migration_ownership_moves WHERE to_owner = '"
-                                                + owner + "' AND status = 'DONE'")
-                                == 1
+                () -> count(serviceServer, service, done) == before + 1
                         && count(
                                         serviceServer,
                                         service,

@@ -92,6 +92,24 @@ class PostgresSinkTest extends SinkContractTest {
     }
 
     @Test
+    void anEchoArrivingAfterANewerServiceWriteToTheSameRowDoesNotOverwriteIt() {
+        execute("DROP TABLE IF EXISTS sink_lanes");
+        TargetStoreSinkTask laned =
+                startTask(new RecordingSinkContext(true), Map.of("lane.transactions.table", "sink_lanes"));
+        laned.put(List.of(upsert(1, "from legacy", 10)));
+        // The service writes the row twice; the write-back carried the first write into legacy (transaction 905),
+        // and its change comes round with a legacy position newer than any the row has seen.
+        long committed = System.currentTimeMillis();
+        execute(
+                "UPDATE " + TABLE + " SET name = 'the service, first' WHERE id = 1",
+                "UPDATE " + TABLE + " SET name = 'the service, newer' WHERE id = 1",
+                "INSERT INTO sink_lanes VALUES ('WRITEBACK', 905, 905, 'writeback', " + committed + ")");
+        laned.put(List.of(fromTransaction(upsert(1, "the service, first", 500), 905, committed + 20)));
+
+        assertEquals(List.of("1|the service, newer"), liveRows(), "the echo is dropped, not applied by its position");
+    }
+
+    @Test
     void anEchoInAPartitionTheServiceOwnsIsNotReportedAsAStrayLegacyWrite() {
         execute("DROP TABLE IF EXISTS sink_lanes", "DROP TABLE IF EXISTS migration_ownership");
         RecordingSinkContext lane = new RecordingSinkContext(true);

@@ -300,6 +300,44 @@ abstract class SinkContractTest {
         assertEquals(List.of(stray), gatedContext.errant);
     }
 
+    @Test
+    void aLegacyWriteJustAfterAMoveIsReportedBeforeTheCachedOwnershipAnswerExpires() throws InterruptedException {
+        execute("DROP TABLE IF EXISTS migration_ownership");
+        RecordingSinkContext gatedContext = new RecordingSinkContext(true);
+        TargetStoreSinkTask gated = startTask(
+                gatedContext,
+                Map.of(
+                        "ownership.table",
+                        "migration_ownership",
+                        "ownership.unit",
+                        "customer",
+                        "ownership.partition.field",
+                        "code",
+                        "ownership.refresh.ms",
+                        "600000",
+                        "ownership.moves.table",
+                        ""));
+        long now = System.currentTimeMillis();
+        SinkRecord before = inRegion(1, "legacy's, before the move", "EU", 10);
+        before.headers().addLong(Field.SOURCE_COMMIT_TIME.header(), now - 10_000);
+        gated.put(List.of(before));
+        // Moved while the gate holds the answer it read above, for ten minutes by ownership.refresh.ms.
+        long moved = (now - 2_000) / 1000 * 1000;
+        execute("INSERT INTO migration_ownership (migration_unit, partition_value, owner, since) VALUES ('customer', "
+                + "'EU', 'TARGET', '"
+                + java.time.LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(moved), java.time.ZoneOffset.UTC)
+                        .toString()
+                        .replace('T', ' ')
+                + "')");
+        Thread.sleep(300);
+        SinkRecord stray = inRegion(1, "a legacy screen, just after the move", "EU", 20);
+        stray.headers().addLong(Field.SOURCE_COMMIT_TIME.header(), System.currentTimeMillis());
+        gated.put(List.of(stray));
+
+        assertEquals(List.of("1|legacy's, before the move"), liveRows());
+        assertEquals(List.of(stray), gatedContext.errant, "the change after the move makes the gate read again");
+    }
+
     SinkRecord inRegion(long id, String name, String region, long version) {
         return versioned(
                 new SinkRecord(

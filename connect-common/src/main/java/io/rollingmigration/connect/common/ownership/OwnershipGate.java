@@ -43,12 +43,23 @@ public final class OwnershipGate {
 
     private final LoadingCache<String, Ownership> owners;
 
-    /** The owner of a partition and since when (epoch ms), or {@code null} when the row does not say. */
-    record Ownership(Owner owner, Long sinceMillis) {
+    /**
+     * The owner of a partition and since when (epoch ms, or {@code null} when the row does not say), as read at
+     * {@code loadedAtMillis}.
+     */
+    record Ownership(Owner owner, Long sinceMillis, long loadedAtMillis) {
         Owner at(long committedAtMillis) {
             return sinceMillis != null && committedAtMillis < sinceMillis ? owner.previous() : owner;
         }
     }
+
+    /**
+     * A change committed after an answer was read may follow a move the answer does not know: the answer is read
+     * again, at most this often, instead of waiting out the refresh interval. A legacy write made just after a move
+     * is then reported, and a service write made just after it written back, within this window rather than
+     * ownership.refresh.ms.
+     */
+    static final long REVALIDATE_MILLIS = 200;
 
     /**
      * @param connection the connection to read the control table with; lookups happen on the calling thread
@@ -90,8 +101,14 @@ public final class OwnershipGate {
      * moved is neither lost nor reported as a stray. Without {@code since} in the row, the owner now.
      */
     public Owner ownerAt(String partitionValue, long committedAtMillis) {
-        return owners.get(partitionValue == null ? ANY_PARTITION : partitionValue)
-                .at(committedAtMillis);
+        String key = partitionValue == null ? ANY_PARTITION : partitionValue;
+        Ownership ownership = owners.get(key);
+        if (committedAtMillis >= ownership.loadedAtMillis()
+                && System.currentTimeMillis() - ownership.loadedAtMillis() >= REVALIDATE_MILLIS) {
+            owners.invalidate(key);
+            ownership = owners.get(key);
+        }
+        return ownership.at(committedAtMillis);
     }
 
     public String unit() {
@@ -129,6 +146,7 @@ public final class OwnershipGate {
                         .oneOf(PARTITION, 2)
                         .text());
         Connection db = connection.get();
+        long loadedAt = System.currentTimeMillis();
         try (PreparedStatement statement = db.prepareStatement(sql)) {
             statement.setString(1, unit);
             statement.setString(2, partitionValue);
@@ -139,7 +157,7 @@ public final class OwnershipGate {
                 while (rs.next()) {
                     Timestamp since = rs.getTimestamp(3, utc);
                     Ownership owner = new Ownership(
-                            parse(rs.getString(2), rs.getString(1)), since == null ? null : since.getTime());
+                            parse(rs.getString(2), rs.getString(1)), since == null ? null : since.getTime(), loadedAt);
                     if (partitionValue.equals(rs.getString(1))) {
                         specific = owner;
                     } else {
@@ -148,7 +166,9 @@ public final class OwnershipGate {
                 }
             }
             db.commit();
-            return specific != null ? specific : fallback != null ? fallback : new Ownership(Owner.LEGACY, null);
+            return specific != null
+                    ? specific
+                    : fallback != null ? fallback : new Ownership(Owner.LEGACY, null, loadedAt);
         } catch (SQLException e) {
             throw new OwnershipLookupFailure(
                     "Cannot read write ownership of " + unit + "/" + partitionValue + " from " + table + ": "

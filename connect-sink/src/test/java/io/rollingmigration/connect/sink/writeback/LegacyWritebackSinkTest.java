@@ -149,6 +149,10 @@ class LegacyWritebackSinkTest {
     }
 
     private LegacyWritebackSinkTask start(String specs) {
+        return start(specs, Map.of());
+    }
+
+    private LegacyWritebackSinkTask start(String specs, Map<String, String> overrides) {
         Map<String, String> config = new HashMap<>();
         config.put("name", "fleet-writeback");
         config.putAll(postgres.connectionSettings("legacy.", PostgresFixture.LEGACY));
@@ -162,6 +166,7 @@ class LegacyWritebackSinkTest {
         config.put("ownership.moves.table", "fleet_moves");
         config.put("lane.progress.table", "fleet_progress");
         config.put("retry.backoff.ms", "10");
+        config.putAll(overrides);
         context = new RecordingSinkContext(true, config, Set.of(new TopicPartition(SERVICE.topic(), 0)));
         LegacyWritebackSinkTask started = new LegacyWritebackSinkTask();
         started.initialize(context);
@@ -301,6 +306,35 @@ class LegacyWritebackSinkTest {
                         PostgresFixture.TARGET,
                         "SELECT m.status, o.owner FROM fleet_moves m, fleet_ownership o WHERE o.partition_value = "
                                 + "'NORTH' AND m.move_id = 2"));
+    }
+
+    @Test
+    void aServiceWriteJustAfterAMoveIsWrittenBackBeforeTheCachedOwnershipAnswerExpires() throws Exception {
+        task.stop();
+        task = start(VEHICLE_SPEC + "\n---\n" + TAX_SPEC, Map.of("ownership.refresh.ms", "600000"));
+        long now = System.currentTimeMillis();
+        SinkRecord early = sink(SERVICE.change(
+                "u",
+                null,
+                vehicle("4712", "SOLD", "1.0", "SOUTH", at(10, 0)),
+                SERVICE.postgresSource(100).put("ts_ms", now - 10_000)));
+        task.put(List.of(early));
+        assertEquals(List.of(early), context.errant, "SOUTH is legacy's: the service's write is reported");
+
+        // SOUTH moves to the service while the task holds the answer it read above, for ten minutes.
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "UPDATE fleet_ownership SET owner = 'TARGET', since = now() AT TIME ZONE 'UTC' - interval '2 seconds' "
+                        + "WHERE partition_value = 'SOUTH'");
+        Thread.sleep(300);
+        task.put(List.of(sink(SERVICE.change(
+                "u",
+                null,
+                vehicle("4712", "SCRAPPED", "1.0", "SOUTH", at(10, 5)),
+                SERVICE.postgresSource(101).put("ts_ms", System.currentTimeMillis())))));
+
+        assertEquals(List.of(List.of("X")), legacy("SELECT state_cd FROM fleet.vehicle WHERE veh_no = 4712"));
+        assertEquals(1, context.errant.size(), "only the write from before the move was reported");
     }
 
     @Test
