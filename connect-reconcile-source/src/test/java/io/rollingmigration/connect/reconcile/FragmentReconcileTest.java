@@ -5,18 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollingmigration.connect.common.spec.SpecCompiler;
 import io.rollingmigration.connect.reconcile.drift.DriftKind;
-import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
-import io.rollingmigration.connect.reconcile.run.Run;
-import io.rollingmigration.connect.reconcile.run.RunOutput;
-import io.rollingmigration.connect.reconcile.run.RunState;
-import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.testsupport.PostgresFixture;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,35 +107,11 @@ class FragmentReconcileTest {
         return settings;
     }
 
-    /** A whole full run, its clock advancing a second per step: what it reported, by kind, and its figures. */
+    /** A whole full run: what it reported, by target key, with the count of keys compared in {@code compared[0]}. */
     private static Map<String, String> fullRun(Map<String, String> settings, long[] compared) throws Exception {
-        try (PreparedStores stores = PreparedStores.open(settings)) {
-            Comparison.Prepared prepared = stores.prepared();
-            long start = System.currentTimeMillis();
-            AtomicLong clock = new AtomicLong(start);
-            Run run = new Run(
-                    RunState.begin(null, true, false, 0, null, null, start),
-                    KeyRange.whole(),
-                    prepared.legacy(),
-                    prepared.target(),
-                    prepared.judge(),
-                    prepared.pairing(),
-                    new OpenDriftSet(),
-                    new Run.Settings(7, 1000, 20_000, 1000, 0),
-                    null,
-                    clock::get);
-            Map<String, String> reported = new TreeMap<>();
-            for (int step = 0; step < 200 && !run.finished(); step++) {
-                RunOutput output = run.step(clock.get());
-                output.reported()
-                        .forEach(r -> reported.put(
-                                r.drift().targetKey(), r.drift().kind().name()));
-                clock.addAndGet(1000);
-            }
-            assertTrue(run.finished(), "the run ends");
-            compared[0] = run.figures().compared();
-            return reported;
-        }
+        FullRuns.Outcome outcome = FullRuns.of(settings, 20_000, () -> {});
+        compared[0] = outcome.compared();
+        return outcome.reported();
     }
 
     @Test

@@ -1,20 +1,12 @@
 package io.rollingmigration.connect.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollingmigration.connect.reconcile.drift.DriftKind;
-import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
-import io.rollingmigration.connect.reconcile.run.Run;
-import io.rollingmigration.connect.reconcile.run.RunOutput;
-import io.rollingmigration.connect.reconcile.run.RunState;
-import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.testsupport.PostgresFixture;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,40 +95,9 @@ class ReverseReconcileTest {
         return settings;
     }
 
-    /**
-     * A whole full run, its clock advancing a second per step, with {@code midway} run at step 5: what it reported
-     * by target key.
-     */
+    /** A whole full run, with {@code midway} happening in the stores while it is under way: what it reported. */
     private static Map<String, String> fullRun(Map<String, String> settings, Runnable midway) throws Exception {
-        try (PreparedStores stores = PreparedStores.open(settings)) {
-            Comparison.Prepared prepared = stores.prepared();
-            long start = System.currentTimeMillis();
-            AtomicLong clock = new AtomicLong(start);
-            Run run = new Run(
-                    RunState.begin(null, true, false, 0, null, null, start),
-                    KeyRange.whole(),
-                    prepared.legacy(),
-                    prepared.target(),
-                    prepared.judge(),
-                    prepared.pairing(),
-                    new OpenDriftSet(),
-                    new Run.Settings(7, 1000, 30_000, 1000, 0),
-                    null,
-                    clock::get);
-            Map<String, String> reported = new TreeMap<>();
-            for (int step = 0; step < 200 && !run.finished(); step++) {
-                if (step == 5) {
-                    midway.run();
-                }
-                RunOutput output = run.step(clock.get());
-                output.reported()
-                        .forEach(r -> reported.put(
-                                r.drift().targetKey(), r.drift().kind().name()));
-                clock.addAndGet(1000);
-            }
-            assertTrue(run.finished(), "the run ends");
-            return reported;
-        }
+        return FullRuns.of(settings, 30_000, midway).reported();
     }
 
     private static Map<String, String> fullRun(Map<String, String> settings) throws Exception {

@@ -232,17 +232,7 @@ abstract class SinkContractTest {
     void switchingOnePartitionToTargetOwnershipStopsCdcWritesForItOnlyAndReportsEachBlockedChange() {
         execute("DROP TABLE IF EXISTS migration_ownership");
         RecordingSinkContext gatedContext = new RecordingSinkContext(true);
-        TargetStoreSinkTask gated = startTask(
-                gatedContext,
-                Map.of(
-                        "ownership.table",
-                        "migration_ownership",
-                        "ownership.unit",
-                        "customer",
-                        "ownership.partition.field",
-                        "code",
-                        "ownership.refresh.ms",
-                        "0"));
+        TargetStoreSinkTask gated = gatedTask(gatedContext, "0");
         gated.put(List.of(inRegion(1, "one", "EU", 10), inRegion(2, "two", "US", 11)));
         assertEquals(List.of("1|one", "2|two"), liveRows());
 
@@ -272,17 +262,7 @@ abstract class SinkContractTest {
     void aLegacyChangeCommittedBeforeThePartitionMovedIsAppliedEvenIfItArrivesAfterTheMove() {
         execute("DROP TABLE IF EXISTS migration_ownership");
         RecordingSinkContext gatedContext = new RecordingSinkContext(true);
-        TargetStoreSinkTask gated = startTask(
-                gatedContext,
-                Map.of(
-                        "ownership.table",
-                        "migration_ownership",
-                        "ownership.unit",
-                        "customer",
-                        "ownership.partition.field",
-                        "code",
-                        "ownership.refresh.ms",
-                        "0"));
+        TargetStoreSinkTask gated = gatedTask(gatedContext, "0");
         gated.put(List.of(inRegion(1, "one", "EU", 10)));
         // Moved to the service at 2026-12-07 12:00 UTC.
         execute("INSERT INTO migration_ownership (migration_unit, partition_value, owner, since) "
@@ -304,19 +284,7 @@ abstract class SinkContractTest {
     void aLegacyWriteJustAfterAMoveIsReportedBeforeTheCachedOwnershipAnswerExpires() throws InterruptedException {
         execute("DROP TABLE IF EXISTS migration_ownership");
         RecordingSinkContext gatedContext = new RecordingSinkContext(true);
-        TargetStoreSinkTask gated = startTask(
-                gatedContext,
-                Map.of(
-                        "ownership.table",
-                        "migration_ownership",
-                        "ownership.unit",
-                        "customer",
-                        "ownership.partition.field",
-                        "code",
-                        "ownership.refresh.ms",
-                        "600000",
-                        "ownership.moves.table",
-                        ""));
+        TargetStoreSinkTask gated = gatedTask(gatedContext, "600000");
         long now = System.currentTimeMillis();
         SinkRecord before = inRegion(1, "legacy's, before the move", "EU", 10);
         before.headers().addLong(Field.SOURCE_COMMIT_TIME.header(), now - 10_000);
@@ -336,6 +304,21 @@ abstract class SinkContractTest {
 
         assertEquals(List.of("1|legacy's, before the move"), liveRows());
         assertEquals(List.of(stray), gatedContext.errant, "the change after the move makes the gate read again");
+    }
+
+    /**
+     * A task gating customers by their code through migration_ownership, its answers cached for {@code refreshMs};
+     * moves are edits of the ownership table here, not the hand-over journal's.
+     */
+    TargetStoreSinkTask gatedTask(RecordingSinkContext gatedContext, String refreshMs) {
+        return startTask(
+                gatedContext,
+                Map.of(
+                        "ownership.table", "migration_ownership",
+                        "ownership.unit", "customer",
+                        "ownership.partition.field", "code",
+                        "ownership.refresh.ms", refreshMs,
+                        "ownership.moves.table", ""));
     }
 
     SinkRecord inRegion(long id, String name, String region, long version) {

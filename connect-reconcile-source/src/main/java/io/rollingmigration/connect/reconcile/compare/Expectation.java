@@ -9,6 +9,15 @@ public interface Expectation {
     /** The target key of the aggregate a legacy row becomes. */
     String targetKey(Map<String, Object> legacy);
 
+    /** The target key of the aggregate a legacy row becomes, or {@code null} where it cannot be made (the judge says why). */
+    default String targetKeyOrNull(Map<String, Object> legacy) {
+        try {
+            return targetKey(legacy);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /**
      * The expected field values, by target column, of the aggregate with the given target key; a failure to
      * translate is a {@code DataException}.

@@ -56,7 +56,7 @@ public final class AggregateKeyPairing implements Pairing {
     public Map<String, List<TargetRow>> targetsOf(List<LegacyRow> rows) throws SQLException {
         Map<String, String> targetKeys = new HashMap<>();
         for (LegacyRow row : rows) {
-            String key = targetKeyOf(row);
+            String key = expectation.targetKeyOrNull(row.values());
             if (key != null) {
                 targetKeys.put(row.sourceKey(), key);
             }
@@ -72,15 +72,6 @@ public final class AggregateKeyPairing implements Pairing {
         return bySourceKey;
     }
 
-    /** The target key the spec makes of a legacy row, or null where it cannot (the judge reports why). */
-    private String targetKeyOf(LegacyRow row) {
-        try {
-            return expectation.targetKey(row.values());
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
     @Override
     public List<Verdict> judgeAgain(Collection<Keys> pairs) throws SQLException {
         Set<String> sourceKeys = new LinkedHashSet<>();
@@ -93,7 +84,7 @@ public final class AggregateKeyPairing implements Pairing {
         Set<String> targetKeys = new LinkedHashSet<>();
         Map<String, String> made = new HashMap<>();
         legacyRows.forEach((sourceKey, row) -> {
-            String key = targetKeyOf(row);
+            String key = expectation.targetKeyOrNull(row.values());
             if (key != null) {
                 made.put(sourceKey, key);
                 targetKeys.add(key);

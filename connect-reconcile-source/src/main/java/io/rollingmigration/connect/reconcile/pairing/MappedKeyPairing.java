@@ -127,7 +127,7 @@ public final class MappedKeyPairing implements Pairing {
     private void addRowsOf(List<LegacyRow> rows, Map<String, Set<TargetRow>> paired) throws SQLException {
         Map<String, String> targetKeys = new HashMap<>();
         for (LegacyRow row : rows) {
-            String key = targetKeyOf(row);
+            String key = expectation.targetKeyOrNull(row.values());
             if (key != null && !key.startsWith(UNRESOLVED)) {
                 targetKeys.put(row.sourceKey(), key);
             }
@@ -142,14 +142,6 @@ public final class MappedKeyPairing implements Pairing {
                 paired.get(sourceKey).add(row);
             }
         });
-    }
-
-    private String targetKeyOf(LegacyRow row) {
-        try {
-            return expectation.targetKey(row.values());
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     @Override
