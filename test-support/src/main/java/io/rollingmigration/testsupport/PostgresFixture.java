@@ -195,6 +195,19 @@ public final class PostgresFixture implements AutoCloseable {
         requirePrivate().startServer();
     }
 
+    /**
+     * Freezes the private server (SIGSTOP to the postmaster and every backend): a database that hangs, accepting
+     * connections and bytes but answering nothing, rather than one that refuses them.
+     */
+    public void freezeServer() {
+        requirePrivate().signal("STOP");
+    }
+
+    /** Lets a frozen server go on (SIGCONT). */
+    public void thawServer() {
+        requirePrivate().signal("CONT");
+    }
+
     /** Stops and deletes a private cluster; an existing server is left alone. */
     @Override
     public void close() {
@@ -272,6 +285,38 @@ public final class PostgresFixture implements AutoCloseable {
                             "--locale-provider=icu",
                             "--icu-locale=en-US"),
                     base);
+        }
+
+        /** Sends a signal to the postmaster and all its children. */
+        void signal(String name) {
+            try {
+                String pid = Files.readAllLines(data.resolve("postmaster.pid"))
+                        .get(0)
+                        .trim();
+                Process children = new ProcessBuilder("pgrep", "-P", pid)
+                        .redirectErrorStream(true)
+                        .start();
+                List<String> pids = new ArrayList<>(List.of(pid));
+                pids.addAll(new String(children.getInputStream().readAllBytes())
+                        .lines()
+                        .map(String::trim)
+                        .filter(l -> !l.isEmpty())
+                        .toList());
+                children.waitFor();
+                List<String> command = new ArrayList<>(List.of("kill", "-" + name));
+                command.addAll(pids);
+                Process kill =
+                        new ProcessBuilder(command).redirectErrorStream(true).start();
+                if (kill.waitFor() != 0) {
+                    throw new IllegalStateException("kill -" + name + " failed: "
+                            + new String(kill.getInputStream().readAllBytes()));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
 
         void startServer() {

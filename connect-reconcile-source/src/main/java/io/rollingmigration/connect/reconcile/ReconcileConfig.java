@@ -56,6 +56,7 @@ public final class ReconcileConfig extends AbstractConfig {
     public static final String CHUNK_SIZE = "chunk.size";
     public static final String ROWS_PER_SECOND = "rows.per.second";
     public static final String STATEMENT_TIMEOUT_MS = "statement.timeout.ms";
+    public static final String SCAN_TIMEOUT_MS = "scan.statement.timeout.ms";
     public static final String MAX_RETRIES = RetryConfig.MAX_RETRIES;
     public static final String RETRY_BACKOFF_MS = RetryConfig.RETRY_BACKOFF_MS;
     public static final String HASH_PUSHDOWN = "hash.pushdown";
@@ -74,6 +75,12 @@ public final class ReconcileConfig extends AbstractConfig {
         INCREMENTAL
     }
 
+    /**
+     * The reconciler bounds its statements itself (statement.timeout.ms, scan.statement.timeout.ms); the socket
+     * bound is above the statement default, so that a cancelled query is reported as such, not as a lost socket.
+     */
+    private static final JdbcConnectionConfig.Timeouts TIMEOUTS = new JdbcConnectionConfig.Timeouts(10_000, 90_000, -1);
+
     public static final ConfigDef CONFIG_DEF = definition();
 
     public ReconcileConfig(Map<?, ?> originals) {
@@ -82,8 +89,10 @@ public final class ReconcileConfig extends AbstractConfig {
 
     private static ConfigDef definition() {
         ConfigDef def = new ConfigDef();
-        JdbcConnectionConfig.define(def, LEGACY_PREFIX, "Legacy database", "the legacy database (read only)");
-        JdbcConnectionConfig.define(def, TARGET_PREFIX, "Target database", "the target database (read only)");
+        JdbcConnectionConfig.define(
+                def, LEGACY_PREFIX, "Legacy database", "the legacy database (read only)", true, TIMEOUTS);
+        JdbcConnectionConfig.define(
+                def, TARGET_PREFIX, "Target database", "the target database (read only)", true, TIMEOUTS);
         ComparisonSettings.define(def);
         DirectionSettings.define(def);
         OutputSettings.define(def);
@@ -275,15 +284,11 @@ public final class ReconcileConfig extends AbstractConfig {
         return getInt(ROWS_PER_SECOND);
     }
 
+    public int scanTimeoutSeconds() {
+        return (int) Math.max(1, (getLong(SCAN_TIMEOUT_MS) + 999) / 1000);
+    }
+
     public int statementTimeoutSeconds() {
         return (int) Math.max(1, (getLong(STATEMENT_TIMEOUT_MS) + 999) / 1000);
-    }
-
-    public int maxRetries() {
-        return RetryConfig.maxRetries(this);
-    }
-
-    public long retryBackoffMillis() {
-        return RetryConfig.retryBackoffMillis(this);
     }
 }

@@ -1,6 +1,7 @@
 package io.rollingmigration.connect.reconcile;
 
 import io.rollingmigration.connect.common.PluginVersion;
+import io.rollingmigration.connect.common.config.RetryPolicy;
 import io.rollingmigration.connect.reconcile.drift.DriftRecords;
 import io.rollingmigration.connect.reconcile.drift.DriftTopicReader;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
@@ -57,7 +58,7 @@ public class ReconcileSourceTask extends SourceTask {
     private Session targetSession;
     private Comparison.Prepared prepared;
     private long lastProgressAt;
-    private int failures;
+    private RetryPolicy retries;
     private long retryAt;
     private final Object wakeUp = new Object();
     private volatile boolean stopping;
@@ -87,6 +88,7 @@ public class ReconcileSourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         config = new ReconcileConfig(props);
+        retries = new RetryPolicy(RetryPolicy.Settings.from(config));
         comparison = Comparison.of(config);
         aggregate = comparison.aggregate();
         range = TaskRanges.range(props);
@@ -131,7 +133,13 @@ public class ReconcileSourceTask extends SourceTask {
             if (metrics != null) {
                 metrics.progress(run.suspects(), run.observedLagMillis());
             }
-            failures = 0;
+            Duration outage = retries.succeeded(now);
+            if (outage != null) {
+                log.info(
+                        "Both databases answer again after {} s; reconciliation of {} goes on",
+                        outage.toSeconds(),
+                        aggregate);
+            }
             if (run.finished()) {
                 records.add(finish(now));
             } else if (now - lastProgressAt >= config.progressIntervalMillis()) {
@@ -212,8 +220,10 @@ public class ReconcileSourceTask extends SourceTask {
 
     private void connect() throws SQLException {
         disconnect();
-        legacySession = Session.open(config.legacyConnection(), config.statementTimeoutSeconds());
-        targetSession = Session.open(config.targetConnection(), config.statementTimeoutSeconds());
+        legacySession =
+                Session.open(config.legacyConnection(), config.statementTimeoutSeconds(), config.scanTimeoutSeconds());
+        targetSession =
+                Session.open(config.targetConnection(), config.statementTimeoutSeconds(), config.scanTimeoutSeconds());
         prepared = comparison.prepare(legacySession, targetSession);
         if (run != null) {
             run.reattach(prepared.legacy(), prepared.target(), prepared.judge(), prepared.pairing());
@@ -321,22 +331,27 @@ public class ReconcileSourceTask extends SourceTask {
 
     private RuntimeException failed(SQLException e) {
         disconnect();
-        failures++;
         String message = "Reconciliation of " + aggregate + " range " + range.id() + " failed ("
                 + config.legacyConnection() + " / " + config.targetConnection() + "): " + e.getMessage();
-        if (failures > config.maxRetries()) {
-            return new ConnectException(message + "; giving up after " + failures + " consecutive failures", e);
+        long now = clock.getAsLong();
+        long delay = retries.failed(now, e.getMessage());
+        if (delay < 0) {
+            return new ConnectException(
+                    message + "; giving up after " + retries.retries() + " retries over "
+                            + (now - retries.unavailableSince()) / 1000 + " s (retrying " + retries.limit() + ")",
+                    e);
         }
-        retryAt = clock.getAsLong() + config.retryBackoffMillis();
+        retryAt = now + delay;
         if (run == null) {
             nextRunAt = retryAt;
         }
         log.warn(
-                "{}; retrying in {} ms (failure {} of at most {})",
+                "{}; unavailable for {} s, retry {} in {} ms (retrying {})",
                 message,
-                config.retryBackoffMillis(),
-                failures,
-                config.maxRetries());
+                (now - retries.unavailableSince()) / 1000,
+                retries.retries(),
+                delay,
+                retries.limit());
         return new RetriableException(message, e);
     }
 

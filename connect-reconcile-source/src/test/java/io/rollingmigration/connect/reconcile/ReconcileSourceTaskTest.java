@@ -777,7 +777,7 @@ class ReconcileSourceTaskTest {
         assertThrows(RetriableException.class, () -> task.poll());
         assertThrows(RetriableException.class, () -> task.poll());
         ConnectException error = assertThrows(ConnectException.class, () -> task.poll());
-        assertTrue(error.getMessage().contains("giving up after 3 consecutive failures"), error.getMessage());
+        assertTrue(error.getMessage().contains("giving up after 2 retries"), error.getMessage());
         assertTrue(!error.getMessage().contains("s3cret"), "no secrets in messages");
     }
 }

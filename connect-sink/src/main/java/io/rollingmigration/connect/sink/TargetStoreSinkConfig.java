@@ -276,7 +276,7 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
                         ConfigDef.Width.MEDIUM,
                         "Lane transactions table");
         HandOverConfig.define(def, OWNERSHIP_GROUP, 6, "to TARGET (with ownership.table)", false);
-        RetryConfig.define(def, RETRIES_GROUP, 1, 10, 3000L, "a batch");
+        RetryConfig.define(def, RETRIES_GROUP, 1, -1, 3000L, "a batch");
         return def;
     }
 
@@ -356,13 +356,5 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
 
     public Duration ownershipRefresh() {
         return Duration.ofMillis(getLong(OWNERSHIP_REFRESH_MS));
-    }
-
-    public int maxRetries() {
-        return RetryConfig.maxRetries(this);
-    }
-
-    public long retryBackoffMillis() {
-        return RetryConfig.retryBackoffMillis(this);
     }
 }

@@ -2,6 +2,7 @@ package io.rollingmigration.connect.sink;
 
 import io.rollingmigration.connect.common.PluginVersion;
 import io.rollingmigration.connect.common.config.HandOverConfig;
+import io.rollingmigration.connect.common.config.RetryPolicy;
 import io.rollingmigration.connect.common.lane.LaneProgress;
 import io.rollingmigration.connect.common.lane.LaneTransactions;
 import io.rollingmigration.connect.common.lineage.Lineage;
@@ -82,8 +83,11 @@ public class TargetStoreSinkTask extends SinkTask {
                         .map(table -> new LaneTransactions(
                                 config.connection().dialect(), table, props.getOrDefault("name", "unnamed")))
                         .orElse(null)));
-        retries = new BatchRetries(config.maxRetries(), config.retryBackoffMillis(), log);
+        retries = new BatchRetries(RetryPolicy.Settings.from(config), log);
         metrics = SinkMetrics.of(context.pluginMetrics());
+        if (metrics != null) {
+            metrics.watch(retries);
+        }
         config.ownershipTable()
                 .ifPresent(table -> gate = new OwnershipGate(
                         config.connection().dialect(),

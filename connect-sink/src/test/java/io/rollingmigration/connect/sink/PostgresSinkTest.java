@@ -211,13 +211,20 @@ class PostgresSinkTest extends SinkContractTest {
         try {
             assertThrows(RetriableException.class, () -> task.put(batch));
             assertThrows(RetriableException.class, () -> task.put(batch));
-            assertEquals(List.of(10L, 10L), context.timeouts);
+            assertEquals(2, context.timeouts.size());
+            long first = context.timeouts.get(0);
+            long second = context.timeouts.get(1);
+            assertTrue(first >= 8 && first <= 12, "retry.backoff.ms with a fifth of jitter: " + first);
+            assertTrue(second >= 16 && second <= 24, "then twice as long: " + second);
+            assertEquals(2.0, context.metric("database-retry-attempt"), "the metrics say the task is waiting");
+            assertTrue(context.metric("database-unavailable-since-ms") > 0);
         } finally {
             postgres.startServer();
         }
         task.put(batch);
 
         assertEquals(List.of("1|before outage", "2|during outage"), liveRows());
+        assertEquals(0.0, context.metric("database-unavailable-since-ms"), "and that it is back");
     }
 
     @Test

@@ -55,6 +55,17 @@ public final class MariaDbDialect implements SqlDialect {
         return properties;
     }
 
+    /**
+     * MariaDB Connector/J takes both bounds in milliseconds. A statement bound would need a server variable that
+     * MariaDB and MySQL name differently ({@code max_statement_time}, {@code max_execution_time}); the socket
+     * bound covers a statement that hangs.
+     */
+    @Override
+    public void applyTimeouts(Properties properties, long connectMillis, long socketMillis, long statementMillis) {
+        properties.setProperty("connectTimeout", Long.toString(Math.max(0, connectMillis)));
+        properties.setProperty("socketTimeout", Long.toString(Math.max(0, socketMillis)));
+    }
+
     @Override
     public boolean upsertMatchesAnyUniqueIndex() {
         return true;

@@ -6,6 +6,7 @@ import java.sql.Driver;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -122,6 +123,21 @@ public final class PostgresDialect implements SqlDialect {
                 + " ON CONFLICT (" + quotedList(keyColumns) + ") DO UPDATE SET "
                 + updates + " WHERE t." + quote(versionColumn) + " IS NULL OR t." + quote(versionColumn)
                 + " < EXCLUDED." + quote(versionColumn);
+    }
+
+    @Override
+    public void applyTimeouts(Properties properties, long connectMillis, long socketMillis, long statementMillis) {
+        // The driver counts these in whole seconds; a bound below a second would otherwise become none.
+        properties.setProperty("connectTimeout", Long.toString(seconds(connectMillis)));
+        properties.setProperty("loginTimeout", Long.toString(seconds(connectMillis)));
+        properties.setProperty("socketTimeout", Long.toString(seconds(socketMillis)));
+        if (statementMillis > 0) {
+            properties.setProperty("options", "-c statement_timeout=" + statementMillis);
+        }
+    }
+
+    private static long seconds(long millis) {
+        return millis <= 0 ? 0 : Math.max(1, (millis + 999) / 1000);
     }
 
     @Override

@@ -50,6 +50,13 @@ public interface SqlDialect {
         return new Properties();
     }
 
+    /**
+     * Sets the driver's bounds on waiting: to connect, for any reply on the socket, and (where the server can be
+     * told per session) for one statement; 0 leaves a bound off. A database that hangs then becomes an error the
+     * retry policy handles, not a task blocked without a word.
+     */
+    void applyTimeouts(Properties properties, long connectMillis, long socketMillis, long statementMillis);
+
     /** Quotes one identifier, escaping any quote character inside it. */
     String quote(String identifier);
 

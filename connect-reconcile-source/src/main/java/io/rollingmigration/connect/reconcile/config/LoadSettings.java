@@ -49,8 +49,21 @@ public final class LoadSettings {
                         GROUP,
                         ++order,
                         ConfigDef.Width.SHORT,
-                        "Statement timeout (ms)");
-        RetryConfig.define(def, GROUP, ++order, 5, 5000L, "a run's step");
+                        "Statement timeout (ms)")
+                .define(
+                        SCAN_TIMEOUT_MS,
+                        ConfigDef.Type.LONG,
+                        600_000L,
+                        ConfigDef.Range.atLeast(1000),
+                        ConfigDef.Importance.LOW,
+                        "Longest a whole-table query may run (the hash pushdown's digests, the key-range "
+                                + "boundaries), rounded up to whole seconds; the connection's socket timeout is "
+                                + "raised above it for that query.",
+                        GROUP,
+                        ++order,
+                        ConfigDef.Width.SHORT,
+                        "Scan timeout (ms)");
+        RetryConfig.define(def, GROUP, ++order, -1, 5000L, "a run's step");
         order++;
         def.define(
                         HASH_PUSHDOWN,

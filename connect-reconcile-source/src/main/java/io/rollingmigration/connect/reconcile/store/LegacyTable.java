@@ -207,8 +207,9 @@ public final class LegacyTable {
 
     /** The buckets' digests of this side, over the whole table. */
     public BucketDigests digests(DigestPlan plan, KeyRange share) throws SQLException {
-        BucketDigests digests =
-                BucketDigests.read(session.prepare(plan.legacyQuery(share.index(), share.count())), plan.buckets());
+        BucketDigests digests = session.scan(
+                plan.legacyQuery(share.index(), share.count()),
+                statement -> BucketDigests.read(statement, plan.buckets()));
         session.endTransaction();
         return digests;
     }

@@ -20,6 +20,8 @@ public final class Session implements AutoCloseable {
     private final Connection connection;
     private final SqlDialect dialect;
     private final int timeoutSeconds;
+    private int scanTimeoutSeconds;
+    private long socketMillis;
     private final Map<String, PreparedStatement> statements = new LinkedHashMap<>(32, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
@@ -38,7 +40,44 @@ public final class Session implements AutoCloseable {
     }
 
     public static Session open(JdbcConnectionConfig config, int timeoutSeconds) throws SQLException {
-        return over(config.open(), config.dialect(), timeoutSeconds);
+        return open(config, timeoutSeconds, timeoutSeconds);
+    }
+
+    /** A session whose whole-table queries ({@link #scan}) may run up to {@code scanTimeoutSeconds}. */
+    public static Session open(JdbcConnectionConfig config, int timeoutSeconds, int scanTimeoutSeconds)
+            throws SQLException {
+        Session session = over(config.open(), config.dialect(), timeoutSeconds);
+        session.scanTimeoutSeconds = scanTimeoutSeconds;
+        session.socketMillis = config.timeouts().socketMillis();
+        return session;
+    }
+
+    /** Work on a whole-table query's statement. */
+    @FunctionalInterface
+    public interface Scan<T> {
+        T read(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * Runs a whole-table query under the scan timeout: the statement's, and the connection's socket timeout raised
+     * above it for the query, then set back, so that a scan is not taken for a hung server.
+     */
+    public <T> T scan(String sql, Scan<T> work) throws SQLException {
+        PreparedStatement statement = prepare(sql);
+        int seconds = Math.max(scanTimeoutSeconds, timeoutSeconds);
+        statement.setQueryTimeout(seconds);
+        boolean raised = socketMillis > 0;
+        if (raised) {
+            connection.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, seconds * 1000L + 30_000));
+        }
+        try {
+            return work.read(statement);
+        } finally {
+            statement.setQueryTimeout(timeoutSeconds);
+            if (raised) {
+                connection.setNetworkTimeout(Runnable::run, (int) socketMillis);
+            }
+        }
     }
 
     /** A session over a connection already open (closed if it cannot be made read-only). */

@@ -9,7 +9,6 @@ import io.rollingmigration.connect.reconcile.compare.TargetRow;
 import io.rollingmigration.connect.reconcile.digest.BucketDigests;
 import io.rollingmigration.connect.reconcile.digest.DigestPlan;
 import io.rollingmigration.connect.reconcile.digest.RowSelection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
@@ -183,11 +182,12 @@ public final class TargetTable {
 
     /** The buckets' digests of this side, over the whole table. */
     public BucketDigests digests(DigestPlan plan, KeyRange share) throws SQLException {
-        PreparedStatement statement = session.prepare(plan.targetQuery(share.index(), share.count()));
-        if (plan.bindsSourceTable()) {
-            statement.setString(1, layout.sourceTable);
-        }
-        BucketDigests digests = BucketDigests.read(statement, plan.buckets());
+        BucketDigests digests = session.scan(plan.targetQuery(share.index(), share.count()), statement -> {
+            if (plan.bindsSourceTable()) {
+                statement.setString(1, layout.sourceTable);
+            }
+            return BucketDigests.read(statement, plan.buckets());
+        });
         session.endTransaction();
         return digests;
     }

@@ -1,7 +1,9 @@
 package io.rollingmigration.connect.sink.metrics;
 
+import io.rollingmigration.connect.sink.write.BatchRetries;
 import java.util.LinkedHashMap;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
@@ -30,6 +32,7 @@ public final class SinkMetrics {
     private final Sensor lag;
 
     private SinkMetrics(PluginMetrics metrics) {
+        plugin = metrics;
         applied = total(metrics, "changes-applied", "Changes that took effect in the target");
         stale = total(
                 metrics,
@@ -61,6 +64,30 @@ public final class SinkMetrics {
                         "Now minus the legacy commit time of the latest change " + "written"),
                 new Value());
         lag.add(name(metrics, "replication-lag-max-ms", "Largest such lag in the metrics window"), new Max());
+    }
+
+    private final PluginMetrics plugin;
+
+    /**
+     * Publishes the state of the task's database retries: since when the database has been unavailable (epoch ms, 0
+     * while it answers), the retries made in this outage, and when the next is due.
+     */
+    public void watch(BatchRetries retries) {
+        plugin.addMetric(
+                name(
+                        plugin,
+                        "database-unavailable-since-ms",
+                        "When the task's database stopped answering (epoch ms), 0 while it answers"),
+                (Gauge<Long>) (config, now) -> retries.unavailableSince());
+        plugin.addMetric(
+                name(plugin, "database-retry-attempt", "Retries in the current database outage"),
+                (Gauge<Integer>) (config, now) -> retries.retries());
+        plugin.addMetric(
+                name(
+                        plugin,
+                        "database-next-retry-ms",
+                        "When the next retry is due (epoch ms), 0 while the database answers"),
+                (Gauge<Long>) (config, now) -> retries.nextTryAt());
     }
 
     /** Metrics published through the worker, or none when the worker offers no plugin metrics. */

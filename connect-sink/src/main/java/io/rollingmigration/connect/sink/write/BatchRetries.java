@@ -1,5 +1,7 @@
 package io.rollingmigration.connect.sink.write;
 
+import io.rollingmigration.connect.common.config.RetryPolicy;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -9,8 +11,9 @@ import org.slf4j.Logger;
 
 /**
  * How a sink task rides out a database it cannot reach: the batch is handed back to Connect to be delivered again
- * after a back-off, up to a number of retries, then the task fails with the reason. The same for every sink of the
- * suite.
+ * after a growing back-off, for as long as the {@link RetryPolicy} allows, then the task fails with the reason. One
+ * WARN per try names the cause and how long the database has been away; one INFO says when it is back. The same
+ * for every sink of the suite.
  */
 public final class BatchRetries {
 
@@ -20,24 +23,20 @@ public final class BatchRetries {
         T run() throws TransientDatabaseException;
     }
 
-    private final int maxRetries;
-    private final long backoffMillis;
+    private final RetryPolicy policy;
     private final Logger log;
-    private int left;
     /** When the batch that failed may be tried again, epoch ms; 0 when nothing is being retried. */
     private long notBefore;
 
-    public BatchRetries(int maxRetries, long backoffMillis, Logger log) {
-        this.maxRetries = maxRetries;
-        this.backoffMillis = backoffMillis;
+    public BatchRetries(RetryPolicy.Settings settings, Logger log) {
+        this.policy = new RetryPolicy(settings);
         this.log = log;
-        this.left = maxRetries;
     }
 
     /**
      * Waits out the rest of the back-off before a retried batch. Connect honours {@code context.timeout} only up to
-     * the next offset commit, so a worker committing every second would otherwise burn every retry within seconds
-     * of an outage instead of over {@code max.retries} times {@code retry.backoff.ms}.
+     * the next offset commit, so a worker committing every second would otherwise spend the policy's tries within
+     * seconds of an outage.
      */
     public void awaitBackoff() {
         long wait = notBefore - System.currentTimeMillis();
@@ -52,50 +51,82 @@ public final class BatchRetries {
         }
     }
 
-    /** A batch was written: the next outage gets every retry again. */
+    /** A batch was written: an outage, if there was one, is over. */
     public void succeeded() {
-        left = maxRetries;
+        Duration outage = policy.succeeded(System.currentTimeMillis());
+        if (outage != null) {
+            log.info("The database answers again after {} s unavailable; writing goes on", outage.toSeconds());
+        }
     }
 
     /**
-     * Hands the batch back to Connect for another try, or fails the task when the retries are spent.
+     * Hands the batch back to Connect for another try, or fails the task when the policy is spent.
      *
-     * @throws RetriableException while retries are left
-     * @throws ConnectException   once they are spent
+     * @throws RetriableException while the policy allows another try
+     * @throws ConnectException   once it is spent
      */
     public RuntimeException retryOrFail(TransientDatabaseException e, int batchSize, SinkTaskContext context) {
-        if (left-- > 0) {
-            notBefore = System.currentTimeMillis() + backoffMillis;
-            log.warn(
-                    "{}; retrying the batch of {} records in {} ms ({} retries left)",
-                    e.getMessage(),
-                    batchSize,
-                    backoffMillis,
-                    left);
-            context.timeout(backoffMillis);
-            throw new RetriableException(e.getMessage(), e);
+        long now = System.currentTimeMillis();
+        long delay = policy.failed(now, e.getMessage());
+        if (delay < 0) {
+            throw new ConnectException(
+                    "Giving up after " + policy.retries() + " retries over "
+                            + (now - policy.unavailableSince()) / 1000 + " s (errors.retry.timeout and max.retries "
+                            + "allow retrying " + policy.limit() + "): " + e.getMessage()
+                            + "; the task will not recover until it is restarted",
+                    e);
         }
-        throw new ConnectException("Giving up after " + maxRetries + " retries: " + e.getMessage(), e);
+        notBefore = now + delay;
+        log.warn(
+                "{}; the database has been unavailable for {} s; retry {} of the batch of {} records in {} ms "
+                        + "(retrying {})",
+                e.getMessage(),
+                (now - policy.unavailableSince()) / 1000,
+                policy.retries(),
+                batchSize,
+                delay,
+                policy.limit());
+        context.timeout(delay);
+        throw new RetriableException(e.getMessage(), e);
     }
 
     /** Reads the offsets a task resumes from, retrying an unreachable database as a batch would be. */
     public Map<TopicPartition, Long> storedOffsets(Attempt<Map<TopicPartition, Long>> read) {
-        for (int attempt = 0; ; attempt++) {
+        while (true) {
             try {
-                return read.run();
+                Map<TopicPartition, Long> offsets = read.run();
+                succeeded();
+                return offsets;
             } catch (TransientDatabaseException e) {
-                if (attempt >= maxRetries) {
+                long delay = policy.failed(System.currentTimeMillis(), e.getMessage());
+                if (delay < 0) {
                     throw new ConnectException(
-                            "Cannot read the stored offsets after " + attempt + " retries: " + e.getMessage(), e);
+                            "Cannot read the stored offsets after " + policy.retries() + " retries: " + e.getMessage(),
+                            e);
                 }
-                log.warn("{}; retrying in {} ms", e.getMessage(), backoffMillis);
+                log.warn("{}; reading the stored offsets again in {} ms", e.getMessage(), delay);
                 try {
-                    Thread.sleep(backoffMillis);
+                    Thread.sleep(delay);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw new ConnectException("Interrupted while reading stored offsets", interrupted);
                 }
             }
         }
+    }
+
+    /** When the database became unavailable (epoch ms), or 0 while it answers. */
+    public long unavailableSince() {
+        return policy.unavailableSince();
+    }
+
+    /** The retries in the current outage. */
+    public int retries() {
+        return policy.retries();
+    }
+
+    /** When the next try is due (epoch ms), or 0 while the database answers. */
+    public long nextTryAt() {
+        return policy.nextTryAt();
     }
 }

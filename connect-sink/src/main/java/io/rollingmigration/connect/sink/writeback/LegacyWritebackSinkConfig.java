@@ -163,7 +163,7 @@ public final class LegacyWritebackSinkConfig extends AbstractConfig {
                         ConfigDef.Width.SHORT,
                         "Lane transactions retention (ms)");
         HandOverConfig.define(def, LANES_GROUP, 8, "back to LEGACY", true);
-        RetryConfig.define(def, RETRIES_GROUP, 1, 10, 3000L, "a batch");
+        RetryConfig.define(def, RETRIES_GROUP, 1, -1, 3000L, "a batch");
         return def;
     }
 
@@ -217,13 +217,5 @@ public final class LegacyWritebackSinkConfig extends AbstractConfig {
 
     public long laneTransactionsRetentionMillis() {
         return getLong(LANE_TRANSACTIONS_RETENTION_MS);
-    }
-
-    public int maxRetries() {
-        return RetryConfig.maxRetries(this);
-    }
-
-    public long retryBackoffMillis() {
-        return RetryConfig.retryBackoffMillis(this);
     }
 }

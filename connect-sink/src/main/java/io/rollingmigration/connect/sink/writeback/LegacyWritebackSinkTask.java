@@ -2,6 +2,7 @@ package io.rollingmigration.connect.sink.writeback;
 
 import io.rollingmigration.connect.common.PluginVersion;
 import io.rollingmigration.connect.common.config.HandOverConfig;
+import io.rollingmigration.connect.common.config.RetryPolicy;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
@@ -118,8 +119,11 @@ public class LegacyWritebackSinkTask extends SinkTask {
                     HandOverConfig.holdMaxMillis(config),
                     config.ownershipRefresh().toMillis());
         });
-        retries = new BatchRetries(config.maxRetries(), config.retryBackoffMillis(), log);
+        retries = new BatchRetries(RetryPolicy.Settings.from(config), log);
         metrics = SinkMetrics.of(context.pluginMetrics());
+        if (metrics != null) {
+            metrics.watch(retries);
+        }
         log.info("Writing {} back into {}", config.aggregate(), config.legacy());
     }
 

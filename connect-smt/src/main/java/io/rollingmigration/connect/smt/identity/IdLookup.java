@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
+import io.rollingmigration.connect.common.config.RetryPolicy;
 import io.rollingmigration.connect.common.dialect.ColumnDescription;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Target ids kept in an id-mapping table of some database, read over JDBC and cached with Caffeine (bounded, with
@@ -35,14 +38,19 @@ final class IdLookup implements AutoCloseable {
     /** Whether the legacy id column holds text, so a numeric legacy id is looked up as its text; read once. */
     private Boolean textColumn;
 
+    private final RetryPolicy retries;
+    private static final Logger LOG = LoggerFactory.getLogger(IdLookup.class);
+
     IdLookup(
             JdbcConnectionConfig database,
             TableId table,
             String legacyColumn,
             String targetColumn,
             long maxEntries,
-            Duration expiry) {
+            Duration expiry,
+            RetryPolicy.Settings retry) {
         this.database = database;
+        this.retries = new RetryPolicy(retry);
         this.table = table;
         this.legacyColumn = legacyColumn;
         this.sql = database.dialect().selectWhere(table, List.of(targetColumn), List.of(legacyColumn));
@@ -53,8 +61,45 @@ final class IdLookup implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * The target id, retrying an unreachable mapping database by the retry policy on the task's thread (a
+     * transform has no way to hand a record back); once the policy is spent, Connect's own retries of the
+     * transform (its errors.retry.timeout) or its error tolerance decide.
+     */
     Optional<String> targetId(Object legacyId) {
-        return cache.get(legacyId, this::query);
+        while (true) {
+            try {
+                Optional<String> id = cache.get(legacyId, this::query);
+                Duration outage = retries.succeeded(System.currentTimeMillis());
+                if (outage != null) {
+                    LOG.info("The id mapping in {} answers again after {} s", database, outage.toSeconds());
+                }
+                return id;
+            } catch (RetriableException e) {
+                long now = System.currentTimeMillis();
+                long delay = retries.failed(now, e.getMessage());
+                if (delay < 0) {
+                    throw new RetriableException(
+                            e.getMessage() + "; gave up after " + retries.retries() + " retries over "
+                                    + (now - retries.unavailableSince()) / 1000 + " s (retrying " + retries.limit()
+                                    + ")",
+                            e.getCause());
+                }
+                LOG.warn(
+                        "{}; unavailable for {} s, retry {} in {} ms (retrying {})",
+                        e.getMessage(),
+                        (now - retries.unavailableSince()) / 1000,
+                        retries.retries(),
+                        delay,
+                        retries.limit());
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     CacheStats stats() {

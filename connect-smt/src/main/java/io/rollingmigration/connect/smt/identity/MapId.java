@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.rollingmigration.connect.common.PluginVersion;
 import io.rollingmigration.connect.common.change.ChangeEvent;
 import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
+import io.rollingmigration.connect.common.config.RetryConfig;
+import io.rollingmigration.connect.common.config.RetryPolicy;
 import io.rollingmigration.connect.common.config.TableNameValidator;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lineage.SourceKey;
@@ -60,92 +62,106 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
         String MISSING = "missing";
     }
 
-    public static final ConfigDef CONFIG_DEF = JdbcConnectionConfig.define(
-            new ConfigDef()
-                    .define(
-                            ConfigName.SOURCE_FIELDS,
-                            ConfigDef.Type.LIST,
-                            ConfigDef.NO_DEFAULT_VALUE,
-                            ConfigDef.Importance.HIGH,
-                            "The legacy key fields. With one field its value is looked up; with several, the canonical JSON "
-                                    + "of the key ({\"a\":1,\"b\":\"x\"}, fields sorted by name). uuid5 ids hash that "
-                                    + "canonical JSON unless uuid.name says otherwise.")
-                    .define(
-                            ConfigName.TARGET_FIELD,
-                            ConfigDef.Type.STRING,
-                            ConfigDef.NO_DEFAULT_VALUE,
-                            new ConfigDef.NonEmptyString(),
-                            ConfigDef.Importance.HIGH,
-                            "The field the target id is written into (added as an optional string if the schema lacks it).")
-                    .define(
-                            ConfigName.MODE,
-                            ConfigDef.Type.STRING,
-                            "uuid5",
-                            ConfigDef.ValidString.in("uuid5", "lookup"),
-                            ConfigDef.Importance.HIGH,
-                            "'uuid5': a name-based UUID of the legacy key; 'lookup': the id-mapping " + "table.")
-                    .define(
-                            ConfigName.NAMESPACE,
-                            ConfigDef.Type.STRING,
-                            null,
-                            new UuidValidator(),
-                            ConfigDef.Importance.MEDIUM,
-                            "The namespace UUID for uuid5 ids (required with mode=uuid5 or missing=fallback.uuid5), or one "
-                                    + "of RFC 4122's by name: dns, url, oid, x500.")
-                    .define(
-                            ConfigName.NAME,
-                            ConfigDef.Type.STRING,
-                            null,
-                            new NameValidator(),
-                            ConfigDef.Importance.MEDIUM,
-                            "The name uuid5 ids are made from, as a mapping-spec expression over the row (after), e.g. "
-                                    + "'policy:' + string(after.pol_id): the same form as a spec key's uuid5.name, so an "
-                                    + "existing id scheme is reproduced. Empty: the canonical JSON of source.fields.")
-                    .define(
-                            ConfigName.LOOKUP_TABLE,
-                            ConfigDef.Type.STRING,
-                            null,
-                            new OptionalTableName(),
-                            ConfigDef.Importance.MEDIUM,
-                            "The id-mapping table, 'table' or 'schema.table' (mode=lookup).")
-                    .define(
-                            ConfigName.LOOKUP_LEGACY_COLUMN,
-                            ConfigDef.Type.STRING,
-                            "legacy_id",
-                            ConfigDef.Importance.MEDIUM,
-                            "Its column holding the legacy id.")
-                    .define(
-                            ConfigName.LOOKUP_TARGET_COLUMN,
-                            ConfigDef.Type.STRING,
-                            "target_id",
-                            ConfigDef.Importance.MEDIUM,
-                            "Its column holding the target id.")
-                    .define(
-                            ConfigName.CACHE_MAX_ENTRIES,
-                            ConfigDef.Type.LONG,
-                            100_000L,
-                            ConfigDef.Range.atLeast(1),
-                            ConfigDef.Importance.LOW,
-                            "Looked-up ids kept in memory.")
-                    .define(
-                            ConfigName.CACHE_EXPIRE_MS,
-                            ConfigDef.Type.LONG,
-                            600_000L,
-                            ConfigDef.Range.atLeast(0),
-                            ConfigDef.Importance.LOW,
-                            "How long a looked-up id (or its absence) is trusted, in milliseconds.")
-                    .define(
-                            ConfigName.MISSING,
-                            ConfigDef.Type.STRING,
-                            "fail",
-                            ConfigDef.ValidString.in("fail", "fallback.uuid5"),
-                            ConfigDef.Importance.MEDIUM,
-                            "A legacy id without mapping: 'fail' (DataException naming the key and "
-                                    + "the table, for errors.tolerance and the dead letter queue) or 'fallback.uuid5'."),
-            "lookup.",
+    /**
+     * A lookup retries an unreachable mapping database on the task's thread, so its limit stays below the sink
+     * consumer's max.poll.interval.ms (5 min by default), past which the worker would take the task's partitions away.
+     */
+    static final long RETRY_TIMEOUT_MS = 240_000;
+
+    public static final ConfigDef CONFIG_DEF = RetryConfig.define(
+            JdbcConnectionConfig.define(
+                    new ConfigDef()
+                            .define(
+                                    ConfigName.SOURCE_FIELDS,
+                                    ConfigDef.Type.LIST,
+                                    ConfigDef.NO_DEFAULT_VALUE,
+                                    ConfigDef.Importance.HIGH,
+                                    "The legacy key fields. With one field its value is looked up; with several, the canonical JSON "
+                                            + "of the key ({\"a\":1,\"b\":\"x\"}, fields sorted by name). uuid5 ids hash that "
+                                            + "canonical JSON unless uuid.name says otherwise.")
+                            .define(
+                                    ConfigName.TARGET_FIELD,
+                                    ConfigDef.Type.STRING,
+                                    ConfigDef.NO_DEFAULT_VALUE,
+                                    new ConfigDef.NonEmptyString(),
+                                    ConfigDef.Importance.HIGH,
+                                    "The field the target id is written into (added as an optional string if the schema lacks it).")
+                            .define(
+                                    ConfigName.MODE,
+                                    ConfigDef.Type.STRING,
+                                    "uuid5",
+                                    ConfigDef.ValidString.in("uuid5", "lookup"),
+                                    ConfigDef.Importance.HIGH,
+                                    "'uuid5': a name-based UUID of the legacy key; 'lookup': the id-mapping "
+                                            + "table.")
+                            .define(
+                                    ConfigName.NAMESPACE,
+                                    ConfigDef.Type.STRING,
+                                    null,
+                                    new UuidValidator(),
+                                    ConfigDef.Importance.MEDIUM,
+                                    "The namespace UUID for uuid5 ids (required with mode=uuid5 or missing=fallback.uuid5), or one "
+                                            + "of RFC 4122's by name: dns, url, oid, x500.")
+                            .define(
+                                    ConfigName.NAME,
+                                    ConfigDef.Type.STRING,
+                                    null,
+                                    new NameValidator(),
+                                    ConfigDef.Importance.MEDIUM,
+                                    "The name uuid5 ids are made from, as a mapping-spec expression over the row (after), e.g. "
+                                            + "'policy:' + string(after.pol_id): the same form as a spec key's uuid5.name, so an "
+                                            + "existing id scheme is reproduced. Empty: the canonical JSON of source.fields.")
+                            .define(
+                                    ConfigName.LOOKUP_TABLE,
+                                    ConfigDef.Type.STRING,
+                                    null,
+                                    new OptionalTableName(),
+                                    ConfigDef.Importance.MEDIUM,
+                                    "The id-mapping table, 'table' or 'schema.table' (mode=lookup).")
+                            .define(
+                                    ConfigName.LOOKUP_LEGACY_COLUMN,
+                                    ConfigDef.Type.STRING,
+                                    "legacy_id",
+                                    ConfigDef.Importance.MEDIUM,
+                                    "Its column holding the legacy id.")
+                            .define(
+                                    ConfigName.LOOKUP_TARGET_COLUMN,
+                                    ConfigDef.Type.STRING,
+                                    "target_id",
+                                    ConfigDef.Importance.MEDIUM,
+                                    "Its column holding the target id.")
+                            .define(
+                                    ConfigName.CACHE_MAX_ENTRIES,
+                                    ConfigDef.Type.LONG,
+                                    100_000L,
+                                    ConfigDef.Range.atLeast(1),
+                                    ConfigDef.Importance.LOW,
+                                    "Looked-up ids kept in memory.")
+                            .define(
+                                    ConfigName.CACHE_EXPIRE_MS,
+                                    ConfigDef.Type.LONG,
+                                    600_000L,
+                                    ConfigDef.Range.atLeast(0),
+                                    ConfigDef.Importance.LOW,
+                                    "How long a looked-up id (or its absence) is trusted, in milliseconds.")
+                            .define(
+                                    ConfigName.MISSING,
+                                    ConfigDef.Type.STRING,
+                                    "fail",
+                                    ConfigDef.ValidString.in("fail", "fallback.uuid5"),
+                                    ConfigDef.Importance.MEDIUM,
+                                    "A legacy id without mapping: 'fail' (DataException naming the key and "
+                                            + "the table, for errors.tolerance and the dead letter queue) or 'fallback.uuid5'."),
+                    "lookup.",
+                    "Lookup",
+                    "the id-mapping database",
+                    false),
             "Lookup",
-            "the id-mapping database",
-            false);
+            20,
+            -1,
+            1000L,
+            RETRY_TIMEOUT_MS,
+            "a lookup (mode=lookup)");
 
     private final RecordPart part;
     private List<String> sourceFields;
@@ -190,7 +206,8 @@ public abstract class MapId<R extends ConnectRecord<R>> implements Transformatio
                     config.getString(ConfigName.LOOKUP_LEGACY_COLUMN),
                     config.getString(ConfigName.LOOKUP_TARGET_COLUMN),
                     config.getLong(ConfigName.CACHE_MAX_ENTRIES),
-                    Duration.ofMillis(config.getLong(ConfigName.CACHE_EXPIRE_MS)));
+                    Duration.ofMillis(config.getLong(ConfigName.CACHE_EXPIRE_MS)),
+                    RetryPolicy.Settings.from(config));
         }
     }
 

@@ -159,17 +159,24 @@ class MapIdTest {
     }
 
     @Test
-    void anUnreachableMappingDatabaseIsARetriableFailureSoConnectRetriesInsteadOfDroppingTheRecord() {
+    void anUnreachableMappingDatabaseIsRetriedByThePolicyThenARetriableFailureForConnectsOwnRetries() {
         MapId<SourceRecord> transform = transform(new HashMap<>(Map.of(
                 "mode",
                 "lookup",
                 "lookup.table",
                 "party_id_map",
                 "lookup.connection.url",
-                "jdbc:postgresql://127.0.0.1:1/nowhere?connectTimeout=2")));
+                "jdbc:postgresql://127.0.0.1:1/nowhere",
+                "errors.retry.timeout",
+                "1500",
+                "retry.backoff.ms",
+                "100")));
 
+        long started = System.nanoTime();
         RetriableException e = assertThrows(RetriableException.class, () -> transform.apply(row(42)));
-        assertTrue(e.getMessage().contains("for now"), e.getMessage());
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(e.getMessage().contains("for now") && e.getMessage().contains("gave up after"), e.getMessage());
+        assertTrue(tookMillis >= 1_400, "retried for the policy's 1.5 s, not once: " + tookMillis + " ms");
         transform.close();
     }
 
