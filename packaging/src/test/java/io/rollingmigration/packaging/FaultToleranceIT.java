@@ -66,6 +66,10 @@ class FaultToleranceIT {
     private static final String RECONCILE = "faults-policy-reconcile";
     private static final String DLQ = "faults.dlq.policy";
     private static final String SUMMARIES = "faults.drift.summary";
+    /** A second sink of the same changes whose retry policy is shorter than the outage it meets. */
+    private static final String IMPATIENT = "faults-impatient-sink";
+
+    private static ConfigExample impatient;
 
     private static PostgresFixture legacy;
     private static PostgresFixture target;
@@ -104,6 +108,7 @@ class FaultToleranceIT {
 
         connect.createTopic(TOPIC, 6, Map.of());
         connect.createTopic(DLQ, 1, Map.of());
+        connect.createTopic(DLQ + ".impatient", 1, Map.of());
         connect.createTopic("faults.drift", 1, Map.of("cleanup.policy", "compact"));
         SkeletonPipeline pipeline = connect.pipelineFor(legacy);
         Files.writeString(
@@ -140,11 +145,9 @@ class FaultToleranceIT {
                         TOPIC,
                         "errors.deadletterqueue.topic.name",
                         DLQ,
-                        // Ride out a 30 s outage of the target database: retry for up to a minute.
-                        "max.retries",
-                        "30",
-                        "retry.backoff.ms",
-                        "2000"));
+                        // The retry policy's defaults (10 min); a hang is a failure after 15 s, not the default 60.
+                        "connection.socket.timeout.ms",
+                        "15000"));
         ConfigExample reconcile = pipeline.relocate(ConfigExample.load("insurer/connectors/policy-reconcile.json")
                         .relocated(addresses))
                 .with(Map.of(
@@ -160,10 +163,24 @@ class FaultToleranceIT {
                         "1000",
                         "rows.per.second",
                         "0",
-                        "max.retries",
-                        "60",
+                        // Back within seconds of the database: the default back-off would reach 80 s waits.
                         "retry.backoff.ms",
-                        "1000"));
+                        "1000",
+                        "errors.retry.delay.max.ms",
+                        "5000",
+                        "target.connection.socket.timeout.ms",
+                        "15000",
+                        "legacy.connection.socket.timeout.ms",
+                        "15000"));
+        impatient = sink.with(Map.of(
+                "name",
+                IMPATIENT,
+                "target.table",
+                "public.policy_copy",
+                "errors.deadletterqueue.topic.name",
+                DLQ + ".impatient",
+                "errors.retry.timeout",
+                "15000"));
         connect.rest().putConnector(SINK, sink.config());
         connect.rest().putConnector("faults-cdc", source);
         connect.rest().putConnector(RECONCILE, reconcile.config());
@@ -214,22 +231,89 @@ class FaultToleranceIT {
 
     @Test
     @Order(2)
-    void theTargetDatabaseDownForThirtySecondsMakesTasksRetryThenCatchUp() throws Exception {
+    void theTargetDatabaseDownForNinetySecondsHealsWithTheDefaultRetryPolicy() throws Exception {
         traffic = Traffic.start();
         traffic.await(traffic.changes() + 100);
         target.stopServer();
         long down = System.nanoTime();
         traffic.await(traffic.changes() + 200);
-        Thread.sleep(Math.max(0, 30_000 - (System.nanoTime() - down) / 1_000_000)); // the outage itself: 30 s
+        Thread.sleep(Math.max(0, 90_000 - (System.nanoTime() - down) / 1_000_000)); // the outage itself: 90 s
+        assertRunning(SINK, "the sink rides out the outage instead of failing");
         target.startServer();
         traffic.await(traffic.changes() + 100);
         traffic.stop();
         connect.rest().awaitRunning(SINK, 3, PATIENCE);
-        awaitConverged("30 s without the target database");
+        awaitConverged("90 s without the target database");
     }
 
     @Test
     @Order(3)
+    void theTargetFrozenForSixtySecondsIsAHangTheTasksReportAndRideOut() throws Exception {
+        traffic = Traffic.start();
+        traffic.await(traffic.changes() + 100);
+        target.freezeServer();
+        long frozen = System.nanoTime();
+        try {
+            traffic.await(traffic.changes() + 200);
+            Thread.sleep(Math.max(0, 60_000 - (System.nanoTime() - frozen) / 1_000_000));
+            assertRunning(SINK, "a hang is a retried failure, not a failed task");
+        } finally {
+            target.thawServer();
+        }
+        traffic.await(traffic.changes() + 100);
+        traffic.stop();
+        connect.rest().awaitRunning(SINK, 3, PATIENCE);
+        awaitConverged("60 s of a frozen target database");
+    }
+
+    @Test
+    @Order(4)
+    void anOutageLongerThanThePolicyFailsTheTaskLoudlyAndARestartCatchesUp() throws Exception {
+        target.execute(
+                PostgresFixture.TARGET,
+                "DROP TABLE IF EXISTS public.policy_copy",
+                "CREATE TABLE public.policy_copy (LIKE public.policy INCLUDING ALL)");
+        connect.rest().putConnector(IMPATIENT, impatient.config());
+        connect.rest().awaitRunning(IMPATIENT, 3, PATIENCE);
+        Await.until(
+                PATIENCE,
+                "the copy to hold every policy",
+                () -> translatedLegacy().equals(targetState("policy_copy")));
+        traffic = Traffic.start();
+        traffic.await(traffic.changes() + 100);
+        target.stopServer();
+        long down = System.nanoTime();
+        try {
+            Await.until(
+                    PATIENCE,
+                    "the impatient sink to give up",
+                    () -> connect.rest().status(IMPATIENT).toString().contains("Giving up after"));
+            Thread.sleep(Math.max(0, 30_000 - (System.nanoTime() - down) / 1_000_000));
+            assertRunning(SINK, "the sink with the default policy still waits");
+        } finally {
+            target.startServer();
+        }
+        traffic.await(traffic.changes() + 100);
+        traffic.stop();
+        connect.rest().restartFailedTasks(IMPATIENT);
+        connect.rest().awaitRunning(IMPATIENT, 3, PATIENCE);
+        Await.until(
+                PATIENCE,
+                "the restarted sink to catch up with nothing lost",
+                () -> translatedLegacy().equals(targetState("policy_copy")));
+        awaitConverged("an outage longer than one sink's policy");
+        connect.rest().deleteConnector(IMPATIENT);
+    }
+
+    private static void assertRunning(String connector, String why) {
+        JsonNode status = connect.rest().status(connector);
+        for (JsonNode task : status.path("tasks")) {
+            assertEquals("RUNNING", task.path("state").asText(), why + ": " + status);
+        }
+    }
+
+    @Test
+    @Order(5)
     void replayingTheWholeTopicAfterAnOffsetResetChangesNothing() throws Exception {
         awaitConverged("before the replay");
         List<List<Object>> before = target.query(PostgresFixture.TARGET, "SELECT * FROM policy ORDER BY policy_id");
@@ -257,7 +341,7 @@ class FaultToleranceIT {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void aBurstOfMalformedRecordsEndsInTheDeadLetterQueueAndEveryValidRecordLands() throws Exception {
         int before = connect.topics().readAll(DLQ).size();
         traffic = Traffic.start();
@@ -301,7 +385,7 @@ class FaultToleranceIT {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void aColumnAddedToTheLegacyTableWhileStreamingChangesNothingDownstream() throws Exception {
         traffic = Traffic.start();
         traffic.await(traffic.changes() + 50);
@@ -391,12 +475,16 @@ class FaultToleranceIT {
         return rows;
     }
 
-    /** The live target rows by policy id, the same fields as text. */
     private static Map<String, Map<String, String>> targetState() {
+        return targetState("policy");
+    }
+
+    /** The live rows of a target table by policy id, the same fields as text. */
+    private static Map<String, Map<String, String>> targetState(String table) {
         Map<String, Map<String, String>> rows = new TreeMap<>();
         try (Connection connection = target.connect(PostgresFixture.TARGET);
                 Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT * FROM policy WHERE lineage_deleted_at IS NULL")) {
+                ResultSet rs = statement.executeQuery("SELECT * FROM " + table + " WHERE lineage_deleted_at IS NULL")) {
             while (rs.next()) {
                 Map<String, Object> row = ValueNormalizer.row(rs);
                 Map<String, String> fields = new TreeMap<>();

@@ -105,6 +105,11 @@ public final class ConnectRest {
         });
     }
 
+    /** Restarts the connector's failed tasks, as an operator does once the cause is gone. */
+    public void restartFailedTasks(String name) {
+        send("POST", "/connectors/" + name + "/restart?includeTasks=true&onlyFailed=true", null, -1);
+    }
+
     public JsonNode get(String path) {
         return send("GET", path, null, 200);
     }
