@@ -288,7 +288,7 @@ class FaultToleranceIT {
                     PATIENCE,
                     "the impatient sink to give up",
                     () -> connect.rest().status(IMPATIENT).toString().contains("Giving up after"));
-            Thread.sleep(Math.max(0, 30_000 - (System.nanoTime() - down) / 1_000_000));
+            Thread.sleep(Math.max(0, 20_000 - (System.nanoTime() - down) / 1_000_000));
             assertRunning(SINK, "the sink with the default policy still waits");
         } finally {
             target.startServer();
@@ -296,7 +296,14 @@ class FaultToleranceIT {
         traffic.await(traffic.changes() + 100);
         traffic.stop();
         connect.rest().restartFailedTasks(IMPATIENT);
-        connect.rest().awaitRunning(IMPATIENT, 3, PATIENCE);
+        // The status shows the failed tasks until the restart has gone through.
+        Await.until(PATIENCE, "the restarted sink's tasks to run", () -> {
+            int running = 0;
+            for (JsonNode task : connect.rest().status(IMPATIENT).path("tasks")) {
+                running += "RUNNING".equals(task.path("state").asText()) ? 1 : 0;
+            }
+            return running == 3;
+        });
         Await.until(
                 PATIENCE,
                 "the restarted sink to catch up with nothing lost",
