@@ -100,6 +100,9 @@ public class ReconcileSourceTask extends SourceTask {
         open = loader.load(config, aggregate);
         open.retainRange(range.id());
         metrics = ReconcileMetrics.of(context.pluginMetrics(), open, clock);
+        if (metrics != null) {
+            metrics.watch(context.pluginMetrics(), retries);
+        }
         log.info(
                 "Reconciling {} range {} ({} against {}, {} rule); {} open drift; {}",
                 aggregate,
