@@ -1,6 +1,7 @@
 package io.rollingmigration.connect.reconcile;
 
 import io.rollingmigration.connect.common.PluginVersion;
+import io.rollingmigration.connect.common.config.RetryMetrics;
 import io.rollingmigration.connect.common.config.RetryPolicy;
 import io.rollingmigration.connect.reconcile.drift.DriftRecords;
 import io.rollingmigration.connect.reconcile.drift.DriftTopicReader;
@@ -101,7 +102,7 @@ public class ReconcileSourceTask extends SourceTask {
         open.retainRange(range.id());
         metrics = ReconcileMetrics.of(context.pluginMetrics(), open, clock);
         if (metrics != null) {
-            metrics.watch(context.pluginMetrics(), retries);
+            RetryMetrics.watch(context.pluginMetrics(), retries);
         }
         log.info(
                 "Reconciling {} range {} ({} against {}, {} rule); {} open drift; {}",

@@ -1,6 +1,5 @@
 package io.rollingmigration.connect.reconcile.metrics;
 
-import io.rollingmigration.connect.common.config.RetryPolicy;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
 import io.rollingmigration.connect.reconcile.drift.Severity;
 import java.util.LinkedHashMap;
@@ -60,28 +59,6 @@ public final class ReconcileMetrics {
                         "observed-lag-ms",
                         "Largest replication lag seen in the target's lineage " + "in the last minute"),
                 (Gauge<Long>) (config, now) -> lagMillis);
-    }
-
-    /**
-     * Publishes the state of the task's database retries: since when a database has been unavailable (epoch ms, 0
-     * while both answer), the retries made in this outage, and when the next is due.
-     */
-    public void watch(PluginMetrics metrics, RetryPolicy retries) {
-        metrics.addMetric(
-                name(
-                        metrics,
-                        "database-unavailable-since-ms",
-                        "When a database of the task stopped answering (epoch ms), 0 while both answer"),
-                (Gauge<Long>) (config, now) -> retries.unavailableSince());
-        metrics.addMetric(
-                name(metrics, "database-retry-attempt", "Retries in the current database outage"),
-                (Gauge<Integer>) (config, now) -> retries.retries());
-        metrics.addMetric(
-                name(
-                        metrics,
-                        "database-next-retry-ms",
-                        "When the next retry is due (epoch ms), 0 while both databases answer"),
-                (Gauge<Long>) (config, now) -> retries.nextTryAt());
     }
 
     /** Metrics published through the worker, or none when the worker offers no plugin metrics. */

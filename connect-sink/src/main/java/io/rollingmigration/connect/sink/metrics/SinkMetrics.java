@@ -1,9 +1,9 @@
 package io.rollingmigration.connect.sink.metrics;
 
+import io.rollingmigration.connect.common.config.RetryMetrics;
 import io.rollingmigration.connect.sink.write.BatchRetries;
 import java.util.LinkedHashMap;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
@@ -68,26 +68,9 @@ public final class SinkMetrics {
 
     private final PluginMetrics plugin;
 
-    /**
-     * Publishes the state of the task's database retries: since when the database has been unavailable (epoch ms, 0
-     * while it answers), the retries made in this outage, and when the next is due.
-     */
+    /** Publishes the state of the task's database retries ({@link RetryMetrics}). */
     public void watch(BatchRetries retries) {
-        plugin.addMetric(
-                name(
-                        plugin,
-                        "database-unavailable-since-ms",
-                        "When the task's database stopped answering (epoch ms), 0 while it answers"),
-                (Gauge<Long>) (config, now) -> retries.unavailableSince());
-        plugin.addMetric(
-                name(plugin, "database-retry-attempt", "Retries in the current database outage"),
-                (Gauge<Integer>) (config, now) -> retries.retries());
-        plugin.addMetric(
-                name(
-                        plugin,
-                        "database-next-retry-ms",
-                        "When the next retry is due (epoch ms), 0 while the database answers"),
-                (Gauge<Long>) (config, now) -> retries.nextTryAt());
+        RetryMetrics.watch(plugin, retries.policy());
     }
 
     /** Metrics published through the worker, or none when the worker offers no plugin metrics. */

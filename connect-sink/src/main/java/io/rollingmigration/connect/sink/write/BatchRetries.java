@@ -115,18 +115,8 @@ public final class BatchRetries {
         }
     }
 
-    /** When the database became unavailable (epoch ms), or 0 while it answers. */
-    public long unavailableSince() {
-        return policy.unavailableSince();
-    }
-
-    /** The retries in the current outage. */
-    public int retries() {
-        return policy.retries();
-    }
-
-    /** When the next try is due (epoch ms), or 0 while the database answers. */
-    public long nextTryAt() {
-        return policy.nextTryAt();
+    /** The policy and the state of the current outage, for metrics. */
+    public RetryPolicy policy() {
+        return policy;
     }
 }
