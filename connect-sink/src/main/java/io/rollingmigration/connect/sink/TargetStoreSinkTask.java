@@ -1,14 +1,11 @@
 package io.rollingmigration.connect.sink;
 
 import io.rollingmigration.connect.common.PluginVersion;
-import io.rollingmigration.connect.common.config.HandOverConfig;
 import io.rollingmigration.connect.common.config.RetryPolicy;
-import io.rollingmigration.connect.common.lane.LaneProgress;
 import io.rollingmigration.connect.common.lane.LaneTransactions;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.ownership.Owner;
 import io.rollingmigration.connect.common.ownership.OwnershipGate;
-import io.rollingmigration.connect.common.ownership.OwnershipMoves;
 import io.rollingmigration.connect.sink.metrics.SinkMetrics;
 import io.rollingmigration.connect.sink.ownership.HandOverDuty;
 import io.rollingmigration.connect.sink.write.BatchRetries;
@@ -56,7 +53,6 @@ public class TargetStoreSinkTask extends SinkTask {
     private long nextPurgeAt;
     private OwnershipGate gate;
     private HandOverDuty handOver;
-    private int maxPollRecords;
     private boolean gateReady;
     private SinkMetrics metrics;
 
@@ -95,23 +91,16 @@ public class TargetStoreSinkTask extends SinkTask {
                         config.ownershipUnit(),
                         config.ownershipRefresh(),
                         this::gateConnection));
-        maxPollRecords = HandOverDuty.maxPollRecords(props);
         if (gate != null) {
-            HandOverConfig.movesTable(config)
-                    .ifPresent(moves -> handOver = new HandOverDuty(
-                            new OwnershipMoves(config.connection().dialect(), moves),
+            handOver = HandOverDuty.of(
+                            config,
+                            props,
+                            config.connection().dialect(),
                             gate,
-                            new LaneProgress(
-                                    config.connection().dialect(),
-                                    HandOverConfig.progressTable(config),
-                                    props.getOrDefault("name", "unnamed"),
-                                    LaneTransactions.Lane.FORWARD,
-                                    config.ownershipUnit()),
                             LaneTransactions.Lane.FORWARD,
                             Owner.TARGET,
-                            props.getOrDefault("name", "unnamed"),
-                            HandOverConfig.maxLagMillis(config),
-                            config.ownershipRefresh().toMillis()));
+                            config.ownershipRefresh().toMillis())
+                    .orElse(null);
         }
         try {
             if (!config.autoCreateTable()) {
@@ -204,19 +193,21 @@ public class TargetStoreSinkTask extends SinkTask {
         }
         long now = System.currentTimeMillis();
         try {
-            prepareGate();
             Connection db = writer.connection();
             try {
                 Collection<SinkRecord> batch = records == null ? List.of() : records;
                 handOver.report(
                         db,
                         HandOverDuty.newestOf(
-                                batch, record -> number(record, Lineage.Field.SOURCE_COMMIT_TIME.header()), record -> {
+                                batch,
+                                record -> record,
+                                record -> number(record, Lineage.Field.SOURCE_COMMIT_TIME.header()),
+                                record -> {
                                     Long position = number(record, Lineage.Field.SOURCE_POSITION.header());
                                     return position == null ? null : position.toString();
                                 }),
-                        HandOverDuty.drained(batch.size(), maxPollRecords),
-                        HandOverDuty.partitionsOf(context.assignment()),
+                        batch.size(),
+                        context.assignment(),
                         now);
                 handOver.decideDue(db, now);
             } catch (SQLException e) {

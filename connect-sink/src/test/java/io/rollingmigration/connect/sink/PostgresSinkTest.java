@@ -170,15 +170,24 @@ class PostgresSinkTest extends SinkContractTest {
         assertEquals("unnamed", refused.get(2));
         assertEquals(List.of(), query("SELECT * FROM handover_ownership"), "nothing moved");
 
-        // The lane catches up: Connect hands it an empty batch, nothing is left to apply.
-        execute("INSERT INTO handover_moves (migration_unit, partition_value, to_owner, requested_by) VALUES "
-                + "('customer', 'EU', 'TARGET', 'ops@example.com')");
+        // The lane catches up: Connect hands it an empty batch, nothing is left to apply. A request naming no owner
+        // there is gets refused, not left pending.
+        execute(
+                "INSERT INTO handover_moves (migration_unit, partition_value, to_owner, requested_by) VALUES "
+                        + "('customer', 'EU', 'TARGET', 'ops@example.com')",
+                "INSERT INTO handover_moves (migration_unit, partition_value, to_owner, requested_by) VALUES "
+                        + "('customer', 'US', 'SERVICE', 'ops@example.com')");
         Thread.sleep(600);
         forward.put(List.of());
 
         assertEquals(
+                List.of("to_owner must be LEGACY or TARGET"),
+                query("SELECT reason FROM handover_moves WHERE to_owner = 'SERVICE' AND status = 'REFUSED'").stream()
+                        .map(row -> row.get(0))
+                        .toList());
+        assertEquals(
                 List.of(List.of("REFUSED", "11"), List.of("DONE", "11")),
-                query("SELECT status, lane_position FROM handover_moves ORDER BY move_id"),
+                query("SELECT status, lane_position FROM handover_moves WHERE to_owner <> 'SERVICE' ORDER BY move_id"),
                 "the move is recorded with the newest legacy position the lane had applied");
         assertEquals(
                 List.of(List.of("customer", "EU", "TARGET")),

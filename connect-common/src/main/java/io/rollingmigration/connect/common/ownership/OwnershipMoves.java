@@ -44,7 +44,7 @@ public final class OwnershipMoves {
         REFUSED
     }
 
-    /** A move as the journal holds it. */
+    /** A move as the journal holds it; {@code to} is {@code null} when the request names no owner there is. */
     public record Move(long id, String unit, String partition, Owner to, String requestedBy, Long decidedAtMillis) {}
 
     /** Where the deciding lane stood: the newest change it had applied, its commit time, and its lag. */
@@ -76,11 +76,16 @@ public final class OwnershipMoves {
         BookkeepingTable.ensure(connection, dialect, table, columns, List.of(ID));
     }
 
-    /** The moves of a unit to {@code to} not decided yet, oldest first. Reads in the caller's transaction. */
+    /**
+     * The moves of a unit to {@code to} not decided yet, oldest first; with TARGET also the requests that name no
+     * owner there is, so that one lane refuses them instead of leaving them pending without a word. Reads in the
+     * caller's transaction.
+     */
     public List<Move> pending(Connection connection, String unit, Owner to) throws SQLException {
         List<Move> moves = new ArrayList<>();
         for (Move move : read(connection, unit, null)) {
-            if (move.to() == to && move.decidedAtMillis() == null) {
+            boolean ours = move.to() == to || (move.to() == null && to == Owner.TARGET);
+            if (ours && move.decidedAtMillis() == null) {
                 moves.add(move);
             }
         }
@@ -111,7 +116,7 @@ public final class OwnershipMoves {
                     long decidedAt = rs.getLong(6);
                     boolean decided = !rs.wasNull();
                     String state = rs.getString(5);
-                    if (to == null
+                    if ((decided && to == null)
                             || (!decided
                                     && state != null
                                     && !Status.REQUESTED.name().equals(state))) {

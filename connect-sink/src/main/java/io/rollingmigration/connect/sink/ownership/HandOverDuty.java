@@ -1,5 +1,7 @@
 package io.rollingmigration.connect.sink.ownership;
 
+import io.rollingmigration.connect.common.config.HandOverConfig;
+import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.lane.LaneProgress;
 import io.rollingmigration.connect.common.lane.LaneTransactions.Lane;
 import io.rollingmigration.connect.common.ownership.Owner;
@@ -15,8 +17,10 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,17 +47,14 @@ public final class HandOverDuty {
     private final String connector;
     private final long maxLagMillis;
     private final long refreshMillis;
+    private final int maxPollRecords;
     private boolean ready;
     private long nextDecisionAt;
     private long lastReport = Long.MIN_VALUE;
     private boolean drainedSinceReport;
     private final Map<LaneProgress.Partition, LaneProgress.Applied> unreported = new HashMap<>();
 
-    /**
-     * @param lane    the lane this task belongs to
-     * @param decides the owner of the moves this lane decides
-     */
-    public HandOverDuty(
+    private HandOverDuty(
             OwnershipMoves moves,
             OwnershipGate gate,
             LaneProgress progress,
@@ -61,7 +62,8 @@ public final class HandOverDuty {
             Owner decides,
             String connector,
             long maxLagMillis,
-            long refreshMillis) {
+            long refreshMillis,
+            int maxPollRecords) {
         this.moves = moves;
         this.gate = gate;
         this.progress = progress;
@@ -70,42 +72,84 @@ public final class HandOverDuty {
         this.connector = connector;
         this.maxLagMillis = maxLagMillis;
         this.refreshMillis = Math.max(200, refreshMillis);
+        this.maxPollRecords = maxPollRecords;
     }
 
-    private void prepare(Connection db) throws SQLException {
+    /**
+     * The duty of a sink task of {@code lane}, which decides the moves to {@code decides}, in the service's store
+     * that {@code gate} reads; empty when the config turns hand-overs off ({@code ownership.moves.table} empty).
+     *
+     * @param props the task's properties: its connector's name and consumer overrides
+     */
+    public static Optional<HandOverDuty> of(
+            AbstractConfig config,
+            Map<String, String> props,
+            SqlDialect dialect,
+            OwnershipGate gate,
+            Lane lane,
+            Owner decides,
+            long refreshMillis) {
+        String connector = props.getOrDefault("name", "unnamed");
+        return HandOverConfig.movesTable(config)
+                .map(table -> new HandOverDuty(
+                        new OwnershipMoves(dialect, table),
+                        gate,
+                        new LaneProgress(dialect, HandOverConfig.progressTable(config), connector, lane, gate.unit()),
+                        lane,
+                        decides,
+                        connector,
+                        HandOverConfig.maxLagMillis(config),
+                        refreshMillis,
+                        maxPollRecords(props)));
+    }
+
+    /** Makes sure of the journal, the progress table and the ownership table, once. */
+    public void ensureTables(Connection db) throws SQLException {
         if (!ready) {
+            gate.ensureTable(db);
             moves.ensureTable(db);
             progress.ensureTable(db);
             ready = true;
         }
     }
 
+    /** The hand-over journal this duty decides in. */
+    public OwnershipMoves moves() {
+        return moves;
+    }
+
+    /** The lanes' progress table this duty reports to. */
+    public LaneProgress progress() {
+        return progress;
+    }
+
     /**
-     * Reports what a batch applied, after it committed: the newest change of each partition, and whether the batch
-     * drained the task's partitions (Connect delivered fewer records than a poll may hold, or none), so that a
-     * partition without new changes still shows it has nothing left. Written at most every
-     * {@link #REPORT_MILLIS}; what is not written yet is kept for the next report.
-     *
-     * @param drained  true if nothing was left to apply in {@code assigned} when the batch was fetched
+     * Reports what a batch of {@code batchSize} records applied, after it committed: the newest change of each
+     * partition, and whether the batch drained the task's {@code assigned} partitions (Connect hands over what one
+     * consumer poll returned, at most {@code max.poll.records}, so a smaller batch, or none, was all there was when
+     * it was fetched), so that a partition without new changes still shows it has nothing left. Written at most
+     * every {@link #REPORT_MILLIS}; what is not written yet is kept for the next report.
      */
     public void report(
             Connection db,
             Map<LaneProgress.Partition, LaneProgress.Applied> newest,
-            boolean drained,
-            Collection<LaneProgress.Partition> assigned,
+            int batchSize,
+            Collection<TopicPartition> assigned,
             long nowMillis)
             throws SQLException {
+        boolean drained = batchSize < maxPollRecords;
         newest.forEach((partition, applied) ->
                 unreported.merge(partition, applied, (a, b) -> b.committedAtMillis() >= a.committedAtMillis() ? b : a));
         drainedSinceReport = drained;
         if (lastReport != Long.MIN_VALUE && nowMillis - lastReport < REPORT_MILLIS) {
             return;
         }
-        prepare(db);
+        ensureTables(db);
         progress.applied(db, unreported, nowMillis);
         if (drainedSinceReport) {
             // A partition that just applied changes keeps their lag: delivered late, they say the source is behind.
-            List<LaneProgress.Partition> idle = new ArrayList<>(assigned);
+            List<LaneProgress.Partition> idle = new ArrayList<>(assigned.size());
+            assigned.forEach(tp -> idle.add(new LaneProgress.Partition(tp.topic(), tp.partition())));
             idle.removeAll(unreported.keySet());
             progress.caughtUp(db, idle, nowMillis);
         }
@@ -120,15 +164,26 @@ public final class HandOverDuty {
             return;
         }
         nextDecisionAt = nowMillis + refreshMillis;
-        prepare(db);
-        for (Move move : moves.pending(db, gate.unit(), decides)) {
-            decide(db, move, nowMillis);
+        ensureTables(db);
+        List<Move> pending = moves.pending(db, gate.unit(), decides);
+        if (!pending.isEmpty()) {
+            LanePosition position = progress.position(db, lane, nowMillis);
+            for (Move move : pending) {
+                decide(db, move, position, nowMillis);
+            }
         }
         db.commit();
     }
 
-    private void decide(Connection db, Move move, long nowMillis) throws SQLException {
-        LanePosition position = progress.position(db, lane, nowMillis);
+    private void decide(Connection db, Move move, LanePosition position, long nowMillis) throws SQLException {
+        if (move.to() == null) {
+            String reason = "to_owner must be LEGACY or TARGET";
+            if (moves.refuse(db, move, connector, reason, nowMillis, position)) {
+                db.commit();
+                log.warn("Refused to move {} partition '{}': {}", move.unit(), move.partition(), reason);
+            }
+            return;
+        }
         if (position.lagMillis() > maxLagMillis) {
             String reason = position.lagMillis() == Long.MAX_VALUE
                     ? "the " + laneName() + " lane has not reported its progress yet, so nothing proves it has "
@@ -167,54 +222,40 @@ public final class HandOverDuty {
     }
 
     /**
-     * The newest change of each Kafka partition in a batch, by the commit time {@code committedAt} reads (records
-     * without one are left out) and the position {@code position} reads (may be null).
+     * The newest change of each Kafka partition among {@code changes}, by the commit time {@code committedAt} reads
+     * (changes without one are left out) and the position {@code position} reads (may be null).
      */
-    public static Map<LaneProgress.Partition, LaneProgress.Applied> newestOf(
-            Collection<SinkRecord> records,
-            Function<SinkRecord, Long> committedAt,
-            Function<SinkRecord, String> position) {
+    public static <T> Map<LaneProgress.Partition, LaneProgress.Applied> newestOf(
+            Collection<T> changes,
+            Function<T, SinkRecord> record,
+            Function<T, Long> committedAt,
+            Function<T, String> position) {
         Map<LaneProgress.Partition, LaneProgress.Applied> newest = new HashMap<>();
-        for (SinkRecord record : records) {
-            Long committed = committedAt.apply(record);
+        for (T change : changes) {
+            Long committed = committedAt.apply(change);
             if (committed == null) {
                 continue;
             }
+            SinkRecord sinkRecord = record.apply(change);
             newest.merge(
-                    new LaneProgress.Partition(record.topic(), record.kafkaPartition()),
-                    new LaneProgress.Applied(committed, position.apply(record)),
+                    new LaneProgress.Partition(sinkRecord.topic(), sinkRecord.kafkaPartition()),
+                    new LaneProgress.Applied(committed, position.apply(change)),
                     (a, b) -> b.committedAtMillis() >= a.committedAtMillis() ? b : a);
         }
         return newest;
     }
 
     /**
-     * True if a batch of this size left nothing behind in the task's partitions: Connect hands over what one
-     * consumer poll returned, at most {@code consumer max.poll.records}, so a smaller batch (or none) was all there
-     * was when it was fetched.
-     */
-    public static boolean drained(int batchSize, int maxPollRecords) {
-        return batchSize < maxPollRecords;
-    }
-
-    /**
      * The most records a consumer poll returns for this connector: its {@code consumer.override.max.poll.records},
      * else the consumer's default.
      */
-    public static int maxPollRecords(Map<String, String> connectorProps) {
+    private static int maxPollRecords(Map<String, String> connectorProps) {
         String value = connectorProps.get("consumer.override.max.poll.records");
         try {
             return value == null ? 500 : Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
             return 500;
         }
-    }
-
-    /** The Kafka partitions of a task's assignment, as the progress table names them. */
-    public static List<LaneProgress.Partition> partitionsOf(Collection<TopicPartition> assignment) {
-        List<LaneProgress.Partition> partitions = new ArrayList<>(assignment.size());
-        assignment.forEach(tp -> partitions.add(new LaneProgress.Partition(tp.topic(), tp.partition())));
-        return partitions;
     }
 
     private static String describe(LanePosition position) {

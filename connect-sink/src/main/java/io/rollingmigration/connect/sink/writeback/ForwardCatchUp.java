@@ -5,6 +5,7 @@ import io.rollingmigration.connect.common.lane.LaneTransactions.Lane;
 import io.rollingmigration.connect.common.ownership.Owner;
 import io.rollingmigration.connect.common.ownership.OwnershipMoves;
 import io.rollingmigration.connect.common.ownership.OwnershipMoves.Move;
+import io.rollingmigration.connect.sink.ownership.HandOverDuty;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -24,6 +25,7 @@ final class ForwardCatchUp {
 
     private static final Logger log = LoggerFactory.getLogger(ForwardCatchUp.class);
 
+    private final HandOverDuty duty;
     private final OwnershipMoves moves;
     private final LaneProgress progress;
     private final String unit;
@@ -34,15 +36,11 @@ final class ForwardCatchUp {
     private long refreshedAt = Long.MIN_VALUE;
     private final Set<Long> caughtUp = new HashSet<>();
 
-    ForwardCatchUp(
-            OwnershipMoves moves,
-            LaneProgress progress,
-            String unit,
-            long settleMillis,
-            long holdMaxMillis,
-            long refreshMillis) {
-        this.moves = moves;
-        this.progress = progress;
+    /** Holds by the journal and progress table the write-back's own hand-over {@code duty} uses. */
+    ForwardCatchUp(HandOverDuty duty, String unit, long settleMillis, long holdMaxMillis, long refreshMillis) {
+        this.duty = duty;
+        this.moves = duty.moves();
+        this.progress = duty.progress();
         this.unit = unit;
         this.settleMillis = settleMillis;
         this.holdMaxMillis = holdMaxMillis;
@@ -55,8 +53,7 @@ final class ForwardCatchUp {
      */
     String holdReason(Connection db, String partition, long committedAtMillis, long nowMillis) throws SQLException {
         if (refreshedAt == Long.MIN_VALUE || nowMillis - refreshedAt >= refreshMillis) {
-            moves.ensureTable(db);
-            progress.ensureTable(db);
+            duty.ensureTables(db);
             done = moves.done(db, unit);
             refreshedAt = nowMillis;
         }

@@ -7,11 +7,9 @@ import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lane.IdMapping;
-import io.rollingmigration.connect.common.lane.LaneProgress;
 import io.rollingmigration.connect.common.lane.LaneTransactions;
 import io.rollingmigration.connect.common.ownership.Owner;
 import io.rollingmigration.connect.common.ownership.OwnershipGate;
-import io.rollingmigration.connect.common.ownership.OwnershipMoves;
 import io.rollingmigration.connect.common.spec.LegacyColumns;
 import io.rollingmigration.connect.common.spec.MappingSpec;
 import io.rollingmigration.connect.common.spec.SpecException;
@@ -66,7 +64,6 @@ public class LegacyWritebackSinkTask extends SinkTask {
     private SinkMetrics metrics;
     private long nextPurgeAt;
     private HandOverDuty handOver;
-    private int maxPollRecords;
     private ForwardCatchUp catchUp;
     private long nextHoldLogAt;
 
@@ -93,32 +90,23 @@ public class LegacyWritebackSinkTask extends SinkTask {
                         throw new OwnershipGate.OwnershipLookupFailure(e.getMessage(), e.getCause());
                     }
                 });
-        maxPollRecords = HandOverDuty.maxPollRecords(props);
-        HandOverConfig.movesTable(config).ifPresent(table -> {
-            OwnershipMoves moves = new OwnershipMoves(serviceDialect, table);
-            LaneProgress progress = new LaneProgress(
-                    serviceDialect,
-                    HandOverConfig.progressTable(config),
-                    connector,
-                    LaneTransactions.Lane.WRITEBACK,
-                    config.ownershipUnit());
-            handOver = new HandOverDuty(
-                    moves,
-                    gate,
-                    progress,
-                    LaneTransactions.Lane.WRITEBACK,
-                    Owner.LEGACY,
-                    connector,
-                    HandOverConfig.maxLagMillis(config),
-                    config.ownershipRefresh().toMillis());
+        handOver = HandOverDuty.of(
+                        config,
+                        props,
+                        serviceDialect,
+                        gate,
+                        LaneTransactions.Lane.WRITEBACK,
+                        Owner.LEGACY,
+                        config.ownershipRefresh().toMillis())
+                .orElse(null);
+        if (handOver != null) {
             catchUp = new ForwardCatchUp(
-                    moves,
-                    progress,
+                    handOver,
                     config.ownershipUnit(),
                     HandOverConfig.settleMillis(config),
                     HandOverConfig.holdMaxMillis(config),
                     config.ownershipRefresh().toMillis());
-        });
+        }
         retries = new BatchRetries(RetryPolicy.Settings.from(config), log);
         metrics = SinkMetrics.of(context.pluginMetrics());
         if (metrics != null) {
@@ -328,14 +316,12 @@ public class LegacyWritebackSinkTask extends SinkTask {
         long now = System.currentTimeMillis();
         try {
             service.transaction(db -> {
-                gate.ensureTable(db);
-                Map<SinkRecord, Long> committed = new HashMap<>();
-                written.forEach(change -> committed.put(change.record(), change.committedAtMillis()));
                 handOver.report(
                         db,
-                        HandOverDuty.newestOf(committed.keySet(), committed::get, record -> null),
-                        HandOverDuty.drained(batchSize, maxPollRecords),
-                        HandOverDuty.partitionsOf(context.assignment()),
+                        HandOverDuty.newestOf(
+                                written, ServiceChange::record, ServiceChange::committedAtMillis, change -> null),
+                        batchSize,
+                        context.assignment(),
                         now);
                 handOver.decideDue(db, now);
                 return null;
