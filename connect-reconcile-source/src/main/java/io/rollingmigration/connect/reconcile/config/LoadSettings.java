@@ -56,9 +56,8 @@ public final class LoadSettings {
                         600_000L,
                         ConfigDef.Range.atLeast(1000),
                         ConfigDef.Importance.LOW,
-                        "Longest a whole-table query may run (the hash pushdown's digests, the key-range "
-                                + "boundaries), rounded up to whole seconds; the connection's socket timeout is "
-                                + "raised above it for that query.",
+                        "Longest a whole-table query may run (the hash pushdown's digests), rounded up to "
+                                + "whole seconds; the connection's socket timeout is raised above it for that query.",
                         GROUP,
                         ++order,
                         ConfigDef.Width.SHORT,

@@ -50,6 +50,11 @@ public final class MappedKeyPairing implements Pairing {
     private final boolean keyIsLegacyKey;
     private final IdMappingLookup ids;
     private final int batch;
+    /** The target rows by lineage of the rows {@link #identified} last saw, until the pairing uses them. */
+    private LineageRead lineageRead;
+
+    /** Target rows looked up by these lineage source keys. */
+    private record LineageRead(Set<String> sourceKeys, Map<String, List<TargetRow>> rows) {}
 
     /**
      * @param filledColumn   the spec's key column a transform adds, or {@code null} when the key is made of legacy
@@ -84,22 +89,16 @@ public final class MappedKeyPairing implements Pairing {
         Map<String, String> legacyIdOf = new LinkedHashMap<>();
         rows.forEach(row -> legacyIdOf.put(row.sourceKey(), legacyId(row)));
         Map<String, String> mapped = ids == null ? Map.of() : ids.targetIds(new LinkedHashSet<>(legacyIdOf.values()));
-        List<String> unmapped = new ArrayList<>();
-        legacyIdOf.forEach((sourceKey, legacyId) -> {
-            if (!mapped.containsKey(legacyId)) {
-                unmapped.add(sourceKey);
+        // The rows the lineage names are the pairing's too: read once, for the ids and for targetsOf.
+        lineageRead = new LineageRead(Set.copyOf(legacyIdOf.keySet()), target.bySourceKeys(legacyIdOf.keySet(), batch));
+        Map<String, String> delivered = new HashMap<>();
+        lineageRead.rows().forEach((sourceKey, targets) -> {
+            for (TargetRow row : targets) {
+                if (!row.deleted() || !delivered.containsKey(sourceKey)) {
+                    delivered.put(sourceKey, row.targetKey());
+                }
             }
         });
-        Map<String, String> delivered = new HashMap<>();
-        if (!unmapped.isEmpty()) {
-            target.bySourceKeys(unmapped, batch).forEach((sourceKey, targets) -> {
-                for (TargetRow row : targets) {
-                    if (!row.deleted() || !delivered.containsKey(sourceKey)) {
-                        delivered.put(sourceKey, row.targetKey());
-                    }
-                }
-            });
-        }
         List<LegacyRow> identified = new ArrayList<>(rows.size());
         for (LegacyRow row : rows) {
             String id = mapped.get(legacyIdOf.get(row.sourceKey()));
@@ -133,9 +132,16 @@ public final class MappedKeyPairing implements Pairing {
             }
         }
         Map<String, TargetRow> byKey = target.byTargetKeys(new LinkedHashSet<>(targetKeys.values()), batch);
-        target.bySourceKeys(paired.keySet(), batch)
-                .forEach((sourceKey, targets) -> paired.computeIfAbsent(sourceKey, k -> new LinkedHashSet<>())
-                        .addAll(targets));
+        Map<String, List<TargetRow>> byLineage =
+                lineageRead != null && lineageRead.sourceKeys().containsAll(paired.keySet())
+                        ? lineageRead.rows()
+                        : target.bySourceKeys(paired.keySet(), batch);
+        lineageRead = null;
+        byLineage.forEach((sourceKey, targets) -> {
+            if (paired.containsKey(sourceKey)) {
+                paired.get(sourceKey).addAll(targets);
+            }
+        });
         targetKeys.forEach((sourceKey, key) -> {
             TargetRow row = byKey.get(key);
             if (row != null) {

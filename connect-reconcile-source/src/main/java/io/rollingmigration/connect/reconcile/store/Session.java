@@ -20,8 +20,10 @@ public final class Session implements AutoCloseable {
     private final Connection connection;
     private final SqlDialect dialect;
     private final int timeoutSeconds;
-    private int scanTimeoutSeconds;
-    private long socketMillis;
+    private final int scanTimeoutSeconds;
+    /** The connection's socket timeout, restored after a scan raised it; 0 when none was set. */
+    private final long socketMillis;
+
     private final Map<String, PreparedStatement> statements = new LinkedHashMap<>(32, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
@@ -33,10 +35,13 @@ public final class Session implements AutoCloseable {
         }
     };
 
-    private Session(Connection connection, SqlDialect dialect, int timeoutSeconds) {
+    private Session(
+            Connection connection, SqlDialect dialect, int timeoutSeconds, int scanTimeoutSeconds, long socketMillis) {
         this.connection = connection;
         this.dialect = dialect;
         this.timeoutSeconds = timeoutSeconds;
+        this.scanTimeoutSeconds = scanTimeoutSeconds;
+        this.socketMillis = socketMillis;
     }
 
     public static Session open(JdbcConnectionConfig config, int timeoutSeconds) throws SQLException {
@@ -46,10 +51,12 @@ public final class Session implements AutoCloseable {
     /** A session whose whole-table queries ({@link #scan}) may run up to {@code scanTimeoutSeconds}. */
     public static Session open(JdbcConnectionConfig config, int timeoutSeconds, int scanTimeoutSeconds)
             throws SQLException {
-        Session session = over(config.open(), config.dialect(), timeoutSeconds);
-        session.scanTimeoutSeconds = scanTimeoutSeconds;
-        session.socketMillis = config.timeouts().socketMillis();
-        return session;
+        return over(
+                config.open(),
+                config.dialect(),
+                timeoutSeconds,
+                scanTimeoutSeconds,
+                config.timeouts().socketMillis());
     }
 
     /** Work on a whole-table query's statement. */
@@ -82,10 +89,16 @@ public final class Session implements AutoCloseable {
 
     /** A session over a connection already open (closed if it cannot be made read-only). */
     public static Session over(Connection connection, SqlDialect dialect, int timeoutSeconds) throws SQLException {
+        return over(connection, dialect, timeoutSeconds, timeoutSeconds, 0);
+    }
+
+    private static Session over(
+            Connection connection, SqlDialect dialect, int timeoutSeconds, int scanTimeoutSeconds, long socketMillis)
+            throws SQLException {
         try {
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
-            return new Session(connection, dialect, timeoutSeconds);
+            return new Session(connection, dialect, timeoutSeconds, scanTimeoutSeconds, socketMillis);
         } catch (SQLException e) {
             try {
                 connection.close();

@@ -30,6 +30,8 @@ public final class TargetTable {
     private final TargetWalks walks;
     /** In the reverse direction, the lanes' log the write-back's progress is read from; {@code null} otherwise. */
     private LaneTransactions writebackLog;
+    /** Whether that log exists yet: the lane creates it when it first starts, which may be after the reconciler. */
+    private boolean laneLogSeen;
 
     private TargetTable(Session session, TargetLayout layout) {
         this.session = session;
@@ -86,19 +88,15 @@ public final class TargetTable {
      */
     public TargetTable asCopiedBackBy(LaneTransactions log) {
         this.writebackLog = log;
-        this.copiedBack = true;
         return this;
     }
-
-    private boolean copiedBack;
-    private boolean laneLogSeen;
 
     /**
      * True when the lane checked leaves no change time to wait for (the write-back into legacy): any difference may
      * be a change on its way while the lane is writing.
      */
     public boolean changesUntimed() {
-        return copiedBack;
+        return writebackLog != null;
     }
 
     /** True if the row's last change came from the legacy table of this fragment's lane. */
@@ -199,9 +197,8 @@ public final class TargetTable {
 
     /** The newest lineage_applied_at, or {@code null} for an empty table. */
     public Instant lastApplied() throws SQLException {
-        if (copiedBack) {
+        if (writebackLog != null) {
             if (!laneLogSeen) {
-                // The lane creates its log when it first starts, which may be after the reconciler.
                 laneLogSeen = TableDescription.read(session.connection(), session.dialect(), writebackLog.table())
                         .isPresent();
                 session.endTransaction();
@@ -218,11 +215,11 @@ public final class TargetTable {
 
     /** How far the pipeline has applied the legacy change stream; see {@link AppliedLineage#appliedPosition()}. */
     public Instant appliedPosition() throws SQLException {
-        return copiedBack ? null : applied.appliedPosition();
+        return writebackLog != null ? null : applied.appliedPosition();
     }
 
     /** The largest replication lag among rows applied at or after {@code since}. */
     public long observedLagMillis(Instant since) throws SQLException {
-        return copiedBack ? 0 : applied.observedLagMillis(since);
+        return writebackLog != null ? 0 : applied.observedLagMillis(since);
     }
 }
