@@ -340,6 +340,11 @@ public final class WritebackTranslator {
         return LegacyText.of(value);
     }
 
+    /** True if a column is the key of a row another aggregate references: its writes carry references to look up. */
+    public boolean readsReferences() {
+        return columns.values().stream().anyMatch(write -> write.reference != null);
+    }
+
     /** The legacy table written, {@code schema.table}. */
     public String table() {
         return table;

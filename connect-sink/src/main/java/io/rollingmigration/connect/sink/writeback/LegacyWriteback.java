@@ -49,6 +49,9 @@ final class LegacyWriteback {
     private final LegacyRowWriter writer;
     private final IdMapping idMapping;
     private final ReferencedKeys referencedKeys;
+    /** Whether any table's rules read references back: only then is a batch's look-up done ahead. */
+    private final boolean readsReferences;
+
     private final OffsetLedger ledger;
     private final LaneTransactions lanes;
     private final LongSupplier clock;
@@ -71,6 +74,7 @@ final class LegacyWriteback {
         this.tables = tables;
         this.writer = writer;
         this.referencedKeys = new ReferencedKeys(dialect);
+        this.readsReferences = tables.stream().anyMatch(WritebackTranslator::readsReferences);
         this.idMapping = idMapping;
         this.ledger = ledger;
         this.lanes = lanes;
@@ -226,6 +230,9 @@ final class LegacyWriteback {
      */
     private void lookUpReferences(Connection db, List<ServiceChange> changes, Map<String, Map<String, Object>> known)
             throws SQLException {
+        if (!readsReferences) {
+            return;
+        }
         List<LegacyWrite.Reference> references = new ArrayList<>();
         WritebackTranslator primary = tables.get(0);
         for (ServiceChange change : changes) {
