@@ -338,24 +338,15 @@ public class ReconcileSourceTask extends SourceTask {
         String message = "Reconciliation of " + aggregate + " range " + range.id() + " failed ("
                 + config.legacyConnection() + " / " + config.targetConnection() + "): " + e.getMessage();
         long now = clock.getAsLong();
-        long delay = retries.failed(now, e.getMessage());
+        long delay = retries.failed(now);
         if (delay < 0) {
-            return new ConnectException(
-                    message + "; giving up after " + retries.retries() + " retries over "
-                            + (now - retries.unavailableSince()) / 1000 + " s (retrying " + retries.limit() + ")",
-                    e);
+            return new ConnectException(message + "; giving up " + retries.spent(now), e);
         }
         retryAt = now + delay;
         if (run == null) {
             nextRunAt = retryAt;
         }
-        log.warn(
-                "{}; unavailable for {} s, retry {} in {} ms (retrying {})",
-                message,
-                (now - retries.unavailableSince()) / 1000,
-                retries.retries(),
-                delay,
-                retries.limit());
+        log.warn("{}; {}", message, retries.waiting(now, delay));
         return new RetriableException(message, e);
     }
 

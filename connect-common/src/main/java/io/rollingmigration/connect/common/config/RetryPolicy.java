@@ -31,7 +31,6 @@ public final class RetryPolicy {
     private long unavailableSince;
     private int retries;
     private long nextTryAt;
-    private String lastCause;
 
     public RetryPolicy(Settings settings) {
         this(settings, () -> ThreadLocalRandom.current().nextDouble());
@@ -47,12 +46,11 @@ public final class RetryPolicy {
      * Records a failure at {@code nowMillis} and returns how long to wait before the next try, or {@code -1} when
      * the policy is spent and the plugin must give up.
      */
-    public long failed(long nowMillis, String cause) {
+    public long failed(long nowMillis) {
         if (!unavailable) {
             unavailable = true;
             unavailableSince = nowMillis;
         }
-        lastCause = cause;
         long elapsed = nowMillis - unavailableSince;
         if ((settings.timeoutMillis() >= 0 && elapsed >= settings.timeoutMillis())
                 || (settings.maxRetries() >= 0 && retries >= settings.maxRetries())) {
@@ -84,7 +82,6 @@ public final class RetryPolicy {
         unavailableSince = 0;
         retries = 0;
         nextTryAt = 0;
-        lastCause = null;
         return outage;
     }
 
@@ -103,12 +100,19 @@ public final class RetryPolicy {
         return nextTryAt;
     }
 
-    /** The cause of the last failure, or {@code null}. */
-    public String lastCause() {
-        return lastCause;
+    /** For a WARN after a failure: "unavailable for 94 s, retry 5 in 48211 ms (retrying for 10m)". */
+    public String waiting(long nowMillis, long delayMillis) {
+        return "unavailable for " + (nowMillis - unavailableSince) / 1000 + " s, retry " + retries + " in "
+                + delayMillis + " ms (retrying " + limit() + ")";
     }
 
-    /** What the policy allows, for messages: "10 min", "forever", "at most 5 retries". */
+    /** For the failure once the policy is spent: "after 9 retries over 600 s (retrying for 10m)". */
+    public String spent(long nowMillis) {
+        return "after " + retries + " retries over " + (nowMillis - unavailableSince) / 1000 + " s (retrying " + limit()
+                + ")";
+    }
+
+    /** What the policy allows, for messages: "for 10m", "without a time limit, at most 5 retries". */
     public String limit() {
         String time = settings.timeoutMillis() < 0
                 ? "without a time limit"

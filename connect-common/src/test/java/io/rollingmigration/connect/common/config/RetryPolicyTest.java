@@ -20,7 +20,7 @@ class RetryPolicyTest {
         List<Long> waits = new ArrayList<>();
         long now = 1_000_000;
         for (int i = 0; i < 7; i++) {
-            long wait = policy.failed(now, "refused");
+            long wait = policy.failed(now);
             waits.add(wait);
             now += wait;
         }
@@ -31,25 +31,25 @@ class RetryPolicyTest {
 
     @Test
     void jitterSpreadsEachWaitByAFifthEitherWay() {
-        assertEquals(2_400, new RetryPolicy(TEN_MINUTES, () -> 0.0).failed(0, "x"));
-        assertEquals(3_599, new RetryPolicy(TEN_MINUTES, () -> 0.99999).failed(0, "x"), 1);
+        assertEquals(2_400, new RetryPolicy(TEN_MINUTES, () -> 0.0).failed(0));
+        assertEquals(3_599, new RetryPolicy(TEN_MINUTES, () -> 0.99999).failed(0), 1);
     }
 
     @Test
     void itGivesUpOnceTheTimeoutHasPassedSinceTheFirstFailureAndTheLastTryFallsOnTheDeadline() {
         RetryPolicy policy = new RetryPolicy(new RetryPolicy.Settings(100_000, 30_000, 60_000, -1), () -> 0.5);
-        assertEquals(30_000, policy.failed(0, "refused"));
-        assertEquals(60_000, policy.failed(30_000, "refused"));
-        assertEquals(10_000, policy.failed(90_000, "refused"), "not past the deadline");
-        assertEquals(-1, policy.failed(100_000, "refused"));
+        assertEquals(30_000, policy.failed(0));
+        assertEquals(60_000, policy.failed(30_000));
+        assertEquals(10_000, policy.failed(90_000), "not past the deadline");
+        assertEquals(-1, policy.failed(100_000));
     }
 
     @Test
     void aCountSetAsWellEndsTheRetriesFirstIfItIsReachedFirst() {
         RetryPolicy policy = new RetryPolicy(new RetryPolicy.Settings(-1, 10, 10, 2), () -> 0.5);
-        assertTrue(policy.failed(0, "a") >= 0);
-        assertTrue(policy.failed(10, "b") >= 0);
-        assertEquals(-1, policy.failed(20, "c"));
+        assertTrue(policy.failed(0) >= 0);
+        assertTrue(policy.failed(10) >= 0);
+        assertEquals(-1, policy.failed(20));
         assertEquals("without a time limit, at most 2 retries", policy.limit());
     }
 
@@ -57,11 +57,11 @@ class RetryPolicyTest {
     void aSuccessEndsTheOutageAndSaysHowLongItLasted() {
         RetryPolicy policy = new RetryPolicy(TEN_MINUTES, () -> 0.5);
         assertNull(policy.succeeded(5), "no outage, nothing to say");
-        policy.failed(1_000, "refused");
-        policy.failed(4_000, "refused");
+        policy.failed(1_000);
+        policy.failed(4_000);
         assertEquals(Duration.ofMillis(9_000), policy.succeeded(10_000));
         assertEquals(0, policy.unavailableSince());
         assertEquals(0, policy.retries());
-        assertEquals(3_000, policy.failed(20_000, "again"), "a new outage starts from the first wait");
+        assertEquals(3_000, policy.failed(20_000), "a new outage starts from the first wait");
     }
 }

@@ -67,25 +67,15 @@ public final class BatchRetries {
      */
     public RuntimeException retryOrFail(TransientDatabaseException e, int batchSize, SinkTaskContext context) {
         long now = System.currentTimeMillis();
-        long delay = policy.failed(now, e.getMessage());
+        long delay = policy.failed(now);
         if (delay < 0) {
             throw new ConnectException(
-                    "Giving up after " + policy.retries() + " retries over "
-                            + (now - policy.unavailableSince()) / 1000 + " s (errors.retry.timeout and max.retries "
-                            + "allow retrying " + policy.limit() + "): " + e.getMessage()
+                    "Giving up " + policy.spent(now) + " (errors.retry.timeout, max.retries): " + e.getMessage()
                             + "; the task will not recover until it is restarted",
                     e);
         }
         notBefore = now + delay;
-        log.warn(
-                "{}; the database has been unavailable for {} s; retry {} of the batch of {} records in {} ms "
-                        + "(retrying {})",
-                e.getMessage(),
-                (now - policy.unavailableSince()) / 1000,
-                policy.retries(),
-                batchSize,
-                delay,
-                policy.limit());
+        log.warn("{}; the batch of {} records: {}", e.getMessage(), batchSize, policy.waiting(now, delay));
         context.timeout(delay);
         throw new RetriableException(e.getMessage(), e);
     }
@@ -98,13 +88,14 @@ public final class BatchRetries {
                 succeeded();
                 return offsets;
             } catch (TransientDatabaseException e) {
-                long delay = policy.failed(System.currentTimeMillis(), e.getMessage());
+                long now = System.currentTimeMillis();
+                long delay = policy.failed(now);
                 if (delay < 0) {
                     throw new ConnectException(
-                            "Cannot read the stored offsets after " + policy.retries() + " retries: " + e.getMessage(),
+                            "Cannot read the stored offsets, giving up " + policy.spent(now) + ": " + e.getMessage(),
                             e);
                 }
-                log.warn("{}; reading the stored offsets again in {} ms", e.getMessage(), delay);
+                log.warn("{}; the stored offsets: {}", e.getMessage(), policy.waiting(now, delay));
                 try {
                     Thread.sleep(delay);
                 } catch (InterruptedException interrupted) {

@@ -77,21 +77,11 @@ final class IdLookup implements AutoCloseable {
                 return id;
             } catch (RetriableException e) {
                 long now = System.currentTimeMillis();
-                long delay = retries.failed(now, e.getMessage());
+                long delay = retries.failed(now);
                 if (delay < 0) {
-                    throw new RetriableException(
-                            e.getMessage() + "; gave up after " + retries.retries() + " retries over "
-                                    + (now - retries.unavailableSince()) / 1000 + " s (retrying " + retries.limit()
-                                    + ")",
-                            e.getCause());
+                    throw new RetriableException(e.getMessage() + "; gave up " + retries.spent(now), e.getCause());
                 }
-                LOG.warn(
-                        "{}; unavailable for {} s, retry {} in {} ms (retrying {})",
-                        e.getMessage(),
-                        (now - retries.unavailableSince()) / 1000,
-                        retries.retries(),
-                        delay,
-                        retries.limit());
+                LOG.warn("{}; {}", e.getMessage(), retries.waiting(now, delay));
                 try {
                     Thread.sleep(delay);
                 } catch (InterruptedException interrupted) {
