@@ -5,6 +5,7 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
@@ -170,6 +171,12 @@ public final class ChangeEvents {
     }
 
     /** The change record of {@code op} ('c', 'u', 'd', 'r'), keyed by the key columns of the row it holds. */
+    /** A change event as a sink task receives it: partition 0 of its topic, at {@code offset}. */
+    public static SinkRecord delivered(SourceRecord record, long offset) {
+        return new SinkRecord(
+                record.topic(), 0, record.keySchema(), record.key(), record.valueSchema(), record.value(), offset);
+    }
+
     public SourceRecord change(String op, Struct before, Struct after, Struct source) {
         return change(op, before, after, source, null);
     }

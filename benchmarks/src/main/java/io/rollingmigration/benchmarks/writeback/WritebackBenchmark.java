@@ -22,7 +22,6 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
-import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * The write-back lane against the forward lane on the same machine, in the same run, into the same private
@@ -207,7 +206,7 @@ public final class WritebackBenchmark {
                 .put("notes", "note")
                 .put("changed_at", BASE_MICROS + round * 1_000_000L);
         Struct source = LEGACY_EVENTS.postgresSource(1_000_000L + i).put("txId", 10_000L + i / BATCH);
-        return sink(LEGACY_EVENTS.change("u", after, after, source), i);
+        return ChangeEvents.delivered(LEGACY_EVENTS.change("u", after, after, source), i);
     }
 
     /** The i-th service change: the same vehicle's row in the service's store, as the service changed it. */
@@ -224,12 +223,7 @@ public final class WritebackBenchmark {
                 .put("changed_at", BASE_MICROS + round * 1_000_000L)
                 .put("lineage_source_key", key);
         Struct source = SERVICE_EVENTS.postgresSource(2_000_000L + i).put("txId", 900_000L + i / BATCH);
-        return sink(SERVICE_EVENTS.change("u", after, after, source), i);
-    }
-
-    private static SinkRecord sink(SourceRecord record, long offset) {
-        return new SinkRecord(
-                record.topic(), 0, record.keySchema(), record.key(), record.valueSchema(), record.value(), offset);
+        return ChangeEvents.delivered(SERVICE_EVENTS.change("u", after, after, source), i);
     }
 
     private static Lane run(String name, SinkTask task, int changes, Function<Integer, SinkRecord> change) {

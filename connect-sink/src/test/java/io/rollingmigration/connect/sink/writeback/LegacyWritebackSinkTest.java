@@ -528,14 +528,7 @@ class LegacyWritebackSinkTest {
     }
 
     private SinkRecord sink(SourceRecord record) {
-        return new SinkRecord(
-                record.topic(),
-                0,
-                record.keySchema(),
-                record.key(),
-                record.valueSchema(),
-                record.value(),
-                offsets.getAndIncrement());
+        return ChangeEvents.delivered(record, offsets.getAndIncrement());
     }
 
     private static List<List<Object>> legacy(String sql) {

@@ -18,7 +18,6 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -155,15 +154,8 @@ class WritebackReferenceTest {
     }
 
     private SinkRecord change(Struct after) {
-        SourceRecord record = SERVICE.change("u", null, after, SERVICE.postgresSource(100));
-        return new SinkRecord(
-                record.topic(),
-                0,
-                record.keySchema(),
-                record.key(),
-                record.valueSchema(),
-                record.value(),
-                offsets.getAndIncrement());
+        return ChangeEvents.delivered(
+                SERVICE.change("u", null, after, SERVICE.postgresSource(100)), offsets.getAndIncrement());
     }
 
     private static List<List<Object>> legacy(String sql) {
