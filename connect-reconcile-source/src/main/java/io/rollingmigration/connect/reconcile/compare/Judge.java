@@ -107,11 +107,6 @@ public final class Judge {
         return reverseScope == null ? verdicts : reversed(verdicts, legacy, targets);
     }
 
-    /** True when the judge has the service's store as the truth. */
-    public boolean reverse() {
-        return reverseScope != null;
-    }
-
     private List<Verdict> reversed(List<Verdict> verdicts, LegacyRow legacy, List<TargetRow> targets) {
         List<Verdict> judged = new ArrayList<>(verdicts.size());
         for (Verdict verdict : verdicts) {
