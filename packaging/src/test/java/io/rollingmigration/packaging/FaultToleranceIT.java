@@ -10,6 +10,8 @@ import io.rollingmigration.connect.common.spec.AggregateTranslator;
 import io.rollingmigration.connect.common.spec.SpecCompiler;
 import io.rollingmigration.testsupport.Await;
 import io.rollingmigration.testsupport.ConfigExample;
+import io.rollingmigration.testsupport.DatabaseLink;
+import io.rollingmigration.testsupport.PluginMetrics;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.SkeletonPipeline;
 import io.rollingmigration.testsupport.TopicOffsets;
@@ -73,6 +75,8 @@ class FaultToleranceIT {
 
     private static PostgresFixture legacy;
     private static PostgresFixture target;
+    /** The reconciler's own way to the legacy database, which Debezium and the legacy application do not use. */
+    private static DatabaseLink reconcilersLegacy;
 
     @RegisterExtension
     static final InstalledCluster connect = InstalledCluster.adjusted(
@@ -148,8 +152,12 @@ class FaultToleranceIT {
                         // The retry policy's defaults (10 min); a hang is a failure after 15 s, not the default 60.
                         "connection.socket.timeout.ms",
                         "15000"));
+        reconcilersLegacy = DatabaseLink.to(legacy.host(), legacy.port());
+        Map<String, String> reconcilerAddresses = new LinkedHashMap<>(addresses);
+        reconcilerAddresses.put(
+                "legacy-db:5432/insurer", reconcilersLegacy.host() + ":" + reconcilersLegacy.port() + "/" + LEGACY_DB);
         ConfigExample reconcile = pipeline.relocate(ConfigExample.load("insurer/connectors/policy-reconcile.json")
-                        .relocated(addresses))
+                        .relocated(reconcilerAddresses))
                 .with(Map.of(
                         "drift.topic",
                         "faults.drift",
@@ -192,6 +200,9 @@ class FaultToleranceIT {
 
     @AfterAll
     static void stopEverything() {
+        if (reconcilersLegacy != null) {
+            reconcilersLegacy.close();
+        }
         if (target != null) {
             target.close();
         }
@@ -239,6 +250,7 @@ class FaultToleranceIT {
         traffic.await(traffic.changes() + 200);
         Thread.sleep(Math.max(0, 90_000 - (System.nanoTime() - down) / 1_000_000)); // the outage itself: 90 s
         assertRunning(SINK, "the sink rides out the outage instead of failing");
+        assertRunning(RECONCILE, "the reconciler rides out its target's outage too");
         target.startServer();
         traffic.await(traffic.changes() + 100);
         traffic.stop();
@@ -257,6 +269,7 @@ class FaultToleranceIT {
             traffic.await(traffic.changes() + 200);
             Thread.sleep(Math.max(0, 60_000 - (System.nanoTime() - frozen) / 1_000_000));
             assertRunning(SINK, "a hang is a retried failure, not a failed task");
+            assertRunning(RECONCILE, "for the reconciler as for the sink");
         } finally {
             target.thawServer();
         }
@@ -268,6 +281,57 @@ class FaultToleranceIT {
 
     @Test
     @Order(4)
+    void theReconcilerCutOffFromLegacyAndThenHungByItWaitsVisiblyAndReportsNoFalseDrift() throws Exception {
+        long since = System.currentTimeMillis();
+        traffic = Traffic.start();
+        traffic.await(traffic.changes() + 100);
+        reconcilersLegacy.cut();
+        long cut = System.nanoTime();
+        awaitWaitingForItsDatabase(true, "a refused connection");
+        // The legacy application writes on: changes the reconciler cannot see until it is back.
+        traffic.await(traffic.changes() + 200);
+        traffic.stop();
+        Await.until(
+                PATIENCE,
+                "the target to hold the changes made while the reconciler was cut off",
+                () -> translatedLegacy().equals(targetState()));
+        Thread.sleep(Math.max(0, 30_000 - (System.nanoTime() - cut) / 1_000_000));
+        assertRunning(RECONCILE, "the reconciler rides out a legacy database it cannot reach");
+        reconcilersLegacy.restore();
+        awaitWaitingForItsDatabase(false, "the legacy database back");
+
+        reconcilersLegacy.hang();
+        long hung = System.nanoTime();
+        try {
+            // Runs start every 2 s: one meets the hang, and its socket timeout (15 s) turns it into a retry.
+            awaitWaitingForItsDatabase(true, "a hung legacy database");
+            Thread.sleep(Math.max(0, 30_000 - (System.nanoTime() - hung) / 1_000_000));
+            assertRunning(RECONCILE, "a hang is a retried failure, not a failed task");
+        } finally {
+            reconcilersLegacy.restore();
+        }
+        awaitWaitingForItsDatabase(false, "the hang over");
+        awaitConverged("the reconciler's legacy side cut off, then hung");
+        List<String> falseDrift = connect.topics().readAll("faults.drift").stream()
+                .filter(record -> !record.isTombstone())
+                .filter(record -> record.value().path("last_detected").asLong() >= since)
+                .map(record -> record.value().toString())
+                .toList();
+        assertEquals(List.of(), falseDrift, "an unreachable legacy database is no evidence of drift");
+    }
+
+    /** Waits until the reconciler's plugin metrics say it is (or is no longer) waiting for a database. */
+    private static void awaitWaitingForItsDatabase(boolean waiting, String after) {
+        Await.until(
+                Duration.ofSeconds(60),
+                "the reconciler to " + (waiting ? "report" : "stop reporting") + " an unavailable database after "
+                        + after,
+                () -> (PluginMetrics.sum("database-unavailable-since-ms", PluginMetrics.ofConnector(RECONCILE)) > 0)
+                        == waiting);
+    }
+
+    @Test
+    @Order(5)
     void anOutageLongerThanThePolicyFailsTheTaskLoudlyAndARestartCatchesUp() throws Exception {
         target.execute(
                 PostgresFixture.TARGET,
@@ -320,7 +384,7 @@ class FaultToleranceIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void replayingTheWholeTopicAfterAnOffsetResetChangesNothing() throws Exception {
         awaitConverged("before the replay");
         List<List<Object>> before = target.query(PostgresFixture.TARGET, "SELECT * FROM policy ORDER BY policy_id");
@@ -348,7 +412,7 @@ class FaultToleranceIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aBurstOfMalformedRecordsEndsInTheDeadLetterQueueAndEveryValidRecordLands() throws Exception {
         int before = connect.topics().readAll(DLQ).size();
         traffic = Traffic.start();
@@ -392,7 +456,7 @@ class FaultToleranceIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aColumnAddedToTheLegacyTableWhileStreamingChangesNothingDownstream() throws Exception {
         traffic = Traffic.start();
         traffic.await(traffic.changes() + 50);
