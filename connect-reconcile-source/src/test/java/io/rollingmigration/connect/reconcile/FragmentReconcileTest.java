@@ -3,8 +3,8 @@ package io.rollingmigration.connect.reconcile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rollingmigration.connect.common.drift.DriftKind;
 import io.rollingmigration.connect.common.spec.SpecCompiler;
-import io.rollingmigration.connect.reconcile.drift.DriftKind;
 import io.rollingmigration.testsupport.PostgresFixture;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import static io.rollingmigration.connect.reconcile.PolicyTables.targetId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rollingmigration.connect.reconcile.drift.DriftKind;
+import io.rollingmigration.connect.common.drift.DriftKind;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
 import io.rollingmigration.connect.reconcile.run.Run;
 import io.rollingmigration.connect.reconcile.run.RunOutput;

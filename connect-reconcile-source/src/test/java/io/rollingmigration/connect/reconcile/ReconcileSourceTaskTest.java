@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rollingmigration.connect.reconcile.drift.DriftKind;
+import io.rollingmigration.connect.common.drift.DriftKind;
+import io.rollingmigration.connect.common.drift.Severity;
 import io.rollingmigration.connect.reconcile.drift.OpenDrift;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
-import io.rollingmigration.connect.reconcile.drift.Severity;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.StoredOffsetContext;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.rollingmigration.connect.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.rollingmigration.connect.reconcile.drift.DriftKind;
+import io.rollingmigration.connect.common.drift.DriftKind;
 import io.rollingmigration.testsupport.PostgresFixture;
 import java.util.HashMap;
 import java.util.List;

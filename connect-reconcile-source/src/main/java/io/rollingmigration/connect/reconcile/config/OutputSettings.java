@@ -2,8 +2,8 @@ package io.rollingmigration.connect.reconcile.config;
 
 import static io.rollingmigration.connect.reconcile.ReconcileConfig.*;
 
-import io.rollingmigration.connect.reconcile.drift.Severity;
-import io.rollingmigration.connect.reconcile.drift.SeverityPolicy;
+import io.rollingmigration.connect.common.drift.Severity;
+import io.rollingmigration.connect.common.drift.SeverityPolicy;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;

@@ -1,5 +1,9 @@
 package io.rollingmigration.connect.reconcile.drift;
 
+import io.rollingmigration.connect.common.drift.Drift;
+import io.rollingmigration.connect.common.drift.DriftKind;
+import io.rollingmigration.connect.common.drift.FieldDifference;
+import io.rollingmigration.connect.common.drift.Severity;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;

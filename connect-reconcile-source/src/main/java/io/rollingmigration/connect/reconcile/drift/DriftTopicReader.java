@@ -1,5 +1,7 @@
 package io.rollingmigration.connect.reconcile.drift;
 
+import io.rollingmigration.connect.common.drift.DriftKind;
+import io.rollingmigration.connect.common.drift.Severity;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

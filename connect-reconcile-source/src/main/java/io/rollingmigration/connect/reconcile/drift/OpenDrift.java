@@ -1,5 +1,8 @@
 package io.rollingmigration.connect.reconcile.drift;
 
+import io.rollingmigration.connect.common.drift.DriftKind;
+import io.rollingmigration.connect.common.drift.Severity;
+
 /**
  * A drift that has been reported and not yet resolved, as a task remembers it: enough to re-check it, to keep its
  * first detection time, and to tombstone it once the key comes back into line.

@@ -1,5 +1,6 @@
 package io.rollingmigration.connect.reconcile.drift;
 
+import io.rollingmigration.connect.common.drift.Severity;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;

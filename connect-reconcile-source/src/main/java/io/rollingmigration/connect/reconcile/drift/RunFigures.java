@@ -1,5 +1,8 @@
 package io.rollingmigration.connect.reconcile.drift;
 
+import io.rollingmigration.connect.common.drift.Drift;
+import io.rollingmigration.connect.common.drift.DriftKind;
+import io.rollingmigration.connect.common.drift.Severity;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;

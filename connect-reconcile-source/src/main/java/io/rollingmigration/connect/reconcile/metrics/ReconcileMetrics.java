@@ -1,7 +1,7 @@
 package io.rollingmigration.connect.reconcile.metrics;
 
+import io.rollingmigration.connect.common.drift.Severity;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
-import io.rollingmigration.connect.reconcile.drift.Severity;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.function.LongSupplier;

@@ -1,7 +1,7 @@
 package io.rollingmigration.connect.reconcile.pairing;
 
-import io.rollingmigration.connect.reconcile.compare.Expectation;
-import io.rollingmigration.connect.reconcile.compare.LegacyRow;
+import io.rollingmigration.connect.common.compare.Expectation;
+import io.rollingmigration.connect.common.compare.LegacyRow;
 import io.rollingmigration.connect.reconcile.store.LegacyTable;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;

@@ -1,12 +1,12 @@
 package io.rollingmigration.connect.reconcile.pairing;
 
+import io.rollingmigration.connect.common.compare.Expectation;
+import io.rollingmigration.connect.common.compare.Judge;
+import io.rollingmigration.connect.common.compare.LegacyRow;
+import io.rollingmigration.connect.common.compare.TargetRow;
+import io.rollingmigration.connect.common.compare.Verdict;
 import io.rollingmigration.connect.common.lineage.SourceKey;
 import io.rollingmigration.connect.common.spec.LegacyText;
-import io.rollingmigration.connect.reconcile.compare.Expectation;
-import io.rollingmigration.connect.reconcile.compare.Judge;
-import io.rollingmigration.connect.reconcile.compare.LegacyRow;
-import io.rollingmigration.connect.reconcile.compare.TargetRow;
-import io.rollingmigration.connect.reconcile.compare.Verdict;
 import io.rollingmigration.connect.reconcile.digest.RowSelection;
 import io.rollingmigration.connect.reconcile.store.IdMappingLookup;
 import io.rollingmigration.connect.reconcile.store.KeyCodec;

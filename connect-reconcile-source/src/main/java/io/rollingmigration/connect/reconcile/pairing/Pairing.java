@@ -1,8 +1,8 @@
 package io.rollingmigration.connect.reconcile.pairing;
 
-import io.rollingmigration.connect.reconcile.compare.LegacyRow;
-import io.rollingmigration.connect.reconcile.compare.TargetRow;
-import io.rollingmigration.connect.reconcile.compare.Verdict;
+import io.rollingmigration.connect.common.compare.LegacyRow;
+import io.rollingmigration.connect.common.compare.TargetRow;
+import io.rollingmigration.connect.common.compare.Verdict;
 import io.rollingmigration.connect.reconcile.digest.RowSelection;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
 import java.sql.SQLException;

@@ -1,9 +1,9 @@
 package io.rollingmigration.connect.reconcile.run;
 
+import io.rollingmigration.connect.common.compare.LegacyRow;
+import io.rollingmigration.connect.common.compare.TargetRow;
+import io.rollingmigration.connect.common.compare.Verdict;
 import io.rollingmigration.connect.common.jdbc.DatabaseErrors;
-import io.rollingmigration.connect.reconcile.compare.LegacyRow;
-import io.rollingmigration.connect.reconcile.compare.TargetRow;
-import io.rollingmigration.connect.reconcile.compare.Verdict;
 import io.rollingmigration.connect.reconcile.digest.BucketFilter;
 import io.rollingmigration.connect.reconcile.digest.DigestPlan;
 import io.rollingmigration.connect.reconcile.digest.Digests;

@@ -1,7 +1,7 @@
 package io.rollingmigration.connect.reconcile.run;
 
-import io.rollingmigration.connect.reconcile.compare.TargetRow;
-import io.rollingmigration.connect.reconcile.compare.Verdict;
+import io.rollingmigration.connect.common.compare.TargetRow;
+import io.rollingmigration.connect.common.compare.Verdict;
 import io.rollingmigration.connect.reconcile.digest.RowSelection;
 import io.rollingmigration.connect.reconcile.pairing.Pairing;
 import java.sql.SQLException;

@@ -1,7 +1,7 @@
 package io.rollingmigration.connect.reconcile.run;
 
-import io.rollingmigration.connect.reconcile.compare.LegacyRow;
-import io.rollingmigration.connect.reconcile.compare.Verdict;
+import io.rollingmigration.connect.common.compare.LegacyRow;
+import io.rollingmigration.connect.common.compare.Verdict;
 import io.rollingmigration.connect.reconcile.digest.DigestPlan;
 import io.rollingmigration.connect.reconcile.digest.RowSelection;
 import io.rollingmigration.connect.reconcile.digest.SideBySide;

@@ -1,10 +1,10 @@
 package io.rollingmigration.connect.reconcile.run;
 
 import com.google.common.util.concurrent.RateLimiter;
-import io.rollingmigration.connect.reconcile.compare.Judge;
-import io.rollingmigration.connect.reconcile.compare.Verdict;
+import io.rollingmigration.connect.common.compare.Judge;
+import io.rollingmigration.connect.common.compare.Verdict;
+import io.rollingmigration.connect.common.drift.Drift;
 import io.rollingmigration.connect.reconcile.digest.DigestPlan;
-import io.rollingmigration.connect.reconcile.drift.Drift;
 import io.rollingmigration.connect.reconcile.drift.OpenDrift;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
 import io.rollingmigration.connect.reconcile.drift.RunFigures;

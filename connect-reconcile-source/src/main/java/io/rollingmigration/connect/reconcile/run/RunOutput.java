@@ -1,6 +1,6 @@
 package io.rollingmigration.connect.reconcile.run;
 
-import io.rollingmigration.connect.reconcile.drift.Drift;
+import io.rollingmigration.connect.common.drift.Drift;
 import io.rollingmigration.connect.reconcile.drift.OpenDrift;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.rollingmigration.connect.reconcile.run;
 
-import io.rollingmigration.connect.reconcile.compare.Judge;
-import io.rollingmigration.connect.reconcile.compare.LegacyRow;
-import io.rollingmigration.connect.reconcile.compare.TargetRow;
-import io.rollingmigration.connect.reconcile.compare.Verdict;
+import io.rollingmigration.connect.common.compare.Judge;
+import io.rollingmigration.connect.common.compare.LegacyRow;
+import io.rollingmigration.connect.common.compare.TargetRow;
+import io.rollingmigration.connect.common.compare.Verdict;
 import io.rollingmigration.connect.reconcile.digest.DigestPlan;
 import io.rollingmigration.connect.reconcile.digest.RowSelection;
 import io.rollingmigration.connect.reconcile.drift.RunFigures;

@@ -1,6 +1,6 @@
 package io.rollingmigration.connect.reconcile.run;
 
-import io.rollingmigration.connect.reconcile.compare.Verdict;
+import io.rollingmigration.connect.common.compare.Verdict;
 import java.sql.SQLException;
 
 /**

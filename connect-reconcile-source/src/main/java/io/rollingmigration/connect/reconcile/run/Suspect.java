@@ -1,6 +1,6 @@
 package io.rollingmigration.connect.reconcile.run;
 
-import io.rollingmigration.connect.reconcile.compare.Verdict;
+import io.rollingmigration.connect.common.compare.Verdict;
 
 /**
  * A difference not yet confirmed: it may be a change the pipeline is still delivering.

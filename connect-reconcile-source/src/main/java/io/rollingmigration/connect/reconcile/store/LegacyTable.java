@@ -1,12 +1,12 @@
 package io.rollingmigration.connect.reconcile.store;
 
+import io.rollingmigration.connect.common.compare.LegacyRow;
 import io.rollingmigration.connect.common.dialect.ColumnDescription;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.dialect.Where;
 import io.rollingmigration.connect.common.normalize.ValueNormalizer;
-import io.rollingmigration.connect.reconcile.compare.LegacyRow;
 import io.rollingmigration.connect.reconcile.digest.BucketDigests;
 import io.rollingmigration.connect.reconcile.digest.DigestPlan;
 import io.rollingmigration.connect.reconcile.digest.RowSelection;

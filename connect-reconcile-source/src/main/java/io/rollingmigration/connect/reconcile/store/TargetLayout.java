@@ -1,5 +1,7 @@
 package io.rollingmigration.connect.reconcile.store;
 
+import io.rollingmigration.connect.common.compare.IdentityExpectation;
+import io.rollingmigration.connect.common.compare.TargetRow;
 import io.rollingmigration.connect.common.dialect.ColumnDescription;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableDescription;
@@ -7,8 +9,6 @@ import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.dialect.Where;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.lineage.SourceKey;
-import io.rollingmigration.connect.reconcile.compare.IdentityExpectation;
-import io.rollingmigration.connect.reconcile.compare.TargetRow;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -3,8 +3,8 @@ package io.rollingmigration.connect.reconcile.store;
 import static io.rollingmigration.connect.reconcile.store.TargetLayout.DELETED_AT;
 import static io.rollingmigration.connect.reconcile.store.TargetLayout.SOURCE_KEY;
 
+import io.rollingmigration.connect.common.compare.TargetRow;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
-import io.rollingmigration.connect.reconcile.compare.TargetRow;
 import io.rollingmigration.connect.reconcile.digest.DigestPlan;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

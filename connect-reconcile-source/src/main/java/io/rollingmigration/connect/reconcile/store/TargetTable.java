@@ -2,10 +2,10 @@ package io.rollingmigration.connect.reconcile.store;
 
 import static io.rollingmigration.connect.reconcile.store.TargetLayout.SOURCE_TABLE;
 
+import io.rollingmigration.connect.common.compare.TargetRow;
 import io.rollingmigration.connect.common.dialect.TableDescription;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lane.LaneTransactions;
-import io.rollingmigration.connect.reconcile.compare.TargetRow;
 import io.rollingmigration.connect.reconcile.digest.BucketDigests;
 import io.rollingmigration.connect.reconcile.digest.DigestPlan;
 import io.rollingmigration.connect.reconcile.digest.RowSelection;

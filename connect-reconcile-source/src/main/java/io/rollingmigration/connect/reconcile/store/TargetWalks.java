@@ -5,9 +5,9 @@ import static io.rollingmigration.connect.reconcile.store.TargetLayout.DELETED_A
 import static io.rollingmigration.connect.reconcile.store.TargetLayout.SOURCE_KEY;
 import static io.rollingmigration.connect.reconcile.store.TargetLayout.SOURCE_TABLE;
 
+import io.rollingmigration.connect.common.compare.TargetRow;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.Where;
-import io.rollingmigration.connect.reconcile.compare.TargetRow;
 import io.rollingmigration.connect.reconcile.digest.DigestPlan;
 import io.rollingmigration.connect.reconcile.digest.RowSelection;
 import java.sql.PreparedStatement;

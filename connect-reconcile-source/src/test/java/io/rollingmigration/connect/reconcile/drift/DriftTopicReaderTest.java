@@ -3,6 +3,8 @@ package io.rollingmigration.connect.reconcile.drift;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.rollingmigration.connect.common.drift.DriftKind;
+import io.rollingmigration.connect.common.drift.Severity;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;

@@ -2,6 +2,8 @@ package io.rollingmigration.connect.reconcile.drift;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rollingmigration.connect.common.drift.DriftKind;
+import io.rollingmigration.connect.common.drift.Severity;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;

@@ -6,11 +6,11 @@ import static io.rollingmigration.connect.reconcile.PolicyTables.upsert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.rollingmigration.connect.common.compare.Verdict;
 import io.rollingmigration.connect.reconcile.Comparison;
 import io.rollingmigration.connect.reconcile.PolicyTables;
 import io.rollingmigration.connect.reconcile.PreparedStores;
 import io.rollingmigration.connect.reconcile.ReconcileConfig;
-import io.rollingmigration.connect.reconcile.compare.Verdict;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.testsupport.PostgresFixture;
 import java.time.Instant;

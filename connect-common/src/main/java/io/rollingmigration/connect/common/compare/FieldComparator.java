@@ -1,6 +1,6 @@
-package io.rollingmigration.connect.reconcile.compare;
+package io.rollingmigration.connect.common.compare;
 
-import io.rollingmigration.connect.reconcile.drift.FieldDifference;
+import io.rollingmigration.connect.common.drift.FieldDifference;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;

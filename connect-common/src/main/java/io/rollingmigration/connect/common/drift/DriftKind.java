@@ -1,4 +1,4 @@
-package io.rollingmigration.connect.reconcile.drift;
+package io.rollingmigration.connect.common.drift;
 
 /**
  * What kind of disagreement between the legacy and the target store a drift record reports. The names are part of

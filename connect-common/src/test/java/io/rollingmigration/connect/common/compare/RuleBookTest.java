@@ -1,11 +1,11 @@
-package io.rollingmigration.connect.reconcile.compare;
+package io.rollingmigration.connect.common.compare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rollingmigration.connect.common.drift.Severity;
 import io.rollingmigration.connect.common.spec.SpecException;
-import io.rollingmigration.connect.reconcile.drift.Severity;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.rollingmigration.connect.reconcile.compare;
+package io.rollingmigration.connect.common.compare;
 
 import io.rollingmigration.connect.common.ownership.Owner;
 import io.rollingmigration.connect.common.ownership.OwnershipGate;

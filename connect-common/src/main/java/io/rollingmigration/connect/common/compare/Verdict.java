@@ -1,6 +1,6 @@
-package io.rollingmigration.connect.reconcile.compare;
+package io.rollingmigration.connect.common.compare;
 
-import io.rollingmigration.connect.reconcile.drift.Drift;
+import io.rollingmigration.connect.common.drift.Drift;
 import java.time.Instant;
 
 /**

@@ -1,9 +1,9 @@
-package io.rollingmigration.connect.reconcile.compare;
+package io.rollingmigration.connect.common.compare;
 
+import io.rollingmigration.connect.common.drift.Severity;
 import io.rollingmigration.connect.common.spec.Expressions;
 import io.rollingmigration.connect.common.spec.LegacyColumns;
 import io.rollingmigration.connect.common.spec.SpecException;
-import io.rollingmigration.connect.reconcile.drift.Severity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

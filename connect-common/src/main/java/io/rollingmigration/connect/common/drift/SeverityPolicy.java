@@ -1,4 +1,4 @@
-package io.rollingmigration.connect.reconcile.drift;
+package io.rollingmigration.connect.common.drift;
 
 import java.util.Arrays;
 import java.util.EnumMap;

@@ -1,10 +1,10 @@
-package io.rollingmigration.connect.reconcile.compare;
+package io.rollingmigration.connect.common.compare;
 
-import io.rollingmigration.connect.reconcile.drift.Drift;
-import io.rollingmigration.connect.reconcile.drift.DriftKind;
-import io.rollingmigration.connect.reconcile.drift.FieldDifference;
-import io.rollingmigration.connect.reconcile.drift.Severity;
-import io.rollingmigration.connect.reconcile.drift.SeverityPolicy;
+import io.rollingmigration.connect.common.drift.Drift;
+import io.rollingmigration.connect.common.drift.DriftKind;
+import io.rollingmigration.connect.common.drift.FieldDifference;
+import io.rollingmigration.connect.common.drift.Severity;
+import io.rollingmigration.connect.common.drift.SeverityPolicy;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
