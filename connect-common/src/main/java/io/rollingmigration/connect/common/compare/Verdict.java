@@ -1,6 +1,7 @@
 package io.rollingmigration.connect.common.compare;
 
 import io.rollingmigration.connect.common.drift.Drift;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -17,5 +18,20 @@ public record Verdict(String targetKey, String sourceKey, Drift drift, Instant l
 
     public boolean matches() {
         return drift == null;
+    }
+
+    /**
+     * True while the target may not have the legacy change this verdict saw: the target row reflects an older legacy
+     * commit than the legacy row's last change, or, without a target row's lineage, {@code applied} (how far the
+     * pipeline has applied the change stream, {@code null} when unknown) is older. {@code slack} is the rounding of
+     * both times (the change column's precision plus the change stream's commit time resolution): compared exactly,
+     * a target holding the row's last change could look behind it. Without a legacy change time nothing is known.
+     */
+    public boolean legacyChangeNotYetApplied(Instant applied, Duration slack) {
+        if (legacyChangeAt == null) {
+            return false;
+        }
+        Instant reflected = targetChangeAt != null ? targetChangeAt : applied;
+        return reflected == null || reflected.plus(slack).isBefore(legacyChangeAt);
     }
 }

@@ -273,11 +273,15 @@ public interface SqlDialect {
         };
     }
 
-    /** A nullable column type of the suite's own bookkeeping tables: {@code VARCHAR} of {@code length} or {@code BIGINT}. */
+    /**
+     * A nullable column type of the suite's own bookkeeping tables: {@code VARCHAR} of {@code length}, {@code BIGINT},
+     * or {@code DECIMAL} of {@code length} digits, two of them after the point (a percentage).
+     */
     default String optionalColumn(JDBCType type, int length) {
         return switch (type) {
             case VARCHAR -> "VARCHAR(" + length + ") NULL";
             case BIGINT -> "BIGINT NULL";
+            case DECIMAL -> "DECIMAL(" + length + ", 2) NULL";
             default -> throw new IllegalArgumentException("No bookkeeping column of type " + type);
         };
     }

@@ -284,16 +284,8 @@ public final class Run {
      * behind it, and a real difference would be held as in flight until {@code recheck.max.wait.ms}.
      */
     private boolean pipelineBehind(Verdict verdict, Instant applied) {
-        Instant legacyChange = verdict.legacyChangeAt();
-        if (legacyChange == null) {
-            return false;
-        }
-        Instant reflected = verdict.targetChangeAt() != null ? verdict.targetChangeAt() : applied;
-        return reflected == null
-                || reflected
-                        .plus(scope.legacy().changeResolution())
-                        .plus(scope.legacy().commitTimeResolution())
-                        .isBefore(legacyChange);
+        return verdict.legacyChangeNotYetApplied(
+                applied, scope.legacy().changeResolution().plus(scope.legacy().commitTimeResolution()));
     }
 
     /**

@@ -1,0 +1,176 @@
+package io.rollingmigration.readshift;
+
+import io.rollingmigration.connect.common.compare.FieldComparator;
+import io.rollingmigration.connect.common.compare.Judge;
+import io.rollingmigration.connect.common.compare.LegacyRow;
+import io.rollingmigration.connect.common.compare.RuleBook;
+import io.rollingmigration.connect.common.compare.SpecExpectation;
+import io.rollingmigration.connect.common.compare.TargetRow;
+import io.rollingmigration.connect.common.compare.Verdict;
+import io.rollingmigration.connect.common.drift.DriftKind;
+import io.rollingmigration.connect.common.drift.FieldDifference;
+import io.rollingmigration.connect.common.drift.SeverityPolicy;
+import io.rollingmigration.connect.common.lineage.Lineage;
+import io.rollingmigration.connect.common.lineage.SourceKey;
+import io.rollingmigration.connect.common.spec.AggregateTranslator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Judges a shadowed read of one migration unit the way the reconciler judges its rows: the legacy answer translated
+ * by the migration's mapping spec (the translation transform's own {@link AggregateTranslator}), then compared field
+ * by field with the service's answer by the reconciler's {@link Judge} and {@link FieldComparator}, with the same
+ * tolerances and masking. A difference that a legacy change still on its way explains is in flight, not a mismatch:
+ * the service row's lineage says which legacy commit it reflects; without it, a legacy change younger than the
+ * in-flight window may still be travelling.
+ */
+public final class ReadComparison {
+
+    /** A change column's precision and the change stream's commit time resolution, as the reconciler allows. */
+    private static final Duration ROUNDING = Duration.ofMillis(2);
+
+    private final AggregateTranslator translator;
+    private final SpecExpectation expectation;
+    private final Judge judge;
+    private final ServiceValues serviceValues;
+    private final List<String> legacyKey;
+    private final Duration inFlightWindow;
+
+    private ReadComparison(AggregateTranslator translator, ComparisonRules rules) {
+        this.translator = translator;
+        this.expectation = new SpecExpectation(translator);
+        List<String> masked = new ArrayList<>(rules.maskedFields());
+        translator.maskedFields().stream().filter(f -> !masked.contains(f)).forEach(masked::add);
+        FieldComparator comparator = new FieldComparator(
+                rules.timestampToleranceMillis(),
+                rules.caseInsensitiveFields(),
+                rules.whitespaceInsensitiveFields(),
+                masked);
+        this.judge = new Judge(
+                expectation,
+                comparator,
+                RuleBook.none(),
+                SeverityPolicy.from(List.of(), List.of()),
+                rules.changeColumn());
+        this.serviceValues = new ServiceValues(translator.valueSchema());
+        this.legacyKey = rules.legacyKeyColumns().isEmpty() ? translator.keyColumns() : rules.legacyKeyColumns();
+        this.inFlightWindow = rules.inFlightWindow();
+    }
+
+    /** The comparison of reads of the aggregate {@code translator} makes, by {@code rules}. */
+    public static ReadComparison of(AggregateTranslator translator, ComparisonRules rules) {
+        return new ReadComparison(translator, rules);
+    }
+
+    /** The aggregate compared. */
+    public String aggregate() {
+        return translator.name();
+    }
+
+    /** The spec rule the comparison applies, {@code name@version}. */
+    public String rule() {
+        return translator.rule();
+    }
+
+    /**
+     * Compares the two answers of one read.
+     *
+     * @param legacyRows   the legacy answer: rows as the translation transform sees them (column to value, e.g. from
+     *                     {@link LegacyAnswer#rows(java.sql.ResultSet)})
+     * @param serviceRows  the service's answer: aggregates as field to value; temporal values may be ISO-8601 text
+     * @param nowMillis    when the reads ran, for the in-flight window
+     */
+    public ReadVerdict compare(
+            List<Map<String, Object>> legacyRows, List<Map<String, Object>> serviceRows, long nowMillis) {
+        Map<String, TargetRow> service = new LinkedHashMap<>();
+        List<Map<String, Object>> unkeyed = new ArrayList<>(0);
+        for (Map<String, Object> row : serviceRows) {
+            Object key = row.get(translator.keyField());
+            if (key == null) {
+                unkeyed.add(row);
+            } else {
+                service.put(key.toString(), targetRow(key.toString(), row));
+            }
+        }
+        List<Verdict> verdicts = new ArrayList<>(legacyRows.size() + 1);
+        Set<String> paired = new LinkedHashSet<>();
+        for (Map<String, Object> legacy : legacyRows) {
+            String targetKey = expectation.targetKeyOrNull(legacy);
+            TargetRow match = targetKey == null ? null : service.get(targetKey);
+            if (match == null && targetKey != null && unkeyed.size() == 1 && legacyRows.size() == 1) {
+                // A single object read: the service may leave its own key out of the answer.
+                match = targetRow(targetKey, unkeyed.remove(0));
+            }
+            if (targetKey != null) {
+                paired.add(targetKey);
+            }
+            verdicts.addAll(judge.judge(
+                    sourceKey(legacy),
+                    new LegacyRow(sourceKey(legacy), legacy),
+                    match == null ? List.of() : List.of(match)));
+        }
+        for (Map.Entry<String, TargetRow> row : service.entrySet()) {
+            if (!paired.contains(row.getKey())) {
+                verdicts.addAll(judge.judge(null, null, List.of(row.getValue())));
+            }
+        }
+        for (Map<String, Object> row : unkeyed) {
+            verdicts.addAll(judge.judge(null, null, List.of(targetRow("(no " + translator.keyField() + ")", row))));
+        }
+        return verdict(verdicts, Instant.ofEpochMilli(nowMillis).minus(inFlightWindow));
+    }
+
+    private ReadVerdict verdict(List<Verdict> verdicts, Instant assumedApplied) {
+        List<String> keys = new ArrayList<>(verdicts.size());
+        List<FieldDifference> fields = new ArrayList<>(0);
+        Set<String> kinds = new LinkedHashSet<>();
+        boolean mismatch = false;
+        boolean inFlight = false;
+        for (Verdict verdict : verdicts) {
+            keys.add(verdict.targetKey());
+            if (verdict.matches()) {
+                continue;
+            }
+            if (verdict.drift().kind() == DriftKind.RULE_VIOLATION
+                    && verdict.drift().violatedRules().contains("translation")) {
+                return new ReadVerdict(
+                        ReadOutcome.UNTRANSLATABLE,
+                        keys,
+                        List.of(),
+                        List.of(DriftKind.RULE_VIOLATION.name()),
+                        verdict.drift().message());
+            }
+            kinds.add(verdict.drift().kind().name());
+            fields.addAll(verdict.drift().fields());
+            if (verdict.legacyChangeNotYetApplied(assumedApplied, ROUNDING)) {
+                inFlight = true;
+            } else {
+                mismatch = true;
+            }
+        }
+        ReadOutcome outcome = mismatch ? ReadOutcome.MISMATCH : inFlight ? ReadOutcome.IN_FLIGHT : ReadOutcome.MATCH;
+        return new ReadVerdict(outcome, keys, fields, List.copyOf(kinds), null);
+    }
+
+    private String sourceKey(Map<String, Object> legacy) {
+        Map<String, Object> key = new HashMap<>(legacyKey.size() * 2);
+        for (String column : legacyKey) {
+            key.put(column, legacy.get(column));
+        }
+        return SourceKey.of(key);
+    }
+
+    private TargetRow targetRow(String targetKey, Map<String, Object> row) {
+        Object committed = row.get(Lineage.Field.SOURCE_COMMIT_TIME.column());
+        Object deleted = row.get(Lineage.Field.DELETED_AT.column());
+        return new TargetRow(
+                targetKey, null, serviceValues.coerced(row), ServiceValues.instant(committed), deleted != null);
+    }
+}

@@ -1,0 +1,291 @@
+package io.rollingmigration.readshift;
+
+import io.rollingmigration.connect.common.ownership.Owner;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs the reads of one request as its route says. The read that answers runs on the caller's thread, so the
+ * request takes its time and no more; the other starts first on the lane's own threads, is abandoned (interrupted)
+ * at its timeout, and its failure never reaches the caller. Once both are settled, the comparison runs on the
+ * comparison thread and goes to the feed. When the lane's threads or queues are full the request still goes
+ * first: the comparison is recorded as skipped.
+ */
+public final class ShadowReads implements AutoCloseable {
+
+    private final Map<String, ReadComparison> comparisons;
+    private final ComparisonFeed feed;
+    private final long secondaryTimeoutNanos;
+    private final ThreadPoolExecutor secondaries;
+    private final ThreadPoolExecutor comparing;
+    private final ScheduledThreadPoolExecutor timeouts;
+    private final AtomicLong skipped = new AtomicLong();
+
+    public ShadowReads(
+            Map<String, ReadComparison> comparisons,
+            ComparisonFeed feed,
+            Duration secondaryTimeout,
+            int secondaryThreads,
+            int comparisonThreads) {
+        this.comparisons = Map.copyOf(comparisons);
+        this.feed = feed;
+        this.secondaryTimeoutNanos = secondaryTimeout.toNanos();
+        this.secondaries = new ThreadPoolExecutor(
+                secondaryThreads,
+                secondaryThreads,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(secondaryThreads * 64),
+                daemons("read-shift-secondary"));
+        this.comparing = new ThreadPoolExecutor(
+                comparisonThreads,
+                comparisonThreads,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(16_384),
+                daemons("read-shift-compare"));
+        this.timeouts = new ScheduledThreadPoolExecutor(1, daemons("read-shift-timeout"));
+        this.timeouts.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * The answer of the store the route names; for SHADOW and CANARY the other store is read too and compared.
+     *
+     * @throws Exception what the answering read throws: a failure of the other read never does
+     */
+    public <R> R read(RouteDecision route, Callable<LegacyAnswer<R>> legacy, Callable<ServiceAnswer<R>> service)
+            throws Exception {
+        if (!route.compared()) {
+            return route.answeredBy() == Owner.LEGACY
+                    ? legacy.call().response()
+                    : service.call().response();
+        }
+        Shadowed<R> shadowed = new Shadowed<>(route, System.currentTimeMillis());
+        boolean legacyAnswers = route.answeredBy() == Owner.LEGACY;
+        shadowed.startSecondary(legacyAnswers ? service : legacy);
+        long started = System.nanoTime();
+        try {
+            if (legacyAnswers) {
+                LegacyAnswer<R> answer = legacy.call();
+                shadowed.legacy(answer, micros(started));
+                return answer.response();
+            }
+            ServiceAnswer<R> answer = service.call();
+            shadowed.service(answer, micros(started));
+            return answer.response();
+        } catch (Exception | Error e) {
+            shadowed.primaryFailed(e);
+            throw e;
+        } finally {
+            shadowed.settle();
+        }
+    }
+
+    /** Comparisons not made because the lane was full, since start. */
+    public long skipped() {
+        return skipped.get();
+    }
+
+    /** The comparisons waiting for the comparison thread. */
+    public int backlog() {
+        return comparing.getQueue().size();
+    }
+
+    private static long micros(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000;
+    }
+
+    /** One request's two reads, settled once each: by finishing, failing or (the secondary) timing out. */
+    private final class Shadowed<R> {
+        private final RouteDecision route;
+        private final long atMillis;
+        private final AtomicInteger unsettled = new AtomicInteger(2);
+        private final AtomicBoolean secondarySettled = new AtomicBoolean();
+        private volatile LegacyAnswer<R> legacy;
+        private volatile ServiceAnswer<R> service;
+        private volatile long legacyMicros = -1;
+        private volatile long serviceMicros = -1;
+        private volatile ReadVerdict failure;
+
+        Shadowed(RouteDecision route, long atMillis) {
+            this.route = route;
+            this.atMillis = atMillis;
+        }
+
+        void legacy(LegacyAnswer<R> answer, long micros) {
+            legacy = answer;
+            legacyMicros = micros;
+        }
+
+        void service(ServiceAnswer<R> answer, long micros) {
+            service = answer;
+            serviceMicros = micros;
+        }
+
+        void primaryFailed(Throwable e) {
+            failure = ReadVerdict.of(ReadOutcome.PRIMARY_FAILED, describe(e));
+        }
+
+        void startSecondary(Callable<?> read) {
+            Future<?> running;
+            try {
+                running = secondaries.submit(() -> {
+                    long started = System.nanoTime();
+                    try {
+                        Object answer = read.call();
+                        if (secondarySettled.compareAndSet(false, true)) {
+                            keepSecondary(answer, micros(started));
+                            settle();
+                        }
+                    } catch (Exception | Error e) {
+                        if (secondarySettled.compareAndSet(false, true)) {
+                            secondaryFailed(ReadVerdict.of(ReadOutcome.SECONDARY_FAILED, describe(e)));
+                            settle();
+                        }
+                    }
+                });
+            } catch (RejectedExecutionException full) {
+                secondarySettled.set(true);
+                secondaryFailed(ReadVerdict.of(
+                        ReadOutcome.SKIPPED, "the lane's secondary reads were all busy; the request went first"));
+                settle();
+                return;
+            }
+            try {
+                timeouts.schedule(
+                        () -> {
+                            if (secondarySettled.compareAndSet(false, true)) {
+                                running.cancel(true);
+                                secondaryFailed(ReadVerdict.of(
+                                        ReadOutcome.SECONDARY_TIMED_OUT,
+                                        "the " + (route.answeredBy() == Owner.LEGACY ? "service" : "legacy")
+                                                + " read took longer than " + secondaryTimeoutNanos / 1_000_000
+                                                + " ms and was abandoned"));
+                                settle();
+                            }
+                        },
+                        secondaryTimeoutNanos,
+                        TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closing) {
+                // The lane is closing: the read finishes or is interrupted with it.
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private void keepSecondary(Object answer, long micros) {
+            if (route.answeredBy() == Owner.LEGACY) {
+                service((ServiceAnswer<R>) answer, micros);
+            } else {
+                legacy((LegacyAnswer<R>) answer, micros);
+            }
+        }
+
+        private void secondaryFailed(ReadVerdict verdict) {
+            if (failure == null) {
+                failure = verdict;
+            }
+        }
+
+        /** The last of the two to settle hands the comparison to the comparison thread. */
+        void settle() {
+            if (unsettled.decrementAndGet() != 0) {
+                return;
+            }
+            try {
+                comparing.execute(this::compare);
+            } catch (RejectedExecutionException full) {
+                failure = ReadVerdict.of(ReadOutcome.SKIPPED, "the comparison queue was full");
+                skipped.incrementAndGet();
+                publish(failure);
+            }
+        }
+
+        private void compare() {
+            ReadVerdict verdict = failure;
+            if (verdict == null) {
+                ReadComparison comparison = comparisons.get(route.unit());
+                if (comparison == null) {
+                    verdict = ReadVerdict.of(
+                            ReadOutcome.SKIPPED, "no comparison is configured for unit '" + route.unit() + "'");
+                } else {
+                    try {
+                        verdict = comparison.compare(legacy.rows(), service.aggregates(), atMillis);
+                    } catch (RuntimeException e) {
+                        verdict = ReadVerdict.of(ReadOutcome.UNTRANSLATABLE, describe(e));
+                    }
+                }
+            }
+            if (verdict.outcome() == ReadOutcome.SKIPPED) {
+                skipped.incrementAndGet();
+            }
+            publish(verdict);
+        }
+
+        private void publish(ReadVerdict verdict) {
+            ReadComparison comparison = comparisons.get(route.unit());
+            feed.comparison(new ComparisonRecord(
+                    route.unit(),
+                    route.partition(),
+                    route.key(),
+                    route.consumer(),
+                    route.mode(),
+                    route.answeredBy(),
+                    verdict,
+                    legacyMicros,
+                    serviceMicros,
+                    atMillis,
+                    comparison == null ? null : comparison.rule()));
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    private static ThreadFactory daemons(String name) {
+        AtomicInteger next = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + next.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Waits up to {@code patience} for the comparisons under way to reach the feed; for shutdown and tests. */
+    public boolean drain(Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (secondaries.getActiveCount() == 0
+                    && secondaries.getQueue().isEmpty()
+                    && comparing.getActiveCount() == 0
+                    && comparing.getQueue().isEmpty()) {
+                return true;
+            }
+            Thread.sleep(5);
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        secondaries.shutdownNow();
+        timeouts.shutdownNow();
+        comparing.shutdown();
+        try {
+            comparing.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
