@@ -2,12 +2,12 @@ package io.rollingmigration.readshift;
 
 import io.rollingmigration.connect.common.ownership.Owner;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +28,9 @@ public final class ShadowReads implements AutoCloseable {
     private final ComparisonFeed feed;
     private final long secondaryTimeoutNanos;
     private final ThreadPoolExecutor secondaries;
-    private final ThreadPoolExecutor comparing;
-    private final ScheduledThreadPoolExecutor timeouts;
+    private final HandOff[] comparing;
+    private final AtomicInteger nextComparer = new AtomicInteger();
+    private final Deadlines timeouts = new Deadlines("read-shift-timeout");
     private final AtomicLong skipped = new AtomicLong();
 
     public ShadowReads(
@@ -48,15 +49,10 @@ public final class ShadowReads implements AutoCloseable {
                 TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(secondaryThreads * 64),
                 daemons("read-shift-secondary"));
-        this.comparing = new ThreadPoolExecutor(
-                comparisonThreads,
-                comparisonThreads,
-                0,
-                TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(16_384),
-                daemons("read-shift-compare"));
-        this.timeouts = new ScheduledThreadPoolExecutor(1, daemons("read-shift-timeout"));
-        this.timeouts.setRemoveOnCancelPolicy(true);
+        this.comparing = new HandOff[comparisonThreads];
+        for (int i = 0; i < comparisonThreads; i++) {
+            comparing[i] = new HandOff("read-shift-compare-" + (i + 1), 16_384 / comparisonThreads);
+        }
     }
 
     /**
@@ -99,7 +95,11 @@ public final class ShadowReads implements AutoCloseable {
 
     /** The comparisons waiting for the comparison thread. */
     public int backlog() {
-        return comparing.getQueue().size();
+        int backlog = 0;
+        for (HandOff handOff : comparing) {
+            backlog += handOff.backlog();
+        }
+        return backlog;
     }
 
     private static long micros(long startedNanos) {
@@ -162,24 +162,17 @@ public final class ShadowReads implements AutoCloseable {
                 settle();
                 return;
             }
-            try {
-                timeouts.schedule(
-                        () -> {
-                            if (secondarySettled.compareAndSet(false, true)) {
-                                running.cancel(true);
-                                secondaryFailed(ReadVerdict.of(
-                                        ReadOutcome.SECONDARY_TIMED_OUT,
-                                        "the " + (route.answeredBy() == Owner.LEGACY ? "service" : "legacy")
-                                                + " read took longer than " + secondaryTimeoutNanos / 1_000_000
-                                                + " ms and was abandoned"));
-                                settle();
-                            }
-                        },
-                        secondaryTimeoutNanos,
-                        TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException closing) {
-                // The lane is closing: the read finishes or is interrupted with it.
-            }
+            timeouts.add(System.nanoTime() + secondaryTimeoutNanos, () -> {
+                if (secondarySettled.compareAndSet(false, true)) {
+                    running.cancel(true);
+                    secondaryFailed(ReadVerdict.of(
+                            ReadOutcome.SECONDARY_TIMED_OUT,
+                            "the " + (route.answeredBy() == Owner.LEGACY ? "service" : "legacy")
+                                    + " read took longer than " + secondaryTimeoutNanos / 1_000_000
+                                    + " ms and was abandoned"));
+                    settle();
+                }
+            });
         }
 
         @SuppressWarnings("unchecked")
@@ -202,12 +195,10 @@ public final class ShadowReads implements AutoCloseable {
             if (unsettled.decrementAndGet() != 0) {
                 return;
             }
-            try {
-                comparing.execute(this::compare);
-            } catch (RejectedExecutionException full) {
-                failure = ReadVerdict.of(ReadOutcome.SKIPPED, "the comparison queue was full");
+            HandOff comparer = comparing[Math.floorMod(nextComparer.getAndIncrement(), comparing.length)];
+            if (!comparer.offer(this::compare)) {
+                // Counted, not published: publishing may wait on the feed, and this may be the request's thread.
                 skipped.incrementAndGet();
-                publish(failure);
             }
         }
 
@@ -268,8 +259,7 @@ public final class ShadowReads implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (secondaries.getActiveCount() == 0
                     && secondaries.getQueue().isEmpty()
-                    && comparing.getActiveCount() == 0
-                    && comparing.getQueue().isEmpty()) {
+                    && Arrays.stream(comparing).allMatch(HandOff::idle)) {
                 return true;
             }
             Thread.sleep(5);
@@ -280,12 +270,9 @@ public final class ShadowReads implements AutoCloseable {
     @Override
     public void close() {
         secondaries.shutdownNow();
-        timeouts.shutdownNow();
-        comparing.shutdown();
-        try {
-            comparing.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        timeouts.close();
+        for (HandOff handOff : comparing) {
+            handOff.close();
         }
     }
 }
