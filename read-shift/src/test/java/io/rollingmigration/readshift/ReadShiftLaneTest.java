@@ -182,6 +182,26 @@ class ReadShiftLaneTest {
         assertEquals(
                 answered.get("EAST").getOrDefault("service", 0).longValue(),
                 byModeAndStore.getOrDefault("CANARY/TARGET", 0L));
+
+        // The figures an operator watches, made from the feed on the broker.
+        try (FeedFigures feed = FeedFigures.start(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()), COMPARISONS, null, Duration.ofMinutes(15))) {
+            ReadShiftFigures.Snapshot figures = Await.value(
+                    Duration.ofSeconds(30),
+                    "the figures of this test's reads",
+                    feed::snapshot,
+                    s -> s.routingByConsumer().getOrDefault("account", Map.of()).containsKey(consumer)
+                            && s.alignment().getOrDefault("account", Map.of()).containsKey("EAST"));
+            // Other tests plant differences in SOUTH; only this one reads EAST.
+            assertTrue(figures.alignment().get("account").get("SOUTH").matched() >= PER_REGION);
+            assertEquals(100.0, figures.alignment().get("account").get("EAST").alignmentPercent());
+            ReadShiftFigures.Routing ofConsumer =
+                    figures.routingByConsumer().get("account").get(consumer);
+            assertEquals(
+                    PER_REGION * 2 + answered.get("EAST").getOrDefault("legacy", 0), ofConsumer.answeredByLegacy());
+            assertEquals(PER_REGION + answered.get("EAST").getOrDefault("service", 0), ofConsumer.answeredByService());
+            assertTrue(figures.consumersReadingLegacy().get("account").contains(consumer));
+        }
     }
 
     @Test

@@ -288,6 +288,11 @@ public final class Comparison {
         return config.aggregate(translator == null ? null : translator.name());
     }
 
+    /** The migration unit the ownership and routing tables name: {@code ownership.unit}, else the aggregate. */
+    public String migrationUnit() {
+        return config.ownershipUnit(translator == null ? aggregate() : translator.name());
+    }
+
     /** The rule drift records name: the spec's {@code name@version}, or {@code identity}. */
     public String rule() {
         return translator == null ? "identity" : translator.rule();

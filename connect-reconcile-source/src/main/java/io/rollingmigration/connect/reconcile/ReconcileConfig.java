@@ -9,6 +9,7 @@ import io.rollingmigration.connect.reconcile.config.ComparisonSettings;
 import io.rollingmigration.connect.reconcile.config.DirectionSettings;
 import io.rollingmigration.connect.reconcile.config.LoadSettings;
 import io.rollingmigration.connect.reconcile.config.OutputSettings;
+import io.rollingmigration.connect.reconcile.config.ReadShiftSettings;
 import io.rollingmigration.connect.reconcile.config.ScheduleSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +67,9 @@ public final class ReconcileConfig extends AbstractConfig {
     public static final String OWNERSHIP_TABLE = "ownership.table";
     public static final String OWNERSHIP_UNIT = "ownership.unit";
     public static final String LANE_TRANSACTIONS_TABLE = "lane.transactions.table";
+    public static final String READ_SHIFT_TOPIC = "read.shift.topic";
+    public static final String READ_SHIFT_ROUTING_TOPIC = "read.shift.routing.topic";
+    public static final String READ_SHIFT_WINDOW_MS = "read.shift.window.ms";
 
     /** How a run chooses its rows. */
     public enum Mode {
@@ -98,6 +102,7 @@ public final class ReconcileConfig extends AbstractConfig {
         OutputSettings.define(def);
         ScheduleSettings.define(def);
         LoadSettings.define(def);
+        ReadShiftSettings.define(def);
         return def;
     }
 
@@ -201,6 +206,11 @@ public final class ReconcileConfig extends AbstractConfig {
 
     public String stateBootstrapServers() {
         return getString(STATE_BOOTSTRAP_SERVERS);
+    }
+
+    /** The read-shift lane's comparisons topic, or empty when the reconciler shows no read-shift figures. */
+    public String readShiftTopic() {
+        return getString(READ_SHIFT_TOPIC).trim();
     }
 
     public Map<String, Object> stateConsumerSettings() {

@@ -6,15 +6,18 @@ import io.rollingmigration.connect.common.config.RetryPolicy;
 import io.rollingmigration.connect.reconcile.drift.DriftRecords;
 import io.rollingmigration.connect.reconcile.drift.DriftTopicReader;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
+import io.rollingmigration.connect.reconcile.metrics.ReadShiftMetrics;
 import io.rollingmigration.connect.reconcile.metrics.ReconcileMetrics;
 import io.rollingmigration.connect.reconcile.run.Run;
 import io.rollingmigration.connect.reconcile.run.RunOutput;
 import io.rollingmigration.connect.reconcile.run.RunState;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.connect.reconcile.store.Session;
+import io.rollingmigration.readshift.FeedFigures;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,6 +54,10 @@ public class ReconcileSourceTask extends SourceTask {
     private Map<String, String> partition;
     private OpenDriftSet open;
     private ReconcileMetrics metrics;
+    /** The read-shift lane's figures, read by the first task only; {@code null} without read.shift.topic. */
+    private FeedFigures readShiftFeed;
+
+    private ReadShiftMetrics readShiftMetrics;
     private RunState.Completed lastCompleted;
     private RunState resumed;
     private long nextRunAt;
@@ -103,6 +110,7 @@ public class ReconcileSourceTask extends SourceTask {
         metrics = ReconcileMetrics.of(context.pluginMetrics(), open, clock);
         if (metrics != null) {
             RetryMetrics.watch(context.pluginMetrics(), retries);
+            startReadShiftFigures();
         }
         log.info(
                 "Reconciling {} range {} ({} against {}, {} rule); {} open drift; {}",
@@ -117,9 +125,32 @@ public class ReconcileSourceTask extends SourceTask {
                         : "next run at " + nextRunAt);
     }
 
+    /** The first task turns the read-shift lane's feed into plugin metrics, when the feed is configured. */
+    private void startReadShiftFigures() {
+        if (config.readShiftTopic().isEmpty() || range.index() != 0) {
+            return;
+        }
+        Map<String, Object> consumer = new HashMap<>(config.stateConsumerSettings());
+        consumer.put("bootstrap.servers", config.stateBootstrapServers());
+        readShiftFeed = FeedFigures.start(
+                consumer,
+                config.readShiftTopic(),
+                config.getString(ReconcileConfig.READ_SHIFT_ROUTING_TOPIC),
+                Duration.ofMillis(config.getLong(ReconcileConfig.READ_SHIFT_WINDOW_MS)));
+        readShiftMetrics = new ReadShiftMetrics(context.pluginMetrics(), readShiftFeed, comparison.migrationUnit());
+        log.info(
+                "Read-shift figures of unit {} from topic {}, over the last {} ms",
+                comparison.migrationUnit(),
+                config.readShiftTopic(),
+                config.getLong(ReconcileConfig.READ_SHIFT_WINDOW_MS));
+    }
+
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
         long now = clock.getAsLong();
+        if (readShiftMetrics != null) {
+            readShiftMetrics.registerNew();
+        }
         if (run == null) {
             if (!startRunIfDue(now)) {
                 return null;
@@ -372,6 +403,9 @@ public class ReconcileSourceTask extends SourceTask {
     @Override
     public void stop() {
         stopping = true;
+        if (readShiftFeed != null) {
+            readShiftFeed.close();
+        }
         synchronized (wakeUp) {
             wakeUp.notifyAll();
         }
