@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -37,9 +38,13 @@ public final class ReadShift implements AutoCloseable {
     private final ShadowReads reads;
     private final ComparisonFeed feed;
     private final ScheduledExecutorService publisher;
+    private final PlanCheck check;
+    private final RoutingPlan.ConnectionSource connections;
 
-    private ReadShift(Builder builder, RoutingPlan plan) {
+    private ReadShift(Builder builder, RoutingPlan plan, PlanCheck check) {
         this.plan = plan;
+        this.check = check;
+        this.connections = builder.connections;
         this.router = new ReadRouter(plan, counts);
         this.feed = builder.feed;
         this.reads = new ShadowReads(
@@ -75,6 +80,16 @@ public final class ReadShift implements AutoCloseable {
     /** The plan in force, its refused rows among them. */
     public RoutingPlan plan() {
         return plan;
+    }
+
+    /**
+     * The plan's check of a unit: rows refused, and plans that are allowed but risky (service reads while legacy
+     * owns the writes, or while the unit has open drift of severity HIGH or worse).
+     */
+    public List<PlanCheck.Warning> checkPlan(String unit) throws SQLException {
+        try (Connection connection = connections.open()) {
+            return check.check(connection, unit);
+        }
     }
 
     public RoutingCounts counts() {
@@ -117,6 +132,8 @@ public final class ReadShift implements AutoCloseable {
         private int secondaryThreads = 16;
         private int comparisonThreads = 1;
         private Duration countsInterval = Duration.ofSeconds(10);
+        private String ownershipTable = "migration_ownership";
+        private OpenDrift openDrift = OpenDrift.unknown();
 
         /** The store of the routing plan table (the ownership table's), and the table's name. */
         public Builder plan(RoutingPlan.ConnectionSource connections, String table) {
@@ -134,6 +151,18 @@ public final class ReadShift implements AutoCloseable {
         /** How one unit's reads are compared; a unit shadowed without one records its reads as skipped. */
         public Builder comparison(ReadComparison comparison) {
             comparisons.put(comparison.aggregate(), comparison);
+            return this;
+        }
+
+        /** The write ownership table in the plan's store, for the plan's check (default migration_ownership). */
+        public Builder ownershipTable(String table) {
+            this.ownershipTable = Objects.requireNonNull(table, "table");
+            return this;
+        }
+
+        /** The reconciler's open drift, for the plan's check (e.g. a {@link DriftTopicView}); default unknown. */
+        public Builder openDrift(OpenDrift drift) {
+            this.openDrift = Objects.requireNonNull(drift, "drift");
             return this;
         }
 
@@ -176,15 +205,19 @@ public final class ReadShift implements AutoCloseable {
                 throw new IllegalStateException("the routing plan's store is required: call plan(...)");
             }
             RoutingPlanTable planTable;
+            SqlDialect dialect;
             try (Connection connection = connections.open()) {
                 String url = connection.getMetaData().getURL();
-                SqlDialect dialect = Dialects.forUrl(url)
+                dialect = Dialects.forUrl(url)
                         .orElseThrow(() -> new SQLException(
                                 "The routing plan's store " + url + " is not one of " + Dialects.supportedPrefixes()));
                 planTable = new RoutingPlanTable(dialect, TableId.parse(table));
                 planTable.ensure(connection);
             }
-            return new ReadShift(this, new RoutingPlan(planTable, connections, refresh));
+            return new ReadShift(
+                    this,
+                    new RoutingPlan(planTable, connections, refresh),
+                    new PlanCheck(dialect, planTable, TableId.parse(ownershipTable), openDrift));
         }
 
         private static Duration positive(Duration duration, String what) {

@@ -94,6 +94,24 @@ public final class RoutingPlanTable {
         }
     }
 
+    /** Every row of a unit, its {@code *} row among them, values unchecked. */
+    public List<Row> rowsOf(Connection connection, String unit) throws SQLException {
+        String sql = dialect.selectWhere(table, List.of(PARTITION, MODE, PERCENT), List.of(UNIT));
+        List<Row> rows = new java.util.ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, unit);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Row(rs.getString(1), rs.getString(2), rs.getBigDecimal(3)));
+                }
+            }
+        }
+        if (!connection.getAutoCommit()) {
+            connection.commit();
+        }
+        return rows;
+    }
+
     /** Writes a partition's plan (validated, since a {@link ReadPlan} cannot be made otherwise) as of now. */
     public void write(Connection connection, String unit, String partition, ReadPlan plan) throws SQLException {
         String sql = dialect.upsert(table, List.of(UNIT, PARTITION), List.of(UNIT, PARTITION, MODE, PERCENT, SINCE));

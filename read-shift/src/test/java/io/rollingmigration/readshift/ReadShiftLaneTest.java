@@ -68,6 +68,9 @@ class ReadShiftLaneTest {
     private static AccountFacade facade;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static volatile String serviceTrouble = "";
+    private static final java.util.concurrent.atomic.AtomicLong SERIOUS_DRIFT =
+            new java.util.concurrent.atomic.AtomicLong();
+    private static final OpenDrift drift = unit -> SERIOUS_DRIFT.get();
 
     @BeforeAll
     static void start() throws Exception {
@@ -119,6 +122,7 @@ class ReadShiftLaneTest {
                 .feed(KafkaComparisonFeed.to(Map.of("bootstrap.servers", kafka.bootstrapServers()), COMPARISONS))
                 .secondaryTimeout(SECONDARY_TIMEOUT)
                 .countsInterval(Duration.ofMillis(500))
+                .openDrift(drift)
                 .build();
         facade = new AccountFacade(lane);
     }
@@ -136,6 +140,7 @@ class ReadShiftLaneTest {
     @BeforeEach
     void plan() throws Exception {
         serviceTrouble = "";
+        postgres.execute(SERVICE, "DELETE FROM public.migration_read_routing");
         plan("NORTH", "LEGACY", null);
         plan("SOUTH", "SHADOW", null);
         plan("EAST", "CANARY", "30");
@@ -375,6 +380,60 @@ class ReadShiftLaneTest {
         plan("NOWHERE", "SIDEWAYS", null);
         assertEquals(ReadPlan.LEGACY, lane.plan().planOf("account", "NOWHERE"));
         assertTrue(problem("NOWHERE").contains("unknown read mode 'SIDEWAYS'"));
+    }
+
+    @Test
+    void thePlansCheckWarnsOfServiceReadsWhileLegacyOwnsTheWritesOrSeriousDriftIsOpen() throws Exception {
+        postgres.execute(SERVICE, "DROP TABLE IF EXISTS public.migration_ownership");
+        List<PlanCheck.Warning> warnings = lane.checkPlan("account");
+        assertEquals(List.of("WEST"), partitions(warnings), warnings.toString());
+        assertTrue(warnings.get(0).reason().contains("legacy owns the writes"), warnings.toString());
+
+        postgres.execute(
+                SERVICE,
+                "CREATE TABLE public.migration_ownership (migration_unit varchar(255) NOT NULL, partition_value "
+                        + "varchar(255) NOT NULL, owner varchar(16) NOT NULL, since timestamp, "
+                        + "PRIMARY KEY (migration_unit, partition_value))",
+                "INSERT INTO public.migration_ownership VALUES ('account', 'WEST', 'TARGET', now())");
+        assertEquals(List.of(), lane.checkPlan("account"), "writes moved with the reads: nothing to warn of");
+
+        SERIOUS_DRIFT.set(2);
+        try {
+            warnings = lane.checkPlan("account");
+            assertEquals(List.of("EAST", "WEST"), partitions(warnings), warnings.toString());
+            assertTrue(warnings.get(0).reason().contains("2 open drift of severity HIGH"), warnings.toString());
+        } finally {
+            SERIOUS_DRIFT.set(0);
+            postgres.execute(SERVICE, "DROP TABLE public.migration_ownership");
+        }
+        plan("EAST", "BOTH", null);
+        assertTrue(
+                lane.checkPlan("account").stream()
+                        .anyMatch(
+                                w -> w.partition().equals("EAST") && w.reason().contains("unknown read mode")),
+                "a refused row is in the check too");
+    }
+
+    @Test
+    void theOpenDriftOfAUnitIsReadFromTheReconcilersCompactedDriftTopic() throws Exception {
+        kafka.createTopic("reads.drift", 1);
+        String envelope = "{\"schema\":{\"type\":\"struct\"},\"payload\":{\"aggregate\":\"%s\",\"severity\":\"%s\"}}";
+        kafka.produce("reads.drift", "k1", String.format(envelope, "account", "HIGH"));
+        kafka.produce("reads.drift", "k2", String.format(envelope, "account.account_extra", "CRITICAL"));
+        kafka.produce("reads.drift", "k3", String.format(envelope, "account", "LOW"));
+        kafka.produce("reads.drift", "k4", String.format(envelope, "accounting", "HIGH"));
+        kafka.produce("reads.drift", "k5", String.format(envelope, "account", "HIGH"));
+        kafka.produce("reads.drift", "k5", null);
+        try (DriftTopicView view =
+                DriftTopicView.follow(Map.of("bootstrap.servers", kafka.bootstrapServers()), "reads.drift")) {
+            Await.until(Duration.ofSeconds(30), "the drift topic read", () -> view.seriousOpenDrift("account") == 2);
+            Thread.sleep(500);
+            assertEquals(2, view.seriousOpenDrift("account"), "HIGH and CRITICAL, fragments too; closed drift not");
+        }
+    }
+
+    private static List<String> partitions(List<PlanCheck.Warning> warnings) {
+        return warnings.stream().map(PlanCheck.Warning::partition).sorted().toList();
     }
 
     private static String problem(String partition) {
