@@ -1,6 +1,8 @@
 package io.rollingmigration.readshift;
 
+import io.rollingmigration.connect.common.compare.Expectation;
 import io.rollingmigration.connect.common.compare.FieldComparator;
+import io.rollingmigration.connect.common.compare.IdentityExpectation;
 import io.rollingmigration.connect.common.compare.Judge;
 import io.rollingmigration.connect.common.compare.LegacyRow;
 import io.rollingmigration.connect.common.compare.RuleBook;
@@ -22,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Judges a shadowed read of one migration unit the way the reconciler judges its rows: the legacy answer translated
@@ -36,18 +39,32 @@ public final class ReadComparison {
     /** A change column's precision and the change stream's commit time resolution, as the reconciler allows. */
     private static final Duration ROUNDING = Duration.ofMillis(2);
 
-    private final AggregateTranslator translator;
-    private final SpecExpectation expectation;
+    private final String unit;
+    private final String rule;
+    private final Expectation expectation;
     private final Judge judge;
-    private final ServiceValues serviceValues;
+    private final Function<Map<String, Object>, Map<String, Object>> serviceValues;
+    /** The key of a service row, as the expectation gives target keys; {@code null} when the row lacks it. */
+    private final Function<Map<String, Object>, String> serviceKey;
+
+    private final String keyName;
     private final List<String> legacyKey;
     private final Duration inFlightWindow;
 
-    private ReadComparison(AggregateTranslator translator, ComparisonRules rules) {
-        this.translator = translator;
-        this.expectation = new SpecExpectation(translator);
+    private ReadComparison(
+            String unit,
+            Expectation expectation,
+            List<String> specMasked,
+            ComparisonRules rules,
+            Function<Map<String, Object>, Map<String, Object>> serviceValues,
+            Function<Map<String, Object>, String> serviceKey,
+            String keyName,
+            List<String> defaultLegacyKey) {
+        this.unit = unit;
+        this.rule = expectation.rule();
+        this.expectation = expectation;
         List<String> masked = new ArrayList<>(rules.maskedFields());
-        translator.maskedFields().stream().filter(f -> !masked.contains(f)).forEach(masked::add);
+        specMasked.stream().filter(f -> !masked.contains(f)).forEach(masked::add);
         FieldComparator comparator = new FieldComparator(
                 rules.timestampToleranceMillis(),
                 rules.caseInsensitiveFields(),
@@ -59,24 +76,59 @@ public final class ReadComparison {
                 RuleBook.none(),
                 SeverityPolicy.from(List.of(), List.of()),
                 rules.changeColumn());
-        this.serviceValues = new ServiceValues(translator.valueSchema());
-        this.legacyKey = rules.legacyKeyColumns().isEmpty() ? translator.keyColumns() : rules.legacyKeyColumns();
+        this.serviceValues = serviceValues;
+        this.serviceKey = serviceKey;
+        this.keyName = keyName;
+        this.legacyKey = rules.legacyKeyColumns().isEmpty() ? defaultLegacyKey : rules.legacyKeyColumns();
         this.inFlightWindow = rules.inFlightWindow();
     }
 
-    /** The comparison of reads of the aggregate {@code translator} makes, by {@code rules}. */
+    /**
+     * The comparison of reads of the aggregate {@code translator} makes, by {@code rules}: the migration unit is the
+     * aggregate's name, and the service's answers are read in the aggregate's types.
+     */
     public static ReadComparison of(AggregateTranslator translator, ComparisonRules rules) {
-        return new ReadComparison(translator, rules);
+        ServiceValues types = new ServiceValues(translator.valueSchema());
+        String keyField = translator.keyField();
+        return new ReadComparison(
+                translator.name(),
+                new SpecExpectation(translator),
+                translator.maskedFields(),
+                rules,
+                types::coerced,
+                row -> row.get(keyField) == null ? null : row.get(keyField).toString(),
+                keyField,
+                translator.keyColumns());
+    }
+
+    /**
+     * The comparison of a unit migrated without a mapping spec, as the reconciler compares it: the service row holds
+     * the legacy row as it is, under the same key, in the columns of the same name.
+     *
+     * @param fields the columns compared
+     */
+    public static ReadComparison identity(
+            String unit, List<String> keyColumns, List<String> fields, ComparisonRules rules) {
+        List<String> key = List.copyOf(keyColumns);
+        return new ReadComparison(
+                unit,
+                new IdentityExpectation(key, fields),
+                List.of(),
+                rules,
+                row -> row,
+                row -> key.stream().anyMatch(c -> row.get(c) == null) ? null : IdentityExpectation.keyText(key, row),
+                String.join(",", key),
+                key);
     }
 
     /** The aggregate compared. */
     public String aggregate() {
-        return translator.name();
+        return unit;
     }
 
     /** The spec rule the comparison applies, {@code name@version}. */
     public String rule() {
-        return translator.rule();
+        return rule;
     }
 
     /**
@@ -92,11 +144,11 @@ public final class ReadComparison {
         Map<String, TargetRow> service = new LinkedHashMap<>();
         List<Map<String, Object>> unkeyed = new ArrayList<>(0);
         for (Map<String, Object> row : serviceRows) {
-            Object key = row.get(translator.keyField());
+            String key = serviceKey.apply(row);
             if (key == null) {
                 unkeyed.add(row);
             } else {
-                service.put(key.toString(), targetRow(key.toString(), row));
+                service.put(key, targetRow(key, row));
             }
         }
         List<Verdict> verdicts = new ArrayList<>(legacyRows.size() + 1);
@@ -122,7 +174,7 @@ public final class ReadComparison {
             }
         }
         for (Map<String, Object> row : unkeyed) {
-            verdicts.addAll(judge.judge(null, null, List.of(targetRow("(no " + translator.keyField() + ")", row))));
+            verdicts.addAll(judge.judge(null, null, List.of(targetRow("(no " + keyName + ")", row))));
         }
         return verdict(verdicts, Instant.ofEpochMilli(nowMillis).minus(inFlightWindow));
     }
@@ -171,6 +223,6 @@ public final class ReadComparison {
         Object committed = row.get(Lineage.Field.SOURCE_COMMIT_TIME.column());
         Object deleted = row.get(Lineage.Field.DELETED_AT.column());
         return new TargetRow(
-                targetKey, null, serviceValues.coerced(row), ServiceValues.instant(committed), deleted != null);
+                targetKey, null, serviceValues.apply(row), ServiceValues.instant(committed), deleted != null);
     }
 }
