@@ -51,6 +51,7 @@ public final class ReadShift implements AutoCloseable {
                 builder.comparisons,
                 builder.feed,
                 builder.secondaryTimeout,
+                builder.recheckDelay,
                 builder.secondaryThreads,
                 builder.comparisonThreads);
         this.publisher = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -129,6 +130,7 @@ public final class ReadShift implements AutoCloseable {
         private final Map<String, ReadComparison> comparisons = new LinkedHashMap<>();
         private ComparisonFeed feed = ComparisonFeed.none();
         private Duration secondaryTimeout = Duration.ofMillis(500);
+        private Duration recheckDelay = Duration.ofSeconds(3);
         private int secondaryThreads = 16;
         private int comparisonThreads = 1;
         private Duration countsInterval = Duration.ofSeconds(10);
@@ -174,6 +176,18 @@ public final class ReadShift implements AutoCloseable {
         /** How long the read that does not answer may take before it is abandoned (default 500 ms). */
         public Builder secondaryTimeout(Duration timeout) {
             this.secondaryTimeout = positive(timeout, "secondary timeout");
+            return this;
+        }
+
+        /**
+         * How long after a difference both stores are read again, off the request path, before it counts as a
+         * mismatch (default 3 s, the reconciler's way with changes in flight; zero: never read again).
+         */
+        public Builder recheckDelay(Duration delay) {
+            if (delay == null || delay.isNegative()) {
+                throw new IllegalArgumentException("the recheck delay is a duration of 0 or more, not " + delay);
+            }
+            this.recheckDelay = delay;
             return this;
         }
 

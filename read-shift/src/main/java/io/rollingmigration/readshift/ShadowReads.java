@@ -32,14 +32,20 @@ public final class ShadowReads implements AutoCloseable {
     private final AtomicInteger nextComparer = new AtomicInteger();
     private final Deadlines timeouts = new Deadlines("read-shift-timeout");
     private final AtomicLong skipped = new AtomicLong();
+    /** A difference is read again after this long (0: never), before it is called a mismatch. */
+    private final long recheckNanos;
+
+    private final Deadlines rechecks = new Deadlines("read-shift-recheck");
 
     public ShadowReads(
             Map<String, ReadComparison> comparisons,
             ComparisonFeed feed,
             Duration secondaryTimeout,
+            Duration recheckDelay,
             int secondaryThreads,
             int comparisonThreads) {
         this.comparisons = Map.copyOf(comparisons);
+        this.recheckNanos = recheckDelay.toNanos();
         this.feed = feed;
         this.secondaryTimeoutNanos = secondaryTimeout.toNanos();
         this.secondaries = new ThreadPoolExecutor(
@@ -67,7 +73,7 @@ public final class ShadowReads implements AutoCloseable {
                     ? legacy.call().response()
                     : service.call().response();
         }
-        Shadowed<R> shadowed = new Shadowed<>(route, System.currentTimeMillis());
+        Shadowed<R> shadowed = new Shadowed<>(route, System.currentTimeMillis(), legacy, service);
         boolean legacyAnswers = route.answeredBy() == Owner.LEGACY;
         shadowed.startSecondary(legacyAnswers ? service : legacy);
         long started = System.nanoTime();
@@ -117,10 +123,18 @@ public final class ShadowReads implements AutoCloseable {
         private volatile long legacyMicros = -1;
         private volatile long serviceMicros = -1;
         private volatile ReadVerdict failure;
+        private final Callable<LegacyAnswer<R>> legacyRead;
+        private final Callable<ServiceAnswer<R>> serviceRead;
 
-        Shadowed(RouteDecision route, long atMillis) {
+        Shadowed(
+                RouteDecision route,
+                long atMillis,
+                Callable<LegacyAnswer<R>> legacyRead,
+                Callable<ServiceAnswer<R>> serviceRead) {
             this.route = route;
             this.atMillis = atMillis;
+            this.legacyRead = legacyRead;
+            this.serviceRead = serviceRead;
         }
 
         void legacy(LegacyAnswer<R> answer, long micros) {
@@ -220,7 +234,52 @@ public final class ShadowReads implements AutoCloseable {
             if (verdict.outcome() == ReadOutcome.SKIPPED) {
                 skipped.incrementAndGet();
             }
+            if (recheckNanos > 0
+                    && (verdict.outcome() == ReadOutcome.MISMATCH || verdict.outcome() == ReadOutcome.IN_FLIGHT)) {
+                ReadVerdict first = verdict;
+                rechecks.add(System.nanoTime() + recheckNanos, () -> {
+                    try {
+                        secondaries.execute(() -> recheck(first));
+                    } catch (RejectedExecutionException full) {
+                        publish(first);
+                    }
+                });
+                return;
+            }
             publish(verdict);
+        }
+
+        /**
+         * Reads both stores again, off the request path, for a difference: one that is gone was a change on its
+         * way (a legacy delete leaves no change time to tell it by), one that stays is what the second look says.
+         */
+        private void recheck(ReadVerdict first) {
+            ReadVerdict again;
+            try {
+                LegacyAnswer<R> legacyAgain = legacyRead.call();
+                ServiceAnswer<R> serviceAgain = serviceRead.call();
+                again = comparisons
+                        .get(route.unit())
+                        .compare(legacyAgain.rows(), serviceAgain.aggregates(), System.currentTimeMillis());
+            } catch (Exception | Error e) {
+                publish(new ReadVerdict(
+                        first.outcome(),
+                        first.targetKeys(),
+                        first.fields(),
+                        first.kinds(),
+                        "not read again (" + describe(e) + ")"));
+                return;
+            }
+            if (again.outcome() == ReadOutcome.MATCH) {
+                publish(new ReadVerdict(
+                        ReadOutcome.IN_FLIGHT,
+                        first.targetKeys(),
+                        first.fields(),
+                        first.kinds(),
+                        "the answers matched when read again " + recheckNanos / 1_000_000 + " ms later"));
+            } else {
+                publish(again);
+            }
         }
 
         private void publish(ReadVerdict verdict) {
@@ -271,6 +330,7 @@ public final class ShadowReads implements AutoCloseable {
     public void close() {
         secondaries.shutdownNow();
         timeouts.close();
+        rechecks.close();
         for (HandOff handOff : comparing) {
             handOff.close();
         }
