@@ -130,7 +130,7 @@ public final class ReadShift implements AutoCloseable {
         private final Map<String, ReadComparison> comparisons = new LinkedHashMap<>();
         private ComparisonFeed feed = ComparisonFeed.none();
         private Duration secondaryTimeout = Duration.ofMillis(500);
-        private Duration recheckDelay = Duration.ofSeconds(3);
+        private Duration recheckDelay = Duration.ofSeconds(5);
         private int secondaryThreads = 16;
         private int comparisonThreads = 1;
         private Duration countsInterval = Duration.ofSeconds(10);
@@ -181,7 +181,7 @@ public final class ReadShift implements AutoCloseable {
 
         /**
          * How long after a difference both stores are read again, off the request path, before it counts as a
-         * mismatch (default 3 s, the reconciler's way with changes in flight; zero: never read again).
+         * mismatch (default 5 s, the reconciler's way with changes in flight; zero: never read again).
          */
         public Builder recheckDelay(Duration delay) {
             if (delay == null || delay.isNegative()) {

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param openDrift        open drift by severity
  * @param alignmentPercent the last completed reconciliation's alignment, or -1 before the first
  * @param ownership        who owns writes, per region
+ * @param readShift        where reads go and how they compare
  */
 public record MigrationStatus(
         long takenAt,
@@ -29,7 +30,8 @@ public record MigrationStatus(
         long failed,
         Map<String, Long> openDrift,
         double alignmentPercent,
-        Map<String, String> ownership) {
+        Map<String, String> ownership,
+        ReadShiftStatus readShift) {
 
     /** Share of legacy rows present in the target, in percent. */
     public double backfillPercent() {
@@ -45,7 +47,7 @@ public record MigrationStatus(
         return String.format(
                 Locale.ROOT,
                 "backfill %.1f%% (%d/%d) | lag p50 %d ms p99 %d ms | applied %d "
-                        + "skipped %d failed %d | open drift %s | alignment %s | ownership %s",
+                        + "skipped %d failed %d | open drift %s | alignment %s | ownership %s | %s",
                 backfillPercent(),
                 targetRows,
                 legacyRows,
@@ -56,6 +58,7 @@ public record MigrationStatus(
                 failed,
                 openDrift,
                 alignmentPercent < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f%%", alignmentPercent),
-                ownership);
+                ownership,
+                readShift.line());
     }
 }

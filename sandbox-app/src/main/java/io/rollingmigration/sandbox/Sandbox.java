@@ -1,5 +1,9 @@
 package io.rollingmigration.sandbox;
 
+import io.rollingmigration.readshift.ComparisonRules;
+import io.rollingmigration.readshift.KafkaComparisonFeed;
+import io.rollingmigration.readshift.ReadComparison;
+import io.rollingmigration.readshift.ReadShift;
 import io.rollingmigration.testsupport.ConfigExample;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.CustomerScenario;
@@ -33,6 +37,8 @@ public final class Sandbox {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final String WRITEBACK_EXAMPLE = "connect-sink/customer-writeback.json";
     private static final String SERVICE_SOURCE_EXAMPLE = "debezium/target-customer-source.json";
+    /** The read-shift lane's comparisons (and, with .routing, its routing counts). */
+    private static final String READS_TOPIC = "sandbox.reads";
 
     private final SandboxOptions options;
     private final Consumer<String> out;
@@ -105,6 +111,9 @@ public final class Sandbox {
         ConnectClusterFixture connect = null;
         LegacyTraffic traffic = null;
         Thread trafficThread = null;
+        ReadShift lane = null;
+        ReadTraffic reads = null;
+        Thread readsThread = null;
         StatusPage statusPage = null;
         try {
             CustomerScenario scenario = new CustomerScenario(postgres);
@@ -135,8 +144,12 @@ public final class Sandbox {
             SkeletonPipeline pipeline = SkeletonPipeline.pointedAt(postgres, secrets);
             ConfigExample source = legacy.debeziumSource(pipeline, connect.bootstrapServers());
             ConfigExample sink = pipeline.sink().with(Map.of("topics", legacy.changeTopic()));
+            // The reconciler also turns the read-shift lane's feed into figures (plugin metrics).
+            connect.createTopic(READS_TOPIC, 1, Map.of());
+            connect.createTopic(READS_TOPIC + ".routing", 1, Map.of());
             ConfigExample reconcile = pipeline.reconcile(options.reconcileIntervalMillis(), connect.bootstrapServers())
-                    .with(legacy.reconcilerSettings());
+                    .with(legacy.reconcilerSettings())
+                    .with(Map.of("read.shift.topic", READS_TOPIC, "read.shift.window.ms", "60000"));
             List<ConfigExample> connectors = new ArrayList<>(List.of(source));
             Optional<Map<String, String>> writeback = legacy.writebackSettings(pipeline);
             if (writeback.isPresent()) {
@@ -172,6 +185,32 @@ public final class Sandbox {
             trafficThread.start();
             say("legacy application writing " + options.changesPerSecond() + " changes/s; Ctrl-C stops everything");
 
+            // The facade in front of the customer capability, and its clients; reads start on legacy.
+            lane = ReadShift.builder()
+                    .plan(() -> postgres.connect(PostgresFixture.TARGET), "public.migration_read_routing")
+                    .refresh(Duration.ofSeconds(2))
+                    .comparison(ReadComparison.identity(
+                            "customer",
+                            List.of("id"),
+                            CustomerScenario.COLUMNS.subList(1, CustomerScenario.COLUMNS.size()),
+                            ComparisonRules.exact().withChangeColumn("updated_at")))
+                    .feed(KafkaComparisonFeed.to(Map.of("bootstrap.servers", connect.bootstrapServers()), READS_TOPIC))
+                    .countsInterval(Duration.ofSeconds(2))
+                    .build();
+            ThreadConnections legacyConnections = new ThreadConnections(legacy::connect);
+            ThreadConnections serviceConnections =
+                    new ThreadConnections(() -> postgres.connect(PostgresFixture.TARGET));
+            reads = new ReadTraffic(
+                    new CustomerFacade(lane, legacyConnections::get, legacy.table(), serviceConnections::get),
+                    legacy,
+                    40);
+            readsThread = new Thread(reads, "facade-clients");
+            readsThread.setDaemon(true);
+            readsThread.start();
+            say("a facade serves customer reads through the read-shift lane (plan in migration_read_routing, "
+                    + "comparisons on topic " + READS_TOPIC + "); every region reads from legacy until the plan says "
+                    + "otherwise");
+
             String summaryTopic = reconcile.config().get("summary.topic");
             StatusCollector collector = new StatusCollector(
                     postgres,
@@ -181,7 +220,9 @@ public final class Sandbox {
                     reconcile.config().get("drift.topic"),
                     summaryTopic);
             statusPage = startStatusPage();
-            Story story = new Story(postgres, legacy, traffic, writeback.isPresent(), this::say);
+            ReadShift planned = lane;
+            Story story = new Story(
+                    postgres, legacy, traffic, writeback.isPresent(), unit -> warnings(planned, unit), this::say);
             while (true) {
                 story.advance(report(traffic, collector, statusPage));
                 storyTold = story.told();
@@ -202,6 +243,15 @@ public final class Sandbox {
             if (statusPage != null) {
                 statusPage.close();
             }
+            if (reads != null) {
+                reads.stop();
+            }
+            if (readsThread != null) {
+                readsThread.join(5000);
+            }
+            if (lane != null) {
+                lane.close();
+            }
             if (traffic != null) {
                 traffic.stop();
             }
@@ -217,6 +267,16 @@ public final class Sandbox {
             postgres.close();
             say("stopped");
             cleanedUp.countDown();
+        }
+    }
+
+    private static List<String> warnings(ReadShift lane, String unit) {
+        try {
+            return lane.checkPlan(unit).stream()
+                    .map(w -> w.partition() + ": " + w.reason())
+                    .toList();
+        } catch (java.sql.SQLException e) {
+            return List.of("the plan could not be checked: " + e.getMessage());
         }
     }
 

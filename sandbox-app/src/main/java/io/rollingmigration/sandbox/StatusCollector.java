@@ -61,7 +61,46 @@ final class StatusCollector {
                 connect.topics().readAll(dlqTopic).size(),
                 openDrift(),
                 alignment(),
-                ownership());
+                ownership(),
+                readShift());
+    }
+
+    /** The read-shift figures the reconciler publishes as plugin metrics, and the plan the facade follows. */
+    private ReadShiftStatus readShift() {
+        Map<String, String> plan = new TreeMap<>();
+        try {
+            for (List<Object> row : postgres.query(
+                    PostgresFixture.TARGET,
+                    "SELECT partition_value, read_mode, canary_percent FROM migration_read_routing "
+                            + "WHERE migration_unit = 'customer'")) {
+                plan.put(
+                        String.valueOf(row.get(0)),
+                        row.get(2) == null
+                                ? String.valueOf(row.get(1))
+                                : row.get(1) + " "
+                                        + new java.math.BigDecimal(row.get(2).toString())
+                                                .stripTrailingZeros()
+                                                .toPlainString()
+                                        + "%");
+            }
+        } catch (IllegalStateException e) {
+            // No plan table yet: every read goes to legacy.
+        }
+        Map<String, Long> compared = new TreeMap<>();
+        PluginMetrics.byTag("read-matched", "partition")
+                .forEach((region, n) -> compared.merge(region, n.longValue(), Long::sum));
+        PluginMetrics.byTag("read-mismatched", "partition")
+                .forEach((region, n) -> compared.merge(region, n.longValue(), Long::sum));
+        compared.values().removeIf(n -> n == 0);
+        Map<String, Double> alignment = new TreeMap<>(PluginMetrics.byTag("read-alignment-percent", "partition"));
+        alignment.keySet().retainAll(compared.keySet());
+        return new ReadShiftStatus(
+                plan,
+                alignment,
+                compared,
+                PluginMetrics.byTag("read-service-percent", "partition"),
+                PluginMetrics.byTag("read-consumer-service-percent", "consumer"),
+                PluginMetrics.sum("read-consumers-on-legacy"));
     }
 
     /** The latest record per key of the compacted drift topic, counted by severity. */

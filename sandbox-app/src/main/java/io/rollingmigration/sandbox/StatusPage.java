@@ -88,12 +88,30 @@ public final class StatusPage implements AutoCloseable {
             now.put("openDrift", latest.openDrift());
             now.put("alignmentPercent", latest.alignmentPercent());
             now.put("ownership", latest.ownership());
+            ReadShiftStatus reads = latest.readShift();
+            Map<String, Object> readShift = new LinkedHashMap<>();
+            readShift.put("hasData", reads.hasData());
+            readShift.put("plan", reads.plan());
+            readShift.put("alignmentPercent", reads.alignmentPercent());
+            readShift.put("compared", reads.compared());
+            readShift.put("servicePercentByRegion", reads.servicePercentByRegion());
+            readShift.put("servicePercentByConsumer", reads.servicePercentByConsumer());
+            readShift.put("consumersOnLegacy", reads.consumersOnLegacy());
+            now.put("readShift", readShift);
             body.put("latest", now);
         }
         List<Map<String, Object>> points = new ArrayList<>();
         for (MigrationStatus status : snapshot) {
-            points.add(
-                    Map.of("t", status.takenAt(), "lagP99Ms", status.lagP99Ms(), "openDrift", status.openDriftTotal()));
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put("t", status.takenAt());
+            point.put("lagP99Ms", status.lagP99Ms());
+            point.put("openDrift", status.openDriftTotal());
+            // The lowest shadow alignment of any region, where reads are compared; absent, not zero, before.
+            status.readShift().alignmentPercent().values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .min()
+                    .ifPresent(lowest -> point.put("readAlignment", lowest));
+            points.add(point);
         }
         body.put("history", points);
         respond(exchange, "application/json", JSON.writeValueAsBytes(body));

@@ -5,12 +5,15 @@ import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The migration story the sandbox plays, one step at a time as the figures allow: backfill while the legacy
  * application writes, the reconciler reaching full alignment, a bug in the new service corrupting a row (drift),
- * the team repairing it (the drift closes), the operator moving write ownership of region EU to the new service,
+ * the team repairing it (the drift closes), the operator shifting EU's reads (shadow, a canary of 10% then 50%, the
+ * service), then moving write ownership of region EU to the new service,
  * and a stray legacy write for EU after the cutover (reported, not applied).
  */
 final class Story {
@@ -21,6 +24,10 @@ final class Story {
         CHOSEN,
         CORRUPTED,
         REPAIRED,
+        SHADOW_READS,
+        CANARY_10,
+        CANARY_50,
+        TARGET_READS,
         CUTOVER,
         STRAY_WRITE,
         SERVICE_WRITE,
@@ -42,14 +49,19 @@ final class Story {
     private long corruptedId;
     private long failedAtCutover;
     private long cutoverAt;
+    private long readStepAt;
+    /** Tells what the routing plan's check says of a unit's plan. */
+    private final Function<String, List<String>> planCheck;
 
     Story(
             PostgresFixture postgres,
             LegacyDatabase legacy,
             LegacyTraffic traffic,
             boolean writesBack,
+            Function<String, List<String>> planCheck,
             Consumer<String> say) {
         this.writesBack = writesBack;
+        this.planCheck = planCheck;
         this.postgres = postgres;
         this.legacy = legacy;
         this.traffic = traffic;
@@ -114,6 +126,56 @@ final class Story {
             }
             case REPAIRED -> {
                 if (status.openDriftTotal() == 0) {
+                    planReads("SHADOW", null);
+                    readStepAt = status.takenAt();
+                    say.accept("story: before writes move, reads do: the operator sets region EU's reads to SHADOW (a "
+                            + "row in migration_read_routing); the facade answers from legacy, reads the service "
+                            + "too, and the lane compares both through the same rules as the reconciler");
+                    step = Step.SHADOW_READS;
+                }
+            }
+            case SHADOW_READS -> {
+                long compared = status.readShift().compared().getOrDefault("EU", 0L);
+                if (compared >= 20 && status.takenAt() - readStepAt >= 3000) {
+                    planReads("CANARY", "10");
+                    readStepAt = status.takenAt();
+                    say.accept(String.format(
+                            Locale.ROOT,
+                            "story: shadow reads of EU are %.2f%% aligned over %d compared reads; the operator "
+                                    + "starts a canary of 10%%: the service answers one key in ten (the same keys "
+                                    + "every time), legacy the rest, and both are still compared",
+                            status.readShift().alignmentPercent().getOrDefault("EU", Double.NaN),
+                            compared));
+                    step = Step.CANARY_10;
+                }
+            }
+            case CANARY_10 -> {
+                if (status.readShift().servicePercentByRegion().getOrDefault("EU", 0.0) > 0
+                        && status.takenAt() - readStepAt >= 3000) {
+                    planReads("CANARY", "50");
+                    readStepAt = status.takenAt();
+                    say.accept(String.format(
+                            Locale.ROOT,
+                            "story: the canary of 10%% holds: the service has answered %.1f%% of EU's reads in the "
+                                    + "last minute, and %.2f%% of compared reads agree; the operator widens it to 50%%",
+                            status.readShift().servicePercentByRegion().get("EU"),
+                            status.readShift().alignmentPercent().getOrDefault("EU", Double.NaN)));
+                    step = Step.CANARY_50;
+                }
+            }
+            case CANARY_50 -> {
+                if (status.takenAt() - readStepAt >= 3000) {
+                    planReads("TARGET", null);
+                    readStepAt = status.takenAt();
+                    List<String> warnings = planCheck.apply("customer");
+                    say.accept("story: the canary of 50% holds too; all EU reads now go to the service (TARGET). The "
+                            + "plan's check says: "
+                            + (warnings.isEmpty() ? "nothing to warn of" : String.join("; ", warnings)));
+                    step = Step.TARGET_READS;
+                }
+            }
+            case TARGET_READS -> {
+                if (status.takenAt() - readStepAt >= 3000) {
                     traffic.writeOnly("US");
                     requestMove("TARGET");
                     failedAtCutover = status.failed();
@@ -189,6 +251,16 @@ final class Story {
             }
             default -> {}
         }
+    }
+
+    /** Sets region EU's reads, as an operator does: one row of the routing plan. */
+    private void planReads(String mode, String percent) {
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "INSERT INTO migration_read_routing (migration_unit, partition_value, read_mode, canary_percent) "
+                        + "VALUES ('customer', 'EU', '" + mode + "', " + (percent == null ? "NULL" : percent) + ") "
+                        + "ON CONFLICT (migration_unit, partition_value) DO UPDATE SET read_mode = excluded.read_mode, "
+                        + "canary_percent = excluded.canary_percent");
     }
 
     /** Asks for region EU to move to {@code owner}, as an operator does: a row in the hand-over journal. */

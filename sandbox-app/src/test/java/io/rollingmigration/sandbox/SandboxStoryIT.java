@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -102,6 +103,10 @@ class SandboxStoryIT {
                 "100% aligned",
                 "adds 1000",
                 "FIELD_MISMATCH",
+                "reads to SHADOW",
+                "shadow reads of EU are 100.00% aligned",
+                "the canary of 10% holds",
+                "all EU reads now go to the service",
                 "asks for write ownership of region EU to move",
                 "forgotten legacy job",
                 "dead letter queue"));
@@ -148,6 +153,17 @@ class SandboxStoryIT {
         assertTrue(latest.path("alignmentPercent").asDouble() > 0, "alignment on the page: " + latest);
         assertTrue(latest.path("lagP99Ms").asLong() >= latest.path("lagP50Ms").asLong(), "lag on the page: " + latest);
         assertFalse(shown.get().path("history").isEmpty(), "the chart has points");
+        JsonNode reads = latest.path("readShift");
+        assertEquals("TARGET", reads.path("plan").path("EU").asText(), "EU's reads on the service: " + reads);
+        assertTrue(reads.path("hasData").asBoolean(), "the lane's figures on the page: " + reads);
+        assertTrue(
+                reads.path("servicePercentByConsumer").path("support-desk").asDouble() > 0,
+                "the EU-only consumer's reads reached the service: " + reads);
+        assertTrue(reads.path("consumersOnLegacy").asLong() >= 1, "US readers are still on legacy: " + reads);
+        assertTrue(
+                StreamSupport.stream(shown.get().path("history").spliterator(), false)
+                        .anyMatch(point -> point.path("readAlignment").asDouble() == 100.0),
+                "the shadow alignment charted");
         assertTrue(shown.get().path("history").size() >= 5, "one chart point per status line");
     }
 

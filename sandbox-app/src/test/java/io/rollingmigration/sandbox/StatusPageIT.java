@@ -40,7 +40,16 @@ class StatusPageIT {
                         2,
                         drift,
                         99.75,
-                        Map.of("*", "LEGACY", "EU", "TARGET")));
+                        Map.of("*", "LEGACY", "EU", "TARGET"),
+                        i < 10
+                                ? ReadShiftStatus.none()
+                                : new ReadShiftStatus(
+                                        Map.of("EU", "CANARY 10%"),
+                                        Map.of("EU", 98.7 - (i % 3)),
+                                        Map.of("EU", 40L * i),
+                                        Map.of("EU", 9.5, "US", 0.0),
+                                        Map.of("support-desk", 10.0, "web-portal", 4.5),
+                                        2)));
             }
 
             String dom = chromium.renderedDom(page.url(), 3000);
@@ -50,6 +59,9 @@ class StatusPageIT {
             assertTrue(dom.contains("99.75%"), "alignment rendered");
             assertTrue(dom.contains("HIGH 1") && dom.contains("MEDIUM 2"), "open drift by severity rendered");
             assertTrue(dom.contains("EU: TARGET"), "ownership rendered");
+            assertTrue(dom.contains("EU: CANARY 10%"), "read plan rendered");
+            assertTrue(dom.contains("EU 96.70% (1160)"), "shadow alignment rendered with its compared reads");
+            assertTrue(dom.contains("support-desk 10%, web-portal 5%"), "read routing per consumer rendered");
             assertTrue(dom.contains("<polyline"), "chart drawn");
 
             Path png = work.resolve("status.png");
@@ -59,6 +71,7 @@ class StatusPageIT {
             assertEquals(700, image.getHeight());
             assertTrue(pixels(image, 0x1f77b4) > 50, "the lag line is on the screenshot");
             assertTrue(pixels(image, 0xd62728) > 50, "the drift line is on the screenshot");
+            assertTrue(pixels(image, 0x2ca02c) > 50, "the shadow alignment line is on the screenshot");
         }
     }
 

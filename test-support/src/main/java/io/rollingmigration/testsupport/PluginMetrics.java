@@ -43,6 +43,36 @@ public final class PluginMetrics {
         return total;
     }
 
+    /**
+     * The values of {@code attribute} by the value of the beans' {@code tag} (a plugin metric's tag, e.g. a
+     * partition), summed over the beans with the same tag value; NaN values are left out.
+     */
+    public static java.util.Map<String, Double> byTag(String attribute, String tag) {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        java.util.Map<String, Double> values = new java.util.TreeMap<>();
+        for (ObjectName bean : server.queryNames(null, null)) {
+            String value = bean.getKeyProperty(tag);
+            if (value == null) {
+                continue;
+            }
+            try {
+                for (MBeanAttributeInfo info : server.getMBeanInfo(bean).getAttributes()) {
+                    if (info.getName().equals(attribute)) {
+                        Object number = server.getAttribute(bean, attribute);
+                        if (number instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                            // Kafka's JMX reporter quotes a tag value with characters an object name reserves.
+                            String name = value.startsWith("\"") ? ObjectName.unquote(value) : value;
+                            values.merge(name, n.doubleValue(), Double::sum);
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                // A bean that went away while we looked (a task stopping).
+            }
+        }
+        return values;
+    }
+
     /** Accepts the beans of connector {@code name}'s tasks. */
     public static Predicate<ObjectName> ofConnector(String name) {
         return bean -> name.equals(bean.getKeyProperty("connector"));
