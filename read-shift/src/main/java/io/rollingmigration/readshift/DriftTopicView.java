@@ -4,20 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The reconciler's open drift as its compacted drift topic holds it (the latest record per key; a tombstone closes
@@ -28,29 +18,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class DriftTopicView implements OpenDrift, AutoCloseable {
 
     private final ObjectMapper json = new ObjectMapper();
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final String topic;
     private final Map<String, String> openByKey = new ConcurrentHashMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicFollower follower;
 
     private DriftTopicView(Map<String, Object> consumerSettings, String topic) {
-        Map<String, Object> settings = new HashMap<>(consumerSettings);
-        settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumer = new KafkaConsumer<>(settings);
-        this.topic = topic;
-        this.thread = new Thread(this::run, "read-shift-drift");
-        this.thread.setDaemon(true);
+        this.follower = new TopicFollower(
+                "read-shift-drift",
+                consumerSettings,
+                List.of(topic),
+                (consumer, partitions) -> consumer.seekToBeginning(partitions),
+                this::take);
     }
 
     /** Follows the drift topic; {@code consumerSettings} at least {@code bootstrap.servers}. */
     public static DriftTopicView follow(Map<String, Object> consumerSettings, String topic) {
-        DriftTopicView view = new DriftTopicView(consumerSettings, topic);
-        view.thread.start();
-        return view;
+        return new DriftTopicView(consumerSettings, topic);
     }
 
     @Override
@@ -65,35 +47,6 @@ public final class DriftTopicView implements OpenDrift, AutoCloseable {
             }
         }
         return serious;
-    }
-
-    private void run() {
-        try {
-            boolean assigned = false;
-            while (running) {
-                if (!assigned) {
-                    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-                    if (infos == null || infos.isEmpty()) {
-                        Thread.sleep(1_000);
-                        continue;
-                    }
-                    List<TopicPartition> partitions = new ArrayList<>();
-                    infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-                    consumer.assign(partitions);
-                    consumer.seekToBeginning(partitions);
-                    assigned = true;
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    take(record);
-                }
-            }
-        } catch (WakeupException | InterruptException e) {
-            // Closing.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            consumer.close();
-        }
     }
 
     private void take(ConsumerRecord<byte[], byte[]> record) {
@@ -120,12 +73,6 @@ public final class DriftTopicView implements OpenDrift, AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }
