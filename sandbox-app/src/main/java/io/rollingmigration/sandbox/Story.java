@@ -200,9 +200,11 @@ final class Story {
             case STRAY_WRITE -> {
                 if (status.failed() > failedAtCutover) {
                     if (!writesBack) {
-                        say.accept("story: the stray write is in the dead letter queue; the reconciler shows it as "
-                                + "drift until someone decides which write wins. That is the whole story: press Ctrl-C "
-                                + "to stop");
+                        say.accept("story: the stray write is in the dead letter queue, and legacy now differs from "
+                                + "the service for that customer; the reconciler holds the difference as a change in "
+                                + "flight for up to recheck.max.wait.ms (10 min) and then reports it as drift, unless "
+                                + "someone decides first which write wins. That is the whole story: press Ctrl-C to "
+                                + "stop");
                         step = Step.DONE;
                         return;
                     }

@@ -25,7 +25,12 @@ public final class ErrantRecords {
         if (reporter == null) {
             throw reason instanceof ConnectException connect ? connect : new DataException(reason.getMessage(), reason);
         }
-        log.warn("Reporting {} as errant: {}", record.kafkaOffset(), reason.getMessage());
+        log.warn(
+                "Sent {}-{}@{} to the dead letter queue: {}",
+                record.originalTopic(),
+                record.originalKafkaPartition(),
+                record.originalKafkaOffset(),
+                reason.getMessage());
         Future<Void> reported = reporter.report(record, reason);
         if (await) {
             try {
