@@ -1,11 +1,12 @@
 package io.rollingmigration.readshift;
 
-import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,20 +57,9 @@ public final class RoutingPlan implements AutoCloseable {
                 .maximumSize(100_000)
                 .expireAfterAccess(Duration.ofHours(1))
                 .executor(refresher)
-                .build(new CacheLoader<>() {
-                    @Override
-                    public ReadPlan load(Partition partition) {
-                        return read(partition, ReadPlan.LEGACY);
-                    }
-
-                    @Override
-                    public ReadPlan reload(Partition partition, ReadPlan lastGood) {
-                        return read(partition, lastGood);
-                    }
-                });
+                .build(partition -> read(partition, ReadPlan.LEGACY));
         long millis = Math.max(1, refresh.toMillis());
-        refresher.scheduleWithFixedDelay(
-                () -> plans.refreshAll(List.copyOf(plans.asMap().keySet())), millis, millis, TimeUnit.MILLISECONDS);
+        refresher.scheduleWithFixedDelay(this::refreshNow, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /** The plan in force for a partition of a unit ({@code null} partition: the unit's {@code *} row). */
@@ -86,9 +76,41 @@ public final class RoutingPlan implements AutoCloseable {
 
     /** Reads every cached partition's plan now, on the calling thread: for an operator tool and for tests. */
     public void refreshNow() {
+        Map<String, List<Partition>> byUnit = new HashMap<>();
         for (Partition partition : List.copyOf(plans.asMap().keySet())) {
-            plans.put(partition, read(partition, plans.getIfPresent(partition)));
+            byUnit.computeIfAbsent(partition.unit(), u -> new ArrayList<>()).add(partition);
         }
+        // One query per unit, however many of its partitions are cached.
+        for (Map.Entry<String, List<Partition>> unit : byUnit.entrySet()) {
+            List<RoutingPlanTable.Row> rows;
+            try (Connection connection = connections.open()) {
+                rows = table.rowsOf(connection, unit.getKey());
+            } catch (SQLException | RuntimeException e) {
+                rows = null;
+                for (Partition partition : unit.getValue()) {
+                    ReadPlan lastGood = plans.getIfPresent(partition);
+                    problem(partition, unreadable(e, lastGood));
+                }
+                continue;
+            }
+            for (Partition partition : unit.getValue()) {
+                List<RoutingPlanTable.Row> own = new ArrayList<>(2);
+                rows.stream()
+                        .filter(r -> r.partition().equals(partition.value()))
+                        .forEach(own::add);
+                rows.stream()
+                        .filter(r -> r.partition().equals(RoutingPlanTable.ANY_PARTITION)
+                                && !partition.value().equals(RoutingPlanTable.ANY_PARTITION))
+                        .forEach(own::add);
+                ReadPlan lastGood = plans.getIfPresent(partition);
+                plans.put(partition, planOf(partition, own, lastGood == null ? ReadPlan.LEGACY : lastGood));
+            }
+        }
+    }
+
+    private String unreadable(Exception e, ReadPlan lastGood) {
+        return "the routing plan table " + table.table() + " cannot be read (" + e.getMessage() + "); keeping "
+                + lastGood;
     }
 
     private ReadPlan read(Partition partition, ReadPlan lastGood) {
@@ -96,12 +118,14 @@ public final class RoutingPlan implements AutoCloseable {
         try (Connection connection = connections.open()) {
             rows = table.rows(connection, partition.unit(), partition.value());
         } catch (SQLException | RuntimeException e) {
-            problem(
-                    partition,
-                    "the routing plan table " + table.table() + " cannot be read (" + e.getMessage() + "); keeping "
-                            + lastGood);
+            problem(partition, unreadable(e, lastGood));
             return lastGood;
         }
+        return planOf(partition, rows, lastGood);
+    }
+
+    /** The plan of the partition's rows (its own first, then the unit's {@code *} row); the last good if refused. */
+    private ReadPlan planOf(Partition partition, List<RoutingPlanTable.Row> rows, ReadPlan lastGood) {
         for (RoutingPlanTable.Row row : rows) {
             try {
                 ReadPlan plan = ReadPlan.of(row.mode(), row.canaryPercent());
