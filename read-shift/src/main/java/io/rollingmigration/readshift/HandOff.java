@@ -7,11 +7,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Work handed off the request path to one thread of its own: an offer is a lock-free enqueue, and wakes the thread
- * only when it has run out of work and sleeps, so that a busy lane costs a request no system call. Bounded: an
+ * Work handed off the request path to one thread of its own: an offer is a lock-free enqueue. While work keeps
+ * coming the thread looks for it every millisecond; only after a second without any does it sleep until an offer
+ * wakes it. A busy lane thus costs a request no system call, and an idle one costs no CPU. Bounded: an
  * offer beyond the capacity is refused, and the request goes on without it.
  */
 final class HandOff implements AutoCloseable {
+
+    /** After work, the thread naps this long between looks for a second before it sleeps until woken. */
+    private static final long NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private static final long BUSY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Queue<Runnable> work = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
@@ -52,9 +58,16 @@ final class HandOff implements AutoCloseable {
     }
 
     private void run() {
+        long idleSince = System.nanoTime();
         while (running) {
             Runnable next = work.poll();
             if (next == null) {
+                if (System.nanoTime() - idleSince < BUSY_NANOS) {
+                    // Recently busy: look again in a moment rather than be woken by an offer, so that handing
+                    // work over costs a request no wake-up of this thread (one that might preempt the request's).
+                    LockSupport.parkNanos(this, NAP_NANOS);
+                    continue;
+                }
                 sleeping = true;
                 if (work.isEmpty() && running) {
                     LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
@@ -62,6 +75,7 @@ final class HandOff implements AutoCloseable {
                 sleeping = false;
                 continue;
             }
+            idleSince = System.nanoTime();
             busy = true;
             size.decrementAndGet();
             try {

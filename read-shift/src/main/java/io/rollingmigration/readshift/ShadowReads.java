@@ -17,10 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs the reads of one request as its route says. The read that answers runs on the caller's thread, so the
- * request takes its time and no more; the other starts first on the lane's own threads, is abandoned (interrupted)
- * at its timeout, and its failure never reaches the caller. Once both are settled, the comparison runs on the
- * comparison thread and goes to the feed. When the lane's threads or queues are full the request still goes
- * first: the comparison is recorded as skipped.
+ * request takes its time and no more; the other is handed to the lane's dispatcher without waking a thread, starts
+ * on the lane's threads within a millisecond, is abandoned (interrupted) at its timeout, counted from the request,
+ * and its failure never reaches the caller. Once both are settled, the comparison runs on the comparison thread and
+ * goes to the feed. When the lane's threads or queues are full the request still goes first: the comparison is
+ * recorded as skipped.
  */
 public final class ShadowReads implements AutoCloseable {
 
@@ -31,6 +32,7 @@ public final class ShadowReads implements AutoCloseable {
     private final HandOff[] comparing;
     private final AtomicInteger nextComparer = new AtomicInteger();
     private final Deadlines timeouts = new Deadlines("read-shift-timeout");
+    private final HandOff dispatch;
     private final AtomicLong skipped = new AtomicLong();
     /** A difference is read again after this long (0: never), before it is called a mismatch. */
     private final long recheckNanos;
@@ -55,6 +57,7 @@ public final class ShadowReads implements AutoCloseable {
                 TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(secondaryThreads * 64),
                 daemons("read-shift-secondary"));
+        this.dispatch = new HandOff("read-shift-dispatch", secondaryThreads * 64);
         this.comparing = new HandOff[comparisonThreads];
         for (int i = 0; i < comparisonThreads; i++) {
             comparing[i] = new HandOff("read-shift-compare-" + (i + 1), 16_384 / comparisonThreads);
@@ -118,6 +121,7 @@ public final class ShadowReads implements AutoCloseable {
         private final long atMillis;
         private final AtomicInteger unsettled = new AtomicInteger(2);
         private final AtomicBoolean secondarySettled = new AtomicBoolean();
+        private volatile Future<?> running;
         private volatile LegacyAnswer<R> legacy;
         private volatile ServiceAnswer<R> service;
         private volatile long legacyMicros = -1;
@@ -152,33 +156,43 @@ public final class ShadowReads implements AutoCloseable {
         }
 
         void startSecondary(Callable<?> read) {
-            Future<?> running;
-            try {
-                running = secondaries.submit(() -> {
-                    long started = System.nanoTime();
-                    try {
-                        Object answer = read.call();
-                        if (secondarySettled.compareAndSet(false, true)) {
-                            keepSecondary(answer, micros(started));
-                            settle();
-                        }
-                    } catch (Exception | Error e) {
-                        if (secondarySettled.compareAndSet(false, true)) {
-                            secondaryFailed(ReadVerdict.of(ReadOutcome.SECONDARY_FAILED, describe(e)));
-                            settle();
-                        }
+            Runnable task = () -> {
+                long started = System.nanoTime();
+                try {
+                    Object answer = read.call();
+                    if (secondarySettled.compareAndSet(false, true)) {
+                        keepSecondary(answer, micros(started));
+                        settle();
                     }
-                });
-            } catch (RejectedExecutionException full) {
-                secondarySettled.set(true);
-                secondaryFailed(ReadVerdict.of(
-                        ReadOutcome.SKIPPED, "the lane's secondary reads were all busy; the request went first"));
-                settle();
+                } catch (Exception | Error e) {
+                    if (secondarySettled.compareAndSet(false, true)) {
+                        secondaryFailed(ReadVerdict.of(ReadOutcome.SECONDARY_FAILED, describe(e)));
+                        settle();
+                    }
+                }
+            };
+            // The request hands the read over without waking a thread; the dispatcher starts it within a
+            // millisecond, when the answering read is usually done, so the two seldom compete for the cores.
+            boolean handedOver = dispatch.offer(() -> {
+                if (secondarySettled.get()) {
+                    return;
+                }
+                try {
+                    running = secondaries.submit(task);
+                } catch (RejectedExecutionException full) {
+                    busy();
+                }
+            });
+            if (!handedOver) {
+                busy();
                 return;
             }
             timeouts.add(System.nanoTime() + secondaryTimeoutNanos, () -> {
                 if (secondarySettled.compareAndSet(false, true)) {
-                    running.cancel(true);
+                    Future<?> started = running;
+                    if (started != null) {
+                        started.cancel(true);
+                    }
                     secondaryFailed(ReadVerdict.of(
                             ReadOutcome.SECONDARY_TIMED_OUT,
                             "the " + (route.answeredBy() == Owner.LEGACY ? "service" : "legacy")
@@ -187,6 +201,14 @@ public final class ShadowReads implements AutoCloseable {
                     settle();
                 }
             });
+        }
+
+        private void busy() {
+            if (secondarySettled.compareAndSet(false, true)) {
+                secondaryFailed(ReadVerdict.of(
+                        ReadOutcome.SKIPPED, "the lane's secondary reads were all busy; the request went first"));
+                settle();
+            }
         }
 
         @SuppressWarnings("unchecked")
@@ -316,7 +338,8 @@ public final class ShadowReads implements AutoCloseable {
     public boolean drain(Duration patience) throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
-            if (secondaries.getActiveCount() == 0
+            if (dispatch.idle()
+                    && secondaries.getActiveCount() == 0
                     && secondaries.getQueue().isEmpty()
                     && Arrays.stream(comparing).allMatch(HandOff::idle)) {
                 return true;
@@ -329,6 +352,7 @@ public final class ShadowReads implements AutoCloseable {
     @Override
     public void close() {
         secondaries.shutdownNow();
+        dispatch.close();
         timeouts.close();
         rechecks.close();
         for (HandOff handOff : comparing) {

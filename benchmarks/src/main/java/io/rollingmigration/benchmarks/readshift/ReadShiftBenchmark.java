@@ -224,6 +224,14 @@ public final class ReadShiftBenchmark {
             for (Connection connection : serviceConnections.values()) {
                 connection.close();
             }
+            System.out.printf(
+                    Locale.ROOT,
+                    "[bench] added by the lane: p90 %d us, p95 %d us, p99 %d us, p99.9 %d us, max %d us%n",
+                    percentile(added, 90),
+                    percentile(added, 95),
+                    percentile(added, 99),
+                    percentileTenths(added, 999),
+                    percentileTenths(added, 1000));
             return new Latencies(
                     requests,
                     percentile(direct, 50),
@@ -316,6 +324,12 @@ public final class ReadShiftBenchmark {
                 return ServiceAnswer.of(0L, LegacyAnswer.rows(rs));
             }
         }
+    }
+
+    private static long percentileTenths(long[] values, int tenths) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(tenths / 1000.0 * sorted.length) - 1)];
     }
 
     private static long percentile(long[] values, int percentile) {
