@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,8 +48,8 @@ class StatusPageIT {
                                         Map.of("EU", "CANARY 10%"),
                                         Map.of("EU", 98.7 - (i % 3)),
                                         Map.of("EU", 40L * i),
-                                        Map.of("EU", 9.5, "US", 0.0),
-                                        Map.of("support-desk", 10.0, "web-portal", 4.5),
+                                        new TreeMap<>(Map.of("EU", 9.5, "US", 0.0)),
+                                        new TreeMap<>(Map.of("support-desk", 10.0, "web-portal", 4.8)),
                                         2)));
             }
 
