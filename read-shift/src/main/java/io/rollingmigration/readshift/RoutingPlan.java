@@ -94,14 +94,7 @@ public final class RoutingPlan implements AutoCloseable {
                 continue;
             }
             for (Partition partition : unit.getValue()) {
-                List<RoutingPlanTable.Row> own = new ArrayList<>(2);
-                rows.stream()
-                        .filter(r -> r.partition().equals(partition.value()))
-                        .forEach(own::add);
-                rows.stream()
-                        .filter(r -> r.partition().equals(RoutingPlanTable.ANY_PARTITION)
-                                && !partition.value().equals(RoutingPlanTable.ANY_PARTITION))
-                        .forEach(own::add);
+                List<RoutingPlanTable.Row> own = RoutingPlanTable.forPartition(rows, partition.value());
                 ReadPlan lastGood = plans.getIfPresent(partition);
                 plans.put(partition, planOf(partition, own, lastGood == null ? ReadPlan.LEGACY : lastGood));
             }

@@ -3,7 +3,6 @@ package io.rollingmigration.readshift;
 import io.rollingmigration.connect.common.dialect.BookkeepingTable;
 import io.rollingmigration.connect.common.dialect.SqlDialect;
 import io.rollingmigration.connect.common.dialect.TableId;
-import io.rollingmigration.connect.common.dialect.Where;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.JDBCType;
@@ -11,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,36 +62,17 @@ public final class RoutingPlanTable {
 
     /** The unit's row for the partition and its {@code *} row, as far as they exist: the specific one first. */
     public List<Row> rows(Connection connection, String unit, String partition) throws SQLException {
-        String sql = dialect.selectWhere(
-                table,
-                List.of(PARTITION, MODE, PERCENT),
-                Where.in(dialect)
-                        .compare(UNIT, Where.Comparison.EQUAL)
-                        .oneOf(PARTITION, 2)
-                        .text());
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, unit);
-            statement.setString(2, partition);
-            statement.setString(3, ANY_PARTITION);
-            Row specific = null;
-            Row fallback = null;
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    Row row = new Row(rs.getString(1), rs.getString(2), rs.getBigDecimal(3));
-                    if (partition.equals(row.partition())) {
-                        specific = row;
-                    } else {
-                        fallback = row;
-                    }
-                }
-            }
-            if (!connection.getAutoCommit()) {
-                connection.commit();
-            }
-            return specific == null
-                    ? (fallback == null ? List.of() : List.of(fallback))
-                    : (fallback == null ? List.of(specific) : List.of(specific, fallback));
+        return forPartition(rowsOf(connection, unit), partition);
+    }
+
+    /** Of a unit's rows, the partition's own and then the unit's {@code *} row, as far as they exist. */
+    public static List<Row> forPartition(List<Row> unitRows, String partition) {
+        List<Row> rows = new ArrayList<>(2);
+        unitRows.stream().filter(r -> r.partition().equals(partition)).forEach(rows::add);
+        if (!partition.equals(ANY_PARTITION)) {
+            unitRows.stream().filter(r -> r.partition().equals(ANY_PARTITION)).forEach(rows::add);
         }
+        return rows;
     }
 
     /** Every row of a unit, its {@code *} row among them, values unchecked. */
