@@ -44,7 +44,8 @@ class ComponentArchiveIT {
             Predicate.class,
             Converter.class,
             HeaderConverter.class,
-            ConfigProvider.class);
+            ConfigProvider.class,
+            org.apache.kafka.connect.rest.ConnectRestExtension.class);
 
     @TempDir
     static Path installed;

@@ -1,5 +1,6 @@
 package io.rollingmigration.sandbox;
 
+import io.rollingmigration.connect.common.status.StatusConfig;
 import io.rollingmigration.readshift.ComparisonRules;
 import io.rollingmigration.readshift.KafkaComparisonFeed;
 import io.rollingmigration.readshift.ReadComparison;
@@ -130,26 +131,38 @@ public final class Sandbox {
             say("starting Kafka (KRaft) and a Connect worker with plugin.path " + options.pluginsDir() + ", "
                     + options.peerPluginsDir());
             Path secrets = Files.createTempDirectory("sandbox-secrets");
-            connect = SkeletonPipeline.withSecretsProvider(ConnectClusterFixture.builder()
-                            .name("sandbox")
-                            .pluginPath(options.pluginsDir())
-                            .pluginPath(options.peerPluginsDir()))
+            connect = withDashboard(
+                            SkeletonPipeline.withSecretsProvider(ConnectClusterFixture.builder()
+                                    .name("sandbox")
+                                    .pluginPath(options.pluginsDir())
+                                    .pluginPath(options.peerPluginsDir())),
+                            postgres)
                     .start();
             Path urlFile = Paths.get(".sandbox", "connect-url");
             Files.createDirectories(urlFile.getParent());
             Files.writeString(urlFile, connect.rest().base() + "\n");
             say("Connect REST API at " + connect.rest().base() + " (also in " + urlFile + "; try: curl "
                     + connect.rest().base() + "connectors?expand=status)");
+            say("migration dashboard at " + connect.rest().base().resolve("/migration/") + " (JSON: "
+                    + connect.rest().base().resolve("/migration/status") + ", exit criteria: "
+                    + connect.rest().base().resolve("/migration/exit-criteria") + ")");
 
             SkeletonPipeline pipeline = SkeletonPipeline.pointedAt(postgres, secrets);
             ConfigExample source = legacy.debeziumSource(pipeline, connect.bootstrapServers());
-            ConfigExample sink = pipeline.sink().with(Map.of("topics", legacy.changeTopic()));
+            ConfigExample sink = pipeline.sink(connect.bootstrapServers())
+                    .with(Map.of("topics", legacy.changeTopic(), StatusConfig.INTERVAL_MS, "2000"));
             // The reconciler also turns the read-shift lane's feed into figures (plugin metrics).
             connect.createTopic(READS_TOPIC, 1, Map.of());
             connect.createTopic(READS_TOPIC + ".routing", 1, Map.of());
             ConfigExample reconcile = pipeline.reconcile(options.reconcileIntervalMillis(), connect.bootstrapServers())
                     .with(legacy.reconcilerSettings())
-                    .with(Map.of("read.shift.topic", READS_TOPIC, "read.shift.window.ms", "60000"));
+                    .with(Map.of(
+                            "read.shift.topic",
+                            READS_TOPIC,
+                            "read.shift.window.ms",
+                            "60000",
+                            StatusConfig.INTERVAL_MS,
+                            "2000"));
             List<ConfigExample> connectors = new ArrayList<>(List.of(source));
             Optional<Map<String, String>> writeback = legacy.writebackSettings(pipeline);
             if (writeback.isPresent()) {
@@ -161,7 +174,13 @@ public final class Sandbox {
                 ConfigExample back = pipeline.relocate(ConfigExample.load(WRITEBACK_EXAMPLE))
                         .relocated(Map.of("/etc/migration/specs", specsDirectory()))
                         .with(writeback.get())
-                        .with(Map.of("errors.deadletterqueue.topic.replication.factor", "1"));
+                        .with(Map.of(
+                                "errors.deadletterqueue.topic.replication.factor",
+                                "1",
+                                StatusConfig.BOOTSTRAP_SERVERS,
+                                connect.bootstrapServers(),
+                                StatusConfig.INTERVAL_MS,
+                                "2000"));
                 connect.createTopic(back.config().get("errors.deadletterqueue.topic.name"), 1, Map.of());
                 connectors.add(back);
                 connectors.add(pipeline.relocate(ConfigExample.load(SERVICE_SOURCE_EXAMPLE))
@@ -268,6 +287,27 @@ public final class Sandbox {
             say("stopped");
             cleanedUp.countDown();
         }
+    }
+
+    /**
+     * The worker serves the migration dashboard, as an operator's would: the extension from plugin.path, the
+     * control tables in the target database.
+     */
+    private static ConnectClusterFixture.Builder withDashboard(
+            ConnectClusterFixture.Builder builder, PostgresFixture postgres) {
+        String store = "migration.dashboard.store.target.";
+        builder.workerProperty("rest.extension.classes", "io.rollingmigration.connect.dashboard.MigrationDashboard")
+                .workerProperty("migration.dashboard.stores", "target")
+                .workerProperty(store + "units", "customer")
+                .workerProperty(store + "connection.url", postgres.jdbcUrl(PostgresFixture.TARGET))
+                .workerProperty(store + "connection.user", postgres.user())
+                .workerProperty(store + "ownership.table", "public.migration_ownership")
+                .workerProperty(store + "read.routing.table", "public.migration_read_routing")
+                .workerProperty("migration.dashboard.history.sample.ms", "5000");
+        if (postgres.password() != null) {
+            builder.workerProperty(store + "connection.password", postgres.password());
+        }
+        return builder;
     }
 
     private static List<String> warnings(ReadShift lane, String unit) {

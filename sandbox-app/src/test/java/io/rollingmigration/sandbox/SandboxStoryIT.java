@@ -34,6 +34,7 @@ class SandboxStoryIT {
 
     private static final Pattern STATUS_PAGE = Pattern.compile("status page at (http://\\S+/)");
     private static final Pattern CONNECT_API = Pattern.compile("Connect REST API at (http://\\S+/)");
+    private static final Pattern DASHBOARD = Pattern.compile("migration dashboard at (http://\\S+/migration/)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ParameterizedTest(name = "legacy {0}")
@@ -43,6 +44,8 @@ class SandboxStoryIT {
         AtomicReference<URI> page = new AtomicReference<>();
         AtomicReference<JsonNode> shown = new AtomicReference<>();
         AtomicReference<JsonNode> plugins = new AtomicReference<>();
+        AtomicReference<URI> dashboard = new AtomicReference<>();
+        AtomicReference<JsonNode> dashboardShown = new AtomicReference<>();
         DoubleAccumulator bestBackfill = new DoubleAccumulator(Math::max, 0);
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -64,6 +67,16 @@ class SandboxStoryIT {
                     lines.add(line);
                     Matcher url = STATUS_PAGE.matcher(line);
                     Matcher api = CONNECT_API.matcher(line);
+                    Matcher board = DASHBOARD.matcher(line);
+                    if (board.find()) {
+                        dashboard.set(URI.create(board.group(1)));
+                    }
+                    if (dashboard.get() != null && line.contains("| lag p50")) {
+                        JsonNode status = fetch(http, dashboard.get().resolve("status"));
+                        if (status != null) {
+                            dashboardShown.set(status);
+                        }
+                    }
                     if (api.find()) {
                         plugins.set(fetch(http, URI.create(api.group(1)).resolve("connector-plugins")));
                     } else if (url.find()) {
@@ -165,6 +178,39 @@ class SandboxStoryIT {
                         .anyMatch(point -> point.path("readAlignment").asDouble() == 100.0),
                 "the shadow alignment charted");
         assertTrue(shown.get().path("history").size() >= 5, "one chart point per status line");
+
+        // The worker's own dashboard shows the same migration, from the plugins' status records.
+        assertNotNull(dashboardShown.get(), "the migration dashboard answered:\n" + transcript);
+        JsonNode customer = dashboardShown.get().path("units").path("customer");
+        List<String> kinds = new ArrayList<>();
+        customer.path("sources").forEach(task -> kinds.add(task.path("kind").asText()));
+        assertTrue(kinds.contains("SINK") && kinds.contains("RECONCILER"), "tasks reporting: " + customer);
+        assertEquals(
+                writesBack ? "LEGACY" : "TARGET",
+                customer.path("ownership")
+                        .path("partitions")
+                        .path("EU")
+                        .path("owner")
+                        .asText(),
+                "EU's owner on the dashboard: " + customer.path("ownership"));
+        assertTrue(
+                customer.path("dead_letter_queue")
+                                .path("by_reason")
+                                .path("LEGACY_WRITE_AFTER_CUTOVER")
+                                .asLong()
+                        >= 1,
+                "the stray write on the dashboard: " + customer.path("dead_letter_queue"));
+        assertEquals(
+                "TARGET",
+                customer.path("read_routing")
+                        .path("plan")
+                        .path("EU")
+                        .path("mode")
+                        .asText(),
+                "EU's reads on the dashboard: " + customer.path("read_routing"));
+        assertTrue(
+                customer.path("read_routing").path("figures").path("partitions").has("EU"),
+                "the read-shift figures on the dashboard: " + customer.path("read_routing"));
     }
 
     private static JsonNode fetch(HttpClient http, URI uri) {

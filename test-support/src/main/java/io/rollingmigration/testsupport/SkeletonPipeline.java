@@ -70,11 +70,21 @@ public final class SkeletonPipeline {
                 .with(Map.of("database.port", Integer.toString(postgresPort)));
     }
 
+    /** The sink example, without status records (it does not know this test's Kafka cluster). */
     public ConfigExample sink() {
+        return sink("");
+    }
+
+    /** The sink example, publishing its status records to the Kafka cluster at {@code kafkaBootstrap}. */
+    public ConfigExample sink(String kafkaBootstrap) {
         // One broker here, three in the example's production cluster.
         return ConfigExample.load(SINK_EXAMPLE)
                 .relocated(addresses)
-                .with(Map.of("errors.deadletterqueue.topic.replication.factor", "1"));
+                .with(Map.of(
+                        "errors.deadletterqueue.topic.replication.factor",
+                        "1",
+                        "status.bootstrap.servers",
+                        kafkaBootstrap));
     }
 
     /** The reconciler example, reading its drift state back from the Kafka cluster at {@code kafkaBootstrap}. */

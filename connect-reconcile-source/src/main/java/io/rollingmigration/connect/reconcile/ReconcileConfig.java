@@ -5,6 +5,7 @@ import io.rollingmigration.connect.common.config.RetryConfig;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.drift.Severity;
 import io.rollingmigration.connect.common.drift.SeverityPolicy;
+import io.rollingmigration.connect.common.status.StatusConfig;
 import io.rollingmigration.connect.reconcile.config.ComparisonSettings;
 import io.rollingmigration.connect.reconcile.config.DirectionSettings;
 import io.rollingmigration.connect.reconcile.config.LoadSettings;
@@ -103,6 +104,11 @@ public final class ReconcileConfig extends AbstractConfig {
         ScheduleSettings.define(def);
         LoadSettings.define(def);
         ReadShiftSettings.define(def);
+        StatusConfig.define(
+                def,
+                "Status",
+                1,
+                "drift.state.bootstrap.servers, with the security settings of " + STATE_CONSUMER_PREFIX + "*");
         return def;
     }
 

@@ -3,6 +3,8 @@ package io.rollingmigration.connect.reconcile;
 import io.rollingmigration.connect.common.PluginVersion;
 import io.rollingmigration.connect.common.config.RetryMetrics;
 import io.rollingmigration.connect.common.config.RetryPolicy;
+import io.rollingmigration.connect.common.status.StatusConfig;
+import io.rollingmigration.connect.common.status.StatusPublisher;
 import io.rollingmigration.connect.reconcile.drift.DriftRecords;
 import io.rollingmigration.connect.reconcile.drift.DriftTopicReader;
 import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
@@ -11,6 +13,7 @@ import io.rollingmigration.connect.reconcile.metrics.ReconcileMetrics;
 import io.rollingmigration.connect.reconcile.run.Run;
 import io.rollingmigration.connect.reconcile.run.RunOutput;
 import io.rollingmigration.connect.reconcile.run.RunState;
+import io.rollingmigration.connect.reconcile.status.ReconcileStatus;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.connect.reconcile.store.Session;
 import io.rollingmigration.readshift.FeedFigures;
@@ -58,6 +61,10 @@ public class ReconcileSourceTask extends SourceTask {
     private FeedFigures readShiftFeed;
 
     private ReadShiftMetrics readShiftMetrics;
+    private ReconcileStatus status;
+    private StatusPublisher statusPublisher;
+    private long statusIntervalMillis;
+    private long nextStatusAt;
     private RunState.Completed lastCompleted;
     private RunState resumed;
     private long nextRunAt;
@@ -108,10 +115,11 @@ public class ReconcileSourceTask extends SourceTask {
         open = loader.load(config, aggregate);
         open.retainRange(range.id());
         metrics = ReconcileMetrics.of(context.pluginMetrics(), open, clock);
+        startReadShiftFigures(metrics != null);
         if (metrics != null) {
             RetryMetrics.watch(context.pluginMetrics(), retries);
-            startReadShiftFigures();
         }
+        startStatus(props);
         log.info(
                 "Reconciling {} range {} ({} against {}, {} rule); {} open drift; {}",
                 aggregate,
@@ -125,8 +133,46 @@ public class ReconcileSourceTask extends SourceTask {
                         : "next run at " + nextRunAt);
     }
 
-    /** The first task turns the read-shift lane's feed into plugin metrics, when the feed is configured. */
-    private void startReadShiftFigures() {
+    private void startStatus(Map<String, String> props) {
+        StatusConfig.Settings settings =
+                StatusConfig.from(config, config.stateBootstrapServers(), config.stateConsumerSettings());
+        if (settings == null) {
+            return;
+        }
+        String name = props.getOrDefault("name", "unnamed");
+        status = new ReconcileStatus(name, range.index(), comparison.migrationUnit(), range.id(), clock.getAsLong());
+        statusIntervalMillis = settings.intervalMillis();
+        updateStatus(clock.getAsLong());
+        statusPublisher = StatusPublisher.start(
+                settings,
+                () -> {
+                    var latest = status.latest();
+                    return latest == null ? List.of() : List.of(latest);
+                },
+                name + "-" + range.index());
+    }
+
+    /** The status as of now, built here on the task's thread, which owns the open drift and the runs. */
+    private void updateStatus(long now) {
+        if (status == null) {
+            return;
+        }
+        status.update(
+                open,
+                run == null ? null : run.state(),
+                run == null ? 0 : run.suspects(),
+                run == null ? 0 : run.observedLagMillis(),
+                nextRunAt,
+                readShiftFeed,
+                now);
+        nextStatusAt = now + Math.max(1_000, statusIntervalMillis / 2);
+    }
+
+    /**
+     * The first task follows the read-shift lane's feed, when it is configured: for its status records, and as
+     * plugin metrics.
+     */
+    private void startReadShiftFigures(boolean asMetrics) {
         if (config.readShiftTopic().isEmpty() || range.index() != 0) {
             return;
         }
@@ -137,7 +183,9 @@ public class ReconcileSourceTask extends SourceTask {
                 config.readShiftTopic(),
                 config.getString(ReconcileConfig.READ_SHIFT_ROUTING_TOPIC),
                 Duration.ofMillis(config.getLong(ReconcileConfig.READ_SHIFT_WINDOW_MS)));
-        readShiftMetrics = new ReadShiftMetrics(context.pluginMetrics(), readShiftFeed, comparison.migrationUnit());
+        if (asMetrics) {
+            readShiftMetrics = new ReadShiftMetrics(context.pluginMetrics(), readShiftFeed, comparison.migrationUnit());
+        }
         log.info(
                 "Read-shift figures of unit {} from topic {}, over the last {} ms",
                 comparison.migrationUnit(),
@@ -150,6 +198,9 @@ public class ReconcileSourceTask extends SourceTask {
         long now = clock.getAsLong();
         if (readShiftMetrics != null) {
             readShiftMetrics.registerNew();
+        }
+        if (now >= nextStatusAt) {
+            updateStatus(now);
         }
         if (run == null) {
             if (!startRunIfDue(now)) {
@@ -314,6 +365,9 @@ public class ReconcileSourceTask extends SourceTask {
     private SourceRecord finish(long now) {
         RunState state = run.state();
         lastCompleted = state.completed(now);
+        if (status != null) {
+            status.finished(state, now);
+        }
         nextRunAt = state.startedAt() + config.intervalMillis();
         if (metrics != null) {
             metrics.compared(state.figures().compared());
@@ -334,6 +388,7 @@ public class ReconcileSourceTask extends SourceTask {
                 String.format(Locale.ROOT, "%.3f", state.figures().alignmentPercent()));
         SourceRecord summary = summary(RunState.completedOffset(lastCompleted), true, now);
         run = null;
+        nextStatusAt = 0;
         return summary;
     }
 
@@ -403,6 +458,9 @@ public class ReconcileSourceTask extends SourceTask {
     @Override
     public void stop() {
         stopping = true;
+        if (statusPublisher != null) {
+            statusPublisher.close();
+        }
         if (readShiftFeed != null) {
             readShiftFeed.close();
         }

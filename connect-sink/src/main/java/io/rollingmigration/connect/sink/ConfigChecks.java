@@ -45,12 +45,29 @@ public final class ConfigChecks {
                         .orElse(true);
     }
 
-    /** The same settings for every task: topic partitions are what tasks share. */
+    /** The task's number within its connector, which the connector adds to each task's settings. */
+    public static final String TASK_NUMBER = "rollingmigration.task.number";
+
+    /**
+     * The same settings for every task (topic partitions are what tasks share), each with its number, which names
+     * the task in its status records.
+     */
     public static List<Map<String, String>> sameForEveryTask(Map<String, String> settings, int maxTasks) {
         List<Map<String, String>> configs = new ArrayList<>(maxTasks);
         for (int i = 0; i < maxTasks; i++) {
-            configs.add(new HashMap<>(settings));
+            Map<String, String> task = new HashMap<>(settings);
+            task.put(TASK_NUMBER, Integer.toString(i));
+            configs.add(task);
         }
         return configs;
+    }
+
+    /** The task's number from its settings; 0 for a task started without it (tests, older connectors). */
+    public static int taskNumber(Map<String, String> props) {
+        try {
+            return Integer.parseInt(props.getOrDefault(TASK_NUMBER, "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

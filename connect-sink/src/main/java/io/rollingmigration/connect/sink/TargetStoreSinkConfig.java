@@ -6,6 +6,7 @@ import io.rollingmigration.connect.common.config.RetryConfig;
 import io.rollingmigration.connect.common.config.TableNameValidator;
 import io.rollingmigration.connect.common.dialect.TableId;
 import io.rollingmigration.connect.common.lineage.Lineage;
+import io.rollingmigration.connect.common.status.StatusConfig;
 import io.rollingmigration.connect.sink.write.DeleteMode;
 import io.rollingmigration.connect.sink.write.Fragment;
 import io.rollingmigration.connect.sink.write.WriteMethod;
@@ -277,6 +278,7 @@ public final class TargetStoreSinkConfig extends AbstractConfig {
                         "Lane transactions table");
         HandOverConfig.define(def, OWNERSHIP_GROUP, 6, "to TARGET (with ownership.table)", false);
         RetryConfig.define(def, RETRIES_GROUP, 1, -1, 3000L, "a batch");
+        StatusConfig.define(def, "Status", 1, "no status records");
         return def;
     }
 

@@ -6,8 +6,12 @@ import io.rollingmigration.connect.common.lane.LaneTransactions;
 import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.ownership.Owner;
 import io.rollingmigration.connect.common.ownership.OwnershipGate;
+import io.rollingmigration.connect.common.status.StatusConfig;
+import io.rollingmigration.connect.common.status.StatusPublisher;
+import io.rollingmigration.connect.common.status.StatusReport;
 import io.rollingmigration.connect.sink.metrics.SinkMetrics;
 import io.rollingmigration.connect.sink.ownership.HandOverDuty;
+import io.rollingmigration.connect.sink.status.SinkStatus;
 import io.rollingmigration.connect.sink.write.BatchRetries;
 import io.rollingmigration.connect.sink.write.ChangeBatch;
 import io.rollingmigration.connect.sink.write.ChangeReader;
@@ -55,6 +59,8 @@ public class TargetStoreSinkTask extends SinkTask {
     private HandOverDuty handOver;
     private boolean gateReady;
     private SinkMetrics metrics;
+    private SinkStatus status;
+    private StatusPublisher statusPublisher;
 
     @Override
     public String version() {
@@ -84,6 +90,7 @@ public class TargetStoreSinkTask extends SinkTask {
         if (metrics != null) {
             metrics.watch(retries);
         }
+        startStatus(props);
         config.ownershipTable()
                 .ifPresent(table -> gate = new OwnershipGate(
                         config.connection().dialect(),
@@ -111,6 +118,24 @@ public class TargetStoreSinkTask extends SinkTask {
             // The first put() retries the connection; a sink that cannot start during an outage is no better.
             log.warn("Target database not reachable at start; will retry on first write: {}", e.getMessage());
         }
+    }
+
+    private void startStatus(Map<String, String> props) {
+        StatusConfig.Settings settings = StatusConfig.from(config, null, null);
+        if (settings == null) {
+            return;
+        }
+        String name = props.getOrDefault("name", "unnamed");
+        int task = ConfigChecks.taskNumber(props);
+        status = new SinkStatus(
+                StatusReport.Kind.SINK,
+                name,
+                task,
+                config.ownershipUnit(),
+                config.table().toString(),
+                System.currentTimeMillis());
+        statusPublisher = StatusPublisher.start(
+                settings, () -> List.of(status.report(System.currentTimeMillis())), name + "-" + task);
     }
 
     @Override
@@ -141,6 +166,9 @@ public class TargetStoreSinkTask extends SinkTask {
                     if (metrics != null) {
                         metrics.echo();
                     }
+                    if (status != null) {
+                        status.echo();
+                    }
                     continue;
                 }
                 try {
@@ -159,6 +187,16 @@ public class TargetStoreSinkTask extends SinkTask {
             if (metrics != null) {
                 metrics.batch(records.size(), now - started, outcome.applied(), outcome.stale(), outcome.deleted());
                 batch.latestCommitTime().ifPresent(committed -> metrics.lag(now - committed));
+            }
+            if (status != null) {
+                status.batch(
+                        records.size(),
+                        outcome.applied(),
+                        outcome.stale(),
+                        batch.duplicates(),
+                        batch.outOfOrder(),
+                        batch.commitTimes(),
+                        now);
             }
             // Per batch, for telling a slow target from a slow source when lag spikes.
             log.debug(
@@ -285,6 +323,9 @@ public class TargetStoreSinkTask extends SinkTask {
         if (metrics != null) {
             metrics.blocked();
         }
+        if (status != null) {
+            status.blocked();
+        }
         reject(
                 change.record(),
                 new DataException("LEGACY_WRITE_AFTER_CUTOVER: " + change.origin() + " changes "
@@ -341,8 +382,13 @@ public class TargetStoreSinkTask extends SinkTask {
     }
 
     private void reject(SinkRecord record, Exception reason) {
-        if (metrics != null && context.errantRecordReporter() != null) {
-            metrics.errant();
+        if (context.errantRecordReporter() != null) {
+            if (metrics != null) {
+                metrics.errant();
+            }
+            if (status != null) {
+                status.deadLettered(reason);
+            }
         }
         // With the ledger in the target, the offsets are about to move past this record: it must be reported first.
         ErrantRecords.report(context, record, reason, config.offsetsInTarget(), log);
@@ -363,6 +409,9 @@ public class TargetStoreSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        if (statusPublisher != null) {
+            statusPublisher.close();
+        }
         if (writer != null) {
             writer.close();
         }

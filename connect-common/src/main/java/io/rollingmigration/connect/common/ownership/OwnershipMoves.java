@@ -199,6 +199,73 @@ public final class OwnershipMoves {
         return reason.length() <= 1000 ? reason : reason.substring(0, 997) + "...";
     }
 
+    /** A journal row as an operator reads it: the request and, once decided, the decision. */
+    public record Entry(
+            long id,
+            String partition,
+            String toOwner,
+            String requestedBy,
+            String status,
+            String reason,
+            String decidedBy,
+            Long decidedAtMillis,
+            Long laneLagMillis) {}
+
+    /**
+     * Asks for a partition to move, in the caller's transaction, as an operator's INSERT would; the lane that must
+     * be caught up decides it. Returns the move's id.
+     */
+    public long request(Connection connection, String unit, String partition, Owner to, String requestedBy)
+            throws SQLException {
+        String sql = dialect.insert(table, List.of(UNIT, PARTITION, TO_OWNER, REQUESTED_BY, STATUS));
+        try (PreparedStatement insert = connection.prepareStatement(sql, new String[] {ID})) {
+            insert.setString(1, unit);
+            insert.setString(2, partition);
+            insert.setString(3, to.name());
+            insert.setString(4, requestedBy == null ? null : truncated(requestedBy));
+            insert.setString(5, Status.REQUESTED.name());
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("The journal " + table + " gave no id for the new move");
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /** The unit's journal, newest first, at most {@code limit} rows. Reads in the caller's transaction. */
+    public List<Entry> recent(Connection connection, String unit, int limit) throws SQLException {
+        String sql = dialect.selectWhere(
+                table,
+                List.of(ID, PARTITION, TO_OWNER, REQUESTED_BY, STATUS, REASON, DECIDED_BY, DECIDED_AT, LAG),
+                Where.in(dialect).compare(UNIT, Where.Comparison.EQUAL).text());
+        List<Entry> entries = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, unit);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    long decidedAt = rs.getLong(8);
+                    Long decided = rs.wasNull() ? null : decidedAt;
+                    long lag = rs.getLong(9);
+                    Long lagMillis = rs.wasNull() ? null : lag;
+                    entries.add(new Entry(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getString(6),
+                            rs.getString(7),
+                            decided,
+                            lagMillis));
+                }
+            }
+        }
+        entries.sort((a, b) -> Long.compare(b.id(), a.id()));
+        return entries.size() <= limit ? entries : new ArrayList<>(entries.subList(0, limit));
+    }
+
     public TableId table() {
         return table;
     }

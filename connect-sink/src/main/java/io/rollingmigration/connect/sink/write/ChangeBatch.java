@@ -16,10 +16,38 @@ public final class ChangeBatch {
 
     private final Map<RowKey, TargetChange> newest = new LinkedHashMap<>();
     private int received;
+    private int duplicates;
+    private int outOfOrder;
 
     public void add(TargetChange change) {
         received++;
-        newest.merge(change.key(), change, (held, incoming) -> incoming.version() >= held.version() ? incoming : held);
+        newest.merge(change.key(), change, (held, incoming) -> {
+            if (incoming.version() == held.version()) {
+                duplicates++;
+            } else if (incoming.version() < held.version()) {
+                outOfOrder++;
+            }
+            return incoming.version() >= held.version() ? incoming : held;
+        });
+    }
+
+    /** Changes with the same version as one of the same row already in the delivery (replays, redeliveries). */
+    public int duplicates() {
+        return duplicates;
+    }
+
+    /** Changes older than one of the same row delivered before them in the delivery. */
+    public int outOfOrder() {
+        return outOfOrder;
+    }
+
+    /** The legacy commit times of the changes to write, for their replication lag. */
+    public List<Long> commitTimes() {
+        List<Long> times = new ArrayList<>(newest.size());
+        for (TargetChange change : newest.values()) {
+            change.committedAtMillis().ifPresent(times::add);
+        }
+        return times;
     }
 
     public Collection<TargetChange> changes() {

@@ -5,6 +5,7 @@ import io.rollingmigration.connect.common.config.JdbcConnectionConfig;
 import io.rollingmigration.connect.common.config.RetryConfig;
 import io.rollingmigration.connect.common.config.TableNameValidator;
 import io.rollingmigration.connect.common.dialect.TableId;
+import io.rollingmigration.connect.common.status.StatusConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -164,6 +165,7 @@ public final class LegacyWritebackSinkConfig extends AbstractConfig {
                         "Lane transactions retention (ms)");
         HandOverConfig.define(def, LANES_GROUP, 8, "back to LEGACY", true);
         RetryConfig.define(def, RETRIES_GROUP, 1, -1, 3000L, "a batch");
+        StatusConfig.define(def, "Status", 1, "no status records");
         return def;
     }
 

@@ -14,8 +14,13 @@ import io.rollingmigration.connect.common.spec.LegacyColumns;
 import io.rollingmigration.connect.common.spec.MappingSpec;
 import io.rollingmigration.connect.common.spec.SpecException;
 import io.rollingmigration.connect.common.spec.WritebackTranslator;
+import io.rollingmigration.connect.common.status.StatusConfig;
+import io.rollingmigration.connect.common.status.StatusPublisher;
+import io.rollingmigration.connect.common.status.StatusReport;
+import io.rollingmigration.connect.sink.ConfigChecks;
 import io.rollingmigration.connect.sink.metrics.SinkMetrics;
 import io.rollingmigration.connect.sink.ownership.HandOverDuty;
+import io.rollingmigration.connect.sink.status.SinkStatus;
 import io.rollingmigration.connect.sink.write.BatchRetries;
 import io.rollingmigration.connect.sink.write.ErrantRecords;
 import io.rollingmigration.connect.sink.write.OffsetLedger;
@@ -61,6 +66,8 @@ public class LegacyWritebackSinkTask extends SinkTask {
     private String ownershipField;
     private String keyField;
     private BatchRetries retries;
+    private SinkStatus status;
+    private StatusPublisher statusPublisher;
     private SinkMetrics metrics;
     private long nextPurgeAt;
     private HandOverDuty handOver;
@@ -112,7 +119,26 @@ public class LegacyWritebackSinkTask extends SinkTask {
         if (metrics != null) {
             metrics.watch(retries);
         }
+        startStatus(props);
         log.info("Writing {} back into {}", config.aggregate(), config.legacy());
+    }
+
+    private void startStatus(Map<String, String> props) {
+        StatusConfig.Settings settings = StatusConfig.from(config, null, null);
+        if (settings == null) {
+            return;
+        }
+        String name = props.getOrDefault("name", "unnamed");
+        int task = ConfigChecks.taskNumber(props);
+        status = new SinkStatus(
+                StatusReport.Kind.WRITEBACK,
+                name,
+                task,
+                config.ownershipUnit(),
+                config.aggregate(),
+                System.currentTimeMillis());
+        statusPublisher = StatusPublisher.start(
+                settings, () -> List.of(status.report(System.currentTimeMillis())), name + "-" + task);
     }
 
     /** Describes the legacy tables, compiles the specs against them and creates the bookkeeping tables. */
@@ -206,6 +232,16 @@ public class LegacyWritebackSinkTask extends SinkTask {
                         .max()
                         .ifPresent(committed -> metrics.lag(now - committed));
             }
+            if (status != null) {
+                status.batch(
+                        records.size(),
+                        outcome.applied(),
+                        outcome.stale(),
+                        0,
+                        0,
+                        owned.stream().map(ServiceChange::committedAtMillis).toList(),
+                        now);
+            }
             log.debug(
                     "Wrote back {} of {} changes: {} applied, {} stale, {} deleted, {} new legacy rows",
                     owned.size(),
@@ -245,6 +281,9 @@ public class LegacyWritebackSinkTask extends SinkTask {
                 if (metrics != null) {
                     metrics.echo();
                 }
+                if (status != null) {
+                    status.echo();
+                }
                 continue;
             }
             Object partition = ownershipField == null ? null : change.row().get(ownershipField);
@@ -256,6 +295,9 @@ public class LegacyWritebackSinkTask extends SinkTask {
             } else if (!"r".equals(change.op())) {
                 if (metrics != null) {
                     metrics.blocked();
+                }
+                if (status != null) {
+                    status.blocked();
                 }
                 rejections.add(new Rejection(
                         change.record(),
@@ -372,8 +414,13 @@ public class LegacyWritebackSinkTask extends SinkTask {
 
     /** Every rejected change goes to the dead letter queue before the ledger moves past it. */
     private void reject(SinkRecord record, Exception reason) {
-        if (metrics != null && context.errantRecordReporter() != null) {
-            metrics.errant();
+        if (context.errantRecordReporter() != null) {
+            if (metrics != null) {
+                metrics.errant();
+            }
+            if (status != null) {
+                status.deadLettered(reason);
+            }
         }
         ErrantRecords.report(context, record, reason, true, log);
     }
@@ -393,6 +440,9 @@ public class LegacyWritebackSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        if (statusPublisher != null) {
+            statusPublisher.close();
+        }
         if (legacy != null) {
             legacy.close();
         }
