@@ -77,7 +77,13 @@ final class Contender {
         this.sink = sink;
     }
 
-    static Contender ours(PostgresFixture postgres) {
+    /**
+     * Ours as users run it.
+     *
+     * @param statusBootstrap the Kafka cluster ours publishes its status records to, as with the migration
+     *                        dashboard; {@code null} for none
+     */
+    static Contender ours(PostgresFixture postgres, String statusBootstrap) {
         String table = "account_ours";
         Map<String, String> sink = new LinkedHashMap<>();
         sink.put("connector.class", "io.rollingmigration.connect.sink.TargetStoreSinkConnector");
@@ -89,6 +95,9 @@ final class Contender {
         sink.put("transforms.translate.type", "io.rollingmigration.connect.smt.translate.TranslateAggregate");
         sink.put("transforms.translate.spec", SPEC);
         sink.put("transforms.translate.aggregate", "account");
+        if (statusBootstrap != null) {
+            sink.put("status.bootstrap.servers", statusBootstrap);
+        }
         return new Contender(
                 "ours",
                 "TranslateAggregate -> TargetStoreSink",

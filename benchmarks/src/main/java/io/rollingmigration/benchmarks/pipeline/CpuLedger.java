@@ -31,6 +31,7 @@ final class CpuLedger {
             "source task",
             "debezium",
             "producer",
+            "status records",
             "broker",
             "generator",
             "jvm other",
@@ -122,6 +123,10 @@ final class CpuLedger {
     }
 
     private static String jvmPart(String thread) {
+        // A status publisher's own thread and its producer's network thread.
+        if (thread.startsWith("migration-status-") || thread.contains("| migration-status-")) {
+            return "status records";
+        }
         if (thread.startsWith("task-thread-")) {
             return thread.contains("-sink-") ? "sink task" : "source task";
         }

@@ -17,7 +17,9 @@ import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * The whole pipeline under a legacy application writing at fixed rates: {@code benchmarks/run pipeline [--quick]}.
+ * The whole pipeline under a legacy application writing at fixed rates: {@code benchmarks/run pipeline [--quick]
+ * [--status]} (with {@code --status} ours publishes status records for the migration dashboard, and the CPU
+ * line shows what they cost).
  *
  * <p>Ours: legacy PostgreSQL -> stock Debezium PostgreSQL source -> Kafka -> TranslateAggregate -> our sink. The
  * peer: the same source -> ExtractNewRecordState, ReplaceField, InsertField -> the Debezium JDBC sink (upsert). A
@@ -68,12 +70,13 @@ public final class PipelineBenchmark {
 
     public static void main(String[] args) throws Exception {
         Plan plan = Plan.of(List.of(args).contains("--quick"));
+        boolean status = List.of(args).contains("--status");
         say(String.format(
                 Locale.ROOT,
                 "pipeline benchmark%s: steps of %d s at %s changes/s, %d legacy writers, "
                         + "%d changes per transaction (%.0f%% inserts, the rest updates of distinct keys), heap "
                         + "limit %d MB",
-                plan.quick() ? " (quick)" : "",
+                (plan.quick() ? " (quick)" : "") + (status ? " (ours publishes status records)" : ""),
                 plan.step().toSeconds(),
                 plan.rates(),
                 plan.writers(),
@@ -81,7 +84,7 @@ public final class PipelineBenchmark {
                 plan.insertShare() * 100,
                 Runtime.getRuntime().maxMemory() >> 20));
         try {
-            run(plan);
+            run(plan, status);
         } catch (Throwable e) {
             e.printStackTrace();
             System.exit(1);
@@ -90,7 +93,7 @@ public final class PipelineBenchmark {
         System.exit(0);
     }
 
-    private static void run(Plan plan) throws Exception {
+    private static void run(Plan plan, boolean status) throws Exception {
         try (PostgresFixture postgres = PostgresFixture.startOwned()) {
             say("PostgreSQL on port " + postgres.port() + "; starting Kafka (KRaft) and Connect");
             ConnectClusterFixture connect = ConnectClusterFixture.builder()
@@ -106,7 +109,12 @@ public final class PipelineBenchmark {
                             "Connect did not load " + CONNECTORS + " from plugin.path; it " + "has " + loaded);
                 }
                 TargetLag lag = new TargetLag(postgres, admin);
-                Lane ours = new Lane(Contender.ours(postgres), plan, postgres, connect, lag);
+                Lane ours = new Lane(
+                        Contender.ours(postgres, status ? connect.bootstrapServers() : null),
+                        plan,
+                        postgres,
+                        connect,
+                        lag);
                 Lane peer = new Lane(Contender.peer(postgres), plan, postgres, connect, lag);
                 try (ours;
                         peer) {
@@ -187,14 +195,16 @@ public final class PipelineBenchmark {
                 Locale.ROOT,
                 "over the rates both ran to the end %s, CPU ms per 1,000 changes until the "
                         + "target held them all, ours / peer: whole machine %.0f / %.0f; sink task %.0f / %.0f; "
-                        + "target database %.0f / %.0f",
+                        + "target database %.0f / %.0f; ours' status records %.2f (%.2f%% of ours' whole machine)",
                 both,
                 oursCpu.perThousand("machine busy"),
                 peerCpu.perThousand("machine busy"),
                 oursCpu.perThousand("sink task"),
                 peerCpu.perThousand("sink task"),
                 oursCpu.perThousand("pg target"),
-                peerCpu.perThousand("pg target"));
+                peerCpu.perThousand("pg target"),
+                oursCpu.perThousand("status records"),
+                100 * oursCpu.perThousand("status records") / oursCpu.perThousand("machine busy"));
     }
 
     private static String ratio(int ours, int peer) {
