@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import javax.imageio.ImageIO;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -79,6 +80,7 @@ class MigrationDashboardIT {
         postgres = PostgresFixture.shared();
         scenario = new CustomerScenario(postgres);
         scenario.createSchemas();
+        forgetOwnership();
         pipeline = connect.pipelineFor(postgres);
         scenario.insertLegacyCustomers(1, 40);
         ConfigExample source = pipeline.debeziumSource(postgres.port());
@@ -287,6 +289,21 @@ class MigrationDashboardIT {
         after.path("sources")
                 .forEach(task -> assertFalse(
                         task.path("worker_id").asText().contains(leaving), "no task on the worker gone: " + task));
+    }
+
+    /**
+     * The classes after this one share the database: the customer unit goes back to having no ownership rows, no
+     * journal and no audit trail, as they expect.
+     */
+    @AfterAll
+    static void forgetOwnership() {
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "DO $$ BEGIN IF to_regclass('public.migration_ownership') IS NOT NULL THEN "
+                        + "DELETE FROM public.migration_ownership WHERE migration_unit = 'customer'; END IF; END $$",
+                "DROP TABLE IF EXISTS migration_ownership_moves",
+                "DROP TABLE IF EXISTS migration_dashboard_audit",
+                "DROP TABLE IF EXISTS migration_read_routing");
     }
 
     private static List<String> outcomes(JsonNode audit) {
