@@ -79,15 +79,7 @@ public final class DashboardConfig extends AbstractConfig {
                 }
             }
         }
-        workerClient = new HashMap<>();
-        worker.forEach((key, value) -> {
-            if (key.equals("bootstrap.servers")
-                    || key.startsWith("security.")
-                    || key.startsWith("sasl.")
-                    || key.startsWith("ssl.")) {
-                workerClient.put(key, value);
-            }
-        });
+        workerClient = StatusConfig.connectionSettings(worker);
         workerClient.putAll(originalsWithPrefix(CONSUMER_PREFIX));
     }
 

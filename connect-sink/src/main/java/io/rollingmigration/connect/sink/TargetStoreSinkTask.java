@@ -7,7 +7,6 @@ import io.rollingmigration.connect.common.lineage.Lineage;
 import io.rollingmigration.connect.common.ownership.Owner;
 import io.rollingmigration.connect.common.ownership.OwnershipGate;
 import io.rollingmigration.connect.common.status.StatusConfig;
-import io.rollingmigration.connect.common.status.StatusPublisher;
 import io.rollingmigration.connect.common.status.StatusReport;
 import io.rollingmigration.connect.sink.metrics.SinkMetrics;
 import io.rollingmigration.connect.sink.ownership.HandOverDuty;
@@ -60,7 +59,6 @@ public class TargetStoreSinkTask extends SinkTask {
     private boolean gateReady;
     private SinkMetrics metrics;
     private SinkStatus status;
-    private StatusPublisher statusPublisher;
 
     @Override
     public String version() {
@@ -90,7 +88,12 @@ public class TargetStoreSinkTask extends SinkTask {
         if (metrics != null) {
             metrics.watch(retries);
         }
-        startStatus(props);
+        status = SinkStatus.publish(
+                StatusReport.Kind.SINK,
+                StatusConfig.from(config, null, null),
+                props,
+                config.ownershipUnit(),
+                config.table().toString());
         config.ownershipTable()
                 .ifPresent(table -> gate = new OwnershipGate(
                         config.connection().dialect(),
@@ -118,24 +121,6 @@ public class TargetStoreSinkTask extends SinkTask {
             // The first put() retries the connection; a sink that cannot start during an outage is no better.
             log.warn("Target database not reachable at start; will retry on first write: {}", e.getMessage());
         }
-    }
-
-    private void startStatus(Map<String, String> props) {
-        StatusConfig.Settings settings = StatusConfig.from(config, null, null);
-        if (settings == null) {
-            return;
-        }
-        String name = props.getOrDefault("name", "unnamed");
-        int task = ConfigChecks.taskNumber(props);
-        status = new SinkStatus(
-                StatusReport.Kind.SINK,
-                name,
-                task,
-                config.ownershipUnit(),
-                config.table().toString(),
-                System.currentTimeMillis());
-        statusPublisher = StatusPublisher.start(
-                settings, () -> List.of(status.report(System.currentTimeMillis())), name + "-" + task);
     }
 
     @Override
@@ -409,8 +394,8 @@ public class TargetStoreSinkTask extends SinkTask {
 
     @Override
     public void stop() {
-        if (statusPublisher != null) {
-            statusPublisher.close();
+        if (status != null) {
+            status.close();
         }
         if (writer != null) {
             writer.close();

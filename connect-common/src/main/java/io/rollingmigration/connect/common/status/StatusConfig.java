@@ -104,7 +104,19 @@ public final class StatusConfig {
                 ExitCriteriaConfig.declared(config));
     }
 
-    private static boolean isSecurity(String key) {
+    /** Whether a client setting says how to reach the cluster securely: what every client of it must share. */
+    public static boolean isSecurity(String key) {
         return key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.");
+    }
+
+    /** The bootstrap servers and security settings among a client's settings, for another client of the cluster. */
+    public static Map<String, Object> connectionSettings(Map<String, ?> client) {
+        Map<String, Object> connection = new HashMap<>();
+        client.forEach((key, value) -> {
+            if (key.equals("bootstrap.servers") || isSecurity(key)) {
+                connection.put(key, value);
+            }
+        });
+        return connection;
     }
 }

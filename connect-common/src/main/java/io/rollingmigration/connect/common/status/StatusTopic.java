@@ -1,6 +1,5 @@
 package io.rollingmigration.connect.common.status;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,15 +24,7 @@ public final class StatusTopic {
      * replication factor); an error other than "exists" is returned, for the caller to log.
      */
     public static Optional<String> ensure(Map<String, Object> client, String topic) {
-        Map<String, Object> admin = new HashMap<>();
-        client.forEach((key, value) -> {
-            if (key.equals("bootstrap.servers")
-                    || key.startsWith("security.")
-                    || key.startsWith("sasl.")
-                    || key.startsWith("ssl.")) {
-                admin.put(key, value);
-            }
-        });
+        Map<String, Object> admin = StatusConfig.connectionSettings(client);
         admin.put("request.timeout.ms", 10_000);
         admin.put("default.api.timeout.ms", 15_000);
         try (Admin kafka = Admin.create(admin)) {

@@ -1,7 +1,10 @@
 package io.rollingmigration.connect.sink.status;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rollingmigration.connect.common.status.StatusConfig;
+import io.rollingmigration.connect.common.status.StatusPublisher;
 import io.rollingmigration.connect.common.status.StatusReport;
+import io.rollingmigration.connect.sink.ConfigChecks;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,7 +17,7 @@ import java.util.TreeMap;
  * changes it wrote in the last interval (p50, p99, max). Recorded from the task's thread, read from the
  * publisher's.
  */
-public final class SinkStatus {
+public final class SinkStatus implements AutoCloseable {
 
     private final StatusReport.Kind kind;
     private final String connector;
@@ -27,6 +30,7 @@ public final class SinkStatus {
     private final Map<String, Long> deadLettered = new TreeMap<>();
     private final LagWindow lag = new LagWindow(2048);
     private long intervalStart;
+    private StatusPublisher publisher;
     private long lastWriteAt;
     private long lastBlockedAt;
     private long newestCommitted;
@@ -38,6 +42,35 @@ public final class SinkStatus {
         this.unit = unit;
         this.table = table;
         this.intervalStart = now;
+    }
+
+    /**
+     * The figures of the task whose settings are {@code props}, published as the settings say; {@code null} when
+     * they say no status records.
+     */
+    public static SinkStatus publish(
+            StatusReport.Kind kind,
+            StatusConfig.Settings settings,
+            Map<String, String> props,
+            String unit,
+            String table) {
+        if (settings == null) {
+            return null;
+        }
+        String name = props.getOrDefault("name", "unnamed");
+        int task = ConfigChecks.taskNumber(props);
+        SinkStatus status = new SinkStatus(kind, name, task, unit, table, System.currentTimeMillis());
+        status.publisher = StatusPublisher.start(
+                settings, () -> List.of(status.report(System.currentTimeMillis())), name + "-" + task);
+        return status;
+    }
+
+    /** Publishes the last report and stops publishing. */
+    @Override
+    public void close() {
+        if (publisher != null) {
+            publisher.close();
+        }
     }
 
     private static final class Totals {

@@ -15,9 +15,7 @@ import io.rollingmigration.connect.common.spec.MappingSpec;
 import io.rollingmigration.connect.common.spec.SpecException;
 import io.rollingmigration.connect.common.spec.WritebackTranslator;
 import io.rollingmigration.connect.common.status.StatusConfig;
-import io.rollingmigration.connect.common.status.StatusPublisher;
 import io.rollingmigration.connect.common.status.StatusReport;
-import io.rollingmigration.connect.sink.ConfigChecks;
 import io.rollingmigration.connect.sink.metrics.SinkMetrics;
 import io.rollingmigration.connect.sink.ownership.HandOverDuty;
 import io.rollingmigration.connect.sink.status.SinkStatus;
@@ -67,7 +65,6 @@ public class LegacyWritebackSinkTask extends SinkTask {
     private String keyField;
     private BatchRetries retries;
     private SinkStatus status;
-    private StatusPublisher statusPublisher;
     private SinkMetrics metrics;
     private long nextPurgeAt;
     private HandOverDuty handOver;
@@ -119,26 +116,13 @@ public class LegacyWritebackSinkTask extends SinkTask {
         if (metrics != null) {
             metrics.watch(retries);
         }
-        startStatus(props);
-        log.info("Writing {} back into {}", config.aggregate(), config.legacy());
-    }
-
-    private void startStatus(Map<String, String> props) {
-        StatusConfig.Settings settings = StatusConfig.from(config, null, null);
-        if (settings == null) {
-            return;
-        }
-        String name = props.getOrDefault("name", "unnamed");
-        int task = ConfigChecks.taskNumber(props);
-        status = new SinkStatus(
+        status = SinkStatus.publish(
                 StatusReport.Kind.WRITEBACK,
-                name,
-                task,
+                StatusConfig.from(config, null, null),
+                props,
                 config.ownershipUnit(),
-                config.aggregate(),
-                System.currentTimeMillis());
-        statusPublisher = StatusPublisher.start(
-                settings, () -> List.of(status.report(System.currentTimeMillis())), name + "-" + task);
+                config.aggregate());
+        log.info("Writing {} back into {}", config.aggregate(), config.legacy());
     }
 
     /** Describes the legacy tables, compiles the specs against them and creates the bookkeeping tables. */
@@ -440,8 +424,8 @@ public class LegacyWritebackSinkTask extends SinkTask {
 
     @Override
     public void stop() {
-        if (statusPublisher != null) {
-            statusPublisher.close();
+        if (status != null) {
+            status.close();
         }
         if (legacy != null) {
             legacy.close();
