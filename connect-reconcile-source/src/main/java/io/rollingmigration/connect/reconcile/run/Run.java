@@ -165,7 +165,8 @@ public final class Run {
 
     /** True when the next step would only wait for suspects to fall due. */
     public boolean waitingForRechecks(long now) {
-        return (state.phase() == Phase.SETTLE || suspects.size() >= settings.suspectsMax()) && suspects.nextDue() > now;
+        return (state.phase() == Phase.SETTLE || suspects.size() >= settings.suspectsMax())
+                && suspects.nextDue(recheckDelayNow(now)) > now;
     }
 
     private void openDriftChunk(long now, RunOutput out) throws SQLException {
@@ -222,7 +223,7 @@ public final class Run {
     }
 
     private void recheckDue(long now, RunOutput out) throws SQLException {
-        List<Suspect> due = suspects.takeDue(now, settings.chunkSize());
+        List<Suspect> due = suspects.takeDue(now, recheckDelayNow(now), settings.chunkSize());
         if (due.isEmpty()) {
             return;
         }
@@ -338,6 +339,14 @@ public final class Run {
     /** The recheck delay: the configured one, or twice the lag observed in the target if that is longer. */
     private long delay(long now) {
         return Math.max(settings.recheckDelayMillis(), 2 * progress.lagMillis(now));
+    }
+
+    /**
+     * The delay a held suspect needs as of now: the lag it was held with may have gone since (a pipeline catching
+     * up after an outage). Never sooner than the applied position is refreshed, as when it is held again.
+     */
+    private long recheckDelayNow(long now) {
+        return Math.max(delay(now), PipelineProgress.POSITION_REFRESH_MILLIS);
     }
 
     /** The lag last observed in the target, in milliseconds. */

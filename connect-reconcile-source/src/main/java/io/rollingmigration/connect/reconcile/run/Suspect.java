@@ -7,7 +7,22 @@ import io.rollingmigration.connect.common.compare.Verdict;
  *
  * @param verdict   the latest finding
  * @param firstSeen when it was first found, epoch ms
- * @param due       when to check it again, epoch ms
+ * @param heldAt    when it was last held (found, or checked again), epoch ms
+ * @param due       when to check it again at the latest, epoch ms
  * @param checks    how many times it was checked again and still differed
  */
-record Suspect(Verdict verdict, long firstSeen, long due, int checks) {}
+record Suspect(Verdict verdict, long firstSeen, long heldAt, long due, int checks) {
+
+    /**
+     * Due at the time it was held for, or sooner once the delay a recheck needs now has come down: a suspect held
+     * for twice a lag of minutes, after an outage, need not wait for that once the pipeline has caught up.
+     */
+    boolean dueBy(long now, long delayNow) {
+        return due <= now || heldAt + delayNow <= now;
+    }
+
+    /** The latest moment it falls due, given the delay a recheck needs now. */
+    long dueAt(long delayNow) {
+        return Math.min(due, heldAt + delayNow);
+    }
+}

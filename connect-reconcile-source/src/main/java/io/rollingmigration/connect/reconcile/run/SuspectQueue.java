@@ -17,26 +17,30 @@ final class SuspectQueue {
 
     /** Holds a new difference; one already held keeps its first sighting. */
     void hold(Verdict verdict, long now, long delay) {
-        suspects.putIfAbsent(verdict.targetKey(), new Suspect(verdict, now, now + delay, 0));
+        suspects.putIfAbsent(verdict.targetKey(), new Suspect(verdict, now, now, now + delay, 0));
     }
 
     /** Holds a difference again after a recheck found it unchanged but still possibly in flight. */
     void requeue(Suspect suspect, Verdict verdict, long now, long delay) {
         suspects.remove(verdict.targetKey());
-        suspects.put(verdict.targetKey(), new Suspect(verdict, suspect.firstSeen(), now + delay, suspect.checks() + 1));
+        suspects.put(
+                verdict.targetKey(), new Suspect(verdict, suspect.firstSeen(), now, now + delay, suspect.checks() + 1));
     }
 
     boolean contains(String targetKey) {
         return suspects.containsKey(targetKey);
     }
 
-    /** Removes and returns up to {@code max} suspects that are due. */
-    List<Suspect> takeDue(long now, int max) {
+    /**
+     * Removes and returns up to {@code max} suspects that are due, by the time they were held for or by the delay a
+     * recheck needs now, whichever comes first.
+     */
+    List<Suspect> takeDue(long now, long delayNow, int max) {
         List<Suspect> due = new ArrayList<>();
         Iterator<Map.Entry<String, Suspect>> entries = suspects.entrySet().iterator();
         while (entries.hasNext() && due.size() < max) {
             Suspect suspect = entries.next().getValue();
-            if (suspect.due() <= now) {
+            if (suspect.dueBy(now, delayNow)) {
                 due.add(suspect);
                 entries.remove();
             }
@@ -45,10 +49,10 @@ final class SuspectQueue {
     }
 
     /** When the next suspect falls due, or {@code Long.MAX_VALUE} when none is held. */
-    long nextDue() {
+    long nextDue(long delayNow) {
         long next = Long.MAX_VALUE;
         for (Suspect suspect : suspects.values()) {
-            next = Math.min(next, suspect.due());
+            next = Math.min(next, suspect.dueAt(delayNow));
         }
         return next;
     }

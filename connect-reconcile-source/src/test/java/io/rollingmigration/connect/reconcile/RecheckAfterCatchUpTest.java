@@ -1,0 +1,99 @@
+package io.rollingmigration.connect.reconcile;
+
+import static io.rollingmigration.connect.reconcile.PolicyTables.targetId;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
+import io.rollingmigration.connect.reconcile.run.Run;
+import io.rollingmigration.connect.reconcile.run.RunState;
+import io.rollingmigration.connect.reconcile.store.KeyRange;
+import io.rollingmigration.testsupport.PostgresFixture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Right after an outage the pipeline applies changes minutes old, and a difference found then is held for twice
+ * that lag. Once the pipeline has caught up (no change applied in the last minute was late), it is checked again
+ * at once: a run after an outage ends within a minute of the catch-up, not twice the outage after it began.
+ */
+class RecheckAfterCatchUpTest {
+
+    private static final String T0 = "2026-01-01 10:00:00";
+    private static final long OUTAGE_MILLIS = 100_000;
+    private static PostgresFixture postgres;
+    private PreparedStores stores;
+
+    @BeforeAll
+    static void databases() {
+        postgres = PostgresFixture.shared();
+    }
+
+    @AfterEach
+    void close() {
+        if (stores != null) {
+            stores.close();
+        }
+    }
+
+    private static String at(long millis) {
+        return "to_timestamp(" + millis + " / 1000.0)";
+    }
+
+    @Test
+    void aDifferenceHeldForTwiceTheOutagesLagIsCheckedAgainOnceThePipelineHasCaughtUp() throws Exception {
+        PolicyTables.inLine(postgres, 5, T0);
+        long start = System.currentTimeMillis();
+        // The sink came back from a 100 s outage and just applied P-1's change, 100 s late; P-2's legacy change is
+        // still on its way.
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "UPDATE policy SET lineage_source_committed_at = " + at(start - OUTAGE_MILLIS)
+                        + ", lineage_applied_at = " + at(start) + " WHERE policy_id = '" + targetId("P-1") + "'");
+        postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET holder_name = 'Changed' WHERE policy_no = 'P-2'");
+
+        stores = PreparedStores.open(PolicyTables.settings(postgres));
+        Comparison.Prepared prepared = stores.prepared();
+        AtomicLong clock = new AtomicLong(start);
+        Run run = new Run(
+                RunState.begin(null, true, false, 0, null, null, start),
+                KeyRange.whole(),
+                prepared.legacy(),
+                prepared.target(),
+                prepared.judge(),
+                new OpenDriftSet(),
+                new Run.Settings(10, 1000, 600_000, 1000, 0),
+                null,
+                clock::get);
+        for (int steps = 0; steps < 10 && run.suspects() == 0; steps++) {
+            assertTrue(run.step(start).reported().isEmpty());
+        }
+        assertEquals(1, run.suspects(), "P-2 is held as a suspect, for twice the 100 s lag");
+
+        // Two seconds on, the pipeline delivers P-2's change with a second's lag: it has caught up.
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "UPDATE policy SET holder = 'Changed', lineage_source_committed_at = " + at(start + 1000)
+                        + ", lineage_applied_at = " + at(start + 2000) + " WHERE policy_id = '" + targetId("P-2")
+                        + "'");
+        long finishedAt = -1;
+        for (long t = start + 3000; t <= start + 2 * OUTAGE_MILLIS && finishedAt < 0; t += 1000) {
+            clock.set(t);
+            assertTrue(run.step(t).reported().isEmpty(), "no drift at " + (t - start) + " ms");
+            if (t == start + 30_000) {
+                assertFalse(run.finished(), "the 100 s lag is still among the last minute's changes: P-2 waits");
+            }
+            if (run.finished()) {
+                finishedAt = t;
+            }
+        }
+        assertTrue(
+                finishedAt > 0 && finishedAt - start <= 70_000,
+                "the run ends once the late change has left the last minute's window, not after 200 s: "
+                        + (finishedAt < 0 ? "not finished" : (finishedAt - start) + " ms"));
+        assertEquals(1, run.state().figures().inFlight(), "P-2 was a change in flight, not drift");
+    }
+}
