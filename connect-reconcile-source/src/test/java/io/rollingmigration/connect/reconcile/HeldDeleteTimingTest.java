@@ -195,6 +195,57 @@ class HeldDeleteTimingTest {
         assertTrue(reported.contains(DriftKind.UNEXPECTED_IN_TARGET + " {\"policy_no\":\"P-5\"}"), reported.toString());
     }
 
+    @Test
+    void aRowDeletedInLegacyWhileItsUpdateWasHeldIsANewChangeOnItsWayNotADeleteThePipelinePassed() throws Exception {
+        PolicyTables.inLine(postgres, 5, T0);
+        long start = System.currentTimeMillis();
+        // P-2's update is on its way when the run first sees it.
+        postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET holder_name = 'Changed' WHERE policy_no = 'P-2'");
+        stores = PreparedStores.open(PolicyTables.settings(postgres));
+        Comparison.Prepared prepared = stores.prepared();
+        AtomicLong clock = new AtomicLong(start);
+        Run run = new Run(
+                RunState.begin(null, true, false, 0, null, null, start),
+                KeyRange.whole(),
+                prepared.legacy(),
+                prepared.target(),
+                prepared.judge(),
+                new OpenDriftSet(),
+                new Run.Settings(10, 1000, 600_000, 1000, 0),
+                null,
+                clock::get);
+        List<String> reported = new ArrayList<>();
+        for (int steps = 0; steps < 10 && run.suspects() == 0; steps++) {
+            collect(run.step(start), reported);
+        }
+        assertEquals(1, run.suspects(), "P-2 is held as a suspect");
+
+        // Before its recheck, the legacy application deletes P-2; the pipeline, still moving, has applied changes
+        // committed after P-2 was first seen, but not that delete.
+        postgres.execute(PostgresFixture.LEGACY, "DELETE FROM policy WHERE policy_no = 'P-2'");
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "UPDATE policy SET lineage_source_committed_at = " + at(start + 1500) + ", lineage_applied_at = "
+                        + at(start + 1800) + " WHERE policy_id = '" + targetId("P-1") + "'");
+        clock.set(start + 2000);
+        collect(run.step(start + 2000), reported);
+        assertEquals(
+                List.of(),
+                reported,
+                "the difference is now a delete seen at 2 s, and the pipeline has applied nothing committed since");
+        assertEquals(1, run.suspects());
+
+        // The delete arrives: the row was a change in flight all along.
+        postgres.execute(PostgresFixture.TARGET, "DELETE FROM policy WHERE policy_id = '" + targetId("P-2") + "'");
+        for (long t = start + 3000; t < start + 30_000 && !run.finished(); t += 1000) {
+            clock.set(t);
+            collect(run.step(t), reported);
+        }
+        assertTrue(run.finished());
+        assertEquals(List.of(), reported);
+        assertEquals(1, run.state().figures().inFlight());
+    }
+
     private static void collect(RunOutput output, List<String> reported) {
         output.reported()
                 .forEach(r -> reported.add(r.drift().kind() + " " + r.drift().legacyKey()));

@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -245,12 +246,20 @@ public final class Run {
                 state.figures().countInFlight();
                 continue;
             }
-            boolean behind = pipelineBehind(verdict, applied)
+            boolean legacyMoved = legacyMoved(suspect.verdict(), verdict);
+            long changeSeen = legacyMoved ? seenAt(now) : suspect.changeSeen();
+            boolean behind = legacyMoved
+                    || pipelineBehind(verdict, applied)
                     || legacyReadBehind(verdict, legacyReadFrom)
-                    || deleteMayBeInFlight(verdict, applied, suspect.firstSeen(), now);
+                    || deleteMayBeInFlight(verdict, applied, changeSeen, now);
             if (behind && now - suspect.firstSeen() < settings.recheckMaxWaitMillis()) {
                 // Waiting for the pipeline: no point asking again sooner than the applied position is refreshed.
-                suspects.requeue(suspect, verdict, now, Math.max(delay(now), PipelineProgress.POSITION_REFRESH_MILLIS));
+                suspects.requeue(
+                        suspect,
+                        verdict,
+                        now,
+                        Math.max(delay(now), PipelineProgress.POSITION_REFRESH_MILLIS),
+                        changeSeen);
             } else {
                 confirm(verdict.drift(), now, suspect.checks() + 1L, out);
             }
@@ -260,6 +269,20 @@ public final class Run {
                 suspects.hold(other, seenAt(now), delay(now));
             }
         }
+    }
+
+    /**
+     * True when the legacy row changed between two looks at a difference: it was updated (a new change time),
+     * deleted, or is back. The difference is then about a new change, which may be on its way since this look; a
+     * delete judged by when the old difference was first seen would count as applied by any change since then.
+     */
+    private static boolean legacyMoved(Verdict before, Verdict now) {
+        return hasLegacyRow(before) != hasLegacyRow(now)
+                || !Objects.equals(before.legacyChangeAt(), now.legacyChangeAt());
+    }
+
+    private static boolean hasLegacyRow(Verdict verdict) {
+        return verdict.drift() == null || !verdict.drift().kind().withoutLegacyRow();
     }
 
     /**

@@ -7,11 +7,13 @@ import io.rollingmigration.connect.common.compare.Verdict;
  *
  * @param verdict   the latest finding
  * @param firstSeen when it was first found, epoch ms
+ * @param changeSeen when the legacy side it differs by was first seen: a recheck that finds the legacy row changed
+ *                  since (updated, deleted, back) holds a new change, which may be on its way as of then
  * @param heldAt    when it was last held (found, or checked again), epoch ms
  * @param due       when to check it again at the latest, epoch ms
  * @param checks    how many times it was checked again and still differed
  */
-record Suspect(Verdict verdict, long firstSeen, long heldAt, long due, int checks) {
+record Suspect(Verdict verdict, long firstSeen, long changeSeen, long heldAt, long due, int checks) {
 
     /**
      * Due at the time it was held for, or sooner once the delay a recheck needs now has come down: a suspect held

@@ -17,14 +17,18 @@ final class SuspectQueue {
 
     /** Holds a new difference; one already held keeps its first sighting. */
     void hold(Verdict verdict, long now, long delay) {
-        suspects.putIfAbsent(verdict.targetKey(), new Suspect(verdict, now, now, now + delay, 0));
+        suspects.putIfAbsent(verdict.targetKey(), new Suspect(verdict, now, now, now, now + delay, 0));
     }
 
-    /** Holds a difference again after a recheck found it unchanged but still possibly in flight. */
-    void requeue(Suspect suspect, Verdict verdict, long now, long delay) {
+    /**
+     * Holds a difference again after a recheck found it still possibly in flight; {@code changeSeen} is when the
+     * legacy side it now differs by was first seen.
+     */
+    void requeue(Suspect suspect, Verdict verdict, long now, long delay, long changeSeen) {
         suspects.remove(verdict.targetKey());
         suspects.put(
-                verdict.targetKey(), new Suspect(verdict, suspect.firstSeen(), now, now + delay, suspect.checks() + 1));
+                verdict.targetKey(),
+                new Suspect(verdict, suspect.firstSeen(), changeSeen, now, now + delay, suspect.checks() + 1));
     }
 
     boolean contains(String targetKey) {
