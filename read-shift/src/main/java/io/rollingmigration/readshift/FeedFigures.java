@@ -14,7 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads the lane's feed (both topics, every partition, without a consumer group) from a little before the window
- * began, on a thread of its own, into {@link ReadShiftFigures}: what the reconciler's metrics and the status page
+ * began, on a thread of its own, into {@link ReadShiftFigures}: what the reconciler's metrics and status records
  * show. A topic that does not exist yet is looked for again until it does.
  */
 public final class FeedFigures implements AutoCloseable {

@@ -11,7 +11,6 @@ import io.rollingmigration.testsupport.CustomerScenario;
 import io.rollingmigration.testsupport.PostgresFixture;
 import io.rollingmigration.testsupport.SkeletonPipeline;
 import java.io.IOException;
-import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -115,7 +114,6 @@ public final class Sandbox {
         ReadShift lane = null;
         ReadTraffic reads = null;
         Thread readsThread = null;
-        StatusPage statusPage = null;
         try {
             CustomerScenario scenario = new CustomerScenario(postgres);
             if (mariadb) {
@@ -230,20 +228,15 @@ public final class Sandbox {
                     + "comparisons on topic " + READS_TOPIC + "); every region reads from legacy until the plan says "
                     + "otherwise");
 
-            String summaryTopic = reconcile.config().get("summary.topic");
-            StatusCollector collector = new StatusCollector(
-                    postgres,
-                    legacy,
-                    connect,
-                    sink.config().get("errors.deadletterqueue.topic.name"),
-                    reconcile.config().get("drift.topic"),
-                    summaryTopic);
-            statusPage = startStatusPage();
+            DashboardStatus dashboard = new DashboardStatus(connect.rest().base(), "customer");
             ReadShift planned = lane;
             Story story = new Story(
                     postgres, legacy, traffic, writeback.isPresent(), unit -> warnings(planned, unit), this::say);
             while (true) {
-                story.advance(report(traffic, collector, statusPage));
+                MigrationStatus status = report(traffic, dashboard);
+                if (status != null) {
+                    story.advance(status);
+                }
                 storyTold = story.told();
                 if (storyTold && options.untilStoryTold()) {
                     say("the story is told; stopping as asked");
@@ -259,9 +252,6 @@ public final class Sandbox {
             }
         } finally {
             say("stopping");
-            if (statusPage != null) {
-                statusPage.close();
-            }
             if (reads != null) {
                 reads.stop();
             }
@@ -332,23 +322,15 @@ public final class Sandbox {
         return (System.nanoTime() - startedAt) / 1_000_000_000L;
     }
 
-    /** The status page on localhost:8090, or on any free port if that one is taken. */
-    private StatusPage startStatusPage() throws IOException {
-        StatusPage page;
+    /** One status line from the dashboard's figures; {@code null} (and a line saying why) if it did not answer. */
+    private MigrationStatus report(LegacyTraffic traffic, DashboardStatus dashboard) throws InterruptedException {
+        MigrationStatus status;
         try {
-            page = StatusPage.start(8090);
-        } catch (BindException e) {
-            page = StatusPage.start(0);
+            status = dashboard.read();
+        } catch (IOException e) {
+            say("the migration dashboard did not answer (" + e.getMessage() + "); trying again");
+            return null;
         }
-        Path urlFile = Paths.get(".sandbox", "status-url");
-        Files.writeString(urlFile, page.url() + "\n");
-        say("status page at " + page.url() + " (also in " + urlFile + ")");
-        return page;
-    }
-
-    private MigrationStatus report(LegacyTraffic traffic, StatusCollector collector, StatusPage page) {
-        MigrationStatus status = collector.collect();
-        page.record(status);
         say(String.format(
                 "legacy changes +%d ~%d -%d | %s",
                 traffic.inserts(), traffic.updates(), traffic.deletes(), status.line()));

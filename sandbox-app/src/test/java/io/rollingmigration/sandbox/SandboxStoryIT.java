@@ -1,7 +1,6 @@
 package io.rollingmigration.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,22 +26,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The README's main command plays the whole migration story: the sandbox, with the packaged plugins and the stock
- * Debezium connector, from backfill to a stray legacy write after the EU cutover, while its status page serves the
- * figures it prints.
+ * Debezium connector, from backfill to a stray legacy write after the EU cutover, while its worker's migration
+ * dashboard serves the figures it prints.
  */
 class SandboxStoryIT {
 
-    private static final Pattern STATUS_PAGE = Pattern.compile("status page at (http://\\S+/)");
     private static final Pattern CONNECT_API = Pattern.compile("Connect REST API at (http://\\S+/)");
     private static final Pattern DASHBOARD = Pattern.compile("migration dashboard at (http://\\S+/migration/)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ParameterizedTest(name = "legacy {0}")
     @ValueSource(strings = {"postgres", "mariadb"})
-    void theSandboxPlaysTheWholeStoryAndItsStatusPageShowsTheFigures(String legacy) throws Exception {
+    void theSandboxPlaysTheWholeStoryAndItsDashboardShowsTheFigures(String legacy) throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
-        AtomicReference<URI> page = new AtomicReference<>();
-        AtomicReference<JsonNode> shown = new AtomicReference<>();
+        AtomicReference<JsonNode> history = new AtomicReference<>();
+        AtomicReference<String> lastLine = new AtomicReference<>();
         AtomicReference<JsonNode> plugins = new AtomicReference<>();
         AtomicReference<URI> dashboard = new AtomicReference<>();
         AtomicReference<JsonNode> dashboardShown = new AtomicReference<>();
@@ -65,30 +63,29 @@ class SandboxStoryIT {
                 },
                 line -> {
                     lines.add(line);
-                    Matcher url = STATUS_PAGE.matcher(line);
                     Matcher api = CONNECT_API.matcher(line);
                     Matcher board = DASHBOARD.matcher(line);
                     if (board.find()) {
                         dashboard.set(URI.create(board.group(1)));
                     }
+                    if (api.find()) {
+                        plugins.set(fetch(http, URI.create(api.group(1)).resolve("connector-plugins")));
+                    }
                     if (dashboard.get() != null && line.contains("| lag p50")) {
+                        // What the dashboard shows right after each console status line it gave.
+                        lastLine.set(line);
                         JsonNode status = fetch(http, dashboard.get().resolve("status"));
                         if (status != null) {
                             dashboardShown.set(status);
-                        }
-                    }
-                    if (api.find()) {
-                        plugins.set(fetch(http, URI.create(api.group(1)).resolve("connector-plugins")));
-                    } else if (url.find()) {
-                        page.set(URI.create(url.group(1)));
-                    } else if (page.get() != null && line.contains("| lag p50")) {
-                        // What the page shows right after each console status line.
-                        JsonNode figures = fetch(http, page.get().resolve("status.json"));
-                        if (figures != null) {
-                            shown.set(figures);
-                            bestBackfill.accumulate(figures.path("latest")
-                                    .path("backfillPercent")
+                            bestBackfill.accumulate(status.path("units")
+                                    .path("customer")
+                                    .path("backfill")
+                                    .path("landed_pct")
                                     .asDouble());
+                        }
+                        JsonNode charted = fetch(http, dashboard.get().resolve("history"));
+                        if (charted != null) {
+                            history.set(charted);
                         }
                     }
                 });
@@ -153,35 +150,35 @@ class SandboxStoryIT {
                 listed.stream().sorted().toList(),
                 "connector plugins: " + plugins.get());
 
-        JsonNode latest = shown.get() == null ? null : shown.get().path("latest");
-        assertNotNull(latest, "the status page served figures:\n" + transcript);
-        // A live figure: the legacy application keeps inserting, so the target trails it by what is in flight.
-        assertEquals(100.0, bestBackfill.get(), 1.0, "the page showed the backfill complete");
-        assertTrue(latest.path("applied").asLong() >= 300, "changes applied on the page: " + latest);
-        assertTrue(latest.path("failed").asLong() >= 1, "the stray write counted as failed: " + latest);
-        assertEquals(
-                writesBack ? "LEGACY" : "TARGET",
-                latest.path("ownership").path("EU").asText(),
-                "EU handed back to legacy, or still the new service's: " + latest);
-        assertTrue(latest.path("alignmentPercent").asDouble() > 0, "alignment on the page: " + latest);
-        assertTrue(latest.path("lagP99Ms").asLong() >= latest.path("lagP50Ms").asLong(), "lag on the page: " + latest);
-        assertFalse(shown.get().path("history").isEmpty(), "the chart has points");
-        JsonNode reads = latest.path("readShift");
-        assertEquals("TARGET", reads.path("plan").path("EU").asText(), "EU's reads on the service: " + reads);
-        assertTrue(reads.path("hasData").asBoolean(), "the lane's figures on the page: " + reads);
-        assertTrue(
-                reads.path("servicePercentByConsumer").path("support-desk").asDouble() > 0,
-                "the EU-only consumer's reads reached the service: " + reads);
-        assertTrue(reads.path("consumersOnLegacy").asLong() >= 1, "US readers are still on legacy: " + reads);
-        assertTrue(
-                StreamSupport.stream(shown.get().path("history").spliterator(), false)
-                        .anyMatch(point -> point.path("readAlignment").asDouble() == 100.0),
-                "the shadow alignment charted");
-        assertTrue(shown.get().path("history").size() >= 5, "one chart point per status line");
-
-        // The worker's own dashboard shows the same migration, from the plugins' status records.
+        // The worker's own dashboard shows the migration, from the plugins' status records, and the console's
+        // status lines are its figures.
         assertNotNull(dashboardShown.get(), "the migration dashboard answered:\n" + transcript);
         JsonNode customer = dashboardShown.get().path("units").path("customer");
+        assertEquals(100.0, bestBackfill.get(), 1.0, "the dashboard showed the backfill complete: " + customer);
+        JsonNode order = customer.path("event_order");
+        assertTrue(order.path("applied_total").asLong() >= 300, "changes applied: " + order);
+        Matcher printed =
+                Pattern.compile("applied (\\d+) skipped (\\d+) failed (\\d+)").matcher(lastLine.get());
+        assertTrue(printed.find(), lastLine.get());
+        assertTrue(
+                Long.parseLong(printed.group(1)) <= order.path("applied_total").asLong()
+                        && Long.parseLong(printed.group(1)) >= 300,
+                "the console's applied count is the dashboard's, a moment earlier: " + lastLine.get() + " / " + order);
+        assertEquals(
+                customer.path("dead_letter_queue").path("total").asLong(),
+                Long.parseLong(printed.group(3)),
+                "the console's failed count is the dashboard's DLQ total: " + lastLine.get());
+        JsonNode lag = customer.path("replication_lag_ms");
+        assertTrue(lag.path("p99").asLong() >= lag.path("p50").asLong(), "lag: " + lag);
+        assertTrue(
+                customer.path("reconciliation").path("last_run_alignment_pct").isNumber(),
+                "the last run's alignment: " + customer.path("reconciliation"));
+        JsonNode series = history.get().path("units").path("customer");
+        assertTrue(series.path("at_ms").size() >= 5, "the charts have points: " + series);
+        assertTrue(
+                StreamSupport.stream(series.path("backfill_pct").spliterator(), false)
+                        .anyMatch(point -> point.asDouble() >= 99.0),
+                "the backfill charted: " + series);
         List<String> kinds = new ArrayList<>();
         customer.path("sources").forEach(task -> kinds.add(task.path("kind").asText()));
         assertTrue(kinds.contains("SINK") && kinds.contains("RECONCILER"), "tasks reporting: " + customer);
@@ -208,9 +205,12 @@ class SandboxStoryIT {
                         .path("mode")
                         .asText(),
                 "EU's reads on the dashboard: " + customer.path("read_routing"));
+        JsonNode reads = customer.path("read_routing").path("figures");
+        assertTrue(reads.path("partitions").has("EU"), "the read-shift figures on the dashboard: " + reads);
         assertTrue(
-                customer.path("read_routing").path("figures").path("partitions").has("EU"),
-                "the read-shift figures on the dashboard: " + customer.path("read_routing"));
+                reads.path("consumers").path("support-desk").path("service_pct").asDouble() > 0,
+                "the EU-only consumer's reads reached the service: " + reads);
+        assertTrue(reads.path("consumers_on_legacy").size() >= 1, "US readers are still on legacy: " + reads);
     }
 
     private static JsonNode fetch(HttpClient http, URI uri) {

@@ -151,66 +151,38 @@ public final class MigrationResource {
                     "owner must be LEGACY or TARGET, not " + request.quoted("owner"));
         }
         long now = clock.getAsLong();
-        ControlStore store = state.storeOf(unit);
-        String principal = principal(security);
-        List<String> failures = guards.ownershipMove(state.unit(unit, now), to, now);
-        try {
-            if (!failures.isEmpty() && !request.force()) {
-                store.refused(
-                        AuditTrail.Action.OWNERSHIP,
-                        unit,
-                        partition,
-                        to.name(),
-                        principal,
-                        request.reason(),
-                        String.join("; ", failures),
-                        now);
-                return guardRailsRefused(failures);
-            }
-            AuditTrail.Outcome outcome = failures.isEmpty() ? AuditTrail.Outcome.ACCEPTED : AuditTrail.Outcome.FORCED;
-            ControlStore.Written written = store.moveOwnership(
-                    unit,
-                    partition,
-                    to,
-                    principal,
-                    request.reason(),
-                    outcome,
-                    failures.isEmpty() ? null : String.join("; ", failures),
-                    now);
-            log.info(
-                    "{} asked for {}/{} to move to {} ({}{}): {}",
-                    principal,
-                    unit,
-                    partition,
-                    to,
-                    outcome,
-                    written.moveId() == null ? "" : ", move " + written.moveId(),
-                    request.reason());
-            ObjectNode answer = JSON.createObjectNode();
-            answer.put("unit", unit);
-            answer.put("partition", partition);
-            answer.put("to_owner", to.name());
-            answer.put("previous_owner", written.previous());
-            answer.put("outcome", outcome.name());
-            answer.put("principal", principal);
-            if (!failures.isEmpty()) {
-                answer.set("forced_past", JSON.valueToTree(failures));
-            }
-            if (written.moveId() != null) {
-                answer.put("move_id", written.moveId());
-                answer.put("status", "REQUESTED");
-                answer.put(
-                        "next",
-                        "the " + (to == Owner.TARGET ? "forward lane" : "write-back lane")
-                                + " carries the move out once it has caught up, within its "
-                                + "ownership.refresh.ms; GET /migration/status shows it in ownership.moves");
-                return json(Response.Status.ACCEPTED, answer);
-            }
-            answer.put("status", "DONE");
-            return json(Response.Status.OK, answer);
-        } catch (SQLException | RuntimeException e) {
-            return unavailable(store, e);
-        }
+        Asked asked = new Asked(AuditTrail.Action.OWNERSHIP, unit, partition, to.name(), principal(security), request);
+        return decide(
+                asked,
+                guards.ownershipMove(state.unit(unit, now), to, now),
+                now,
+                (store, outcome, forcedPast) -> store.moveOwnership(
+                        unit, partition, to, asked.principal(), request.reason(), outcome, forcedPast, now),
+                (written, answer) -> {
+                    log.info(
+                            "{} asked for {}/{} to move to {} ({}{}): {}",
+                            asked.principal(),
+                            unit,
+                            partition,
+                            to,
+                            answer.path("outcome").asText(),
+                            written.moveId() == null ? "" : ", move " + written.moveId(),
+                            request.reason());
+                    answer.put("to_owner", to.name());
+                    answer.put("previous_owner", written.previous());
+                    if (written.moveId() != null) {
+                        answer.put("move_id", written.moveId());
+                        answer.put("status", "REQUESTED");
+                        answer.put(
+                                "next",
+                                "the " + (to == Owner.TARGET ? "forward lane" : "write-back lane")
+                                        + " carries the move out once it has caught up, within its "
+                                        + "ownership.refresh.ms; GET /migration/status shows it in ownership.moves");
+                        return Response.Status.ACCEPTED;
+                    }
+                    answer.put("status", "DONE");
+                    return Response.Status.OK;
+                });
     }
 
     @PUT
@@ -251,52 +223,88 @@ public final class MigrationResource {
                     "mode must be LEGACY, SHADOW, CANARY or TARGET, not " + request.quoted("mode"));
         }
         long now = clock.getAsLong();
-        ControlStore store = state.storeOf(unit);
-        String principal = principal(security);
-        List<String> failures = guards.readRouting(state.unit(unit, now), plan.mode(), now);
+        ReadPlan routed = plan;
+        Asked asked = new Asked(
+                AuditTrail.Action.READ_ROUTING,
+                unit,
+                partition,
+                ControlStore.describe(plan),
+                principal(security),
+                request);
+        return decide(
+                asked,
+                guards.readRouting(state.unit(unit, now), plan.mode(), now),
+                now,
+                (store, outcome, forcedPast) -> store.route(
+                        unit, partition, routed, asked.principal(), request.reason(), outcome, forcedPast, now),
+                (written, answer) -> {
+                    log.info(
+                            "{} routed the reads of {}/{} to {} ({}): {}",
+                            asked.principal(),
+                            unit,
+                            partition,
+                            asked.changeTo(),
+                            answer.path("outcome").asText(),
+                            request.reason());
+                    answer.put("plan", asked.changeTo());
+                    answer.put("previous", written.previous());
+                    answer.put("next", "the facades follow the plan within their refresh interval");
+                    return Response.Status.OK;
+                });
+    }
+
+    /** A valid change asked through the dashboard, and by whom. */
+    private record Asked(
+            AuditTrail.Action action,
+            String unit,
+            String partition,
+            String changeTo,
+            String principal,
+            Request request) {}
+
+    /** Writes a change to the store, with how it was decided and the guard rails it was forced past, if any. */
+    private interface Write {
+        ControlStore.Written to(ControlStore store, AuditTrail.Outcome outcome, String forcedPast) throws SQLException;
+    }
+
+    /** Completes the answer to a written change; returns its status. */
+    private interface Answer {
+        Response.Status complete(ControlStore.Written written, ObjectNode answer);
+    }
+
+    /**
+     * What every change goes through once valid: refused (and recorded so) while a guard rail fails unless forced,
+     * else written with its outcome, ACCEPTED or FORCED.
+     */
+    private Response decide(Asked asked, List<String> failures, long now, Write write, Answer complete) {
+        ControlStore store = state.storeOf(asked.unit());
+        Request request = asked.request();
+        String guardRails = failures.isEmpty() ? null : String.join("; ", failures);
         try {
-            if (!failures.isEmpty() && !request.force()) {
+            if (guardRails != null && !request.force()) {
                 store.refused(
-                        AuditTrail.Action.READ_ROUTING,
-                        unit,
-                        partition,
-                        ControlStore.describe(plan),
-                        principal,
+                        asked.action(),
+                        asked.unit(),
+                        asked.partition(),
+                        asked.changeTo(),
+                        asked.principal(),
                         request.reason(),
-                        String.join("; ", failures),
+                        guardRails,
                         now);
                 return guardRailsRefused(failures);
             }
-            AuditTrail.Outcome outcome = failures.isEmpty() ? AuditTrail.Outcome.ACCEPTED : AuditTrail.Outcome.FORCED;
-            ControlStore.Written written = store.route(
-                    unit,
-                    partition,
-                    plan,
-                    principal,
-                    request.reason(),
-                    outcome,
-                    failures.isEmpty() ? null : String.join("; ", failures),
-                    now);
-            log.info(
-                    "{} routed the reads of {}/{} to {} ({}): {}",
-                    principal,
-                    unit,
-                    partition,
-                    ControlStore.describe(plan),
-                    outcome,
-                    request.reason());
+            AuditTrail.Outcome outcome = guardRails == null ? AuditTrail.Outcome.ACCEPTED : AuditTrail.Outcome.FORCED;
+            ControlStore.Written written = write.to(store, outcome, guardRails);
             ObjectNode answer = JSON.createObjectNode();
-            answer.put("unit", unit);
-            answer.put("partition", partition);
-            answer.put("plan", ControlStore.describe(plan));
-            answer.put("previous", written.previous());
+            answer.put("unit", asked.unit());
+            answer.put("partition", asked.partition());
             answer.put("outcome", outcome.name());
-            answer.put("principal", principal);
-            if (!failures.isEmpty()) {
+            answer.put("principal", asked.principal());
+            if (guardRails != null) {
                 answer.set("forced_past", JSON.valueToTree(failures));
             }
-            answer.put("next", "the facades follow the plan within their refresh interval");
-            return json(Response.Status.OK, answer);
+            Response.Status status = complete.complete(written, answer);
+            return json(status, answer);
         } catch (SQLException | RuntimeException e) {
             return unavailable(store, e);
         }
