@@ -116,10 +116,12 @@ final class AuditTrail {
 
     /** The unit's rows, newest first, at most {@code limit}. */
     List<Entry> recent(Connection connection, String unit, int limit) throws SQLException {
-        String sql = dialect.selectWhere(
+        String sql = dialect.selectNewest(
                 table,
                 List.of(ID, AT, PRINCIPAL, ACTION, PARTITION, CHANGE_TO, PREVIOUS, REASON, OUTCOME, GUARDS, MOVE_ID),
-                Where.in(dialect).compare(UNIT, Where.Comparison.EQUAL).text());
+                Where.in(dialect).compare(UNIT, Where.Comparison.EQUAL).text(),
+                ID,
+                limit);
         List<Entry> entries = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             select.setString(1, unit);
@@ -143,8 +145,7 @@ final class AuditTrail {
                 }
             }
         }
-        entries.sort((a, b) -> Long.compare(b.id(), a.id()));
-        return entries.size() <= limit ? entries : new ArrayList<>(entries.subList(0, limit));
+        return entries;
     }
 
     private static String bounded(String text, int length) {

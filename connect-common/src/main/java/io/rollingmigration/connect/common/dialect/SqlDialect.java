@@ -180,6 +180,16 @@ public interface SqlDialect {
     }
 
     /**
+     * The {@code selected} columns of the newest {@code limit} rows that meet {@code condition}, newest first by
+     * {@code idColumn}: a journal's or an audit trail's latest entries, read without the rest of its history.
+     */
+    default String selectNewest(TableId table, List<String> selected, String condition, String idColumn, int limit) {
+        return "SELECT " + quoted(selected) + " FROM " + quote(table)
+                + (condition == null ? "" : " WHERE " + condition) + " ORDER BY " + quote(idColumn) + " DESC LIMIT "
+                + Math.max(1, limit);
+    }
+
+    /**
      * The {@code selected} columns of the rows whose {@code keyColumns} equal one of {@code count} key tuples.
      * Parameters: each tuple's values in key order, tuple after tuple, then the condition's.
      */

@@ -236,10 +236,12 @@ public final class OwnershipMoves {
 
     /** The unit's journal, newest first, at most {@code limit} rows. Reads in the caller's transaction. */
     public List<Entry> recent(Connection connection, String unit, int limit) throws SQLException {
-        String sql = dialect.selectWhere(
+        String sql = dialect.selectNewest(
                 table,
                 List.of(ID, PARTITION, TO_OWNER, REQUESTED_BY, STATUS, REASON, DECIDED_BY, DECIDED_AT, LAG),
-                Where.in(dialect).compare(UNIT, Where.Comparison.EQUAL).text());
+                Where.in(dialect).compare(UNIT, Where.Comparison.EQUAL).text(),
+                ID,
+                limit);
         List<Entry> entries = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             select.setString(1, unit);
@@ -262,8 +264,7 @@ public final class OwnershipMoves {
                 }
             }
         }
-        entries.sort((a, b) -> Long.compare(b.id(), a.id()));
-        return entries.size() <= limit ? entries : new ArrayList<>(entries.subList(0, limit));
+        return entries;
     }
 
     public TableId table() {
