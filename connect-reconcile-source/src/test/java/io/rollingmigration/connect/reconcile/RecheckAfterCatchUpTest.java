@@ -10,6 +10,8 @@ import io.rollingmigration.connect.reconcile.run.Run;
 import io.rollingmigration.connect.reconcile.run.RunState;
 import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.testsupport.PostgresFixture;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,5 +97,53 @@ class RecheckAfterCatchUpTest {
                 "the run ends once the late change has left the last minute's window, not after 200 s: "
                         + (finishedAt < 0 ? "not finished" : (finishedAt - start) + " ms"));
         assertEquals(1, run.state().figures().inFlight(), "P-2 was a change in flight, not drift");
+    }
+
+    @Test
+    void aRowMissingWhileAnotherSinkTaskCatchesUpWaitsForTwiceTheLagItShowsThenIsDriftIfItNeverCame() throws Exception {
+        PolicyTables.inLine(postgres, 5, T0);
+        postgres.execute(PostgresFixture.LEGACY, PolicyTables.legacyInsert("P-6", "A", 6000, "Holder 6", T0));
+        postgres.execute(PostgresFixture.LEGACY, PolicyTables.legacyInsert("P-7", "A", 7000, "Holder 7", T0));
+        long start = System.currentTimeMillis();
+        stores = PreparedStores.open(PolicyTables.settings(postgres));
+        Comparison.Prepared prepared = stores.prepared();
+        AtomicLong clock = new AtomicLong(start);
+        Run run = new Run(
+                RunState.begin(null, true, false, 0, null, null, start),
+                KeyRange.whole(),
+                prepared.legacy(),
+                prepared.target(),
+                prepared.judge(),
+                new OpenDriftSet(),
+                new Run.Settings(10, 1000, 600_000, 1000, 0),
+                null,
+                clock::get);
+        for (int steps = 0; steps < 10 && run.suspects() < 2; steps++) {
+            assertTrue(run.step(start).reported().isEmpty());
+        }
+        assertEquals(2, run.suspects(), "P-6 and P-7 are held, for the recheck delay: no lag observed yet");
+
+        // Half a second on, one sink task comes back from an outage and applies P-1's change 30 s late; the task
+        // that carries P-6 and P-7 is still waiting to retry.
+        postgres.execute(
+                PostgresFixture.TARGET,
+                "UPDATE policy SET lineage_source_committed_at = " + at(start - 30_000) + ", lineage_applied_at = "
+                        + at(start + 500) + " WHERE policy_id = '" + targetId("P-1") + "'");
+        List<String> reported = new ArrayList<>();
+        for (long t = start + 2000; t <= start + 20_000; t += 1000) {
+            clock.set(t);
+            run.step(t).reported().forEach(r -> reported.add(r.drift().legacyKey()));
+        }
+        assertEquals(List.of(), reported, "twice the 30 s lag has not passed since P-6 and P-7 were seen");
+
+        // The other task comes back and lands P-6; P-7 was lost on the way and never comes.
+        postgres.execute(PostgresFixture.TARGET, PolicyTables.upsert("P-6", "A", 6000, "Holder 6", T0));
+        for (long t = start + 21_000; t <= start + 80_000 && !run.finished(); t += 1000) {
+            clock.set(t);
+            run.step(t).reported().forEach(r -> reported.add(r.drift().legacyKey()));
+        }
+        assertTrue(run.finished());
+        assertEquals(List.of("{\"policy_no\":\"P-7\"}"), reported, "only the row that never came is drift");
+        assertEquals(1, run.state().figures().inFlight(), "P-6 was in flight");
     }
 }

@@ -45,6 +45,14 @@ final class PipelineProgress {
         return lagMillis;
     }
 
+    /** The same, read again unless read within the last second: before a difference is confirmed as drift. */
+    long freshLagMillis(long now) {
+        if (now - lagCheckedAt >= POSITION_REFRESH_MILLIS) {
+            lagCheckedAt = Long.MIN_VALUE;
+        }
+        return lagMillis(now);
+    }
+
     /** The lag last observed, in milliseconds. */
     long lastLagMillis() {
         return lagMillis;

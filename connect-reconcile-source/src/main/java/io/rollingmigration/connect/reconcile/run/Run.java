@@ -251,7 +251,8 @@ public final class Run {
             boolean behind = legacyMoved
                     || pipelineBehind(verdict, applied)
                     || legacyReadBehind(verdict, legacyReadFrom)
-                    || deleteMayBeInFlight(verdict, applied, changeSeen, now);
+                    || deleteMayBeInFlight(verdict, applied, changeSeen, now)
+                    || stillSettling(changeSeen, now);
             if (behind && now - suspect.firstSeen() < settings.recheckMaxWaitMillis()) {
                 // Waiting for the pipeline: no point asking again sooner than the applied position is refreshed.
                 suspects.requeue(
@@ -269,6 +270,15 @@ public final class Run {
                 suspects.hold(other, seenAt(now), delay(now));
             }
         }
+    }
+
+    /**
+     * True while less than the recheck delay as of now has passed since the change was seen. The lag may have grown
+     * since the suspect was held: sink tasks come back from an outage one after another, and the first ones back
+     * move the applied position past changes the later ones' partitions still hold. Read fresh, not from the cache.
+     */
+    private boolean stillSettling(long changeSeen, long now) {
+        return now - changeSeen < Math.max(settings.recheckDelayMillis(), 2 * progress.freshLagMillis(now));
     }
 
     /**
