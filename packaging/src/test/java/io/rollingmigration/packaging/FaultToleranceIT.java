@@ -151,7 +151,12 @@ class FaultToleranceIT {
                         DLQ,
                         // The retry policy's defaults (10 min); a hang is a failure after 15 s, not the default 60.
                         "connection.socket.timeout.ms",
-                        "15000"));
+                        "15000",
+                        // The translation's status records, which count what it could not translate.
+                        "transforms.translate.status.bootstrap.servers",
+                        connect.bootstrapServers(),
+                        "transforms.translate.status.interval.ms",
+                        "1000"));
         reconcilersLegacy = DatabaseLink.to(legacy.host(), legacy.port());
         Map<String, String> reconcilerAddresses = new LinkedHashMap<>(addresses);
         reconcilerAddresses.put(
@@ -448,6 +453,12 @@ class FaultToleranceIT {
             String reason = record.headers().getOrDefault("__connect.errors.exception.message", "");
             assertTrue(!reason.isBlank(), "a reason in the headers " + record.headers());
         }
+        // The two untranslatable rows, counted by the transforms' status records under the field each failed at.
+        Await.until(
+                PATIENCE,
+                "the translation's status records to count the two rows by field",
+                () -> translationFailures()
+                        .equals(Map.of("aggregates.policy.fields.product", 1L, "aggregates.policy.fields.status", 1L)));
         // The legacy rows that cannot be translated are drift until someone fixes them; here they are removed.
         legacy.execute(LEGACY_DB, "DELETE FROM public.policy WHERE policy_no IN ('PA-Z1', 'PA-Z2')");
         awaitConverged("a burst of malformed records");
@@ -520,6 +531,29 @@ class FaultToleranceIT {
                                                     + run.path("rule_violation").asLong()
                                             == 0);
         }
+    }
+
+    /** The sink's translation failures by reason, summed over the latest status record of each of its tasks. */
+    private static Map<String, Long> translationFailures() {
+        Map<String, JsonNode> latest = new HashMap<>();
+        for (TopicRecord record : connect.topics().readAll("migration-status")) {
+            JsonNode key = record.key();
+            if (key != null
+                    && "TRANSLATION".equals(key.path("kind").asText())
+                    && SINK.equals(key.path("connector").asText())
+                    && !record.isTombstone()) {
+                latest.put(key.toString(), record.value());
+            }
+        }
+        Map<String, Long> failures = new TreeMap<>();
+        for (JsonNode report : latest.values()) {
+            report.path("figures")
+                    .path("failed_by_reason")
+                    .fields()
+                    .forEachRemaining(
+                            e -> failures.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+        }
+        return failures;
     }
 
     /** The legacy policies, translated with the spec, by target id: field name to value as text. */

@@ -122,6 +122,7 @@ final class MigrationState {
         node.set("drift", drift(view));
         node.set("drift_aging", aging(view, now));
         node.set("event_order", eventOrder(view));
+        node.set("translation", translation(view));
         node.set("dead_letter_queue", deadLetters(view));
         node.set("reconciliation", reconciliation(view, now));
         ControlStore store = storeOf(view.unit());
@@ -258,26 +259,54 @@ final class MigrationState {
         return node;
     }
 
+    /**
+     * The translation transforms' figures: what they translated, dropped and could not translate, by the spec's
+     * field. The failures go to the dead letter queue through Connect (errors.tolerance=all), not through the sink.
+     */
+    private static ObjectNode translation(UnitView view) {
+        if (!view.has("TRANSLATION")) {
+            return noData("no translation transform of this unit publishes status (transforms.<alias>.status."
+                    + "bootstrap.servers)");
+        }
+        ObjectNode node = JSON.createObjectNode();
+        for (String figure : List.of("translated", "dropped", "failed")) {
+            node.put(figure + "_per_s", view.rate("TRANSLATION", figure));
+            node.put(figure + "_total", view.sum("TRANSLATION", "totals", figure));
+        }
+        node.set("failed_by_reason", merged(view, "TRANSLATION", "failed_by_reason"));
+        node.set("semantic_loss_by_column", merged(view, "TRANSLATION", "semantic_loss_by_column"));
+        return node;
+    }
+
+    /** One count per name, summed over the kind's sources. */
+    private static ObjectNode merged(UnitView view, String kind, String group) {
+        Map<String, Long> sums = new TreeMap<>();
+        for (UnitView.Source source : view.of(kind)) {
+            source.figures()
+                    .path(group)
+                    .fields()
+                    .forEachRemaining(e -> sums.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+        }
+        ObjectNode node = JSON.createObjectNode();
+        sums.forEach(node::put);
+        return node;
+    }
+
     private static ObjectNode deadLetters(UnitView view) {
         if (!view.has("SINK") && !view.has("WRITEBACK")) {
             return noData("no sink reports on this unit");
         }
         ObjectNode node = JSON.createObjectNode();
-        Map<String, Long> byReason = new TreeMap<>();
-        long total = 0;
-        for (String kind : List.of("SINK", "WRITEBACK")) {
-            for (UnitView.Source source : view.of(kind)) {
-                total += source.figures().path("totals").path("dead_lettered").asLong();
-                source.figures()
-                        .path("dead_lettered_by_reason")
-                        .fields()
-                        .forEachRemaining(
-                                e -> byReason.merge(e.getKey(), e.getValue().asLong(), Long::sum));
-            }
-        }
-        node.put("total", total);
-        ObjectNode reasons = node.putObject("by_reason");
-        byReason.forEach(reasons::put);
+        node.put(
+                "total",
+                view.sum("SINK", "totals", "dead_lettered") + view.sum("WRITEBACK", "totals", "dead_lettered"));
+        ObjectNode reasons = merged(view, "SINK", "dead_lettered_by_reason");
+        merged(view, "WRITEBACK", "dead_lettered_by_reason")
+                .fields()
+                .forEachRemaining(e -> reasons.put(
+                        e.getKey(),
+                        reasons.path(e.getKey()).asLong() + e.getValue().asLong()));
+        node.set("by_reason", reasons);
         return node;
     }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rollingmigration.connect.common.status.StatusReport;
 import jakarta.ws.rs.core.Response;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,11 +22,14 @@ class MigrationResourceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static MigrationResource resource(boolean readOnly) {
+        return resource(readOnly, new Reports());
+    }
+
+    private static MigrationResource resource(boolean readOnly, Reports reports) {
         Map<String, Object> worker = new HashMap<>();
         worker.put("bootstrap.servers", "unused:9092");
         worker.put("migration.dashboard.read.only", Boolean.toString(readOnly));
         DashboardConfig config = new DashboardConfig(worker);
-        Reports reports = new Reports();
         MigrationState state = new MigrationState(config, reports, Map.of(), reports.cluster());
         GuardRails guards = new GuardRails(config.guardBounds());
         return new MigrationResource(
@@ -65,5 +70,41 @@ class MigrationResourceTest {
         assertEquals(1, status.path("schema_version").asInt());
         assertEquals(0, status.path("units").size());
         assertTrue(status.path("status_topic_read").asBoolean());
+    }
+
+    @Test
+    void theTranslationsFailuresAreSummedOverItsTasksByTheFieldTheyFailedAt() throws Exception {
+        Reports reports = new Reports();
+        for (int task = 0; task < 2; task++) {
+            ObjectNode figures = StatusReport.newFigures();
+            figures.putObject("totals").put("translated", 100).put("dropped", 1).put("failed", task + 1);
+            figures.putObject("per_second")
+                    .put("translated", 5.0)
+                    .put("dropped", 0.0)
+                    .put("failed", 0.5);
+            figures.putObject("failed_by_reason")
+                    .put("aggregates.policy.fields.status", 1)
+                    .put("aggregates.policy.fields.product", task);
+            figures.putObject("semantic_loss_by_column").put("fax", 3);
+            reports.publish(
+                    new StatusReport(StatusReport.Kind.TRANSLATION, "policy-sink", task, "policy", figures),
+                    1_000L,
+                    0L,
+                    JSON.createObjectNode());
+        }
+        JsonNode translation = body(resource(false, reports).status())
+                .path("units")
+                .path("policy")
+                .path("translation");
+        assertEquals(200, translation.path("translated_total").asLong(), translation.toString());
+        assertEquals(3, translation.path("failed_total").asLong(), translation.toString());
+        assertEquals(1.0, translation.path("failed_per_s").asDouble(), translation.toString());
+        assertEquals(
+                JSON.readTree("{\"aggregates.policy.fields.product\":1,\"aggregates.policy.fields.status\":2}"),
+                translation.path("failed_by_reason"));
+        assertEquals(6, translation.path("semantic_loss_by_column").path("fax").asLong());
+        assertTrue(
+                body(resource(false).status()).path("units").isEmpty(),
+                "without reports no unit, so no made-up translation figures");
     }
 }

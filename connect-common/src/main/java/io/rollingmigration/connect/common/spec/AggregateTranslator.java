@@ -178,8 +178,10 @@ public final class AggregateTranslator {
             try {
                 value.put(field.target, field.evaluate(after, bindings));
             } catch (DataException | ArithmeticException | IllegalArgumentException e) {
-                throw new DataException(
-                        rule + " " + field.path + " (legacy key " + legacyKeyText(after) + "): " + e.getMessage(), e);
+                throw new TranslationFailure(
+                        field.path,
+                        rule + " " + field.path + " (legacy key " + legacyKeyText(after) + "): " + e.getMessage(),
+                        e);
             }
         }
         return value;

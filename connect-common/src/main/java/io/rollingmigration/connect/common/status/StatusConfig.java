@@ -32,14 +32,20 @@ public final class StatusConfig {
      */
     public static ConfigDef define(ConfigDef def, String group, int order, String bootstrapFallback) {
         ExitCriteriaConfig.define(def, "Exit criteria");
+        return defineWithoutExitCriteria(def, group, order, bootstrapFallback);
+    }
+
+    /** The same keys without the exit criteria: for a plugin that is no bridge of its own (a transform). */
+    public static ConfigDef defineWithoutExitCriteria(
+            ConfigDef def, String group, int order, String bootstrapFallback) {
         return def.define(
                         TOPIC,
                         ConfigDef.Type.STRING,
                         DEFAULT_TOPIC,
                         new ConfigDef.NonEmptyString(),
                         ConfigDef.Importance.LOW,
-                        "The compacted topic the tasks publish their status records to, keyed by connector, task "
-                                + "and migration unit; the migration dashboard of every worker reads it. Created "
+                        "The compacted topic the tasks publish their status records to, keyed by kind, connector, "
+                                + "task and migration unit; the migration dashboard of every worker reads it. Created "
                                 + "compacted if missing. Give every plugin of a migration the same topic.",
                         group,
                         order,
@@ -101,7 +107,9 @@ public final class StatusConfig {
                 config.getString(TOPIC).trim(),
                 config.getLong(INTERVAL_MS),
                 producer,
-                ExitCriteriaConfig.declared(config));
+                config.values().containsKey(ExitCriteriaConfig.TARGET_OWNS_ALL_FOR_MS)
+                        ? ExitCriteriaConfig.declared(config)
+                        : StatusReport.newFigures());
     }
 
     /** Whether a client setting says how to reach the cluster securely: what every client of it must share. */

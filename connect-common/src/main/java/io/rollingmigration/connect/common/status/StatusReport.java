@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One task's figures for one migration unit, as published to the status topic. The key names the task and the
- * unit, so the compacted topic keeps the latest report of each; the value is JSON (docs/dashboard.md has the
+ * One task's figures for one migration unit, as published to the status topic. The key names the kind, the task
+ * and the unit, so the compacted topic keeps the latest report of each; the value is JSON (docs/dashboard.md has the
  * schema), independent of the worker's converters, since the dashboard reads it with a plain consumer.
  *
  * @param kind      which part of the suite reports
@@ -29,13 +29,25 @@ public record StatusReport(Kind kind, String connector, int task, String unit, O
         /** The write-back lane's sink: the service's changes into legacy. */
         WRITEBACK,
         /** A reconciler: legacy and target compared, drift open. */
-        RECONCILER
+        RECONCILER,
+        /** A translation transform: change events into aggregates, and the events it could not translate. */
+        TRANSLATION
     }
 
     /** Whether the task was running when it published, or published once more as it stopped. */
     public enum State {
         RUNNING,
         STOPPED
+    }
+
+    /**
+     * A counter as figures show it: its total since the task started into {@code totals}, and its rate over the
+     * interval of {@code seconds} that began at {@code before} into {@code rates}, to two decimals.
+     */
+    public static void putTotalAndRate(
+            ObjectNode totals, ObjectNode rates, String name, long now, long before, double seconds) {
+        totals.put(name, now);
+        rates.put(name, Math.round((now - before) / seconds * 100.0) / 100.0);
     }
 
     /** A fresh object for a kind's figures. */
@@ -45,6 +57,8 @@ public record StatusReport(Kind kind, String connector, int task, String unit, O
 
     public byte[] key() {
         ObjectNode key = JSON.createObjectNode();
+        // A transform runs in a task that publishes for the same unit: the kind keeps their reports apart.
+        key.put("kind", kind.name());
         key.put("connector", connector);
         key.put("task", task);
         key.put("unit", unit);

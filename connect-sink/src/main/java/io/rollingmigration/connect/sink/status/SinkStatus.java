@@ -1,6 +1,7 @@
 package io.rollingmigration.connect.sink.status;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rollingmigration.connect.common.status.FailureReason;
 import io.rollingmigration.connect.common.status.StatusConfig;
 import io.rollingmigration.connect.common.status.StatusPublisher;
 import io.rollingmigration.connect.common.status.StatusReport;
@@ -124,22 +125,10 @@ public final class SinkStatus implements AutoCloseable {
         totals.echoes++;
     }
 
-    /** A record sent to the dead letter queue; the reason is its code (the message's first word) or exception. */
+    /** A record sent to the dead letter queue, counted by its {@link FailureReason}. */
     public synchronized void deadLettered(Exception reason) {
         totals.deadLettered++;
-        deadLettered.merge(reasonOf(reason), 1L, Long::sum);
-    }
-
-    static String reasonOf(Exception reason) {
-        String message = reason.getMessage();
-        if (message != null) {
-            int colon = message.indexOf(':');
-            String head = colon > 0 ? message.substring(0, colon) : "";
-            if (head.matches("[A-Z][A-Z0-9_]{2,63}")) {
-                return head;
-            }
-        }
-        return reason.getClass().getSimpleName();
+        deadLettered.merge(FailureReason.of(reason), 1L, Long::sum);
     }
 
     /** The report of the interval that ends now; the next interval starts. */
@@ -149,14 +138,18 @@ public final class SinkStatus implements AutoCloseable {
         double seconds = Math.max(0.001, (now - intervalStart) / 1000.0);
         ObjectNode total = figures.putObject("totals");
         ObjectNode rates = figures.putObject("per_second");
-        put(total, rates, "received", totals.received, atIntervalStart.received, seconds);
-        put(total, rates, "applied", totals.applied, atIntervalStart.applied, seconds);
-        put(total, rates, "skipped_stale", totals.stale, atIntervalStart.stale, seconds);
-        put(total, rates, "duplicates", totals.duplicates, atIntervalStart.duplicates, seconds);
-        put(total, rates, "out_of_order", totals.outOfOrder, atIntervalStart.outOfOrder, seconds);
-        put(total, rates, "blocked_by_ownership", totals.blocked, atIntervalStart.blocked, seconds);
-        put(total, rates, "echoes_dropped", totals.echoes, atIntervalStart.echoes, seconds);
-        put(total, rates, "dead_lettered", totals.deadLettered, atIntervalStart.deadLettered, seconds);
+        StatusReport.putTotalAndRate(total, rates, "received", totals.received, atIntervalStart.received, seconds);
+        StatusReport.putTotalAndRate(total, rates, "applied", totals.applied, atIntervalStart.applied, seconds);
+        StatusReport.putTotalAndRate(total, rates, "skipped_stale", totals.stale, atIntervalStart.stale, seconds);
+        StatusReport.putTotalAndRate(
+                total, rates, "duplicates", totals.duplicates, atIntervalStart.duplicates, seconds);
+        StatusReport.putTotalAndRate(
+                total, rates, "out_of_order", totals.outOfOrder, atIntervalStart.outOfOrder, seconds);
+        StatusReport.putTotalAndRate(
+                total, rates, "blocked_by_ownership", totals.blocked, atIntervalStart.blocked, seconds);
+        StatusReport.putTotalAndRate(total, rates, "echoes_dropped", totals.echoes, atIntervalStart.echoes, seconds);
+        StatusReport.putTotalAndRate(
+                total, rates, "dead_lettered", totals.deadLettered, atIntervalStart.deadLettered, seconds);
         ObjectNode byReason = figures.putObject("dead_lettered_by_reason");
         deadLettered.forEach(byReason::put);
         ObjectNode lags = figures.putObject("lag_ms");
@@ -179,10 +172,5 @@ public final class SinkStatus implements AutoCloseable {
         atIntervalStart.copy(totals);
         intervalStart = now;
         return new StatusReport(kind, connector, task, unit, figures);
-    }
-
-    private static void put(ObjectNode totals, ObjectNode rates, String name, long now, long before, double seconds) {
-        totals.put(name, now);
-        rates.put(name, Math.round((now - before) / seconds * 100.0) / 100.0);
     }
 }

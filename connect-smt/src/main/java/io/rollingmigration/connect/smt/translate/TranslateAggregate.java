@@ -8,6 +8,8 @@ import io.rollingmigration.connect.common.normalize.ValueNormalizer;
 import io.rollingmigration.connect.common.spec.AggregateTranslator;
 import io.rollingmigration.connect.common.spec.SpecCompiler;
 import io.rollingmigration.connect.common.spec.SpecException;
+import io.rollingmigration.connect.common.status.StatusConfig;
+import io.rollingmigration.connect.common.status.StatusReport;
 import io.rollingmigration.connect.smt.lineage.ChangeEventPolicy;
 import io.rollingmigration.connect.smt.lineage.LineageStamp;
 import java.util.HashMap;
@@ -38,6 +40,7 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
     interface ConfigName {
         String SPEC = "spec";
         String AGGREGATE = "aggregate";
+        String STATUS_UNIT = "status.unit";
     }
 
     public static final ConfigDef CONFIG_DEF =
@@ -58,13 +61,33 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
                             new ConfigDef.NonEmptyString(),
                             ConfigDef.Importance.HIGH,
                             "Which aggregate of the spec this transform emits; one legacy table can feed several aggregates "
-                                    + "(one connector or transform chain each)."));
+                                    + "(one connector or transform chain each).")
+                    .define(
+                            ConfigName.STATUS_UNIT,
+                            ConfigDef.Type.STRING,
+                            "",
+                            ConfigDef.Importance.LOW,
+                            "The migration unit this transform's status records are about, on the dashboard: the "
+                                    + "sink's ownership.unit when it differs from the aggregate's name. Empty: the "
+                                    + "aggregate's name.",
+                            "Status",
+                            0,
+                            ConfigDef.Width.MEDIUM,
+                            "Status unit"));
+
+    static {
+        StatusConfig.defineWithoutExitCriteria(
+                CONFIG_DEF, "Status", 1, "no status records (set it to the Connect cluster's Kafka)");
+    }
 
     private final LongSupplier clock;
     private AggregateTranslator translator;
     private LineageStamp stamp;
     private ChangeEventPolicy policy;
     private TranslationMetrics metrics;
+    private StatusConfig.Settings statusSettings;
+    private String statusUnit;
+    private TranslationStatus status;
 
     public TranslateAggregate() {
         this(System::currentTimeMillis);
@@ -87,11 +110,26 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
         }
         stamp = new LineageStamp(translator.rule(), List.of(), LineageStamp.positionOrder(config), clock);
         policy = ChangeEventPolicy.from(config);
+        statusSettings = StatusConfig.from(config, null, null);
+        String unit = config.getString(ConfigName.STATUS_UNIT).trim();
+        statusUnit = unit.isEmpty() ? translator.name() : unit;
     }
 
+    /**
+     * Connect gives a transform its own settings only; the plugin metrics it gives next carry the connector's name
+     * and the task's number, which its status records are keyed by.
+     */
     @Override
     public void withPluginMetrics(PluginMetrics pluginMetrics) {
         this.metrics = new TranslationMetrics(pluginMetrics);
+        if (statusSettings != null && status == null) {
+            Map<String, String> tags = metrics.tags();
+            String connector = tags.get("connector");
+            String task = tags.get("task");
+            if (connector != null && task != null && task.matches("\\d+")) {
+                status = TranslationStatus.publish(statusSettings, connector, Integer.parseInt(task), statusUnit);
+            }
+        }
     }
 
     @Override
@@ -106,10 +144,20 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
                     metrics.translated(System.nanoTime() - started);
                 }
             }
+            if (status != null) {
+                if (translated == null) {
+                    status.dropped();
+                } else {
+                    status.translated();
+                }
+            }
             return translated;
         } catch (DataException e) {
             if (metrics != null) {
                 metrics.failed();
+            }
+            if (status != null) {
+                status.failed(e);
             }
             throw e;
         }
@@ -147,8 +195,15 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
                     value,
                     record.timestamp(),
                     record.headers().duplicate());
-            if (metrics != null) {
-                translator.droppedValues(after).forEach(metrics::semanticLoss);
+            if (metrics != null || status != null) {
+                for (String column : translator.droppedValues(after)) {
+                    if (metrics != null) {
+                        metrics.semanticLoss(column);
+                    }
+                    if (status != null) {
+                        status.semanticLoss(column);
+                    }
+                }
             }
         } else {
             out = record.newRecord(
@@ -186,8 +241,18 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
         return PluginVersion.get();
     }
 
+    /** The status report of the interval that ends now; {@code null} when it publishes none. For tests. */
+    StatusReport statusReport(long now) {
+        return status == null ? null : status.report(now);
+    }
+
     @Override
-    public void close() {}
+    public void close() {
+        if (status != null) {
+            status.close();
+            status = null;
+        }
+    }
 
     /** Parses and compiles the spec at validation time, so the REST validate call shows its errors on 'spec'. */
     static final class SpecValidator implements ConfigDef.Validator {

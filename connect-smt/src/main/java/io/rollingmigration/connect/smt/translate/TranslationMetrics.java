@@ -42,6 +42,12 @@ final class TranslationMetrics {
                 new Max());
     }
 
+    /** The tags Connect gives the plugin's metrics: the connector, the task, the transform's alias. */
+    Map<String, String> tags() {
+        return metrics.metricName("records-translated-total", "", new LinkedHashMap<>())
+                .tags();
+    }
+
     void translated(long nanos) {
         translated.record();
         latency.record(nanos);

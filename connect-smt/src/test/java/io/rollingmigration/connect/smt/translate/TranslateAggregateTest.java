@@ -1,13 +1,16 @@
 package io.rollingmigration.connect.smt.translate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rollingmigration.connect.common.lineage.Lineage.Field;
 import io.rollingmigration.connect.common.spec.Uuid5;
+import io.rollingmigration.connect.common.status.StatusReport;
 import io.rollingmigration.testsupport.ChangeEvents;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -209,6 +212,50 @@ class TranslateAggregateTest {
         assertEquals(2.0, metric(registry, "records-translated-total", null));
         assertEquals(1.0, metric(registry, "records-failed-total", null));
         assertEquals(1.0, metric(registry, "semantic-loss-total", "fax"));
+    }
+
+    @Test
+    void itsStatusRecordsCountWhatItTranslatedAndItsFailuresByTheFieldOfTheSpecTheyFailedAt() throws Exception {
+        TranslateAggregate<SourceRecord> transform = new TranslateAggregate<>(() -> 7L);
+        transform.configure(Map.of(
+                "spec",
+                Files.readString(SPEC),
+                "aggregate",
+                "party",
+                "status.bootstrap.servers",
+                "localhost:1",
+                "status.unit",
+                "customer"));
+        // Connect tags a transform's plugin metrics with its connector and task.
+        transform.withPluginMetrics(
+                new PluginMetricsImpl(new Metrics(), Map.of("connector", "crm-sink", "task", "2", "alias", "t")));
+        try {
+            transform.apply(event("c", null, person(1), 1));
+            transform.apply(event("c", null, person(2).put("fax", null), 2));
+            transform.apply(event("c", null, person(3).put("fax", "+1 555"), 3));
+            for (long id = 4; id <= 5; id++) {
+                long key = id;
+                assertThrows(
+                        DataException.class,
+                        () -> transform.apply(event("c", null, person(key).put("cust_type", "Q"), key)));
+            }
+
+            StatusReport report = transform.statusReport(System.currentTimeMillis());
+            assertEquals(StatusReport.Kind.TRANSLATION, report.kind());
+            assertEquals(List.of("crm-sink", 2, "customer"), List.of(report.connector(), report.task(), report.unit()));
+            assertTrue(new String(report.key()).contains("\"kind\":\"TRANSLATION\""), new String(report.key()));
+            JsonNode figures = report.figures();
+            assertEquals(3, figures.path("totals").path("translated").asLong(), figures.toString());
+            assertEquals(2, figures.path("totals").path("failed").asLong(), figures.toString());
+            assertEquals(1, figures.path("failed_by_reason").size(), figures.toString());
+            String reason = figures.path("failed_by_reason").fieldNames().next();
+            assertTrue(reason.startsWith("aggregates.party.fields."), "the field the spec failed at: " + reason);
+            assertEquals(2, figures.path("failed_by_reason").path(reason).asLong());
+            assertEquals(2, figures.path("semantic_loss_by_column").path("fax").asLong(), figures.toString());
+            assertFalse(figures.toString().contains("'Q'"), "no legacy value in the figures: " + figures);
+        } finally {
+            transform.close();
+        }
     }
 
     @Test
