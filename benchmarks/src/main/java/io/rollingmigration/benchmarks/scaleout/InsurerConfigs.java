@@ -3,6 +3,7 @@ package io.rollingmigration.benchmarks.scaleout;
 import io.rollingmigration.testsupport.ConfigExample;
 import io.rollingmigration.testsupport.ConnectClusterFixture;
 import io.rollingmigration.testsupport.PostgresFixture;
+import io.rollingmigration.testsupport.SkeletonPipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +101,7 @@ final class InsurerConfigs {
         addresses.put("legacy-db", postgres.host());
         addresses.put("/etc/kafka-connect/secrets", secrets.toString());
         addresses.put("/etc/migration/specs", specs.toString());
+        addresses.put(SkeletonPipeline.EXAMPLE_KAFKA, connect.bootstrapServers());
         return ConfigExample.load(example).relocated(addresses);
     }
 }
