@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rollingmigration.connect.common.drift.DriftKind;
-import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
 import io.rollingmigration.connect.reconcile.run.Run;
 import io.rollingmigration.connect.reconcile.run.RunOutput;
-import io.rollingmigration.connect.reconcile.run.RunState;
-import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.testsupport.PostgresFixture;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,18 +58,8 @@ class HeldDeleteTimingTest {
 
         Map<String, String> settings = PolicyTables.settings(postgres);
         stores = PreparedStores.open(settings);
-        Comparison.Prepared prepared = stores.prepared();
         AtomicLong clock = new AtomicLong(stepStart + 1000);
-        Run run = new Run(
-                RunState.begin(null, true, false, 0, null, null, stepStart),
-                KeyRange.whole(),
-                prepared.legacy(),
-                prepared.target(),
-                prepared.judge(),
-                new OpenDriftSet(),
-                new Run.Settings(10, 0, 600_000, 1000, 0),
-                null,
-                clock::get);
+        Run run = stores.fullRun(stepStart, clock::get, new Run.Settings(10, 0, 600_000, 1000, 0));
 
         List<String> reported = new ArrayList<>();
         // Every step of the sweep begins at stepStart; the clock says a second has passed once its queries ran.
@@ -113,18 +100,8 @@ class HeldDeleteTimingTest {
         postgres.execute(PostgresFixture.LEGACY, "DELETE FROM policy WHERE policy_no = 'P-5'");
 
         stores = PreparedStores.open(PolicyTables.settings(postgres));
-        Comparison.Prepared prepared = stores.prepared();
         AtomicLong clock = new AtomicLong(stepStart);
-        Run run = new Run(
-                RunState.begin(null, true, false, 0, null, null, stepStart),
-                KeyRange.whole(),
-                prepared.legacy(),
-                prepared.target(),
-                prepared.judge(),
-                new OpenDriftSet(),
-                new Run.Settings(10, 1000, 600_000, 1000, 0),
-                null,
-                clock::get);
+        Run run = stores.fullRun(stepStart, clock::get, new Run.Settings(10, 1000, 600_000, 1000, 0));
 
         List<String> reported = new ArrayList<>();
         for (int steps = 0; steps < 10 && run.suspects() == 0; steps++) {
@@ -164,18 +141,8 @@ class HeldDeleteTimingTest {
         postgres.execute(PostgresFixture.LEGACY, "DELETE FROM policy WHERE policy_no = 'P-5'");
 
         stores = PreparedStores.open(PolicyTables.settings(postgres));
-        Comparison.Prepared prepared = stores.prepared();
         AtomicLong clock = new AtomicLong(stepStart);
-        Run run = new Run(
-                RunState.begin(null, true, false, 0, null, null, stepStart),
-                KeyRange.whole(),
-                prepared.legacy(),
-                prepared.target(),
-                prepared.judge(),
-                new OpenDriftSet(),
-                new Run.Settings(10, 1000, 600_000, 1000, 0),
-                null,
-                clock::get);
+        Run run = stores.fullRun(stepStart, clock::get, new Run.Settings(10, 1000, 600_000, 1000, 0));
 
         List<String> reported = new ArrayList<>();
         for (int steps = 0; steps < 10 && run.suspects() == 0; steps++) {
@@ -202,18 +169,8 @@ class HeldDeleteTimingTest {
         // P-2's update is on its way when the run first sees it.
         postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET holder_name = 'Changed' WHERE policy_no = 'P-2'");
         stores = PreparedStores.open(PolicyTables.settings(postgres));
-        Comparison.Prepared prepared = stores.prepared();
         AtomicLong clock = new AtomicLong(start);
-        Run run = new Run(
-                RunState.begin(null, true, false, 0, null, null, start),
-                KeyRange.whole(),
-                prepared.legacy(),
-                prepared.target(),
-                prepared.judge(),
-                new OpenDriftSet(),
-                new Run.Settings(10, 1000, 600_000, 1000, 0),
-                null,
-                clock::get);
+        Run run = stores.fullRun(start, clock::get, new Run.Settings(10, 1000, 600_000, 1000, 0));
         List<String> reported = new ArrayList<>();
         for (int steps = 0; steps < 10 && run.suspects() == 0; steps++) {
             collect(run.step(start), reported);

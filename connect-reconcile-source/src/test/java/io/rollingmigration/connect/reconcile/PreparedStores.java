@@ -1,8 +1,13 @@
 package io.rollingmigration.connect.reconcile;
 
+import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
+import io.rollingmigration.connect.reconcile.run.Run;
+import io.rollingmigration.connect.reconcile.run.RunState;
+import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.connect.reconcile.store.Session;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /** Both stores of a reconciler's settings opened and prepared for comparison, as a task prepares them. */
 public final class PreparedStores implements AutoCloseable {
@@ -36,6 +41,20 @@ public final class PreparedStores implements AutoCloseable {
 
     public Comparison.Prepared prepared() {
         return prepared;
+    }
+
+    /** A full run over the whole key space from {@code start}, nothing open, on {@code clock}. */
+    public Run fullRun(long start, LongSupplier clock, Run.Settings settings) {
+        return new Run(
+                RunState.begin(null, true, false, 0, null, null, start),
+                KeyRange.whole(),
+                prepared.legacy(),
+                prepared.target(),
+                prepared.judge(),
+                new OpenDriftSet(),
+                settings,
+                null,
+                clock);
     }
 
     @Override

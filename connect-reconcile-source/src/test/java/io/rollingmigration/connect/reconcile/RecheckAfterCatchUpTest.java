@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rollingmigration.connect.reconcile.drift.OpenDriftSet;
 import io.rollingmigration.connect.reconcile.run.Run;
-import io.rollingmigration.connect.reconcile.run.RunState;
-import io.rollingmigration.connect.reconcile.store.KeyRange;
 import io.rollingmigration.testsupport.PostgresFixture;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,18 +55,8 @@ class RecheckAfterCatchUpTest {
         postgres.execute(PostgresFixture.LEGACY, "UPDATE policy SET holder_name = 'Changed' WHERE policy_no = 'P-2'");
 
         stores = PreparedStores.open(PolicyTables.settings(postgres));
-        Comparison.Prepared prepared = stores.prepared();
         AtomicLong clock = new AtomicLong(start);
-        Run run = new Run(
-                RunState.begin(null, true, false, 0, null, null, start),
-                KeyRange.whole(),
-                prepared.legacy(),
-                prepared.target(),
-                prepared.judge(),
-                new OpenDriftSet(),
-                new Run.Settings(10, 1000, 600_000, 1000, 0),
-                null,
-                clock::get);
+        Run run = stores.fullRun(start, clock::get, new Run.Settings(10, 1000, 600_000, 1000, 0));
         for (int steps = 0; steps < 10 && run.suspects() == 0; steps++) {
             assertTrue(run.step(start).reported().isEmpty());
         }
@@ -106,18 +93,8 @@ class RecheckAfterCatchUpTest {
         postgres.execute(PostgresFixture.LEGACY, PolicyTables.legacyInsert("P-7", "A", 7000, "Holder 7", T0));
         long start = System.currentTimeMillis();
         stores = PreparedStores.open(PolicyTables.settings(postgres));
-        Comparison.Prepared prepared = stores.prepared();
         AtomicLong clock = new AtomicLong(start);
-        Run run = new Run(
-                RunState.begin(null, true, false, 0, null, null, start),
-                KeyRange.whole(),
-                prepared.legacy(),
-                prepared.target(),
-                prepared.judge(),
-                new OpenDriftSet(),
-                new Run.Settings(10, 1000, 600_000, 1000, 0),
-                null,
-                clock::get);
+        Run run = stores.fullRun(start, clock::get, new Run.Settings(10, 1000, 600_000, 1000, 0));
         for (int steps = 0; steps < 10 && run.suspects() < 2; steps++) {
             assertTrue(run.step(start).reported().isEmpty());
         }
