@@ -29,7 +29,6 @@ public final class DashboardConfig extends AbstractConfig {
     public static final String GUARD_MAX_LAG_MS = "guard.max.lag.ms";
     public static final String GUARD_MAX_VERIFICATION_AGE_MS = "guard.max.verification.age.ms";
     public static final String GUARD_MIN_ALIGNMENT_PCT = "guard.min.alignment.pct";
-    public static final String GUARD_MAX_IN_FLIGHT_PCT = "guard.max.in.flight.pct";
     public static final String CONSUMER_PREFIX = "consumer.";
 
     public static final String STORE_UNITS = "units";
@@ -202,20 +201,7 @@ public final class DashboardConfig extends AbstractConfig {
                         GUARDS,
                         3,
                         ConfigDef.Width.SHORT,
-                        "Min alignment (%)")
-                .define(
-                        GUARD_MAX_IN_FLIGHT_PCT,
-                        ConfigDef.Type.DOUBLE,
-                        5.0,
-                        ConfigDef.Range.between(0.0, 100.0),
-                        ConfigDef.Importance.MEDIUM,
-                        "... and when that reconciliation found more than this percentage of the rows it compared "
-                                + "in flight (the pipeline still carrying them, as during a backfill): rows in flight "
-                                + "count as aligned, but were not verified.",
-                        GUARDS,
-                        4,
-                        ConfigDef.Width.SHORT,
-                        "Max rows in flight (%)");
+                        "Min alignment (%)");
         for (String store : stores) {
             String prefix = storePrefix(store);
             String group = "Store " + store;
@@ -316,9 +302,6 @@ public final class DashboardConfig extends AbstractConfig {
 
     public GuardRails.Bounds guardBounds() {
         return new GuardRails.Bounds(
-                getLong(GUARD_MAX_LAG_MS),
-                getLong(GUARD_MAX_VERIFICATION_AGE_MS),
-                getDouble(GUARD_MIN_ALIGNMENT_PCT),
-                getDouble(GUARD_MAX_IN_FLIGHT_PCT));
+                getLong(GUARD_MAX_LAG_MS), getLong(GUARD_MAX_VERIFICATION_AGE_MS), getDouble(GUARD_MIN_ALIGNMENT_PCT));
     }
 }

@@ -254,10 +254,6 @@ final class ExitCriteria {
                     "the full reconciliation after the last move was " + verification.lowestAlignment()
                             + "% aligned, below " + guards.bounds().minAlignmentPercent() + "%");
         }
-        String unverified = guards.unverified(verification);
-        if (unverified != null) {
-            return new Verdict(name, required, false, null, null, unverified);
-        }
         return new Verdict(
                 name, required, true, verification.oldestCompletedAt(), verification.oldestCompletedAt(), null);
     }

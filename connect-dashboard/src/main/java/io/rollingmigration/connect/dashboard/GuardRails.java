@@ -16,8 +16,7 @@ import java.util.Locale;
 final class GuardRails {
 
     /** The bounds, from the worker's {@code migration.dashboard.guard.*} settings. */
-    record Bounds(
-            long maxLagMillis, long maxVerificationAgeMillis, double minAlignmentPercent, double maxInFlightPercent) {}
+    record Bounds(long maxLagMillis, long maxVerificationAgeMillis, double minAlignmentPercent) {}
 
     private final Bounds bounds;
 
@@ -103,28 +102,5 @@ final class GuardRails {
                     last.lowestAlignment(),
                     bounds.minAlignmentPercent()));
         }
-        String inFlight = unverified(last);
-        if (inFlight != null) {
-            failures.add(inFlight);
-        }
-    }
-
-    /**
-     * Why a full reconciliation did not verify the unit although aligned: too many of its rows were still on their
-     * way; {@code null} when it did.
-     */
-    String unverified(UnitView.Verification last) {
-        if (last.inFlightPercent() <= bounds.maxInFlightPercent()) {
-            return null;
-        }
-        return String.format(
-                Locale.ROOT,
-                "the last full reconciliation found %d of the %d rows it compared in flight (%.1f%%, above %.1f%%, "
-                        + "migration.dashboard.guard.max.in.flight.pct): the pipeline was still carrying them, so they "
-                        + "count as aligned but were not verified; wait for a run after the pipeline caught up",
-                last.inFlight(),
-                last.compared(),
-                last.inFlightPercent(),
-                bounds.maxInFlightPercent());
     }
 }

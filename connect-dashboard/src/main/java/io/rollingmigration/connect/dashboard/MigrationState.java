@@ -322,7 +322,6 @@ final class MigrationState {
             node.put("last_full_completed_at_ms", full.oldestCompletedAt());
             node.put("last_full_age_ms", Math.max(0, now - full.oldestCompletedAt()));
             node.put("last_full_alignment_pct", full.lowestAlignment());
-            node.put("last_full_in_flight_pct", full.inFlightPercent());
         }
         Long lastRun = null;
         Double lastAlignment = null;

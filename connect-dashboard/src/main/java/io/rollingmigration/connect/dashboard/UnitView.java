@@ -81,16 +81,9 @@ final class UnitView {
             Long oldestCompletedAt,
             Double lowestAlignment,
             long legacyRows,
-            long targetRows,
-            long compared,
-            long inFlight) {
+            long targetRows) {
         boolean complete() {
             return rangesExpected > 0 && rangesReporting == rangesExpected && oldestCompletedAt != null;
-        }
-
-        /** The share of the rows compared that were in flight, in percent: aligned, but not verified. */
-        double inFlightPercent() {
-            return compared == 0 ? 0.0 : 100.0 * inFlight / compared;
         }
     }
 
@@ -102,8 +95,6 @@ final class UnitView {
         Double lowest = null;
         long legacy = 0;
         long target = 0;
-        long compared = 0;
-        long inFlight = 0;
         for (Source source : reconcilers) {
             String range = source.figures().path("range").asText("0/1");
             int slash = range.indexOf('/');
@@ -119,10 +110,8 @@ final class UnitView {
             lowest = lowest == null ? alignment : Math.min(lowest, alignment);
             legacy += full.path("legacy_rows").asLong();
             target += full.path("target_rows").asLong();
-            compared += full.path("compared").asLong();
-            inFlight += full.path("in_flight").asLong();
         }
-        return new Verification(reporting, expected, oldest, lowest, legacy, target, compared, inFlight);
+        return new Verification(reporting, expected, oldest, lowest, legacy, target);
     }
 
     long sum(String kind, String group, String name) {
