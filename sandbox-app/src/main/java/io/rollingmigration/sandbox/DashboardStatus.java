@@ -34,10 +34,6 @@ final class DashboardStatus {
         this.unit = unit;
     }
 
-    URI url() {
-        return status;
-    }
-
     /** The unit's figures now; a dashboard that does not answer is an error the sandbox reports and goes past. */
     MigrationStatus read() throws IOException, InterruptedException {
         HttpResponse<byte[]> response = http.send(

@@ -1,6 +1,5 @@
 package io.rollingmigration.sandbox;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -22,10 +21,6 @@ public record ReadShiftStatus(
         Map<String, Double> servicePercentByRegion,
         Map<String, Double> servicePercentByConsumer,
         long consumersOnLegacy) {
-
-    public static ReadShiftStatus none() {
-        return new ReadShiftStatus(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), 0);
-    }
 
     /** True once the lane has routed any read. */
     public boolean hasData() {
@@ -53,9 +48,5 @@ public record ReadShiftStatus(
                         .map(e -> String.format(Locale.ROOT, "%s %.1f%%", e.getKey(), e.getValue()))
                         .collect(Collectors.joining(", "))
                 + " | " + consumersOnLegacy + " consumers still on legacy";
-    }
-
-    List<String> regions() {
-        return List.copyOf(plan.keySet());
     }
 }

@@ -273,19 +273,22 @@ final class MigrationState {
             node.put(figure + "_per_s", view.rate("TRANSLATION", figure));
             node.put(figure + "_total", view.sum("TRANSLATION", "totals", figure));
         }
-        node.set("failed_by_reason", merged(view, "TRANSLATION", "failed_by_reason"));
-        node.set("semantic_loss_by_column", merged(view, "TRANSLATION", "semantic_loss_by_column"));
+        node.set("failed_by_reason", merged(view, "failed_by_reason", "TRANSLATION"));
+        node.set("semantic_loss_by_column", merged(view, "semantic_loss_by_column", "TRANSLATION"));
         return node;
     }
 
-    /** One count per name, summed over the kind's sources. */
-    private static ObjectNode merged(UnitView view, String kind, String group) {
+    /** One count per name, summed over the sources of the kinds. */
+    private static ObjectNode merged(UnitView view, String group, String... kinds) {
         Map<String, Long> sums = new TreeMap<>();
-        for (UnitView.Source source : view.of(kind)) {
-            source.figures()
-                    .path(group)
-                    .fields()
-                    .forEachRemaining(e -> sums.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+        for (String kind : kinds) {
+            for (UnitView.Source source : view.of(kind)) {
+                source.figures()
+                        .path(group)
+                        .fields()
+                        .forEachRemaining(
+                                e -> sums.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+            }
         }
         ObjectNode node = JSON.createObjectNode();
         sums.forEach(node::put);
@@ -300,13 +303,7 @@ final class MigrationState {
         node.put(
                 "total",
                 view.sum("SINK", "totals", "dead_lettered") + view.sum("WRITEBACK", "totals", "dead_lettered"));
-        ObjectNode reasons = merged(view, "SINK", "dead_lettered_by_reason");
-        merged(view, "WRITEBACK", "dead_lettered_by_reason")
-                .fields()
-                .forEachRemaining(e -> reasons.put(
-                        e.getKey(),
-                        reasons.path(e.getKey()).asLong() + e.getValue().asLong()));
-        node.set("by_reason", reasons);
+        node.set("by_reason", merged(view, "dead_lettered_by_reason", "SINK", "WRITEBACK"));
         return node;
     }
 

@@ -255,12 +255,7 @@ public final class Run {
                     || stillSettling(changeSeen, now);
             if (behind && now - suspect.firstSeen() < settings.recheckMaxWaitMillis()) {
                 // Waiting for the pipeline: no point asking again sooner than the applied position is refreshed.
-                suspects.requeue(
-                        suspect,
-                        verdict,
-                        now,
-                        Math.max(delay(now), PipelineProgress.POSITION_REFRESH_MILLIS),
-                        changeSeen);
+                suspects.requeue(suspect, verdict, now, recheckDelayNow(now), changeSeen);
             } else {
                 confirm(verdict.drift(), now, suspect.checks() + 1L, out);
             }

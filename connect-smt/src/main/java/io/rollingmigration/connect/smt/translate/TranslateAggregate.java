@@ -195,11 +195,10 @@ public class TranslateAggregate<R extends ConnectRecord<R>> implements Transform
                     value,
                     record.timestamp(),
                     record.headers().duplicate());
-            if (metrics != null || status != null) {
+            // Status records start only with plugin metrics, which name their connector and task.
+            if (metrics != null) {
                 for (String column : translator.droppedValues(after)) {
-                    if (metrics != null) {
-                        metrics.semanticLoss(column);
-                    }
+                    metrics.semanticLoss(column);
                     if (status != null) {
                         status.semanticLoss(column);
                     }
