@@ -18,8 +18,8 @@ import java.util.zip.ZipInputStream;
 /** The component archives the build produced, and a way to install them as an operator would: unzip them. */
 final class ComponentArchives {
 
-    static final List<String> COMPONENTS =
-            List.of("connect-smt", "connect-sink", "connect-reconcile-source", "connect-dashboard");
+    static final List<String> COMPONENTS = List.of(
+            "connect-smt", "connect-sink", "connect-reconcile-source", "connect-dashboard", "connect-converter");
 
     private ComponentArchives() {}
 
