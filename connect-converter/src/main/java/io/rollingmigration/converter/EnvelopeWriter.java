@@ -2,7 +2,6 @@ package io.rollingmigration.converter;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -49,7 +48,7 @@ final class EnvelopeWriter {
 
     byte[] write(Schema schema, Object value) throws IOException {
         if (schema == null) throw OffThePath.INSTANCE;
-        ByteArrayBuilder out = new ByteArrayBuilder(null, 512);
+        RecordBuffer out = RecordBuffer.forThisThread();
         if (schemasEnabled) {
             out.write(SCHEMA_FIELD);
             out.write(schemaBytes(schema));

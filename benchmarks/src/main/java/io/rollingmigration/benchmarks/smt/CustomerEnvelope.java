@@ -9,7 +9,7 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /** A realistic Debezium PostgreSQL change event of a 20-column legacy table, with decimals and timestamps. */
-final class CustomerEnvelope {
+public final class CustomerEnvelope {
 
     static final Schema ROW;
 
@@ -88,7 +88,7 @@ final class CustomerEnvelope {
 
     private CustomerEnvelope() {}
 
-    static SourceRecord record(long id) {
+    public static SourceRecord record(long id) {
         Struct after = new Struct(ROW)
                 .put("id", id)
                 .put("cust_type", id % 3 == 0 ? "B" : "P")
