@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One pipeline from the same Debezium source to its own target table: ours (TranslateAggregate into our sink) or the
- * peer (Debezium's ExtractNewRecordState and Kafka's stock transforms into the Debezium JDBC sink in upsert mode).
+ * One pipeline from the same Debezium source to its own target table: ours (TranslateAggregate into our sink, with
+ * our JSON converter or Kafka's) or the peer (Kafka's JsonConverter, Debezium's ExtractNewRecordState and Kafka's
+ * stock transforms into the Debezium JDBC sink in upsert mode).
  * Each contender has its own legacy database, source connector, slot and topic, so neither sees the other's
  * changes.
  *
@@ -61,6 +62,7 @@ final class Contender {
     private final String legacyIdColumn;
     private final List<String> targetDdl;
     private final Map<String, String> sink;
+    private final Map<String, String> converters;
 
     private Contender(
             String name,
@@ -68,23 +70,33 @@ final class Contender {
             String targetTable,
             String legacyIdColumn,
             List<String> targetDdl,
-            Map<String, String> sink) {
+            Map<String, String> sink,
+            Map<String, String> converters) {
         this.name = name;
         this.title = title;
         this.targetTable = targetTable;
         this.legacyIdColumn = legacyIdColumn;
         this.targetDdl = targetDdl;
         this.sink = sink;
+        this.converters = converters;
     }
 
+    /** Kafka's JsonConverter with schemas, the worker's default here. */
+    static final String STOCK_JSON = "org.apache.kafka.connect.json.JsonConverter";
+    /** Ours: the same bytes, each schema built once. */
+    static final String CACHED_SCHEMA_JSON = "io.rollingmigration.converter.CachedSchemaJsonConverter";
+
     /**
-     * Ours as users run it.
+     * Ours as users run it, its source and sink both on the given JSON converter.
      *
+     * @param converter {@link #CACHED_SCHEMA_JSON} (the contender named "ours") or {@link #STOCK_JSON} ("ours_json")
      * @param statusBootstrap the Kafka cluster ours publishes its status records to, as with the migration
      *                        dashboard; {@code null} for none
      */
-    static Contender ours(PostgresFixture postgres, String statusBootstrap) {
-        String table = "account_ours";
+    static Contender ours(PostgresFixture postgres, String converter, String statusBootstrap) {
+        boolean cached = CACHED_SCHEMA_JSON.equals(converter);
+        String name = cached ? "ours" : "ours_json";
+        String table = "account_" + name;
         Map<String, String> sink = new LinkedHashMap<>();
         sink.put("connector.class", "io.rollingmigration.connect.sink.TargetStoreSinkConnector");
         sink.put("connection.url", postgres.jdbcUrl(PostgresFixture.TARGET));
@@ -99,8 +111,8 @@ final class Contender {
             sink.put("status.bootstrap.servers", statusBootstrap);
         }
         return new Contender(
-                "ours",
-                "TranslateAggregate -> TargetStoreSink",
+                name,
+                (cached ? "CachedSchemaJsonConverter" : "JsonConverter") + " -> TranslateAggregate -> TargetStoreSink",
                 table,
                 "legacy_id",
                 List.of(
@@ -108,7 +120,8 @@ final class Contender {
                                 + ", " + LINEAGE_COLUMNS + ", applied_us bigint)",
                         // The index the sink's guide asks for (the reconciler reads target rows in this order).
                         "CREATE INDEX " + table + "_source_key ON " + table + " (lineage_source_key)"),
-                sink);
+                sink,
+                jsonConverters(converter));
     }
 
     static Contender peer(PostgresFixture postgres) {
@@ -134,14 +147,27 @@ final class Contender {
         sink.put("transforms.rule.static.value", "bench-account@1");
         return new Contender(
                 "peer",
-                "ExtractNewRecordState + stock SMTs -> Debezium JDBC sink " + PeerPlugins.release(PeerPlugins.JDBC_SINK)
-                        + " (upsert)",
+                "JsonConverter -> ExtractNewRecordState + stock SMTs -> Debezium JDBC sink "
+                        + PeerPlugins.release(PeerPlugins.JDBC_SINK) + " (upsert)",
                 table,
                 "id",
                 List.of("CREATE TABLE " + table + " (id bigint PRIMARY KEY, " + BUSINESS_COLUMNS
                         + ", __op text, __table text, __lsn bigint, __source_ts_ms bigint, lineage_rule text, "
                         + "applied_us bigint)"),
-                sink);
+                sink,
+                jsonConverters(STOCK_JSON));
+    }
+
+    private static Map<String, String> jsonConverters(String converter) {
+        return Map.of(
+                "key.converter",
+                converter,
+                "key.converter.schemas.enable",
+                "true",
+                "value.converter",
+                converter,
+                "value.converter.schemas.enable",
+                "true");
     }
 
     private static void putPassword(Map<String, String> config, String key, PostgresFixture postgres) {
@@ -205,6 +231,14 @@ final class Contender {
         Map<String, String> config = new LinkedHashMap<>(sink);
         config.put("tasks.max", "1");
         config.put("topics", topic());
+        config.putAll(converters);
+        return config;
+    }
+
+    /** The source connector's settings: the legacy database's, with this contender's converters. */
+    Map<String, String> sourceConfig(Map<String, String> legacySource) {
+        Map<String, String> config = new LinkedHashMap<>(legacySource);
+        config.putAll(converters);
         return config;
     }
 }

@@ -28,6 +28,7 @@ final class CpuLedger {
     private static final double TICK_NANOS = 1e9 / 100; // USER_HZ is 100 on every Linux build this runs on
     private static final List<String> PARTS = List.of(
             "sink task",
+            "floor sink task",
             "source task",
             "debezium",
             "producer",
@@ -41,6 +42,9 @@ final class CpuLedger {
             "pg other",
             "machine busy",
             "machine steal");
+
+    /** The connector whose task is the floor of a sink lane (see {@link DiscardingSinkConnector}). */
+    static final String FLOOR_CONNECTOR = "bench-floor";
 
     private final PostgresFixture postgres;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -126,6 +130,9 @@ final class CpuLedger {
         // A status publisher's own thread and its producer's network thread.
         if (thread.startsWith("migration-status-") || thread.contains("| migration-status-")) {
             return "status records";
+        }
+        if (thread.startsWith("task-thread-" + FLOOR_CONNECTOR + "-")) {
+            return "floor sink task";
         }
         if (thread.startsWith("task-thread-")) {
             return thread.contains("-sink-") ? "sink task" : "source task";

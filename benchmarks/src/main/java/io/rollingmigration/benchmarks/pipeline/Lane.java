@@ -66,7 +66,9 @@ final class Lane implements AutoCloseable {
     /** Registers the connectors, waits until the source streams, and connects the legacy writers. */
     void open() throws Exception {
         ConnectRest rest = connect.rest();
-        rest.putConnector(contender.sourceConnector(), legacy.debeziumSource(contender.name(), contender.slot()));
+        rest.putConnector(
+                contender.sourceConnector(),
+                contender.sourceConfig(legacy.debeziumSource(contender.name(), contender.slot())));
         rest.awaitRunning(contender.sourceConnector(), 1, CONNECTOR_PATIENCE);
         // RUNNING comes before the slot exists; changes committed before it would never be captured.
         Await.until(

@@ -28,9 +28,10 @@ record Plan(
     static final double GENERATOR_TOLERANCE = 0.97;
 
     static Plan of(boolean quick) {
-        List<Integer> ladder = List.of(5_000, 7_500, 10_000, 15_000, 20_000, 30_000, 40_000);
+        // 2,500/s first: the rate whose p99 the headline reports.
+        List<Integer> ladder = List.of(2_500, 5_000, 7_500, 10_000, 15_000, 20_000, 30_000, 40_000);
         // Below the first rung, for machines where not even that holds: the highest sustained rate is still the answer.
-        List<Integer> below = List.of(4_000, 3_000, 2_000, 1_000);
+        List<Integer> below = List.of(2_000, 1_000);
         return quick
                 ? new Plan(
                         true,
