@@ -65,9 +65,9 @@ final class ChangeStream {
         return batch;
     }
 
-    /** The next change as CSV for COPY: the same values the records carry. */
-    String nextCsvRow() {
-        Struct value = (Struct) next().value();
+    /** A change as CSV for COPY: the values the record carries. */
+    static String csvRow(SinkRecord record) {
+        Struct value = (Struct) record.value();
         StringBuilder row = new StringBuilder(160);
         row.append(value.getInt64("id"))
                 .append(',')
