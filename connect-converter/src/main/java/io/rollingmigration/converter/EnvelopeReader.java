@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.connect.data.Schema;
@@ -21,9 +21,6 @@ import org.apache.kafka.connect.json.JsonConverter;
  * so it is parsed and built into a Connect schema only the first time; P is read token by token.
  */
 final class EnvelopeReader {
-
-    private static final byte[] SCHEMA_FIELD = "{\"schema\":".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] PAYLOAD_FIELD = ",\"payload\":".getBytes(StandardCharsets.UTF_8);
 
     /** A schema as it was written and the Connect schema it stands for (absent for {@code "schema":null}). */
     private record KnownSchema(SchemaBytes bytes, Optional<Schema> schema) {}
@@ -64,7 +61,7 @@ final class EnvelopeReader {
         }
         KnownSchema last = topic == null ? null : lastByTopic.get(topic);
         if (last != null && startsWithSchemaOf(record, last)) {
-            int payloadAt = SCHEMA_FIELD.length + last.bytes().length() + PAYLOAD_FIELD.length;
+            int payloadAt = Envelope.SCHEMA_FIELD.length + last.bytes().length() + Envelope.PAYLOAD_FIELD.length;
             // A parser started at the payload sees it as a whole document: that works for an object or an array,
             // which end at their closing bracket; a scalar is read with its envelope below.
             if (payloadAt < record.length && (record[payloadAt] == '{' || record[payloadAt] == '[')) {
@@ -129,9 +126,9 @@ final class EnvelopeReader {
             // Records laid out as JsonConverter writes them are recognised next time without tokenizing the schema.
             if (topic != null
                     && cacheSize > 0
-                    && schemaStart == SCHEMA_FIELD.length
-                    && regionEquals(record, 0, SCHEMA_FIELD)
-                    && regionEquals(record, schemaEnd, PAYLOAD_FIELD)) {
+                    && schemaStart == Envelope.SCHEMA_FIELD.length
+                    && regionEquals(record, 0, Envelope.SCHEMA_FIELD)
+                    && regionEquals(record, schemaEnd, Envelope.PAYLOAD_FIELD)) {
                 lastByTopic.put(topic, known);
             }
             return new SchemaAndValue(schema, value);
@@ -154,13 +151,13 @@ final class EnvelopeReader {
 
     private static boolean startsWithSchemaOf(byte[] record, KnownSchema known) {
         int schemaLength = known.bytes().length();
-        return regionEquals(record, 0, SCHEMA_FIELD)
-                && known.bytes().foundIn(record, SCHEMA_FIELD.length)
-                && regionEquals(record, SCHEMA_FIELD.length + schemaLength, PAYLOAD_FIELD);
+        return regionEquals(record, 0, Envelope.SCHEMA_FIELD)
+                && known.bytes().foundIn(record, Envelope.SCHEMA_FIELD.length)
+                && regionEquals(record, Envelope.SCHEMA_FIELD.length + schemaLength, Envelope.PAYLOAD_FIELD);
     }
 
     private static boolean regionEquals(byte[] record, int at, byte[] expected) {
         return record.length - at >= expected.length
-                && java.util.Arrays.equals(record, at, at + expected.length, expected, 0, expected.length);
+                && Arrays.equals(record, at, at + expected.length, expected, 0, expected.length);
     }
 }

@@ -7,7 +7,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.json.JsonConverter;
 
@@ -17,9 +16,6 @@ import org.apache.kafka.connect.json.JsonConverter;
  * streamed after it.
  */
 final class EnvelopeWriter {
-
-    private static final byte[] SCHEMA_FIELD = "{\"schema\":".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] PAYLOAD_FIELD = ",\"payload\":".getBytes(StandardCharsets.UTF_8);
 
     private final ObjectMapper mapper;
     private final JsonFactory factory;
@@ -50,9 +46,9 @@ final class EnvelopeWriter {
         if (schema == null) throw OffThePath.INSTANCE;
         RecordBuffer out = RecordBuffer.forThisThread();
         if (schemasEnabled) {
-            out.write(SCHEMA_FIELD);
+            out.write(Envelope.SCHEMA_FIELD);
             out.write(schemaBytes(schema));
-            out.write(PAYLOAD_FIELD);
+            out.write(Envelope.PAYLOAD_FIELD);
         }
         try (JsonGenerator generator = factory.createGenerator(out)) {
             payloads.write(generator, schema, value);

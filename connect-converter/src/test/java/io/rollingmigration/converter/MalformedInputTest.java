@@ -1,6 +1,8 @@
 package io.rollingmigration.converter;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -150,12 +152,12 @@ class MalformedInputTest {
             both.assertSameRead("t", broken);
         }
         for (int cut = 0; cut < record.length; cut++) {
-            both.assertSameRead("t", java.util.Arrays.copyOf(record, cut));
+            both.assertSameRead("t", Arrays.copyOf(record, cut));
         }
     }
 
     private static String schemaOf(BothConverters both) {
-        BothConverters withSchemas = new BothConverters(java.util.Map.of("schemas.enable", "true"), both.isKey);
+        BothConverters withSchemas = new BothConverters(Map.of("schemas.enable", "true"), both.isKey);
         Struct sample = new Struct(ROW).put("id", 1).put("price", new BigDecimal("1.00"));
         return BothConverters.text(withSchemas.stock.fromConnectData("t", ROW, sample));
     }

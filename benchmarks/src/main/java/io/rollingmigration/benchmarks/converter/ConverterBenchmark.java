@@ -1,12 +1,14 @@
 package io.rollingmigration.benchmarks.converter;
 
+import static io.rollingmigration.benchmarks.JmhRounds.allocation;
+import static io.rollingmigration.benchmarks.JmhRounds.median;
+import static io.rollingmigration.benchmarks.JmhRounds.score;
+
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import org.openjdk.jmh.profile.GCProfiler;
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.Options;
@@ -73,30 +75,5 @@ public final class ConverterBenchmark {
                 median(readRatios),
                 median(writeRatios),
                 median(allocRatios));
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
-    }
-
-    private static RunResult result(Collection<RunResult> results, String method) {
-        return results.stream()
-                .filter(r -> r.getParams().getBenchmark().endsWith("." + method))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no result for " + method));
-    }
-
-    private static double score(Collection<RunResult> results, String method) {
-        return result(results, method).getPrimaryResult().getScore();
-    }
-
-    private static double allocation(Collection<RunResult> results, String method) {
-        Result<?> alloc = result(results, method).getSecondaryResults().get("·gc.alloc.rate.norm");
-        if (alloc == null) {
-            alloc = result(results, method).getSecondaryResults().get("gc.alloc.rate.norm");
-        }
-        return alloc == null ? Double.NaN : alloc.getScore();
     }
 }
