@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.connect.data.Schema;
@@ -157,7 +156,6 @@ final class EnvelopeReader {
     }
 
     private static boolean regionEquals(byte[] record, int at, byte[] expected) {
-        return record.length - at >= expected.length
-                && Arrays.equals(record, at, at + expected.length, expected, 0, expected.length);
+        return Envelope.holds(record, at, expected, 0, expected.length);
     }
 }

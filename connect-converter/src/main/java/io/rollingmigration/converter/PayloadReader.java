@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -109,13 +108,10 @@ final class PayloadReader {
         int expected = 0;
         String name;
         while ((name = parser.nextFieldName()) != null) {
-            Field field = null;
             // Debezium and JsonConverter write fields in schema order: try the next one before a look-up by name.
-            if (expected < count && fields.get(expected).name().equals(name)) {
-                field = fields.get(expected);
-            } else {
-                field = schema.field(name);
-            }
+            Field field = expected < count && fields.get(expected).name().equals(name)
+                    ? fields.get(expected)
+                    : schema.field(name);
             parser.nextToken();
             if (field == null) {
                 skipValidated(parser);
@@ -293,7 +289,7 @@ final class PayloadReader {
             return switch (parser.getNumberType()) {
                 case INT -> (float) parser.getIntValue();
                 case LONG -> (float) parser.getLongValue();
-                default -> bigInteger(parser).floatValue();
+                default -> parser.getBigIntegerValue().floatValue();
             };
         }
         if (token == JsonToken.VALUE_NUMBER_FLOAT)
@@ -306,15 +302,11 @@ final class PayloadReader {
             return switch (parser.getNumberType()) {
                 case INT -> (double) parser.getIntValue();
                 case LONG -> (double) parser.getLongValue();
-                default -> bigInteger(parser).doubleValue();
+                default -> parser.getBigIntegerValue().doubleValue();
             };
         }
         if (token == JsonToken.VALUE_NUMBER_FLOAT)
             return parser.getDecimalValue().doubleValue();
         throw OffThePath.INSTANCE;
-    }
-
-    private static BigInteger bigInteger(JsonParser parser) throws IOException {
-        return parser.getBigIntegerValue();
     }
 }

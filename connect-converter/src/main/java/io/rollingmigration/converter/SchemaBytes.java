@@ -38,7 +38,7 @@ final class SchemaBytes {
 
     /** Whether {@code record} holds exactly these bytes at {@code at}. */
     boolean foundIn(byte[] record, int at) {
-        return record.length - at >= length && Arrays.equals(bytes, offset, offset + length, record, at, at + length);
+        return Envelope.holds(record, at, bytes, offset, length);
     }
 
     @Override
