@@ -194,13 +194,17 @@ public final class PipelineBenchmark {
         for (Lane lane : lanes) {
             common.retainAll(lane.caughtUpRates());
         }
-        CpuLedger.Spent oursCpu = cpuAt(ours, common);
-        CpuLedger.Spent oursJsonCpu = cpuAt(oursJson, common);
-        CpuLedger.Spent peerCpu = cpuAt(peer, common);
-        boolean measured = !common.isEmpty() && oursCpu.measured() && oursJsonCpu.measured() && peerCpu.measured();
+        Map<Lane, CpuLedger.Spent> cpu = new LinkedHashMap<>();
+        for (Lane lane : lanes) {
+            cpu.put(lane, cpuAt(lane, common));
+        }
+        CpuLedger.Spent oursCpu = cpu.get(ours);
+        CpuLedger.Spent oursJsonCpu = cpu.get(oursJson);
+        CpuLedger.Spent peerCpu = cpu.get(peer);
+        boolean measured = !common.isEmpty() && cpu.values().stream().allMatch(CpuLedger.Spent::measured);
         if (measured) {
             for (Lane lane : lanes) {
-                CpuLedger.Spent spent = cpuAt(lane, common);
+                CpuLedger.Spent spent = cpu.get(lane);
                 say(String.format(
                         Locale.ROOT,
                         "%s over the rates all ran to the end %s, CPU ms per 1,000 changes until the target held "
