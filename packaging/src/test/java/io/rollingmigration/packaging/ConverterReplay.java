@@ -32,22 +32,26 @@ final class ConverterReplay {
 
     /** Returns how many records (with a non-null value) were replayed. */
     static int assertReplaysAlike(String topic, List<TopicRecord> records) {
-        Converter stockKeys = new JsonConverter();
-        Converter stockValues = new JsonConverter();
-        Converter oursKeys = packaged();
-        Converter oursValues = packaged();
-        stockKeys.configure(Map.of(), true);
-        oursKeys.configure(Map.of(), true);
-        stockValues.configure(Map.of(), false);
-        oursValues.configure(Map.of(), false);
-        int values = 0;
-        for (TopicRecord record : records) {
-            ConsumerRecord<byte[], byte[]> raw = record.raw();
-            assertReplaysAlike(topic, raw.key(), stockKeys, oursKeys);
-            assertReplaysAlike(topic, raw.value(), stockValues, oursValues);
-            if (raw.value() != null) values++;
+        try (URLClassLoader plugin = packagedPlugin()) {
+            Converter stockKeys = new JsonConverter();
+            Converter stockValues = new JsonConverter();
+            Converter oursKeys = newConverter(plugin);
+            Converter oursValues = newConverter(plugin);
+            stockKeys.configure(Map.of(), true);
+            oursKeys.configure(Map.of(), true);
+            stockValues.configure(Map.of(), false);
+            oursValues.configure(Map.of(), false);
+            int values = 0;
+            for (TopicRecord record : records) {
+                ConsumerRecord<byte[], byte[]> raw = record.raw();
+                assertReplaysAlike(topic, raw.key(), stockKeys, oursKeys);
+                assertReplaysAlike(topic, raw.value(), stockValues, oursValues);
+                if (raw.value() != null) values++;
+            }
+            return values;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return values;
     }
 
     private static void assertReplaysAlike(String topic, byte[] bytes, Converter stock, Converter ours) {
@@ -60,8 +64,8 @@ final class ConverterReplay {
         }
     }
 
-    /** Our converter from its plugin directory, over the test's Connect and Jackson as a worker's would be. */
-    private static Converter packaged() {
+    /** Our converter's plugin directory as a class loader over the test's Connect and Jackson, as a worker's would be. */
+    private static URLClassLoader packagedPlugin() throws IOException {
         try (Stream<Path> components = Files.list(ComponentArchives.pluginsDir())) {
             Path component = components
                     .filter(p -> p.getFileName().toString().startsWith("rollingmigration-connect-converter-"))
@@ -73,11 +77,14 @@ final class ConverterReplay {
                 jars = lib.map(ConverterReplay::url).toArray(URL[]::new);
             }
             assertTrue(jars.length > 0, component + " has jars");
-            ClassLoader loader = new URLClassLoader(jars, ConverterReplay.class.getClassLoader());
+            return new URLClassLoader(jars, ConverterReplay.class.getClassLoader());
+        }
+    }
+
+    private static Converter newConverter(ClassLoader plugin) {
+        try {
             return (Converter)
-                    Class.forName(CONVERTER, true, loader).getConstructor().newInstance();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+                    Class.forName(CONVERTER, true, plugin).getConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
